@@ -1,0 +1,45 @@
+"""The root of every error Xietong raises on purpose.
+
+Each error's message is the sentence a person reads (Chinese). Packages define their own
+families below this root: ``storage.errors`` (StoreLocked, WrongPassphrase, StoreCorrupt...)
+and ``sync.errors`` (BundleRejected and its reasons). Third-party exceptions are converted
+where they cross into our code (``raise ... from exc``).
+"""
+
+from __future__ import annotations
+
+
+class XietongError(Exception):
+    """Base class. ``str(err)`` is the user's sentence."""
+
+    default_message = "操作失败。"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.default_message)
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0])
+
+
+class ValidationError(XietongError):
+    """A record or form has field-level problems.
+
+    ``errors`` maps a field's code name (dotted for nested rows, e.g. ``family.1.phone``)
+    to a Chinese sentence saying what is wrong and what to do.
+    """
+
+    def __init__(self, errors: dict[str, str], message: str | None = None) -> None:
+        self.errors = dict(errors)
+        if message is None:
+            first = "; ".join(f"{v}" for v in list(self.errors.values())[:3])
+            message = f"填写有误:{first}" if first else "填写有误。"
+        super().__init__(message)
+
+
+class NotFound(XietongError):
+    default_message = "找不到该记录。"
+
+
+class PermissionDenied(XietongError):
+    default_message = "当前身份无权进行此操作。"
