@@ -34,7 +34,7 @@ def new_id() -> str:
 
 # Office-authored kinds travel office -> helper; helper-authored kinds travel helper -> office.
 OFFICE_KINDS = frozenset(
-    {"office", "committee", "helper", "subject", "notice", "assignment", "team", "ack", "revocation"}
+    {"office", "committee", "helper", "subject", "notice", "team", "ack", "revocation", "resolution"}
 )
 HELPER_KINDS = frozenset(
     {"registration", "visit", "report", "evaluation", "assistance", "meeting", "declaration", "investigation"}
