@@ -1,0 +1,143 @@
+"""Checks for single values of each field type, tolerant of any input.
+
+Kept apart from ``core.kinds`` (what each kind contains) so rules, numbering and the
+documents code can parse dates and phones the same way the forms do. Nothing here
+raises on bad input: parsers return ``None`` and checkers return a sentence or ``None``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+# ASCII digits only: ``\d`` would also accept Arabic-Indic and full-width digits.
+_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_YEARMONTH_RE = re.compile(r"([0-9]{4})-([0-9]{2})")
+MOBILE_RE = re.compile(r"1[3-9][0-9]{9}")
+LANDLINE_RE = re.compile(r"0[0-9]{2,3}-?[0-9]{7,8}")
+
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+
+
+def parse_date(value: Any) -> date | None:
+    """An ISO ``YYYY-MM-DD`` string (or a date) as a date; ``None`` for anything else."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        return None
+    m = _DATE_RE.fullmatch(value.strip())
+    if m is None:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def parse_yearmonth(value: Any) -> tuple[int, int] | None:
+    """A ``YYYY-MM`` string as ``(year, month)``; ``None`` for anything else."""
+    if not isinstance(value, str):
+        return None
+    m = _YEARMONTH_RE.fullmatch(value.strip())
+    if m is None:
+        return None
+    year, month = int(m.group(1)), int(m.group(2))
+    if not 1 <= month <= 12:
+        return None
+    return year, month
+
+
+def is_phone(value: Any) -> bool:
+    """A Chinese mobile (1[3-9] + 9 digits) or landline with area code (0555-2426309)."""
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    return bool(MOBILE_RE.fullmatch(text) or LANDLINE_RE.fullmatch(text))
+
+
+def as_day(today: Any) -> date | None:
+    """Accept a date or datetime for ``today``; comparing a date with a datetime would raise."""
+    if isinstance(today, datetime):
+        return today.date()
+    if isinstance(today, date):
+        return today
+    return None
+
+
+def is_blank(value: Any) -> bool:
+    """Missing for the purpose of required fields: None, blank text or an empty list."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return value.strip() == ""
+    if isinstance(value, (list, tuple, dict)):
+        return len(value) == 0
+    return False
+
+
+def check_text(value: Any, label: str, *, max_len: int, pattern: re.Pattern[str] | None = None,
+               pattern_hint: str = "") -> str | None:
+    if not isinstance(value, str):
+        return f"{label}应为文字,请重新填写"
+    if len(value) > max_len:
+        return f"{label}过长(最多{max_len}字),请精简"
+    if pattern is not None and not pattern.fullmatch(value.strip()):
+        return f"{label}格式不正确{pattern_hint}"
+    return None
+
+
+def check_date(value: Any, label: str, *, today: date | None, past: bool) -> str | None:
+    d = parse_date(value) if isinstance(value, str) else None
+    if d is None:
+        return f"{label}不是有效日期,请按“年-月-日”填写,如 2026-03-15"
+    if not MIN_YEAR <= d.year <= MAX_YEAR:
+        return f"{label}的年份不合理,请检查"
+    if past and today is not None and d > today:
+        return f"{label}不能晚于今天,请检查"
+    return None
+
+
+def check_yearmonth(value: Any, label: str, *, today: date | None, past: bool) -> str | None:
+    ym = parse_yearmonth(value)
+    if ym is None:
+        return f"{label}不是有效年月,请按“年-月”填写,如 1985-07"
+    if not MIN_YEAR <= ym[0] <= MAX_YEAR:
+        return f"{label}的年份不合理,请检查"
+    if past and today is not None and ym > (today.year, today.month):
+        return f"{label}不能晚于本月,请检查"
+    return None
+
+
+def check_int(value: Any, label: str, *, lo: int | None, hi: int | None) -> str | None:
+    # bool is an int subclass; a checkbox value is not a number.
+    if isinstance(value, bool) or not isinstance(value, int):
+        return f"{label}应为整数,请重新填写"
+    if lo is not None and hi is not None and not lo <= value <= hi:
+        return f"{label}应在{lo}至{hi}之间"
+    if lo is not None and value < lo:
+        return f"{label}不能小于{lo}"
+    if hi is not None and value > hi:
+        return f"{label}不能大于{hi}"
+    return None
+
+
+def check_bool(value: Any, label: str) -> str | None:
+    if not isinstance(value, bool):
+        return f"{label}应为“是”或“否”,请重新选择"
+    return None
+
+
+def check_phone(value: Any, label: str) -> str | None:
+    if not is_phone(value):
+        return f"{label}格式不正确,请填写11位手机号或带区号的固定电话(如 0555-2426309)"
+    return None
+
+
+def check_choice(value: Any, label: str, choices: tuple[str, ...], shown: tuple[str, ...]) -> str | None:
+    if not isinstance(value, str) or value not in choices:
+        return f"{label}只能选择:{'、'.join(shown or choices)}"
+    return None
