@@ -1,0 +1,134 @@
+"""Supervision rules the dashboards show: overdue visits, open urgent reports, terms ending.
+
+Plain functions of their inputs with ``today`` injected, so the office dashboard can compute
+badges from the small per-subject summaries in the store index without opening partitions.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Any, Iterable
+
+from core.records import Record
+from core.validation import as_day, parse_date
+
+BADGE_VISIT_OVERDUE = "走访逾期"
+BADGE_URGENT_OPEN = "紧急情况待处理"
+BADGE_TERM_ENDING = "即将解矫"
+
+DEFAULT_VISIT_INTERVAL = 30
+DEFAULT_ENDING_DAYS = 30
+
+
+def visit_overdue(last_visit: date | None, today: date, interval_days: int = DEFAULT_VISIT_INTERVAL,
+                  *, term_start: date | None = None) -> bool:
+    """More than ``interval_days`` since the last visit.
+
+    A subject never visited is overdue as soon as the term has started (or at once when the
+    start is unknown): the helper should meet the subject on receiving the notice (四.1).
+    """
+    if last_visit is None:
+        return term_start is None or term_start <= today
+    return (today - last_visit).days > interval_days
+
+
+def days_overdue(last_visit: date | None, today: date, interval_days: int = DEFAULT_VISIT_INTERVAL,
+                 *, term_start: date | None = None) -> int:
+    """Days past the visit due date (0 when not overdue, or due today).
+
+    Without any visit the due date is the term start; with neither, 0.
+    """
+    if last_visit is None:
+        if term_start is None:
+            return 0
+        return max(0, (today - term_start).days)
+    return max(0, (today - last_visit).days - interval_days)
+
+
+def term_ending_within(term_end: date | None, today: date, days: int = DEFAULT_ENDING_DAYS) -> bool:
+    """The term ends today or within ``days`` days (an already ended term does not count)."""
+    if term_end is None:
+        return False
+    return 0 <= (term_end - today).days <= days
+
+
+def term_active(term_start: date | None, term_end: date | None, today: date) -> bool:
+    """Under supervision today; unknown bounds are treated as open."""
+    if term_start is not None and today < term_start:
+        return False
+    if term_end is not None and today > term_end:
+        return False
+    return True
+
+
+def subject_badges(subject_data: dict[str, Any], last_visit: date | str | None, open_urgent_reports: int,
+                   today: date, *, visit_interval: int = DEFAULT_VISIT_INTERVAL,
+                   ending_days: int = DEFAULT_ENDING_DAYS) -> list[str]:
+    """Chinese badge texts for one subject, in a fixed order (visit, urgent, ending).
+
+    ``subject_data`` may be a subject record's data or a summary from ``summarise_subject``;
+    only ``term_start`` and ``term_end`` are read. Visits are only due during the term.
+    """
+    day = as_day(today) or today
+    data = subject_data if isinstance(subject_data, dict) else {}
+    start, end = parse_date(data.get("term_start")), parse_date(data.get("term_end"))
+    visited = parse_date(last_visit)
+    badges: list[str] = []
+    if term_active(start, end, day) and visit_overdue(visited, day, visit_interval, term_start=start):
+        badges.append(BADGE_VISIT_OVERDUE)
+    if isinstance(open_urgent_reports, int) and not isinstance(open_urgent_reports, bool) and open_urgent_reports > 0:
+        badges.append(BADGE_URGENT_OPEN)
+    if term_ending_within(end, day, ending_days):
+        badges.append(BADGE_TERM_ENDING)
+    return badges
+
+
+def summary_badges(summary: dict[str, Any], today: date, *, visit_interval: int = DEFAULT_VISIT_INTERVAL,
+                   ending_days: int = DEFAULT_ENDING_DAYS) -> list[str]:
+    """Badges straight from a stored summary, for dashboards that never open partitions."""
+    if not isinstance(summary, dict):
+        return []
+    urgent = summary.get("open_urgent", 0)
+    return subject_badges(summary, summary.get("last_visit"), urgent if isinstance(urgent, int) else 0, today,
+                          visit_interval=visit_interval, ending_days=ending_days)
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def open_urgent_reports(records: Iterable[Record]) -> list[Record]:
+    """Urgent reports not yet acknowledged by a (non-deleted) ``ack`` record."""
+    live = [r for r in records if not r.deleted]
+    acked = {r.data.get("report") for r in live if r.kind == "ack" and isinstance(r.data, dict)}
+    return [r for r in live if r.kind == "report" and isinstance(r.data, dict)
+            and r.data.get("urgency") == "紧急" and r.id not in acked]
+
+
+def summarise_subject(subject_record_data: dict[str, Any], records: Iterable[Record]) -> dict[str, Any]:
+    """The small JSON-ready summary the store index keeps per subject.
+
+    ``records`` are the subject's other records (deleted ones are ignored; the subject record
+    itself, if included, is not counted).
+    """
+    data = subject_record_data if isinstance(subject_record_data, dict) else {}
+    live = [r for r in records if not r.deleted and r.kind != "subject"]
+    visits = [parse_date(r.data.get("date")) for r in live if r.kind == "visit" and isinstance(r.data, dict)]
+    visit_dates = [d for d in visits if d is not None]
+    acked = {r.data.get("report") for r in live if r.kind == "ack" and isinstance(r.data, dict)}
+    reports = [r for r in live if r.kind == "report" and isinstance(r.data, dict)]
+    helpers = data.get("helpers")
+    return {
+        "name": _text(data.get("name")),
+        "committee": _text(data.get("committee")),
+        "town": _text(data.get("town")),
+        "category": _text(data.get("category")),
+        "term_start": _text(data.get("term_start")),
+        "term_end": _text(data.get("term_end")),
+        "helpers": [h for h in helpers if isinstance(h, str)] if isinstance(helpers, list) else [],
+        "last_visit": max(visit_dates).isoformat() if visit_dates else None,
+        "open_urgent": sum(1 for r in reports if r.data.get("urgency") == "紧急" and r.id not in acked),
+        "open_reports": sum(1 for r in reports if r.id not in acked),
+        "counts": dict(sorted(Counter(r.kind for r in live).items())),
+    }
