@@ -1,0 +1,103 @@
+"""The audit log: every change, encrypted, hash-chained, append-only.
+
+Each entry names who (actor), when, which record (id, kind) and the old and new
+(revision, content hash). ``hash = sha256(canonical entry without "hash")`` and each entry
+carries the previous entry's hash, so removing, reordering or editing entries breaks the chain.
+Frames are sealed with the audit key and bound to their sequence number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from storage.crypto import AUDIT, DecryptError, Entropy, seal, unseal
+from storage.fsio import AppendFile, scan_frames
+
+GENESIS = "0" * 64
+AUDIT_FILE = "audit.bin"
+
+
+def entry_hash(entry: dict[str, Any]) -> str:
+    body = {k: v for k, v in entry.items() if k != "hash"}
+    blob = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()
+
+
+def chained(prev: dict[str, Any] | None, fields: dict[str, Any]) -> dict[str, Any]:
+    """The next entry after ``prev`` (None for the first)."""
+    entry = dict(fields)
+    entry["seq"] = 0 if prev is None else prev["seq"] + 1
+    entry["prev"] = GENESIS if prev is None else prev["hash"]
+    entry["hash"] = entry_hash(entry)
+    return entry
+
+
+def verify(entries: list[dict[str, Any]]) -> list[str]:
+    """Problems in the chain, in Chinese (empty when every link holds)."""
+    problems: list[str] = []
+    prev_hash, expected = GENESIS, 0
+    for entry in entries:
+        if entry.get("seq") != expected:
+            problems.append(f"审计日志第 {expected} 条缺失或顺序被改动。")
+            break
+        if entry.get("prev") != prev_hash:
+            problems.append(f"审计日志第 {expected} 条与前一条不衔接,日志可能被篡改。")
+            break
+        if entry.get("hash") != entry_hash(entry):
+            problems.append(f"审计日志第 {expected} 条内容被改动。")
+            break
+        prev_hash, expected = entry["hash"], expected + 1
+    return problems
+
+
+def _aad(seq: int) -> bytes:
+    return AUDIT + b"|" + AUDIT_FILE.encode() + b"|" + str(seq).encode()
+
+
+class AuditLog:
+    """The on-disk part of the log (entries up to the last checkpoint)."""
+
+    def __init__(self, path: Path, key: bytes, entropy: Entropy) -> None:
+        self.path = path
+        self._key = key
+        self._entropy = entropy
+
+    def read(self, upto: int) -> tuple[list[dict[str, Any]], list[str]]:
+        """Entries in the first ``upto`` bytes (bytes after that are not yet committed)."""
+        problems: list[str] = []
+        try:
+            data = self.path.read_bytes()[:upto] if upto else b""
+        except OSError:
+            return [], [f"审计日志无法读取:{self.path}。"]
+        if len(data) < upto:
+            problems.append(f"审计日志被截短:{self.path}。")
+        scan = scan_frames(data)
+        entries: list[dict[str, Any]] = []
+        for seq, blob in enumerate(scan.frames):
+            try:
+                entries.append(json.loads(unseal(self._key, blob, _aad(seq)).decode("utf-8")))
+            except (DecryptError, ValueError):
+                problems.append(f"审计日志第 {seq} 条已损坏或被篡改:{self.path}。")
+                break
+        if scan.torn and not problems:
+            problems.append(f"审计日志末尾不完整:{self.path}。")
+        return entries, problems
+
+    def append(self, entries: list[dict[str, Any]], valid_end: int) -> int:
+        """Append after ``valid_end`` (cutting anything past it); returns the new end."""
+        if not self.path.exists():
+            self.path.touch(mode=0o600)
+        log = AppendFile(self.path, valid_end)
+        try:
+            payloads = [
+                seal(self._key, json.dumps(e, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+                     _aad(e["seq"]), self._entropy)
+                for e in entries
+            ]
+            log.append(payloads)
+            return log.end
+        finally:
+            log.close()

@@ -1,0 +1,47 @@
+"""The storage error family: each message is the sentence a person reads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.errors import XietongError
+
+
+class StoreError(XietongError):
+    default_message = "数据仓库操作失败,请重试。"
+
+
+class StoreMissing(StoreError):
+    default_message = "这里还没有数据仓库,请先创建。"
+
+
+class StoreExists(StoreError):
+    default_message = "这里已经有数据仓库,不能重复创建。"
+
+
+class WrongPassphrase(StoreError):
+    default_message = "口令不正确,请重新输入。"
+
+
+class StoreLocked(StoreError):
+    default_message = "数据已锁定,请输入口令解锁。"
+
+
+class StoreBusy(StoreError):
+    default_message = "数据仓库正被另一个程序使用,请先关闭它再试。"
+
+
+class StoreTooNew(StoreError):
+    default_message = "数据由更新版本的协通创建,请先升级应用。"
+
+
+class UnknownVersion(StoreError):
+    default_message = "所选版本不存在,请刷新后重试。"
+
+
+class StoreCorrupt(StoreError):
+    """A file the store owns cannot be read back; ``path`` names it."""
+
+    def __init__(self, path: str | Path, message: str | None = None) -> None:
+        self.path = Path(path)
+        super().__init__(message or f"数据文件已损坏:{self.path}。其他数据不受影响,请从备份恢复或联系技术支持。")

@@ -1,0 +1,108 @@
+"""Version history of one record: how an arriving version merges with what is stored.
+
+A stored document is ``{"versions": [...], "current": [revision, hash], "conflicts": {...}}``.
+Versions are kept oldest first (by revision, then arrival). Rules (DESIGN §5): a newer
+revision supersedes; the same revision and content again is a no-op, as is an older revision
+whose content is already stored at or after it; the same revision with different content is a
+conflict (both kept, the first-seen stays current until resolved); an older revision arriving
+late joins history without replacing the current version. Nothing is ever dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from core.records import Record
+from storage.errors import UnknownVersion
+
+Doc = dict[str, Any]
+
+NEW = "new"
+UPDATED = "updated"
+DUPLICATE = "duplicate"
+CONFLICT = "conflict"
+HISTORICAL = "historical"
+
+
+@dataclass(frozen=True)
+class Merge:
+    status: str
+    doc: Doc  # the document after the merge (the same object when nothing changed)
+    old: tuple[int, str] | None  # current (revision, hash) before
+    new: tuple[int, str]  # the arriving version's (revision, hash)
+
+
+def _version(record: Record, content_hash: str) -> dict[str, Any]:
+    return {"rev": record.revision, "hash": content_hash, "record": record.to_dict()}
+
+
+def new_doc(record: Record) -> Doc:
+    h = record.content_hash()
+    return {"versions": [_version(record, h)], "current": [record.revision, h], "conflicts": {}}
+
+
+def current_record(doc: Doc) -> Record:
+    rev, h = doc["current"]
+    for v in reversed(doc["versions"]):
+        if v["rev"] == rev and v["hash"] == h:
+            return Record.from_dict(v["record"])
+    raise KeyError("current version missing")
+
+
+def current_dict(doc: Doc) -> dict[str, Any]:
+    rev, h = doc["current"]
+    for v in reversed(doc["versions"]):
+        if v["rev"] == rev and v["hash"] == h:
+            return v["record"]
+    raise KeyError("current version missing")
+
+
+def merge(doc: Doc | None, record: Record) -> Merge:
+    """Merge ``record`` into ``doc`` without mutating ``doc``."""
+    h = record.content_hash()
+    rev = record.revision
+    if doc is None:
+        return Merge(NEW, new_doc(record), None, (rev, h))
+    cur_rev, cur_hash = doc["current"]
+    old = (cur_rev, cur_hash)
+    versions = doc["versions"]
+    if any(v["rev"] >= rev and v["hash"] == h for v in versions):
+        return Merge(DUPLICATE, doc, old, (rev, h))
+    pos = len(versions)
+    while pos > 0 and versions[pos - 1]["rev"] > rev:
+        pos -= 1
+    new_versions = versions[:pos] + [_version(record, h)] + versions[pos:]
+    conflicts = {k: list(v) for k, v in doc.get("conflicts", {}).items()}
+    rivals = [v["hash"] for v in versions if v["rev"] == rev]
+    if rev > cur_rev:
+        status, current = UPDATED, [rev, h]
+    else:
+        current = [cur_rev, cur_hash]
+        if rivals:
+            status = CONFLICT
+            seen = conflicts.get(str(rev)) or list(dict.fromkeys(rivals))
+            conflicts[str(rev)] = seen + [h]
+        else:
+            status = HISTORICAL
+    return Merge(status, {"versions": new_versions, "current": current, "conflicts": conflicts}, old, (rev, h))
+
+
+def resolve(doc: Doc, chosen_hash: str) -> tuple[Doc, int]:
+    """Close the conflict containing ``chosen_hash``; returns the new doc and the revision resolved.
+
+    When the conflict is at the current revision the chosen version becomes current.
+    """
+    for rev_key, hashes in doc.get("conflicts", {}).items():
+        if chosen_hash in hashes:
+            rev = int(rev_key)
+            conflicts = {k: list(v) for k, v in doc["conflicts"].items() if k != rev_key}
+            current = list(doc["current"])
+            if current[0] == rev:
+                current = [rev, chosen_hash]
+            return {"versions": doc["versions"], "current": current, "conflicts": conflicts}, rev
+    raise UnknownVersion()
+
+
+def history(doc: Doc) -> list[Record]:
+    return [Record.from_dict(v["record"]) for v in doc["versions"]]

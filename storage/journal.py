@@ -1,0 +1,105 @@
+"""The write-ahead journal: each committed transaction since the last checkpoint.
+
+A commit is one sealed frame appended and fsynced; that is the moment a save is durable.
+The header names the checkpoint generation the journal continues; a journal of an older
+generation was already folded into the index and is ignored. A frame that is incomplete or
+fails authentication ends the journal (a torn tail from a crash); it is cut off before the
+next append.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from storage.crypto import JOURNAL, DecryptError, Entropy, seal, unseal
+from storage.fsio import AppendFile, atomic_write, scan_frames
+
+JOURNAL_FILE = "journal.bin"
+MAGIC = b"XTJ1"
+_GEN = struct.Struct(">Q")
+HEADER_LEN = len(MAGIC) + _GEN.size
+
+
+def _aad(gen: int, seq: int) -> bytes:
+    return JOURNAL + b"|" + JOURNAL_FILE.encode() + b"|" + f"{gen}|{seq}".encode()
+
+
+@dataclass
+class JournalState:
+    gen: int | None  # None: no usable header
+    txs: list[dict[str, Any]] = field(default_factory=list)
+    valid_end: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+class Journal:
+    def __init__(self, path: Path, key: bytes, entropy: Entropy) -> None:
+        self.path = path
+        self._key = key
+        self._entropy = entropy
+        self._file: AppendFile | None = None
+        self.gen: int | None = None
+        self.count = 0
+        self.valid_end = 0
+        self.bytes = 0
+
+    def read(self) -> JournalState:
+        """Parse without writing anything (opening a store must not change its files)."""
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return JournalState(None)
+        if len(data) < HEADER_LEN or not data.startswith(MAGIC):
+            return JournalState(None, problems=[f"事务日志头部已损坏:{self.path}。"])
+        (gen,) = _GEN.unpack_from(data, len(MAGIC))
+        state = JournalState(gen, valid_end=HEADER_LEN)
+        scan = scan_frames(data, HEADER_LEN)
+        for seq, blob in enumerate(scan.frames):
+            try:
+                state.txs.append(json.loads(unseal(self._key, blob, _aad(gen, seq)).decode("utf-8")))
+            except (DecryptError, ValueError):
+                if seq < len(scan.frames) - 1:
+                    state.problems.append(f"事务日志中间有损坏的记录,其后的 {len(scan.frames) - seq - 1} 条无法读取:{self.path}。")
+                break
+            state.valid_end = scan.offsets[seq] + 4 + len(blob)
+        return state
+
+    def adopt(self, state: JournalState) -> None:
+        """Continue the journal read at open (appends go after its last whole frame)."""
+        self.gen = state.gen
+        self.count = len(state.txs)
+        self.valid_end = state.valid_end
+        self.bytes = state.valid_end
+
+    def reset(self, gen: int) -> None:
+        """Start an empty journal for checkpoint generation ``gen`` (atomic replace)."""
+        self.close()
+        atomic_write(self.path, MAGIC + _GEN.pack(gen), self._entropy(8).hex())
+        self.gen, self.count, self.valid_end, self.bytes = gen, 0, HEADER_LEN, HEADER_LEN
+
+    def append(self, tx: dict[str, Any]) -> int:
+        """Make ``tx`` durable; returns the frame's size. On failure the journal is unchanged."""
+        if self.gen is None:
+            raise RuntimeError("journal not started")
+        blob = seal(self._key, json.dumps(tx, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+                    _aad(self.gen, self.count), self._entropy)
+        try:
+            if self._file is None:
+                self._file = AppendFile(self.path, self.valid_end)
+            self._file.append([blob])
+        except OSError:
+            self.close()  # reopening cuts whatever part of the frame reached the disk
+            raise
+        self.count += 1
+        self.valid_end = self._file.end
+        self.bytes = self.valid_end
+        return len(blob)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None

@@ -1,0 +1,47 @@
+"""One encrypted JSON file: magic, nonce, AES-GCM ciphertext bound to the file's purpose and role."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from storage.crypto import DecryptError, Entropy, seal, unseal
+from storage.errors import StoreCorrupt
+from storage.fsio import atomic_write
+
+MAGIC = b"XTS1"
+
+
+def aad_for(purpose: bytes, role: str) -> bytes:
+    return purpose + b"|" + role.encode("utf-8")
+
+
+def dumps(obj: Any) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def encode(obj: Any, key: bytes, purpose: bytes, role: str, entropy: Entropy) -> bytes:
+    return MAGIC + seal(key, dumps(obj), aad_for(purpose, role), entropy)
+
+
+def decode(blob: bytes, key: bytes, purpose: bytes, role: str, path: Path) -> Any:
+    """Decrypt and parse; any failure names the damaged file."""
+    if not blob.startswith(MAGIC):
+        raise StoreCorrupt(path)
+    try:
+        return json.loads(unseal(key, blob[len(MAGIC):], aad_for(purpose, role)).decode("utf-8"))
+    except (DecryptError, ValueError) as exc:
+        raise StoreCorrupt(path) from exc
+
+
+def read(path: Path, key: bytes, purpose: bytes, role: str) -> Any:
+    try:
+        blob = path.read_bytes()
+    except OSError as exc:
+        raise StoreCorrupt(path) from exc
+    return decode(blob, key, purpose, role, path)
+
+
+def write(path: Path, obj: Any, key: bytes, purpose: bytes, role: str, entropy: Entropy) -> None:
+    atomic_write(path, encode(obj, key, purpose, role, entropy), entropy(8).hex())
