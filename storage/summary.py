@@ -1,7 +1,8 @@
 """Per-subject summary kept in the index, so dashboards never open partitions.
 
-Computed from the current (non-deleted) records of one subject's partition at every save.
-Kept minimal and self-contained on purpose: the index must work whatever ``core.rules`` grows into.
+Computed from the current records of one subject's partition at every save. The fields the
+dashboards use come from ``core.rules.summarise_subject`` (one source of truth for the rules);
+a minimal own summary underneath keeps the index working should that function be unavailable.
 """
 
 from __future__ import annotations
@@ -10,10 +11,24 @@ from typing import Any, Iterable
 
 from core.records import Record
 
+try:
+    from core.rules import summarise_subject as _rules_summary
+except ImportError:  # pragma: no cover - core.rules is optional for the index to work
+    _rules_summary = None
+
 SUBJECT_FIELDS = ("name", "gender", "category", "committee", "town", "term_start", "term_end", "helpers")
 
 
 def summarise(subject_id: str, records: Iterable[Record]) -> dict[str, Any]:
+    records = list(records)
+    out = _minimal(subject_id, records)
+    if _rules_summary is not None:
+        subject_data = next((r.data for r in records if r.kind == "subject" and r.id == subject_id), {})
+        out.update(_rules_summary(subject_data, records))
+    return out
+
+
+def _minimal(subject_id: str, records: list[Record]) -> dict[str, Any]:
     out: dict[str, Any] = {"subject": subject_id, "records": 0, "last_visit": None, "reports": 0,
                            "open_reports": 0, "urgent_open_reports": 0, "last_evaluation": None,
                            "updated": None, "deleted": False}

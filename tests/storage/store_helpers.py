@@ -6,7 +6,7 @@ import itertools
 from datetime import datetime, timedelta, timezone
 
 from core.records import Record
-from storage import KdfParams
+from storage import KdfParams, Store
 
 CHEAP_KDF = KdfParams(n=2**10, r=8, p=1)
 PASS = "correct horse 马"
@@ -30,3 +30,13 @@ def subject(clock: TickClock, name: str = "张三", **data: object) -> Record:
 def visit(clock: TickClock, subject_id: str, date: str = "2026-03-02", **data: object) -> Record:
     return Record.new("visit", {"date": date, "notes": "情绪稳定", **data}, author="helper-fp",
                       subject=subject_id, clock=clock)
+
+
+def abandon(store: Store) -> None:
+    """Drop an open store the way a killed process would: no checkpoint, lock released."""
+    from storage.store import _unlock
+
+    store._journal.close()
+    store._keys = None
+    _unlock(store._lock_fd)
+    store._lock_fd = None

@@ -1,0 +1,177 @@
+"""Crash safety: a child saving in a loop is SIGKILLed at random instants, many times.
+
+After every kill the store must open, ``check()`` must find nothing wrong, and every save the
+child reported (written to the pipe only after the call returned) must be there. Children are
+forked from the test process so each round costs milliseconds, not an interpreter start.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import struct
+import time
+from pathlib import Path
+
+import pytest
+
+from core.records import Record
+from storage import Store, StoreOptions
+from storage.fsio import frame
+from store_helpers import CHEAP_KDF, PASS, TickClock, abandon
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and SIGKILL")
+
+KILLS = 120
+SUBJECTS = [f"subj{i}" for i in range(6)]
+# Small thresholds so kills land inside checkpoints too, not only in journal appends.
+OPTIONS = StoreOptions(checkpoint_every=4, cache_partitions=2)
+
+
+def _record(tag: str, revision: int) -> Record:
+    sid = SUBJECTS[hash(tag) % len(SUBJECTS)]
+    return Record(tag, "visit", sid, "helper-fp", revision, "2026-03-01T00:00:00+00:00",
+                  f"2026-03-01T00:00:{revision:02d}+00:00", False, {"notes": f"{tag} 第{revision}版", "n": revision})
+
+
+def _child(home: Path, round_no: int, out_fd: int, seed: int) -> None:
+    """Save forever, reporting each save after it returned. Never returns."""
+    try:
+        rng = random.Random(seed)
+        store = Store.open(home, PASS, clock=TickClock(), options=OPTIONS)
+        os.write(out_fd, b"ready\n")
+        mine: list[str] = []
+        for i in range(100_000):
+            roll = rng.random()
+            if roll < 0.45 or not mine:
+                tag = f"r{round_no}-{i}"
+                store.put(_record(tag, 1), actor="helper")
+                mine.append(tag)
+                os.write(out_fd, f"put {tag} 1\n".encode())
+            elif roll < 0.65:
+                tag = rng.choice(mine)
+                rev = store.get(tag).revision + 1  # type: ignore[union-attr]
+                store.put(_record(tag, rev), actor="helper")
+                os.write(out_fd, f"put {tag} {rev}\n".encode())
+            elif roll < 0.9:
+                tags = [f"r{round_no}-{i}-{k}" for k in range(3)]
+                store.apply([_record(t, 1) for t in tags], actor="sync", meta={f"seq:{round_no}": i})
+                mine.extend(tags)
+                os.write(out_fd, ("".join(f"put {t} 1\n" for t in tags) + f"meta seq:{round_no} {i}\n").encode())
+            else:
+                store.save_draft(f"d{round_no}", {"i": i})
+                os.write(out_fd, f"draft d{round_no} {i}\n".encode())
+    finally:
+        os._exit(0)
+
+
+def _run_and_kill(home: Path, round_no: int, rng: random.Random) -> list[str]:
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - child
+        os.close(read_fd)
+        _child(home, round_no, write_fd, rng.randrange(1 << 30))
+    os.close(write_fd)
+    buf = b""
+    deadline = time.monotonic() + 10
+    while b"ready\n" not in buf and time.monotonic() < deadline:
+        chunk = os.read(read_fd, 65536)
+        if not chunk:
+            break
+        buf += chunk
+    time.sleep(rng.uniform(0, 0.04))
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    while True:
+        chunk = os.read(read_fd, 65536)
+        if not chunk:
+            break
+        buf += chunk
+    os.close(read_fd)
+    lines = buf.decode().splitlines()
+    assert lines and lines[0] == "ready", f"child did not start: {lines[:3]}"
+    # Only complete lines count: the kill may cut the last report, which then never happened.
+    complete = buf.decode().endswith("\n")
+    return lines[1:] if complete else lines[1:-1]
+
+
+def test_store_survives_repeated_sigkill_and_keeps_every_reported_save(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    Store.create(home, PASS, kdf=CHEAP_KDF, options=OPTIONS).close()
+    rng = random.Random(20260301)
+    expected_rev: dict[str, int] = {}
+    expected_meta: dict[str, int] = {}
+    expected_draft: dict[str, int] = {}
+    reported = 0
+    started = time.monotonic()
+    for round_no in range(KILLS):
+        for line in _run_and_kill(home, round_no, rng):
+            what, key, value = line.split()
+            reported += 1
+            if what == "put":
+                expected_rev[key] = max(expected_rev.get(key, 0), int(value))
+            elif what == "meta":
+                expected_meta[key] = int(value)
+            else:
+                expected_draft[key] = int(value)
+        store = Store.open(home, PASS, clock=TickClock(), options=OPTIONS)
+        try:
+            assert store.check() == [], f"round {round_no}"
+            for tag, rev in expected_rev.items():
+                got = store.get(tag)
+                assert got is not None, f"round {round_no}: reported save {tag} lost"
+                assert got.revision >= rev and got == _record(tag, got.revision)
+            for key, value in expected_meta.items():
+                assert store.meta_get(key, -1) >= value
+            for key, value in expected_draft.items():
+                assert store.load_draft(key)["i"] >= value  # type: ignore[index]
+            if round_no % 10 == 0:
+                assert len(store.history(next(iter(expected_rev)))) >= 1 if expected_rev else True
+        finally:
+            # Every few rounds the parent closes normally (a checkpoint); otherwise it too
+            # just drops the store, so the next child replays the journal left behind.
+            if round_no % 3 == 0:
+                store.close()
+            else:
+                abandon(store)
+    assert reported > KILLS, "the children should have reported many saves"
+    assert time.monotonic() - started < 120
+
+
+def test_a_torn_journal_tail_is_ignored_and_cut_before_the_next_commit(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    store = Store.create(home, PASS, kdf=CHEAP_KDF, options=StoreOptions(checkpoint_every=100))
+    kept = _record("kept", 1)
+    store.put(kept, actor="h")
+    abandon(store)
+    journal = home / "journal.bin"
+    whole = journal.read_bytes()
+    for torn in (b"\x00\x00", struct.pack(">I", 500) + b"partial", frame(os.urandom(80))):
+        journal.write_bytes(whole + torn)
+        reopened = Store.open(home, PASS, options=StoreOptions(checkpoint_every=100))
+        assert reopened.get("kept") == kept and reopened.check() == []
+        reopened.put(_record("after", 1), actor="h")
+        abandon(reopened)
+        again = Store.open(home, PASS, options=StoreOptions(checkpoint_every=100))
+        assert again.get("after") == _record("after", 1) and again.get("kept") == kept
+        assert again.check() == []
+        again.purge(["after"], actor="h")
+        abandon(again)
+        whole = journal.read_bytes()
+
+
+def test_damage_in_the_middle_of_the_journal_is_reported_not_hidden(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    store = Store.create(home, PASS, kdf=CHEAP_KDF, options=StoreOptions(checkpoint_every=100))
+    for i in range(3):
+        store.put(_record(f"j{i}", 1), actor="h")
+    abandon(store)
+    journal = home / "journal.bin"
+    data = bytearray(journal.read_bytes())
+    data[20] ^= 0xFF  # inside the first frame
+    journal.write_bytes(bytes(data))
+    reopened = Store.open(home, PASS)
+    problems = reopened.check()
+    assert problems and "事务日志" in problems[0] and str(journal) in problems[0]
+    abandon(reopened)

@@ -1,0 +1,101 @@
+"""Pieces of the store on their own: version merging, framing, key wrapping, calibration."""
+
+from __future__ import annotations
+
+import os
+import struct
+
+import pytest
+
+from storage import history
+from storage.crypto import KdfParams, SubKeys, calibrate_scrypt
+from storage.fsio import frame, scan_frames
+from store_helpers import TickClock, visit
+
+
+def test_merge_classifies_every_arrival() -> None:
+    clock = TickClock()
+    v1 = visit(clock, "s")
+    v2 = v1.revise({"notes": "二"}, clock=clock)
+    rival = v1.revise({"notes": "二'"}, clock=clock)
+    first = history.merge(None, v1)
+    assert first.status == history.NEW and first.old is None
+    up = history.merge(first.doc, v2)
+    assert up.status == history.UPDATED and history.current_record(up.doc) == v2
+    assert history.merge(up.doc, v2).status == history.DUPLICATE
+    assert history.merge(up.doc, v1).status == history.DUPLICATE
+    con = history.merge(up.doc, rival)
+    assert con.status == history.CONFLICT and con.doc["conflicts"] == {"2": [v2.content_hash(), rival.content_hash()]}
+    assert history.current_record(con.doc) == v2
+    late = history.merge(history.new_doc(v2), v1)
+    assert late.status == history.HISTORICAL and history.history(late.doc) == [v1, v2]
+    assert up.doc["versions"] is not first.doc["versions"]  # merge never mutates its input
+
+
+def test_an_older_revision_with_content_equal_to_a_newer_one_is_a_no_op() -> None:
+    clock = TickClock()
+    v1 = visit(clock, "s")
+    v2 = v1.revise(v1.data, clock=clock)  # same content, next revision
+    doc = history.new_doc(v2)
+    assert history.merge(doc, v1).status == history.DUPLICATE
+
+
+def test_three_way_conflict_lists_all_rivals_once() -> None:
+    clock = TickClock()
+    v1 = visit(clock, "s")
+    a, b, c = (v1.revise({"notes": n}, clock=clock) for n in "甲乙丙")
+    doc = history.new_doc(v1)
+    for rec in (a, b, c):
+        doc = history.merge(doc, rec).doc
+    assert doc["conflicts"]["2"] == [a.content_hash(), b.content_hash(), c.content_hash()]
+    resolved, rev = history.resolve(doc, c.content_hash())
+    assert rev == 2 and resolved["conflicts"] == {} and history.current_record(resolved) == c
+
+
+def test_frames_stop_at_a_torn_tail() -> None:
+    blob = frame(b"one") + frame(b"two")
+    whole = scan_frames(blob)
+    assert whole.frames == [b"one", b"two"] and not whole.torn
+    for cut in range(1, len(frame(b"two"))):
+        scan = scan_frames(blob + frame(b"three")[:cut])
+        assert scan.frames == [b"one", b"two"] and scan.valid_end == len(blob) and scan.torn
+    huge = struct.pack(">I", 2**31)
+    assert scan_frames(blob + huge).frames == [b"one", b"two"]
+
+
+def test_sub_keys_differ_per_purpose_and_per_store() -> None:
+    key = os.urandom(32)
+    a, b = SubKeys.derive(key, "store-a"), SubKeys.derive(key, "store-b")
+    values = [a.partition, a.index, a.journal, a.audit, a.draft, a.names]
+    assert len(set(values)) == 6 and a.partition != b.partition
+    assert a.file_name("partition", "x") != a.file_name("draft", "x")
+
+
+def test_kdf_params_reject_nonsense() -> None:
+    for bad in ({"n": 1000, "r": 8, "p": 1}, {"n": 2**10, "r": 0, "p": 1}, {"n": 2**30, "r": 8, "p": 1}):
+        with pytest.raises(ValueError):
+            KdfParams.from_dict(bad)
+
+
+def test_calibration_doubles_n_until_the_derivation_is_slow_enough(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each fake derivation "takes" n / 2**16 seconds: 2**14 -> 0.25 s (too fast), 2**15 -> 0.5 s.
+    import storage.crypto as crypto
+
+    now = [0.0]
+    tried: list[int] = []
+
+    def fake_derive(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
+        tried.append(params.n)
+        now[0] += params.n / 2**16
+        return b"k" * 32
+
+    monkeypatch.setattr(crypto, "derive_kek", fake_derive)
+    assert calibrate_scrypt(timer=lambda: now[0]) == KdfParams(n=2**15)
+    assert tried == [2**14, 2**15]
+
+
+def test_calibration_stops_at_the_phone_memory_ceiling(monkeypatch: pytest.MonkeyPatch) -> None:
+    import storage.crypto as crypto
+
+    monkeypatch.setattr(crypto, "derive_kek", lambda *a: b"k" * 32)
+    assert calibrate_scrypt(timer=lambda: 0.0).n == crypto.MAX_SCRYPT_N
