@@ -208,4 +208,3 @@ def open_bundle(
     if check_replay is not None:
         check_replay(verified.header)
     return Opened(verified.header, sender, decrypt(verified, me))
-

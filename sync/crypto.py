@@ -68,7 +68,9 @@ def usable_x25519_public(enc_pub: bytes) -> bool:
     if len(enc_pub) != KEY_LEN:
         return False
     try:
-        X25519PrivateKey.from_private_bytes(b"\x01" * KEY_LEN).exchange(X25519PublicKey.from_public_bytes(bytes(enc_pub)))
+        X25519PrivateKey.from_private_bytes(b"\x01" * KEY_LEN).exchange(
+            X25519PublicKey.from_public_bytes(bytes(enc_pub))
+        )
     except ValueError:
         return False
     return True

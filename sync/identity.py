@@ -285,7 +285,13 @@ def make_enrolment_request(identity: Identity, committee: str, phone: str) -> by
     problems = _request_problems(committee, phone)
     if problems:
         raise ValidationError(problems)
-    body = {"type": REQUEST_TYPE, "v": DOC_VERSION, **identity.public().to_dict(), "committee": committee, "phone": phone}
+    body = {
+        "type": REQUEST_TYPE,
+        "v": DOC_VERSION,
+        **identity.public().to_dict(),
+        "committee": committee,
+        "phone": phone,
+    }
     return _signed_document(identity, LABEL_ENROLMENT, body)
 
 

@@ -125,7 +125,16 @@ def test_header_is_canonical_json_with_exactly_the_defined_fields(office: Identi
     assert canonical.loads(env.header_bytes) == env.header.to_dict()
     assert env.header_bytes == canonical.dumps(env.header.to_dict())
     assert b" " not in env.header_bytes
-    assert sorted(env.header.to_dict()) == ["ack", "bundle_id", "counts", "created", "format", "recipient", "sender", "seq"]
+    assert sorted(env.header.to_dict()) == [
+        "ack",
+        "bundle_id",
+        "counts",
+        "created",
+        "format",
+        "recipient",
+        "sender",
+        "seq",
+    ]
 
 
 def test_only_the_recipient_can_decrypt(office: Identity, helper: Identity, other_helper: Identity) -> None:
@@ -247,7 +256,9 @@ def test_verify_signature_refuses_a_sender_other_than_the_header_names(
         {"colour": "red"},
     ],
 )
-def test_seal_refuses_header_fields_a_reader_would_refuse(office: Identity, helper: Identity, bad: dict[str, Any]) -> None:
+def test_seal_refuses_header_fields_a_reader_would_refuse(
+    office: Identity, helper: Identity, bad: dict[str, Any]
+) -> None:
     with pytest.raises(ValueError):
         seal(helper, office.public(), {**fields(), **bad}, b"x")
 
@@ -280,7 +291,9 @@ headers = st.fixed_dictionaries(
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(header=headers, payload=st.binary(max_size=3000))
-def test_any_header_and_payload_round_trip(office: Identity, helper: Identity, header: dict[str, Any], payload: bytes) -> None:
+def test_any_header_and_payload_round_trip(
+    office: Identity, helper: Identity, header: dict[str, Any], payload: bytes
+) -> None:
     blob = seal(helper, office.public(), header, payload)
     opened = open_bundle(blob, office, known_senders([helper.public()]))
     assert opened.payload == payload
@@ -298,7 +311,9 @@ def small_blob(office: Identity, helper: Identity) -> bytes:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_any_single_byte_change_is_refused(office: Identity, helper: Identity, small_blob: bytes, data: st.DataObject) -> None:
+def test_any_single_byte_change_is_refused(
+    office: Identity, helper: Identity, small_blob: bytes, data: st.DataObject
+) -> None:
     pos = data.draw(st.integers(0, len(small_blob) - 1))
     xor = data.draw(st.integers(1, 255))
     bad = bytearray(small_blob)
@@ -309,7 +324,9 @@ def test_any_single_byte_change_is_refused(office: Identity, helper: Identity, s
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_any_insertion_or_deletion_is_refused(office: Identity, helper: Identity, small_blob: bytes, data: st.DataObject) -> None:
+def test_any_insertion_or_deletion_is_refused(
+    office: Identity, helper: Identity, small_blob: bytes, data: st.DataObject
+) -> None:
     pos = data.draw(st.integers(0, len(small_blob)))
     delete = data.draw(st.integers(0, 40))
     insert = data.draw(st.binary(max_size=40))
@@ -365,8 +382,17 @@ def test_every_rejection_reason_has_a_stable_code_and_a_chinese_remedy() -> None
     from sync.errors import REJECTION_CODES
 
     assert set(REJECTION_CODES) == {
-        "too_large", "malformed", "truncated", "wrong_recipient", "unknown_sender", "revoked",
-        "bad_signature", "replayed", "decrypt_failed", "out_of_scope", "schema_invalid",
+        "too_large",
+        "malformed",
+        "truncated",
+        "wrong_recipient",
+        "unknown_sender",
+        "revoked",
+        "bad_signature",
+        "replayed",
+        "decrypt_failed",
+        "out_of_scope",
+        "schema_invalid",
     }
     for code, cls in REJECTION_CODES.items():
         err = cls(detail="第3块")

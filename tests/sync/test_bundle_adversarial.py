@@ -66,7 +66,12 @@ STRANGER = Identity.generate("helper", "陌生人", rng=det_rng(b"stranger"))
 ENROLLED = known_senders([HELPER.public(), OTHER_HELPER.public()])
 
 RECORDS = [
-    {"id": hashlib.sha256(b"%d" % i).hexdigest()[:32], "kind": "visit", "subject": "s1", "data": {"notes": f"第{i}次走访,情况正常"}}
+    {
+        "id": hashlib.sha256(b"%d" % i).hexdigest()[:32],
+        "kind": "visit",
+        "subject": "s1",
+        "data": {"notes": f"第{i}次走访,情况正常"},
+    }
     for i in range(80)
 ]
 PAYLOAD = encode_payload(RECORDS)
@@ -226,7 +231,9 @@ ALTERATIONS: list[tuple[str, Any, type[BundleRejected]]] = [
 
 
 @pytest.mark.parametrize(("field", "value", "expected"), ALTERATIONS)
-def test_every_header_field_altered_is_refused(field: str, value: Any, expected: type[BundleRejected], no_decrypt: list[int]) -> None:
+def test_every_header_field_altered_is_refused(
+    field: str, value: Any, expected: type[BundleRejected], no_decrypt: list[int]
+) -> None:
     header = {**ENV.header.to_dict(), field: value}
     assert header != ENV.header.to_dict()
     with pytest.raises(expected):
@@ -244,9 +251,14 @@ def test_re_addressed_bundle_is_refused_by_its_new_recipient(no_decrypt: list[in
 NON_CANONICAL = [
     ("spaces", lambda h: canonical.dumps(h).replace(b",", b", ")),
     ("newline", lambda h: canonical.dumps(h) + b"\n"),
-    ("unsorted", lambda h: b"{" + b",".join(
-        canonical.dumps(k) + b":" + canonical.dumps(v) for k, v in reversed(sorted(h.items()))
-    ) + b"}"),
+    (
+        "unsorted",
+        lambda h: (
+            b"{"
+            + b",".join(canonical.dumps(k) + b":" + canonical.dumps(v) for k, v in reversed(sorted(h.items())))
+            + b"}"
+        ),
+    ),
     ("duplicate seq", lambda h: canonical.dumps(h)[:-1] + b',"seq":12}'),
     ("extra field", lambda h: canonical.dumps({**h, "zz": 1})),
     ("missing counts", lambda h: canonical.dumps({k: v for k, v in h.items() if k != "counts"})),

@@ -38,7 +38,9 @@ def test_x25519_matches_rfc7748_section_5_2() -> None:
 def test_x25519_diffie_hellman_matches_rfc7748_section_6_1() -> None:
     alice = X25519PrivateKey.from_private_bytes(h("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a"))
     bob = X25519PrivateKey.from_private_bytes(h("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb"))
-    assert alice.public_key().public_bytes_raw() == h("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a")
+    assert alice.public_key().public_bytes_raw() == h(
+        "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a"
+    )
     shared = h("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742")
     assert alice.exchange(bob.public_key()) == shared
     assert bob.exchange(alice.public_key()) == shared

@@ -219,10 +219,15 @@ def test_enrolment_request_round_trips() -> None:
     assert isinstance(request, EnrolmentRequest)
     assert request.public == HELPER.public()
     assert (request.name, request.committee, request.phone) == ("王芳", "湖东路社区居民委员会", "13912345678")
-    assert parse_enrolment_request(make_enrolment_request(HELPER, "湖东路社区居民委员会", "0555-2345678")).phone == "0555-2345678"
+    assert (
+        parse_enrolment_request(make_enrolment_request(HELPER, "湖东路社区居民委员会", "0555-2345678")).phone
+        == "0555-2345678"
+    )
 
 
-@pytest.mark.parametrize(("committee", "phone", "field"), [("", "13912345678", "committee"), ("湖东路社区", "12345", "phone")])
+@pytest.mark.parametrize(
+    ("committee", "phone", "field"), [("", "13912345678", "committee"), ("湖东路社区", "12345", "phone")]
+)
 def test_enrolment_request_with_bad_particulars_is_not_made(committee: str, phone: str, field: str) -> None:
     with pytest.raises(ValidationError) as err:
         make_enrolment_request(HELPER, committee, phone)

@@ -116,19 +116,51 @@ def build() -> tuple[dict[str, bytes], dict[str, Any]]:
     ok = sealed("ok")
     env = parse(ok)
     h_end = 20 + len(env.header_bytes)
-    add("ok_helper_to_office.bundle", ok, "ok", "helper's bundle of 3 visit records", decode=True, records=3,
-        payload_sha256=digest(encode_payload(records(3))))
-    back = seal(ids["office"], pub["helper"], {"seq": 1, "created": CREATED, "ack": {"seq": 5}, "counts": {}},
-                encode_payload([]), rng=det_rng("seal/back"))
-    add("ok_office_to_helper.bundle", back, "ok", "office's return bundle: acknowledgement, no records",
-        recipient="helper", known=["office"], revoked=[], last_seq=0, decode=True, records=0,
-        payload_sha256=digest(encode_payload([])))
-    add("ok_empty_payload.bundle", sealed("empty", payload=b""), "ok", "zero-length payload (one empty final chunk)",
-        payload_sha256=digest(b""))
+    add(
+        "ok_helper_to_office.bundle",
+        ok,
+        "ok",
+        "helper's bundle of 3 visit records",
+        decode=True,
+        records=3,
+        payload_sha256=digest(encode_payload(records(3))),
+    )
+    back = seal(
+        ids["office"],
+        pub["helper"],
+        {"seq": 1, "created": CREATED, "ack": {"seq": 5}, "counts": {}},
+        encode_payload([]),
+        rng=det_rng("seal/back"),
+    )
+    add(
+        "ok_office_to_helper.bundle",
+        back,
+        "ok",
+        "office's return bundle: acknowledgement, no records",
+        recipient="helper",
+        known=["office"],
+        revoked=[],
+        last_seq=0,
+        decode=True,
+        records=0,
+        payload_sha256=digest(encode_payload([])),
+    )
+    add(
+        "ok_empty_payload.bundle",
+        sealed("empty", payload=b""),
+        "ok",
+        "zero-length payload (one empty final chunk)",
+        payload_sha256=digest(b""),
+    )
     big = det_rng("payload/two")(CHUNK_SIZE + 1)
     two = sealed("two", payload=big)
-    add("ok_two_chunks.bundle", two, "ok", "payload of 64 KiB + 1 byte: a full chunk and a 1-byte final chunk",
-        payload_sha256=digest(big))
+    add(
+        "ok_two_chunks.bundle",
+        two,
+        "ok",
+        "payload of 64 KiB + 1 byte: a full chunk and a 1-byte final chunk",
+        payload_sha256=digest(big),
+    )
 
     # Cut, appended, joined.
     add("truncated_in_header.bundle", ok[: h_end - 10], "truncated", "file cut inside the header")
@@ -147,54 +179,114 @@ def build() -> tuple[dict[str, bytes], dict[str, Any]]:
     def with_header(header_bytes: bytes) -> bytes:
         return serialise(header_bytes, env.eph_pub, env.signature, bytes(env.payload))
 
-    add("header_with_spaces.bundle", with_header(json.dumps(header, sort_keys=True, ensure_ascii=False).encode()),
-        "malformed", "header JSON with spaces after separators (not canonical)")
-    add("header_duplicate_key.bundle", with_header(canonical.dumps(header)[:-1] + b',"seq":5}'),
-        "malformed", "header with a duplicated key")
-    add("header_extra_field.bundle", with_header(canonical.dumps({**header, "note": "x"})),
-        "malformed", "header with an undefined field")
-    add("header_payload_len_mismatch.bundle", ok[: h_end + 32] + (len(env.payload) - 1).to_bytes(8, "big") + ok[h_end + 40 :],
-        "malformed", "declared ciphertext length one short of the bytes present")
+    add(
+        "header_with_spaces.bundle",
+        with_header(json.dumps(header, sort_keys=True, ensure_ascii=False).encode()),
+        "malformed",
+        "header JSON with spaces after separators (not canonical)",
+    )
+    add(
+        "header_duplicate_key.bundle",
+        with_header(canonical.dumps(header)[:-1] + b',"seq":5}'),
+        "malformed",
+        "header with a duplicated key",
+    )
+    add(
+        "header_extra_field.bundle",
+        with_header(canonical.dumps({**header, "note": "x"})),
+        "malformed",
+        "header with an undefined field",
+    )
+    add(
+        "header_payload_len_mismatch.bundle",
+        ok[: h_end + 32] + (len(env.payload) - 1).to_bytes(8, "big") + ok[h_end + 40 :],
+        "malformed",
+        "declared ciphertext length one short of the bytes present",
+    )
 
     # Tampering the signature catches.
     add("flipped_payload_bit.bundle", flip(ok, len(ok) - 40), "bad_signature", "one ciphertext bit flipped")
-    add("altered_seq.bundle", with_header(canonical.dumps({**header, "seq": 6})), "bad_signature",
-        "header seq changed from 5 to 6 (canonical, same length)")
+    add(
+        "altered_seq.bundle",
+        with_header(canonical.dumps({**header, "seq": 6})),
+        "bad_signature",
+        "header seq changed from 5 to 6 (canonical, same length)",
+    )
     add("flipped_signature_bit.bundle", flip(ok, h_end + 40), "bad_signature", "one signature bit flipped")
-    add("substituted_ephemeral_key.bundle",
+    add(
+        "substituted_ephemeral_key.bundle",
         serialise(env.header_bytes, pub["stranger"].enc_pub, env.signature, bytes(env.payload)),
-        "bad_signature", "ephemeral public key replaced")
+        "bad_signature",
+        "ephemeral public key replaced",
+    )
 
     # Addressing and senders.
-    add("wrong_recipient.bundle", sealed("other-office", recipient="other_office"), "wrong_recipient",
-        "addressed to another office")
+    add(
+        "wrong_recipient.bundle",
+        sealed("other-office", recipient="other_office"),
+        "wrong_recipient",
+        "addressed to another office",
+    )
     readdr = parse(sealed("readdress", recipient="other_office"))
-    add("readdressed.bundle",
-        serialise(canonical.dumps({**readdr.header.to_dict(), "recipient": pub["office"].fingerprint}),
-                  readdr.eph_pub, readdr.signature, bytes(readdr.payload)),
-        "bad_signature", "recipient field rewritten to this office without the sender's key")
-    add("unknown_sender.bundle", sealed("stranger", sender="stranger"), "unknown_sender", "from a device never enrolled")
+    add(
+        "readdressed.bundle",
+        serialise(
+            canonical.dumps({**readdr.header.to_dict(), "recipient": pub["office"].fingerprint}),
+            readdr.eph_pub,
+            readdr.signature,
+            bytes(readdr.payload),
+        ),
+        "bad_signature",
+        "recipient field rewritten to this office without the sender's key",
+    )
+    add(
+        "unknown_sender.bundle", sealed("stranger", sender="stranger"), "unknown_sender", "from a device never enrolled"
+    )
     add("revoked_sender.bundle", sealed("revoked", sender="revoked_helper"), "revoked", "from a revoked helper")
     add("replayed.bundle", sealed("replayed", seq=4), "replayed", "seq 4 when seq 4 was already accepted")
 
     # Valid signatures, wrong contents: only the STREAM/AEAD layer can refuse these.
     forged_header = canonical.dumps({**header, "sender": pub["other_helper"].fingerprint})
-    add("resigned_by_other_helper.bundle", resign(ids["other_helper"], forged_header, env.eph_pub, bytes(env.payload)),
-        "decrypt_failed", "another enrolled helper claims the bundle as its own and re-signs it")
+    add(
+        "resigned_by_other_helper.bundle",
+        resign(ids["other_helper"], forged_header, env.eph_pub, bytes(env.payload)),
+        "decrypt_failed",
+        "another enrolled helper claims the bundle as its own and re-signs it",
+    )
     ct = bytes(two_env.payload)
     full = CHUNK_SIZE + TAG_LEN
-    add("sender_dropped_final_chunk.bundle", resign(ids["helper"], two_env.header_bytes, two_env.eph_pub, ct[:full]),
-        "decrypt_failed", "sender-signed bundle whose final chunk was left out (first chunk is not marked last)")
+    add(
+        "sender_dropped_final_chunk.bundle",
+        resign(ids["helper"], two_env.header_bytes, two_env.eph_pub, ct[:full]),
+        "decrypt_failed",
+        "sender-signed bundle whose final chunk was left out (first chunk is not marked last)",
+    )
 
     # Limits.
     add("too_large.bundle", ok, "too_large", "a good bundle refused by a lower size limit", max_size=len(ok) - 1)
     bomb = b"XTP1" + zlib.compress(b"[" + b" " * (2 * 1024 * 1024) + b"]", 9)
-    add("payload_zip_bomb.bundle", sealed("bomb", payload=bomb), "too_large",
-        "authentic bundle whose payload inflates past the decode limit", decode=True, max_payload=1024 * 1024)
-    add("payload_not_records.bundle", sealed("notrecords", payload=b"XTP1" + zlib.compress(b'{"records":[]}')),
-        "schema_invalid", "authentic bundle whose payload is not a list of records", decode=True)
-    add("payload_not_zlib.bundle", sealed("notzlib", payload=b"XTP1" + b"plain text"), "malformed",
-        "authentic bundle whose payload is not zlib", decode=True)
+    add(
+        "payload_zip_bomb.bundle",
+        sealed("bomb", payload=bomb),
+        "too_large",
+        "authentic bundle whose payload inflates past the decode limit",
+        decode=True,
+        max_payload=1024 * 1024,
+    )
+    add(
+        "payload_not_records.bundle",
+        sealed("notrecords", payload=b"XTP1" + zlib.compress(b'{"records":[]}')),
+        "schema_invalid",
+        "authentic bundle whose payload is not a list of records",
+        decode=True,
+    )
+    add(
+        "payload_not_zlib.bundle",
+        sealed("notzlib", payload=b"XTP1" + b"plain text"),
+        "malformed",
+        "authentic bundle whose payload is not zlib",
+        decode=True,
+    )
 
     manifest = {
         "description": "Xietong bundle format v1 test vectors. Test keys only: never use them for real data.",
