@@ -1,0 +1,124 @@
+"""Printed forms (DOCX) and spreadsheets (XLSX): pure functions from plain dicts to files.
+
+Every export is built in memory first and then written with ``write_atomically`` (temp file
+beside the destination, fsync, ``os.replace``), so a failed export never leaves a half file
+and never clobbers the previous one. A destination that cannot be written raises
+``ExportFailed`` whose message tells the officer to pick another place.
+
+The error and the writer live here, before the submodule imports, because both ``forms`` and
+``tables`` use them.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from pathlib import Path
+
+from core.errors import XietongError
+
+TEMP_PREFIX = ".xietong-export-"
+TEMP_SUFFIX = ".tmp"
+
+
+class ExportFailed(XietongError):
+    """The export file could not be written; ``path`` is the destination asked for."""
+
+    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"无法写入文件“{self.path}”:{reason}。请选择其他位置。")
+
+
+def _reason(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "所在文件夹不存在"
+    if isinstance(exc, IsADirectoryError):
+        return "该位置是一个文件夹"
+    if isinstance(exc, NotADirectoryError):
+        return "路径中有一项不是文件夹"
+    if isinstance(exc, PermissionError):
+        return "没有写入权限"
+    if exc.errno == errno.ENOSPC:
+        return "磁盘空间不足"
+    if exc.errno == errno.EROFS:
+        return "该位置只读"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "文件名太长"
+    return "系统拒绝写入"
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename durable where the platform allows it (not on Windows)."""
+    if os.name == "nt":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_atomically(out_path: str | os.PathLike[str], data: bytes) -> Path:
+    """Replace ``out_path`` with ``data`` whole, or leave it as it was and raise ExportFailed."""
+    dest = Path(out_path)
+    if dest.name in ("", ".", ".."):
+        raise ExportFailed(dest, "没有给出文件名")
+    folder = dest.parent
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
+    except OSError as exc:
+        raise ExportFailed(dest, _reason(exc)) from exc
+    tmp = Path(tmp_name)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, dest)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise ExportFailed(dest, _reason(exc)) from exc
+    _fsync_dir(folder)
+    return dest
+
+
+from storage.documents.forms import (  # noqa: E402  (needs ExportFailed above)
+    notice_docx,
+    office_card_docx,
+    registration_docx,
+)
+from storage.documents.tables import (  # noqa: E402
+    evaluation_rows,
+    evaluations_xlsx,
+    helpers_xlsx,
+    subjects_xlsx,
+    visits_per_helper_month,
+    visits_xlsx,
+)
+
+__all__ = [
+    "ExportFailed",
+    "write_atomically",
+    "notice_docx",
+    "registration_docx",
+    "office_card_docx",
+    "visits_per_helper_month",
+    "visits_xlsx",
+    "evaluation_rows",
+    "evaluations_xlsx",
+    "subjects_xlsx",
+    "helpers_xlsx",
+]
