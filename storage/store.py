@@ -157,6 +157,7 @@ class Store:
         self._members: dict[str, dict[str, str]] = {}
         self._where: dict[str, str] = {}
         self._summaries: dict[str, dict[str, Any]] = {}
+        self._dirty: set[str] = set()  # partitions whose summary is stale
         self._conflicts: dict[str, str] = {}
         self._meta: dict[str, Any] = {}
         self._audit_bytes = 0
@@ -256,6 +257,7 @@ class Store:
                 self._members.clear()
                 self._where.clear()
                 self._summaries.clear()
+                self._dirty.clear()
                 self._meta.clear()
                 self._audit_pending.clear()
                 _unlock(self._lock_fd)
@@ -319,7 +321,6 @@ class Store:
                 self._audit_entry(tx, "purge", actor, rid, cur.get("kind"), doc["current"] if doc else None, None)
                 count += 1
             if count:
-                self._summarise_into(tx, {pkey for pkey in tx["parts"]})
                 self._commit(tx)
             return count
 
@@ -366,6 +367,7 @@ class Store:
         """Per-subject summaries from the index; no partition is opened."""
         with self._mutex:
             self._ensure_open()
+            self._refresh_summaries()
             return copy.deepcopy(self._summaries)
 
     def count(self) -> int:
@@ -408,7 +410,6 @@ class Store:
                 tx["conflicts"][record_id] = None
             kind = history.current_dict(new_doc)["kind"]
             self._audit_entry(tx, "resolve", actor, record_id, kind, doc["current"], new_doc["current"])
-            self._summarise_into(tx, {pkey}, {record_id: new_doc})
             self._commit(tx)
             return _fresh(history.current_record(new_doc))
 
@@ -556,7 +557,6 @@ class Store:
             work[rid] = merged.doc
             self._audit_entry(tx, merged.status, actor, rid, rec.kind, list(merged.old) if merged.old else None,
                               list(merged.new))
-        touched: set[str] = set()
         for rid in dict.fromkeys(result.new_ids + result.updated_ids + result.conflict_ids + result.historical_ids):
             doc = work[rid]
             cur = history.current_dict(doc)
@@ -565,10 +565,8 @@ class Store:
             if old_pkey is not None and old_pkey != pkey:
                 tx["parts"].setdefault(old_pkey, {})[rid] = None
                 tx["members"].setdefault(old_pkey, {})[rid] = None
-                touched.add(old_pkey)
             tx["parts"].setdefault(pkey, {})[rid] = doc
             tx["members"].setdefault(pkey, {})[rid] = cur["kind"]
-            touched.add(pkey)
             if doc["conflicts"]:
                 tx["conflicts"][rid] = pkey
             elif rid in self._conflicts:
@@ -586,26 +584,30 @@ class Store:
                 tx["meta"][key] = copy.deepcopy(value)
                 self._audit_entry(tx, "meta", actor, key, "meta", None, None)
         if tx["parts"] or tx["meta"]:
-            self._summarise_into(tx, touched, work)
             self._commit(tx)
         return result, work
 
-    def _summarise_into(self, tx: dict[str, Any], pkeys: set[str], work: dict[str, Doc] | None = None) -> None:
-        """Recompute the index summary of every subject partition this transaction touches."""
-        for pkey in pkeys:
+    def _refresh_summaries(self) -> None:
+        """Recompute the summaries of subjects changed since they were last computed.
+
+        Kept off the save path (it reads the whole partition); done when summaries are read
+        and before each checkpoint writes the index. A damaged partition keeps its old summary.
+        """
+        for pkey in sorted(self._dirty):
             if pkey == NO_SUBJECT:
                 continue
-            docs = dict(self._partition(pkey))
-            for rid, doc in tx["parts"].get(pkey, {}).items():
-                if doc is None:
-                    docs.pop(rid, None)
-                else:
-                    docs[rid] = doc
+            try:
+                docs = self._partition(pkey) if pkey in self._members else {}
+            except StoreCorrupt as exc:
+                if exc.message not in self._problems:
+                    self._problems.append(exc.message)
+                continue
             if docs:
                 records = [Record.from_dict(history.current_dict(d)) for d in docs.values()]
-                tx["summaries"][pkey] = summarise(pkey, records)
+                self._summaries[pkey] = summarise(pkey, records)
             else:
-                tx["summaries"][pkey] = None
+                self._summaries.pop(pkey, None)
+        self._dirty.clear()
 
     def _audit_entry(self, tx: dict[str, Any], action: str, actor: str, rid: str, kind: str | None,
                      old: list[Any] | None, new: list[Any] | None) -> None:
@@ -653,11 +655,7 @@ class Store:
                     self._where[rid] = pkey
             if not members:
                 del self._members[pkey]
-        for sid, summary in tx["summaries"].items():
-            if summary is None:
-                self._summaries.pop(sid, None)
-            else:
-                self._summaries[sid] = summary
+        self._dirty.update(tx["parts"])
         for rid, pkey in tx["conflicts"].items():
             if pkey is None:
                 self._conflicts.pop(rid, None)
@@ -670,6 +668,7 @@ class Store:
 
     def _checkpoint(self) -> None:
         keys = self._require_keys()
+        self._refresh_summaries()
         for pkey, changes in self._pending.items():
             partition.save(self._part_path(pkey), keys.partition, self._part_role(pkey), self._entropy, changes)
         audit_bytes = self._audit_bytes
@@ -781,7 +780,7 @@ class Store:
 
 
 def _empty_tx() -> dict[str, Any]:
-    return {"parts": {}, "members": {}, "summaries": {}, "conflicts": {}, "meta": {}, "meta_del": [], "audit": []}
+    return {"parts": {}, "members": {}, "conflicts": {}, "meta": {}, "meta_del": [], "audit": []}
 
 
 def _fresh(record: Record) -> Record:
