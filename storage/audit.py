@@ -65,6 +65,10 @@ class AuditLog:
         self._key = key
         self._entropy = entropy
 
+    def forget(self) -> None:
+        """Drop the key (the store is locking)."""
+        self._key = b""
+
     def read(self, upto: int) -> tuple[list[dict[str, Any]], list[str]]:
         """Entries in the first ``upto`` bytes (bytes after that are not yet committed)."""
         problems: list[str] = []

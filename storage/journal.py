@@ -99,6 +99,11 @@ class Journal:
         self.bytes = self.valid_end
         return len(blob)
 
+    def forget(self) -> None:
+        """Drop the key (the store is locking)."""
+        self.close()
+        self._key = b""
+
     def close(self) -> None:
         if self._file is not None:
             self._file.close()

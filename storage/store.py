@@ -250,7 +250,9 @@ class Store:
             except (OSError, StoreError):
                 pass  # the journal still holds everything; the next open replays it
             finally:
-                self._journal.close()
+                self._journal.forget()
+                self._audit.forget()
+                self._drafts.forget()
                 self._keys = None
                 self._cache.clear()
                 self._pending.clear()
@@ -493,26 +495,37 @@ class Store:
                 last = entries[-1] if entries else None
                 if last is None or last["seq"] != self._audit_last["seq"] or last["hash"] != self._audit_last["hash"]:
                     problems.append(f"审计日志与索引记录的末条不一致,日志可能被截短或替换:{self._audit.path}。")
-            known = {self._part_name(p) + ".bin" for p in self._members} | {
-                self._part_name(p) + ".bin" for p in self._pending}
+            by_name = {self._part_name(p) + ".bin": p for p in [*self._members, *self._pending]}
             for path in sorted((self.home / PARTS_DIR).glob("*.bin")):
+                pkey = by_name.pop(path.name, None)
                 try:
                     docs = partition.load(path, keys.partition, f"{PARTS_DIR}/{path.name}", self._entropy)
                 except StoreCorrupt as exc:
                     problems.append(exc.message)
                     continue
-                if path.name not in known and docs:
-                    problems.append(f"数据文件不属于任何已登记的分区:{path}。")
-            for pkey, members in self._members.items():
-                try:
-                    docs = self._partition(pkey)
-                except StoreCorrupt:
-                    continue  # already reported above
-                missing = [rid for rid in members if rid not in docs]
-                if missing:
-                    problems.append(f"分区缺少 {len(missing)} 条索引中登记的记录:{self._part_path(pkey)}。")
+                if pkey is None:
+                    if docs:
+                        problems.append(f"数据文件不属于任何已登记的分区:{path}。")
+                    continue
+                for rid, doc in self._pending.get(pkey, {}).items():
+                    if doc is None:
+                        docs.pop(rid, None)
+                    else:
+                        docs[rid] = doc
+                problems.extend(self._membership_problems(pkey, docs))
+            for pkey in by_name.values():  # partitions with no file yet: all their records are pending
+                docs = {rid: d for rid, d in self._pending.get(pkey, {}).items() if d is not None}
+                problems.extend(self._membership_problems(pkey, docs))
             problems.extend(self._drafts.problems())
             return problems
+
+    def _membership_problems(self, pkey: str, docs: dict[str, Doc]) -> list[str]:
+        members = self._members.get(pkey, {})
+        missing = sum(1 for rid in members if rid not in docs)
+        extra = sum(1 for rid in docs if rid not in members)
+        if missing or extra:
+            return [f"分区与索引不一致(缺少 {missing} 条,多出 {extra} 条):{self._part_path(pkey)}。"]
+        return []
 
     def files(self) -> list[Path]:
         """Every file under the home this store owns (what tests scan for plaintext)."""

@@ -11,6 +11,7 @@ import pytest
 from core.records import Record
 from storage import (
     Store,
+    StoreError,
     StoreExists,
     StoreLocked,
     StoreMissing,
@@ -350,3 +351,66 @@ def test_a_sound_store_checks_clean(make_store: Callable[..., Store], clock: Tic
     store.close()
     store = make_store(reopen=True)
     assert store.check() == []
+
+
+def test_summaries_are_current_after_a_crash_and_after_a_checkpointed_reopen(
+    make_store: Callable[..., Store], home: Path, tmp_path: Path, options: StoreOptions, clock: TickClock
+) -> None:
+    store = make_store()
+    s = subject(clock, "钱七")
+    store.apply([s, visit(clock, s.id, "2026-04-01")], actor="h")
+    store.put(visit(clock, s.id, "2026-04-20"), actor="h")
+    copy = crash_copy(home, tmp_path, options, clock)
+    try:
+        assert copy.summaries()[s.id]["last_visit"] == "2026-04-20"
+    finally:
+        copy.close()
+    store.close()
+    store = make_store(reopen=True)
+    assert store.summaries()[s.id]["last_visit"] == "2026-04-20"
+    assert store.summaries()[s.id]["name"] == "钱七"
+
+
+def test_check_reports_a_partition_that_lost_records_the_index_lists(
+    make_store: Callable[..., Store], home: Path, clock: TickClock
+) -> None:
+    store = make_store()
+    a, b = subject(clock, "甲"), subject(clock, "乙")
+    store.apply([a, visit(clock, a.id), b], actor="office")
+    store.checkpoint()
+    path_a, path_b = store._part_path(a.id), store._part_path(b.id)
+    store.close()
+    path_a.unlink()  # e.g. removed by a "cleaner" app
+    store = make_store(reopen=True)
+    problems = store.check()
+    assert len(problems) == 1 and str(path_a) in problems[0]
+    assert path_b.exists() and store.get(b.id) == b
+
+
+def test_a_failed_commit_leaves_store_and_disk_unchanged(
+    store: Store, home: Path, clock: TickClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = subject(clock)
+    store.put(s, actor="office")
+    before = snapshot_bytes(home)
+    batch = [visit(clock, s.id), subject(clock, "乙"), s.revise({"name": "改名"}, clock=clock)]
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store._journal, "append", disk_full)
+    with pytest.raises(StoreError) as err:
+        store.apply(batch, actor="sync", meta={"seq": 1})
+    assert "保存失败" in str(err.value)
+    monkeypatch.undo()
+    assert snapshot_bytes(home) == before
+    assert store.get(batch[0].id) is None and store.get(batch[1].id) is None
+    assert store.get(s.id) == s and store.meta_get("seq") is None
+    assert store.apply(batch, actor="sync").counts()["new"] == 2  # and the retry works
+
+
+def test_a_batch_with_something_that_is_not_a_record_stores_nothing(store: Store, clock: TickClock) -> None:
+    good = subject(clock)
+    with pytest.raises(StoreError):
+        store.apply([good, {"id": "x"}], actor="sync")  # type: ignore[list-item]
+    assert store.get(good.id) is None and store.audit_entries() == []
