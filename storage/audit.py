@@ -97,8 +97,12 @@ class AuditLog:
         log = AppendFile(self.path, valid_end)
         try:
             payloads = [
-                seal(self._key, json.dumps(e, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
-                     _aad(e["seq"]), self._entropy)
+                seal(
+                    self._key,
+                    json.dumps(e, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+                    _aad(e["seq"]),
+                    self._entropy,
+                )
                 for e in entries
             ]
             log.append(payloads)

@@ -28,19 +28,23 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes, entropy_hex: str) -> None:
-    """Replace ``path`` with ``data`` so a crash leaves either the old or the new bytes."""
+def atomic_write(path: Path, data: bytes, entropy_hex: str, *, sync_dir: bool = True) -> None:
+    """Replace ``path`` with ``data`` so a crash leaves either the old or the new bytes.
+
+    ``sync_dir=False`` lets a caller replacing many files in one folder fsync it once at the end.
+    """
     tmp = path.parent / f"{TMP_PREFIX}{path.name}-{entropy_hex}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     try:
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
         os.fsync(fd)
     finally:
         os.close(fd)
     os.replace(tmp, path)
-    fsync_dir(path.parent)
+    if sync_dir:
+        fsync_dir(path.parent)
 
 
 def remove_durably(path: Path) -> None:
@@ -111,7 +115,7 @@ class AppendFile:
         os.lseek(self._fd, self.end, os.SEEK_SET)
         view = memoryview(blob)
         while view:
-            view = view[os.write(self._fd, view):]
+            view = view[os.write(self._fd, view) :]
         if hasattr(os, "fdatasync"):
             os.fdatasync(self._fd)
         else:

@@ -63,7 +63,9 @@ class Journal:
                 state.txs.append(json.loads(unseal(self._key, blob, _aad(gen, seq)).decode("utf-8")))
             except (DecryptError, ValueError):
                 if seq < len(scan.frames) - 1:
-                    state.problems.append(f"事务日志中间有损坏的记录,其后的 {len(scan.frames) - seq - 1} 条无法读取:{self.path}。")
+                    state.problems.append(
+                        f"事务日志中间有损坏的记录,其后的 {len(scan.frames) - seq - 1} 条无法读取:{self.path}。"
+                    )
                 break
             state.valid_end = scan.offsets[seq] + 4 + len(blob)
         return state
@@ -85,8 +87,12 @@ class Journal:
         """Make ``tx`` durable; returns the frame's size. On failure the journal is unchanged."""
         if self.gen is None:
             raise RuntimeError("journal not started")
-        blob = seal(self._key, json.dumps(tx, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
-                    _aad(self.gen, self.count), self._entropy)
+        blob = seal(
+            self._key,
+            json.dumps(tx, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+            _aad(self.gen, self.count),
+            self._entropy,
+        )
         try:
             if self._file is None:
                 self._file = AppendFile(self.path, self.valid_end)

@@ -53,8 +53,9 @@ def _v0_to_v1(home: Path, passphrase: str, header: KeyHeader, clock: Clock, entr
         store.checkpoint()
     finally:
         store._journal.close()
-    blob = build(version=1, store_id=store_id, passphrase=passphrase, data_key=data_key,
-                 params=header.params, entropy=entropy)
+    blob = build(
+        version=1, store_id=store_id, passphrase=passphrase, data_key=data_key, params=header.params, entropy=entropy
+    )
     atomic_write(home / KEY_FILE, blob, entropy(8).hex())  # the commit point of the upgrade
     remove_durably(path)
 

@@ -25,11 +25,12 @@ Doc = dict[str, Any]
 class EncryptedStorage(Storage):
     """TinyDB storage whose file is sealed with the partition key and bound to its role."""
 
-    def __init__(self, path: Path, key: bytes, role: str, entropy: Entropy) -> None:
+    def __init__(self, path: Path, key: bytes, role: str, entropy: Entropy, sync_dir: bool = True) -> None:
         self.path = path
         self._key = key
         self._role = role
         self._entropy = entropy
+        self._sync_dir = sync_dir
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         if not self.path.exists():
@@ -38,7 +39,7 @@ class EncryptedStorage(Storage):
         return data if isinstance(data, dict) else None
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        sealed.write(self.path, data, self._key, PARTITION, self._role, self._entropy)
+        sealed.write(self.path, data, self._key, PARTITION, self._role, self._entropy, sync_dir=self._sync_dir)
 
 
 class RecordTable(Table):
@@ -51,10 +52,10 @@ class _Db(TinyDB):
     table_class = RecordTable
 
 
-def _open(path: Path, key: bytes, role: str, entropy: Entropy) -> TinyDB:
+def _open(path: Path, key: bytes, role: str, entropy: Entropy, sync_dir: bool = True) -> TinyDB:
     middleware = CachingMiddleware(EncryptedStorage)
     middleware.WRITE_CACHE_SIZE = 1 << 30  # flush once, on close
-    return _Db(path, key, role, entropy, storage=middleware)
+    return _Db(path, key, role, entropy, sync_dir, storage=middleware)
 
 
 def load(path: Path, key: bytes, role: str, entropy: Entropy) -> dict[str, Doc]:
@@ -72,11 +73,17 @@ def save(
     role: str,
     entropy: Entropy,
     changes: Mapping[str, Doc | None],
-) -> None:
-    """Apply changed documents (None removes one) and write the partition once, atomically."""
-    db = _open(path, key, role, entropy)
+    *,
+    sync_dir: bool = True,
+) -> dict[str, Doc]:
+    """Apply changed documents (None removes one), write the partition once, atomically.
+
+    Returns the partition's documents as written (the checkpoint summarises them). With
+    ``sync_dir=False`` the caller fsyncs the folder once after replacing many partitions.
+    """
+    db = _open(path, key, role, entropy, sync_dir)
     table = db.table(TABLE)
-    present = {str(doc.doc_id) for doc in table}
+    present = set((db.storage.read() or {}).get(TABLE, {}))
     # Replace = remove then insert: two table updates whatever the number of changes.
     stale = [rid for rid in changes if rid in present]
     if stale:
@@ -84,4 +91,6 @@ def save(
     fresh = [Document(doc, doc_id=rid) for rid, doc in changes.items() if doc is not None]
     if fresh:
         table.insert_multiple(fresh)
+    written = dict((db.storage.read() or {}).get(TABLE, {}))  # the middleware's cached tables
     db.close()  # the one encrypted write
+    return written

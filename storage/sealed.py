@@ -30,7 +30,7 @@ def decode(blob: bytes, key: bytes, purpose: bytes, role: str, path: Path) -> An
     if not blob.startswith(MAGIC):
         raise StoreCorrupt(path)
     try:
-        return json.loads(unseal(key, blob[len(MAGIC):], aad_for(purpose, role)).decode("utf-8"))
+        return json.loads(unseal(key, blob[len(MAGIC) :], aad_for(purpose, role)).decode("utf-8"))
     except (DecryptError, ValueError) as exc:
         raise StoreCorrupt(path) from exc
 
@@ -43,5 +43,7 @@ def read(path: Path, key: bytes, purpose: bytes, role: str) -> Any:
     return decode(blob, key, purpose, role, path)
 
 
-def write(path: Path, obj: Any, key: bytes, purpose: bytes, role: str, entropy: Entropy) -> None:
-    atomic_write(path, encode(obj, key, purpose, role, entropy), entropy(8).hex())
+def write(
+    path: Path, obj: Any, key: bytes, purpose: bytes, role: str, entropy: Entropy, *, sync_dir: bool = True
+) -> None:
+    atomic_write(path, encode(obj, key, purpose, role, entropy), entropy(8).hex(), sync_dir=sync_dir)

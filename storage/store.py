@@ -42,9 +42,9 @@ from storage.errors import (
     StoreMissing,
     StoreTooNew,
     UnknownVersion,
-    WrongPassphrase,
 )
-from storage.fsio import TMP_PREFIX, atomic_write, leftover_temps, remove_durably
+from storage.fsio import atomic_write, fsync_dir, leftover_temps, remove_durably
+from storage.index import INDEX_FILE, Index
 from storage.journal import JOURNAL_FILE, Journal
 from storage.summary import summarise
 
@@ -54,7 +54,6 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 FORMAT_VERSION = migrations.CURRENT_VERSION
-INDEX_FILE = "index.bin"
 PARTS_DIR = "parts"
 LOCK_FILE = "lock"
 NO_SUBJECT = ""  # partition key of records without subject
@@ -66,7 +65,7 @@ Doc = dict[str, Any]
 class StoreOptions:
     """Tuning knobs; tests shrink them to exercise checkpoints and cache eviction."""
 
-    checkpoint_every: int = 512  # commits folded into partitions per checkpoint
+    checkpoint_every: int = 256  # commits folded into partitions per checkpoint
     checkpoint_bytes: int = 8 * 1024 * 1024  # or when the journal grows past this
     cache_partitions: int = 64  # decrypted partitions kept in memory
 
@@ -106,8 +105,13 @@ class ApplyResult:
         return bool(self.new_ids or self.updated_ids or self.conflict_ids or self.historical_ids)
 
     def counts(self) -> dict[str, int]:
-        return {"new": self.new, "updated": self.updated, "duplicate": self.duplicate,
-                "conflict": self.conflict, "historical": self.historical}
+        return {
+            "new": self.new,
+            "updated": self.updated,
+            "duplicate": self.duplicate,
+            "conflict": self.conflict,
+            "historical": self.historical,
+        }
 
     def _add(self, status: str, rid: str) -> None:
         getattr(self, f"{status}_ids").append(rid)
@@ -152,16 +156,7 @@ class Store:
         self._mutex = threading.RLock()
         self._problems: list[str] = []
         self._names: dict[str, str] = {}
-        # checkpoint state
-        self._gen = 0
-        self._members: dict[str, dict[str, str]] = {}
-        self._where: dict[str, str] = {}
-        self._summaries: dict[str, dict[str, Any]] = {}
-        self._dirty: set[str] = set()  # partitions whose summary is stale
-        self._conflicts: dict[str, str] = {}
-        self._meta: dict[str, Any] = {}
-        self._audit_bytes = 0
-        self._audit_last: dict[str, Any] | None = None
+        self._index = Index()  # checkpoint state plus committed transactions
         # since the checkpoint
         self._pending: dict[str, dict[str, Doc | None]] = {}
         self._audit_pending: list[dict[str, Any]] = []
@@ -197,11 +192,24 @@ class Store:
         try:
             store_id = entropy(16).hex()
             data_key = entropy(KEY_LEN)
-            store = cls(root, store_id, data_key, clock=clock, entropy=entropy,
-                        options=options or StoreOptions(), lock_fd=lock_fd)
+            store = cls(
+                root,
+                store_id,
+                data_key,
+                clock=clock,
+                entropy=entropy,
+                options=options or StoreOptions(),
+                lock_fd=lock_fd,
+            )
             store._init_layout()
-            blob = keyfile.build(version=FORMAT_VERSION, store_id=store_id, passphrase=passphrase,
-                                 data_key=data_key, params=params, entropy=entropy)
+            blob = keyfile.build(
+                version=FORMAT_VERSION,
+                store_id=store_id,
+                passphrase=passphrase,
+                data_key=data_key,
+                params=params,
+                entropy=entropy,
+            )
             atomic_write(root / keyfile.KEY_FILE, blob, entropy(8).hex())
             return store
         except BaseException:
@@ -231,8 +239,15 @@ class Store:
                 migrations.upgrade(root, passphrase, header, clock=clock, entropy=entropy)
                 header = keyfile.parse(root / keyfile.KEY_FILE)
             data_key = keyfile.unwrap(header, passphrase)
-            store = cls(root, header.store_id, data_key, clock=clock, entropy=entropy,
-                        options=options or StoreOptions(), lock_fd=lock_fd)
+            store = cls(
+                root,
+                header.store_id,
+                data_key,
+                clock=clock,
+                entropy=entropy,
+                options=options or StoreOptions(),
+                lock_fd=lock_fd,
+            )
             store._load()
             return store
         except BaseException:
@@ -256,11 +271,7 @@ class Store:
                 self._keys = None
                 self._cache.clear()
                 self._pending.clear()
-                self._members.clear()
-                self._where.clear()
-                self._summaries.clear()
-                self._dirty.clear()
-                self._meta.clear()
+                self._index = Index()
                 self._audit_pending.clear()
                 _unlock(self._lock_fd)
                 self._lock_fd = None
@@ -285,8 +296,14 @@ class Store:
             path = self.home / keyfile.KEY_FILE
             header = keyfile.parse(path)
             data_key = keyfile.unwrap(header, old)
-            blob = keyfile.build(version=header.version, store_id=header.store_id, passphrase=new,
-                                 data_key=data_key, params=header.params, entropy=self._entropy)
+            blob = keyfile.build(
+                version=header.version,
+                store_id=header.store_id,
+                passphrase=new,
+                data_key=data_key,
+                params=header.params,
+                entropy=self._entropy,
+            )
             atomic_write(path, blob, self._entropy(8).hex())
 
     # ------------------------------------------------------------------ records
@@ -311,13 +328,13 @@ class Store:
             tx = _empty_tx()
             count = 0
             for rid in dict.fromkeys(record_ids):
-                pkey = self._where.get(rid)
+                pkey = self._index.where.get(rid)
                 if pkey is None:
                     continue
                 doc = self._partition(pkey).get(rid)
                 tx["parts"].setdefault(pkey, {})[rid] = None
                 tx["members"].setdefault(pkey, {})[rid] = None
-                if rid in self._conflicts:
+                if rid in self._index.conflicts:
                     tx["conflicts"][rid] = None
                 cur = history.current_dict(doc) if doc else {"kind": None}
                 self._audit_entry(tx, "purge", actor, rid, cur.get("kind"), doc["current"] if doc else None, None)
@@ -329,20 +346,22 @@ class Store:
     def get(self, record_id: str) -> Record | None:
         with self._mutex:
             self._ensure_open()
-            pkey = self._where.get(record_id)
+            pkey = self._index.where.get(record_id)
             if pkey is None:
                 return None
             doc = self._partition(pkey).get(record_id)
             return _fresh(history.current_record(doc)) if doc else None
 
-    def list(self, kind: str | None = None, subject: str | None = None, *, include_deleted: bool = False) -> list[Record]:
+    def list(
+        self, kind: str | None = None, subject: str | None = None, *, include_deleted: bool = False
+    ) -> list[Record]:
         """Current versions, oldest created first. With ``subject`` only that partition is read."""
         with self._mutex:
             self._ensure_open()
             if subject is not None:
-                pkeys = [subject] if subject in self._members else []
+                pkeys = [subject] if subject in self._index.members else []
             else:
-                pkeys = [p for p, m in self._members.items() if kind is None or kind in m.values()]
+                pkeys = [p for p, m in self._index.members.items() if kind is None or kind in m.values()]
             out: list[Record] = []
             for pkey in pkeys:
                 for doc in self._partition(pkey).values():
@@ -361,28 +380,32 @@ class Store:
         """Every version ever stored, oldest revision first (rivals in arrival order)."""
         with self._mutex:
             self._ensure_open()
-            pkey = self._where.get(record_id)
+            pkey = self._index.where.get(record_id)
             doc = self._partition(pkey).get(record_id) if pkey is not None else None
             return [_fresh(r) for r in history.history(doc)] if doc else []
 
     def summaries(self) -> dict[str, dict[str, Any]]:
-        """Per-subject summaries from the index; no partition is opened."""
+        """Per-subject summaries from the index.
+
+        Only partitions changed since the summaries were last computed are read (normally still
+        cached); everything else comes from the index alone.
+        """
         with self._mutex:
             self._ensure_open()
             self._refresh_summaries()
-            return copy.deepcopy(self._summaries)
+            return copy.deepcopy(self._index.summaries)
 
     def count(self) -> int:
         """How many records the store holds (from the index)."""
         with self._mutex:
             self._ensure_open()
-            return len(self._where)
+            return len(self._index.where)
 
     def conflicts(self) -> list[Conflict]:
         with self._mutex:
             self._ensure_open()
             out: list[Conflict] = []
-            for rid, pkey in sorted(self._conflicts.items()):
+            for rid, pkey in sorted(self._index.conflicts.items()):
                 doc = self._partition(pkey).get(rid)
                 if not doc:
                     continue
@@ -390,10 +413,15 @@ class Store:
                 for rev_key, hashes in sorted(doc["conflicts"].items(), key=lambda kv: int(kv[0])):
                     rivals = tuple(
                         _fresh(Record.from_dict(v["record"]))
-                        for h in hashes for v in doc["versions"] if v["rev"] == int(rev_key) and v["hash"] == h
+                        for h in hashes
+                        for v in doc["versions"]
+                        if v["rev"] == int(rev_key) and v["hash"] == h
                     )
-                    out.append(Conflict(rid, cur["kind"], cur.get("subject"), int(rev_key), tuple(hashes),
-                                        rivals, doc["current"][1]))
+                    out.append(
+                        Conflict(
+                            rid, cur["kind"], cur.get("subject"), int(rev_key), tuple(hashes), rivals, doc["current"][1]
+                        )
+                    )
             return out
 
     def resolve_conflict(self, record_id: str, chosen_content_hash: str, *, actor: str) -> Record:
@@ -401,7 +429,7 @@ class Store:
         with self._mutex:
             self._ensure_open()
             _check_actor(actor)
-            pkey = self._where.get(record_id)
+            pkey = self._index.where.get(record_id)
             doc = self._partition(pkey).get(record_id) if pkey is not None else None
             if doc is None:
                 raise UnknownVersion()
@@ -420,7 +448,7 @@ class Store:
     def meta_get(self, key: str, default: Any = None) -> Any:
         with self._mutex:
             self._ensure_open()
-            return copy.deepcopy(self._meta[key]) if key in self._meta else default
+            return copy.deepcopy(self._index.meta[key]) if key in self._index.meta else default
 
     def meta_set(self, key: str, value: Any, *, actor: str = "system") -> None:
         """Set an encrypted setting (JSON value). Unchanged values write nothing."""
@@ -430,7 +458,7 @@ class Store:
     def meta_delete(self, key: str, *, actor: str = "system") -> None:
         with self._mutex:
             self._ensure_open()
-            if key not in self._meta:
+            if key not in self._index.meta:
                 return
             tx = _empty_tx()
             tx["meta_del"].append(key)
@@ -440,7 +468,7 @@ class Store:
     def meta_keys(self) -> list[str]:
         with self._mutex:
             self._ensure_open()
-            return sorted(self._meta)
+            return sorted(self._index.meta)
 
     # ------------------------------------------------------------------ drafts
 
@@ -470,7 +498,7 @@ class Store:
         """The whole audit log, oldest first (entries since the checkpoint included)."""
         with self._mutex:
             self._ensure_open()
-            entries, problems = self._audit.read(self._audit_bytes)
+            entries, problems = self._audit.read(self._index.audit_bytes)
             if problems:
                 raise StoreCorrupt(self._audit.path)
             return entries + copy.deepcopy(self._audit_pending)
@@ -487,15 +515,19 @@ class Store:
                 problems.append(exc.message)
             state = self._journal.read()
             problems.extend(state.problems)
-            entries, audit_problems = self._audit.read(self._audit_bytes)
+            entries, audit_problems = self._audit.read(self._index.audit_bytes)
             problems.extend(audit_problems)
             chain = entries + self._audit_pending
             problems.extend(verify(chain))
-            if not audit_problems and self._audit_last is not None:
+            if not audit_problems and self._index.audit_last is not None:
                 last = entries[-1] if entries else None
-                if last is None or last["seq"] != self._audit_last["seq"] or last["hash"] != self._audit_last["hash"]:
+                if (
+                    last is None
+                    or last["seq"] != self._index.audit_last["seq"]
+                    or last["hash"] != self._index.audit_last["hash"]
+                ):
                     problems.append(f"审计日志与索引记录的末条不一致,日志可能被截短或替换:{self._audit.path}。")
-            by_name = {self._part_name(p) + ".bin": p for p in [*self._members, *self._pending]}
+            by_name = {self._part_name(p) + ".bin": p for p in [*self._index.members, *self._pending]}
             for path in sorted((self.home / PARTS_DIR).glob("*.bin")):
                 pkey = by_name.pop(path.name, None)
                 try:
@@ -520,7 +552,7 @@ class Store:
             return problems
 
     def _membership_problems(self, pkey: str, docs: dict[str, Doc]) -> list[str]:
-        members = self._members.get(pkey, {})
+        members = self._index.members.get(pkey, {})
         missing = sum(1 for rid in members if rid not in docs)
         extra = sum(1 for rid in docs if rid not in members)
         if missing or extra:
@@ -545,7 +577,9 @@ class Store:
 
     # ------------------------------------------------------------------ internals: apply
 
-    def _apply(self, records: list[Record], actor: str, meta: dict[str, Any] | None) -> tuple[ApplyResult, dict[str, Doc]]:
+    def _apply(
+        self, records: list[Record], actor: str, meta: dict[str, Any] | None
+    ) -> tuple[ApplyResult, dict[str, Doc]]:
         self._ensure_open()
         _check_actor(actor)
         for rec in records:
@@ -558,7 +592,7 @@ class Store:
         for rec in records:
             rid = rec.id
             if rid not in work:
-                pkey = self._where.get(rid)
+                pkey = self._index.where.get(rid)
                 origin[rid] = pkey
                 doc = self._partition(pkey).get(rid) if pkey is not None else None
                 if doc is not None:
@@ -568,8 +602,9 @@ class Store:
             if merged.status == history.DUPLICATE:
                 continue
             work[rid] = merged.doc
-            self._audit_entry(tx, merged.status, actor, rid, rec.kind, list(merged.old) if merged.old else None,
-                              list(merged.new))
+            self._audit_entry(
+                tx, merged.status, actor, rid, rec.kind, list(merged.old) if merged.old else None, list(merged.new)
+            )
         for rid in dict.fromkeys(result.new_ids + result.updated_ids + result.conflict_ids + result.historical_ids):
             doc = work[rid]
             cur = history.current_dict(doc)
@@ -582,7 +617,7 @@ class Store:
             tx["members"].setdefault(pkey, {})[rid] = cur["kind"]
             if doc["conflicts"]:
                 tx["conflicts"][rid] = pkey
-            elif rid in self._conflicts:
+            elif rid in self._index.conflicts:
                 tx["conflicts"][rid] = None
         if meta:
             try:
@@ -592,7 +627,7 @@ class Store:
             for key, value in meta.items():
                 if not isinstance(key, str):
                     raise StoreError("设置名必须是文字。")
-                if key in self._meta and self._meta[key] == value:
+                if key in self._index.meta and self._index.meta[key] == value:
                     continue
                 tx["meta"][key] = copy.deepcopy(value)
                 self._audit_entry(tx, "meta", actor, key, "meta", None, None)
@@ -606,40 +641,70 @@ class Store:
         Kept off the save path (it reads the whole partition); done when summaries are read
         and before each checkpoint writes the index. A damaged partition keeps its old summary.
         """
-        for pkey in sorted(self._dirty):
+        for pkey in sorted(self._index.dirty):
             if pkey == NO_SUBJECT:
                 continue
             try:
-                docs = self._partition(pkey) if pkey in self._members else {}
+                docs = self._partition(pkey) if pkey in self._index.members else {}
             except StoreCorrupt as exc:
                 if exc.message not in self._problems:
                     self._problems.append(exc.message)
                 continue
-            if docs:
-                records = [Record.from_dict(history.current_dict(d)) for d in docs.values()]
-                self._summaries[pkey] = summarise(pkey, records)
-            else:
-                self._summaries.pop(pkey, None)
-        self._dirty.clear()
+            self._set_summary(pkey, docs)
+        self._index.dirty.clear()
 
-    def _audit_entry(self, tx: dict[str, Any], action: str, actor: str, rid: str, kind: str | None,
-                     old: list[Any] | None, new: list[Any] | None) -> None:
-        prev = tx["audit"][-1] if tx["audit"] else (self._audit_pending[-1] if self._audit_pending else self._audit_last)
-        tx["audit"].append(chained(prev, {"at": iso(self._clock()), "actor": actor, "action": action,
-                                          "record": rid, "kind": kind, "old": old, "new": new}))
+    def _set_summary(self, pkey: str, docs: dict[str, Doc]) -> None:
+        if docs:
+            records = [Record.from_dict(history.current_dict(d)) for d in docs.values()]
+            self._index.summaries[pkey] = summarise(pkey, records)
+        else:
+            self._index.summaries.pop(pkey, None)
+
+    def _audit_entry(
+        self,
+        tx: dict[str, Any],
+        action: str,
+        actor: str,
+        rid: str,
+        kind: str | None,
+        old: list[Any] | None,
+        new: list[Any] | None,
+    ) -> None:
+        prev = (
+            tx["audit"][-1]
+            if tx["audit"]
+            else (self._audit_pending[-1] if self._audit_pending else self._index.audit_last)
+        )
+        tx["audit"].append(
+            chained(
+                prev,
+                {
+                    "at": iso(self._clock()),
+                    "actor": actor,
+                    "action": action,
+                    "record": rid,
+                    "kind": kind,
+                    "old": old,
+                    "new": new,
+                },
+            )
+        )
 
     # ------------------------------------------------------------------ internals: commit, checkpoint
 
     def _commit(self, tx: dict[str, Any]) -> None:
         """Durable once the journal frame is fsynced; then folded into memory."""
-        if self._journal.gen != self._gen:
-            self._journal.reset(self._gen)  # a journal of an older checkpoint is obsolete
+        if self._journal.gen != self._index.gen:
+            self._journal.reset(self._index.gen)  # a journal of an older checkpoint is obsolete
         try:
             self._journal.append(tx)
         except OSError as exc:
             raise StoreError("保存失败:无法写入存储(空间不足或存储卡被移除?)。请检查后重试。") from exc
         self._absorb(tx)
-        if self._journal.count >= self._options.checkpoint_every or self._journal.bytes >= self._options.checkpoint_bytes:
+        if (
+            self._journal.count >= self._options.checkpoint_every
+            or self._journal.bytes >= self._options.checkpoint_bytes
+        ):
             try:
                 self._checkpoint()
             except (OSError, StoreError) as exc:
@@ -656,45 +721,32 @@ class Store:
                         cached.pop(rid, None)
                     else:
                         cached[rid] = doc
-        for pkey, changes in tx["members"].items():
-            members = self._members.setdefault(pkey, {})
-            for rid, kind in changes.items():
-                if kind is None:
-                    members.pop(rid, None)
-                    if self._where.get(rid) == pkey:
-                        del self._where[rid]
-                else:
-                    members[rid] = kind
-                    self._where[rid] = pkey
-            if not members:
-                del self._members[pkey]
-        self._dirty.update(tx["parts"])
-        for rid, pkey in tx["conflicts"].items():
-            if pkey is None:
-                self._conflicts.pop(rid, None)
-            else:
-                self._conflicts[rid] = pkey
-        self._meta.update(tx["meta"])
-        for key in tx["meta_del"]:
-            self._meta.pop(key, None)
+        self._index.absorb(tx)
         self._audit_pending.extend(tx["audit"])
 
     def _checkpoint(self) -> None:
         keys = self._require_keys()
-        self._refresh_summaries()
         for pkey, changes in self._pending.items():
-            partition.save(self._part_path(pkey), keys.partition, self._part_role(pkey), self._entropy, changes)
-        audit_bytes = self._audit_bytes
+            docs = partition.save(
+                self._part_path(pkey), keys.partition, self._part_role(pkey), self._entropy, changes, sync_dir=False
+            )
+            if pkey in self._index.dirty and pkey != NO_SUBJECT:
+                self._set_summary(pkey, docs)  # summarise what was just written: no second read
+                self._index.dirty.discard(pkey)
+        if self._pending:
+            fsync_dir(self.home / PARTS_DIR)  # every partition rename durable before the index names them
+        self._refresh_summaries()
+        audit_bytes = self._index.audit_bytes
         if self._audit_pending:
-            audit_bytes = self._audit.append(self._audit_pending, self._audit_bytes)
-        audit_last = self._audit_pending[-1] if self._audit_pending else self._audit_last
-        self._write_index(gen=self._gen + 1, audit_bytes=audit_bytes, audit_last=audit_last)
-        self._gen += 1
-        self._audit_bytes = audit_bytes
-        self._audit_last = {"seq": audit_last["seq"], "hash": audit_last["hash"]} if audit_last else None
+            audit_bytes = self._audit.append(self._audit_pending, self._index.audit_bytes)
+        audit_last = self._audit_pending[-1] if self._audit_pending else self._index.audit_last
+        self._write_index(gen=self._index.gen + 1, audit_bytes=audit_bytes, audit_last=audit_last)
+        self._index.gen += 1
+        self._index.audit_bytes = audit_bytes
+        self._index.audit_last = {"seq": audit_last["seq"], "hash": audit_last["hash"]} if audit_last else None
         self._pending.clear()
         self._audit_pending.clear()
-        self._journal.reset(self._gen)
+        self._journal.reset(self._index.gen)
         for folder in (self.home, self.home / PARTS_DIR, self.home / DRAFTS_DIR):
             for tmp in leftover_temps(folder):
                 remove_durably(tmp)
@@ -710,41 +762,21 @@ class Store:
         self._journal.reset(0)
 
     def _write_index(self, *, gen: int = 0, audit_bytes: int = 0, audit_last: dict[str, Any] | None = None) -> None:
-        keys = self._require_keys()
-        body = {
-            "format": FORMAT_VERSION,
-            "gen": gen,
-            "members": self._members,
-            "summaries": self._summaries,
-            "conflicts": self._conflicts,
-            "meta": self._meta,
-            "audit": {"bytes": audit_bytes,
-                      "last": {"seq": audit_last["seq"], "hash": audit_last["hash"]} if audit_last else None},
-        }
-        sealed.write(self.home / INDEX_FILE, body, keys.index, INDEX, INDEX_FILE, self._entropy)
+        body = self._index.body(gen=gen, audit_bytes=audit_bytes, audit_last=audit_last, fmt=FORMAT_VERSION)
+        sealed.write(self.home / INDEX_FILE, body, self._require_keys().index, INDEX, INDEX_FILE, self._entropy)
 
     def _load(self) -> None:
         keys = self._require_keys()
         path = self.home / INDEX_FILE
         body = sealed.read(path, keys.index, INDEX, INDEX_FILE)
-        try:
-            self._gen = int(body["gen"])
-            self._members = {str(p): dict(m) for p, m in body["members"].items()}
-            self._summaries = dict(body["summaries"])
-            self._conflicts = dict(body["conflicts"])
-            self._meta = dict(body["meta"])
-            self._audit_bytes = int(body["audit"]["bytes"])
-            self._audit_last = body["audit"]["last"]
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise StoreCorrupt(path) from exc
-        self._where = {rid: pkey for pkey, members in self._members.items() for rid in members}
+        self._index = Index.from_body(body, path)
         state = self._journal.read()
         self._problems.extend(state.problems)
-        if state.gen == self._gen:
+        if state.gen == self._index.gen:
             self._journal.adopt(state)
             for tx in state.txs:
                 self._absorb(tx)
-        elif state.gen is not None and state.gen > self._gen:
+        elif state.gen is not None and state.gen > self._index.gen:
             self._problems.append(f"索引文件比事务日志旧,可能被替换:{path}。")
 
     # ------------------------------------------------------------------ internals: partitions
@@ -798,8 +830,17 @@ def _empty_tx() -> dict[str, Any]:
 
 def _fresh(record: Record) -> Record:
     """A copy the caller may mutate without touching the cache."""
-    return Record(record.id, record.kind, record.subject, record.author, record.revision, record.created,
-                  record.updated, record.deleted, copy.deepcopy(record.data))
+    return Record(
+        record.id,
+        record.kind,
+        record.subject,
+        record.author,
+        record.revision,
+        record.created,
+        record.updated,
+        record.deleted,
+        copy.deepcopy(record.data),
+    )
 
 
 def _check_actor(actor: str) -> None:

@@ -29,9 +29,17 @@ def summarise(subject_id: str, records: Iterable[Record]) -> dict[str, Any]:
 
 
 def _minimal(subject_id: str, records: list[Record]) -> dict[str, Any]:
-    out: dict[str, Any] = {"subject": subject_id, "records": 0, "last_visit": None, "reports": 0,
-                           "open_reports": 0, "urgent_open_reports": 0, "last_evaluation": None,
-                           "updated": None, "deleted": False}
+    out: dict[str, Any] = {
+        "subject": subject_id,
+        "records": 0,
+        "last_visit": None,
+        "reports": 0,
+        "open_reports": 0,
+        "urgent_open_reports": 0,
+        "last_evaluation": None,
+        "updated": None,
+        "deleted": False,
+    }
     reports: dict[str, Record] = {}
     acked: set[str] = set()
     for rec in records:

@@ -1,13 +1,15 @@
 """Store benchmark: save latency, unlock time and memory against two peers, at several sizes.
 
-    uv run python tests/benchmarks/store_bench.py [--sizes 1000,10000,50000,100000] [--saves 300]
+    uv run python tests/benchmarks/store_bench.py [--sizes 1000,10000,50000,100000] [--saves 600]
 
 Per size, each system runs in its own child process (so peak RSS is per system and size):
 
 - ``store``: our partitioned store (about 100 records per subject, bulk-loaded with one
   ``apply`` per subject), then ``--saves`` single-record ``put`` calls into random subjects
-  (new visits and revisions), then close and a timed re-open (unlock, KDF excluded: the KDF
-  cost of calibrated scrypt on this machine is measured once and reported separately).
+  (new visits and revisions; more than one checkpoint interval, so the max includes a
+  checkpoint), a timed ``summaries()`` and ``checkpoint()``, ``get`` of random records with a
+  cold partition cache, and timed re-opens: unlock with an empty journal and with a nearly
+  full one (the KDF is excluded; calibrated scrypt on this machine is measured once apart).
 - ``naive``: one TinyDB file through the same encrypted Storage, rewritten on every insert.
 - ``sqlite``: stdlib sqlite3, WAL, synchronous=FULL, one row per record with the document
   sealed by AES-GCM (the same per-save encryption work), one transaction per save.
@@ -39,12 +41,14 @@ sys.path.insert(0, str(ROOT))
 
 from core.records import Record  # noqa: E402
 from storage import KdfParams, Store, StoreOptions  # noqa: E402
-from storage.crypto import derive_kek, calibrate_scrypt, seal  # noqa: E402
+from storage.crypto import calibrate_scrypt, derive_kek, seal  # noqa: E402
 
 PER_SUBJECT = 100
 BENCH_KDF = KdfParams(n=2**10)  # unlock is timed without the KDF; its real cost is reported apart
 PASS = "bench passphrase"
-WORDS = "情绪稳定 按时报到 家庭和睦 工作正常 邻里关系良好 无异常 参加社区服务 思想汇报 按时 走访 正常 生活困难 已帮扶".split()
+WORDS = (
+    "情绪稳定 按时报到 家庭和睦 工作正常 邻里关系良好 无异常 参加社区服务 思想汇报 按时 走访 正常 生活困难 已帮扶"
+).split()
 
 
 def _text(rng: random.Random, n: int) -> str:
@@ -52,21 +56,44 @@ def _text(rng: random.Random, n: int) -> str:
 
 
 def _subject(rng: random.Random, i: int) -> Record:
-    return Record.new("subject", {
-        "name": f"对象{i:05d}", "gender": rng.choice("男女"), "birth": f"19{rng.randrange(50, 99)}-0{rng.randrange(1, 9)}",
-        "household": "安徽省马鞍山市花山区" + _text(rng, 2), "residence": "马鞍山市花山区某街道某小区",
-        "crime": "危险驾驶罪", "court": "马鞍山市花山区人民法院", "sentence": "拘役三个月,缓刑六个月",
-        "category": rng.choice(["管制", "缓刑", "假释", "暂予监外执行"]), "term_start": "2026-01-01",
-        "term_end": "2027-06-30", "committee": f"第{i % 40}居委会", "town": "某街道", "helpers": ["f" * 40],
-    }, author="office-fp")
+    return Record.new(
+        "subject",
+        {
+            "name": f"对象{i:05d}",
+            "gender": rng.choice("男女"),
+            "birth": f"19{rng.randrange(50, 99)}-0{rng.randrange(1, 9)}",
+            "household": "安徽省马鞍山市花山区" + _text(rng, 2),
+            "residence": "马鞍山市花山区某街道某小区",
+            "crime": "危险驾驶罪",
+            "court": "马鞍山市花山区人民法院",
+            "sentence": "拘役三个月,缓刑六个月",
+            "category": rng.choice(["管制", "缓刑", "假释", "暂予监外执行"]),
+            "term_start": "2026-01-01",
+            "term_end": "2027-06-30",
+            "committee": f"第{i % 40}居委会",
+            "town": "某街道",
+            "helpers": ["f" * 40],
+        },
+        author="office-fp",
+    )
 
 
 def _visit(rng: random.Random, subject_id: str) -> Record:
-    return Record.new("visit", {
-        "date": f"2026-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}", "place": "对象家中",
-        "present": "对象本人及其母亲", "thinking": _text(rng, 6), "work": _text(rng, 5), "life": _text(rng, 5),
-        "family": _text(rng, 4), "notes": _text(rng, 12),
-    }, author="helper-fp", subject=subject_id)
+    return Record.new(
+        "visit",
+        {
+            "date": f"2026-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}",
+            "place": "对象家中",
+            "present": "对象本人及其母亲",
+            "thinking": _text(rng, 6),
+            "work": _text(rng, 5),
+            "life": _text(rng, 5),
+            "family": _text(rng, 4),
+            "notes": _text(rng, 12),
+        },
+        author="helper-fp",
+        subject=subject_id,
+    )
 
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
@@ -127,6 +154,17 @@ def bench_store(size: int, saves: int, folder: Path) -> dict[str, Any]:
     t0 = time.perf_counter()
     store.summaries()
     summaries_ms = (time.perf_counter() - t0) * 1000
+    t0 = time.perf_counter()
+    store.checkpoint()
+    checkpoint_ms = (time.perf_counter() - t0) * 1000
+    store.close()
+
+    store = Store.open(home, PASS)
+    gets = []
+    for rid in rng.sample(visits, min(200, len(visits))):
+        t0 = time.perf_counter()
+        store.get(rid)
+        gets.append((time.perf_counter() - t0) * 1000)
     store.close()
 
     unlocks = []
@@ -135,15 +173,44 @@ def bench_store(size: int, saves: int, folder: Path) -> dict[str, Any]:
         s = Store.open(home, PASS)
         unlocks.append((time.perf_counter() - t0) * 1000)
         s.close()
+
+    # Worst case for unlock: a full journal (just under the checkpoint threshold) to replay.
+    store = Store.open(home, PASS)
+    for _ in range(StoreOptions().checkpoint_every - 1):
+        store.put(_visit(rng, rng.choice(subjects)), actor="bench")
+    _abandon(store)
+    t0 = time.perf_counter()
+    store = Store.open(home, PASS)
+    unlock_journal_ms = (time.perf_counter() - t0) * 1000
+    store.close()
+
     kdf_t0 = time.perf_counter()
     derive_kek(PASS, b"\0" * 16, BENCH_KDF)
     bench_kdf_ms = (time.perf_counter() - kdf_t0) * 1000
     disk = sum(p.stat().st_size for p in home.rglob("*") if p.is_file())
     return {
-        "records": count, "build_s": round(build_s, 2), "save_ms": _percentiles(latencies),
-        "unlock_ms": round(min(unlocks) - bench_kdf_ms, 1), "first_unlock_ms": round(first_unlock_ms - bench_kdf_ms, 1),
-        "summaries_ms": round(summaries_ms, 2), "disk_mb": round(disk / 2**20, 1), "rss_mb": _rss_mb(),
+        "records": count,
+        "build_s": round(build_s, 2),
+        "save_ms": _percentiles(latencies),
+        "get_cold_ms": _percentiles(gets),
+        "unlock_ms": round(statistics.median(unlocks) - bench_kdf_ms, 1),
+        "first_unlock_ms": round(first_unlock_ms - bench_kdf_ms, 1),
+        "unlock_full_journal_ms": round(unlock_journal_ms - bench_kdf_ms, 1),
+        "summaries_ms": round(summaries_ms, 2),
+        "checkpoint_ms": round(checkpoint_ms, 1),
+        "disk_mb": round(disk / 2**20, 1),
+        "rss_mb": _rss_mb(),
     }
+
+
+def _abandon(store: Store) -> None:
+    """Leave the store as a killed process would (journal not folded in)."""
+    from storage.store import _unlock
+
+    store._journal.close()
+    store._keys = None
+    _unlock(store._lock_fd)
+    store._lock_fd = None
 
 
 def bench_naive(size: int, saves: int, folder: Path) -> dict[str, Any]:
@@ -194,8 +261,10 @@ def bench_sqlite(size: int, saves: int, folder: Path) -> dict[str, Any]:
     for i in range(max(1, size // PER_SUBJECT)):
         subj = _subject(rng, i)
         subjects.append(subj.id)
-        con.executemany("INSERT INTO records VALUES (?,?,?,?)",
-                        [row(subj)] + [row(_visit(rng, subj.id)) for _ in range(PER_SUBJECT - 1)])
+        con.executemany(
+            "INSERT INTO records VALUES (?,?,?,?)",
+            [row(subj)] + [row(_visit(rng, subj.id)) for _ in range(PER_SUBJECT - 1)],
+        )
     con.execute("COMMIT")
     latencies = []
     for _ in range(saves):
@@ -219,7 +288,9 @@ def _naive_saves(size: int, saves: int) -> int:
 def run_child(system: str, size: int, saves: int) -> dict[str, Any]:
     proc = subprocess.run(
         [sys.executable, __file__, "--child", system, "--sizes", str(size), "--saves", str(saves)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if proc.returncode != 0:
         raise SystemExit(f"{system} at {size} failed:\n{proc.stderr}")
@@ -229,7 +300,7 @@ def run_child(system: str, size: int, saves: int) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000,50000,100000")
-    parser.add_argument("--saves", type=int, default=300)
+    parser.add_argument("--saves", type=int, default=600)
     parser.add_argument("--child", choices=sorted(SYSTEMS))
     parser.add_argument("--no-peers", action="store_true", help="measure only our store")
     args = parser.parse_args()
@@ -248,15 +319,37 @@ def main() -> None:
     t1 = time.perf_counter()
     derive_kek(PASS, os.urandom(16), params)
     kdf_ms = (time.perf_counter() - t1) * 1000
-    print(f"calibrated scrypt n=2**{params.n.bit_length() - 1} r={params.r} p={params.p}: "
-          f"KDF {kdf_ms:.0f} ms (calibration took {(t1 - t0):.1f} s)", flush=True)
+    print(
+        f"calibrated scrypt n=2**{params.n.bit_length() - 1} r={params.r} p={params.p}: "
+        f"KDF {kdf_ms:.0f} ms (calibration took {(t1 - t0):.1f} s)",
+        flush=True,
+    )
 
-    out: dict[str, Any] = {"sizes": sizes, "saves": args.saves, "kdf_ms": round(kdf_ms, 1), "kdf_n": params.n,
-                           "save_p50_ms": {}, "save_p95_ms": {}, "save_max_ms": {}, "naive_save_p50_ms": {},
-                           "sqlite_save_p50_ms": {}, "unlock_ms": {}, "rss_mb": {}, "naive_rss_mb": {},
-                           "sqlite_rss_mb": {}, "build_s": {}, "disk_mb": {}}
-    header = f"{'records':>8} | {'store p50/p95/max ms':>22} | {'naive p50':>9} | {'sqlite p50':>10} | " \
-             f"{'unlock ms':>9} | {'RSS MB':>6} | {'build s':>7}"
+    out: dict[str, Any] = {
+        "sizes": sizes,
+        "saves": args.saves,
+        "kdf_ms": round(kdf_ms, 1),
+        "kdf_n": params.n,
+        "save_p50_ms": {},
+        "save_p95_ms": {},
+        "save_max_ms": {},
+        "naive_save_p50_ms": {},
+        "sqlite_save_p50_ms": {},
+        "unlock_ms": {},
+        "rss_mb": {},
+        "naive_rss_mb": {},
+        "sqlite_rss_mb": {},
+        "build_s": {},
+        "get_cold_p50_ms": {},
+        "unlock_full_journal_ms": {},
+        "checkpoint_ms": {},
+        "summaries_ms": {},
+        "disk_mb": {},
+    }
+    header = (
+        f"{'records':>8} | {'store p50/p95/max ms':>22} | {'naive p50':>9} | {'sqlite p50':>10} | "
+        f"{'unlock ms':>9} | {'+journal':>8} | {'get cold':>8} | {'RSS MB':>6} | {'build s':>7}"
+    )
     print(header, flush=True)
     for size in sizes:
         ours = run_child("store", size, args.saves)
@@ -268,6 +361,10 @@ def main() -> None:
         out["rss_mb"][key] = ours["rss_mb"]
         out["build_s"][key] = ours["build_s"]
         out["disk_mb"][key] = ours["disk_mb"]
+        out["get_cold_p50_ms"][key] = ours["get_cold_ms"]["p50"]
+        out["unlock_full_journal_ms"][key] = ours["unlock_full_journal_ms"]
+        out["checkpoint_ms"][key] = ours["checkpoint_ms"]
+        out["summaries_ms"][key] = ours["summaries_ms"]
         naive_p50 = sqlite_p50 = float("nan")
         if not args.no_peers:
             naive = run_child("naive", size, _naive_saves(size, args.saves))
@@ -278,9 +375,12 @@ def main() -> None:
             out["naive_rss_mb"][key] = naive["rss_mb"]
             out["sqlite_rss_mb"][key] = sqlite["rss_mb"]
         s = ours["save_ms"]
-        print(f"{size:>8} | {s['p50']:>6.2f} / {s['p95']:>6.2f} / {s['max']:>6.1f} | {naive_p50:>9.1f} | "
-              f"{sqlite_p50:>10.2f} | {ours['unlock_ms']:>9.1f} | {ours['rss_mb']:>6.1f} | {ours['build_s']:>7.1f}",
-              flush=True)
+        print(
+            f"{size:>8} | {s['p50']:>6.2f} / {s['p95']:>6.2f} / {s['max']:>6.1f} | {naive_p50:>9.1f} | "
+            f"{sqlite_p50:>10.2f} | {ours['unlock_ms']:>9.1f} | {ours['unlock_full_journal_ms']:>8.1f} | "
+            f"{ours['get_cold_ms']['p50']:>8.2f} | {ours['rss_mb']:>6.1f} | {ours['build_s']:>7.1f}",
+            flush=True,
+        )
     targets = []
     p50 = out["save_p50_ms"]
     if "50000" in p50:

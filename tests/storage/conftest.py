@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
+from store_helpers import CHEAP_KDF, PASS, TickClock
 
 from storage import Store, StoreOptions
-from store_helpers import CHEAP_KDF, PASS, TickClock
 
 # The same contract must hold whether changes sit in the journal, are checkpointed at once,
 # or partitions are re-read from disk on every access.

@@ -28,8 +28,9 @@ def subject(clock: TickClock, name: str = "张三", **data: object) -> Record:
 
 
 def visit(clock: TickClock, subject_id: str, date: str = "2026-03-02", **data: object) -> Record:
-    return Record.new("visit", {"date": date, "notes": "情绪稳定", **data}, author="helper-fp",
-                      subject=subject_id, clock=clock)
+    return Record.new(
+        "visit", {"date": date, "notes": "情绪稳定", **data}, author="helper-fp", subject=subject_id, clock=clock
+    )
 
 
 def abandon(store: Store) -> None:

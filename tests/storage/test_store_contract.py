@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+from store_helpers import CHEAP_KDF, PASS, TickClock, subject, visit
 
 from core.records import Record
 from storage import (
@@ -20,7 +21,6 @@ from storage import (
     WrongPassphrase,
     snapshot_bytes,
 )
-from store_helpers import CHEAP_KDF, PASS, TickClock, subject, visit
 
 
 def crash_copy(home: Path, tmp_path: Path, options: StoreOptions, clock: TickClock) -> Store:
@@ -106,9 +106,7 @@ def test_changed_passphrase_keeps_data_and_rewrites_only_the_key_file(
 # ---------------------------------------------------------------- records
 
 
-def test_put_then_get_returns_the_same_record_after_reopen(
-    make_store: Callable[..., Store], clock: TickClock
-) -> None:
+def test_put_then_get_returns_the_same_record_after_reopen(make_store: Callable[..., Store], clock: TickClock) -> None:
     store = make_store()
     s = subject(clock, "李四", family=[{"name": "王五", "relation": "父子"}])
     v = visit(clock, s.id)
@@ -285,9 +283,7 @@ def test_summaries_track_visits_and_open_reports_per_subject(store: Store, clock
     assert store.summaries()[s.id]["open_reports"] == 0
 
 
-def test_meta_values_persist_and_unchanged_values_write_nothing(
-    make_store: Callable[..., Store], home: Path
-) -> None:
+def test_meta_values_persist_and_unchanged_values_write_nothing(make_store: Callable[..., Store], home: Path) -> None:
     store = make_store()
     assert store.meta_get("role") is None and store.meta_get("role", "helper") == "helper"
     store.meta_set("role", "office")

@@ -15,11 +15,11 @@ import time
 from pathlib import Path
 
 import pytest
+from store_helpers import CHEAP_KDF, PASS, TickClock, abandon
 
 from core.records import Record
 from storage import Store, StoreOptions
 from storage.fsio import frame
-from store_helpers import CHEAP_KDF, PASS, TickClock, abandon
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and SIGKILL")
 
@@ -31,8 +31,17 @@ OPTIONS = StoreOptions(checkpoint_every=4, cache_partitions=2)
 
 def _record(tag: str, revision: int) -> Record:
     sid = SUBJECTS[hash(tag) % len(SUBJECTS)]
-    return Record(tag, "visit", sid, "helper-fp", revision, "2026-03-01T00:00:00+00:00",
-                  f"2026-03-01T00:00:{revision:02d}+00:00", False, {"notes": f"{tag} 第{revision}版", "n": revision})
+    return Record(
+        tag,
+        "visit",
+        sid,
+        "helper-fp",
+        revision,
+        "2026-03-01T00:00:00+00:00",
+        f"2026-03-01T00:00:{revision:02d}+00:00",
+        False,
+        {"notes": f"{tag} 第{revision}版", "n": revision},
+    )
 
 
 def _child(home: Path, round_no: int, out_fd: int, seed: int) -> None:

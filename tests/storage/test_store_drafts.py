@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from storage import Store
 from store_helpers import CHEAP_KDF, PASS, TickClock
+
+from storage import Store
 
 
 def test_drafts_round_trip_list_and_delete_across_reopen(tmp_path: Path, clock: TickClock) -> None:

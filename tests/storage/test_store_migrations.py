@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from store_helpers import PASS, TickClock, subject, visit
+from v0_fixture import write_v0_store
 
 from storage import Store, StoreTooNew, WrongPassphrase, snapshot_bytes
 from storage.migrations import CURRENT_VERSION, MIGRATIONS
-from store_helpers import PASS, TickClock, subject, visit
-from v0_fixture import write_v0_store
 
 
 def test_every_version_below_current_has_a_migration() -> None:

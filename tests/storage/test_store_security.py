@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from store_helpers import CHEAP_KDF, PASS, TickClock, abandon, subject, visit
 
 from core.records import Record
 from storage import Store, StoreCorrupt, StoreOptions, WrongPassphrase, snapshot_bytes
-from store_helpers import CHEAP_KDF, PASS, TickClock, abandon, subject, visit
 
 MARKER = "测试标记喆XYZ"
 

@@ -6,11 +6,11 @@ import os
 import struct
 
 import pytest
+from store_helpers import TickClock, visit
 
 from storage import history
 from storage.crypto import KdfParams, SubKeys, calibrate_scrypt
 from storage.fsio import frame, scan_frames
-from store_helpers import TickClock, visit
 
 
 def test_merge_classifies_every_arrival() -> None:

@@ -19,8 +19,12 @@ def write_v0_store(home: Path, passphrase: str, versions: list[Record], meta: di
     kek = Scrypt(salt=salt, length=32, n=n, r=8, p=1).derive(passphrase.encode())
     nonce = os.urandom(12)
     wrapped = nonce + AESGCM(kek).encrypt(nonce, data_key, b"xietong/v0/keywrap")
-    key = {"format": "xietong-store", "version": 0,
-           "kdf": {"name": "scrypt", "salt": salt.hex(), "n": n, "r": 8, "p": 1}, "wrapped": wrapped.hex()}
+    key = {
+        "format": "xietong-store",
+        "version": 0,
+        "kdf": {"name": "scrypt", "salt": salt.hex(), "n": n, "r": 8, "p": 1},
+        "wrapped": wrapped.hex(),
+    }
     (home / "xietong.key").write_text(json.dumps(key))
     chains: dict[str, list[dict[str, Any]]] = {}
     for v in versions:

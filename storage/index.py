@@ -1,0 +1,86 @@
+"""The index: what the store knows without opening a partition.
+
+Record id -> partition (and kind), per-subject summaries for dashboards, open conflicts, the
+small encrypted key-value ``meta``, and where the audit log ended at the last checkpoint.
+Kept whole in memory; written as one sealed file at each checkpoint and rebuilt at unlock
+from that file plus the journal's transactions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from storage.errors import StoreCorrupt
+
+INDEX_FILE = "index.bin"
+
+
+@dataclass
+class Index:
+    gen: int = 0  # checkpoint generation; the journal continues this one
+    members: dict[str, dict[str, str]] = field(default_factory=dict)  # partition -> record id -> kind
+    where: dict[str, str] = field(default_factory=dict)  # record id -> partition
+    summaries: dict[str, dict[str, Any]] = field(default_factory=dict)  # subject id -> summary
+    dirty: set[str] = field(default_factory=set)  # partitions whose summary is stale
+    conflicts: dict[str, str] = field(default_factory=dict)  # record id -> partition
+    meta: dict[str, Any] = field(default_factory=dict)
+    audit_bytes: int = 0  # audit log length at the checkpoint
+    audit_last: dict[str, Any] | None = None  # {"seq", "hash"} of its last entry
+
+    def absorb(self, tx: dict[str, Any]) -> None:
+        """Fold one committed transaction in (idempotent: replaying it again changes nothing)."""
+        for pkey, changes in tx["members"].items():
+            members = self.members.setdefault(pkey, {})
+            for rid, kind in changes.items():
+                if kind is None:
+                    members.pop(rid, None)
+                    if self.where.get(rid) == pkey:
+                        del self.where[rid]
+                else:
+                    members[rid] = kind
+                    self.where[rid] = pkey
+            if not members:
+                del self.members[pkey]
+        self.dirty.update(tx["parts"])
+        for rid, pkey in tx["conflicts"].items():
+            if pkey is None:
+                self.conflicts.pop(rid, None)
+            else:
+                self.conflicts[rid] = pkey
+        self.meta.update(tx["meta"])
+        for key in tx["meta_del"]:
+            self.meta.pop(key, None)
+
+    def body(self, *, gen: int, audit_bytes: int, audit_last: dict[str, Any] | None, fmt: int) -> dict[str, Any]:
+        """The snapshot to seal (summaries must be refreshed first)."""
+        return {
+            "format": fmt,
+            "gen": gen,
+            "members": self.members,
+            "summaries": self.summaries,
+            "conflicts": self.conflicts,
+            "meta": self.meta,
+            "audit": {
+                "bytes": audit_bytes,
+                "last": {"seq": audit_last["seq"], "hash": audit_last["hash"]} if audit_last else None,
+            },
+        }
+
+    @classmethod
+    def from_body(cls, body: Any, path: Path) -> "Index":
+        try:
+            members = {str(p): dict(m) for p, m in body["members"].items()}
+            return cls(
+                gen=int(body["gen"]),
+                members=members,
+                where={rid: pkey for pkey, m in members.items() for rid in m},
+                summaries=dict(body["summaries"]),
+                conflicts=dict(body["conflicts"]),
+                meta=dict(body["meta"]),
+                audit_bytes=int(body["audit"]["bytes"]),
+                audit_last=body["audit"]["last"],
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise StoreCorrupt(path) from exc
