@@ -353,9 +353,18 @@ class Store:
             return _fresh(history.current_record(doc)) if doc else None
 
     def list(
-        self, kind: str | None = None, subject: str | None = None, *, include_deleted: bool = False
+        self,
+        kind: str | None = None,
+        subject: str | None = None,
+        *,
+        include_deleted: bool = False,
+        skip_damaged: bool = False,
     ) -> list[Record]:
-        """Current versions, oldest created first. With ``subject`` only that partition is read."""
+        """Current versions, oldest created first. With ``subject`` only that partition is read.
+
+        A damaged partition raises ``StoreCorrupt`` naming it; with ``skip_damaged`` it is left
+        out instead (and reported by ``check()``), so a register can still show everything else.
+        """
         with self._mutex:
             self._ensure_open()
             if subject is not None:
@@ -364,7 +373,15 @@ class Store:
                 pkeys = [p for p, m in self._index.members.items() if kind is None or kind in m.values()]
             out: list[Record] = []
             for pkey in pkeys:
-                for doc in self._partition(pkey).values():
+                try:
+                    docs = self._partition(pkey)
+                except StoreCorrupt as exc:
+                    if not skip_damaged:
+                        raise
+                    if exc.message not in self._problems:
+                        self._problems.append(exc.message)
+                    continue
+                for doc in docs.values():
                     cur = history.current_dict(doc)
                     if kind is not None and cur["kind"] != kind:
                         continue
@@ -549,7 +566,7 @@ class Store:
                 docs = {rid: d for rid, d in self._pending.get(pkey, {}).items() if d is not None}
                 problems.extend(self._membership_problems(pkey, docs))
             problems.extend(self._drafts.problems())
-            return problems
+            return list(dict.fromkeys(problems))  # each problem once, in the order found
 
     def _membership_problems(self, pkey: str, docs: dict[str, Doc]) -> list[str]:
         members = self._index.members.get(pkey, {})

@@ -105,6 +105,10 @@ def test_a_flipped_byte_in_one_partition_is_named_and_others_stay_readable(tmp_p
     problems = reopened.check()
     assert len(problems) == 1 and str(damaged) in problems[0]
     assert reopened.summaries()[a.id]["name"] == "甲"  # the index still serves the dashboard
+    with pytest.raises(StoreCorrupt):
+        reopened.list("subject")
+    assert [r.id for r in reopened.list("subject", skip_damaged=True)] == [b.id]
+    assert reopened.check() == problems
     reopened.close()
 
 
