@@ -1,0 +1,330 @@
+"""The application service: one plain method per user action, shared by the views and the CLI.
+
+The views and the CLI never touch the store or the identity directly; everything they show
+comes back from here as plain data, and every failure is a ``XietongError`` carrying the
+Chinese sentence to show.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+from core.errors import NotFound, ValidationError, XietongError
+from core.kinds import KIND_LABELS, KINDS
+from core.kinds import validate as validate_kind
+from core.records import Clock, Record, utc_now
+from core.rules import summary_badges
+from storage import KdfParams, Store, StoreLocked, WrongPassphrase
+from sync.identity import Identity
+
+ROLES = ("office", "helper")
+MIN_PASSPHRASE = 8
+DEFAULT_SETTINGS: dict[str, int] = {"idle_minutes": 5, "visit_interval_days": 30, "retention_days": 90}
+SETTING_LIMITS: dict[str, tuple[int, int, str]] = {
+    "idle_minutes": (1, 120, "自动锁定时间"),
+    "visit_interval_days": (1, 365, "走访间隔天数"),
+    "retention_days": (1, 3650, "保留天数"),
+}
+# Delay before answering an unlock attempt after n consecutive failures (seconds).
+_DELAYS = (0.0, 0.0, 1.0, 2.0, 4.0, 8.0)
+# The headline field shown for a record in a timeline, per kind.
+_TITLE_FIELD = {"visit": "place", "report": "category", "evaluation": "grade", "assistance": "help",
+                "meeting": "topics", "declaration": "type", "investigation": "requested_by",
+                "notice": "number", "ack": "note", "team": "", "registration": "filler"}
+_DATE_FIELD = {"visit": "date", "report": "occurred", "evaluation": "date", "assistance": "date",
+               "meeting": "date", "declaration": "date", "investigation": "date", "notice": "issue_date",
+               "ack": "date", "registration": "fill_date"}
+_PARTICULAR_FIELDS = ("name", "gender", "birth", "category", "crime", "sentence", "term_start", "term_end",
+                      "committee", "town", "residence", "phone")
+
+
+class SetupError(XietongError):
+    default_message = "初次设置信息有误,请检查后重试。"
+
+
+class Service:
+    """One per running app or CLI command; holds the open store while unlocked."""
+
+    def __init__(self, home: Path, *, clock: Clock = utc_now, kdf: KdfParams | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.home = Path(home)
+        self._clock = clock
+        self._kdf = kdf
+        self._sleep = sleep
+        self._store: Store | None = None
+        self._identity: Identity | None = None
+        self._failures = 0
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def exists(self) -> bool:
+        return Store.exists(self.home)
+
+    @property
+    def locked(self) -> bool:
+        return self._store is None
+
+    def setup(self, role: str, name: str, passphrase: str, *, org: str | None = None,
+              committee: str | None = None, phone: str | None = None) -> dict[str, Any]:
+        """First run: make the store and this installation's identity; leaves the store unlocked."""
+        if role not in ROLES:
+            raise SetupError("请选择身份:协助人员或司法所。")
+        name = (name or "").strip()
+        if not name:
+            raise SetupError("请填写姓名(或司法所名称)。")
+        problem = passphrase_problem(passphrase)
+        if problem:
+            raise SetupError(problem)
+        identity = Identity.generate(role, name)
+        store = Store.create(self.home, passphrase, clock=self._clock, kdf=self._kdf)
+        store.meta_set("identity", identity.to_private_dict(), actor="setup")
+        store.meta_set("role", role, actor="setup")
+        store.meta_set("name", name, actor="setup")
+        if org:
+            store.meta_set("org", org, actor="setup")
+        for key, value in (("committee", committee), ("phone", phone)):
+            if value:
+                store.meta_set(key, value, actor="setup")
+        store.meta_set("settings", dict(DEFAULT_SETTINGS), actor="setup")
+        self._store, self._identity, self._failures = store, identity, 0
+        return self.identity()
+
+    def unlock(self, passphrase: str) -> dict[str, Any]:
+        """Open the store; each consecutive wrong passphrase waits longer before answering."""
+        if self._store is not None:
+            return self.identity()
+        delay = _DELAYS[min(self._failures, len(_DELAYS) - 1)]
+        if delay:
+            self._sleep(delay)
+        try:
+            store = Store.open(self.home, passphrase, clock=self._clock)
+        except WrongPassphrase:
+            self._failures += 1
+            raise
+        self._failures = 0
+        self._store = store
+        self._identity = Identity.from_private_dict(store.meta_get("identity"))
+        return self.identity()
+
+    @property
+    def failures(self) -> int:
+        return self._failures
+
+    def lock(self) -> None:
+        if self._store is not None:
+            self._store.close()
+        self._store, self._identity = None, None
+
+    def _open(self) -> Store:
+        if self._store is None:
+            raise StoreLocked()
+        return self._store
+
+    def _me(self) -> Identity:
+        self._open()
+        me = self._identity
+        if me is None:
+            raise StoreLocked()
+        return me
+
+    def identity(self) -> dict[str, Any]:
+        me = self._me()
+        store = self._open()
+        public = me.public()
+        return {
+            "role": store.meta_get("role", me.role),
+            "role_label": "司法所" if me.role == "office" else "协助人员",
+            "name": store.meta_get("name", me.name),
+            "org": store.meta_get("org"),
+            "fingerprint": public.fingerprint,
+            "fingerprint_groups": public.grouped.split(),
+        }
+
+    # ------------------------------------------------------------------ settings
+
+    def settings(self) -> dict[str, int]:
+        stored = self._open().meta_get("settings") or {}
+        return {**DEFAULT_SETTINGS, **{k: v for k, v in stored.items() if k in DEFAULT_SETTINGS}}
+
+    def update_settings(self, **changes: Any) -> dict[str, int]:
+        errors: dict[str, str] = {}
+        current = self.settings()
+        for key, value in changes.items():
+            if key not in SETTING_LIMITS:
+                errors[key] = "没有这项设置。"
+                continue
+            lo, hi, label = SETTING_LIMITS[key]
+            try:
+                number = int(value)
+            except (TypeError, ValueError):
+                errors[key] = f"{label}应为整数,请重新填写。"
+                continue
+            if not lo <= number <= hi:
+                errors[key] = f"{label}应在{lo}至{hi}之间。"
+                continue
+            current[key] = number
+        if errors:
+            raise ValidationError(errors)
+        self._open().meta_set("settings", current, actor=self._actor())
+        return current
+
+    def change_passphrase(self, old: str, new: str) -> None:
+        problem = passphrase_problem(new)
+        if problem:
+            raise SetupError(problem)
+        self._open().change_passphrase(old, new)
+
+    # ------------------------------------------------------------------ subjects
+
+    def _today(self) -> date:
+        return self._clock().date()
+
+    def _actor(self) -> str:
+        return self._me().fingerprint
+
+    def subject_rows(self, query: str = "") -> list[dict[str, Any]]:
+        """Subjects with their badges, matching ``query`` in name, committee or category."""
+        store = self._open()
+        interval = self.settings()["visit_interval_days"]
+        today = self._today()
+        q = (query or "").strip()
+        rows: list[dict[str, Any]] = []
+        for sid, s in store.summaries().items():
+            if s.get("deleted") or not s.get("name"):
+                continue
+            row = {
+                "id": sid,
+                "name": s.get("name") or "",
+                "committee": s.get("committee") or "",
+                "category": s.get("category") or "",
+                "term_end": s.get("term_end") or "",
+                "last_visit": s.get("last_visit"),
+                "badges": summary_badges(s, today, visit_interval=interval),
+            }
+            if q and not any(q in str(row[k]) for k in ("name", "committee", "category")):
+                continue
+            rows.append(row)
+        rows.sort(key=lambda r: (-len(r["badges"]), r["name"]))
+        return rows
+
+    def subject_detail(self, subject_id: str) -> dict[str, Any]:
+        store = self._open()
+        subject = store.get(subject_id)
+        if subject is None or subject.kind != "subject" or subject.deleted:
+            raise NotFound("找不到该社区矫正对象,可能已被删除。")
+        records = store.list(subject=subject_id)
+        acked = {r.data.get("report") for r in records if r.kind == "ack"}
+        tasks: list[str] = []
+        timeline: list[dict[str, Any]] = []
+        for r in records:
+            if r.kind == "subject":
+                continue
+            if r.kind == "notice":
+                tasks.extend(t for t in r.data.get("tasks", []) if isinstance(t, str) and t not in tasks)
+            timeline.append(_timeline_row(r, acked))
+        timeline.sort(key=lambda row: (row["date"], row["id"]), reverse=True)
+        labels = {f.name: f.label for f in KINDS["subject"].fields}
+        particulars = [{"name": k, "label": labels[k], "value": _shown(subject.data.get(k))}
+                       for k in _PARTICULAR_FIELDS if k in labels and subject.data.get(k) not in (None, "")]
+        summary = store.summaries().get(subject_id, {})
+        return {
+            "id": subject_id,
+            "name": subject.data.get("name", ""),
+            "particulars": particulars,
+            "badges": summary_badges(summary, self._today(), visit_interval=self.settings()["visit_interval_days"]),
+            "tasks": tasks,
+            "timeline": timeline,
+        }
+
+    # ------------------------------------------------------------------ records
+
+    def record(self, record_id: str) -> Record:
+        rec = self._open().get(record_id)
+        if rec is None:
+            raise NotFound()
+        return rec
+
+    def validate(self, kind: str, data: dict[str, Any]) -> dict[str, str]:
+        return validate_kind(kind, data, today=self._today())
+
+    def save_record(self, kind: str, data: dict[str, Any], *, subject: str | None,
+                    record_id: str | None = None) -> Record:
+        """Validate, then save a new record or the next revision of ``record_id``."""
+        store = self._open()
+        errors = self.validate(kind, data)
+        if errors:
+            raise ValidationError(errors)
+        if subject is not None:
+            target = store.get(subject)
+            if target is None or target.kind != "subject":
+                raise NotFound("找不到该社区矫正对象,可能已被删除。")
+        actor = self._actor()
+        if record_id is None:
+            rec = Record.new(kind, data, author=actor, subject=subject, clock=self._clock)
+        else:
+            old = self.record(record_id)
+            if old.kind != kind:
+                raise ValidationError({"kind": "记录类型不能修改。"})
+            rec = old.revise(data, clock=self._clock)
+        return store.put(rec, actor=actor)
+
+    # ------------------------------------------------------------------ drafts
+
+    def save_draft(self, draft_id: str, data: dict[str, Any]) -> None:
+        self._open().save_draft(draft_id, data)
+
+    def load_draft(self, draft_id: str) -> dict[str, Any] | None:
+        return self._open().load_draft(draft_id)
+
+    def discard_draft(self, draft_id: str) -> None:
+        self._open().delete_draft(draft_id)
+
+
+def passphrase_problem(passphrase: str) -> str | None:
+    """The sentence saying why a new passphrase is refused, or None."""
+    if not isinstance(passphrase, str) or len(passphrase) < MIN_PASSPHRASE:
+        return f"口令至少需要{MIN_PASSPHRASE}个字符,请重新设置。"
+    return None
+
+
+def passphrase_strength(passphrase: str) -> str:
+    """A rough hint (弱/中/强) shown while a person types a new passphrase."""
+    if not passphrase:
+        return ""
+    classes = sum(1 for test in (str.isdigit, str.islower, str.isupper) if any(test(c) for c in passphrase))
+    classes += any(not c.isascii() or not c.isalnum() for c in passphrase)
+    if len(passphrase) < MIN_PASSPHRASE:
+        return "太短"
+    if len(passphrase) >= 14 and classes >= 2 or len(passphrase) >= 10 and classes >= 3:
+        return "强"
+    return "中" if classes >= 2 else "弱"
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def _timeline_row(r: Record, acked: set[Any]) -> dict[str, Any]:
+    title_key = _TITLE_FIELD.get(r.kind, "")
+    title = _shown(r.data.get(title_key, "")) if title_key else ""
+    if len(title) > 30:
+        title = title[:30] + "…"
+    urgent = r.kind == "report" and r.data.get("urgency") == "紧急"
+    if r.kind == "report":
+        status = "已处理" if r.id in acked else "待处理"
+    else:
+        status = "已保存" if r.revision == 1 else f"已修改(第{r.revision}版)"
+    return {
+        "id": r.id,
+        "kind": r.kind,
+        "kind_label": KIND_LABELS.get(r.kind, r.kind),
+        "date": str(r.data.get(_DATE_FIELD.get(r.kind, ""), "") or r.created[:10]),
+        "title": title,
+        "status": status,
+        "urgent": urgent,
+    }
