@@ -1,0 +1,542 @@
+"""Enrolment, export and staged import of bundles between the office and its helpers.
+
+Everything here works on an open ``Store`` passed in (duck-typed: ``sync`` does not import
+``storage``) and takes time as ``clock``. Sync state lives in the store's meta, per peer:
+
+    sync/office                  helper side: the pinned office public identity
+    sync/withdrawn               helper side: subject ids the office took away
+    peers/<fp>/out_seq           last seq I sent to <fp>
+    peers/<fp>/in_seq            last seq I accepted from <fp>
+    peers/<fp>/bundles           bundle ids accepted from <fp> (re-import is "already")
+    peers/<fp>/pending_ack       {record id: revision} received since my last export to <fp>
+    peers/<fp>/acked             {record id: revision} <fp> told me it has received
+    peers/<fp>/exported          {record id: revision} I have put in a bundle to <fp>
+    peers/<fp>/sent_subjects     office side: subjects ever sent to helper <fp>
+    peers/<fp>/withdrawn_at      office side: {subject id: seq of the bundle announcing it}
+
+The header ``ack`` carries ``{"seq": last seq received, "records": [[id, rev], ...]}`` and,
+office -> helper, ``"withdrawn": [subject ids]``. Acks are bounded per bundle and resent
+records are acknowledged again, so a lost bundle only costs a resend.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable
+
+from core.kinds import check as check_kind
+from core.kinds import validate
+from core.records import HELPER_KINDS, OFFICE_KINDS, Record
+from sync.bundle import (
+    DEFAULT_MAX_SIZE,
+    check_recipient,
+    check_size,
+    decode_payload,
+    decrypt,
+    encode_payload,
+    parse,
+    seal,
+    verify_signature,
+)
+from sync.errors import (
+    BundleRejected,
+    FingerprintMismatch,
+    OutOfScope,
+    Replayed,
+    Revoked,
+    SchemaInvalid,
+    SyncError,
+    UnknownSender,
+)
+from sync.identity import Identity, PublicIdentity, confirm_fingerprint, parse_enrolment_request, parse_office_card
+
+Clock = Callable[[], datetime]
+Store = Any  # storage.Store; not imported (layering)
+
+MAX_ACK = 15000  # record acks per header (keeps the header well under its 1 MiB limit)
+RECORD_KEYS = frozenset({"id", "kind", "subject", "author", "revision", "created", "updated", "deleted", "data"})
+OFFICE_TO_HELPER_KINDS = ("notice", "team", "ack")
+
+STATUS_UNSENT = "未导出"
+STATUS_EXPORTED = "已导出"
+STATUS_DELIVERED = "已送达"
+
+
+class NotEnrolled(SyncError):
+    code = "not_enrolled"
+    default_message = "对方尚未登记或身份未核对,无法导出数据包。请先完成登记。"
+
+
+class UnknownRecord(SyncError):
+    code = "unknown_record"
+    default_message = "找不到该记录,请刷新后重试。"
+
+
+def _k(peer: str, name: str) -> str:
+    return f"peers/{peer}/{name}"
+
+
+# --- enrolment ----------------------------------------------------------------------------
+
+
+def pin_office(store: Store, card_bytes: bytes, fingerprint_typed: str) -> PublicIdentity:
+    """Helper side: read the office card, compare the digits read aloud, pin the office."""
+    public = parse_office_card(card_bytes)
+    confirm_fingerprint(public, fingerprint_typed)
+    pinned = store.meta_get("sync/office")
+    if pinned is not None and pinned.get("fingerprint") != public.fingerprint:
+        raise FingerprintMismatch(detail="本机已绑定另一个司法所")
+    store.meta_set("sync/office", public.to_dict())
+    return public
+
+
+def _helper_record(store: Store, fp: str) -> Record | None:
+    for rec in store.list("helper", include_deleted=True):
+        if rec.data.get("fingerprint") == fp:
+            return rec
+    return None
+
+
+def enroll_helper(
+    store: Store,
+    office_identity: Identity,
+    request_bytes: bytes,
+    fingerprint_typed: str,
+    *,
+    committee: str,
+    conditions: list[int],
+    reviewer: str,
+    review_date: str,
+    filed_date: str | None = None,
+    clock: Clock,
+) -> Record:
+    """Office side: check the request and the digits, record the qualification review."""
+    request = parse_enrolment_request(request_bytes)
+    confirm_fingerprint(request.public, fingerprint_typed)
+    existing = _helper_record(store, request.fingerprint)
+    if existing is not None and existing.data.get("status") == "active":
+        return existing
+    data: dict[str, Any] = {
+        "name": request.name,
+        "committee": committee,
+        "phone": request.phone,
+        "fingerprint": request.fingerprint,
+        "sign_pub": request.public.sign_pub.hex(),
+        "enc_pub": request.public.enc_pub.hex(),
+        "conditions": list(conditions),
+        "reviewer": reviewer,
+        "review_date": review_date,
+        "enrolled_date": clock().date().isoformat(),
+        "status": "active",
+    }
+    if filed_date:
+        data["filed_date"] = filed_date
+    check_kind("helper", data)
+    if existing is not None:
+        rec = existing.revise(data, clock=clock)
+    else:
+        rec = Record.new("helper", data, author=office_identity.fingerprint, clock=clock)
+    store.apply([rec], actor=office_identity.fingerprint)
+    return rec
+
+
+def revoke_helper(store: Store, office_identity: Identity, fp: str, reason: str, clock: Clock) -> Record:
+    """Office side: mark the helper revoked and record the last seq accepted from it."""
+    helper = _helper_record(store, fp)
+    if helper is None:
+        raise UnknownSender()
+    last_seq = int(store.meta_get(_k(fp, "in_seq"), 0))
+    revoked = helper.revise({**helper.data, "status": "revoked"}, clock=clock)
+    revocation = Record.new(
+        "revocation",
+        {"helper": fp, "date": clock().date().isoformat(), "reason": reason, "last_seq": last_seq},
+        author=office_identity.fingerprint,
+        clock=clock,
+    )
+    check_kind("revocation", revocation.data)
+    store.apply([revoked, revocation], actor=office_identity.fingerprint)
+    return revocation
+
+
+def assign(store: Store, office_identity: Identity, subject_id: str, helper_fp: str, clock: Clock) -> Record:
+    """Office side: add a helper to a subject (a new revision of the subject record)."""
+    subject = store.get(subject_id)
+    if subject is None or subject.kind != "subject":
+        raise UnknownRecord()
+    helper = _helper_record(store, helper_fp)
+    if helper is None or helper.data.get("status") != "active":
+        raise NotEnrolled()
+    helpers = list(subject.data.get("helpers") or [])
+    if helper_fp in helpers:
+        return subject
+    rec = subject.revise({**subject.data, "helpers": helpers + [helper_fp]}, clock=clock)
+    store.apply([rec], actor=office_identity.fingerprint)
+    return rec
+
+
+def unassign(store: Store, office_identity: Identity, subject_id: str, helper_fp: str, clock: Clock) -> Record:
+    """Office side: take a subject away from a helper; the next bundle tells it to withdraw."""
+    subject = store.get(subject_id)
+    if subject is None or subject.kind != "subject":
+        raise UnknownRecord()
+    helpers = [h for h in subject.data.get("helpers") or [] if h != helper_fp]
+    data = {**subject.data, "helpers": helpers}
+    if not helpers:
+        data.pop("helpers", None)
+    rec = subject.revise(data, clock=clock)
+    store.apply([rec], actor=office_identity.fingerprint)
+    return rec
+
+
+# --- peers --------------------------------------------------------------------------------
+
+
+def _peer_public(store: Store, me: Identity, fp: str) -> PublicIdentity:
+    """The peer's pinned public identity (office: the enrolled helper; helper: its office)."""
+    if me.role == "helper":
+        pinned = store.meta_get("sync/office")
+        if not pinned or pinned.get("fingerprint") != fp:
+            raise UnknownSender()
+        return PublicIdentity.from_dict(pinned)
+    helper = _helper_record(store, fp)
+    if helper is None:
+        raise UnknownSender()
+    d = helper.data
+    public = PublicIdentity.from_keys("helper", d["name"], bytes.fromhex(d["sign_pub"]), bytes.fromhex(d["enc_pub"]))
+    if public.fingerprint != fp:
+        raise UnknownSender()
+    return public
+
+
+def _office_sender(store: Store, fp: str, seq: int) -> PublicIdentity:
+    """Office receiving: an enrolled helper, and if revoked only bundles up to its last_seq."""
+    public = _peer_lookup_helper(store, fp)
+    helper = _helper_record(store, fp)
+    if helper is not None and helper.data.get("status") == "revoked":
+        last = max(
+            (int(r.data.get("last_seq", 0)) for r in store.list("revocation") if r.data.get("helper") == fp),
+            default=0,
+        )
+        if seq > last:
+            raise Revoked()
+    return public
+
+
+def _peer_lookup_helper(store: Store, fp: str) -> PublicIdentity:
+    helper = _helper_record(store, fp)
+    if helper is None:
+        raise UnknownSender()
+    d = helper.data
+    public = PublicIdentity.from_keys("helper", d["name"], bytes.fromhex(d["sign_pub"]), bytes.fromhex(d["enc_pub"]))
+    if public.fingerprint != fp:
+        raise UnknownSender()
+    return public
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+def _unacked_versions(store: Store, rec: Record, acked: dict[str, int]) -> list[Record]:
+    have = int(acked.get(rec.id, 0))
+    if rec.revision <= have:
+        return []
+    if rec.revision == 1:
+        return [rec]
+    return [v for v in store.history(rec.id) if v.revision > have]
+
+
+def _office_outbox(store: Store, me: Identity, peer: str) -> tuple[list[Record], list[str], set[str]]:
+    """Records for helper ``peer``, subjects withdrawn from it, and subjects assigned now."""
+    assigned = {
+        s.id: s for s in store.list("subject", include_deleted=True) if peer in (s.data.get("helpers") or [])
+    }
+    out: list[Record] = list(assigned.values())
+    for sid in assigned:
+        out.extend(
+            r
+            for r in store.list(subject=sid, include_deleted=True)
+            if r.kind in OFFICE_TO_HELPER_KINDS and r.author == me.fingerprint
+        )
+    out.extend(r for r in store.list("revocation") if r.data.get("helper") == peer)
+    sent = set(store.meta_get(_k(peer, "sent_subjects"), []))
+    withdrawn = sorted(sent - set(assigned))
+    return out, withdrawn, set(assigned)
+
+
+def _helper_outbox(store: Store, me: Identity) -> list[Record]:
+    hidden = set(store.meta_get("sync/withdrawn", []))
+    return [
+        r
+        for r in store.list(include_deleted=True)
+        if r.author == me.fingerprint and r.kind in HELPER_KINDS and r.subject not in hidden
+    ]
+
+
+def export_bundle(store: Store, me: Identity, peer_fp: str, *, clock: Clock, rng: Callable[[int], bytes] = os.urandom) -> bytes:
+    """The next bundle to ``peer_fp``: what it has not acknowledged, plus my receipts.
+
+    State (seq, receipts handed over, what was exported) is saved in one commit after sealing.
+    """
+    peer = _peer_public(store, me, peer_fp)
+    acked: dict[str, int] = store.meta_get(_k(peer_fp, "acked"), {})
+    seq = int(store.meta_get(_k(peer_fp, "out_seq"), 0)) + 1
+    withdrawn: list[str] = []
+    assigned: set[str] = set()
+    if me.role == "office":
+        candidates, withdrawn, assigned = _office_outbox(store, me, peer_fp)
+    else:
+        candidates = _helper_outbox(store, me)
+    versions: list[Record] = []
+    for rec in candidates:
+        versions.extend(_unacked_versions(store, rec, acked))
+    pending: dict[str, int] = store.meta_get(_k(peer_fp, "pending_ack"), {})
+    items = sorted(pending.items())
+    ack_now, ack_later = items[:MAX_ACK], dict(items[MAX_ACK:])
+    ack: dict[str, Any] = {
+        "seq": int(store.meta_get(_k(peer_fp, "in_seq"), 0)),
+        "records": [[rid, rev] for rid, rev in ack_now],
+    }
+    if me.role == "office":
+        ack["withdrawn"] = withdrawn
+    counts: dict[str, int] = {}
+    for v in versions:
+        counts[v.kind] = counts.get(v.kind, 0) + 1
+    payload = encode_payload([v.to_dict() for v in versions])
+    blob = seal(me, peer, {"seq": seq, "created": clock(), "ack": ack, "counts": counts}, payload, rng=rng)
+    exported: dict[str, int] = dict(store.meta_get(_k(peer_fp, "exported"), {}))
+    for v in versions:
+        exported[v.id] = max(v.revision, exported.get(v.id, 0))
+    meta: dict[str, Any] = {
+        _k(peer_fp, "out_seq"): seq,
+        _k(peer_fp, "pending_ack"): ack_later,
+        _k(peer_fp, "exported"): exported,
+    }
+    if me.role == "office":
+        sent = set(store.meta_get(_k(peer_fp, "sent_subjects"), [])) | assigned
+        meta[_k(peer_fp, "sent_subjects")] = sorted(sent)
+        at = dict(store.meta_get(_k(peer_fp, "withdrawn_at"), {}))
+        for sid in withdrawn:
+            at.setdefault(sid, seq)
+        for sid in assigned:
+            at.pop(sid, None)
+        meta[_k(peer_fp, "withdrawn_at")] = at
+    store.apply([], actor=me.fingerprint, meta=meta)
+    return blob
+
+
+# --- import -------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportOutcome:
+    """What one import did; ``status`` is "accepted", "already" or "rejected"."""
+
+    status: str
+    sender: str | None = None
+    seq: int | None = None
+    bundle_id: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    code: str | None = None
+    message: str | None = None
+    gap: tuple[int, int] | None = None  # seqs missing before this one (first, last), if any
+    withdrawn: list[str] = field(default_factory=list)
+    quarantined: str | None = None
+
+    @property
+    def label(self) -> str:
+        return {"accepted": "已导入", "already": "已导入(重复,无变化)", "rejected": "已拒绝"}[self.status]
+
+
+def _strict_record(d: dict[str, Any]) -> Record:
+    """``Record.from_dict`` that refuses anything it would otherwise coerce."""
+    if set(d) != RECORD_KEYS:
+        raise SchemaInvalid(detail="记录字段不符")
+    ok = (
+        isinstance(d["id"], str)
+        and 0 < len(d["id"]) <= 64
+        and isinstance(d["kind"], str)
+        and (d["subject"] is None or (isinstance(d["subject"], str) and 0 < len(d["subject"]) <= 64))
+        and isinstance(d["author"], str)
+        and isinstance(d["revision"], int)
+        and not isinstance(d["revision"], bool)
+        and d["revision"] >= 1
+        and isinstance(d["created"], str)
+        and isinstance(d["updated"], str)
+        and isinstance(d["deleted"], bool)
+        and isinstance(d["data"], dict)
+    )
+    if not ok:
+        raise SchemaInvalid(detail="记录字段类型错误")
+    errors = validate(d["kind"], d["data"])
+    if errors:
+        raise SchemaInvalid(detail=f"{d['kind']}: {'; '.join(sorted(errors))}")
+    return Record.from_dict(d)
+
+
+def _check_scope(store: Store, records: list[Record], sender: str, sender_role: str) -> None:
+    if sender_role == "office":
+        for r in records:
+            if r.kind not in OFFICE_KINDS or r.author != sender:
+                raise OutOfScope(detail=f"{r.kind}")
+        return
+    allowed: dict[str, bool] = {}
+    for r in records:
+        if r.kind not in HELPER_KINDS or r.author != sender or r.subject is None:
+            raise OutOfScope(detail=f"{r.kind}")
+        if r.subject not in allowed:
+            subj = store.get(r.subject)
+            allowed[r.subject] = bool(
+                subj is not None and subj.kind == "subject" and sender in (subj.data.get("helpers") or [])
+            )
+        if not allowed[r.subject]:
+            raise OutOfScope(detail="对象未分配给该协助人员")
+        existing = store.get(r.id)
+        if existing is not None and existing.author != sender:
+            raise OutOfScope(detail="记录属于他人")
+
+
+def _ack_entries(ack: dict[str, Any]) -> list[tuple[str, int]]:
+    entries = ack.get("records", [])
+    if not isinstance(entries, list):
+        raise SchemaInvalid(detail="回执格式错误")
+    out = []
+    for e in entries:
+        if not (isinstance(e, list) and len(e) == 2 and isinstance(e[0], str) and isinstance(e[1], int)):
+            raise SchemaInvalid(detail="回执格式错误")
+        out.append((e[0], e[1]))
+    return out
+
+
+def import_bundle(store: Store, me: Identity, blob: bytes, *, clock: Clock, max_size: int = DEFAULT_MAX_SIZE) -> ImportOutcome:
+    """Run every stage; rejection leaves the store unchanged and returns status "rejected"."""
+    try:
+        return _import(store, me, blob, max_size)
+    except BundleRejected as exc:
+        return ImportOutcome("rejected", code=exc.code, message=str(exc))
+
+
+def _import(store: Store, me: Identity, blob: bytes, max_size: int) -> ImportOutcome:
+    check_size(len(blob), max_size)
+    env = parse(blob, max_size=max_size)
+    check_recipient(env, me.fingerprint)
+    header = env.header
+    fp = header.sender
+    if me.role == "office":
+        sender = _office_sender(store, fp, header.seq)
+    else:
+        sender = _peer_public(store, me, fp)
+    verified = verify_signature(env, sender)
+    accepted_ids: list[str] = store.meta_get(_k(fp, "bundles"), [])
+    if header.bundle_id in accepted_ids:
+        return ImportOutcome("already", sender=fp, seq=header.seq, bundle_id=header.bundle_id)
+    last = int(store.meta_get(_k(fp, "in_seq"), 0))
+    if header.seq <= last:
+        raise Replayed(detail=f"序号 {header.seq},已导入到 {last}")
+    plain = decrypt(verified, me)
+    raw = decode_payload(plain)
+    records = [_strict_record(d) for d in raw]
+    _check_scope(store, records, fp, sender.role)
+    ack = header.ack
+    ack_entries = _ack_entries(ack)
+    withdrawn = ack.get("withdrawn", []) if sender.role == "office" else []
+    if not isinstance(withdrawn, list) or not all(isinstance(s, str) for s in withdrawn):
+        raise SchemaInvalid(detail="撤回列表格式错误")
+
+    # Everything checked: compute the new sync state and apply it with the records at once.
+    pending = dict(store.meta_get(_k(fp, "pending_ack"), {}))
+    for r in records:
+        pending[r.id] = max(r.revision, pending.get(r.id, 0))
+    acked = dict(store.meta_get(_k(fp, "acked"), {}))
+    for rid, rev in ack_entries:
+        acked[rid] = max(rev, acked.get(rid, 0))
+    meta: dict[str, Any] = {
+        _k(fp, "in_seq"): header.seq,
+        _k(fp, "bundles"): accepted_ids + [header.bundle_id],
+        _k(fp, "pending_ack"): pending,
+        _k(fp, "acked"): acked,
+    }
+    if me.role == "office":
+        ack_seq = ack.get("seq", 0)
+        at = dict(store.meta_get(_k(fp, "withdrawn_at"), {}))
+        done = [sid for sid, s in at.items() if isinstance(ack_seq, int) and ack_seq >= s]
+        if done:
+            sent = [s for s in store.meta_get(_k(fp, "sent_subjects"), []) if s not in done]
+            meta[_k(fp, "sent_subjects")] = sent
+            for sid in done:
+                del at[sid]
+            meta[_k(fp, "withdrawn_at")] = at
+            gone = set(done)
+            meta[_k(fp, "acked")] = {
+                rid: rev for rid, rev in acked.items() if (store.get(rid) is None or store.get(rid).subject not in gone)
+            }
+    else:
+        hidden = set(store.meta_get("sync/withdrawn", []))
+        # a subject sent again is assigned again
+        hidden -= {r.subject for r in records if r.kind == "subject"}
+        hidden |= set(withdrawn)
+        meta["sync/withdrawn"] = sorted(hidden)
+    result = store.apply(records, actor=fp, meta=meta)
+    if withdrawn and me.role == "helper":
+        purge = [r.id for s in withdrawn for r in store.list(subject=s, include_deleted=True)]
+        store.purge(purge, actor=fp)
+    gap = (last + 1, header.seq - 1) if header.seq > last + 1 else None
+    return ImportOutcome(
+        "accepted",
+        sender=fp,
+        seq=header.seq,
+        bundle_id=header.bundle_id,
+        counts=result.counts(),
+        gap=gap,
+        withdrawn=list(withdrawn),
+    )
+
+
+def _quarantine(path: Path, quarantine_dir: Path) -> Path:
+    quarantine_dir.mkdir(parents=True, exist_ok=True)
+    target = quarantine_dir / path.name
+    n = 1
+    while target.exists():
+        target = quarantine_dir / f"{path.stem}.{n}{path.suffix}"
+        n += 1
+    shutil.move(str(path), str(target))
+    return target
+
+
+def import_file(
+    store: Store,
+    me: Identity,
+    path: str | os.PathLike[str],
+    quarantine_dir: str | os.PathLike[str],
+    *,
+    clock: Clock,
+    max_size: int = DEFAULT_MAX_SIZE,
+) -> ImportOutcome:
+    """Import one bundle file; a refused file is moved (never deleted) to ``quarantine_dir``."""
+    p = Path(path)
+    try:
+        check_size(p.stat().st_size, max_size)
+        outcome = import_bundle(store, me, p.read_bytes(), clock=clock, max_size=max_size)
+    except BundleRejected as exc:
+        outcome = ImportOutcome("rejected", code=exc.code, message=str(exc))
+    if outcome.status == "rejected":
+        outcome.quarantined = str(_quarantine(p, Path(quarantine_dir)))
+    return outcome
+
+
+def record_status(store: Store, record_id: str) -> str:
+    """Helper side: 未导出 (not in any bundle yet), 已导出 (sent), 已送达 (office acknowledged)."""
+    rec = store.get(record_id)
+    if rec is None:
+        raise UnknownRecord()
+    office = (store.meta_get("sync/office") or {}).get("fingerprint")
+    if office is None:
+        return STATUS_UNSENT
+    if int(store.meta_get(_k(office, "acked"), {}).get(record_id, 0)) >= rec.revision:
+        return STATUS_DELIVERED
+    if int(store.meta_get(_k(office, "exported"), {}).get(record_id, 0)) >= rec.revision:
+        return STATUS_EXPORTED
+    return STATUS_UNSENT
