@@ -1,0 +1,114 @@
+"""A complete office <-> helper exchange through files, twice in each direction, with receipts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_pipeline_helpers import TEAM, TickClock, setup_pair, visit
+
+from core.records import Record
+from sync.pipeline import (
+    STATUS_DELIVERED,
+    STATUS_EXPORTED,
+    STATUS_UNSENT,
+    export_bundle,
+    import_file,
+    record_status,
+    revoke_helper,
+    unassign,
+)
+
+pytestmark = pytest.mark.crypto
+
+
+def _send(src, dst, tmp: Path, name: str, clock: TickClock):
+    path = tmp / "usb" / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(export_bundle(src.store, src.me, dst.me.fingerprint, clock=clock))
+    return import_file(dst.store, dst.me, path, tmp / "quarantine", clock=clock)
+
+
+def test_round_trip_twice_each_way_ends_with_every_record_delivered(tmp_path: Path) -> None:
+    clock = TickClock()
+    office, helper, subject = setup_pair(tmp_path, clock)
+    team = Record.new("team", TEAM, author=office.me.fingerprint, subject=subject.id, clock=clock)
+    office.store.put(team, actor=office.me.fingerprint)
+
+    out = _send(office, helper, tmp_path, "o1.xtb", clock)
+    assert out.status == "accepted" and out.counts["new"] == 2 and out.gap is None
+    assert helper.store.get(subject.id) == subject
+    assert helper.store.get(team.id) == team
+
+    v1 = visit(helper, subject.id, clock)
+    helper.store.put(v1, actor=helper.me.fingerprint)
+    assert record_status(helper.store, v1.id) == STATUS_UNSENT
+    out = _send(helper, office, tmp_path, "h1.xtb", clock)
+    assert out.status == "accepted" and out.counts["new"] == 1
+    assert record_status(helper.store, v1.id) == STATUS_EXPORTED
+    assert office.store.get(v1.id) == v1
+
+    # the helper edits its visit before the office answers; the office answers with receipts
+    v1b = v1.revise({**v1.data, "notes": "情绪稳定,已就业"}, clock=clock)
+    helper.store.put(v1b, actor=helper.me.fingerprint)
+    out = _send(office, helper, tmp_path, "o2.xtb", clock)
+    assert out.status == "accepted" and out.counts == {"new": 0, "updated": 0, "duplicate": 0, "conflict": 0, "historical": 0}
+    assert record_status(helper.store, v1.id) == STATUS_UNSENT  # revision 2 not yet sent
+
+    out = _send(helper, office, tmp_path, "h2.xtb", clock)
+    assert out.status == "accepted" and out.counts["updated"] == 1 and out.counts["duplicate"] == 0
+    assert office.store.get(v1.id) == v1b
+    assert [r.revision for r in office.store.history(v1.id)] == [1, 2]
+    assert record_status(helper.store, v1.id) == STATUS_EXPORTED
+
+    out = _send(office, helper, tmp_path, "o3.xtb", clock)
+    assert out.status == "accepted"
+    assert record_status(helper.store, v1.id) == STATUS_DELIVERED
+
+    # receipts stop resending: the next helper bundle carries nothing
+    out = _send(helper, office, tmp_path, "h3.xtb", clock)
+    assert out.status == "accepted" and sum(out.counts.values()) == 0
+    assert not (tmp_path / "quarantine").exists()
+
+
+def test_state_survives_reopening_both_stores(tmp_path: Path) -> None:
+    clock = TickClock()
+    office, helper, subject = setup_pair(tmp_path, clock)
+    v = visit(helper, subject.id, clock)
+    helper.store.put(v, actor=helper.me.fingerprint)
+    assert _send(helper, office, tmp_path, "h1.xtb", clock).status == "accepted"
+    office.reopen(clock)
+    helper.reopen(clock)
+    assert _send(office, helper, tmp_path, "o1.xtb", clock).status == "accepted"
+    assert record_status(helper.store, v.id) == STATUS_DELIVERED
+    out = _send(helper, office, tmp_path, "h2.xtb", clock)
+    assert out.status == "accepted" and out.seq == 2 and sum(out.counts.values()) == 0
+    office.store.close()
+    helper.store.close()
+
+
+def test_withdrawn_subject_is_removed_from_the_phone(tmp_path: Path) -> None:
+    clock = TickClock()
+    office, helper, subject = setup_pair(tmp_path, clock)
+    assert _send(office, helper, tmp_path, "o1.xtb", clock).status == "accepted"
+    assert helper.store.get(subject.id) is not None
+    unassign(office.store, office.me, subject.id, helper.me.fingerprint, clock)
+    out = _send(office, helper, tmp_path, "o2.xtb", clock)
+    assert out.status == "accepted" and out.withdrawn == [subject.id]
+    assert helper.store.get(subject.id) is None
+    # once the helper acknowledges, the office stops announcing the withdrawal
+    assert _send(helper, office, tmp_path, "h1.xtb", clock).status == "accepted"
+    assert _send(office, helper, tmp_path, "o3.xtb", clock).withdrawn == []
+
+
+def test_revoked_helper_bundles_after_last_seq_are_refused(tmp_path: Path) -> None:
+    clock = TickClock()
+    office, helper, subject = setup_pair(tmp_path, clock)
+    helper.store.put(visit(helper, subject.id, clock), actor=helper.me.fingerprint)
+    assert _send(helper, office, tmp_path, "h1.xtb", clock).status == "accepted"
+    revocation = revoke_helper(office.store, office.me, helper.me.fingerprint, "手机遗失", clock)
+    assert revocation.data["last_seq"] == 1
+    helper.store.put(visit(helper, subject.id, clock), actor=helper.me.fingerprint)
+    out = _send(helper, office, tmp_path, "h2.xtb", clock)
+    assert out.status == "rejected" and out.code == "revoked"
+    assert out.quarantined is not None and Path(out.quarantined).exists()
