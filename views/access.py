@@ -1,0 +1,120 @@
+"""First run (role, name, passphrase, then the fingerprint) and the lock screen."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import flet as ft
+
+from core.errors import XietongError
+from core.routes import Screen
+from sync.service import MIN_PASSPHRASE, passphrase_problem, passphrase_strength
+
+if TYPE_CHECKING:
+    from views.app import Shell
+
+ROLE_LABELS = {"helper": "协助人员", "office": "司法所"}
+
+
+def fingerprint_block(groups: list[str]) -> ft.Control:
+    """The fingerprint in groups of five, large, as people read it aloud to compare."""
+    return ft.Column([
+        ft.Text("身份指纹", size=16, weight=ft.FontWeight.BOLD),
+        ft.Text(" ".join(groups), size=24, selectable=True, font_family="monospace"),
+        ft.Text("与司法所核对时,请逐组念出以上数字。", size=13),
+    ])
+
+
+def _fingerprint_view(shell: "Shell") -> ft.View:
+    ident = shell.service.identity()
+    return ft.View(scroll=ft.ScrollMode.AUTO, padding=20, controls=[
+        ft.Text("设置完成", size=24, weight=ft.FontWeight.BOLD),
+        ft.Text(f"{ident['role_label']}:{ident['name']}", size=16),
+        fingerprint_block(ident["fingerprint_groups"]),
+        ft.Button("开始使用", on_click=lambda e: shell.go("/subjects")),
+    ])
+
+
+def setup_view(shell: "Shell", screen: Screen) -> ft.View:
+    svc = shell.service
+    if svc.exists() and not svc.locked:
+        return _fingerprint_view(shell)
+    role = ft.RadioGroup(value="helper", content=ft.Column([
+        ft.Radio(value="helper", label="协助人员(村居委会、社区工作者)"),
+        ft.Radio(value="office", label="司法所"),
+    ]))
+    name = ft.TextField(label="姓名(或司法所名称)", autofocus=True)
+    pw1 = ft.TextField(label="设置口令", password=True, can_reveal_password=True,
+                       helper=f"至少{MIN_PASSPHRASE}个字符;忘记口令将无法找回数据")
+    pw2 = ft.TextField(label="再次输入口令", password=True, can_reveal_password=True)
+    message = ft.Text("", color=ft.Colors.RED_700)
+
+    def on_pw(e: ft.Event[ft.TextField]) -> None:
+        shell.touch()
+        hint = passphrase_strength(pw1.value)
+        pw1.helper = f"口令强度:{hint}" if hint else f"至少{MIN_PASSPHRASE}个字符;忘记口令将无法找回数据"
+        pw1.error = None
+        pw1.update()
+
+    pw1.on_change = on_pw
+
+    def submit(e: ft.Event[ft.Button]) -> None:
+        shell.touch()
+        name.error = pw1.error = pw2.error = None
+        ok = True
+        if not name.value.strip():
+            name.error, ok = "请填写姓名(或司法所名称)。", False
+        problem = passphrase_problem(pw1.value)
+        if problem:
+            pw1.error, ok = problem, False
+        elif pw1.value != pw2.value:
+            pw2.error, ok = "两次输入的口令不一致,请重新输入。", False
+        if ok:
+            message.value = "正在生成密钥,请稍候……"
+            shell.page.update()
+            try:
+                svc.setup(role.value or "helper", name.value.strip(), pw1.value)
+            except XietongError as exc:
+                message.value = exc.message
+            else:
+                shell.go("/setup")
+                return
+        shell.page.update()
+
+    return ft.View(scroll=ft.ScrollMode.AUTO, padding=20, controls=[
+        ft.Text("欢迎使用协通", size=24, weight=ft.FontWeight.BOLD),
+        ft.Text("初次使用,请选择身份并设置口令。所有数据加密保存在本机。"),
+        ft.Text("身份", weight=ft.FontWeight.BOLD),
+        role, name, pw1, pw2, message,
+        ft.Button("完成设置", on_click=submit),
+    ])
+
+
+def lock_view(shell: "Shell", screen: Screen) -> ft.View:
+    svc = shell.service
+    pw = ft.TextField(label="口令", password=True, can_reveal_password=True, autofocus=True)
+    message = ft.Text("", color=ft.Colors.RED_700)
+
+    def submit(e: ft.Event[ft.Control]) -> None:
+        shell.touch()
+        pw.error = None
+        message.value = "正在解锁……"
+        shell.page.update()
+        try:
+            svc.unlock(pw.value)
+        except XietongError as exc:
+            message.value = ""
+            pw.error = exc.message
+            pw.value = ""
+            shell.page.update()
+            return
+        shell.go("/subjects")
+
+    pw.on_submit = submit
+    return ft.View(padding=20, controls=[
+        ft.Icon(ft.Icons.LOCK_OUTLINE, size=48),
+        ft.Text("协通已锁定", size=24, weight=ft.FontWeight.BOLD),
+        ft.Text("请输入口令解锁。"),
+        pw, message,
+        ft.Button("解锁", on_click=submit),
+    ])
