@@ -20,7 +20,7 @@ def fingerprint_block(groups: list[str]) -> ft.Control:
     """The fingerprint in groups of five, large, as people read it aloud to compare."""
     return ft.Column([
         ft.Text("身份指纹", size=16, weight=ft.FontWeight.BOLD),
-        ft.Text(" ".join(groups), size=24, selectable=True, font_family="monospace"),
+        ft.Text(" ".join(groups), size=24, font_family="monospace"),
         ft.Text("与司法所核对时,请逐组念出以上数字。", size=13),
     ])
 
