@@ -1,0 +1,281 @@
+"""The second part of the CLI: identity, trust, enrolment, register, assignment, bundles."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+from core.fingerprint import group_fingerprint, normalise_fingerprint
+from core.records import Record
+from storage import Store
+from sync import pipeline
+from sync.cli import CliError, Context, load_identity
+from sync.identity import make_enrolment_request, make_office_card
+from sync.roster import read_roster
+
+BUNDLE_SUFFIX = ".xtb"
+
+
+def _require_role(store: Store, role: str) -> None:
+    if store.meta_get("role") != role:
+        who = "司法所" if role == "office" else "协助人员"
+        raise CliError(f"此命令只能在{who}的设备上使用。")
+
+
+def _read(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise CliError(f"无法读取文件:{path}。请检查路径。") from exc
+
+
+def _write(path: Path, data: bytes) -> None:
+    from storage.documents import write_atomically
+
+    write_atomically(path, data)
+
+
+def cmd_identity(args: argparse.Namespace, ctx: Context) -> int:
+    store = ctx.open_store()
+    try:
+        me = load_identity(store)
+        if args.card:
+            if me.role == "office":
+                blob = make_office_card(me)
+            else:
+                committee = args.committee or store.meta_get("committee") or ""
+                phone = args.phone or store.meta_get("phone") or ""
+                if not committee or not phone:
+                    raise CliError("协助人员的登记申请需要所在村(居)委会和联系电话:请加上 --committee 和 --phone。")
+                blob = make_enrolment_request(me, committee, phone)
+                store.meta_set("committee", committee)
+                store.meta_set("phone", phone)
+            _write(Path(args.card), blob)
+    finally:
+        store.close()
+    ctx.print(f"身份:{'司法所' if me.role == 'office' else '协助人员'} {me.name}")
+    ctx.print(f"指纹:{me.public().grouped}")
+    if args.card:
+        ctx.print(f"已写入:{args.card}")
+    return 0
+
+
+def cmd_trust(args: argparse.Namespace, ctx: Context) -> int:
+    blob = _read(args.card)
+    store = ctx.open_store()
+    try:
+        _require_role(store, "helper")
+        office = pipeline.pin_office(store, blob, args.fingerprint)
+    finally:
+        store.close()
+    ctx.print(f"已信任司法所:{office.name}({office.grouped})")
+    return 0
+
+
+def _conditions(text: str) -> list[int]:
+    try:
+        values = sorted({int(x) for x in re.split(r"[,,\s]+", text.strip()) if x})
+    except ValueError as exc:
+        raise CliError("--qualified 应为 1,2,3,4 这样的条件编号。") from exc
+    return values
+
+
+def cmd_enroll(args: argparse.Namespace, ctx: Context) -> int:
+    blob = _read(args.request)
+    store = ctx.open_store()
+    try:
+        _require_role(store, "office")
+        me = load_identity(store)
+        rec = pipeline.enroll_helper(
+            store,
+            me,
+            blob,
+            args.fingerprint,
+            committee=args.committee,
+            conditions=_conditions(args.qualified),
+            reviewer=args.reviewer or me.name,
+            review_date=ctx.today().isoformat(),
+            filed_date=args.filed,
+            clock=ctx.clock,
+        )
+    finally:
+        store.close()
+    ctx.print(f"已登记协助人员:{rec.data['name']}({rec.data['committee']})指纹 {group_fingerprint(rec.data['fingerprint'])}")
+    return 0
+
+
+def cmd_subjects_import(args: argparse.Namespace, ctx: Context) -> int:
+    result = read_roster(args.file, today=ctx.today())
+    if result.errors:
+        for e in result.errors:
+            print(e, file=__import__("sys").stderr)
+        raise CliError(f"名册有 {len(result.errors)} 处问题,未导入任何记录。请修改后重新导入。")
+    store = ctx.open_store()
+    try:
+        _require_role(store, "office")
+        me = load_identity(store)
+        records = [Record.new("subject", row, author=me.fingerprint, clock=ctx.clock) for row in result.rows]
+        store.apply(records, actor=me.fingerprint)
+    finally:
+        store.close()
+    ctx.print(f"已导入 {len(records)} 名社区矫正对象。")
+    return 0
+
+
+def cmd_assign(args: argparse.Namespace, ctx: Context) -> int:
+    store = ctx.open_store()
+    try:
+        _require_role(store, "office")
+        me = load_identity(store)
+        rec = pipeline.assign(store, me, args.subject, normalise_fingerprint(args.helper), ctx.clock)
+    finally:
+        store.close()
+    ctx.print(f"已将 {rec.data['name']} 分配给协助人员 {group_fingerprint(normalise_fingerprint(args.helper))}。")
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace, ctx: Context) -> int:
+    store = ctx.open_store()
+    try:
+        _require_role(store, "office")
+        me = load_identity(store)
+        pipeline.revoke_helper(store, me, normalise_fingerprint(args.helper), args.reason, ctx.clock)
+    finally:
+        store.close()
+    ctx.print("已注销该协助人员的设备;此后来自该设备的新数据包将被拒收。")
+    return 0
+
+
+def _active_helpers(store: Store) -> list[Record]:
+    return [h for h in store.list("helper") if h.data.get("status") == "active"]
+
+
+def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
+    store = ctx.open_store()
+    written: list[tuple[Path, str]] = []
+    try:
+        me = load_identity(store)
+        if args.all:
+            _require_role(store, "office")
+            if not args.out_dir:
+                raise CliError("请用 --out-dir 指定保存数据包的文件夹。")
+            out_dir = Path(args.out_dir)
+            out_dir.mkdir(parents=True, exist_ok=True)
+            for h in _active_helpers(store):
+                fp = h.data["fingerprint"]
+                blob = pipeline.export_bundle(store, me, fp, clock=ctx.clock)
+                target = out_dir / f"至{h.data['name']}-{fp[:5]}{BUNDLE_SUFFIX}"
+                _write(target, blob)
+                written.append((target, h.data["name"]))
+        else:
+            if not args.out:
+                raise CliError("请用 --out 指定数据包文件。")
+            if me.role == "office":
+                if not args.to:
+                    raise CliError("请用 --to 指定协助人员的指纹,或用 --all 为全部协助人员导出。")
+                peer = normalise_fingerprint(args.to)
+            else:
+                office = store.meta_get("sync/office") or {}
+                peer = office.get("fingerprint") or ""
+                if not peer:
+                    raise CliError("尚未信任司法所:请先用 xietong trust 导入司法所身份卡。")
+            blob = pipeline.export_bundle(store, me, peer, clock=ctx.clock)
+            _write(Path(args.out), blob)
+            written.append((Path(args.out), peer))
+    finally:
+        store.close()
+    for path, who in written:
+        ctx.print(f"已导出:{path}({who})")
+    return 0
+
+
+def _bundle_paths(items: list[str]) -> list[Path]:
+    paths: list[Path] = []
+    for item in items:
+        p = Path(item)
+        if p.is_dir():
+            paths.extend(sorted(q for q in p.iterdir() if q.is_file() and q.suffix == BUNDLE_SUFFIX))
+        elif p.is_file():
+            paths.append(p)
+        else:
+            raise CliError(f"找不到文件或文件夹:{item}。")
+    return paths
+
+
+def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
+    paths = _bundle_paths(args.paths)
+    store = ctx.open_store()
+    rejected = 0
+    try:
+        me = load_identity(store)
+        for path in paths:
+            outcome = pipeline.import_file(store, me, path, ctx.home / "quarantine", clock=ctx.clock)
+            if outcome.status == "accepted":
+                c = outcome.counts
+                line = (
+                    f"{path.name}:已导入 新增 {c.get('new', 0)} 更新 {c.get('updated', 0)} "
+                    f"重复 {c.get('duplicate', 0)} 冲突 {c.get('conflict', 0)}"
+                )
+                if outcome.gap:
+                    line += f"(注意:缺少第 {outcome.gap[0]}–{outcome.gap[1]} 号数据包,可能在途中丢失)"
+            elif outcome.status == "already":
+                line = f"{path.name}:已导入过,无变化"
+            else:
+                rejected += 1
+                line = f"{path.name}:已拒绝 {outcome.message}(文件已移至隔离区 {outcome.quarantined})"
+            ctx.print(line)
+    finally:
+        store.close()
+    if not paths:
+        ctx.print("没有找到数据包文件(.xtb)。")
+    return 1 if rejected else 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("identity", help="显示本机身份与指纹;可写出身份卡或登记申请")
+    p.add_argument("--card", help="写出司法所身份卡或协助人员登记申请的文件")
+    p.add_argument("--committee", help="协助人员所在村(居)委会")
+    p.add_argument("--phone", help="协助人员联系电话")
+    p.set_defaults(func=cmd_identity)
+
+    p = sub.add_parser("trust", help="协助人员:信任司法所身份卡")
+    p.add_argument("card")
+    p.add_argument("--fingerprint", required=True)
+    p.set_defaults(func=cmd_trust)
+
+    p = sub.add_parser("enroll", help="司法所:登记协助人员")
+    p.add_argument("request")
+    p.add_argument("--fingerprint", required=True)
+    p.add_argument("--committee", required=True)
+    p.add_argument("--qualified", default="1,2,3,4")
+    p.add_argument("--reviewer")
+    p.add_argument("--filed", help="备案日期 YYYY-MM-DD")
+    p.set_defaults(func=cmd_enroll)
+
+    p = sub.add_parser("subjects", help="司法所:社区矫正对象名册")
+    ss = p.add_subparsers(dest="subjects_command", metavar="子命令")
+    q = ss.add_parser("import", help="从 CSV 或 XLSX 导入名册")
+    q.add_argument("file")
+    q.set_defaults(func=cmd_subjects_import)
+
+    p = sub.add_parser("assign", help="司法所:分配协助人员")
+    p.add_argument("subject")
+    p.add_argument("helper")
+    p.set_defaults(func=cmd_assign)
+
+    p = sub.add_parser("revoke", help="司法所:注销丢失的设备")
+    p.add_argument("helper")
+    p.add_argument("--reason", default="设备丢失")
+    p.set_defaults(func=cmd_revoke)
+
+    p = sub.add_parser("export", help="导出数据包")
+    p.add_argument("--to")
+    p.add_argument("--out")
+    p.add_argument("--all", action="store_true")
+    p.add_argument("--out-dir")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import", help="导入数据包(文件或文件夹)")
+    p.add_argument("paths", nargs="+")
+    p.set_defaults(func=cmd_import)
