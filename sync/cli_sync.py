@@ -33,6 +33,10 @@ def _read(path: str) -> bytes:
 def _write(path: Path, data: bytes) -> None:
     from storage.documents import write_atomically
 
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CliError(f"无法创建文件夹:{path.parent}。请选择其他位置。") from exc
     write_atomically(path, data)
 
 
