@@ -281,7 +281,10 @@ def export_bundle(store: Store, me: Identity, peer_fp: str, *, clock: Clock, rng
 
     State (seq, receipts handed over, what was exported) is saved in one commit after sealing.
     """
-    peer = _peer_public(store, me, peer_fp)
+    try:
+        peer = _peer_public(store, me, peer_fp)
+    except UnknownSender as exc:
+        raise NotEnrolled() from exc
     acked: dict[str, int] = store.meta_get(_k(peer_fp, "acked"), {})
     seq = int(store.meta_get(_k(peer_fp, "out_seq"), 0)) + 1
     withdrawn: list[str] = []
@@ -324,6 +327,9 @@ def export_bundle(store: Store, me: Identity, peer_fp: str, *, clock: Clock, rng
         for sid in assigned:
             at.pop(sid, None)
         meta[_k(peer_fp, "withdrawn_at")] = at
+        if withdrawn:  # the phone drops these, so a later reassignment must send them again
+            gone = {r.id for sid in withdrawn for r in store.list(subject=sid, include_deleted=True)}
+            meta[_k(peer_fp, "acked")] = {rid: rev for rid, rev in acked.items() if rid not in gone}
     store.apply([], actor=me.fingerprint, meta=meta)
     return blob
 

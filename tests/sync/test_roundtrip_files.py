@@ -12,6 +12,7 @@ from sync.pipeline import (
     STATUS_DELIVERED,
     STATUS_EXPORTED,
     STATUS_UNSENT,
+    assign,
     export_bundle,
     import_file,
     record_status,
@@ -112,3 +113,21 @@ def test_revoked_helper_bundles_after_last_seq_are_refused(tmp_path: Path) -> No
     out = _send(helper, office, tmp_path, "h2.xtb", clock)
     assert out.status == "rejected" and out.code == "revoked"
     assert out.quarantined is not None and Path(out.quarantined).exists()
+
+
+def test_reassigned_subject_is_sent_again_after_withdrawal(tmp_path: Path) -> None:
+    clock = TickClock()
+    office, helper, subject = setup_pair(tmp_path, clock)
+    assert _send(office, helper, tmp_path, "o1.xtb", clock).status == "accepted"
+    assert _send(helper, office, tmp_path, "h1.xtb", clock).status == "accepted"  # acks the subject
+    unassign(office.store, office.me, subject.id, helper.me.fingerprint, clock)
+    assert _send(office, helper, tmp_path, "o2.xtb", clock).withdrawn == [subject.id]
+    assert helper.store.get(subject.id) is None
+    assign(office.store, office.me, subject.id, helper.me.fingerprint, clock)
+    out = _send(office, helper, tmp_path, "o3.xtb", clock)
+    assert out.status == "accepted" and out.withdrawn == []
+    assert helper.store.get(subject.id) == office.store.get(subject.id)
+    # and the helper may write for it again
+    v = visit(helper, subject.id, clock)
+    helper.store.put(v, actor=helper.me.fingerprint)
+    assert _send(helper, office, tmp_path, "h2.xtb", clock).counts["new"] == 1
