@@ -27,9 +27,14 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def app_url(tmp_path: Path) -> Iterator[str]:
+def home(tmp_path: Path) -> Path:
+    """The app's home; tests may fill it before the app starts (the fixture order guarantees it)."""
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def app_url(tmp_path: Path, home: Path) -> Iterator[str]:
     port = free_port()
-    home = tmp_path / "home"
     code = ("from pathlib import Path; from views.app import run; "
             f"run(Path({str(home)!r}), port={port}, web=True)")
     log = open(tmp_path / "app.log", "wb")
@@ -54,6 +59,8 @@ def app_url(tmp_path: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        (SCREENSHOTS / "app.log").write_bytes((tmp_path / "app.log").read_bytes())
 
 
 @pytest.fixture

@@ -37,3 +37,52 @@ def test_helper_first_run_shows_fingerprint_then_subject_list(page) -> None:  # 
     page.get_by_role("button", name="开始使用").click()
     page.get_by_text("还没有分配给您的社区矫正对象").wait_for()
     page.screenshot(path=str(SCREENSHOTS / "04_subjects_empty.png"))
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    """A helper's store with demo subjects, made before the app starts (cheap scrypt)."""
+    import random
+    from datetime import date
+
+    from core import demo
+    from storage import KdfParams
+    from sync.service import Service
+
+    path = tmp_path / "home"
+    svc = Service(path, kdf=KdfParams(n=2**4, r=8, p=1))
+    me = svc.setup("helper", "李协助", PASS)["fingerprint"]
+    records = demo.generate(random.Random(3), subjects=3, records_per_subject=4, office_fp="1" * 30,
+                            helper_fps=[me], today=date.today())
+    svc._open().apply(records, actor="1" * 30)
+    svc.lock()
+    return path
+
+
+def test_unlock_then_subject_page_and_visit_form_with_inline_errors(page, home: Path) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_text("协通已锁定").wait_for()
+    page.get_by_label("口令").fill("wrong passphrase")
+    page.get_by_role("button", name="解锁").click()
+    page.get_by_text("口令不正确,请重新输入。").wait_for()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SCREENSHOTS / "10_lock_wrong.png"))
+    page.get_by_label("口令").fill(PASS)
+    page.get_by_role("button", name="解锁").click()
+    page.get_by_text("社区矫正对象").first.wait_for()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SCREENSHOTS / "11_subjects.png"))
+    body = page.inner_text("body")
+    assert "最近走访" in body, body
+    first = page.get_by_text("最近走访").first
+    first.click()
+    page.get_by_text("工作记录").wait_for()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SCREENSHOTS / "12_subject_page.png"))
+    page.get_by_role("button", name="新增走访记录").click()
+    page.get_by_text("新增走访记录").first.wait_for()
+    page.get_by_label("走访地点").fill("家中")
+    page.get_by_role("button", name="保存").click()
+    page.get_by_text("处需要修改").wait_for()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SCREENSHOTS / "13_visit_errors.png"))
+    assert "请填写" in page.inner_text("body") or "走访日期" in page.inner_text("body")
