@@ -283,3 +283,56 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("import", help="导入数据包(文件或文件夹)")
     p.add_argument("paths", nargs="+")
     p.set_defaults(func=cmd_import)
+
+    register_office_documents(sub)
+
+
+def cmd_print(args: argparse.Namespace, ctx: Context) -> int:
+    from sync import printing
+
+    store = ctx.open_store()
+    try:
+        _require_role(store, "office")
+        out = Path(args.out)
+        if args.what == "notice":
+            if not args.id:
+                raise CliError("请给出通知单编号,例如 “(2026)协通字第12号” 或 12。")
+            printing.print_notice(store, args.id, out, today=ctx.today())
+        elif args.what == "registration":
+            if not args.id:
+                raise CliError("请给出社区矫正对象的编号(xietong list subject 可查)。")
+            printing.print_registration(store, args.id, out)
+        else:
+            printing.print_card(load_identity(store), out, today=ctx.today())
+    finally:
+        store.close()
+    ctx.print(f"已生成:{out}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
+    from sync import printing
+
+    store = ctx.open_store()
+    try:
+        _require_role(store, "office")
+        printing.report(store, args.kind, Path(args.out), date_from=args.date_from, date_to=args.date_to)
+    finally:
+        store.close()
+    ctx.print(f"已生成:{args.out}")
+    return 0
+
+
+def register_office_documents(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("print", help="司法所:打印通知单、登记表或身份卡(DOCX)")
+    p.add_argument("what", choices=["notice", "registration", "card"])
+    p.add_argument("id", nargs="?")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_print)
+
+    p = sub.add_parser("report", help="司法所:导出报表(XLSX)")
+    p.add_argument("kind", choices=["visits", "evaluations", "subjects", "helpers"])
+    p.add_argument("--from", dest="date_from")
+    p.add_argument("--to", dest="date_to")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_report)

@@ -1,0 +1,100 @@
+"""Office print-outs and spreadsheets, from the store to a file the officer chose.
+
+These are the plain functions behind both the CLI (`xietong print ...`, `xietong report ...`)
+and the office screens. Printed forms and XLSX are plaintext by nature: they are written only
+where the user asks, atomically, never into the data folder.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from core.errors import NotFound, XietongError
+from core.numbering import parse_number
+from core.records import Record
+from storage import Store
+from storage.documents import (
+    evaluation_rows,
+    evaluations_xlsx,
+    helpers_xlsx,
+    notice_docx,
+    office_card_docx,
+    registration_docx,
+    subjects_xlsx,
+    visits_per_helper_month,
+    visits_xlsx,
+)
+from sync.identity import Identity
+
+REPORT_KINDS = ("visits", "evaluations", "subjects", "helpers")
+
+
+class BadPeriod(XietongError):
+    default_message = "日期范围有误:请按 YYYY-MM-DD 填写,且开始日期不晚于结束日期。"
+
+
+def find_notice(store: Store, number: str, *, today: date) -> Record:
+    year, seq = parse_number(number, default_year=today.year)
+    for rec in store.list("notice"):
+        if rec.data.get("year") == year and rec.data.get("seq") == seq:
+            return rec
+    raise NotFound(f"找不到编号为({year})协通字第{seq}号的通知单。")
+
+
+def print_notice(store: Store, number: str, out: Path, *, today: date) -> Path:
+    return notice_docx(find_notice(store, number, today=today).data, out)
+
+
+def print_registration(store: Store, subject_id: str, out: Path) -> Path:
+    """The newest registration form for a subject; a blank one pre-filled from the register if none."""
+    forms = store.list("registration", subject_id)
+    if forms:
+        newest = max(forms, key=lambda r: (r.data.get("fill_date") or "", r.updated))
+        return registration_docx(newest.data, out)
+    subject = store.get(subject_id)
+    if subject is None or subject.kind != "subject":
+        raise NotFound("找不到该社区矫正对象,请检查编号。")
+    d = subject.data
+    prefill = {"name": d.get("name"), "gender": d.get("gender"), "residence": d.get("residence"),
+               "household": d.get("household"), "committee": d.get("committee")}
+    return registration_docx(prefill, out)
+
+
+def print_card(identity: Identity, out: Path, *, today: date) -> Path:
+    return office_card_docx(identity.name, identity.public().grouped, out, issued_date=today)
+
+
+def _period(date_from: str | None, date_to: str | None) -> tuple[str, str]:
+    try:
+        lo = date.fromisoformat(date_from).isoformat() if date_from else "0000-01-01"
+        hi = date.fromisoformat(date_to).isoformat() if date_to else "9999-12-31"
+    except ValueError as exc:
+        raise BadPeriod() from exc
+    if lo > hi:
+        raise BadPeriod()
+    return lo, hi
+
+
+def _in(value: Any, lo: str, hi: str) -> bool:
+    return isinstance(value, str) and lo <= value[:10] <= hi
+
+
+def report(store: Store, kind: str, out: Path, *, date_from: str | None = None, date_to: str | None = None) -> Path:
+    """Write one of the office's spreadsheets for the period (by visit/evaluation date)."""
+    lo, hi = _period(date_from, date_to)
+    helpers = {h.data.get("fingerprint"): h for h in store.list("helper")}
+    if kind == "visits":
+        visits = [v for v in store.list("visit") if _in(v.data.get("date"), lo, hi)]
+        return visits_xlsx(visits_per_helper_month(visits, helpers), out)
+    if kind == "evaluations":
+        evaluations = [e for e in store.list("evaluation") if _in(e.data.get("date"), lo, hi)]
+        subjects = {s.id: s for s in store.list("subject")}
+        return evaluations_xlsx(evaluation_rows(evaluations, subjects), out)
+    if kind == "subjects":
+        names = {fp: h.data.get("name", fp) for fp, h in helpers.items() if fp}
+        return subjects_xlsx([s.data for s in store.list("subject")], out, helper_names=names)
+    if kind == "helpers":
+        return helpers_xlsx([h.data for h in helpers.values()], out)
+    raise NotFound(f"未知的报表类型“{kind}”:可选 {'、'.join(REPORT_KINDS)}。")
