@@ -1,0 +1,192 @@
+"""Sync benchmark: export and import of large bundles, re-import, a batch, against a naive peer.
+
+    uv run python tests/benchmarks/sync_bench.py [--records 10000] [--office 50000] [--batch 50x200]
+
+- ``export_10k_s``: a helper exports ``--records`` unacknowledged visits (one bundle).
+- ``import_10k_s``: the office (already holding ``--office`` records) imports that bundle:
+  every stage, one atomic apply.
+- ``reimport_10k_s``: the same file again (recognised as already imported; store unchanged).
+- ``batch_50_s``: 50 bundles of 200 new records each, imported one after another.
+- ``naive_import_10k_s``: a naive peer decrypts one AES-GCM JSON file and inserts each record
+  into one encrypted TinyDB file (which TinyDB rewrites on every insert). Measured over
+  ``--naive-sample`` inserts into a store of the same size and extrapolated linearly (the
+  file only grows, so this underestimates it); ``naive_measured_inserts`` says how many.
+
+Scrypt is cheap here: store unlock is not what is measured. The last line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: E402
+
+from core.records import Record  # noqa: E402
+from storage import KdfParams, Store  # noqa: E402
+from sync.identity import Identity, make_enrolment_request, make_office_card  # noqa: E402
+from sync.pipeline import assign, enroll_helper, export_bundle, import_bundle, pin_office  # noqa: E402
+
+KDF = KdfParams(n=2**10)
+PASS = "bench passphrase"
+PER_SUBJECT = 100
+WORDS = "情绪稳定 按时报到 家庭和睦 工作正常 邻里关系良好 无异常 参加社区服务 思想汇报 生活困难 已帮扶".split()
+SUBJECT = {
+    "name": "张三", "gender": "男", "birth": "1980-05", "household": "四川省某县", "residence": "四川省某县某镇",
+    "judgment_date": "2025-06-01", "crime": "盗窃罪", "court": "某县人民法院", "sentence": "有期徒刑一年,缓刑二年",
+    "category": "缓刑", "term_start": "2025-07-01", "term_end": "2027-06-30", "committee": "青山村民委员会",
+    "town": "青山镇",
+}
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = datetime(2026, 3, 1, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        self.t += timedelta(milliseconds=1)
+        return self.t
+
+
+def _text(rng: random.Random, n: int) -> str:
+    return ",".join(rng.choice(WORDS) for _ in range(n)) + "。"
+
+
+def _visit(rng: random.Random, author: str, subject_id: str, clock: Clock) -> Record:
+    data = {
+        "date": f"2026-0{rng.randrange(1, 3)}-{rng.randrange(1, 29):02d}", "place": "对象家中",
+        "present": "对象本人及其母亲", "thinking": _text(rng, 6), "work": _text(rng, 5), "life": _text(rng, 5),
+        "family": _text(rng, 4), "notes": _text(rng, 12),
+    }
+    return Record.new("visit", data, author=author, subject=subject_id, clock=clock)
+
+
+def _timed(fn: Any) -> tuple[float, Any]:
+    t0 = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t0, out
+
+
+def naive_import(records: list[dict[str, Any]], base: int, sample: int, folder: Path) -> tuple[float, int]:
+    """Seconds for the naive peer to import ``len(records)``, extrapolated from ``sample`` inserts."""
+    from tinydb import TinyDB
+
+    from storage.partition import EncryptedStorage
+
+    rng = random.Random(7)
+    key, file_key = os.urandom(32), AESGCM.generate_key(256)
+    path = folder / "naive.bin"
+    filler = _visit(rng, "0" * 30, "s", Clock()).to_dict()
+    EncryptedStorage(path, key, "naive", os.urandom).write(
+        {"_default": {str(i + 1): {**filler, "id": f"{i:032x}"} for i in range(base)}}
+    )
+    nonce = os.urandom(12)
+    bundle = nonce + AESGCM(file_key).encrypt(nonce, json.dumps(records, ensure_ascii=False).encode(), None)
+    db = TinyDB(path, key, "naive", os.urandom, storage=EncryptedStorage)
+    n = min(sample, len(records))
+    t0 = time.perf_counter()
+    plain = json.loads(AESGCM(file_key).decrypt(bundle[:12], bundle[12:], None))
+    for rec in plain[:n]:
+        db.insert(rec)
+    elapsed = time.perf_counter() - t0
+    db.close()
+    return elapsed * len(records) / n, n
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--records", type=int, default=10_000)
+    ap.add_argument("--office", type=int, default=50_000)
+    ap.add_argument("--batch", default="50x200")
+    ap.add_argument("--naive-sample", type=int, default=100)
+    args = ap.parse_args()
+    n_bundles, per_bundle = (int(x) for x in args.batch.split("x"))
+    folder = Path(tempfile.mkdtemp(prefix="xt-sync-bench-"))
+    clock = Clock()
+    rng = random.Random(1)
+    try:
+        office_me, helper_me = Identity.generate("office", "青山镇司法所"), Identity.generate("helper", "王五")
+        office = Store.create(folder / "office", PASS, clock=clock, kdf=KDF)
+        helper = Store.create(folder / "helper", PASS, clock=clock, kdf=KDF)
+        pin_office(helper, make_office_card(office_me), office_me.fingerprint)
+        enroll_helper(
+            office, office_me, make_enrolment_request(helper_me, "青山村民委员会", "13800138000"),
+            helper_me.fingerprint, committee="青山村民委员会", conditions=[1, 2, 3, 4], reviewer="赵六",
+            review_date="2026-02-20", clock=clock,
+        )
+        # the office's existing data: other helpers' subjects with their visits
+        other = "1" * 30
+        for _ in range(max(1, args.office // PER_SUBJECT)):
+            s = Record.new("subject", SUBJECT, author=office_me.fingerprint, clock=clock)
+            office.apply([s] + [_visit(rng, other, s.id, clock) for _ in range(PER_SUBJECT - 1)], actor="bench")
+        mine = []
+        for _ in range(max(1, args.records // PER_SUBJECT)):
+            s = Record.new("subject", SUBJECT, author=office_me.fingerprint, clock=clock)
+            office.put(s, actor="bench")
+            mine.append(assign(office, office_me, s.id, helper_me.fingerprint, clock).id)
+        out = import_bundle(helper, helper_me, export_bundle(office, office_me, helper_me.fingerprint, clock=clock), clock=clock)
+        assert out.status == "accepted", out
+        for sid in mine:
+            helper.apply([_visit(rng, helper_me.fingerprint, sid, clock) for _ in range(PER_SUBJECT)], actor="bench")
+        office_count = office.count()
+
+        export_s, blob = _timed(lambda: export_bundle(helper, helper_me, office_me.fingerprint, clock=clock))
+        import_s, out = _timed(lambda: import_bundle(office, office_me, blob, clock=clock))
+        assert out.status == "accepted" and out.counts["new"] == args.records, out
+        reimport_s, again = _timed(lambda: import_bundle(office, office_me, blob, clock=clock))
+        assert again.status == "already", again
+
+        # the office's receipt reaches the phone, so each batch bundle carries only its new records
+        receipt = export_bundle(office, office_me, helper_me.fingerprint, clock=clock)
+        assert import_bundle(helper, helper_me, receipt, clock=clock).status == "accepted"
+        bundles = []
+        for _ in range(n_bundles):
+            helper.apply(
+                [_visit(rng, helper_me.fingerprint, rng.choice(mine), clock) for _ in range(per_bundle)], actor="bench"
+            )
+            bundles.append(export_bundle(helper, helper_me, office_me.fingerprint, clock=clock))
+        t0 = time.perf_counter()
+        for b in bundles:
+            res = import_bundle(office, office_me, b, clock=clock)
+            assert res.status == "accepted" and res.counts["new"] == per_bundle, res
+        batch_s = time.perf_counter() - t0
+        office.close()
+        helper.close()
+
+        naive_s, naive_n = naive_import([json.loads(json.dumps(r)) for r in [
+            _visit(rng, helper_me.fingerprint, "s", clock).to_dict() for _ in range(args.records)]],
+            office_count, args.naive_sample, folder)
+        figures = {
+            "records": args.records,
+            "office_records": office_count,
+            "bundle_bytes": len(blob),
+            "export_10k_s": round(export_s, 3),
+            "import_10k_s": round(import_s, 3),
+            "reimport_10k_s": round(reimport_s, 4),
+            "batch_50_s": round(batch_s, 3),
+            "batch": args.batch,
+            "naive_import_10k_s": round(naive_s, 1),
+            "naive_measured_inserts": naive_n,
+            "import_records_per_s": round(args.records / import_s),
+        }
+        print(f"export {export_s:.2f}s, import {import_s:.2f}s, re-import {reimport_s:.3f}s, "
+              f"batch {batch_s:.2f}s, naive ~{naive_s:.0f}s (from {naive_n} inserts)")
+        print(json.dumps(figures))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
