@@ -238,3 +238,15 @@ def test_helper_refuses_helper_kind_from_the_office(tmp_path: Path) -> None:
     forged = Record.new("visit", VISIT, author=office.me.fingerprint, subject=subject.id, clock=clock)
     out = import_bundle(helper.store, helper.me, _sealed(office, helper, [forged.to_dict()], clock), clock=clock)
     assert out.status == "rejected" and out.code == "out_of_scope"
+
+
+def test_helper_refuses_office_record_reusing_the_id_of_its_own_record(tmp_path: Path) -> None:
+    clock = TickClock()
+    office, helper, subject = setup_pair(tmp_path, clock)
+    mine = visit(helper, subject.id, clock)
+    helper.store.put(mine, actor=helper.me.fingerprint)
+    hijack = Record.new("team", TEAM, author=office.me.fingerprint, subject=subject.id, clock=clock, record_id=mine.id)
+    before = snapshot_bytes(helper.home)
+    out = import_bundle(helper.store, helper.me, _sealed(office, helper, [hijack.to_dict()], clock), clock=clock)
+    assert out.status == "rejected" and out.code == "out_of_scope"
+    assert snapshot_bytes(helper.home) == before

@@ -131,3 +131,17 @@ def test_reassigned_subject_is_sent_again_after_withdrawal(tmp_path: Path) -> No
     v = visit(helper, subject.id, clock)
     helper.store.put(v, actor=helper.me.fingerprint)
     assert _send(helper, office, tmp_path, "h2.xtb", clock).counts["new"] == 1
+
+
+def test_deleted_record_travels_as_a_tombstone_and_history_is_kept(tmp_path: Path) -> None:
+    clock = TickClock()
+    office, helper, subject = setup_pair(tmp_path, clock)
+    v = visit(helper, subject.id, clock)
+    helper.store.put(v, actor=helper.me.fingerprint)
+    assert _send(helper, office, tmp_path, "h1.xtb", clock).status == "accepted"
+    helper.store.put(v.revise({}, clock=clock, deleted=True), actor=helper.me.fingerprint)
+    out = _send(helper, office, tmp_path, "h2.xtb", clock)
+    assert out.status == "accepted" and out.counts["updated"] == 1
+    assert office.store.get(v.id).deleted
+    assert office.store.list("visit") == []
+    assert office.store.history(v.id)[0] == v
