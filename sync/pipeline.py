@@ -202,14 +202,7 @@ def _peer_public(store: Store, me: Identity, fp: str) -> PublicIdentity:
         if not pinned or pinned.get("fingerprint") != fp:
             raise UnknownSender()
         return PublicIdentity.from_dict(pinned)
-    helper = _helper_record(store, fp)
-    if helper is None:
-        raise UnknownSender()
-    d = helper.data
-    public = PublicIdentity.from_keys("helper", d["name"], bytes.fromhex(d["sign_pub"]), bytes.fromhex(d["enc_pub"]))
-    if public.fingerprint != fp:
-        raise UnknownSender()
-    return public
+    return _peer_lookup_helper(store, fp)
 
 
 def _office_sender(store: Store, fp: str, seq: int) -> PublicIdentity:
@@ -276,7 +269,9 @@ def _helper_outbox(store: Store, me: Identity) -> list[Record]:
     ]
 
 
-def export_bundle(store: Store, me: Identity, peer_fp: str, *, clock: Clock, rng: Callable[[int], bytes] = os.urandom) -> bytes:
+def export_bundle(
+    store: Store, me: Identity, peer_fp: str, *, clock: Clock, rng: Callable[[int], bytes] = os.urandom
+) -> bytes:
     """The next bundle to ``peer_fp``: what it has not acknowledged, plus my receipts.
 
     State (seq, receipts handed over, what was exported) is saved in one commit after sealing.
@@ -378,7 +373,8 @@ def _strict_record(d: dict[str, Any]) -> Record:
     if not ok:
         raise SchemaInvalid(detail="记录字段类型错误")
     # a tombstone may drop its content (data minimisation); anything else must be valid
-    errors = {} if d["deleted"] and not d["data"] and d["kind"] in HELPER_KINDS | OFFICE_KINDS else validate(d["kind"], d["data"])
+    empty_tombstone = d["deleted"] and not d["data"] and d["kind"] in HELPER_KINDS | OFFICE_KINDS
+    errors = {} if empty_tombstone else validate(d["kind"], d["data"])
     if errors:
         raise SchemaInvalid(detail=f"{d['kind']}: {'; '.join(sorted(errors))}")
     return Record.from_dict(d)
@@ -421,7 +417,9 @@ def _ack_entries(ack: dict[str, Any]) -> list[tuple[str, int]]:
     return out
 
 
-def import_bundle(store: Store, me: Identity, blob: bytes, *, clock: Clock, max_size: int = DEFAULT_MAX_SIZE) -> ImportOutcome:
+def import_bundle(
+    store: Store, me: Identity, blob: bytes, *, clock: Clock, max_size: int = DEFAULT_MAX_SIZE
+) -> ImportOutcome:
     """Run every stage; rejection leaves the store unchanged and returns status "rejected"."""
     try:
         return _import(store, me, blob, max_size)
@@ -480,9 +478,8 @@ def _import(store: Store, me: Identity, blob: bytes, max_size: int) -> ImportOut
                 del at[sid]
             meta[_k(fp, "withdrawn_at")] = at
             gone = set(done)
-            meta[_k(fp, "acked")] = {
-                rid: rev for rid, rev in acked.items() if (store.get(rid) is None or store.get(rid).subject not in gone)
-            }
+            dropped = {r.id for sid in gone for r in store.list(subject=sid, include_deleted=True)}
+            meta[_k(fp, "acked")] = {rid: rev for rid, rev in acked.items() if rid not in dropped}
     else:
         hidden = set(store.meta_get("sync/withdrawn", []))
         # a subject sent again is assigned again

@@ -44,9 +44,19 @@ PASS = "bench passphrase"
 PER_SUBJECT = 100
 WORDS = "情绪稳定 按时报到 家庭和睦 工作正常 邻里关系良好 无异常 参加社区服务 思想汇报 生活困难 已帮扶".split()
 SUBJECT = {
-    "name": "张三", "gender": "男", "birth": "1980-05", "household": "四川省某县", "residence": "四川省某县某镇",
-    "judgment_date": "2025-06-01", "crime": "盗窃罪", "court": "某县人民法院", "sentence": "有期徒刑一年,缓刑二年",
-    "category": "缓刑", "term_start": "2025-07-01", "term_end": "2027-06-30", "committee": "青山村民委员会",
+    "name": "张三",
+    "gender": "男",
+    "birth": "1980-05",
+    "household": "四川省某县",
+    "residence": "四川省某县某镇",
+    "judgment_date": "2025-06-01",
+    "crime": "盗窃罪",
+    "court": "某县人民法院",
+    "sentence": "有期徒刑一年,缓刑二年",
+    "category": "缓刑",
+    "term_start": "2025-07-01",
+    "term_end": "2027-06-30",
+    "committee": "青山村民委员会",
     "town": "青山镇",
 }
 
@@ -136,7 +146,8 @@ def main() -> None:
             s = Record.new("subject", SUBJECT, author=office_me.fingerprint, clock=clock)
             office.put(s, actor="bench")
             mine.append(assign(office, office_me, s.id, helper_me.fingerprint, clock).id)
-        out = import_bundle(helper, helper_me, export_bundle(office, office_me, helper_me.fingerprint, clock=clock), clock=clock)
+        first = export_bundle(office, office_me, helper_me.fingerprint, clock=clock)
+        out = import_bundle(helper, helper_me, first, clock=clock)
         assert out.status == "accepted", out
         for sid in mine:
             helper.apply([_visit(rng, helper_me.fingerprint, sid, clock) for _ in range(PER_SUBJECT)], actor="bench")

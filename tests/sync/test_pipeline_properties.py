@@ -38,7 +38,8 @@ def _scenario() -> tuple[Path, Identity, list[bytes], list[list[dict[str, Any]]]
         latest.append(v)
         if i % 2 == 1:  # revise an earlier record so bundles carry histories too
             first = helper.store.get(latest[0].id)
-            helper.store.put(first.revise({**first.data, "notes": f"修改{i}"}, clock=clock), actor=helper.me.fingerprint)
+            revised = first.revise({**first.data, "notes": f"修改{i}"}, clock=clock)
+            helper.store.put(revised, actor=helper.me.fingerprint)
         bundles.append(export_bundle(helper.store, helper.me, office.me.fingerprint, clock=clock))
     helper.store.close()
     office.store.close()

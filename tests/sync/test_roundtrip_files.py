@@ -53,7 +53,7 @@ def test_round_trip_twice_each_way_ends_with_every_record_delivered(tmp_path: Pa
     v1b = v1.revise({**v1.data, "notes": "情绪稳定,已就业"}, clock=clock)
     helper.store.put(v1b, actor=helper.me.fingerprint)
     out = _send(office, helper, tmp_path, "o2.xtb", clock)
-    assert out.status == "accepted" and out.counts == {"new": 0, "updated": 0, "duplicate": 0, "conflict": 0, "historical": 0}
+    assert out.status == "accepted" and sum(out.counts.values()) == 0
     assert record_status(helper.store, v1.id) == STATUS_UNSENT  # revision 2 not yet sent
 
     out = _send(helper, office, tmp_path, "h2.xtb", clock)
