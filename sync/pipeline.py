@@ -440,7 +440,9 @@ def _import(store: Store, me: Identity, blob: bytes, max_size: int) -> ImportOut
     verified = verify_signature(env, sender)
     accepted_ids: list[str] = store.meta_get(_k(fp, "bundles"), [])
     if header.bundle_id in accepted_ids:
-        return ImportOutcome("already", sender=fp, seq=header.seq, bundle_id=header.bundle_id)
+        return ImportOutcome(
+            "already", sender=fp, seq=header.seq, bundle_id=header.bundle_id, message="该数据包已导入过,本次没有变化。"
+        )
     last = int(store.meta_get(_k(fp, "in_seq"), 0))
     if header.seq <= last:
         raise Replayed(detail=f"序号 {header.seq},已导入到 {last}")
@@ -491,6 +493,9 @@ def _import(store: Store, me: Identity, blob: bytes, max_size: int) -> ImportOut
         purge = [r.id for s in withdrawn for r in store.list(subject=s, include_deleted=True)]
         store.purge(purge, actor=fp)
     gap = (last + 1, header.seq - 1) if header.seq > last + 1 else None
+    message = "已导入。"
+    if gap:
+        message += f"对方第{gap[0]}至{gap[1]}号数据包未收到;其中尚未确认的记录已包含在本包中,无需补导。"
     return ImportOutcome(
         "accepted",
         sender=fp,
@@ -499,6 +504,7 @@ def _import(store: Store, me: Identity, blob: bytes, max_size: int) -> ImportOut
         counts=result.counts(),
         gap=gap,
         withdrawn=list(withdrawn),
+        message=message,
     )
 
 

@@ -196,7 +196,7 @@ def test_older_bundle_after_newer_is_replayed_and_gap_is_reported(tmp_path: Path
     older, v1 = _genuine(office, helper, subject, clock)
     newer, v2 = _genuine(office, helper, subject, clock)
     out = import_bundle(office.store, office.me, newer, clock=clock)
-    assert out.status == "accepted" and out.seq == 2 and out.gap == (1, 1)
+    assert out.status == "accepted" and out.seq == 2 and out.gap == (1, 1) and "第1至1号" in out.message
     assert office.store.get(v1.id) == v1  # bundles carry everything unacknowledged
     path = tmp_path / "old.xtb"
     path.write_bytes(older)
