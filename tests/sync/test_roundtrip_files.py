@@ -145,3 +145,21 @@ def test_deleted_record_travels_as_a_tombstone_and_history_is_kept(tmp_path: Pat
     assert office.store.get(v.id).deleted
     assert office.store.list("visit") == []
     assert office.store.history(v.id)[0] == v
+
+
+def test_receipts_over_the_per_bundle_limit_arrive_in_later_bundles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sync.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "MAX_ACK", 2)
+    clock = TickClock()
+    office, helper, subject = setup_pair(tmp_path, clock)
+    visits = [visit(helper, subject.id, clock, notes=f"第{i}次") for i in range(5)]
+    helper.store.apply(visits, actor=helper.me.fingerprint)
+    assert _send(helper, office, tmp_path, "h1.xtb", clock).counts["new"] == 5
+    delivered = []
+    for n in range(3):
+        assert _send(office, helper, tmp_path, f"o{n}.xtb", clock).status == "accepted"
+        delivered.append(sum(record_status(helper.store, v.id) == STATUS_DELIVERED for v in visits))
+    assert delivered == [2, 4, 5]
