@@ -105,7 +105,6 @@ def lock_view(shell: "Shell", screen: Screen) -> ft.View:
         except XietongError as exc:
             message.value = ""
             pw.error = exc.message
-            pw.value = ""
             shell.page.update()
             return
         shell.go("/subjects")

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 EDITABLE_KINDS = ("visit", "report", "assistance")
 SIMPLE_TYPES = (TEXT, DATE, CHOICE)
+DRAFT_SAVED = "草稿已自动保存(加密)"
 
 
 def draft_id(kind: str, subject: str, record_id: str | None) -> str:
@@ -59,11 +60,15 @@ def record_view(shell: "Shell", screen: Screen) -> ft.View:
         values[name] = value or ""
         svc.save_draft(did, values)
         control = inputs[name]
-        if getattr(control, "error", None):
+        dirty = False
+        if _has_error(control):
             errs = svc.validate(kind, collect(values, kind))
             _set_error(control, errs.get(name))
-        status.value = "草稿已自动保存(加密)"
-        shell.page.update()
+            dirty = not errs.get(name)
+        if status.value != DRAFT_SAVED:
+            status.value, dirty = DRAFT_SAVED, True
+        if dirty:  # only when something shows differently: fewer round trips while typing
+            shell.page.update()
 
     for f in schema.fields:
         if f.type == CHOICE:
@@ -114,8 +119,9 @@ def record_view(shell: "Shell", screen: Screen) -> ft.View:
         appbar=ft.AppBar(leading=ft.IconButton(ft.Icons.ARROW_BACK, tooltip="返回",
                                                on_click=lambda e: shell.go(f"/subjects/{subject}")),
                          title=ft.Text(title)),
-        controls=[status, *inputs.values(), ft.Row([
+        controls=[status, *inputs.values(), ft.Row(wrap=True, controls=[
             ft.Button("保存", icon=ft.Icons.SAVE, on_click=save),
+            ft.OutlinedButton("稍后再填", on_click=lambda e: shell.go(f"/subjects/{subject}")),
             ft.TextButton("放弃草稿", on_click=discard),
         ])],
     )
@@ -127,3 +133,9 @@ def _set_error(control: ft.Control, message: str | None) -> None:
     elif isinstance(control.data, ft.Text):
         control.data.value = message or ""
         control.data.visible = bool(message)
+
+
+def _has_error(control: ft.Control) -> bool:
+    if isinstance(control, ft.TextField):
+        return bool(control.error)
+    return isinstance(control.data, ft.Text) and bool(control.data.visible)

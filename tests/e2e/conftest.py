@@ -79,4 +79,5 @@ def page(app_url: str):  # type: ignore[no-untyped-def]
         pg.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)
         pg.evaluate("document.querySelector('flt-semantics-placeholder').click()")
         yield pg
+        pg.screenshot(path=str(SCREENSHOTS / "last.png"))  # the state a failing test stopped in
         browser.close()

@@ -10,6 +10,11 @@ SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 
 pytestmark = pytest.mark.e2e
 
+
+def settle(page) -> None:  # type: ignore[no-untyped-def]
+    """Let Flutter finish building a new screen: input typed into a half-built one is lost."""
+    page.wait_for_timeout(800)
+
 PASS = "qingshi-2026-xt"
 
 
@@ -17,14 +22,20 @@ def test_helper_first_run_shows_fingerprint_then_subject_list(page) -> None:  # 
     page.get_by_text("欢迎使用协通").wait_for()
     page.screenshot(path=str(SCREENSHOTS / "01_setup.png"))
     page.get_by_label("姓名(或司法所名称)").fill("李协助")
+    page.wait_for_timeout(400)  # the value travels to the app before the click
     page.get_by_label("设置口令").fill("short")
+    page.wait_for_timeout(400)  # the value travels to the app before the click
     page.get_by_label("再次输入口令").fill("short")
+    page.wait_for_timeout(400)  # the value travels to the app before the click
     page.get_by_role("button", name="完成设置").click()
     page.get_by_text("口令至少需要8个字符").wait_for()
     page.screenshot(path=str(SCREENSHOTS / "02_setup_short_passphrase.png"))
 
     page.get_by_label("设置口令").fill(PASS)
+
+    page.wait_for_timeout(400)  # the value travels to the app before the click
     page.get_by_label("再次输入口令").fill(PASS)
+    page.wait_for_timeout(400)  # the value travels to the app before the click
     page.get_by_role("button", name="完成设置").click()
     page.get_by_text("设置完成").wait_for(timeout=60_000)
     page.get_by_text("身份指纹").wait_for()
@@ -61,12 +72,15 @@ def home(tmp_path: Path) -> Path:
 
 def test_unlock_then_subject_page_and_visit_form_with_inline_errors(page, home: Path) -> None:  # type: ignore[no-untyped-def]
     page.get_by_text("协通已锁定").wait_for()
+    settle(page)
     page.get_by_label("口令").fill("wrong passphrase")
+    page.wait_for_timeout(400)  # the value travels to the app before the click
     page.get_by_role("button", name="解锁").click()
     page.get_by_text("口令不正确,请重新输入。").wait_for()
-    page.wait_for_timeout(500)
+    settle(page)
     page.screenshot(path=str(SCREENSHOTS / "10_lock_wrong.png"))
     page.get_by_label("口令").fill(PASS)
+    page.wait_for_timeout(400)  # the value travels to the app before the click
     page.get_by_role("button", name="解锁").click()
     page.get_by_text("社区矫正对象").first.wait_for()
     page.wait_for_timeout(500)
@@ -80,9 +94,35 @@ def test_unlock_then_subject_page_and_visit_form_with_inline_errors(page, home: 
     page.screenshot(path=str(SCREENSHOTS / "12_subject_page.png"))
     page.get_by_role("button", name="新增走访记录").click()
     page.get_by_text("新增走访记录").first.wait_for()
+    settle(page)
     page.get_by_label("走访地点").fill("家中")
+    page.wait_for_timeout(400)  # the value travels to the app before the click
+    settle(page)
     page.get_by_role("button", name="保存").click()
     page.get_by_text("处需要修改").wait_for()
     page.wait_for_timeout(500)
     page.screenshot(path=str(SCREENSHOTS / "13_visit_errors.png"))
-    assert "请填写" in page.inner_text("body") or "走访日期" in page.inner_text("body")
+    assert "请填写走访日期" in page.inner_text("body")
+
+    # Leave the form: the typed place survives as an (encrypted) draft and comes back.
+    page.get_by_role("button", name="稍后再填").click()
+    page.get_by_text("工作记录").wait_for()
+    page.get_by_role("button", name="新增走访记录").click()
+    page.get_by_text("已恢复上次未保存的草稿").wait_for()
+    settle(page)
+
+    from datetime import date as _date
+    today = _date.today().isoformat()
+    for label, value in (("走访日期", today), ("在场人员", "本人及其母亲"), ("思想状况", "思想稳定"),
+                         ("工作情况", "在家务农"), ("生活情况", "生活正常"), ("家庭情况", "家庭和睦"),
+                         ("走访记录", "E2E走访内容")):
+        field = page.get_by_label(label, exact=True)
+        field.click()
+        page.wait_for_timeout(200)
+        page.keyboard.type(value)
+        page.wait_for_timeout(300)  # a person does not type seven fields in one millisecond
+    page.get_by_role("button", name="保存").click()
+    page.get_by_text("工作记录").wait_for()
+    page.get_by_text(f"{today} 走访记录").first.wait_for()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SCREENSHOTS / "14_visit_saved.png"))
