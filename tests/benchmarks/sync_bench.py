@@ -83,6 +83,10 @@ def _visit(rng: random.Random, author: str, subject_id: str, clock: Clock) -> Re
     return Record.new("visit", data, author=author, subject=subject_id, clock=clock)
 
 
+def _log(msg: str, t0: list[float] = [time.perf_counter()]) -> None:
+    print(f"[{time.perf_counter() - t0[0]:7.1f}s] {msg}", file=sys.stderr, flush=True)
+
+
 def _timed(fn: Any) -> tuple[float, Any]:
     t0 = time.perf_counter()
     out = fn()
@@ -136,11 +140,13 @@ def main() -> None:
             helper_me.fingerprint, committee="青山村民委员会", conditions=[1, 2, 3, 4], reviewer="赵六",
             review_date="2026-02-20", clock=clock,
         )
+        _log("setup: stores and enrolment done")
         # the office's existing data: other helpers' subjects with their visits
         other = "1" * 30
         for _ in range(max(1, args.office // PER_SUBJECT)):
             s = Record.new("subject", SUBJECT, author=office_me.fingerprint, clock=clock)
             office.apply([s] + [_visit(rng, other, s.id, clock) for _ in range(PER_SUBJECT - 1)], actor="bench")
+        _log("setup: office data loaded")
         mine = []
         for _ in range(max(1, args.records // PER_SUBJECT)):
             s = Record.new("subject", SUBJECT, author=office_me.fingerprint, clock=clock)
@@ -151,28 +157,35 @@ def main() -> None:
         assert out.status == "accepted", out
         for sid in mine:
             helper.apply([_visit(rng, helper_me.fingerprint, sid, clock) for _ in range(PER_SUBJECT)], actor="bench")
+        _log("setup: helper records written")
         office_count = office.count()
 
         export_s, blob = _timed(lambda: export_bundle(helper, helper_me, office_me.fingerprint, clock=clock))
+        _log("exported")
         import_s, out = _timed(lambda: import_bundle(office, office_me, blob, clock=clock))
         assert out.status == "accepted" and out.counts["new"] == args.records, out
+        _log("imported")
         reimport_s, again = _timed(lambda: import_bundle(office, office_me, blob, clock=clock))
         assert again.status == "already", again
 
+        _log("re-imported")
         # the office's receipt reaches the phone, so each batch bundle carries only its new records
         receipt = export_bundle(office, office_me, helper_me.fingerprint, clock=clock)
         assert import_bundle(helper, helper_me, receipt, clock=clock).status == "accepted"
+        _log("receipt delivered")
         bundles = []
         for _ in range(n_bundles):
             helper.apply(
                 [_visit(rng, helper_me.fingerprint, rng.choice(mine), clock) for _ in range(per_bundle)], actor="bench"
             )
             bundles.append(export_bundle(helper, helper_me, office_me.fingerprint, clock=clock))
+        _log("batch bundles exported")
         t0 = time.perf_counter()
         for b in bundles:
             res = import_bundle(office, office_me, b, clock=clock)
             assert res.status == "accepted" and res.counts["new"] == per_bundle, res
         batch_s = time.perf_counter() - t0
+        _log("batch imported")
         office.close()
         helper.close()
 
