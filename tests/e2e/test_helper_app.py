@@ -51,8 +51,10 @@ def test_helper_first_run_shows_fingerprint_then_subject_list(page) -> None:  # 
 
 
 @pytest.fixture
-def home(tmp_path: Path) -> Path:
-    """A helper's store with demo subjects, made before the app starts (cheap scrypt)."""
+def seeded(home: Path) -> Path:
+    """A helper's store with demo subjects in the app's home, made before the app starts (cheap scrypt).
+
+    Request it before ``page`` so it runs first."""
     import random
     from datetime import date
 
@@ -60,7 +62,7 @@ def home(tmp_path: Path) -> Path:
     from storage import KdfParams
     from sync.service import Service
 
-    path = tmp_path / "home"
+    path = home
     svc = Service(path, kdf=KdfParams(n=2**4, r=8, p=1))
     me = svc.setup("helper", "李协助", PASS)["fingerprint"]
     records = demo.generate(random.Random(3), subjects=3, records_per_subject=4, office_fp="1" * 30,
@@ -70,7 +72,7 @@ def home(tmp_path: Path) -> Path:
     return path
 
 
-def test_unlock_then_subject_page_and_visit_form_with_inline_errors(page, home: Path) -> None:  # type: ignore[no-untyped-def]
+def test_unlock_then_subject_page_and_visit_form_with_inline_errors(seeded: Path, page) -> None:  # type: ignore[no-untyped-def]
     page.get_by_text("协通已锁定").wait_for()
     settle(page)
     page.get_by_label("口令").fill("wrong passphrase")
