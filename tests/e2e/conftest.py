@@ -74,7 +74,7 @@ def page(app_url: str):  # type: ignore[no-untyped-def]
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         ctx = browser.new_context(viewport={"width": 412, "height": 915})
         pg = ctx.new_page()
-        pg.set_default_timeout(30_000)
+        pg.set_default_timeout(120_000)  # generous: two cores shared with the rest of the suite
         pg.goto(app_url)
         pg.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)
         pg.evaluate("document.querySelector('flt-semantics-placeholder').click()")
