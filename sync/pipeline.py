@@ -422,12 +422,12 @@ def import_bundle(
 ) -> ImportOutcome:
     """Run every stage; rejection leaves the store unchanged and returns status "rejected"."""
     try:
-        return _import(store, me, blob, max_size)
+        return _import(store, me, blob, max_size, clock)
     except BundleRejected as exc:
         return ImportOutcome("rejected", code=exc.code, message=str(exc))
 
 
-def _import(store: Store, me: Identity, blob: bytes, max_size: int) -> ImportOutcome:
+def _import(store: Store, me: Identity, blob: bytes, max_size: int, clock: Clock) -> ImportOutcome:
     check_size(len(blob), max_size)
     env = parse(blob, max_size=max_size)
     check_recipient(env, me.fingerprint)
@@ -468,6 +468,7 @@ def _import(store: Store, me: Identity, blob: bytes, max_size: int) -> ImportOut
         _k(fp, "bundles"): accepted_ids + [header.bundle_id],
         _k(fp, "pending_ack"): pending,
         _k(fp, "acked"): acked,
+        _k(fp, "last_in"): {"at": clock().isoformat(), "seq": header.seq, "records": len(records)},
     }
     if me.role == "office":
         ack_seq = ack.get("seq", 0)
@@ -538,6 +539,16 @@ def import_file(
     if outcome.status == "rejected":
         outcome.quarantined = str(_quarantine(p, Path(quarantine_dir)))
     return outcome
+
+
+def peer_info(store: Store, fp: str) -> dict[str, Any]:
+    """What this store knows of its exchanges with peer ``fp``: the last bundle received
+    (``last_in``: {"at", "seq", "records"} or None), and the last sequence numbers each way."""
+    return {
+        "last_in": store.meta_get(_k(fp, "last_in")),
+        "in_seq": int(store.meta_get(_k(fp, "in_seq"), 0)),
+        "out_seq": int(store.meta_get(_k(fp, "out_seq"), 0)),
+    }
 
 
 def record_status(store: Store, record_id: str) -> str:

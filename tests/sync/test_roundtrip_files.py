@@ -163,3 +163,23 @@ def test_receipts_over_the_per_bundle_limit_arrive_in_later_bundles(
         assert _send(office, helper, tmp_path, f"o{n}.xtb", clock).status == "accepted"
         delivered.append(sum(record_status(helper.store, v.id) == STATUS_DELIVERED for v in visits))
     assert delivered == [2, 4, 5]
+
+
+def test_office_remembers_when_each_helper_last_sent_a_bundle(tmp_path: Path) -> None:
+    from sync.pipeline import peer_info
+
+    clock = TickClock()
+    office, helper, subject = setup_pair(tmp_path, clock)
+    fp = helper.me.fingerprint
+    assert peer_info(office.store, fp)["last_in"] is None
+    helper.store.put(visit(helper, subject.id, clock), actor=fp)
+    out = _send(helper, office, tmp_path, "h1.xtb", clock)
+    info = peer_info(office.store, fp)
+    assert info["in_seq"] == out.seq == 1
+    assert info["last_in"]["seq"] == 1 and info["last_in"]["records"] == 1
+    assert info["last_in"]["at"].startswith("2026-03-01T08:")
+    # a refused bundle does not count as received
+    bad = tmp_path / "usb" / "bad.xtb"
+    bad.write_bytes(b"XTB" + b"\0" * 40)
+    assert import_file(office.store, office.me, bad, tmp_path / "q", clock=clock).status == "rejected"
+    assert peer_info(office.store, fp)["last_in"]["seq"] == 1
