@@ -20,6 +20,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+PASS = "qingshi-2026-xt"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -81,3 +84,25 @@ def page(app_url: str):  # type: ignore[no-untyped-def]
         yield pg
         pg.screenshot(path=str(SCREENSHOTS / "last.png"))  # the state a failing test stopped in
         browser.close()
+
+
+@pytest.fixture
+def seeded(home: Path) -> Path:
+    """A helper's store with demo subjects in the app's home, made before the app starts (cheap scrypt).
+
+    Request it before ``page`` so it runs first."""
+    import random
+    from datetime import date
+
+    from core import demo
+    from storage import KdfParams
+    from sync.service import Service
+
+    path = home
+    svc = Service(path, kdf=KdfParams(n=2**4, r=8, p=1))
+    me = svc.setup("helper", "李协助", PASS)["fingerprint"]
+    records = demo.generate(random.Random(3), subjects=3, records_per_subject=4, office_fp="1" * 30,
+                            helper_fps=[me], today=date.today())
+    svc._open().apply(records, actor="1" * 30)
+    svc.lock()
+    return path

@@ -15,7 +15,7 @@ def settle(page) -> None:  # type: ignore[no-untyped-def]
     """Let Flutter finish building a new screen: input typed into a half-built one is lost."""
     page.wait_for_timeout(800)
 
-PASS = "qingshi-2026-xt"
+from conftest import PASS
 
 
 @pytest.mark.xfail(strict=False, reason="flaky: '设置完成' sometimes does not appear after 完成设置 (real scrypt calibration at set-up, "
@@ -50,28 +50,6 @@ def test_helper_first_run_shows_fingerprint_then_subject_list(page) -> None:  # 
     page.get_by_role("button", name="开始使用").click()
     page.get_by_text("还没有分配给您的社区矫正对象").wait_for()
     page.screenshot(path=str(SCREENSHOTS / "04_subjects_empty.png"))
-
-
-@pytest.fixture
-def seeded(home: Path) -> Path:
-    """A helper's store with demo subjects in the app's home, made before the app starts (cheap scrypt).
-
-    Request it before ``page`` so it runs first."""
-    import random
-    from datetime import date
-
-    from core import demo
-    from storage import KdfParams
-    from sync.service import Service
-
-    path = home
-    svc = Service(path, kdf=KdfParams(n=2**4, r=8, p=1))
-    me = svc.setup("helper", "李协助", PASS)["fingerprint"]
-    records = demo.generate(random.Random(3), subjects=3, records_per_subject=4, office_fp="1" * 30,
-                            helper_fps=[me], today=date.today())
-    svc._open().apply(records, actor="1" * 30)
-    svc.lock()
-    return path
 
 
 def test_unlock_then_subject_page_and_visit_form_with_inline_errors(seeded: Path, page) -> None:  # type: ignore[no-untyped-def]
