@@ -3,7 +3,8 @@
 Each entry names who (actor), when, which record (id, kind) and the old and new
 (revision, content hash). ``hash = sha256(canonical entry without "hash")`` and each entry
 carries the previous entry's hash, so removing, reordering or editing entries breaks the chain.
-Frames are sealed with the audit key and bound to their sequence number.
+Frames are sealed with the audit key and bound to the sequence number of their first entry;
+a frame holds the entries of one checkpoint (older stores: one entry per frame).
 """
 
 from __future__ import annotations
@@ -80,12 +81,15 @@ class AuditLog:
             problems.append(f"审计日志被截短:{self.path}。")
         scan = scan_frames(data)
         entries: list[dict[str, Any]] = []
-        for seq, blob in enumerate(scan.frames):
+        for blob in scan.frames:
+            seq = len(entries)  # a frame is bound to the sequence number of its first entry
             try:
-                entries.append(json.loads(unseal(self._key, blob, _aad(seq)).decode("utf-8")))
+                body = json.loads(unseal(self._key, blob, _aad(seq)).decode("utf-8"))
             except (DecryptError, ValueError):
                 problems.append(f"审计日志第 {seq} 条已损坏或被篡改:{self.path}。")
                 break
+            # one entry per frame (format 1) or, since checkpoints batch them, a list of entries
+            entries.extend(body if isinstance(body, list) else [body])
         if scan.torn and not problems:
             problems.append(f"审计日志末尾不完整:{self.path}。")
         return entries, problems
@@ -96,15 +100,9 @@ class AuditLog:
             self.path.touch(mode=0o600)
         log = AppendFile(self.path, valid_end)
         try:
-            payloads = [
-                seal(
-                    self._key,
-                    json.dumps(e, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
-                    _aad(e["seq"]),
-                    self._entropy,
-                )
-                for e in entries
-            ]
+            # One frame per checkpoint: sealing thousands of tiny frames dominated large imports.
+            body = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            payloads = [seal(self._key, body, _aad(entries[0]["seq"]), self._entropy)] if entries else []
             log.append(payloads)
             return log.end
         finally:

@@ -99,3 +99,50 @@ def test_calibration_stops_at_the_phone_memory_ceiling(monkeypatch: pytest.Monke
 
     monkeypatch.setattr(crypto, "derive_kek", lambda *a: b"k" * 32)
     assert calibrate_scrypt(timer=lambda: 0.0).n == crypto.MAX_SCRYPT_N
+
+
+def _entries(n: int) -> list[dict]:
+    from storage.audit import chained
+
+    out: list[dict] = []
+    for i in range(n):
+        out.append(chained(out[-1] if out else None, {"action": "new", "record": f"r{i}"}))
+    return out
+
+
+def test_audit_log_reads_old_single_entry_frames_and_new_batched_frames(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from storage.audit import AuditLog, _aad, verify
+    from storage.crypto import seal
+    from storage.fsio import AppendFile
+
+    key, entropy = os.urandom(32), os.urandom
+    entries = _entries(7)
+    path = tmp_path / "audit.bin"
+    path.touch()
+    log = AppendFile(path, 0)  # the format before batching: one sealed frame per entry
+    log.append([seal(key, json.dumps(e).encode(), _aad(e["seq"]), entropy) for e in entries[:3]])
+    end = log.end
+    log.close()
+    audit = AuditLog(path, key, entropy)
+    end = audit.append(entries[3:5], end)
+    end = audit.append(entries[5:], end)
+    read, problems = audit.read(end)
+    assert problems == [] and read == entries and verify(read) == []
+
+
+def test_audit_batch_frame_moved_to_another_position_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from storage.audit import AuditLog
+
+    key = os.urandom(32)
+    entries = _entries(4)
+    a = AuditLog(tmp_path / "a.bin", key, os.urandom)
+    end = a.append(entries[:2], 0)
+    end = a.append(entries[2:], end)
+    data = (tmp_path / "a.bin").read_bytes()
+    frames = scan_frames(data).frames
+    swapped = frame(frames[1]) + frame(frames[0])
+    (tmp_path / "a.bin").write_bytes(swapped)
+    read, problems = a.read(len(swapped))
+    assert read == [] and problems and "第 0 条" in problems[0]
