@@ -1,0 +1,232 @@
+"""What a record form holds while a person fills it, apart from any UI toolkit.
+
+Form *values* are what the widgets show: scalar fields as the typed string (a BOOL as 是/否),
+list-of-str / list-of-int fields as the list of ticked choice strings, and list-of-rows fields
+as a list of ``{column: string}`` dicts, one per row the person added. ``to_data`` turns values
+into record data for ``core.kinds.validate``; ``from_data`` turns a saved record back into
+values for a correction; drafts are values made JSON-safe, and ``from_draft`` trusts nothing in
+them (a draft may come from an older app version).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.kinds import BOOL, INT, INTS, KINDS, ROWS, STRS, Field, KindSchema
+
+YES, NO = "是", "否"
+Values = dict[str, Any]
+
+
+def _schema(kind: str) -> KindSchema:
+    return KINDS[kind]
+
+
+def blank_row(f: Field) -> dict[str, str]:
+    return {c.name: "" for c in f.row}
+
+
+def new_values(kind: str) -> Values:
+    """Empty values for a new record; a table that needs rows starts with that many blank rows."""
+    out: Values = {}
+    for f in _schema(kind).fields:
+        if f.type == ROWS:
+            out[f.name] = [blank_row(f) for _ in range(f.min_items)]
+        elif f.type in (STRS, INTS):
+            out[f.name] = []
+        else:
+            out[f.name] = ""
+    return out
+
+
+def _scalar_text(f: Field, value: Any) -> str:
+    if value is None:
+        return ""
+    if f.type == BOOL and isinstance(value, bool):
+        return YES if value else NO
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
+def _row_values(f: Field, row: Any) -> dict[str, str]:
+    src = row if isinstance(row, dict) else {}
+    return {c.name: _scalar_text(c, src.get(c.name)) for c in f.row}
+
+
+def _list_values(f: Field, value: Any) -> list[str]:
+    if not isinstance(value, list):
+        return []
+    items = [str(x) for x in value if isinstance(x, (str, int)) and not isinstance(x, bool)]
+    if f.choices:
+        items = [x for x in items if x in f.choices]
+    return list(dict.fromkeys(items))
+
+
+def from_data(kind: str, data: dict[str, Any]) -> Values:
+    """Values showing a saved record's data (for a correction)."""
+    out = new_values(kind)
+    for f in _schema(kind).fields:
+        if f.name not in data:
+            continue
+        value = data[f.name]
+        if f.type == ROWS:
+            out[f.name] = [_row_values(f, r) for r in value] if isinstance(value, list) else []
+        elif f.type in (STRS, INTS):
+            out[f.name] = _list_values(f, value)
+        else:
+            out[f.name] = _scalar_text(f, value)
+    return out
+
+
+def _convert(f: Field, text: str) -> Any:
+    """One trimmed scalar to its record type; unparsable input stays text so validation names it."""
+    if f.type == INT:
+        try:
+            return int(text)
+        except ValueError:
+            return text
+    if f.type == BOOL:
+        return {YES: True, NO: False}.get(text, text)
+    return text
+
+
+def _row_data(f: Field, row: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for c in f.row:
+        text = str(row.get(c.name) or "").strip()
+        if text or c.required:
+            out[c.name] = _convert(c, text)
+    return out
+
+
+def to_data(kind: str, values: Values) -> dict[str, Any]:
+    """Record data from form values: trimmed, typed, empty optional fields left out.
+
+    Every row the person added is kept (a blank row is reported, not silently dropped), so
+    error keys like ``family.1.phone`` point at the row on screen.
+    """
+    out: dict[str, Any] = {}
+    for f in _schema(kind).fields:
+        value = values.get(f.name)
+        if f.type == ROWS:
+            rows = value if isinstance(value, list) else []
+            if rows or f.required or f.min_items:
+                out[f.name] = [_row_data(f, r if isinstance(r, dict) else {}) for r in rows]
+        elif f.type in (STRS, INTS):
+            items = _list_values(f, value)
+            if f.type == INTS:
+                items_out: list[Any] = [int(x) if x.lstrip("-").isdigit() else x for x in items]
+            else:
+                items_out = [x.strip() for x in items]
+            if items_out or f.required or f.min_items:
+                out[f.name] = items_out
+        else:
+            text = str(value or "").strip() if isinstance(value, (str, int)) else ""
+            if text or f.required:
+                out[f.name] = _convert(f, text)
+    return out
+
+
+def set_value(values: Values, path: str, value: Any) -> Values:
+    """A copy of ``values`` with ``path`` (``name`` or ``name.row.column``) set to ``value``."""
+    out = copy_values(values)
+    head, _, rest = path.partition(".")
+    if not rest:
+        out[head] = value
+        return out
+    index_text, _, column = rest.partition(".")
+    rows = out.get(head)
+    if not isinstance(rows, list) or not index_text.isdigit() or int(index_text) >= len(rows) or not column:
+        raise KeyError(path)
+    rows[int(index_text)][column] = "" if value is None else str(value)
+    return out
+
+
+def can_add_row(kind: str, values: Values, name: str) -> bool:
+    f = _schema(kind).field(name)
+    rows = values.get(name)
+    count = len(rows) if isinstance(rows, list) else 0
+    return f.max_items is None or count < f.max_items
+
+
+def add_row(kind: str, values: Values, name: str) -> Values:
+    """A copy with one blank row appended to table ``name`` (unchanged when the table is full)."""
+    f = _schema(kind).field(name)
+    if f.type != ROWS:
+        raise KeyError(name)
+    out = copy_values(values)
+    if not can_add_row(kind, out, name):
+        return out
+    rows = out.get(name)
+    out[name] = (rows if isinstance(rows, list) else []) + [blank_row(f)]
+    return out
+
+
+def remove_row(kind: str, values: Values, name: str, index: int) -> Values:
+    """A copy without row ``index`` of table ``name`` (unchanged when there is no such row)."""
+    if _schema(kind).field(name).type != ROWS:
+        raise KeyError(name)
+    out = copy_values(values)
+    rows = out.get(name)
+    if isinstance(rows, list) and 0 <= index < len(rows):
+        out[name] = rows[:index] + rows[index + 1:]
+    return out
+
+
+def copy_values(values: Values) -> Values:
+    """A copy deep enough that changing rows or lists never touches the original."""
+    out: Values = {}
+    for k, v in values.items():
+        if isinstance(v, list):
+            out[k] = [dict(x) if isinstance(x, dict) else x for x in v]
+        else:
+            out[k] = v
+    return out
+
+
+def to_draft(kind: str, values: Values) -> dict[str, Any]:
+    """JSON-safe draft of the values (known fields only, rows included)."""
+    return {"v": 2, "values": _clean(kind, values)}
+
+
+def from_draft(kind: str, draft: Any) -> Values:
+    """Values from a stored draft; also reads the flat {name: text} drafts of the first forms."""
+    if not isinstance(draft, dict):
+        return new_values(kind)
+    raw = draft.get("values") if draft.get("v") == 2 else draft
+    return _clean(kind, raw if isinstance(raw, dict) else {})
+
+
+def _clean(kind: str, values: dict[str, Any]) -> Values:
+    out = new_values(kind)
+    for f in _schema(kind).fields:
+        if f.name not in values:
+            continue
+        value = values[f.name]
+        if f.type == ROWS:
+            out[f.name] = [_row_values(f, r) for r in value if isinstance(r, dict)][:200] \
+                if isinstance(value, list) else out[f.name]
+        elif f.type in (STRS, INTS):
+            out[f.name] = _list_values(f, value)
+        elif isinstance(value, (str, int)) and not isinstance(value, bool):
+            out[f.name] = str(value)
+    return out
+
+
+def error_paths(errors: dict[str, str], kind: str) -> dict[str, str]:
+    """Validation errors keyed for the form: row cell errors stay ``name.i.col``; others by field.
+
+    Errors on keys the form cannot show (``_``, unknown fields) are kept under ``_`` joined.
+    """
+    names = set(_schema(kind).names)
+    out: dict[str, str] = {}
+    other: list[str] = []
+    for key, message in errors.items():
+        if key.split(".", 1)[0] in names:
+            out[key] = message
+        else:
+            other.append(message)
+    if other:
+        out["_"] = ";".join(other)
+    return out
