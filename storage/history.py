@@ -37,8 +37,8 @@ def _version(record: Record, content_hash: str) -> dict[str, Any]:
     return {"rev": record.revision, "hash": content_hash, "record": record.to_dict()}
 
 
-def new_doc(record: Record) -> Doc:
-    h = record.content_hash()
+def new_doc(record: Record, content_hash: str | None = None) -> Doc:
+    h = content_hash or record.content_hash()
     return {"versions": [_version(record, h)], "current": [record.revision, h], "conflicts": {}}
 
 
@@ -63,7 +63,7 @@ def merge(doc: Doc | None, record: Record) -> Merge:
     h = record.content_hash()
     rev = record.revision
     if doc is None:
-        return Merge(NEW, new_doc(record), None, (rev, h))
+        return Merge(NEW, new_doc(record, h), None, (rev, h))
     cur_rev, cur_hash = doc["current"]
     old = (cur_rev, cur_hash)
     versions = doc["versions"]

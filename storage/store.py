@@ -26,7 +26,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Collection, Iterable
 
 from core.records import Clock, Record, iso, utc_now
 from storage import history, keyfile, migrations, partition, sealed
@@ -357,10 +357,14 @@ class Store:
         kind: str | None = None,
         subject: str | None = None,
         *,
+        kinds: Collection[str] | None = None,
         include_deleted: bool = False,
         skip_damaged: bool = False,
     ) -> list[Record]:
         """Current versions, oldest created first. With ``subject`` only that partition is read.
+
+        ``kinds`` keeps only those kinds; partitions holding none of them (the index knows each
+        record's kind) are not decrypted at all.
 
         A damaged partition raises ``StoreCorrupt`` naming it; with ``skip_damaged`` it is left
         out instead (and reported by ``check()``), so a register can still show everything else.
@@ -371,6 +375,9 @@ class Store:
                 pkeys = [subject] if subject in self._index.members else []
             else:
                 pkeys = [p for p, m in self._index.members.items() if kind is None or kind in m.values()]
+            if kinds is not None:
+                wanted = frozenset(kinds)
+                pkeys = [p for p in pkeys if not wanted.isdisjoint(self._index.members[p].values())]
             out: list[Record] = []
             for pkey in pkeys:
                 try:
@@ -384,6 +391,8 @@ class Store:
                 for doc in docs.values():
                     cur = history.current_dict(doc)
                     if kind is not None and cur["kind"] != kind:
+                        continue
+                    if kinds is not None and cur["kind"] not in wanted:
                         continue
                     if subject is not None and cur.get("subject") != subject:
                         continue

@@ -248,11 +248,11 @@ def _office_outbox(store: Store, me: Identity, peer: str) -> tuple[list[Record],
         s.id: s for s in store.list("subject", include_deleted=True) if peer in (s.data.get("helpers") or [])
     }
     out: list[Record] = list(assigned.values())
-    for sid in assigned:
+    for sid in assigned:  # only partitions holding notices, teams or receipts are decrypted
         out.extend(
             r
-            for r in store.list(subject=sid, include_deleted=True)
-            if r.kind in OFFICE_TO_HELPER_KINDS and r.author == me.fingerprint
+            for r in store.list(subject=sid, kinds=OFFICE_TO_HELPER_KINDS, include_deleted=True)
+            if r.author == me.fingerprint
         )
     out.extend(r for r in store.list("revocation") if r.data.get("helper") == peer)
     sent = set(store.meta_get(_k(peer, "sent_subjects"), []))
@@ -264,8 +264,8 @@ def _helper_outbox(store: Store, me: Identity) -> list[Record]:
     hidden = set(store.meta_get("sync/withdrawn", []))
     return [
         r
-        for r in store.list(include_deleted=True)
-        if r.author == me.fingerprint and r.kind in HELPER_KINDS and r.subject not in hidden
+        for r in store.list(kinds=HELPER_KINDS, include_deleted=True)
+        if r.author == me.fingerprint and r.subject not in hidden
     ]
 
 

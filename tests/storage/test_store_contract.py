@@ -410,3 +410,23 @@ def test_a_batch_with_something_that_is_not_a_record_stores_nothing(store: Store
     with pytest.raises(StoreError):
         store.apply([good, {"id": "x"}], actor="sync")  # type: ignore[list-item]
     assert store.get(good.id) is None and store.audit_entries() == []
+
+
+def test_list_by_kinds_returns_only_those_kinds_without_reading_other_partitions(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from core.records import Record
+    from storage import KdfParams, Store
+    from store_helpers import TickClock
+
+    clock = TickClock()
+    store = Store.create(tmp_path / "s", "pass phrase 1", clock=clock, kdf=KdfParams(n=2**4))
+    a = Record.new("visit", {"x": 1}, author="h" * 30, subject="sa", clock=clock)
+    b = Record.new("notice", {"x": 2}, author="o" * 30, subject="sb", clock=clock)
+    c = Record.new("visit", {"x": 3}, author="h" * 30, subject="sb", clock=clock)
+    store.apply([a, b, c], actor="t")
+    store.checkpoint()
+    store._cache.clear()
+    assert [r.id for r in store.list(kinds=("notice",))] == [b.id]
+    assert "sa" not in store._cache  # the partition without a notice was not decrypted
+    assert [r.id for r in store.list(subject="sb", kinds={"visit"})] == [c.id]
+    assert store.list(subject="sa", kinds=("notice",)) == []
+    assert {r.id for r in store.list(kinds=("visit", "notice"))} == {a.id, b.id, c.id}
