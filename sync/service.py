@@ -12,13 +12,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
-from core.errors import NotFound, ValidationError, XietongError
+from core.errors import NotFound, PermissionDenied, ValidationError, XietongError
 from core.kinds import KIND_LABELS, KINDS
 from core.kinds import validate as validate_kind
-from core.records import Clock, Record, utc_now
+from core.records import HELPER_KINDS, Clock, Record, utc_now
 from core.rules import summary_badges
 from storage import KdfParams, Store, StoreLocked, WrongPassphrase
 from sync.identity import Identity
+from sync.pipeline import STATUS_DELIVERED, STATUS_EXPORTED, record_status
 
 ROLES = ("office", "helper")
 MIN_PASSPHRASE = 8
@@ -43,6 +44,12 @@ _PARTICULAR_FIELDS = ("name", "gender", "birth", "category", "crime", "sentence"
 
 class SetupError(XietongError):
     default_message = "初次设置信息有误,请检查后重试。"
+
+
+class RecordLocked(PermissionDenied):
+    """A correction refused: the record has left this device, or someone else wrote it."""
+
+    default_message = "这条记录已导出给司法所,不能再修改。如需更正,请新增一条记录说明,或联系司法所。"
 
 
 class Service:
@@ -217,6 +224,7 @@ class Service:
             raise NotFound("找不到该社区矫正对象,可能已被删除。")
         records = store.list(subject=subject_id)
         acked = {r.data.get("report") for r in records if r.kind == "ack"}
+        me = self._actor()
         tasks: list[str] = []
         timeline: list[dict[str, Any]] = []
         for r in records:
@@ -224,7 +232,10 @@ class Service:
                 continue
             if r.kind == "notice":
                 tasks.extend(t for t in r.data.get("tasks", []) if isinstance(t, str) and t not in tasks)
-            timeline.append(_timeline_row(r, acked))
+            row = _timeline_row(r, acked)
+            row["editable"] = (r.kind in HELPER_KINDS and r.author == me and not r.deleted
+                               and record_status(store, r.id) not in (STATUS_EXPORTED, STATUS_DELIVERED))
+            timeline.append(row)
         timeline.sort(key=lambda row: (row["date"], row["id"]), reverse=True)
         labels = {f.name: f.label for f in KINDS["subject"].fields}
         particulars = [{"name": k, "label": labels[k], "value": _shown(subject.data.get(k))}
@@ -268,8 +279,34 @@ class Service:
             old = self.record(record_id)
             if old.kind != kind:
                 raise ValidationError({"kind": "记录类型不能修改。"})
+            reason = self.record_lock_reason(record_id)
+            if reason:
+                raise RecordLocked(reason)
             rec = old.revise(data, clock=self._clock)
         return store.put(rec, actor=actor)
+
+    def record_sync_status(self, record_id: str) -> str:
+        """未导出, 已导出 or 已送达 (as the sync pipeline counts it for this helper's office)."""
+        self.record(record_id)
+        return record_status(self._open(), record_id)
+
+    def record_lock_reason(self, record_id: str) -> str | None:
+        """Why ``record_id`` cannot be corrected here (the sentence to show), or None if it can.
+
+        Once a revision is in a bundle the office may already act on it, so a correction
+        would silently diverge from what was sent: corrections stop at export.
+        """
+        rec = self.record(record_id)
+        if rec.author != self._actor():
+            return "这条记录不是您填写的,只能查看,不能修改。"
+        if rec.deleted:
+            return "这条记录已删除,不能再修改。"
+        status = record_status(self._open(), record_id)
+        if status == STATUS_DELIVERED:
+            return "这条记录已送达司法所,不能再修改。如需更正,请新增一条记录说明,或联系司法所。"
+        if status == STATUS_EXPORTED:
+            return RecordLocked.default_message
+        return None
 
     # ------------------------------------------------------------------ drafts
 

@@ -1,0 +1,147 @@
+"""Saving helper records through the service: every helper kind, and corrections stop at export."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core import formstate as fs
+from core.errors import XietongError
+from core.records import HELPER_KINDS, Record
+from storage import KdfParams
+from sync.identity import make_enrolment_request, make_office_card
+from sync.pipeline import assign, enroll_helper, export_bundle, import_bundle, pin_office
+from sync.service import RecordLocked, Service
+
+CHEAP = KdfParams(n=2**4, r=8, p=1)
+PASS = "correct horse 1"
+
+SUBJECT = {
+    "name": "张三", "gender": "男", "birth": "1980-05", "household": "四川省某县", "residence": "四川省某县某镇",
+    "judgment_date": "2025-06-01", "crime": "盗窃罪", "court": "某县人民法院", "sentence": "有期徒刑一年,缓刑二年",
+    "category": "缓刑", "term_start": "2025-07-01", "term_end": "2027-06-30", "committee": "青山村民委员会",
+    "town": "青山镇",
+}
+# One valid record per helper kind, as a helper fills it in the forms.
+SAMPLES: dict[str, dict[str, Any]] = {
+    "visit": {"date": "2026-03-02", "place": "家中", "present": "本人、母亲", "thinking": "思想稳定", "work": "务农",
+              "life": "正常", "family": "和睦", "notes": "情绪稳定"},
+    "report": {"category": "外出", "urgency": "紧急", "occurred": "2026-03-01", "description": "未请假外出"},
+    "assistance": {"date": "2026-03-01", "difficulty": "缺少农资", "help": "联系农技站", "resources": "农技站",
+                   "outcome": "已解决"},
+    "registration": {
+        "committee": "青山村民委员会", "filler": "王五", "fill_date": "2026-03-01", "name": "张三", "gender": "男",
+        "age": 45, "ethnicity": "汉族", "education": "初中", "health": "良好", "political": "群众", "marital": "已婚",
+        "contact": "13912345678", "residence": "某镇某村", "household": "某镇某村", "prior_record": "无",
+        "remorse": "认罪悔罪", "experience": "务农", "living": "与妻子同住", "workplace": "务农",
+        "work_status": "正常", "personality": "内向", "skills": "种植", "other_traits": "无",
+        "family": [{"name": "李梅", "relation": "妻子", "phone": "13812345678"},
+                   {"name": "张小", "relation": "儿子", "workplace": "县一中"}],
+        "family_problem": "否",
+    },
+    "evaluation": {"period": "2026年第一季度", "date": "2026-03-01",
+                   "evaluators": [{"name": "甲"}, {"name": "乙", "identity": "村干部"}, {"name": "丙"}],
+                   "law_abiding": "好", "community_service": "较好", "daily_conduct": "好", "grade": "好",
+                   "comments": "表现良好"},
+    "meeting": {"date": "2026-03-01", "attendees": "李四、王五", "topics": "季度情况", "decisions": "继续帮教"},
+    "declaration": {"type": "入矫", "date": "2026-03-01", "place": "司法所", "attended": True, "attendees": "本人"},
+    "investigation": {"date": "2026-03-01", "requested_by": "某县人民法院", "residence": "固定", "family": "和睦",
+                      "social": "简单", "community_opinion": "同意", "opinion": "适宜社区矫正"},
+}
+
+
+class TickClock:
+    def __init__(self) -> None:
+        self._ticks = itertools.count()
+
+    def __call__(self) -> datetime:
+        return datetime(2026, 3, 10, 8, 0, tzinfo=timezone.utc) + timedelta(seconds=next(self._ticks))
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> tuple[Service, Service, str, TickClock]:
+    """An office and an enrolled helper (both Services), one subject assigned and delivered."""
+    clock = TickClock()
+    office = Service(tmp_path / "office", clock=clock, kdf=CHEAP)
+    office.setup("office", "青山镇司法所", PASS)
+    helper = Service(tmp_path / "helper", clock=clock, kdf=CHEAP)
+    helper.setup("helper", "王五", PASS)
+    ome, hme = office._me(), helper._me()
+    pin_office(helper._open(), make_office_card(ome), ome.public().grouped)
+    enroll_helper(office._open(), ome, make_enrolment_request(hme, "青山村民委员会", "13800138000"),
+                  hme.public().grouped, committee="青山村民委员会", conditions=[1, 2, 3, 4], reviewer="赵六",
+                  review_date="2026-02-20", clock=clock)
+    subject = Record.new("subject", dict(SUBJECT), author=ome.fingerprint, clock=clock)
+    office._open().put(subject, actor=ome.fingerprint)
+    assign(office._open(), ome, subject.id, hme.fingerprint, clock)
+    send(office, helper, clock)
+    return office, helper, subject.id, clock
+
+
+def send(src: Service, dst: Service, clock: TickClock) -> None:
+    blob = export_bundle(src._open(), src._me(), dst._me().fingerprint, clock=clock)
+    assert import_bundle(dst._open(), dst._me(), blob, clock=clock).status == "accepted"
+
+
+def test_every_helper_kind_saves_through_the_form_values_and_appears_in_the_timeline(pair) -> None:  # type: ignore[no-untyped-def]
+    _, helper, sid, _ = pair
+    assert set(SAMPLES) == set(HELPER_KINDS)
+    for kind, data in SAMPLES.items():
+        values = fs.from_data(kind, data)  # what the form shows, then what it saves
+        rec = helper.save_record(kind, fs.to_data(kind, values), subject=sid)
+        assert helper.record(rec.id).data == fs.to_data(kind, values)
+    rows = helper.subject_detail(sid)["timeline"]
+    assert sorted(r["kind"] for r in rows) == sorted(HELPER_KINDS)
+    assert all(r["editable"] for r in rows)
+    urgent = [r for r in rows if r["urgent"]]
+    assert [r["kind"] for r in urgent] == ["report"]
+    reg = helper.record(next(r["id"] for r in rows if r["kind"] == "registration"))
+    assert [m["name"] for m in reg.data["family"]] == ["李梅", "张小"]
+
+
+def test_correction_allowed_before_export_refused_after_export_and_after_delivery(pair) -> None:  # type: ignore[no-untyped-def]
+    office, helper, sid, clock = pair
+    rec = helper.save_record("visit", SAMPLES["visit"], subject=sid)
+    fixed = helper.save_record("visit", {**SAMPLES["visit"], "place": "村委会"}, subject=sid, record_id=rec.id)
+    assert fixed.revision == 2 and helper.record_lock_reason(rec.id) is None
+
+    send(helper, office, clock)
+    assert helper.record_sync_status(rec.id) == "已导出"
+    with pytest.raises(RecordLocked) as refused:
+        helper.save_record("visit", {**SAMPLES["visit"], "place": "田间"}, subject=sid, record_id=rec.id)
+    assert "已导出" in refused.value.message and "不能再修改" in refused.value.message
+    assert isinstance(refused.value, XietongError)
+    assert helper.record(rec.id).revision == 2 and helper.record(rec.id).data["place"] == "村委会"
+    row = next(r for r in helper.subject_detail(sid)["timeline"] if r["id"] == rec.id)
+    assert row["editable"] is False
+
+    send(office, helper, clock)  # the office's receipt
+    assert helper.record_sync_status(rec.id) == "已送达"
+    with pytest.raises(RecordLocked, match="已送达司法所"):
+        helper.save_record("visit", SAMPLES["visit"], subject=sid, record_id=rec.id)
+    # a new record is always possible
+    assert helper.save_record("visit", SAMPLES["visit"], subject=sid).revision == 1
+
+
+def test_record_written_by_the_office_cannot_be_corrected_by_the_helper(pair) -> None:  # type: ignore[no-untyped-def]
+    _, helper, sid, _ = pair
+    notice_or_subject = helper.record(sid)
+    assert helper.record_lock_reason(notice_or_subject.id) == "这条记录不是您填写的,只能查看,不能修改。"
+    with pytest.raises(RecordLocked):
+        helper.save_record("subject", dict(notice_or_subject.data), subject=None, record_id=sid)
+    assert helper.record(sid).revision == notice_or_subject.revision
+
+
+def test_invalid_family_row_is_refused_with_the_row_key(pair) -> None:  # type: ignore[no-untyped-def]
+    _, helper, sid, _ = pair
+    values = fs.from_data("registration", SAMPLES["registration"])
+    values = fs.add_row("registration", values, "family")
+    values = fs.set_value(values, "family.2.name", "王六")
+    with pytest.raises(XietongError) as bad:
+        helper.save_record("registration", fs.to_data("registration", values), subject=sid)
+    assert bad.value.errors == {"family.2.relation": "家庭主要成员第3行:请填写关系"}  # type: ignore[attr-defined]
+    assert [r for r in helper.subject_detail(sid)["timeline"] if r["kind"] == "registration"] == []
