@@ -1,0 +1,508 @@
+"""The office's work as plain functions of the open ``Service``: roster, register, notices, sync.
+
+The office console (``views/office``) and the CLI (``sync/cli_sync.py``) call these; nothing
+here knows about Flet. Store-level helpers (``import_roster_into``, ``export_all_to``,
+``import_paths``, ``bundle_paths``) take an open store and the office identity so the CLI,
+which opens its own store per command, shares the same logic.
+
+Dashboards read the per-subject summaries of the store index; only the few partitions that
+hold an open urgent report are opened to list those reports.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from core.errors import NotFound, PermissionDenied, ValidationError, XietongError
+from core.fingerprint import group_fingerprint, normalise_fingerprint
+from core.kinds import DUTIES, HELPER_CONDITIONS, HELPER_STATUSES, KIND_LABELS, KINDS
+from core.kinds import validate as validate_kind
+from core.numbering import format_number, next_seq
+from core.records import Record
+from core.rules import BADGE_TERM_ENDING, BADGE_URGENT_OPEN, BADGE_VISIT_OVERDUE, summary_badges
+from sync import pipeline
+from sync.identity import Identity, parse_enrolment_request
+
+Store = Any  # storage.Store (an open one)
+Progress = Callable[[int, int, str], None]  # (done, total, file name)
+
+BUNDLE_SUFFIX = ".xtb"
+QUARANTINE_DIR = "quarantine"
+SILENT_DAYS = 30
+ENDING_DAYS = 30
+MAX_TASKS = 10
+_NOTICE_COUNTER = "office/notice_seq"  # {year: highest seq ever issued}, so numbers are never reused
+_SUBJECT_FIELDS = tuple(f.name for f in KINDS["subject"].fields if f.name != "helpers")
+_NOTICE_PARTICULARS = ("name", "gender", "birth", "household", "residence", "judgment_date", "crime", "court",
+                       "sentence", "category", "term_start", "term_end", "committee", "town")
+
+
+class OfficeError(XietongError):
+    default_message = "操作未完成,请检查后重试。"
+
+
+# ---------------------------------------------------------------------------- access
+
+
+def _office(svc: Any) -> tuple[Store, Identity]:
+    """The open store and the office identity; refuses on a helper's device."""
+    store = svc._open()
+    me = svc._me()
+    if me.role != "office":
+        raise PermissionDenied("此功能只能在司法所的设备上使用。")
+    return store, me
+
+
+def _today(svc: Any) -> date:
+    return svc._clock().date()
+
+
+def _read_bytes(path: str | Path) -> bytes:
+    p = Path(str(path).strip())
+    try:
+        return p.read_bytes()
+    except OSError as exc:
+        raise OfficeError(f"无法读取文件:{p}。请检查路径是否正确。") from exc
+
+
+def list_files(folder: str | Path, suffixes: Iterable[str] = ()) -> list[str]:
+    """File names in ``folder`` (only those ending in ``suffixes`` when given), for path fields.
+
+    In a browser the file picker cannot hand the server a path, so the console shows this
+    listing under its path text fields. A missing folder lists nothing.
+    """
+    p = Path(str(folder).strip()) if str(folder).strip() else None
+    if p is None or not p.is_dir():
+        return []
+    wanted = tuple(s.lower() for s in suffixes)
+    try:
+        return sorted(q.name for q in p.iterdir() if q.is_file() and (not wanted or q.name.lower().endswith(wanted)))
+    except OSError:
+        return []
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _helper_names(store: Store) -> dict[str, str]:
+    return {h.data.get("fingerprint", ""): h.data.get("name", "") for h in store.list("helper", include_deleted=True)}
+
+
+def helper_rows(svc: Any) -> list[dict[str, Any]]:
+    """The helper roster: who, where, status, dates, and the last bundle received from each."""
+    store, _me = _office(svc)
+    assigned: dict[str, int] = {}
+    for s in store.summaries().values():
+        if s.get("deleted"):
+            continue
+        for fp in s.get("helpers") or []:
+            assigned[fp] = assigned.get(fp, 0) + 1
+    rows = []
+    for h in store.list("helper", include_deleted=True):
+        d = h.data
+        fp = d.get("fingerprint", "")
+        last = pipeline.peer_info(store, fp).get("last_in") or {}
+        rows.append({
+            "id": h.id,
+            "name": d.get("name", ""),
+            "committee": d.get("committee", ""),
+            "phone": d.get("phone", ""),
+            "fingerprint": fp,
+            "fingerprint_grouped": group_fingerprint(fp) if fp else "",
+            "status": d.get("status", ""),
+            "status_label": HELPER_STATUSES.get(d.get("status", ""), d.get("status", "")),
+            "enrolled_date": d.get("enrolled_date", ""),
+            "filed_date": d.get("filed_date", ""),
+            "last_bundle": str(last.get("at") or "")[:10],
+            "last_seq": last.get("seq"),
+            "subjects": assigned.get(fp, 0),
+        })
+    rows.sort(key=lambda r: (r["status"] != "active", r["committee"], r["name"]))
+    return rows
+
+
+def enrolment_preview(svc: Any, path: str | Path) -> dict[str, Any]:
+    """What a request file says (name, committee, phone, fingerprint), before the officer confirms."""
+    _office(svc)
+    req = parse_enrolment_request(_read_bytes(path))
+    return {"name": req.name, "committee": req.committee, "phone": req.phone,
+            "fingerprint": req.fingerprint, "fingerprint_groups": req.public.grouped.split()}
+
+
+def enrol_from_request(svc: Any, path: str | Path, fingerprint_typed: str, *, committee: str,
+                       conditions: Iterable[int], reviewer: str, review_date: str,
+                       filed_date: str | None = None) -> dict[str, Any]:
+    """Enrol a helper from its request file after the digits were compared and the review done."""
+    store, me = _office(svc)
+    errors: dict[str, str] = {}
+    if not (committee or "").strip():
+        errors["committee"] = "请填写所在村(居)委会。"
+    if not (reviewer or "").strip():
+        errors["reviewer"] = "请填写审查人。"
+    chosen = sorted({int(c) for c in conditions})
+    if chosen != sorted(HELPER_CONDITIONS):
+        errors["conditions"] = "四项资格条件须全部符合才能登记,请逐项核实后勾选。"
+    if errors:
+        raise ValidationError(errors)
+    rec = pipeline.enroll_helper(store, me, _read_bytes(path), fingerprint_typed, committee=committee.strip(),
+                                 conditions=chosen, reviewer=reviewer.strip(), review_date=review_date,
+                                 filed_date=filed_date or None, clock=svc._clock)
+    return next(r for r in helper_rows(svc) if r["id"] == rec.id)
+
+
+def revoke(svc: Any, fingerprint: str, reason: str = "设备丢失") -> Record:
+    """Revoke a helper's device: its later bundles are refused and quarantined."""
+    store, me = _office(svc)
+    return pipeline.revoke_helper(store, me, normalise_fingerprint(fingerprint), reason or "设备丢失", svc._clock)
+
+
+# ---------------------------------------------------------------------------- subjects
+
+
+def subject_rows(svc: Any, *, committee: str = "", category: str = "", helper: str = "",
+                 ending_within: int | None = None, query: str = "") -> list[dict[str, Any]]:
+    """The register from the index summaries, filtered; ``helper`` is a fingerprint or "none"."""
+    store, _me = _office(svc)
+    today = _today(svc)
+    interval = svc.settings()["visit_interval_days"]
+    names = _helper_names(store)
+    rows = []
+    for sid, s in store.summaries().items():
+        if s.get("deleted") or not s.get("name"):
+            continue
+        helpers = list(s.get("helpers") or [])
+        if committee and s.get("committee") != committee:
+            continue
+        if category and s.get("category") != category:
+            continue
+        if helper == "none" and helpers:
+            continue
+        if helper and helper != "none" and helper not in helpers:
+            continue
+        end = s.get("term_end") or ""
+        if ending_within is not None:
+            try:
+                left = (date.fromisoformat(end) - today).days
+            except ValueError:
+                continue
+            if not 0 <= left <= ending_within:
+                continue
+        if query and not any(query in str(s.get(k) or "") for k in ("name", "committee", "category")):
+            continue
+        rows.append({
+            "id": sid, "name": s.get("name", ""), "committee": s.get("committee") or "",
+            "category": s.get("category") or "", "term_start": s.get("term_start") or "", "term_end": end,
+            "helpers": helpers, "helper_names": [names.get(h, h[:5]) for h in helpers],
+            "last_visit": s.get("last_visit"),
+            "badges": summary_badges(s, today, visit_interval=interval),
+        })
+    rows.sort(key=lambda r: (r["committee"], r["name"]))
+    return rows
+
+
+def committees(svc: Any) -> list[str]:
+    store, _me = _office(svc)
+    return sorted({s.get("committee") for s in store.summaries().values() if s.get("committee")})
+
+
+def save_subject(svc: Any, data: dict[str, Any], subject_id: str | None = None) -> Record:
+    """Add a subject, or save the next revision of one (its helper assignments are kept)."""
+    store, me = _office(svc)
+    clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()
+             if k in _SUBJECT_FIELDS and v not in (None, "")}
+    if subject_id is not None:
+        old = store.get(subject_id)
+        if old is None or old.kind != "subject":
+            raise NotFound("找不到该社区矫正对象,可能已被删除。")
+        if old.data.get("helpers"):
+            clean["helpers"] = list(old.data["helpers"])
+    errors = validate_kind("subject", clean, today=_today(svc))
+    if errors:
+        raise ValidationError(errors)
+    if subject_id is None:
+        rec = Record.new("subject", clean, author=me.fingerprint, clock=svc._clock)
+    else:
+        rec = old.revise(clean, clock=svc._clock)
+    return store.put(rec, actor=me.fingerprint)
+
+
+def import_roster_into(store: Store, me: Identity, path: str | Path, *, clock: Callable[[], datetime]) -> int:
+    """All rows of a CSV/XLSX roster or none: any bad row raises ``ValidationError`` listing every problem."""
+    from sync.roster import read_roster
+
+    result = read_roster(Path(str(path).strip()), today=clock().date())
+    if result.errors:
+        raise ValidationError({f"row{i}": e for i, e in enumerate(result.errors)},
+                              f"名册有 {len(result.errors)} 处问题,未导入任何记录。请修改后重新导入。")
+    records = [Record.new("subject", row, author=me.fingerprint, clock=clock) for row in result.rows]
+    store.apply(records, actor=me.fingerprint)
+    return len(records)
+
+
+def import_roster(svc: Any, path: str | Path) -> dict[str, Any]:
+    store, me = _office(svc)
+    return {"imported": import_roster_into(store, me, path, clock=svc._clock)}
+
+
+def assign(svc: Any, subject_id: str, helper_fp: str, *, replace: str | None = None) -> Record:
+    """Assign a helper; with ``replace`` the subject moves from that helper to this one."""
+    store, me = _office(svc)
+    fp = normalise_fingerprint(helper_fp)
+    rec = pipeline.assign(store, me, subject_id, fp, svc._clock)
+    if replace and normalise_fingerprint(replace) != fp:
+        rec = pipeline.unassign(store, me, subject_id, normalise_fingerprint(replace), svc._clock)
+    return rec
+
+
+def unassign(svc: Any, subject_id: str, helper_fp: str) -> Record:
+    store, me = _office(svc)
+    return pipeline.unassign(store, me, subject_id, normalise_fingerprint(helper_fp), svc._clock)
+
+
+# ---------------------------------------------------------------------------- notices
+
+
+def notice_tasks(chosen: Iterable[str], extra: str = "") -> list[str]:
+    """Duties ticked (catalogue order) then free-text tasks, one per line, without repeats."""
+    picked = set(chosen)
+    tasks = [d for d in DUTIES if d in picked]
+    tasks += [t for t in picked if t not in DUTIES and t.strip()]
+    for line in (extra or "").splitlines():
+        line = line.strip()
+        if line and line not in tasks:
+            tasks.append(line)
+    return tasks
+
+
+def issue_notice(svc: Any, subject_id: str, *, tasks: list[str], contact: str, contact_phone: str,
+                 issuer: str, approver: str, issue_date: str | None = None) -> Record:
+    """Number the next notice of the year, copy the subject's particulars, validate, save."""
+    store, me = _office(svc)
+    subject = store.get(subject_id)
+    if subject is None or subject.kind != "subject" or subject.deleted:
+        raise NotFound("找不到该社区矫正对象,可能已被删除。")
+    if len(tasks) > MAX_TASKS:
+        raise ValidationError({"tasks": f"协助事项最多{MAX_TASKS}项,当前为{len(tasks)}项"})
+    day = issue_date or _today(svc).isoformat()
+    try:
+        year = date.fromisoformat(day).year
+    except ValueError as exc:
+        raise ValidationError({"issue_date": "填发日期应为 YYYY-MM-DD 格式"}) from exc
+    counter: dict[str, int] = dict(store.meta_get(_NOTICE_COUNTER, {}))
+    used = [(n.data.get("year"), n.data.get("seq")) for n in store.list("notice", include_deleted=True)]
+    used.append((year, int(counter.get(str(year), 0))))
+    seq = next_seq(((y, s) for y, s in used if isinstance(y, int) and isinstance(s, int)), year)
+    data: dict[str, Any] = {k: subject.data[k] for k in _NOTICE_PARTICULARS if subject.data.get(k) not in (None, "")}
+    data.update({"number": format_number(year, seq), "year": year, "seq": seq, "tasks": list(tasks),
+                 "contact": (contact or "").strip(), "contact_phone": (contact_phone or "").strip(),
+                 "issuer": (issuer or "").strip(), "approver": (approver or "").strip(), "issue_date": day})
+    errors = validate_kind("notice", data, today=_today(svc))
+    if errors:
+        raise ValidationError(errors)
+    rec = Record.new("notice", data, author=me.fingerprint, subject=subject_id, clock=svc._clock)
+    counter[str(year)] = seq
+    store.apply([rec], actor=me.fingerprint, meta={_NOTICE_COUNTER: counter})
+    return rec
+
+
+def notice_rows(svc: Any) -> list[dict[str, Any]]:
+    store, _me = _office(svc)
+    rows = [{"id": n.id, "number": n.data.get("number", ""), "year": n.data.get("year"), "seq": n.data.get("seq"),
+             "name": n.data.get("name", ""), "committee": n.data.get("committee", ""),
+             "issue_date": n.data.get("issue_date", ""), "tasks": list(n.data.get("tasks", [])), "subject": n.subject}
+            for n in store.list("notice")]
+    rows.sort(key=lambda r: (r["year"] or 0, r["seq"] or 0), reverse=True)
+    return rows
+
+
+def save_notice_docx(svc: Any, notice_id: str, out: str | Path) -> Path:
+    """Write the notice with its stub (附件1) as DOCX where the officer asked."""
+    from storage.documents import notice_docx
+
+    store, _me = _office(svc)
+    rec = store.get(notice_id)
+    if rec is None or rec.kind != "notice":
+        raise NotFound("找不到该通知单。")
+    target = Path(str(out).strip())
+    if target.suffix.lower() != ".docx":
+        target = target.with_name(target.name + ".docx")
+    return notice_docx(rec.data, target)
+
+
+# ---------------------------------------------------------------------------- bundles
+
+
+def bundle_paths(items: Iterable[str | Path]) -> list[Path]:
+    """The bundle files named: folders give their ``.xtb`` files, sorted."""
+    paths: list[Path] = []
+    for item in items:
+        p = Path(str(item).strip())
+        if p.is_dir():
+            paths.extend(sorted(q for q in p.iterdir() if q.is_file() and q.suffix == BUNDLE_SUFFIX))
+        elif p.is_file():
+            paths.append(p)
+        else:
+            raise OfficeError(f"找不到文件或文件夹:{item}。")
+    return paths
+
+
+def export_all_to(store: Store, me: Identity, out_dir: str | Path, *, clock: Callable[[], datetime],
+                  progress: Progress | None = None) -> list[dict[str, Any]]:
+    """One bundle per enrolled (active) helper into ``out_dir``, named after the helper."""
+    from storage.documents import write_atomically
+
+    folder = Path(str(out_dir).strip())
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OfficeError(f"无法创建文件夹:{folder}。请选择其他位置。") from exc
+    helpers = [h for h in store.list("helper") if h.data.get("status") == "active"]
+    out = []
+    for i, h in enumerate(helpers):
+        fp = h.data["fingerprint"]
+        blob = pipeline.export_bundle(store, me, fp, clock=clock)
+        target = folder / f"至{h.data['name']}-{fp[:5]}{BUNDLE_SUFFIX}"
+        write_atomically(target, blob)
+        out.append({"helper": h.data["name"], "fingerprint": fp, "file": str(target), "bytes": len(blob)})
+        if progress:
+            progress(i + 1, len(helpers), target.name)
+    return out
+
+
+def export_all(svc: Any, folder: str | Path, *, progress: Progress | None = None) -> list[dict[str, Any]]:
+    store, me = _office(svc)
+    return export_all_to(store, me, folder, clock=svc._clock, progress=progress)
+
+
+def import_paths(store: Store, me: Identity, paths: list[Path], quarantine: Path, *,
+                 clock: Callable[[], datetime], progress: Progress | None = None) -> list[dict[str, Any]]:
+    """Import each file in turn; one refused file does not stop the others (it is quarantined)."""
+    names = _helper_names(store)
+    results = []
+    for i, path in enumerate(paths):
+        o = pipeline.import_file(store, me, path, quarantine, clock=clock)
+        results.append({
+            "file": path.name, "path": str(path), "status": o.status, "label": o.label,
+            "sender": o.sender, "sender_name": names.get(o.sender or "", ""), "seq": o.seq,
+            "counts": dict(o.counts), "gap": o.gap, "code": o.code, "message": o.message or "",
+            "quarantined": o.quarantined,
+        })
+        if progress:
+            progress(i + 1, len(paths), path.name)
+    return results
+
+
+def batch_import(svc: Any, folder: str | Path | list[str | Path], *,
+                 progress: Progress | None = None) -> list[dict[str, Any]]:
+    """Import every bundle in a folder (or the listed files); a result row per file."""
+    store, me = _office(svc)
+    items = folder if isinstance(folder, list) else [folder]
+    return import_paths(store, me, bundle_paths(items), svc.home / QUARANTINE_DIR, clock=svc._clock,
+                        progress=progress)
+
+
+# ---------------------------------------------------------------------------- dashboard
+
+
+def _open_urgent(store: Store, subject_id: str) -> list[Record]:
+    records = store.list(subject=subject_id)
+    acked = {r.data.get("report") for r in records if r.kind == "ack"}
+    return [r for r in records if r.kind == "report" and r.data.get("urgency") == "紧急" and r.id not in acked]
+
+
+def dashboard(svc: Any) -> dict[str, Any]:
+    """What needs the officer: urgent reports, overdue visits, terms ending, conflicts, silent helpers.
+
+    Everything comes from the index summaries except the urgent reports themselves (only the
+    partitions of subjects with one open are read) and the conflicts (only conflicting records).
+    """
+    store, _me = _office(svc)
+    today = _today(svc)
+    interval = svc.settings()["visit_interval_days"]
+    summaries = store.summaries()
+    urgent: list[dict[str, Any]] = []
+    overdue: list[dict[str, Any]] = []
+    ending: list[dict[str, Any]] = []
+    for sid, s in summaries.items():
+        if s.get("deleted") or not s.get("name"):
+            continue
+        badges = summary_badges(s, today, visit_interval=interval, ending_days=ENDING_DAYS)
+        base = {"subject": sid, "name": s.get("name", ""), "committee": s.get("committee") or ""}
+        if BADGE_VISIT_OVERDUE in badges:
+            overdue.append({**base, "last_visit": s.get("last_visit") or ""})
+        if BADGE_TERM_ENDING in badges:
+            ending.append({**base, "term_end": s.get("term_end") or ""})
+        if BADGE_URGENT_OPEN in badges:
+            for r in _open_urgent(store, sid):
+                urgent.append({**base, "id": r.id, "category": r.data.get("category", ""),
+                               "occurred": r.data.get("occurred", ""), "description": r.data.get("description", ""),
+                               "author": r.author})
+    urgent.sort(key=lambda r: r["occurred"], reverse=True)
+    overdue.sort(key=lambda r: (r["last_visit"], r["name"]))
+    ending.sort(key=lambda r: (r["term_end"], r["name"]))
+    silent = []
+    for h in helper_rows(svc):
+        if h["status"] != "active":
+            continue
+        since = h["last_bundle"] or h["enrolled_date"]
+        try:
+            days = (today - date.fromisoformat(since)).days
+        except ValueError:
+            continue
+        if days >= SILENT_DAYS:
+            silent.append({"name": h["name"], "committee": h["committee"], "fingerprint": h["fingerprint"],
+                           "last_bundle": h["last_bundle"], "days": days})
+    return {"urgent_reports": urgent, "overdue": overdue, "ending_soon": ending,
+            "conflicts": conflict_rows(svc), "silent_helpers": silent}
+
+
+def acknowledge(svc: Any, report_id: str, note: str = "", by: str | None = None) -> Record:
+    """The office's ``ack`` of a report; it travels back to the helper in the next bundle."""
+    store, me = _office(svc)
+    report = store.get(report_id)
+    if report is None or report.kind != "report" or report.subject is None:
+        raise NotFound("找不到该重要情况报告。")
+    for r in store.list("ack", subject=report.subject):
+        if r.data.get("report") == report_id:
+            return r
+    data = {"report": report_id, "note": (note or "").strip() or "已收到,已处理。",
+            "by": (by or "").strip() or str(store.meta_get("name", me.name)), "date": _today(svc).isoformat()}
+    errors = validate_kind("ack", data, today=_today(svc))
+    if errors:
+        raise ValidationError(errors)
+    rec = Record.new("ack", data, author=me.fingerprint, subject=report.subject, clock=svc._clock)
+    return store.put(rec, actor=me.fingerprint)
+
+
+def conflict_rows(svc: Any) -> list[dict[str, Any]]:
+    store, _me = _office(svc)
+    rows = []
+    for c in store.conflicts():
+        rows.append({
+            "record_id": c.record_id, "kind": c.kind, "kind_label": KIND_LABELS.get(c.kind, c.kind),
+            "subject": c.subject, "revision": c.revision, "current_hash": c.current_hash,
+            "versions": [{"hash": v.content_hash(), "updated": v.updated, "data": dict(v.data)} for v in c.versions],
+        })
+    return rows
+
+
+def resolve_conflict(svc: Any, record_id: str, chosen_hash: str) -> Record:
+    """Keep one rival version; the choice itself is recorded as a ``resolution`` record."""
+    store, me = _office(svc)
+    current = store.resolve_conflict(record_id, chosen_hash, actor=me.fingerprint)
+    data = {"record": record_id, "chosen": chosen_hash, "by": str(store.meta_get("name", me.name)),
+            "date": _today(svc).isoformat()}
+    store.put(Record.new("resolution", data, author=me.fingerprint, subject=current.subject, clock=svc._clock),
+              actor=me.fingerprint)
+    return current
+
+
+__all__ = [
+    "OfficeError", "acknowledge", "assign", "batch_import", "bundle_paths", "committees", "conflict_rows",
+    "dashboard", "enrol_from_request", "enrolment_preview", "export_all", "export_all_to", "helper_rows",
+    "import_paths", "import_roster", "import_roster_into", "issue_notice", "list_files", "notice_rows",
+    "notice_tasks", "resolve_conflict", "revoke", "save_notice_docx", "save_subject", "subject_rows",
+    "unassign",
+]

@@ -1,0 +1,318 @@
+"""Office operations (sync/office.py) against real encrypted stores with cheap scrypt."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.errors import NotFound, PermissionDenied, ValidationError, XietongError
+from core.records import Record
+from storage import KdfParams
+from sync import office, pipeline
+from sync.identity import make_enrolment_request, make_office_card
+from sync.service import Service
+
+CHEAP = KdfParams(n=2**4, r=8, p=1)
+PASS = "correct horse 1"
+SUBJECT = {
+    "name": "张三", "gender": "男", "birth": "1980-05", "household": "四川省某县", "residence": "四川省某县某镇",
+    "judgment_date": "2025-06-01", "crime": "盗窃罪", "court": "某县人民法院", "sentence": "有期徒刑一年,缓刑二年",
+    "category": "缓刑", "term_start": "2025-07-01", "term_end": "2027-06-30", "committee": "青山村民委员会",
+    "town": "青山镇",
+}
+URGENT = {"category": "家庭重大变故", "urgency": "紧急", "occurred": "2026-11-20", "description": "父亲病重住院"}
+
+
+class Clock:
+    """Aware UTC, one second later per call; ``advance`` jumps days ahead."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=1)
+        return self.now
+
+    def advance(self, days: int) -> None:
+        self.now += timedelta(days=days)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def osvc(tmp_path: Path, clock: Clock) -> Service:
+    s = Service(tmp_path / "office", clock=clock, kdf=CHEAP)
+    s.setup("office", "青山镇司法所", PASS)
+    return s
+
+
+def make_helper(tmp_path: Path, clock: Clock, osvc: Service, name: str = "王五") -> tuple[Service, Path]:
+    """A helper that pinned the office, and its enrolment request file."""
+    h = Service(tmp_path / f"helper-{name}", clock=clock, kdf=CHEAP)
+    h.setup("helper", name, PASS)
+    pipeline.pin_office(h._open(), make_office_card(osvc._me()), osvc._me().public().grouped)
+    req = tmp_path / f"{name}.req"
+    req.write_bytes(make_enrolment_request(h._me(), "青山村民委员会", "13800138000"))
+    return h, req
+
+
+def enrol(osvc: Service, h: Service, req: Path) -> dict[str, Any]:
+    return office.enrol_from_request(osvc, req, h._me().public().grouped, committee="青山村民委员会",
+                                     conditions=[1, 2, 3, 4], reviewer="赵六", review_date="2026-11-20")
+
+
+def helper_bundle(h: Service, osvc: Service, out: Path, clock: Clock, **report: Any) -> Path:
+    """The helper saves an urgent report on its assigned subject and exports a bundle to ``out``."""
+    store = h._open()
+    if report:
+        sid = next(iter(store.summaries()))
+        h.save_record("report", {**URGENT, **report}, subject=sid)
+    out.write_bytes(pipeline.export_bundle(store, h._me(), osvc._me().fingerprint, clock=clock))
+    return out
+
+
+def deliver(osvc: Service, h: Service, tmp_path: Path) -> None:
+    """Office -> helper: export all and let the helper import its own bundle."""
+    for row in office.export_all(osvc, tmp_path / "out"):
+        if row["fingerprint"] == h._me().fingerprint:
+            outcome = pipeline.import_bundle(h._open(), h._me(), Path(row["file"]).read_bytes(), clock=h._clock)
+            assert outcome.status == "accepted", outcome.message
+
+
+def test_enrolled_helper_appears_in_roster_as_active_without_bundle(tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    h, req = make_helper(tmp_path, clock, osvc)
+    preview = office.enrolment_preview(osvc, req)
+    assert preview["name"] == "王五" and len(preview["fingerprint_groups"]) == 6
+    enrol(osvc, h, req)
+    [row] = office.helper_rows(osvc)
+    assert (row["name"], row["committee"], row["phone"]) == ("王五", "青山村民委员会", "13800138000")
+    assert row["status_label"] == "在册" and row["enrolled_date"] == "2026-11-23"
+    assert row["last_bundle"] == "" and row["fingerprint"] == h._me().fingerprint
+
+
+def test_enrolment_with_wrong_digits_or_missing_condition_is_refused_and_roster_empty(
+        tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    h, req = make_helper(tmp_path, clock, osvc)
+    wrong = "12345 " * 6
+    with pytest.raises(XietongError, match="指纹"):
+        office.enrol_from_request(osvc, req, wrong, committee="青山村民委员会", conditions=[1, 2, 3, 4],
+                                  reviewer="赵六", review_date="2026-11-20")
+    with pytest.raises(ValidationError) as exc:
+        office.enrol_from_request(osvc, req, h._me().public().grouped, committee="青山村民委员会",
+                                  conditions=[1, 2, 3], reviewer="赵六", review_date="2026-11-20")
+    assert "conditions" in exc.value.errors
+    with pytest.raises(office.OfficeError):
+        office.enrol_from_request(osvc, tmp_path / "missing.req", h._me().public().grouped,
+                                  committee="青山村民委员会", conditions=[1, 2, 3, 4], reviewer="赵六",
+                                  review_date="2026-11-20")
+    assert office.helper_rows(osvc) == []
+
+
+def test_helper_device_cannot_use_office_operations(tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    h, _req = make_helper(tmp_path, clock, osvc)
+    with pytest.raises(PermissionDenied):
+        office.dashboard(h)
+
+
+def test_subject_validation_errors_name_fields_and_edit_keeps_assigned_helpers(
+        tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    with pytest.raises(ValidationError) as exc:
+        office.save_subject(osvc, {**SUBJECT, "name": "", "term_end": "2025-01-01"})
+    assert "name" in exc.value.errors and "term_end" in exc.value.errors
+    h, req = make_helper(tmp_path, clock, osvc)
+    enrol(osvc, h, req)
+    rec = office.save_subject(osvc, SUBJECT)
+    office.assign(osvc, rec.id, h._me().fingerprint)
+    edited = office.save_subject(osvc, {**SUBJECT, "residence": "青山镇新村"}, rec.id)
+    assert edited.revision == 3 and edited.data["helpers"] == [h._me().fingerprint]
+    assert edited.data["residence"] == "青山镇新村"
+
+
+def test_subject_rows_filter_by_committee_category_helper_and_term_ending(
+        tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    h, req = make_helper(tmp_path, clock, osvc)
+    enrol(osvc, h, req)
+    a = office.save_subject(osvc, SUBJECT)
+    office.save_subject(osvc, {**SUBJECT, "name": "李四", "category": "假释", "committee": "绿水社区居民委员会"})
+    office.save_subject(osvc, {**SUBJECT, "name": "王二", "term_end": "2026-12-10"})
+    office.assign(osvc, a.id, h._me().fingerprint)
+    names = lambda **kw: sorted(r["name"] for r in office.subject_rows(osvc, **kw))  # noqa: E731
+    assert names() == ["张三", "李四", "王二"]
+    assert names(committee="青山村民委员会") == ["张三", "王二"]
+    assert names(category="假释") == ["李四"]
+    assert names(helper=h._me().fingerprint) == ["张三"]
+    assert names(helper="none") == ["李四", "王二"]
+    assert names(ending_within=30) == ["王二"]
+    assert office.subject_rows(osvc, helper=h._me().fingerprint)[0]["helper_names"] == ["王五"]
+
+
+def test_roster_with_one_bad_row_imports_nothing_then_good_roster_imports_all(tmp_path: Path, osvc: Service) -> None:
+    from openpyxl import Workbook
+
+    from core.kinds import KINDS
+
+    fields = [f for f in KINDS["subject"].fields if f.name in SUBJECT]
+
+    def xlsx(path: Path, rows: list[dict[str, str]]) -> Path:
+        wb = Workbook()
+        ws = wb.active
+        ws.append([f.label for f in fields])
+        for r in rows:
+            ws.append([r.get(f.name, "") for f in fields])
+        wb.save(path)
+        return path
+
+    bad = xlsx(tmp_path / "bad.xlsx", [SUBJECT, {**SUBJECT, "gender": "未知"}])
+    with pytest.raises(ValidationError) as exc:
+        office.import_roster(osvc, bad)
+    assert "第3行" in " ".join(exc.value.errors.values())
+    assert office.subject_rows(osvc) == []
+    good = xlsx(tmp_path / "good.xlsx", [SUBJECT, {**SUBJECT, "name": "李四"}])
+    assert office.import_roster(osvc, good) == {"imported": 2}
+    assert sorted(r["name"] for r in office.subject_rows(osvc)) == ["张三", "李四"]
+    assert office.list_files(tmp_path, [".xlsx"]) == ["bad.xlsx", "good.xlsx"]
+
+
+def test_notices_are_numbered_in_sequence_and_saved_as_docx(tmp_path: Path, osvc: Service) -> None:
+    from docx import Document
+
+    s = office.save_subject(osvc, SUBJECT)
+    tasks = office.notice_tasks(["报告重要情况", "协助调查评估"], "每月走访一次\n")
+    assert tasks == ["协助调查评估", "报告重要情况", "每月走访一次"]
+    kw = dict(tasks=tasks, contact="李所长", contact_phone="13900001111", issuer="陈填发", approver="周批准")
+    first = office.issue_notice(osvc, s.id, **kw)
+    second = office.issue_notice(osvc, s.id, **kw)
+    assert first.data["number"] == "(2026)协通字第1号" and second.data["number"] == "(2026)协通字第2号"
+    assert first.data["name"] == "张三" and first.data["committee"] == "青山村民委员会"
+    assert [r["number"] for r in office.notice_rows(osvc)] == ["(2026)协通字第2号", "(2026)协通字第1号"]
+    with pytest.raises(ValidationError) as exc:
+        office.issue_notice(osvc, s.id, **{**kw, "tasks": [f"事项{i}" for i in range(11)]})
+    assert "tasks" in exc.value.errors
+    with pytest.raises(ValidationError) as exc:
+        office.issue_notice(osvc, s.id, **{**kw, "contact_phone": "abc"})
+    assert "contact_phone" in exc.value.errors
+    out = office.save_notice_docx(osvc, second.id, tmp_path / "notice")
+    assert out.name == "notice.docx"
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert "2026" in text and "协通字" in text and "张三" in text
+    third = office.issue_notice(osvc, s.id, **kw)
+    assert third.data["seq"] == 3  # refused attempts do not consume numbers
+
+
+def test_export_all_writes_one_bundle_per_active_helper_readable_by_that_helper(
+        tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    h1, r1 = make_helper(tmp_path, clock, osvc, "王五")
+    h2, r2 = make_helper(tmp_path, clock, osvc, "赵七")
+    enrol(osvc, h1, r1)
+    enrol(osvc, h2, r2)
+    s = office.save_subject(osvc, SUBJECT)
+    office.assign(osvc, s.id, h1._me().fingerprint)
+    office.revoke(osvc, h2._me().fingerprint, "设备丢失")
+    calls: list[tuple[int, int, str]] = []
+    rows = office.export_all(osvc, tmp_path / "out", progress=lambda i, n, name: calls.append((i, n, name)))
+    assert [r["helper"] for r in rows] == ["王五"] and calls[-1][:2] == (1, 1)
+    assert office.list_files(tmp_path / "out", [".xtb"]) == [Path(rows[0]["file"]).name]
+    outcome = pipeline.import_bundle(h1._open(), h1._me(), Path(rows[0]["file"]).read_bytes(), clock=clock)
+    assert outcome.status == "accepted"
+    assert [r["name"] for r in h1.subject_rows()] == ["张三"]
+    assert [r["status_label"] for r in office.helper_rows(osvc)] == ["在册", "已撤销"]
+
+
+def test_batch_import_reports_each_file_and_quarantines_the_tampered_one(
+        tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    helpers = [make_helper(tmp_path, clock, osvc, n) for n in ("王五", "赵七", "钱八")]
+    s = office.save_subject(osvc, SUBJECT)
+    for h, req in helpers:
+        enrol(osvc, h, req)
+        office.assign(osvc, s.id, h._me().fingerprint)
+    for h, _ in helpers:
+        deliver(osvc, h, tmp_path)
+    inbox = tmp_path / "usb"
+    inbox.mkdir()
+    files = [helper_bundle(h, osvc, inbox / f"{i}.xtb", clock, description=f"情况{i}")
+             for i, (h, _) in enumerate(helpers)]
+    blob = bytearray(files[1].read_bytes())
+    blob[len(blob) // 2] ^= 0x01
+    files[1].write_bytes(bytes(blob))
+    progress: list[tuple[int, int, str]] = []
+    results = office.batch_import(osvc, inbox, progress=lambda i, n, name: progress.append((i, n, name)))
+    assert [r["status"] for r in results] == ["accepted", "rejected", "accepted"]
+    assert [p[0] for p in progress] == [1, 2, 3] and all(p[1] == 3 for p in progress)
+    assert results[0]["sender_name"] == "王五" and results[0]["counts"]["new"] == 1
+    assert results[1]["message"] and Path(results[1]["quarantined"]).exists() and not files[1].exists()
+    assert len(office.dashboard(osvc)["urgent_reports"]) == 2
+    again = office.batch_import(osvc, [str(files[0])])
+    assert again[0]["status"] == "already"
+    roster = {r["name"]: r["last_bundle"] for r in office.helper_rows(osvc)}
+    assert roster == {"王五": "2026-11-23", "赵七": "", "钱八": "2026-11-23"}
+
+
+def test_dashboard_lists_urgent_report_until_acknowledged_and_ack_goes_back_to_helper(
+        tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    h, req = make_helper(tmp_path, clock, osvc)
+    enrol(osvc, h, req)
+    s = office.save_subject(osvc, {**SUBJECT, "term_end": "2026-12-10"})
+    office.assign(osvc, s.id, h._me().fingerprint)
+    deliver(osvc, h, tmp_path)
+    office.batch_import(osvc, [str(helper_bundle(h, osvc, tmp_path / "h1.xtb", clock, description="父亲病重"))])
+    board = office.dashboard(osvc)
+    [urgent] = board["urgent_reports"]
+    assert urgent["name"] == "张三" and urgent["description"] == "父亲病重"
+    assert [r["name"] for r in board["ending_soon"]] == ["张三"]
+    assert [r["name"] for r in board["overdue"]] == ["张三"]  # never visited since the term began
+    assert board["silent_helpers"] == [] and board["conflicts"] == []
+    ack = office.acknowledge(osvc, urgent["id"], "已电话联系,情况属实")
+    assert office.acknowledge(osvc, urgent["id"]).id == ack.id  # a second click changes nothing
+    assert office.dashboard(osvc)["urgent_reports"] == []
+    with pytest.raises(NotFound):
+        office.acknowledge(osvc, s.id)
+    deliver(osvc, h, tmp_path)
+    detail = h.subject_detail(s.id)
+    assert [t["status"] for t in detail["timeline"] if t["kind"] == "report"] == ["已处理"]
+
+
+def test_helper_without_bundle_for_thirty_days_is_listed_as_silent(tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    h, req = make_helper(tmp_path, clock, osvc)
+    enrol(osvc, h, req)
+    clock.advance(29)
+    assert office.dashboard(osvc)["silent_helpers"] == []
+    clock.advance(2)
+    [silent] = office.dashboard(osvc)["silent_helpers"]
+    assert silent["name"] == "王五" and silent["days"] == 31
+
+
+def test_reassigning_moves_the_subject_to_the_new_helper(tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    (h1, r1), (h2, r2) = make_helper(tmp_path, clock, osvc, "王五"), make_helper(tmp_path, clock, osvc, "赵七")
+    enrol(osvc, h1, r1)
+    enrol(osvc, h2, r2)
+    s = office.save_subject(osvc, SUBJECT)
+    office.assign(osvc, s.id, h1._me().fingerprint)
+    rec = office.assign(osvc, s.id, h2._me().fingerprint, replace=h1._me().fingerprint)
+    assert rec.data["helpers"] == [h2._me().fingerprint]
+    with pytest.raises(pipeline.NotEnrolled):
+        office.assign(osvc, s.id, "1" * 30)
+
+
+def test_conflict_is_listed_then_resolved_with_a_resolution_record(tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    store = osvc._open()
+    s = office.save_subject(osvc, SUBJECT)
+    author = "2" * 30
+    visit = {"date": "2026-11-01", "place": "家中", "present": "本人", "thinking": "稳定", "work": "务农",
+             "life": "正常", "family": "和睦", "notes": "甲"}
+    a = Record.new("visit", visit, author=author, subject=s.id, clock=clock)
+    b = Record(a.id, a.kind, a.subject, a.author, a.revision, a.created, a.updated, False, {**visit, "notes": "乙"})
+    store.apply([a], actor=author)
+    store.apply([b], actor=author)
+    [row] = office.dashboard(osvc)["conflicts"]
+    assert row["record_id"] == a.id and len(row["versions"]) == 2
+    chosen = next(v["hash"] for v in row["versions"] if v["data"]["notes"] == "乙")
+    current = office.resolve_conflict(osvc, a.id, chosen)
+    assert current.data["notes"] == "乙"
+    assert office.conflict_rows(osvc) == []
+    assert [r.data["record"] for r in store.list("resolution")] == [a.id]
