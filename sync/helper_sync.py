@@ -1,0 +1,230 @@
+"""The helper's sync actions for the app: preview, export, import, pin the office, enrolment request.
+
+Plain functions over the open ``Service`` so the sync screen, first run and settings share them;
+each raises a ``XietongError`` carrying the Chinese sentence to show.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from core.errors import XietongError
+from core.kinds import KIND_LABELS
+from core.records import HELPER_KINDS
+from sync import pipeline
+from sync.errors import BundleRejected
+from sync.identity import PublicIdentity, make_enrolment_request, parse_office_card
+
+BUNDLE_SUFFIX = ".xtb"
+REQUEST_SUFFIX = ".xtreq"
+Progress = Callable[[float, str], None]
+
+
+class HelperSyncError(XietongError):
+    default_message = "同步操作未能完成,请检查后重试。"
+
+
+class NoOffice(HelperSyncError):
+    default_message = "尚未导入司法所身份卡:请先在“设置”中导入司法所身份卡并核对指纹。"
+
+
+class FileUnreadable(HelperSyncError):
+    default_message = "无法读取该文件,请检查路径。"
+
+
+class FileUnwritable(HelperSyncError):
+    default_message = "无法写入该位置,请换一个文件夹。"
+
+
+def _office_fp(svc: Any) -> str:
+    office = svc._open().meta_get("sync/office") or {}
+    fp = office.get("fingerprint") or ""
+    if not fp:
+        raise NoOffice()
+    return str(fp)
+
+
+def fingerprints(svc: Any) -> dict[str, Any]:
+    """This device's fingerprint and the pinned office's (None before pinning), grouped by five."""
+    me = svc._me().public()
+    office = svc._open().meta_get("sync/office")
+    result: dict[str, Any] = {"mine": me.grouped, "office": None, "office_name": None}
+    if office:
+        pub = PublicIdentity.from_dict(office)
+        result["office"] = pub.grouped
+        result["office_name"] = pub.name
+    return result
+
+
+def export_preview(svc: Any) -> dict[str, Any]:
+    """What the next export would carry, without changing anything: counts per kind label."""
+    store = svc._open()
+    me = svc._me()
+    office = _office_fp(svc)
+    acked: dict[str, int] = store.meta_get(f"peers/{office}/acked", {})
+    hidden = set(store.meta_get("sync/withdrawn", []))
+    counts: dict[str, int] = {}
+    urgent = 0
+    total = 0
+    for rec in store.list(kinds=HELPER_KINDS, include_deleted=True):
+        if rec.author != me.fingerprint or rec.subject in hidden:
+            continue
+        have = int(acked.get(rec.id, 0))
+        if rec.revision <= have:
+            continue
+        n = rec.revision - have if rec.revision > 1 else 1
+        label = KIND_LABELS.get(rec.kind, rec.kind)
+        counts[label] = counts.get(label, 0) + n
+        total += n
+        if rec.kind == "report" and rec.data.get("urgency") == "紧急" and not rec.deleted:
+            urgent += 1
+    receipts = len(store.meta_get(f"peers/{office}/pending_ack", {}))
+    return {"counts": counts, "urgent": urgent, "total": total, "receipts": receipts}
+
+
+def _write(path: Path, data: bytes) -> Path:
+    from storage.documents import write_atomically
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return write_atomically(path, data)
+    except OSError as exc:
+        raise FileUnwritable(f"无法写入 {path}:请换一个文件夹。") from exc
+
+
+def default_bundle_name(svc: Any) -> str:
+    stamp = svc._clock().strftime("%Y%m%d-%H%M%S")
+    return f"协助人员数据包-{stamp}{BUNDLE_SUFFIX}"
+
+
+def export_to(svc: Any, out_path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Seal the next bundle for the pinned office and write it whole (encrypted) to ``out_path``."""
+    path = Path(out_path)
+    if path.is_dir():
+        path = path / default_bundle_name(svc)
+    if path.suffix != BUNDLE_SUFFIX:
+        path = path.with_name(path.name + BUNDLE_SUFFIX)
+    preview = export_preview(svc)
+    blob = pipeline.export_bundle(svc._open(), svc._me(), _office_fp(svc), clock=svc._clock)
+    _write(path, blob)
+    return {**preview, "path": str(path), "size": len(blob)}
+
+
+def bundle_files(folder: str | os.PathLike[str]) -> list[str]:
+    """The ``.xtb`` files directly in ``folder``, newest first (empty when it is not a folder)."""
+    p = Path(folder).expanduser()
+    try:
+        files = [q for q in p.iterdir() if q.is_file() and q.suffix == BUNDLE_SUFFIX]
+    except OSError:
+        return []
+    files.sort(key=lambda q: q.stat().st_mtime, reverse=True)
+    return [str(q) for q in files]
+
+
+@dataclass
+class ImportSummary:
+    """One import as the result panel shows it."""
+
+    status: str  # accepted | already | rejected
+    label: str
+    new: int = 0
+    updated: int = 0
+    withdrawn: int = 0
+    conflict: int = 0
+    gap: str | None = None
+    message: str = ""
+    quarantined: str | None = None
+    lines: list[str] = field(default_factory=list)
+
+
+def import_bundle_file(svc: Any, path: str | os.PathLike[str], *, progress: Progress | None = None) -> ImportSummary:
+    """Import one office bundle; a refused file goes to ``<home>/quarantine``, the store unchanged."""
+    report = progress or (lambda fraction, text: None)
+    p = Path(path).expanduser()
+    if not p.is_file():
+        raise FileUnreadable(f"找不到文件:{p}。请检查路径。")
+    report(0.1, "正在核对数据包……")
+    store, me = svc._open(), svc._me()
+    _office_fp(svc)
+    try:
+        outcome = pipeline.import_file(store, me, p, svc.home / "quarantine", clock=svc._clock)
+    except BundleRejected as exc:  # defensive: import_file already turns these into outcomes
+        outcome = pipeline.ImportOutcome("rejected", code=exc.code, message=str(exc))
+    report(0.9, "正在整理结果……")
+    summary = ImportSummary(outcome.status, outcome.label, message=outcome.message or "")
+    if outcome.status == "accepted":
+        c = outcome.counts
+        summary.new, summary.updated, summary.conflict = c.get("new", 0), c.get("updated", 0), c.get("conflict", 0)
+        summary.withdrawn = len(outcome.withdrawn)
+        summary.lines = [f"新增 {summary.new} 条", f"更新 {summary.updated} 条", f"撤回对象 {summary.withdrawn} 名"]
+        if summary.conflict:
+            summary.lines.append(f"冲突 {summary.conflict} 条(已保留两个版本,请联系司法所)")
+        if outcome.gap:
+            summary.gap = f"司法所第{outcome.gap[0]}至{outcome.gap[1]}号数据包未收到;其中尚未确认的记录已包含在本包中,无需补导。"
+    elif outcome.status == "rejected":
+        summary.quarantined = outcome.quarantined
+        summary.lines = [f"原因:{outcome.message}", "本机数据没有任何改变。"]
+        if outcome.quarantined:
+            summary.lines.append(f"文件已移至隔离区:{outcome.quarantined}")
+    else:
+        summary.lines = ["该数据包已导入过,本次没有变化。"]
+    report(1.0, "完成")
+    return summary
+
+
+def read_file(path: str | os.PathLike[str]) -> bytes:
+    p = Path(path).expanduser()
+    try:
+        return p.read_bytes()
+    except OSError as exc:
+        raise FileUnreadable(f"无法读取文件:{p}。请检查路径。") from exc
+
+
+def office_card_preview(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The office card's name and fingerprint, shown before the helper confirms."""
+    pub = parse_office_card(read_file(path))
+    return {"name": pub.name, "fingerprint": pub.grouped}
+
+
+def pin_office_from_file(svc: Any, path: str | os.PathLike[str], fingerprint_typed: str) -> dict[str, Any]:
+    """Pin the office whose card is in ``path`` once the digits typed match its fingerprint."""
+    pub = pipeline.pin_office(svc._open(), read_file(path), fingerprint_typed)
+    return {"name": pub.name, "fingerprint": pub.grouped}
+
+
+def write_enrolment_request(svc: Any, out_path: str | os.PathLike[str], *, committee: str, phone: str) -> str:
+    """Write this helper's self-signed enrolment request (keys, name, committee, phone) to a file."""
+    me = svc._me()
+    if me.role != "helper":
+        raise HelperSyncError("只有协助人员需要导出登记申请。")
+    blob = make_enrolment_request(me, committee.strip(), phone.strip())
+    path = Path(out_path).expanduser()
+    if path.is_dir():
+        path = path / f"登记申请-{me.name}{REQUEST_SUFFIX}"
+    _write(path, blob)
+    store = svc._open()
+    store.meta_set("committee", committee.strip(), actor=me.fingerprint)
+    store.meta_set("phone", phone.strip(), actor=me.fingerprint)
+    return str(path)
+
+
+def saved_contact(svc: Any) -> dict[str, str]:
+    store = svc._open()
+    return {"committee": store.meta_get("committee") or "", "phone": store.meta_get("phone") or ""}
+
+
+def default_folder(home: Path | None = None) -> str:
+    """Where files are looked for first: ~/Downloads when it exists, else the home folder."""
+    base = Path(home) if home else Path.home()
+    downloads = base / "Downloads"
+    return str(downloads if downloads.is_dir() else base)
+
+
+__all__ = [
+    "BUNDLE_SUFFIX", "HelperSyncError", "ImportSummary", "NoOffice", "bundle_files", "default_folder",
+    "export_preview", "export_to", "fingerprints", "import_bundle_file", "office_card_preview",
+    "pin_office_from_file", "saved_contact", "write_enrolment_request"
+]

@@ -1,0 +1,208 @@
+"""The helper's sync actions against real office and helper stores (cheap scrypt)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from core.errors import XietongError
+from core.kinds import KIND_LABELS
+from core.records import Record
+from storage import KdfParams, Store
+from sync import helper_sync as hs
+from sync.errors import FingerprintMismatch
+from sync.identity import Identity, make_office_card, parse_enrolment_request
+from sync.pipeline import assign, enroll_helper, export_bundle, import_bundle
+from sync.service import Service
+
+CHEAP = KdfParams(n=2**4, r=8, p=1)
+PASS = "correct horse 1"
+SUBJECT = {
+    "name": "张三", "gender": "男", "birth": "1980-05", "household": "四川省某县", "residence": "四川省某县某镇",
+    "judgment_date": "2025-06-01", "crime": "盗窃罪", "court": "某县人民法院", "sentence": "有期徒刑一年,缓刑二年",
+    "category": "缓刑", "term_start": "2025-07-01", "term_end": "2027-06-30", "committee": "青山村民委员会",
+    "town": "青山镇",
+}
+VISIT = {"date": "2026-11-20", "place": "家中", "present": "本人、母亲", "thinking": "思想稳定", "work": "务农",
+         "life": "正常", "family": "和睦", "notes": "情绪稳定"}
+REPORT = {"category": "其他", "urgency": "紧急", "occurred": "2026-11-21", "description": "夜间外出未归"}
+
+
+def clock() -> datetime:
+    return datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+
+
+class Office:
+    def __init__(self, home: Path) -> None:
+        self.store = Store.create(home, PASS, clock=clock, kdf=CHEAP)
+        self.me = Identity.generate("office", "青山镇司法所")
+        self.store.meta_set("identity", self.me.to_private_dict())
+        self.store.meta_set("role", "office")
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Office:
+    return Office(tmp_path / "office")
+
+
+@pytest.fixture
+def helper(tmp_path: Path) -> Service:
+    svc = Service(tmp_path / "helper", clock=clock, kdf=CHEAP)
+    svc.setup("helper", "王五", PASS)
+    return svc
+
+
+@pytest.fixture
+def card(tmp_path: Path, office: Office) -> Path:
+    path = tmp_path / "office.card"
+    path.write_bytes(make_office_card(office.me))
+    return path
+
+
+def enrol(tmp_path: Path, office: Office, helper: Service, card: Path) -> str:
+    """Pin the office, hand the request over, enrol and assign one subject; returns the subject id."""
+    hs.pin_office_from_file(helper, card, office.me.public().grouped)
+    req = hs.write_enrolment_request(helper, tmp_path / "req", committee="青山村民委员会", phone="13800138000")
+    fp = helper._me().fingerprint
+    enroll_helper(office.store, office.me, Path(req).read_bytes(), helper._me().public().grouped,
+                  committee="青山村民委员会", conditions=[1, 2, 3, 4], reviewer="赵六", review_date="2026-11-01",
+                  clock=clock)
+    subject = Record.new("subject", dict(SUBJECT), author=office.me.fingerprint, clock=clock)
+    office.store.put(subject, actor=office.me.fingerprint)
+    assign(office.store, office.me, subject.id, fp, clock)
+    return subject.id
+
+
+def office_bundle(tmp_path: Path, office: Office, helper: Service, name: str = "to-helper.xtb") -> Path:
+    path = tmp_path / "usb" / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(export_bundle(office.store, office.me, helper._me().fingerprint, clock=clock))
+    return path
+
+
+def test_fingerprints_show_no_office_until_pinned_then_the_office(tmp_path: Path, office: Office, helper: Service,
+                                                                  card: Path) -> None:
+    before = hs.fingerprints(helper)
+    assert before["office"] is None
+    assert before["mine"] == helper._me().public().grouped
+    assert hs.office_card_preview(card) == {"name": "青山镇司法所", "fingerprint": office.me.public().grouped}
+    hs.pin_office_from_file(helper, card, office.me.public().grouped.replace(" ", ""))
+    after = hs.fingerprints(helper)
+    assert after["office"] == office.me.public().grouped
+    assert after["office_name"] == "青山镇司法所"
+
+
+def test_pin_with_wrong_digits_is_refused_and_nothing_pinned(office: Office, helper: Service, card: Path) -> None:
+    real = office.me.public().fingerprint
+    wrong = ("1" if real[0] != "1" else "2") + real[1:]
+    with pytest.raises(FingerprintMismatch):
+        hs.pin_office_from_file(helper, card, wrong)
+    assert hs.fingerprints(helper)["office"] is None
+
+
+def test_missing_card_file_is_a_readable_error(tmp_path: Path, helper: Service) -> None:
+    with pytest.raises(hs.FileUnreadable) as info:
+        hs.office_card_preview(tmp_path / "nope.card")
+    assert "无法读取文件" in info.value.message
+
+
+def test_enrolment_request_file_carries_this_helper_and_contact(tmp_path: Path, helper: Service) -> None:
+    out = hs.write_enrolment_request(helper, tmp_path, committee="青山村民委员会", phone="13800138000")
+    req = parse_enrolment_request(Path(out).read_bytes(), expected_fingerprint=helper._me().fingerprint)
+    assert req.name == "王五"
+    assert hs.saved_contact(helper) == {"committee": "青山村民委员会", "phone": "13800138000"}
+
+
+def test_enrolment_request_with_bad_phone_is_refused_and_no_file(tmp_path: Path, helper: Service) -> None:
+    with pytest.raises(XietongError):
+        hs.write_enrolment_request(helper, tmp_path / "r.xtreq", committee="青山村民委员会", phone="abc")
+    assert not (tmp_path / "r.xtreq").exists()
+
+
+def test_export_needs_a_pinned_office(tmp_path: Path, helper: Service) -> None:
+    with pytest.raises(hs.NoOffice):
+        hs.export_preview(helper)
+    with pytest.raises(hs.NoOffice):
+        hs.export_to(helper, tmp_path / "out.xtb")
+
+
+def test_import_reports_new_records_and_subject_appears(tmp_path: Path, office: Office, helper: Service,
+                                                        card: Path) -> None:
+    sid = enrol(tmp_path, office, helper, card)
+    path = office_bundle(tmp_path, office, helper)
+    assert hs.bundle_files(path.parent) == [str(path)]
+    seen: list[float] = []
+    summary = hs.import_bundle_file(helper, path, progress=lambda f, text: seen.append(f))
+    assert summary.status == "accepted", summary
+    assert summary.new >= 1 and summary.label == "已导入"
+    assert seen[-1] == 1.0 and seen == sorted(seen)
+    assert [r["id"] for r in helper.subject_rows()] == [sid]
+    again = hs.import_bundle_file(helper, path)
+    assert again.status == "already"
+
+
+def test_tampered_bundle_is_quarantined_and_store_unchanged(tmp_path: Path, office: Office, helper: Service,
+                                                            card: Path) -> None:
+    enrol(tmp_path, office, helper, card)
+    path = office_bundle(tmp_path, office, helper)
+    blob = bytearray(path.read_bytes())
+    blob[-5] ^= 0x01
+    path.write_bytes(bytes(blob))
+    summary = hs.import_bundle_file(helper, path)
+    assert summary.status == "rejected"
+    assert not path.exists()
+    assert summary.quarantined and Path(summary.quarantined).parent == helper.home / "quarantine"
+    assert Path(summary.quarantined).read_bytes() == bytes(blob)
+    assert helper.subject_rows() == []
+    assert any("本机数据没有任何改变" in line for line in summary.lines)
+
+
+def test_gap_in_office_bundles_is_explained(tmp_path: Path, office: Office, helper: Service, card: Path) -> None:
+    enrol(tmp_path, office, helper, card)
+    office_bundle(tmp_path, office, helper, "1.xtb")  # lost on the way
+    second = office_bundle(tmp_path, office, helper, "2.xtb")
+    summary = hs.import_bundle_file(helper, second)
+    assert summary.status == "accepted"
+    assert summary.gap and "第1至1号" in summary.gap
+
+
+def test_preview_counts_match_the_exported_bundle_and_export_is_encrypted(tmp_path: Path, office: Office,
+                                                                          helper: Service, card: Path) -> None:
+    sid = enrol(tmp_path, office, helper, card)
+    hs.import_bundle_file(helper, office_bundle(tmp_path, office, helper))
+    helper.save_record("visit", dict(VISIT), subject=sid)
+    helper.save_record("report", dict(REPORT), subject=sid)
+    preview = hs.export_preview(helper)
+    assert preview["counts"] == {KIND_LABELS["visit"]: 1, KIND_LABELS["report"]: 1}
+    assert preview["urgent"] == 1 and preview["total"] == 2
+    out = tmp_path / "out" / "back"
+    result = hs.export_to(helper, out)
+    written = Path(result["path"])
+    assert written.suffix == ".xtb" and written.exists()
+    raw = written.read_bytes()
+    for secret in ("夜间外出未归".encode(), "情绪稳定".encode(), "张三".encode()):
+        assert secret not in raw
+    assert not [p for p in written.parent.iterdir() if p != written]  # no temp file left behind
+    outcome = import_bundle(office.store, office.me, raw, clock=clock)
+    assert outcome.status == "accepted", outcome
+    kinds = sorted(r.kind for r in office.store.list(subject=sid) if r.kind in ("visit", "report"))
+    assert kinds == ["report", "visit"]
+    # exported records are no longer unsent; the next preview carries them again until acknowledged
+    assert hs.export_preview(helper)["total"] == 2
+
+
+def test_export_into_a_folder_names_the_file(tmp_path: Path, office: Office, helper: Service, card: Path) -> None:
+    enrol(tmp_path, office, helper, card)
+    folder = tmp_path / "usb2"
+    folder.mkdir()
+    result = hs.export_to(helper, folder)
+    assert Path(result["path"]).parent == folder
+    assert hs.bundle_files(folder) == [result["path"]]
+
+
+def test_default_folder_prefers_downloads(tmp_path: Path) -> None:
+    assert hs.default_folder(tmp_path) == str(tmp_path)
+    (tmp_path / "Downloads").mkdir()
+    assert hs.default_folder(tmp_path) == str(tmp_path / "Downloads")
