@@ -1,21 +1,32 @@
-"""Record forms drawn from the kind schemas (visit, report, ...): inline errors, drafts on change."""
+"""Record forms drawn from the kind schemas, for every helper-authored kind.
+
+Values live in ``core.formstate`` shape (rows included); this module only draws them, saves an
+encrypted draft on every change, and shows validation errors next to the field (or the table
+cell) they belong to. A record that has left the device is shown read-only.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import flet as ft
 
+from core import formstate as fs
 from core.errors import ValidationError, XietongError
-from core.kinds import CHOICE, DATE, KINDS, TEXT
+from core.kinds import BOOL, CHOICE, DATE, INT, INTS, KINDS, PHONE, ROWS, STRS, YEARMONTH, Field
 from core.routes import Screen
 
 if TYPE_CHECKING:
     from views.app import Shell
 
-EDITABLE_KINDS = ("visit", "report", "assistance")
-SIMPLE_TYPES = (TEXT, DATE, CHOICE)
+# Helper-authored kinds in the order a helper meets them (the add menu follows it).
+EDITABLE_KINDS = ("visit", "report", "registration", "evaluation", "assistance", "meeting", "declaration",
+                  "investigation")
 DRAFT_SAVED = "草稿已自动保存(加密)"
+ADD_ROW = "添加一行"
+REMOVE_ROW = "删除"
+OPTIONAL = "(选填)"
+HINTS = {DATE: "例如 2026-01-31", YEARMONTH: "例如 1986-07", PHONE: "手机或座机号码"}
 
 
 def draft_id(kind: str, subject: str, record_id: str | None) -> str:
@@ -23,14 +34,156 @@ def draft_id(kind: str, subject: str, record_id: str | None) -> str:
     return f"edit-{record_id}" if record_id else f"new-{kind}-{subject}"
 
 
-def collect(values: dict[str, str], kind: str) -> dict[str, Any]:
-    """Form values to record data: trimmed, empty optional fields left out."""
-    out: dict[str, Any] = {}
-    for f in KINDS[kind].fields:
-        value = (values.get(f.name) or "").strip()
-        if value or f.required:
-            out[f.name] = value
-    return out
+def field_label(f: Field) -> str:
+    return f.label + ("" if f.required or f.min_items else OPTIONAL)
+
+
+def row_title(f: Field, index: int) -> str:
+    """"第2人" for people tables, "第2行" otherwise."""
+    return f"第{index + 1}{'人' if f.unit == '人' else '行'}"
+
+
+class _Form:
+    """The controls of one open form and the values they show."""
+
+    def __init__(self, shell: "Shell", kind: str, did: str, values: fs.Values, status: ft.Text) -> None:
+        self.shell, self.kind, self.did, self.values, self.status = shell, kind, did, values, status
+        self.svc = shell.service
+        self.inputs: dict[str, ft.Control] = {}  # error path -> control showing it
+        self.tables: dict[str, ft.Column] = {}
+
+    # ------------------------------------------------------------------ state
+
+    def _store_draft(self) -> None:
+        self.svc.save_draft(self.did, fs.to_draft(self.kind, self.values))
+
+    def changed(self, path: str, value: Any) -> None:
+        self.shell.touch()
+        try:
+            self.values = fs.set_value(self.values, path, value)
+        except KeyError:
+            return  # a row removed meanwhile
+        self._store_draft()
+        control = self.inputs.get(path)
+        dirty = False
+        if control is not None and _has_error(control):
+            errs = fs.error_paths(self.svc.validate(self.kind, fs.to_data(self.kind, self.values)), self.kind)
+            _set_error(control, errs.get(path))
+            dirty = not errs.get(path)
+        if self.status.value != DRAFT_SAVED:
+            self.status.value, dirty = DRAFT_SAVED, True
+        if dirty:  # only when something shows differently: fewer round trips while typing
+            self.shell.page.update()
+
+    def add_row(self, f: Field) -> None:
+        self.shell.touch()
+        self.values = fs.add_row(self.kind, self.values, f.name)
+        self._store_draft()
+        self._redraw_table(f)
+
+    def remove_row(self, f: Field, index: int) -> None:
+        self.shell.touch()
+        self.values = fs.remove_row(self.kind, self.values, f.name, index)
+        self._store_draft()
+        self._redraw_table(f)
+
+    # ------------------------------------------------------------------ drawing
+
+    def build(self, f: Field) -> ft.Control:
+        if f.type == ROWS:
+            return self._table(f)
+        return self._scalar(f, f.name, self.values.get(f.name), field_label(f))
+
+    def _scalar(self, f: Field, path: str, value: Any, label: str) -> ft.Control:
+        on: Callable[[Any], None] = lambda v, p=path: self.changed(p, v)  # noqa: E731
+        if f.type in (CHOICE, BOOL):
+            choices = f.choices if f.type == CHOICE else (fs.YES, fs.NO)
+            shown = f.shown_choices if f.type == CHOICE else (fs.YES, fs.NO)
+            group = ft.RadioGroup(value=value or None, content=ft.Row(
+                [ft.Radio(value=c, label=lab) for c, lab in zip(choices, shown)], wrap=True))
+            group.on_change = lambda e: on(e.control.value)
+            control: ft.Control = _boxed(label, group)
+        elif f.type in (STRS, INTS) and f.choices:
+            ticked = list(value or [])
+
+            def tick(choice: str, on_: bool) -> None:
+                if on_ and choice not in ticked:
+                    ticked.append(choice)
+                elif not on_ and choice in ticked:
+                    ticked.remove(choice)
+                on([c for c in f.choices if c in ticked])
+
+            boxes = [ft.Checkbox(label=lab, value=c in ticked,
+                                 on_change=lambda e, c=c: tick(c, bool(e.control.value)))
+                     for c, lab in zip(f.choices, f.shown_choices)]
+            control = _boxed(label, ft.Column(boxes, spacing=0))
+        elif f.type in (STRS, INTS):
+            tf = ft.TextField(label=label, value="\n".join(value or []), multiline=True, min_lines=2,
+                              hint_text="每行一项")
+            tf.on_change = lambda e: on([x.strip() for x in (e.control.value or "").splitlines() if x.strip()])
+            control = tf
+        else:
+            keyboard = {INT: ft.KeyboardType.NUMBER, PHONE: ft.KeyboardType.PHONE,
+                        DATE: ft.KeyboardType.DATETIME, YEARMONTH: ft.KeyboardType.DATETIME}.get(f.type)
+            tf = ft.TextField(label=label, value=str(value or ""), multiline=f.multiline,
+                              min_lines=3 if f.multiline else 1, hint_text=HINTS.get(f.type),
+                              keyboard_type=keyboard or ft.KeyboardType.TEXT)
+            tf.on_change = lambda e: on(e.control.value or "")
+            control = tf
+        self.inputs[path] = control
+        return control
+
+    def _table(self, f: Field) -> ft.Control:
+        body = ft.Column(spacing=8)
+        self.tables[f.name] = body
+        self._fill_table(f)
+        box = _boxed(field_label(f), body)
+        self.inputs[f.name] = box
+        return box
+
+    def _fill_table(self, f: Field) -> None:
+        for key in [k for k in self.inputs if k.startswith(f.name + ".")]:
+            del self.inputs[key]
+        rows = self.values.get(f.name) or []
+        cards: list[ft.Control] = []
+        for i, row in enumerate(rows):
+            cells = [self._scalar(c, f"{f.name}.{i}.{c.name}", row.get(c.name, ""), field_label(c)) for c in f.row]
+            cards.append(ft.Container(
+                ft.Column([
+                    ft.Row([ft.Text(f"{f.label} {row_title(f, i)}", weight=ft.FontWeight.BOLD, expand=True),
+                            ft.TextButton(REMOVE_ROW, icon=ft.Icons.DELETE_OUTLINE,
+                                          on_click=lambda e, i=i: self.remove_row(f, i))]),
+                    *cells,
+                ], spacing=6),
+                border=ft.Border.all(1, ft.Colors.GREY_300), border_radius=8, padding=10,
+            ))
+        if not rows:
+            cards.append(ft.Text(f"尚未填写,点“{ADD_ROW}”逐行填写。", color=ft.Colors.GREY_700))
+        full = not fs.can_add_row(self.kind, self.values, f.name)
+        cards.append(ft.OutlinedButton(ADD_ROW, icon=ft.Icons.ADD, disabled=full,
+                                       on_click=lambda e: self.add_row(f)))
+        if f.max_items:
+            count = f"{f.min_items}至{f.max_items}" if f.min_items else f"最多{f.max_items}"
+            cards.append(ft.Text(f"{count}{f.unit}", size=12, color=ft.Colors.GREY_700))
+        self.tables[f.name].controls = cards
+
+    def _redraw_table(self, f: Field) -> None:
+        self._fill_table(f)
+        self.shell.page.update()
+
+    def show_errors(self, errors: dict[str, str]) -> list[str]:
+        """Put each error by its control; the messages no control shows are returned."""
+        for path, control in self.inputs.items():
+            _set_error(control, errors.get(path))
+        return [m for k, m in errors.items() if k not in self.inputs]
+
+
+def _boxed(label: str, inner: ft.Control) -> ft.Column:
+    """A label, the control and an error line (kept in ``data``) for non-text inputs."""
+    err = ft.Text("", color=ft.Colors.RED_700, size=12, visible=False)
+    box = ft.Column([ft.Text(label), inner, err], spacing=2)
+    box.data = err
+    return box
 
 
 def record_view(shell: "Shell", screen: Screen) -> ft.View:
@@ -39,77 +192,55 @@ def record_view(shell: "Shell", screen: Screen) -> ft.View:
     try:
         if record_id:
             rec = svc.record(record_id)
-            kind, subject, initial = rec.kind, rec.subject or "", dict(rec.data)
+            kind, subject, initial = rec.kind, rec.subject or "", fs.from_data(rec.kind, rec.data) \
+                if rec.kind in KINDS else {}
+            locked = svc.record_lock_reason(record_id)
         else:
-            kind, subject, initial = screen.get("kind") or "", screen.get("id") or "", {}
+            kind, subject, initial, locked = screen.get("kind") or "", screen.get("id") or "", None, None
             svc.subject_detail(subject)
     except XietongError as exc:
         return ft.View(controls=[ft.Text(exc.message), ft.Button("返回", on_click=lambda e: shell.go("/subjects"))])
+    back_to = f"/subjects/{subject}" if subject else "/subjects"
+    if record_id and (locked or kind not in EDITABLE_KINDS):
+        return read_only_view(shell, rec, locked or "这类记录只能查看,不能在本机修改。", back_to)
     if kind not in EDITABLE_KINDS:
         return ft.View(controls=[ft.Text("协助人员不能在本机填写这类记录。"),
-                                 ft.Button("返回", on_click=lambda e: shell.go(f"/subjects/{subject}"))])
+                                 ft.Button("返回", on_click=lambda e: shell.go(back_to))])
     schema = KINDS[kind]
     did = draft_id(kind, subject, record_id)
-    draft = svc.load_draft(did) or {}
-    values: dict[str, str] = {k: str(v) for k, v in {**initial, **draft}.items() if isinstance(v, (str, int))}
-    inputs: dict[str, ft.Control] = {}
+    draft = svc.load_draft(did)
+    values = fs.from_draft(kind, draft) if draft else (initial if initial is not None else fs.new_values(kind))
     status = ft.Text("", size=12, color=ft.Colors.GREY_700)
-
-    def changed(name: str, value: str) -> None:
-        shell.touch()
-        values[name] = value or ""
-        svc.save_draft(did, values)
-        control = inputs[name]
-        dirty = False
-        if _has_error(control):
-            errs = svc.validate(kind, collect(values, kind))
-            _set_error(control, errs.get(name))
-            dirty = not errs.get(name)
-        if status.value != DRAFT_SAVED:
-            status.value, dirty = DRAFT_SAVED, True
-        if dirty:  # only when something shows differently: fewer round trips while typing
-            shell.page.update()
-
-    for f in schema.fields:
-        if f.type == CHOICE:
-            group = ft.RadioGroup(value=values.get(f.name), content=ft.Row(
-                [ft.Radio(value=c, label=lab) for c, lab in zip(f.choices, f.shown_choices)], wrap=True))
-            group.on_change = lambda e, n=f.name: changed(n, e.control.value)
-            err = ft.Text("", color=ft.Colors.RED_700, size=12, visible=False)
-            box = ft.Column([ft.Text(f.label + ("" if f.required else "(选填)")), group, err], spacing=2)
-            box.data = err
-            inputs[f.name] = box
-        else:
-            long = f.type == TEXT and f.max_len > 200
-            tf = ft.TextField(label=f.label + ("" if f.required else "(选填)"), value=values.get(f.name, ""),
-                              multiline=long, min_lines=3 if long else 1,
-                              hint_text="例如 2026-01-31" if f.type == DATE else None)
-            tf.on_change = lambda e, n=f.name: changed(n, e.control.value)
-            inputs[f.name] = tf
+    form = _Form(shell, kind, did, values, status)
+    controls = [form.build(f) for f in schema.fields]
 
     def save(e: ft.Event[ft.Button]) -> None:
         shell.touch()
-        data = collect(values, kind)
-        errors = svc.validate(kind, data)
-        for name, control in inputs.items():
-            _set_error(control, errors.get(name))
+        data = fs.to_data(kind, form.values)
+        errors = fs.error_paths(svc.validate(kind, data), kind)
+        unshown = form.show_errors(errors)
         if errors:
-            status.value = f"有{len(errors)}处需要修改,请查看标红的项目。"
+            status.value = f"有{len(errors)}处需要修改,请查看标红的项目。" + "".join(f"\n{m}" for m in unshown)
             shell.page.update()
             return
         try:
             svc.save_record(kind, data, subject=subject or None, record_id=record_id)
         except ValidationError as exc:
+            unshown = form.show_errors(fs.error_paths(exc.errors, kind))
+            status.value = exc.message
+            shell.page.update()
+            return
+        except XietongError as exc:
             status.value = exc.message
             shell.page.update()
             return
         svc.discard_draft(did)
         shell.toast(f"{schema.label}已保存")
-        shell.go(f"/subjects/{subject}")
+        shell.go(back_to)
 
     def discard(e: ft.Event[ft.Button]) -> None:
         svc.discard_draft(did)
-        shell.go(f"/subjects/{subject}")
+        shell.go(back_to)
 
     title = ("修改" if record_id else "新增") + schema.label
     if draft:
@@ -117,13 +248,58 @@ def record_view(shell: "Shell", screen: Screen) -> ft.View:
     return ft.View(
         scroll=ft.ScrollMode.AUTO,
         appbar=ft.AppBar(leading=ft.IconButton(ft.Icons.ARROW_BACK, tooltip="返回",
-                                               on_click=lambda e: shell.go(f"/subjects/{subject}")),
+                                               on_click=lambda e: shell.go(back_to)),
                          title=ft.Text(title)),
-        controls=[status, *inputs.values(), ft.Row(wrap=True, controls=[
+        controls=[status, *controls, ft.Row(wrap=True, controls=[
             ft.Button("保存", icon=ft.Icons.SAVE, on_click=save),
-            ft.OutlinedButton("稍后再填", on_click=lambda e: shell.go(f"/subjects/{subject}")),
+            ft.OutlinedButton("稍后再填", on_click=lambda e: shell.go(back_to)),
             ft.TextButton("放弃草稿", on_click=discard),
         ])],
+    )
+
+
+def shown_value(f: Field, value: Any) -> str:
+    """A saved value as a person reads it (choices by their label, yes/no in words)."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if f.type == BOOL:
+        return fs.YES if value is True else fs.NO if value is False else str(value)
+    if f.type == CHOICE and f.choice_labels and value in f.choices:
+        return f.choice_labels[f.choices.index(value)]
+    if isinstance(value, list):
+        if f.choice_labels:
+            names = dict(zip(f.choices, f.choice_labels))
+            return "、".join(names.get(str(x), str(x)) for x in value)
+        return "、".join(str(x) for x in value)
+    return str(value)
+
+
+def read_only_view(shell: "Shell", rec: Any, reason: str, back_to: str) -> ft.View:
+    """A record that can no longer be corrected here: every field as text, and why."""
+    schema = KINDS.get(rec.kind)
+    lines: list[ft.Control] = [ft.Container(ft.Text(reason), bgcolor=ft.Colors.AMBER_50, padding=10,
+                                            border_radius=8)]
+    for f in schema.fields if schema else ():
+        value = rec.data.get(f.name)
+        if f.type == ROWS:
+            lines.append(ft.Text(f.label, weight=ft.FontWeight.BOLD))
+            for i, row in enumerate(value if isinstance(value, list) else []):
+                cells = ",".join(f"{c.label}:{shown_value(c, row.get(c.name))}" for c in f.row
+                                 if isinstance(row, dict) and row.get(c.name) not in (None, ""))
+                lines.append(ft.Text(f"{row_title(f, i)} {cells}"))
+            if not value:
+                lines.append(ft.Text("—"))
+            continue
+        lines.append(ft.Row([ft.Text(f.label, width=130, color=ft.Colors.GREY_700),
+                             ft.Text(shown_value(f, value), expand=True, selectable=True)],
+                            vertical_alignment=ft.CrossAxisAlignment.START))
+    title = schema.label if schema else rec.kind
+    return ft.View(
+        scroll=ft.ScrollMode.AUTO,
+        appbar=ft.AppBar(leading=ft.IconButton(ft.Icons.ARROW_BACK, tooltip="返回",
+                                               on_click=lambda e: shell.go(back_to)),
+                         title=ft.Text(f"查看{title}")),
+        controls=lines,
     )
 
 
