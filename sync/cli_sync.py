@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from pathlib import Path
 
+from core.errors import ValidationError
 from core.fingerprint import group_fingerprint, normalise_fingerprint
-from core.records import Record
 from storage import Store
-from sync import pipeline
+from sync import office, pipeline
 from sync.cli import CliError, Context, load_identity
 from sync.identity import make_enrolment_request, make_office_card
-from sync.roster import read_roster
 
-BUNDLE_SUFFIX = ".xtb"
+BUNDLE_SUFFIX = office.BUNDLE_SUFFIX
 
 
 def _require_role(store: Store, role: str) -> None:
@@ -70,10 +70,10 @@ def cmd_trust(args: argparse.Namespace, ctx: Context) -> int:
     store = ctx.open_store()
     try:
         _require_role(store, "helper")
-        office = pipeline.pin_office(store, blob, args.fingerprint)
+        pinned = pipeline.pin_office(store, blob, args.fingerprint)
     finally:
         store.close()
-    ctx.print(f"已信任司法所:{office.name}({office.grouped})")
+    ctx.print(f"已信任司法所:{pinned.name}({pinned.grouped})")
     return 0
 
 
@@ -110,20 +110,19 @@ def cmd_enroll(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_subjects_import(args: argparse.Namespace, ctx: Context) -> int:
-    result = read_roster(args.file, today=ctx.today())
-    if result.errors:
-        for e in result.errors:
-            print(e, file=__import__("sys").stderr)
-        raise CliError(f"名册有 {len(result.errors)} 处问题,未导入任何记录。请修改后重新导入。")
     store = ctx.open_store()
     try:
         _require_role(store, "office")
         me = load_identity(store)
-        records = [Record.new("subject", row, author=me.fingerprint, clock=ctx.clock) for row in result.rows]
-        store.apply(records, actor=me.fingerprint)
+        try:
+            n = office.import_roster_into(store, me, args.file, clock=ctx.clock)
+        except ValidationError as exc:
+            for e in exc.errors.values():
+                print(e, file=sys.stderr)
+            raise CliError(exc.message) from exc
     finally:
         store.close()
-    ctx.print(f"已导入 {len(records)} 名社区矫正对象。")
+    ctx.print(f"已导入 {n} 名社区矫正对象。")
     return 0
 
 
@@ -151,10 +150,6 @@ def cmd_revoke(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def _active_helpers(store: Store) -> list[Record]:
-    return [h for h in store.list("helper") if h.data.get("status") == "active"]
-
-
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     store = ctx.open_store()
     written: list[tuple[Path, str]] = []
@@ -164,14 +159,8 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
             _require_role(store, "office")
             if not args.out_dir:
                 raise CliError("请用 --out-dir 指定保存数据包的文件夹。")
-            out_dir = Path(args.out_dir)
-            out_dir.mkdir(parents=True, exist_ok=True)
-            for h in _active_helpers(store):
-                fp = h.data["fingerprint"]
-                blob = pipeline.export_bundle(store, me, fp, clock=ctx.clock)
-                target = out_dir / f"至{h.data['name']}-{fp[:5]}{BUNDLE_SUFFIX}"
-                _write(target, blob)
-                written.append((target, h.data["name"]))
+            for row in office.export_all_to(store, me, args.out_dir, clock=ctx.clock):
+                written.append((Path(row["file"]), row["helper"]))
         else:
             if not args.out:
                 raise CliError("请用 --out 指定数据包文件。")
@@ -180,8 +169,8 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
                     raise CliError("请用 --to 指定协助人员的指纹,或用 --all 为全部协助人员导出。")
                 peer = normalise_fingerprint(args.to)
             else:
-                office = store.meta_get("sync/office") or {}
-                peer = office.get("fingerprint") or ""
+                pinned = store.meta_get("sync/office") or {}
+                peer = pinned.get("fingerprint") or ""
                 if not peer:
                     raise CliError("尚未信任司法所:请先用 xietong trust 导入司法所身份卡。")
             blob = pipeline.export_bundle(store, me, peer, clock=ctx.clock)
@@ -194,43 +183,30 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def _bundle_paths(items: list[str]) -> list[Path]:
-    paths: list[Path] = []
-    for item in items:
-        p = Path(item)
-        if p.is_dir():
-            paths.extend(sorted(q for q in p.iterdir() if q.is_file() and q.suffix == BUNDLE_SUFFIX))
-        elif p.is_file():
-            paths.append(p)
-        else:
-            raise CliError(f"找不到文件或文件夹:{item}。")
-    return paths
-
-
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
-    paths = _bundle_paths(args.paths)
+    paths = office.bundle_paths(args.paths)
     store = ctx.open_store()
-    rejected = 0
     try:
         me = load_identity(store)
-        for path in paths:
-            outcome = pipeline.import_file(store, me, path, ctx.home / "quarantine", clock=ctx.clock)
-            if outcome.status == "accepted":
-                c = outcome.counts
-                line = (
-                    f"{path.name}:已导入 新增 {c.get('new', 0)} 更新 {c.get('updated', 0)} "
-                    f"重复 {c.get('duplicate', 0)} 冲突 {c.get('conflict', 0)}"
-                )
-                if outcome.gap:
-                    line += f"(注意:缺少第 {outcome.gap[0]}–{outcome.gap[1]} 号数据包,可能在途中丢失)"
-            elif outcome.status == "already":
-                line = f"{path.name}:已导入过,无变化"
-            else:
-                rejected += 1
-                line = f"{path.name}:已拒绝 {outcome.message}(文件已移至隔离区 {outcome.quarantined})"
-            ctx.print(line)
+        results = office.import_paths(store, me, paths, ctx.home / office.QUARANTINE_DIR, clock=ctx.clock)
     finally:
         store.close()
+    rejected = 0
+    for r in results:
+        if r["status"] == "accepted":
+            c = r["counts"]
+            line = (
+                f"{r['file']}:已导入 新增 {c.get('new', 0)} 更新 {c.get('updated', 0)} "
+                f"重复 {c.get('duplicate', 0)} 冲突 {c.get('conflict', 0)}"
+            )
+            if r["gap"]:
+                line += f"(注意:缺少第 {r['gap'][0]}–{r['gap'][1]} 号数据包,可能在途中丢失)"
+        elif r["status"] == "already":
+            line = f"{r['file']}:已导入过,无变化"
+        else:
+            rejected += 1
+            line = f"{r['file']}:已拒绝 {r['message']}(文件已移至隔离区 {r['quarantined']})"
+        ctx.print(line)
     if not paths:
         ctx.print("没有找到数据包文件(.xtb)。")
     return 1 if rejected else 0
