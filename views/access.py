@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import asyncio
+from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
 from core.errors import XietongError
 from core.routes import Screen
+from sync import helper_sync as hs
 from sync.service import MIN_PASSPHRASE, passphrase_problem, passphrase_strength
 
 if TYPE_CHECKING:
@@ -26,13 +28,26 @@ def fingerprint_block(groups: list[str]) -> ft.Control:
 
 
 def _fingerprint_view(shell: "Shell") -> ft.View:
+    """After set-up: the fingerprint; a helper can pin the office and hand over its request now."""
+    from views import sync_screen  # the enrolment panels live with the sync screen
+
     ident = shell.service.identity()
-    return ft.View(scroll=ft.ScrollMode.AUTO, padding=20, controls=[
+    controls: list[ft.Control] = [
         ft.Text("设置完成", size=24, weight=ft.FontWeight.BOLD),
         ft.Text(f"{ident['role_label']}:{ident['name']}", size=16),
         fingerprint_block(ident["fingerprint_groups"]),
         ft.Button("开始使用", on_click=lambda e: shell.go("/subjects")),
-    ])
+    ]
+    if ident["role"] == "helper":
+        office = hs.fingerprints(shell.service)
+        controls.append(ft.Divider())
+        if office["office"]:
+            controls.append(ft.Text(f"已信任司法所:{office['office_name']}({office['office']})"))
+        else:
+            controls.append(sync_screen.office_pin_panel(shell, on_done=lambda: shell.render("/setup")))
+        controls += [ft.Divider(), sync_screen.enrolment_panel(shell),
+                     ft.Text("以上两步也可以稍后在“设置”中完成。", size=13)]
+    return ft.View(scroll=ft.ScrollMode.AUTO, padding=20, controls=controls)
 
 
 def setup_view(shell: "Shell", screen: Screen) -> ft.View:
@@ -58,7 +73,7 @@ def setup_view(shell: "Shell", screen: Screen) -> ft.View:
 
     pw1.on_change = on_pw
 
-    def submit(e: ft.Event[ft.Button]) -> None:
+    async def submit(e: ft.Event[ft.Button]) -> None:
         shell.touch()
         name.error = pw1.error = pw2.error = None
         ok = True
@@ -72,8 +87,8 @@ def setup_view(shell: "Shell", screen: Screen) -> ft.View:
         if ok:
             message.value = "正在生成密钥,请稍候……"
             shell.page.update()
-            try:
-                svc.setup(role.value or "helper", name.value.strip(), pw1.value)
+            try:  # scrypt calibration and key derivation: off the event loop, the page keeps answering
+                await asyncio.to_thread(svc.setup, role.value or "helper", name.value.strip(), pw1.value)
             except XietongError as exc:
                 message.value = exc.message
             else:
@@ -95,13 +110,13 @@ def lock_view(shell: "Shell", screen: Screen) -> ft.View:
     pw = ft.TextField(label="口令", password=True, can_reveal_password=True, autofocus=True)
     message = ft.Text("", color=ft.Colors.RED_700)
 
-    def submit(e: ft.Event[ft.Control]) -> None:
+    async def submit(e: Any) -> None:
         shell.touch()
         pw.error = None
         message.value = "正在解锁……"
         shell.page.update()
-        try:
-            svc.unlock(pw.value)
+        try:  # scrypt (and the back-off delay): off the event loop
+            await asyncio.to_thread(svc.unlock, pw.value or "")
         except XietongError as exc:
             message.value = ""
             pw.error = exc.message

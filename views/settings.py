@@ -1,13 +1,20 @@
-"""The settings screen (identity, idle lock, visit interval, passphrase) and the sync screen."""
+"""The settings screen (identity, fingerprints, idle lock, retention, passphrase, enrolment).
+
+The sync screen lives in ``views.sync_screen``; ``sync_view`` stays here because the shell
+routes "sync" to ``settings.sync_view``.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 import flet as ft
 
 from core.errors import ValidationError, XietongError
 from core.routes import Screen
+from sync import helper_sync as hs
+from views import sync_screen
 from views.access import fingerprint_block
 
 if TYPE_CHECKING:
@@ -18,35 +25,52 @@ def settings_view(shell: "Shell", screen: Screen) -> ft.View:
     svc = shell.service
     ident = svc.identity()
     current = svc.settings()
+    helper = ident["role"] == "helper"
     idle = ft.TextField(label="无操作自动锁定(分钟)", value=str(current["idle_minutes"]), keyboard_type=ft.KeyboardType.NUMBER)
     interval = ft.TextField(label="走访间隔(天)", value=str(current["visit_interval_days"]),
                             keyboard_type=ft.KeyboardType.NUMBER)
+    retention = ft.TextField(label="已送达记录在本机保留(天)", value=str(current["retention_days"]),
+                             keyboard_type=ft.KeyboardType.NUMBER,
+                             helper="司法所确认收到后,超过此天数的记录从本机删除")
     old = ft.TextField(label="原口令", password=True, can_reveal_password=True)
     new = ft.TextField(label="新口令", password=True, can_reveal_password=True)
+    again = ft.TextField(label="再次输入新口令", password=True, can_reveal_password=True)
+    pw_message = ft.Text("")
 
     def save(e: ft.Event[ft.Button]) -> None:
         shell.touch()
-        idle.error = interval.error = None
+        idle.error = interval.error = retention.error = None
         try:
-            svc.update_settings(idle_minutes=idle.value, visit_interval_days=interval.value)
+            svc.update_settings(idle_minutes=idle.value, visit_interval_days=interval.value,
+                                retention_days=retention.value)
         except ValidationError as exc:
             idle.error = exc.errors.get("idle_minutes")
             interval.error = exc.errors.get("visit_interval_days")
+            retention.error = exc.errors.get("retention_days")
             shell.page.update()
             return
         shell.toast("设置已保存")
         shell.page.update()
 
-    def change(e: ft.Event[ft.Button]) -> None:
+    async def change(e: ft.Event[ft.Button]) -> None:
         shell.touch()
-        old.error = new.error = None
-        try:
-            svc.change_passphrase(old.value, new.value)
-        except XietongError as exc:
-            new.error = exc.message
+        old.error = new.error = again.error = None
+        if new.value != again.value:
+            again.error = "两次输入的新口令不一致,请重新输入。"
             shell.page.update()
             return
-        old.value = new.value = ""
+        pw_message.value = "正在修改口令,请稍候……"
+        shell.page.update()
+        try:  # scrypt: off the event loop so the page keeps answering
+            await asyncio.to_thread(svc.change_passphrase, old.value or "", new.value or "")
+        except XietongError as exc:
+            pw_message.value = ""
+            target = old if "口令不正确" in exc.message else new
+            target.error = exc.message
+            shell.page.update()
+            return
+        old.value = new.value = again.value = ""
+        pw_message.value = "口令已修改"
         shell.toast("口令已修改")
         shell.page.update()
 
@@ -54,30 +78,40 @@ def settings_view(shell: "Shell", screen: Screen) -> ft.View:
         svc.lock()
         shell.go("/lock")
 
+    fields: list[ft.Control] = [idle, interval] + ([retention] if helper else [])
+    controls: list[ft.Control] = [
+        ft.Text(f"{ident['role_label']}:{ident['name']}", size=18),
+        fingerprint_block(ident["fingerprint_groups"]),
+    ]
+    if helper:
+        fps = hs.fingerprints(svc)
+        if fps["office"]:
+            controls += [ft.Text(f"已信任的司法所:{fps['office_name']}", size=16, weight=ft.FontWeight.BOLD),
+                         ft.Text(f"司法所指纹:{fps['office']}", size=16)]
+        else:
+            controls += [ft.Text("尚未信任司法所。", size=16)]
+    controls += [
+        ft.Divider(),
+        *fields, ft.Button("保存设置", on_click=save),
+        ft.Divider(),
+        ft.Text("修改口令", size=18, weight=ft.FontWeight.BOLD),
+        old, new, again, ft.Button("修改口令", on_click=change), pw_message,
+        ft.Divider(),
+    ]
+    if helper:
+        if not hs.fingerprints(svc)["office"]:
+            controls += [sync_screen.office_pin_panel(shell, on_done=lambda: shell.go("/settings")), ft.Divider()]
+        controls += [sync_screen.enrolment_panel(shell), ft.Divider()]
+    controls.append(ft.OutlinedButton("立即锁定", icon=ft.Icons.LOCK, on_click=lock))
     return ft.View(
         scroll=ft.ScrollMode.AUTO,
         appbar=ft.AppBar(title=ft.Text("设置")),
         navigation_bar=shell.nav_bar(2),
-        controls=[
-            ft.Text(f"{ident['role_label']}:{ident['name']}", size=18),
-            fingerprint_block(ident["fingerprint_groups"]),
-            ft.Divider(),
-            idle, interval, ft.Button("保存设置", on_click=save),
-            ft.Divider(),
-            ft.Text("修改口令", size=18, weight=ft.FontWeight.BOLD),
-            old, new, ft.Button("修改口令", on_click=change),
-            ft.Divider(),
-            ft.OutlinedButton("立即锁定", icon=ft.Icons.LOCK, on_click=lock),
-        ],
+        controls=controls,
     )
 
 
 def sync_view(shell: "Shell", screen: Screen) -> ft.View:
-    return ft.View(
-        appbar=ft.AppBar(title=ft.Text("同步")),
-        navigation_bar=shell.nav_bar(1),
-        controls=[
-            ft.Text("与司法所交换数据", size=18, weight=ft.FontWeight.BOLD),
-            ft.Text("同步文件的导入、导出暂时请使用命令行:xietong export / xietong import。"),
-        ],
-    )
+    return sync_screen.sync_view(shell, screen)
+
+
