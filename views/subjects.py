@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
 import flet as ft
 
 from core.errors import XietongError
+from core.kinds import KIND_LABELS
 from core.routes import Screen
+from views.forms import EDITABLE_KINDS
 
 if TYPE_CHECKING:
     from views.app import Shell
 
+LIST_BATCH = 30  # subject tiles made per step while the list scrolls
+# Add-button wording where the seed names the action rather than the record.
+ADD_LABELS = {"visit": "新增走访记录", "report": "报告重要情况"}
 BADGE_COLOURS = {"走访逾期": ft.Colors.ORANGE_100, "紧急情况待处理": ft.Colors.RED_100, "即将解矫": ft.Colors.BLUE_100}
 
 
@@ -20,34 +25,62 @@ def badge(text: str) -> ft.Control:
                         padding=ft.Padding.symmetric(horizontal=8, vertical=2), border_radius=10)
 
 
+def subject_tile(shell: "Shell", r: dict[str, Any]) -> ft.Control:
+    return ft.ListTile(
+        title=ft.Text(r["name"], size=18),
+        subtitle=ft.Column([
+            ft.Text(f"{r['committee']} · {r['category']} · 矫正期至{r['term_end'] or '—'}", size=13),
+            ft.Text(f"最近走访:{r['last_visit'] or '尚无'}", size=13),
+            ft.Row([badge(b) for b in r["badges"]], wrap=True),
+        ], spacing=2, tight=True),
+        on_click=lambda e, sid=r["id"]: shell.go(f"/subjects/{sid}"),
+    )
+
+
 def list_view(shell: "Shell", screen: Screen) -> ft.View:
+    """Tiles are made a batch at a time as the list scrolls, so a long caseload opens at once."""
     svc = shell.service
-    results = ft.Column(spacing=0)
+    state: dict[str, Any] = {"rows": [], "shown": 0}
+    results = ft.ListView(expand=True, spacing=0, scroll_interval=100)
+    more = ft.TextButton("显示更多", on_click=lambda e: grow(update=True))
+
+    def grow(update: bool = False) -> None:
+        rows, shown = state["rows"], state["shown"]
+        if shown >= len(rows):
+            return
+        batch = [subject_tile(shell, r) for r in rows[shown:shown + LIST_BATCH]]
+        state["shown"] = shown + len(batch)
+        if more in results.controls:
+            results.controls.remove(more)
+        results.controls.extend(batch)
+        if state["shown"] < len(rows):
+            more.content = f"显示更多(还有{len(rows) - state['shown']}人)"
+            results.controls.append(more)
+        if update:
+            results.update()
 
     def fill(query: str) -> None:
-        rows = svc.subject_rows(query)
-        results.controls = [
-            ft.ListTile(
-                title=ft.Text(r["name"], size=18),
-                subtitle=ft.Column([
-                    ft.Text(f"{r['committee']} · {r['category']} · 矫正期至{r['term_end'] or '—'}", size=13),
-                    ft.Text(f"最近走访:{r['last_visit'] or '尚无'}", size=13),
-                    ft.Row([badge(b) for b in r["badges"]], wrap=True),
-                ], spacing=2, tight=True),
-                on_click=lambda e, sid=r["id"]: shell.go(f"/subjects/{sid}"),
-            )
-            for r in rows
-        ] or [ft.Text("没有符合条件的社区矫正对象。" if query else "还没有分配给您的社区矫正对象。导入司法所的同步文件后会显示在这里。")]
+        state["rows"], state["shown"] = svc.subject_rows(query), 0
+        results.controls = []
+        if not state["rows"]:
+            results.controls = [ft.Text("没有符合条件的社区矫正对象。" if query
+                                        else "还没有分配给您的社区矫正对象。导入司法所的同步文件后会显示在这里。")]
+            return
+        grow()
+
+    def on_scroll(e: ft.OnScrollEvent) -> None:
+        if e.pixels >= e.max_scroll_extent - 400 and state["shown"] < len(state["rows"]):
+            grow(update=True)
 
     def on_search(e: ft.Event[ft.TextField]) -> None:
         shell.touch()
         fill(search.value)
         results.update()
 
+    results.on_scroll = on_scroll
     search = ft.TextField(label="搜索姓名、村(居)委会或类别", prefix_icon=ft.Icons.SEARCH, on_change=on_search)
     fill("")
     return ft.View(
-        scroll=ft.ScrollMode.AUTO,
         appbar=ft.AppBar(title=ft.Text("社区矫正对象")),
         navigation_bar=shell.nav_bar(0),
         controls=[search, results],
@@ -64,28 +97,23 @@ def detail_view(shell: "Shell", screen: Screen) -> ft.View:
         return ft.View(appbar=ft.AppBar(leading=back, title=ft.Text("社区矫正对象")), controls=[ft.Text(exc.message)])
     particulars = [ft.Row([ft.Text(p["label"], width=110, color=ft.Colors.GREY_700), ft.Text(p["value"], expand=True)])
                    for p in d["particulars"]]
-    timeline = [
-        ft.ListTile(
-            leading=ft.Icon(ft.Icons.WARNING_AMBER if t["urgent"] else ft.Icons.DESCRIPTION_OUTLINED,
-                            color=ft.Colors.RED_700 if t["urgent"] else None),
-            title=ft.Text(f"{t['date']} {t['kind_label']}"),
-            subtitle=ft.Text(f"{t['title']}  [{t['status']}]" if t["title"] else f"[{t['status']}]"),
-            on_click=(lambda e, rid=t["id"]: shell.go(f"/records/{rid}/edit"))
-            if t["kind"] in ("visit", "report") else None,
-        )
-        for t in d["timeline"]
-    ]
+    urgent_open = [t for t in d["timeline"] if t["urgent"] and t["status"] == "待处理"]
+    timeline = [timeline_tile(shell, t) for t in d["timeline"]]
+    alert: list[ft.Control] = []
+    if urgent_open:
+        alert.append(ft.Container(
+            ft.Row([ft.Icon(ft.Icons.WARNING, color=ft.Colors.WHITE),
+                    ft.Text(f"有{len(urgent_open)}条紧急情况报告待司法所处理", color=ft.Colors.WHITE,
+                            weight=ft.FontWeight.BOLD, expand=True)]),
+            bgcolor=ft.Colors.RED_700, padding=10, border_radius=8))
     return ft.View(
         scroll=ft.ScrollMode.AUTO,
         appbar=ft.AppBar(leading=back, title=ft.Text(d["name"])),
         navigation_bar=shell.nav_bar(0),
         controls=[
+            *alert,
             ft.Row([badge(b) for b in d["badges"]], wrap=True),
-            ft.Row([
-                ft.Button("新增走访记录", icon=ft.Icons.ADD, on_click=lambda e: shell.go(f"/subjects/{sid}/new/visit")),
-                ft.OutlinedButton("报告重要情况", icon=ft.Icons.REPORT,
-                                  on_click=lambda e: shell.go(f"/subjects/{sid}/new/report")),
-            ], wrap=True),
+            add_buttons(shell, sid),
             ft.Text("基本情况", size=18, weight=ft.FontWeight.BOLD),
             *particulars,
             ft.Text("协助事项", size=18, weight=ft.FontWeight.BOLD),
@@ -94,3 +122,46 @@ def detail_view(shell: "Shell", screen: Screen) -> ft.View:
             *(timeline or [ft.Text("暂无记录。")]),
         ],
     )
+
+
+def add_button_label(kind: str) -> str:
+    """The button that opens a new record of ``kind`` (the seed's name of the record)."""
+    return ADD_LABELS.get(kind) or "新增" + KIND_LABELS[kind]
+
+
+def add_buttons(shell: "Shell", sid: str) -> ft.Control:
+    """One button per helper-authored kind; the two everyday ones first and filled."""
+    def opener(kind: str) -> Callable[[Any], None]:
+        return lambda e: shell.go(f"/subjects/{sid}/new/{kind}")
+
+    buttons: list[ft.Control] = [
+        ft.Button(add_button_label("visit"), icon=ft.Icons.ADD, on_click=opener("visit")),
+        ft.Button(add_button_label("report"), icon=ft.Icons.REPORT, on_click=opener("report"),
+                  bgcolor=ft.Colors.RED_50, color=ft.Colors.RED_900),
+    ]
+    buttons += [ft.OutlinedButton(add_button_label(k), on_click=opener(k))
+                for k in EDITABLE_KINDS if k not in ("visit", "report")]
+    return ft.Row(buttons, wrap=True, spacing=8, run_spacing=8)
+
+
+def timeline_tile(shell: "Shell", t: dict[str, Any]) -> ft.Control:
+    """One record in the timeline; urgent reports stand out, locked records say so."""
+    editable = bool(t.get("editable"))
+    subtitle = f"{t['title']}  [{t['status']}]" if t["title"] else f"[{t['status']}]"
+    if not editable:
+        subtitle += "  只读"
+    tile = ft.ListTile(
+        leading=ft.Icon(ft.Icons.WARNING_AMBER if t["urgent"] else ft.Icons.DESCRIPTION_OUTLINED,
+                        color=ft.Colors.RED_700 if t["urgent"] else None),
+        title=ft.Text(f"{t['date']} {t['kind_label']}" + (" · 紧急" if t["urgent"] else ""),
+                      color=ft.Colors.RED_900 if t["urgent"] else None,
+                      weight=ft.FontWeight.BOLD if t["urgent"] else None),
+        subtitle=ft.Text(subtitle),
+        trailing=ft.Icon(ft.Icons.EDIT_OUTLINED if editable else ft.Icons.LOCK_OUTLINE, size=18,
+                         tooltip="可修改" if editable else "只读"),
+        on_click=lambda e, rid=t["id"]: shell.go(f"/records/{rid}/edit"),
+    )
+    if t["urgent"]:
+        return ft.Container(tile, bgcolor=ft.Colors.RED_50, border=ft.Border.all(1, ft.Colors.RED_300),
+                            border_radius=8)
+    return tile
