@@ -430,3 +430,27 @@ def test_list_by_kinds_returns_only_those_kinds_without_reading_other_partitions
     assert [r.id for r in store.list(subject="sb", kinds={"visit"})] == [c.id]
     assert store.list(subject="sa", kinds=("notice",)) == []
     assert {r.id for r in store.list(kinds=("visit", "notice"))} == {a.id, b.id, c.id}
+
+
+def test_a_large_commit_is_durable_at_once_and_folded_by_the_next_commit(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from core.records import Record
+    from storage import KdfParams, Store
+    from storage.store import StoreOptions
+    from store_helpers import TickClock
+
+    clock = TickClock()
+    opts = StoreOptions(checkpoint_bytes=20_000)
+    home = tmp_path / "s"
+    store = Store.create(home, "pass phrase 1", clock=clock, kdf=KdfParams(n=2**4), options=opts)
+    big = [Record.new("visit", {"n": i, "t": "走访" * 20}, author="h" * 30, subject="sa", clock=clock)
+           for i in range(200)]
+    store.apply(big, actor="t")
+    assert store._journal.count == 1  # durable in the journal, not yet folded
+    parts_before = sorted(p.name for p in (home / "parts").iterdir())
+    one = Record.new("visit", {"n": -1}, author="h" * 30, subject="sb", clock=clock)
+    store.put(one, actor="t")
+    assert store._journal.count == 0  # the next commit found a large journal and folded it
+    assert sorted(p.name for p in (home / "parts").iterdir()) != parts_before
+    store.close()
+    again = Store.open(home, "pass phrase 1", clock=clock, options=opts)
+    assert again.count() == 201 and again.get(one.id) == one
