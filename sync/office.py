@@ -29,6 +29,8 @@ Store = Any  # storage.Store (an open one)
 Progress = Callable[[int, int, str], None]  # (done, total, file name)
 
 BUNDLE_SUFFIX = ".xtb"
+CARD_SUFFIX = ".xtcard"
+REQUEST_SUFFIXES = (".xtreq", ".req", ".json")
 QUARANTINE_DIR = "quarantine"
 SILENT_DAYS = 30
 ENDING_DAYS = 30
@@ -499,10 +501,57 @@ def resolve_conflict(svc: Any, record_id: str, chosen_hash: str) -> Record:
     return current
 
 
+# ---------------------------------------------------------------------------- files for people
+
+
+def default_folder() -> str:
+    """Where path fields start: ~/Downloads when it exists, else the home folder."""
+    downloads = Path.home() / "Downloads"
+    return str(downloads if downloads.is_dir() else Path.home())
+
+
+def write_office_card(svc: Any, out: str | Path) -> Path:
+    """The office's public card (keys + name) for helpers to pin after comparing the digits."""
+    from storage.documents import write_atomically
+    from sync.identity import make_office_card
+
+    _store, me = _office(svc)
+    target = Path(str(out).strip())
+    if target.is_dir():
+        target = target / f"司法所身份卡-{me.name}{CARD_SUFFIX}"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OfficeError(f"无法创建文件夹:{target.parent}。请选择其他位置。") from exc
+    return write_atomically(target, make_office_card(me))
+
+
+def write_report(svc: Any, kind: str, out: str | Path, *, date_from: str | None = None,
+                 date_to: str | None = None) -> Path:
+    """One of the office spreadsheets (visits, evaluations, subjects, helpers) as XLSX."""
+    from sync import printing
+
+    store, _me = _office(svc)
+    target = Path(str(out).strip())
+    if target.suffix.lower() != ".xlsx":
+        target = target.with_name(target.name + ".xlsx")
+    return printing.report(store, kind, target, date_from=date_from or None, date_to=date_to or None)
+
+
+def write_card_docx(svc: Any, out: str | Path) -> Path:
+    from sync import printing
+
+    _store, me = _office(svc)
+    target = Path(str(out).strip())
+    if target.suffix.lower() != ".docx":
+        target = target.with_name(target.name + ".docx")
+    return printing.print_card(me, target, today=_today(svc))
+
+
 __all__ = [
     "OfficeError", "acknowledge", "assign", "batch_import", "bundle_paths", "committees", "conflict_rows",
     "dashboard", "enrol_from_request", "enrolment_preview", "export_all", "export_all_to", "helper_rows",
     "import_paths", "import_roster", "import_roster_into", "issue_notice", "list_files", "notice_rows",
     "notice_tasks", "resolve_conflict", "revoke", "save_notice_docx", "save_subject", "subject_rows",
-    "unassign",
+    "unassign", "default_folder", "write_office_card", "write_report", "write_card_docx",
 ]

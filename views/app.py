@@ -15,9 +15,9 @@ from typing import Callable
 
 import flet as ft
 
-from core.routes import HOME, Screen, build_route, parse_route
+from core.routes import HOME, NOT_FOUND, Screen, build_route, parse_route
 from sync.service import Service
-from views import access, forms, settings, subjects
+from views import access, forms, office, settings, subjects
 
 REPO = Path(__file__).resolve().parent.parent
 ASSETS = REPO / "assets"
@@ -60,10 +60,15 @@ class Shell:
             screen = Screen.of("setup")
         elif svc.locked:
             screen = Screen.of("lock")
-        elif screen.name in (HOME, "lock"):
+        elif self.role() == "office":
+            # The office works in its console; the helper screens are not for it.
+            if not screen.is_office and screen.name not in ("setup", NOT_FOUND):
+                screen = Screen.of("office_dashboard")
+        elif screen.name in (HOME, "lock") or screen.is_office:
             screen = Screen.of("subjects")
         self.rendered = build_route(screen)
         builders: dict[str, Callable[[Shell, Screen], ft.View]] = {
+            **office.BUILDERS,
             "setup": access.setup_view,
             "lock": access.lock_view,
             "subjects": subjects.list_view,
@@ -79,6 +84,12 @@ class Shell:
         self.page.views.clear()
         self.page.views.append(view)
         self.page.update()
+
+    def role(self) -> str:
+        try:
+            return str(self.service.identity()["role"])
+        except Exception:  # locked meanwhile by another session
+            return ""
 
     def nav_bar(self, selected: int) -> ft.NavigationBar:
         targets = ["subjects", "sync", "settings"]
@@ -120,7 +131,7 @@ class Shell:
 def _not_found(shell: Shell, screen: Screen) -> ft.View:
     return ft.View(controls=[
         ft.Text("找不到这个页面。", size=20),
-        ft.Button("返回首页", on_click=lambda e: shell.go("/subjects")),
+        ft.Button("返回首页", on_click=lambda e: shell.go("/")),
     ])
 
 

@@ -1,0 +1,102 @@
+"""工作台: what needs the officer today, with the acknowledgement of urgent reports in place."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import flet as ft
+
+from core.errors import XietongError
+from core.routes import Screen
+from sync import office
+from views.office.layout import box, frame, heading, section, table
+
+if TYPE_CHECKING:
+    from views.app import Shell
+
+
+def _count_card(label: str, n: int, colour: str) -> ft.Control:
+    return ft.Container(
+        ft.Column([ft.Text(str(n), size=28, weight=ft.FontWeight.BOLD), ft.Text(label)], spacing=2,
+                  horizontal_alignment=ft.CrossAxisAlignment.CENTER),
+        bgcolor=colour, padding=12, border_radius=8, width=150,
+    )
+
+
+def dashboard_view(shell: "Shell", screen: Screen) -> ft.View:
+    svc = shell.service
+    try:
+        d = office.dashboard(svc)
+    except XietongError as exc:
+        return frame(shell, "office_dashboard", "工作台", [ft.Text(exc.message)])
+    message = ft.Column()
+
+    def ack(report_id: str, note: ft.TextField) -> Any:
+        def on_click(e: Any) -> None:
+            shell.touch()
+            try:
+                office.acknowledge(svc, report_id, note.value or "")
+            except XietongError as exc:
+                message.controls = [box("未能确认", [exc.message], ok=False)]
+                shell.page.update()
+                return
+            shell.toast("已确认处理,处理意见将在下次导出时送达协助人员。")
+            shell.go_screen("office_dashboard")
+        return on_click
+
+    def resolve(record_id: str, chosen: str) -> Any:
+        def on_click(e: Any) -> None:
+            shell.touch()
+            try:
+                office.resolve_conflict(svc, record_id, chosen)
+            except XietongError as exc:
+                message.controls = [box("未能处理冲突", [exc.message], ok=False)]
+                shell.page.update()
+                return
+            shell.toast("已采用所选版本。")
+            shell.go_screen("office_dashboard")
+        return on_click
+
+    urgent_rows = []
+    for r in d["urgent_reports"]:
+        note = ft.TextField(label="处理意见", value="已收到,已处理。", width=220, dense=True)
+        urgent_rows.append([r["occurred"], r["name"], r["committee"], r["category"],
+                            ft.Text(r["description"][:40], width=260), note,
+                            ft.FilledButton("确认处理", on_click=ack(r["id"], note))])
+    conflict_items: list[ft.Control] = []
+    for c in d["conflicts"]:
+        buttons = [ft.OutlinedButton(f"采用版本{i + 1}({v['updated'][:10]})", on_click=resolve(c["record_id"], v["hash"]))
+                   for i, v in enumerate(c["versions"])]
+        conflict_items.append(ft.Column([
+            ft.Text(f"{c['kind_label']} 第{c['revision']}版有 {len(c['versions'])} 个不同内容"),
+            *[ft.Text(f"版本{i + 1}:" + ";".join(f"{k}={v2}" for k, v2 in list(v["data"].items())[:6]), size=12)
+              for i, v in enumerate(c["versions"])],
+            ft.Row(buttons, wrap=True),
+        ]))
+    cards = ft.Row([
+        _count_card("紧急情况待处理", len(d["urgent_reports"]), ft.Colors.RED_100),
+        _count_card("走访逾期", len(d["overdue"]), ft.Colors.ORANGE_100),
+        _count_card("30天内解矫", len(d["ending_soon"]), ft.Colors.BLUE_100),
+        _count_card("数据冲突", len(d["conflicts"]), ft.Colors.PURPLE_100),
+        _count_card("30天未交数据", len(d["silent_helpers"]), ft.Colors.GREY_200),
+    ], wrap=True)
+    return frame(shell, "office_dashboard", "工作台", [
+        cards, message,
+        section(heading("紧急的重要情况报告(待处理)"),
+                table(["发生日期", "对象", "村(居)委会", "类别", "情况", "处理意见", ""], urgent_rows)
+                if urgent_rows else ft.Text("没有待处理的紧急报告。")),
+        section(heading("走访逾期"),
+                table(["对象", "村(居)委会", "最近走访"],
+                      [[r["name"], r["committee"], r["last_visit"] or "尚无"] for r in d["overdue"][:50]])
+                if d["overdue"] else ft.Text("没有走访逾期的对象。")),
+        section(heading("30天内解矫"),
+                table(["对象", "村(居)委会", "矫正期限止"],
+                      [[r["name"], r["committee"], r["term_end"]] for r in d["ending_soon"]])
+                if d["ending_soon"] else ft.Text("30天内没有解矫的对象。")),
+        section(heading("数据冲突"), *(conflict_items or [ft.Text("没有冲突。")])),
+        section(heading("30天未交数据的协助人员"),
+                table(["姓名", "村(居)委会", "最近数据包", "天数"],
+                      [[h["name"], h["committee"], h["last_bundle"] or "从未", str(h["days"])]
+                       for h in d["silent_helpers"]])
+                if d["silent_helpers"] else ft.Text("所有协助人员30天内都交过数据。")),
+    ])

@@ -1,0 +1,133 @@
+"""协助人员: the roster, enrolment from a request file after the in-person check, revocation."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import flet as ft
+
+from core.errors import ValidationError, XietongError
+from core.kinds import HELPER_CONDITIONS
+from core.routes import Screen
+from sync import office
+from views.office.layout import box, frame, heading, path_picker, section, table
+
+if TYPE_CHECKING:
+    from views.app import Shell
+
+
+def helpers_view(shell: "Shell", screen: Screen) -> ft.View:
+    svc = shell.service
+    today = svc._clock().date().isoformat()
+    me = svc.identity()
+    message = ft.Column()
+
+    def revoke(fp: str, name: str) -> Any:
+        def confirm(e: Any) -> None:
+            shell.touch()
+            shell.page.pop_dialog()
+            try:
+                office.revoke(svc, fp, reason.value or "设备丢失")
+            except XietongError as exc:
+                message.controls = [box("未能撤销", [exc.message], ok=False)]
+                shell.page.update()
+                return
+            shell.toast(f"已撤销 {name} 的设备;此后来自该设备的新数据包将被拒收。")
+            shell.go_screen("office_helpers")
+
+        reason = ft.TextField(label="撤销原因", value="设备丢失")
+
+        def on_click(e: Any) -> None:
+            shell.touch()
+            shell.page.show_dialog(ft.AlertDialog(
+                title=ft.Text(f"撤销协助人员 {name}?"),
+                content=ft.Column([ft.Text("撤销后,该设备之后导出的数据包将被拒收并隔离。"), reason], tight=True),
+                actions=[ft.TextButton("取消", on_click=lambda e: shell.page.pop_dialog()),
+                         ft.FilledButton("确认撤销", on_click=confirm)],
+            ))
+        return on_click
+
+    rows = office.helper_rows(svc)
+    roster = table(
+        ["姓名", "村(居)委会", "联系电话", "状态", "登记日期", "备案日期", "最近数据包", "对象数", "身份指纹", ""],
+        [[r["name"], r["committee"], r["phone"], r["status_label"], r["enrolled_date"], r["filed_date"] or "—",
+          r["last_bundle"] or "尚无", str(r["subjects"]), ft.Text(r["fingerprint_grouped"], size=12),
+          ft.TextButton("撤销", on_click=revoke(r["fingerprint"], r["name"])) if r["status"] == "active" else ""]
+         for r in rows],
+    ) if rows else ft.Text("还没有登记的协助人员。")
+
+    # ---- enrolment
+    req_path, req_picker = path_picker(shell, "登记申请文件路径", suffixes=office.REQUEST_SUFFIXES)
+    preview = ft.Column()
+    typed = ft.TextField(label="协助人员念出的指纹数字", helper="30位数字,空格可有可无")
+    committee = ft.TextField(label="所在村(居)委会")
+    boxes = [ft.Checkbox(label=f"{k}. {text}", value=False, data=k) for k, text in HELPER_CONDITIONS.items()]
+    reviewer = ft.TextField(label="审查人", value=me["name"])
+    review_date = ft.TextField(label="审查日期", value=today)
+    filed = ft.TextField(label="备案日期(可不填)", value="")
+    enrol_msg = ft.Column()
+
+    def do_preview(e: Any) -> None:
+        shell.touch()
+        try:
+            p = office.enrolment_preview(svc, req_path.value or "")
+        except XietongError as exc:
+            preview.controls = [box("无法读取登记申请", [exc.message], ok=False)]
+        else:
+            committee.value = committee.value or p["committee"]
+            preview.controls = [box(f"申请人:{p['name']}", [
+                f"村(居)委会:{p['committee']}  电话:{p['phone']}",
+                "指纹:" + " ".join(p["fingerprint_groups"]),
+                "请让申请人念出手机上显示的指纹,逐组核对后填在下面。"], ok=True)]
+        shell.page.update()
+
+    def do_enrol(e: Any) -> None:
+        shell.touch()
+        for f in (typed, committee, reviewer, review_date, filed):
+            f.error = None
+        try:
+            row = office.enrol_from_request(
+                svc, req_path.value or "", typed.value or "", committee=committee.value or "",
+                conditions=[b.data for b in boxes if b.value], reviewer=reviewer.value or "",
+                review_date=(review_date.value or "").strip(), filed_date=(filed.value or "").strip() or None)
+        except ValidationError as exc:
+            fields = {"committee": committee, "reviewer": reviewer, "review_date": review_date, "filed_date": filed}
+            for k, msg in exc.errors.items():
+                if k in fields:
+                    fields[k].error = msg
+            enrol_msg.controls = [box("未能登记", list(exc.errors.values()), ok=False)]
+            shell.page.update()
+            return
+        except XietongError as exc:
+            enrol_msg.controls = [box("未能登记", [exc.message], ok=False)]
+            shell.page.update()
+            return
+        shell.toast(f"已登记协助人员:{row['name']}")
+        shell.go_screen("office_helpers")
+
+    # ---- office card
+    card_path, card_picker = path_picker(shell, "身份卡保存位置(文件夹或文件)", folder_only=True)
+    card_msg = ft.Column()
+
+    def do_card(e: Any) -> None:
+        shell.touch()
+        try:
+            out = office.write_office_card(svc, card_path.value or "")
+        except XietongError as exc:
+            card_msg.controls = [box("未能导出", [exc.message], ok=False)]
+        else:
+            card_msg.controls = [box("已导出司法所身份卡", [str(out), "指纹:" + " ".join(me["fingerprint_groups"])], ok=True)]
+        shell.page.update()
+
+    return frame(shell, "office_helpers", "协助人员", [
+        message,
+        section(heading("协助人员名册"), roster),
+        section(heading("登记新的协助人员"),
+                ft.Text("1. 选择协助人员手机导出的登记申请文件;2. 核对指纹;3. 记录资格审查(三(一)四项条件)。"),
+                req_picker, ft.OutlinedButton("读取申请", icon=ft.Icons.VISIBILITY, on_click=do_preview), preview,
+                typed, committee, ft.Text("资格条件(须全部符合)", weight=ft.FontWeight.BOLD), *boxes,
+                ft.Row([reviewer, review_date, filed], wrap=True),
+                ft.FilledButton("核对无误,登记", icon=ft.Icons.HOW_TO_REG, on_click=do_enrol), enrol_msg),
+        section(heading("司法所身份卡"), ft.Text("协助人员首次使用时导入此卡,并与您当面核对指纹。"),
+                card_picker, ft.OutlinedButton("导出身份卡", on_click=do_card), card_msg),
+    ])

@@ -1,0 +1,61 @@
+"""报表: the office spreadsheets (XLSX) and the office card (DOCX), written where asked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import flet as ft
+
+from core.errors import XietongError
+from core.routes import Screen
+from sync import office
+from views.office.layout import box, frame, heading, path_picker, section
+
+if TYPE_CHECKING:
+    from views.app import Shell
+
+REPORTS = (("visits", "走访统计(按协助人员、月份)"), ("evaluations", "社区评议"), ("subjects", "社区矫正对象名册"),
+           ("helpers", "协助人员名册(补贴核算)"))
+
+
+def reports_view(shell: "Shell", screen: Screen) -> ft.View:
+    svc = shell.service
+    folder, picker = path_picker(shell, "保存到文件夹", suffixes=(".xlsx", ".docx"))
+    date_from = ft.TextField(label="开始日期(可不填)", hint_text="YYYY-MM-DD", width=200)
+    date_to = ft.TextField(label="结束日期(可不填)", hint_text="YYYY-MM-DD", width=200)
+    result = ft.Column()
+
+    def target(name: str) -> Path:
+        p = Path((folder.value or "").strip() or office.default_folder())
+        return p / name if p.is_dir() else p
+
+    def make(kind: str, label: str) -> Any:
+        def on_click(e: Any) -> None:
+            shell.touch()
+            try:
+                out = office.write_report(svc, kind, target(f"{label.split('(')[0]}.xlsx"),
+                                          date_from=(date_from.value or "").strip(), date_to=(date_to.value or "").strip())
+            except XietongError as exc:
+                result.controls = [box("未能生成", [exc.message], ok=False)]
+            else:
+                result.controls = [box("已生成", [str(out)], ok=True)]
+            shell.page.update()
+        return on_click
+
+    def card(e: Any) -> None:
+        shell.touch()
+        try:
+            out = office.write_card_docx(svc, target("司法所身份卡.docx"))
+        except XietongError as exc:
+            result.controls = [box("未能生成", [exc.message], ok=False)]
+        else:
+            result.controls = [box("已生成", [str(out)], ok=True)]
+        shell.page.update()
+
+    return frame(shell, "office_reports", "报表", [
+        section(heading("导出报表(XLSX)"), picker, ft.Row([date_from, date_to], wrap=True),
+                ft.Row([ft.OutlinedButton(label, icon=ft.Icons.TABLE_CHART, on_click=make(kind, label))
+                        for kind, label in REPORTS], wrap=True),
+                ft.OutlinedButton("打印司法所身份卡(DOCX)", icon=ft.Icons.PRINT, on_click=card), result),
+    ])
