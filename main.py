@@ -37,13 +37,72 @@ def _demo_home() -> Path:
     """A throw-away home filled with ``xietong demo`` data; the passphrase is printed."""
     from sync.cli import run as cli_run
 
-    home = Path(tempfile.mkdtemp(prefix="xietong-demo-"))
+    root = Path(tempfile.mkdtemp(prefix="xietong-demo-"))
+    home = root / "home"
     passphrase = "demo-口令-2026"
     os.environ["XIETONG_PASSPHRASE"] = passphrase
     cli_run(["--home", str(home), "init", "--role", "office", "--name", "演示司法所"])
     cli_run(["--home", str(home), "demo", "--subjects", "40", "--records", "12"])
+    exchange = _demo_exchange(root, home, passphrase)
     print(f"演示数据目录:{home}  口令:{passphrase}")
+    print(f"演示交换文件夹(登记申请、协助人员数据包):{exchange}")
     return home
+
+
+def _demo_exchange(root: Path, home: Path, passphrase: str) -> Path:
+    """Real helper phones for the demo: two enrolled with bundles waiting, one request to enrol.
+
+    The helpers' throw-away stores use cheap scrypt (demo only); their bundles carry an urgent
+    report each, so the console's batch import and dashboard have something to show.
+    """
+    from sync import office, pipeline
+    from sync.identity import make_enrolment_request, make_office_card
+    from sync.service import Service
+    from storage import KdfParams
+
+    cheap = KdfParams(n=2**10, r=8, p=1)
+    exchange = root / "交换"
+    inbox, outbox, requests = exchange / "来自协助人员", exchange / "至协助人员", exchange / "登记申请"
+    for folder in (inbox, outbox, requests):
+        folder.mkdir(parents=True, exist_ok=True)
+    svc = Service(home)
+    svc.unlock(passphrase)
+    try:
+        me = svc._me()
+        today = svc._clock().date().isoformat()
+        subjects = [r["id"] for r in office.subject_rows(svc)]
+        phones = []
+        for i, name in enumerate(("周晓梅", "吴建国", "郑丽华")):
+            phone = Service(root / f"helper-{i + 1}", kdf=cheap)
+            phone.setup("helper", name, passphrase)
+            pipeline.pin_office(phone._open(), make_office_card(me), me.public().grouped)
+            request = requests / f"登记申请-{name}.xtreq"
+            request.write_bytes(make_enrolment_request(phone._me(), "青山村民委员会", f"1380013800{i}"))
+            phones.append((phone, request))
+        for phone, request in phones[:2]:
+            office.enrol_from_request(svc, request, phone._me().public().grouped, committee="青山村民委员会",
+                                      conditions=[1, 2, 3, 4], reviewer="演示审查人", review_date=today)
+            request.unlink()
+        for n, sid in enumerate(subjects[:6]):
+            office.assign(svc, sid, phones[n % 2][0]._me().fingerprint)
+        for row in office.export_all(svc, outbox):
+            for phone, _ in phones[:2]:
+                if row["fingerprint"] == phone._me().fingerprint:
+                    pipeline.import_bundle(phone._open(), phone._me(), Path(row["file"]).read_bytes(),
+                                           clock=phone._clock)
+        for phone, _ in phones[:2]:
+            mine = phone.subject_rows()
+            if mine:
+                phone.save_record("report", {"category": "家庭重大变故", "urgency": "紧急", "occurred": today,
+                                             "description": "演示:家中老人突发重病住院,对象情绪波动。"},
+                                  subject=mine[0]["id"])
+            blob = pipeline.export_bundle(phone._open(), phone._me(), me.fingerprint, clock=phone._clock)
+            (inbox / f"来自{phone._me().name}.xtb").write_bytes(blob)
+        for phone, _ in phones:
+            phone.lock()
+    finally:
+        svc.lock()
+    return exchange
 
 
 def cli(argv: list[str] | None = None) -> int:

@@ -160,7 +160,10 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
             if not args.out_dir:
                 raise CliError("请用 --out-dir 指定保存数据包的文件夹。")
             for row in office.export_all_to(store, me, args.out_dir, clock=ctx.clock):
-                written.append((Path(row["file"]), row["helper"]))
+                if row["error"]:
+                    ctx.print(f"未能导出给 {row['helper']}:{row['error']}")
+                else:
+                    written.append((Path(row["file"]), row["helper"]))
         else:
             if not args.out:
                 raise CliError("请用 --out 指定数据包文件。")

@@ -364,10 +364,15 @@ def export_all_to(store: Store, me: Identity, out_dir: str | Path, *, clock: Cal
     out = []
     for i, h in enumerate(helpers):
         fp = h.data["fingerprint"]
-        blob = pipeline.export_bundle(store, me, fp, clock=clock)
         target = folder / f"至{h.data['name']}-{fp[:5]}{BUNDLE_SUFFIX}"
-        write_atomically(target, blob)
-        out.append({"helper": h.data["name"], "fingerprint": fp, "file": str(target), "bytes": len(blob)})
+        try:  # one helper whose keys cannot be used must not stop the others
+            blob = pipeline.export_bundle(store, me, fp, clock=clock)
+        except XietongError as exc:
+            out.append({"helper": h.data["name"], "fingerprint": fp, "file": "", "bytes": 0, "error": exc.message})
+        else:
+            write_atomically(target, blob)
+            out.append({"helper": h.data["name"], "fingerprint": fp, "file": str(target), "bytes": len(blob),
+                        "error": ""})
         if progress:
             progress(i + 1, len(helpers), target.name)
     return out

@@ -47,9 +47,11 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
             out_result.controls = [box("导出失败", [exc.message], ok=False)]
             page.update()
             return
-        out_bar.value, out_text.value = 1.0, f"完成:共 {len(rows)} 个数据包"
-        out_result.controls = [box(f"已导出 {len(rows)} 个数据包", [f"{r['helper']}:{r['file']}" for r in rows]
-                                   or ["没有在册的协助人员。"], ok=True)]
+        out_bar.value, out_text.value = 1.0, f"完成:共 {sum(not r['error'] for r in rows)} 个数据包"
+        done = [r for r in rows if not r["error"]]
+        title = f"已导出 {len(done)} 个数据包" + (f",{len(rows) - len(done)} 个未能导出" if len(done) < len(rows) else "")
+        lines = [f"{r['helper']}:{r['file'] or r['error']}" for r in rows] or ["没有在册的协助人员。"]
+        out_result.controls = [box(title, lines, ok=len(done) == len(rows))]
         page.update()
 
     # ---- batch import
