@@ -13,9 +13,14 @@ Everything here works on an open ``Store`` passed in (duck-typed: ``sync`` does 
     peers/<fp>/exported          {record id: revision} I have put in a bundle to <fp>
     peers/<fp>/sent_subjects     office side: subjects ever sent to helper <fp>
     peers/<fp>/withdrawn_at      office side: {subject id: seq of the bundle announcing it}
+    peers/<fp>/last_in           {"at", "seq", "records"} of the last bundle accepted from <fp>
+    peers/<fp>/office_fp         office side: the office key helper <fp> is known to pin
+    sync/previous_identities     office side: private identities replaced by a key rotation
+    sync/rotations               office side: the rotation statements, oldest first
 
 The header ``ack`` carries ``{"seq": last seq received, "records": [[id, rev], ...]}`` and,
-office -> helper, ``"withdrawn": [subject ids]``. Acks are bounded per bundle and resent
+office -> helper, ``"withdrawn": [subject ids]`` and, while the helper still pins a replaced
+office key, ``"rotation": [statements]`` (the bundle is then signed with that old key). Acks are bounded per bundle and resent
 records are acknowledged again, so a lost bundle only costs a resend.
 """
 
@@ -33,7 +38,6 @@ from core.kinds import validate
 from core.records import HELPER_KINDS, OFFICE_KINDS, Record
 from sync.bundle import (
     DEFAULT_MAX_SIZE,
-    check_recipient,
     check_size,
     decode_payload,
     decrypt,
@@ -43,6 +47,7 @@ from sync.bundle import (
     verify_signature,
 )
 from sync.errors import (
+    BadRotation,
     BundleRejected,
     FingerprintMismatch,
     OutOfScope,
@@ -51,8 +56,17 @@ from sync.errors import (
     SchemaInvalid,
     SyncError,
     UnknownSender,
+    WrongRecipient,
 )
-from sync.identity import Identity, PublicIdentity, confirm_fingerprint, parse_enrolment_request, parse_office_card
+from sync.identity import (
+    Identity,
+    PublicIdentity,
+    confirm_fingerprint,
+    make_rotation,
+    parse_enrolment_request,
+    parse_office_card,
+    verify_rotation,
+)
 
 Clock = Callable[[], datetime]
 Store = Any  # storage.Store; not imported (layering)
@@ -60,6 +74,9 @@ Store = Any  # storage.Store; not imported (layering)
 MAX_ACK = 15000  # record acks per header (keeps the header well under its 1 MiB limit)
 RECORD_KEYS = frozenset({"id", "kind", "subject", "author", "revision", "created", "updated", "deleted", "data"})
 OFFICE_TO_HELPER_KINDS = ("notice", "team", "ack")
+
+# Per-peer state a helper carries over to the office's new key when the office rotates it.
+PEER_STATE = ("out_seq", "in_seq", "bundles", "pending_ack", "acked", "exported", "last_in")
 
 STATUS_UNSENT = "未导出"
 STATUS_EXPORTED = "已导出"
@@ -140,8 +157,58 @@ def enroll_helper(
         rec = existing.revise(data, clock=clock)
     else:
         rec = Record.new("helper", data, author=office_identity.fingerprint, clock=clock)
-    store.apply([rec], actor=office_identity.fingerprint)
+    # the helper pinned the card of the office's current key
+    store.apply([rec], actor=office_identity.fingerprint,
+                meta={_k(request.fingerprint, "office_fp"): office_identity.fingerprint})
     return rec
+
+
+# --- office key rotation ------------------------------------------------------------------
+
+
+class NotOffice(SyncError):
+    default_message = "只有司法所可以更换密钥。"
+
+
+def rotate_office_key(store: Store, me: Identity, clock: Clock) -> Identity:
+    """Office side: a new key pair replaces ``me``; returns it (now the store's identity).
+
+    The old private key is kept so bundles still addressed to it can be read, and each
+    helper's next bundles are signed with the key it pins and carry the rotation statements
+    (signed by the old key and the new one) until the helper answers to the new key.
+    """
+    if me.role != "office":
+        raise NotOffice()
+    new = Identity.generate("office", me.name)
+    previous = list(store.meta_get("sync/previous_identities", []))
+    rotations = list(store.meta_get("sync/rotations", []))
+    store.apply([], actor=me.fingerprint, meta={
+        "identity": new.to_private_dict(),
+        "sync/previous_identities": previous + [me.to_private_dict()],
+        "sync/rotations": rotations + [make_rotation(me, new)],
+    })
+    return new
+
+
+def _office_keys(store: Store, me: Identity) -> list[Identity]:
+    """Every office key this store has had, oldest first, ending with ``me``."""
+    return [Identity.from_private_dict(d) for d in store.meta_get("sync/previous_identities", [])] + [me]
+
+
+def _pinned_office_key(store: Store, keys: list[Identity], helper_fp: str) -> Identity:
+    fp = store.meta_get(_k(helper_fp, "office_fp"))
+    for key in keys:
+        if key.fingerprint == fp:
+            return key
+    return keys[0]  # enrolled before keys were recorded: it pinned the first key
+
+
+def _rotation_chain(store: Store, from_fp: str) -> list[dict[str, Any]]:
+    rotations = store.meta_get("sync/rotations", [])
+    for i, statement in enumerate(rotations):
+        if statement.get("old_fingerprint") == from_fp:
+            return list(rotations[i:])
+    return []
 
 
 def revoke_helper(store: Store, office_identity: Identity, fp: str, reason: str, clock: Clock) -> Record:
@@ -280,6 +347,10 @@ def export_bundle(
         peer = _peer_public(store, me, peer_fp)
     except UnknownSender as exc:
         raise NotEnrolled() from exc
+    signer, rotation = me, []
+    if me.role == "office":
+        signer = _pinned_office_key(store, _office_keys(store, me), peer_fp)
+        rotation = _rotation_chain(store, signer.fingerprint) if signer is not me else []
     acked: dict[str, int] = store.meta_get(_k(peer_fp, "acked"), {})
     seq = int(store.meta_get(_k(peer_fp, "out_seq"), 0)) + 1
     withdrawn: list[str] = []
@@ -300,11 +371,13 @@ def export_bundle(
     }
     if me.role == "office":
         ack["withdrawn"] = withdrawn
+        if rotation:
+            ack["rotation"] = rotation
     counts: dict[str, int] = {}
     for v in versions:
         counts[v.kind] = counts.get(v.kind, 0) + 1
     payload = encode_payload([v.to_dict() for v in versions])
-    blob = seal(me, peer, {"seq": seq, "created": clock(), "ack": ack, "counts": counts}, payload, rng=rng)
+    blob = seal(signer, peer, {"seq": seq, "created": clock(), "ack": ack, "counts": counts}, payload, rng=rng)
     exported: dict[str, int] = dict(store.meta_get(_k(peer_fp, "exported"), {}))
     for v in versions:
         exported[v.id] = max(v.revision, exported.get(v.id, 0))
@@ -430,7 +503,10 @@ def import_bundle(
 def _import(store: Store, me: Identity, blob: bytes, max_size: int, clock: Clock) -> ImportOutcome:
     check_size(len(blob), max_size)
     env = parse(blob, max_size=max_size)
-    check_recipient(env, me.fingerprint)
+    keys = _office_keys(store, me) if me.role == "office" else [me]
+    mine = next((k for k in keys if k.fingerprint == env.header.recipient), None)
+    if mine is None:
+        raise WrongRecipient()
     header = env.header
     fp = header.sender
     if me.role == "office":
@@ -446,7 +522,7 @@ def _import(store: Store, me: Identity, blob: bytes, max_size: int, clock: Clock
     last = int(store.meta_get(_k(fp, "in_seq"), 0))
     if header.seq <= last:
         raise Replayed(detail=f"序号 {header.seq},已导入到 {last}")
-    plain = decrypt(verified, me)
+    plain = decrypt(verified, mine)
     raw = decode_payload(plain)
     records = [_strict_record(d) for d in raw]
     _check_scope(store, records, fp, sender.role)
@@ -455,6 +531,7 @@ def _import(store: Store, me: Identity, blob: bytes, max_size: int, clock: Clock
     withdrawn = ack.get("withdrawn", []) if sender.role == "office" else []
     if not isinstance(withdrawn, list) or not all(isinstance(s, str) for s in withdrawn):
         raise SchemaInvalid(detail="撤回列表格式错误")
+    new_office = _follow_rotation(sender, ack.get("rotation", [])) if sender.role == "office" else None
 
     # Everything checked: compute the new sync state and apply it with the records at once.
     pending = dict(store.meta_get(_k(fp, "pending_ack"), {}))
@@ -471,6 +548,9 @@ def _import(store: Store, me: Identity, blob: bytes, max_size: int, clock: Clock
         _k(fp, "last_in"): {"at": clock().isoformat(), "seq": header.seq, "records": len(records)},
     }
     if me.role == "office":
+        pinned = _pinned_office_key(store, keys, fp)
+        if keys.index(mine) > keys.index(pinned):  # the helper answers to a newer office key now
+            meta[_k(fp, "office_fp")] = mine.fingerprint
         ack_seq = ack.get("seq", 0)
         at = dict(store.meta_get(_k(fp, "withdrawn_at"), {}))
         done = [sid for sid, s in at.items() if isinstance(ack_seq, int) and ack_seq >= s]
@@ -489,6 +569,12 @@ def _import(store: Store, me: Identity, blob: bytes, max_size: int, clock: Clock
         hidden -= {r.subject for r in records if r.kind == "subject"}
         hidden |= set(withdrawn)
         meta["sync/withdrawn"] = sorted(hidden)
+        if new_office is not None:  # re-pin to the office's new key, carrying the exchange state over
+            meta["sync/office"] = new_office.to_dict()
+            for name in PEER_STATE:
+                value = meta.get(_k(fp, name), store.meta_get(_k(fp, name)))
+                if value is not None:
+                    meta[_k(new_office.fingerprint, name)] = value
     result = store.apply(records, actor=fp, meta=meta)
     if withdrawn and me.role == "helper":
         purge = [r.id for s in withdrawn for r in store.list(subject=s, include_deleted=True)]
@@ -507,6 +593,21 @@ def _import(store: Store, me: Identity, blob: bytes, max_size: int, clock: Clock
         withdrawn=list(withdrawn),
         message=message,
     )
+
+
+def _follow_rotation(sender: PublicIdentity, chain: Any) -> PublicIdentity | None:
+    """The office's newest key if ``chain`` validly hands over from ``sender``; None if empty."""
+    if chain == []:
+        return None
+    if not isinstance(chain, list) or len(chain) > 16:
+        raise SchemaInvalid(detail="密钥更换声明格式错误")
+    current = sender
+    try:
+        for statement in chain:
+            current = verify_rotation(current, statement)
+    except BadRotation as exc:
+        raise SchemaInvalid(detail="密钥更换声明无效") from exc
+    return current
 
 
 def _quarantine(path: Path, quarantine_dir: Path) -> Path:
