@@ -150,6 +150,18 @@ def cmd_revoke(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def cmd_rotate(args: argparse.Namespace, ctx: Context) -> int:
+    store = ctx.open_store()
+    try:
+        _require_role(store, "office")
+        new = pipeline.rotate_office_key(store, load_identity(store), ctx.clock)
+    finally:
+        store.close()
+    ctx.print(f"已更换司法所密钥。新指纹:{new.public().grouped}")
+    ctx.print("请为每位协助人员导出数据包:数据包用旧密钥签名并附带更换声明,协助人员导入后自动改用新密钥。")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     store = ctx.open_store()
     written: list[tuple[Path, str]] = []
@@ -251,6 +263,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("helper")
     p.add_argument("--reason", default="设备丢失")
     p.set_defaults(func=cmd_revoke)
+
+    p = sub.add_parser("rotate", help="司法所:更换本所密钥(旧设备或密钥可能泄露时)")
+    p.set_defaults(func=cmd_rotate)
 
     p = sub.add_parser("export", help="导出数据包")
     p.add_argument("--to")

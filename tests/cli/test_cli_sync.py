@@ -145,3 +145,21 @@ def test_round_trip_office_helper_office_with_receipts_and_tamper(
     finally:
         store.close()
     assert to_helper.exists()
+
+
+def test_rotate_gives_the_office_a_new_key_that_the_helper_follows_through_a_bundle(
+    pair: tuple[Path, Path, str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    office, helper, ofp, hfp = pair
+    code, text = xt(office, "rotate")
+    assert code == 0 and "新指纹" in text
+    new_fp = fingerprint(office)
+    assert new_fp != ofp
+    assert xt(office, "export", "--to", hfp, "--out", str(tmp_path / "o.xtb"))[0] == 0
+    code, text = xt(helper, "import", str(tmp_path / "o.xtb"))
+    assert code == 0 and "已导入" in text, text
+    assert xt(helper, "export", "--out", str(tmp_path / "h.xtb"))[0] == 0
+    code, text = xt(office, "import", str(tmp_path / "h.xtb"))
+    assert code == 0 and "已导入" in text, text
+    assert xt(helper, "rotate")[0] == 1
+    assert "司法所" in capsys.readouterr().err
