@@ -311,8 +311,12 @@ def _unacked_versions(store: Store, rec: Record, acked: dict[str, int]) -> list[
 
 def _office_outbox(store: Store, me: Identity, peer: str) -> tuple[list[Record], list[str], set[str]]:
     """Records for helper ``peer``, subjects withdrawn from it, and subjects assigned now."""
+    # The index's per-subject summaries name each subject's helpers: only the subjects of this
+    # helper are decrypted, not the whole register.
+    candidates = [sid for sid, summary in store.summaries().items() if peer in (summary.get("helpers") or [])]
+    found = [r for r in (store.get(sid) for sid in candidates) if r is not None and r.kind == "subject"]
     assigned = {
-        s.id: s for s in store.list("subject", include_deleted=True) if peer in (s.data.get("helpers") or [])
+        s.id: s for s in sorted(found, key=lambda r: (r.created, r.id)) if peer in (s.data.get("helpers") or [])
     }
     out: list[Record] = list(assigned.values())
     for sid in assigned:  # only partitions holding notices, teams or receipts are decrypted
