@@ -1,0 +1,97 @@
+"""A helper fills the 附件2 registration form with two family members in the real app."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import PASS
+
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+
+pytestmark = pytest.mark.e2e
+
+# Every required field of the registration form outside the family table, as a person types it.
+REGISTRATION_TEXT = (
+    ("村(居)民委员会", "河口村民委员会"), ("填表人", "李协助"), ("填表日期", date.today().isoformat()),
+    ("姓名", "李堃"), ("年龄", "39"), ("民族", "汉族"), ("文化程度", "初中"), ("健康状况", "良好"),
+    ("原政治面貌", "群众"), ("婚姻状况", "已婚"), ("联系方式", "13912345678"), ("居住地址", "河口村三组12号"),
+    ("户籍地址", "河口村三组12号"), ("前科记录", "无"), ("悔罪表现", "认罪悔罪"), ("主要经历", "务工"),
+    ("生活情况", "与妻女同住"), ("所在工作单位或就读学校", "个体货运"), ("工作或在校学习情况", "正常出车"),
+    ("性格特点", "外向"), ("能力专长", "驾驶"), ("其他特征", "无"),
+)
+
+
+def settle(page) -> None:  # type: ignore[no-untyped-def]
+    """Let Flutter finish building a new screen: input typed into a half-built one is lost."""
+    page.wait_for_timeout(800)
+
+
+def type_into(page, field, value: str) -> None:  # type: ignore[no-untyped-def]
+    """Type like a person; on a long form a tap can land mid-scroll, so check and retype."""
+    for _ in range(3):
+        field.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        field.click()
+        page.wait_for_timeout(200)
+        page.keyboard.press("Control+A")
+        page.keyboard.type(value)
+        page.wait_for_timeout(400)  # the value travels to the app before the next click
+        if field.input_value() == value:
+            return
+    raise AssertionError(f"could not type {value!r} into the field")
+
+
+def test_registration_with_two_family_members_is_saved_and_shown(seeded: Path, page) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_text("协通已锁定").wait_for()
+    settle(page)
+    page.get_by_label("口令").fill(PASS)
+    page.wait_for_timeout(400)
+    page.get_by_role("button", name="解锁").click()
+    page.get_by_text("最近走访").first.click()
+    page.get_by_text("工作记录").wait_for()
+    settle(page)
+    page.get_by_role("button", name="新增社区矫正对象基本情况登记表").click()
+    page.get_by_text("新增社区矫正对象基本情况登记表").first.wait_for()
+    settle(page)
+
+    for label, value in REGISTRATION_TEXT:
+        type_into(page, page.get_by_label(label, exact=True).first, value)
+    page.get_by_role("radio", name="男").click()
+    page.wait_for_timeout(400)
+
+    for _ in range(2):
+        page.get_by_role("button", name="添加一行").click()
+        page.wait_for_timeout(600)
+    page.get_by_text("家庭主要成员 第2人").wait_for()
+    # "姓名" is also the subject's own name (index 0); the family rows follow it.
+    type_into(page, page.get_by_label("姓名", exact=True).nth(1), "张淼")
+    type_into(page, page.get_by_label("关系", exact=True).nth(0), "妻子")
+    type_into(page, page.get_by_label("联系电话(选填)", exact=True).nth(0), "13812345678")
+    type_into(page, page.get_by_label("姓名", exact=True).nth(2), "李玥")
+    type_into(page, page.get_by_label("关系", exact=True).nth(1), "女儿")
+    page.get_by_role("radio", name="否").click()
+    page.wait_for_timeout(400)
+
+    page.get_by_role("button", name="保存").click()
+    page.get_by_text("工作记录").wait_for()
+    today = date.today().isoformat()
+    saved = page.get_by_text(f"{today} 社区矫正对象基本情况登记表").first
+    saved.wait_for()
+    saved.scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(SCREENSHOTS / "20_registration.png"))
+
+    # Open it again: the two family members come back as rows.
+    page.get_by_text(f"{today} 社区矫正对象基本情况登记表").first.click()
+    page.get_by_text("修改社区矫正对象基本情况登记表").wait_for()
+    settle(page)
+    page.get_by_text("家庭主要成员 第2人").wait_for()
+    for label, nth, value in (("姓名", 2, "李玥"), ("关系", 0, "妻子")):
+        field = page.get_by_label(label, exact=True).nth(nth)
+        field.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        field.click()  # Flutter puts a field's text in the DOM only while it has focus
+        page.wait_for_timeout(400)
+        assert field.input_value() == value
