@@ -419,7 +419,7 @@ class Store:
         with self._mutex:
             self._ensure_open()
             self._refresh_summaries()
-            return copy.deepcopy(self._index.summaries)
+            return _json_copy(self._index.summaries)
 
     def count(self) -> int:
         """How many records the store holds (from the index)."""
@@ -474,7 +474,7 @@ class Store:
     def meta_get(self, key: str, default: Any = None) -> Any:
         with self._mutex:
             self._ensure_open()
-            return copy.deepcopy(self._index.meta[key]) if key in self._index.meta else default
+            return _json_copy(self._index.meta[key]) if key in self._index.meta else default
 
     def meta_set(self, key: str, value: Any, *, actor: str = "system") -> None:
         """Set an encrypted setting (JSON value). Unchanged values write nothing."""
@@ -866,8 +866,18 @@ def _fresh(record: Record) -> Record:
         record.created,
         record.updated,
         record.deleted,
-        copy.deepcopy(record.data),
+        _json_copy(record.data),
     )
+
+
+def _json_copy(value: Any) -> Any:
+    """Deep copy of JSON-shaped data (dicts, lists, scalars): several times faster than
+    ``copy.deepcopy``, which matters when listing thousands of records."""
+    if isinstance(value, dict):
+        return {k: _json_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_copy(v) for v in value]
+    return value
 
 
 def _check_actor(actor: str) -> None:

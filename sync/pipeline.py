@@ -319,11 +319,12 @@ def _office_outbox(store: Store, me: Identity, peer: str) -> tuple[list[Record],
         s.id: s for s in sorted(found, key=lambda r: (r.created, r.id)) if peer in (s.data.get("helpers") or [])
     }
     out: list[Record] = list(assigned.values())
+    mine = me.fingerprint
     for sid in assigned:  # only partitions holding notices, teams or receipts are decrypted
         out.extend(
             r
             for r in store.list(subject=sid, kinds=OFFICE_TO_HELPER_KINDS, include_deleted=True)
-            if r.author == me.fingerprint
+            if r.author == mine
         )
     out.extend(r for r in store.list("revocation") if r.data.get("helper") == peer)
     sent = set(store.meta_get(_k(peer, "sent_subjects"), []))
@@ -333,10 +334,11 @@ def _office_outbox(store: Store, me: Identity, peer: str) -> tuple[list[Record],
 
 def _helper_outbox(store: Store, me: Identity) -> list[Record]:
     hidden = set(store.meta_get("sync/withdrawn", []))
+    mine = me.fingerprint  # computed once: it hashes both public keys
     return [
         r
         for r in store.list(kinds=HELPER_KINDS, include_deleted=True)
-        if r.author == me.fingerprint and r.subject not in hidden
+        if r.author == mine and r.subject not in hidden
     ]
 
 
