@@ -314,10 +314,17 @@ class Store:
             _, docs = self._apply([record], actor, None)
             return history.current_record(docs[record.id])
 
-    def apply(self, records: Iterable[Record], *, actor: str, meta: dict[str, Any] | None = None) -> ApplyResult:
-        """Store many versions (and meta keys) in one all-or-nothing commit."""
+    def apply(
+        self,
+        records: Iterable[Record],
+        *,
+        actor: str,
+        meta: dict[str, Any] | None = None,
+        purge: Iterable[str] = (),
+    ) -> ApplyResult:
+        """Store many versions (and meta keys, and removals) in one all-or-nothing commit."""
         with self._mutex:
-            result, _ = self._apply(list(records), actor, meta)
+            result, _ = self._apply(list(records), actor, meta, list(purge))
             return result
 
     def purge(self, record_ids: Iterable[str], *, actor: str) -> int:
@@ -326,22 +333,26 @@ class Store:
             self._ensure_open()
             _check_actor(actor)
             tx = _empty_tx()
-            count = 0
-            for rid in dict.fromkeys(record_ids):
-                pkey = self._index.where.get(rid)
-                if pkey is None:
-                    continue
-                doc = self._partition(pkey).get(rid)
-                tx["parts"].setdefault(pkey, {})[rid] = None
-                tx["members"].setdefault(pkey, {})[rid] = None
-                if rid in self._index.conflicts:
-                    tx["conflicts"][rid] = None
-                cur = history.current_dict(doc) if doc else {"kind": None}
-                self._audit_entry(tx, "purge", actor, rid, cur.get("kind"), doc["current"] if doc else None, None)
-                count += 1
+            count = self._purge_into(tx, record_ids, actor)
             if count:
                 self._commit(tx)
             return count
+
+    def _purge_into(self, tx: dict[str, Any], record_ids: Iterable[str], actor: str) -> int:
+        count = 0
+        for rid in dict.fromkeys(record_ids):
+            pkey = self._index.where.get(rid)
+            if pkey is None:
+                continue
+            doc = self._partition(pkey).get(rid)
+            tx["parts"].setdefault(pkey, {})[rid] = None
+            tx["members"].setdefault(pkey, {})[rid] = None
+            if rid in self._index.conflicts:
+                tx["conflicts"][rid] = None
+            cur = history.current_dict(doc) if doc else {"kind": None}
+            self._audit_entry(tx, "purge", actor, rid, cur.get("kind"), doc["current"] if doc else None, None)
+            count += 1
+        return count
 
     def get(self, record_id: str) -> Record | None:
         with self._mutex:
@@ -604,7 +615,7 @@ class Store:
     # ------------------------------------------------------------------ internals: apply
 
     def _apply(
-        self, records: list[Record], actor: str, meta: dict[str, Any] | None
+        self, records: list[Record], actor: str, meta: dict[str, Any] | None, purge: list[str] | None = None
     ) -> tuple[ApplyResult, dict[str, Doc]]:
         self._ensure_open()
         _check_actor(actor)
@@ -657,6 +668,8 @@ class Store:
                     continue
                 tx["meta"][key] = copy.deepcopy(value)
                 self._audit_entry(tx, "meta", actor, key, "meta", None, None)
+        if purge:
+            self._purge_into(tx, purge, actor)
         if tx["parts"] or tx["meta"]:
             self._commit(tx)
         return result, work

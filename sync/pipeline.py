@@ -581,10 +581,10 @@ def _import(store: Store, me: Identity, blob: bytes, max_size: int, clock: Clock
                 value = meta.get(_k(fp, name), store.meta_get(_k(fp, name)))
                 if value is not None:
                     meta[_k(new_office.fingerprint, name)] = value
-    result = store.apply(records, actor=fp, meta=meta)
-    if withdrawn and me.role == "helper":
+    purge: list[str] = []
+    if withdrawn and me.role == "helper":  # removed in the same commit as the import
         purge = [r.id for s in withdrawn for r in store.list(subject=s, include_deleted=True)]
-        store.purge(purge, actor=fp)
+    result = store.apply(records, actor=fp, meta=meta, purge=purge)
     gap = (last + 1, header.seq - 1) if header.seq > last + 1 else None
     message = "已导入。"
     if gap:

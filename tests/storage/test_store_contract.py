@@ -267,6 +267,23 @@ def test_purge_removes_a_record_and_its_history(make_store: Callable[..., Store]
     assert store.get(v.id) is None and store.get(s.id) == s
 
 
+def test_apply_can_remove_records_in_the_same_commit(make_store: Callable[..., Store], clock: TickClock) -> None:
+    store = make_store()
+    s, t = subject(clock), subject(clock, "李四")
+    v = visit(clock, s.id)
+    store.apply([s, v], actor="o")
+    w = visit(clock, t.id)
+    commits = len(store.audit_entries())
+    result = store.apply([t, w], actor="o", meta={"k": 1}, purge=[s.id, v.id])
+    assert result.counts()["new"] == 2
+    assert store.get(s.id) is None and store.get(v.id) is None and store.get(w.id) == w
+    actions = [e["action"] for e in store.audit_entries()[commits:]]
+    assert actions == ["new", "new", "meta", "purge", "purge"]
+    store.close()
+    store = make_store(reopen=True)
+    assert store.get(v.id) is None and store.get(w.id) == w and store.meta_get("k") == 1
+
+
 # ---------------------------------------------------------------- index and meta
 
 
