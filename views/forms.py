@@ -169,6 +169,10 @@ class _Form:
 
     def _redraw_table(self, f: Field) -> None:
         self._fill_table(f)
+        box = self.inputs.get(f.name)
+        if box is not None and _has_error(box):  # e.g. 评议人应为3至5人 goes once a row is added
+            errs = fs.error_paths(self.svc.validate(self.kind, fs.to_data(self.kind, self.values)), self.kind)
+            _set_error(box, errs.get(f.name))
         self.shell.page.update()
 
     def show_errors(self, errors: dict[str, str]) -> list[str]:
