@@ -1,0 +1,223 @@
+"""The office console in headless Chromium: enrol, import a roster, issue a notice, sync, acknowledge.
+
+The office store and three helper phones are made with cheap scrypt before the app starts (the
+set-up screen itself is covered by the helper first-run test); everything after unlocking is
+done through the console.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import PASS
+
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+
+pytestmark = pytest.mark.e2e
+
+SUBJECT = {
+    "name": "张三", "gender": "男", "birth": "1980-05", "household": "四川省某县", "residence": "四川省某县某镇",
+    "judgment_date": "2025-06-01", "crime": "盗窃罪", "court": "某县人民法院", "sentence": "有期徒刑一年,缓刑二年",
+    "category": "缓刑", "term_start": "2025-07-01", "term_end": "2027-06-30", "committee": "青山村民委员会",
+    "town": "青山镇",
+}
+
+
+@dataclass
+class Office:
+    exchange: Path
+    request: Path
+    typed: str
+    roster: Path
+    inbox: Path
+    tampered: str
+
+
+@pytest.fixture
+def office_home(home: Path, tmp_path: Path) -> Office:
+    """An office store with two enrolled helpers, one request to enrol, a roster and three bundles."""
+    from openpyxl import Workbook
+
+    from core.kinds import KINDS
+    from storage import KdfParams
+    from sync import office, pipeline
+    from sync.identity import make_enrolment_request, make_office_card
+    from sync.service import Service
+
+    cheap = KdfParams(n=2**4, r=8, p=1)
+    exchange = tmp_path / "交换"
+    inbox = exchange / "来自协助人员"
+    inbox.mkdir(parents=True)
+    svc = Service(home, kdf=cheap)
+    svc.setup("office", "青山镇司法所", PASS)
+    me = svc._me()
+    today = date.today().isoformat()
+    subject = office.save_subject(svc, SUBJECT)
+    phones = []
+    for name in ("王五", "赵七", "钱八"):
+        phone = Service(tmp_path / f"phone-{name}", kdf=cheap)
+        phone.setup("helper", name, PASS)
+        pipeline.pin_office(phone._open(), make_office_card(me), me.public().grouped)
+        request = exchange / f"登记申请-{name}.xtreq"
+        request.write_bytes(make_enrolment_request(phone._me(), "青山村民委员会", "13800138000"))
+        phones.append((phone, request))
+    for phone, request in (phones[0], phones[2]):  # 赵七 is enrolled in the test, through the console
+        office.enrol_from_request(svc, request, phone._me().public().grouped, committee="青山村民委员会",
+                                  conditions=[1, 2, 3, 4], reviewer="所长", review_date=today)
+        office.assign(svc, subject.id, phone._me().fingerprint)
+        request.unlink()
+    wang, zhao, qian = (p for p, _ in phones)
+    from core.records import Record
+
+    report = Record.new("report", {"category": "家庭重大变故", "urgency": "紧急", "occurred": today,
+                                   "description": "E2E父亲病重住院"}, author=wang._me().fingerprint, subject=subject.id)
+    wang._open().put(report, actor=wang._me().fingerprint)
+    visit = Record.new("visit", {"date": today, "place": "家中", "present": "本人", "thinking": "稳定", "work": "务农",
+                                 "life": "正常", "family": "和睦", "notes": "E2E走访"},
+                       author=qian._me().fingerprint, subject=subject.id)
+    qian._open().put(visit, actor=qian._me().fingerprint)
+    for n, phone in enumerate((wang, zhao, qian), start=1):
+        blob = pipeline.export_bundle(phone._open(), phone._me(), me.fingerprint, clock=phone._clock)
+        (inbox / f"{n}-{phone._me().name}.xtb").write_bytes(blob)
+    tampered = inbox / "3-钱八.xtb"
+    blob = bytearray(tampered.read_bytes())
+    blob[-40] ^= 0x01
+    tampered.write_bytes(bytes(blob))
+    fields = [f for f in KINDS["subject"].fields if f.name in SUBJECT]
+    wb = Workbook()
+    ws = wb.active
+    ws.append([f.label for f in fields])
+    for name in ("李四", "孙六"):
+        ws.append([{**SUBJECT, "name": name}[f.name] for f in fields])
+    roster = exchange / "名册.xlsx"
+    wb.save(roster)
+    typed = zhao._me().public().grouped
+    for phone, _ in phones:
+        phone.lock()
+    svc.lock()
+    return Office(exchange, exchange / "登记申请-赵七.xtreq", typed, roster, inbox, tampered.name)
+
+
+def settle(page, ms: int = 800) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_timeout(ms)
+
+
+def fill(page, label: str, value: str) -> None:  # type: ignore[no-untyped-def]
+    """Replace a field's text as a person would: focus, select all, type."""
+    field = page.get_by_label(label, exact=True)
+    field.click()
+    page.wait_for_timeout(300)
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Delete")
+    page.keyboard.type(value)
+    page.wait_for_timeout(500)  # the value travels to the app before the click
+
+
+def nav(page, label: str) -> None:  # type: ignore[no-untyped-def]
+    """Click a destination of the navigation rail (its accessible name starts with the label)."""
+    name = re.compile(r"^\s*" + re.escape(label))
+    for target in (page.get_by_role("tab", name=name), page.get_by_role("button", name=name),
+                   page.get_by_role("menuitem", name=name), page.get_by_text(name)):
+        if target.count():
+            target.first.click()
+            break
+    else:
+        raise AssertionError(f"rail destination {label} not found: " + page.inner_text("body")[:500])
+    settle(page)
+
+
+def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SCREENSHOTS / name))
+
+
+def test_office_enrols_imports_issues_syncs_and_acknowledges(office_home: Office, tmp_path: Path, page) -> None:  # type: ignore[no-untyped-def]
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    page.get_by_text("协通已锁定").wait_for()
+    settle(page)
+    fill(page, "口令", PASS)
+    page.get_by_role("button", name="解锁").click()
+    page.get_by_text("紧急的重要情况报告(待处理)").wait_for()
+    shot(page, "30_office_dashboard.png")
+
+    # enrol 赵七 from the request file made in Python, after comparing the digits
+    nav(page, "协助人员")
+    page.get_by_text("登记新的协助人员").wait_for()
+    settle(page)
+    fill(page, "登记申请文件路径", str(office_home.request))
+    page.get_by_role("button", name="读取申请").click()
+    page.get_by_text("申请人:赵七").wait_for()
+    settle(page)
+    fill(page, "协助人员念出的指纹数字", office_home.typed)
+    for box in page.get_by_role("checkbox").all():
+        box.click()
+        page.wait_for_timeout(200)
+    page.get_by_role("button", name="核对无误,登记").click()
+    page.get_by_text("协助人员名册").wait_for()
+    page.get_by_text("赵七", exact=True).first.wait_for()
+    shot(page, "31_office_helper_enrolled.png")
+    assert page.inner_text("body").count("在册") >= 3
+
+    # import the roster from an XLSX file
+    nav(page, "矫正对象")
+    page.get_by_text("从名册导入").wait_for()
+    settle(page)
+    fill(page, "名册文件路径(XLSX 或 CSV)", str(office_home.roster))
+    page.get_by_role("button", name="导入名册").click()
+    page.get_by_text("共 3 名").wait_for()
+    page.get_by_text("孙六").first.wait_for()
+    shot(page, "32_office_roster_imported.png")
+
+    # issue a notice for 李四 and save it as DOCX
+    nav(page, "通知单")
+    page.get_by_text("填发通知单").first.wait_for()
+    settle(page)
+    fill(page, "查找社区矫正对象(姓名)", "李四")
+    page.get_by_role("button", name="李四(青山村民委员会)").click()
+    page.get_by_text("对象:李四").wait_for()
+    settle(page)
+    fill(page, "联系人", "陈所长")
+    fill(page, "电话", "13900001111")
+    fill(page, "批准人", "周批准")
+    page.get_by_role("button", name="填发").click()
+    number = f"({date.today().year})协通字第1号"
+    page.get_by_text(number).first.wait_for()
+    settle(page)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    fill(page, "DOCX 保存文件夹", str(docs))
+    page.get_by_role("button", name="保存DOCX").first.click()
+    page.get_by_text("已保存通知单(含存根)").wait_for()
+    shot(page, "33_office_notice_saved.png")
+    saved = list(docs.glob("*.docx"))
+    assert len(saved) == 1 and saved[0].stat().st_size > 5000
+
+    # export one bundle per helper, then batch-import three bundles, one tampered
+    nav(page, "同步")
+    page.get_by_text("导出给协助人员").wait_for()
+    settle(page)
+    out = tmp_path / "usb"
+    fill(page, "导出到文件夹(如U盘)", str(out))
+    page.get_by_role("button", name="全部导出").click()
+    page.get_by_text("已导出 3 个数据包").wait_for()
+    assert len(list(out.glob("*.xtb"))) == 3
+    fill(page, "数据包所在文件夹", str(office_home.inbox))
+    page.get_by_role("button", name="批量导入").click()
+    page.get_by_text("完成:共 3 个文件,已导入 2,已拒绝 1,重复 0").wait_for()
+    shot(page, "34_office_batch_import.png")
+    body = page.inner_text("body")
+    assert office_home.tampered in body and "已拒绝" in body and "隔离区" in body, body
+    assert not (office_home.inbox / office_home.tampered).exists()
+
+    # the urgent report from 王五 is on the dashboard until acknowledged
+    nav(page, "工作台")
+    page.get_by_text("E2E父亲病重住院").wait_for()
+    shot(page, "35_office_urgent_report.png")
+    page.get_by_role("button", name="确认处理").click()
+    page.get_by_text("没有待处理的紧急报告。").wait_for()
+    shot(page, "36_office_acknowledged.png")
