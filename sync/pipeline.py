@@ -29,13 +29,13 @@ from __future__ import annotations
 import os
 import shutil
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable
 
 from core.kinds import check as check_kind
 from core.kinds import validate
-from core.records import HELPER_KINDS, OFFICE_KINDS, Record
+from core.records import HELPER_KINDS, OFFICE_KINDS, Record, iso
 from sync.bundle import (
     DEFAULT_MAX_SIZE,
     check_size,
@@ -656,6 +656,27 @@ def peer_info(store: Store, fp: str) -> dict[str, Any]:
         "in_seq": int(store.meta_get(_k(fp, "in_seq"), 0)),
         "out_seq": int(store.meta_get(_k(fp, "out_seq"), 0)),
     }
+
+
+def drop_delivered(store: Store, me: Identity, retention_days: int, clock: Clock) -> int:
+    """Helper side (data minimisation, 四.5): remove my records the office acknowledged at their
+    current revision and that nobody changed for ``retention_days``. Returns how many."""
+    office = (store.meta_get("sync/office") or {}).get("fingerprint")
+    if me.role != "helper" or office is None:
+        return 0
+    acked: dict[str, int] = store.meta_get(_k(office, "acked"), {})
+    if not acked:
+        return 0
+    cutoff = iso(clock() - timedelta(days=max(0, int(retention_days))))
+    mine = me.fingerprint
+    old = [
+        r.id
+        for r in store.list(kinds=HELPER_KINDS, include_deleted=True)
+        if r.author == mine and int(acked.get(r.id, 0)) >= r.revision and r.updated < cutoff
+    ]
+    if not old:
+        return 0
+    return int(store.purge(old, actor=mine))
 
 
 def record_status(store: Store, record_id: str) -> str:

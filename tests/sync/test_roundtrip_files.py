@@ -183,3 +183,32 @@ def test_office_remembers_when_each_helper_last_sent_a_bundle(tmp_path: Path) ->
     bad.write_bytes(b"XTB" + b"\0" * 40)
     assert import_file(office.store, office.me, bad, tmp_path / "q", clock=clock).status == "rejected"
     assert peer_info(office.store, fp)["last_in"]["seq"] == 1
+
+
+def test_delivered_records_leave_the_phone_after_the_retention_period_and_others_stay(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from sync.pipeline import drop_delivered
+
+    clock = TickClock()
+    office, helper, subject = setup_pair(tmp_path, clock)
+    _send(office, helper, tmp_path, "o1.xtb", clock)
+    delivered = visit(helper, subject.id, clock)
+    helper.store.put(delivered, actor=helper.me.fingerprint)
+    _send(helper, office, tmp_path, "h1.xtb", clock)
+    _send(office, helper, tmp_path, "o2.xtb", clock)  # receipt
+    assert record_status(helper.store, delivered.id) == STATUS_DELIVERED
+    only_exported = visit(helper, subject.id, clock, notes="已导出未送达")
+    helper.store.put(only_exported, actor=helper.me.fingerprint)
+    _send(helper, office, tmp_path, "h2.xtb", clock)
+    unsent = visit(helper, subject.id, clock, notes="未导出")
+    helper.store.put(unsent, actor=helper.me.fingerprint)
+
+    assert drop_delivered(helper.store, helper.me, 90, clock) == 0  # too recent
+    later = lambda: clock() + timedelta(days=91)  # noqa: E731
+    assert drop_delivered(helper.store, helper.me, 90, later) == 1
+    assert helper.store.get(delivered.id) is None and helper.store.history(delivered.id) == []
+    assert helper.store.get(only_exported.id) == only_exported and helper.store.get(unsent.id) == unsent
+    assert helper.store.get(subject.id) == subject  # office records are the office's business
+    assert office.store.get(delivered.id) == delivered  # the office keeps its copy
+    assert drop_delivered(office.store, office.me, 0, later) == 0  # never on the office
