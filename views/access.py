@@ -58,7 +58,7 @@ def setup_view(shell: "Shell", screen: Screen) -> ft.View:
         ft.Radio(value="helper", label="协助人员(村居委会、社区工作者)"),
         ft.Radio(value="office", label="司法所"),
     ]))
-    name = ft.TextField(label="姓名(或司法所名称)", autofocus=True)
+    name = ft.TextField(label="姓名(或司法所名称)")  # no autofocus: text typed while it grabs focus was lost
     pw1 = ft.TextField(label="设置口令", password=True, can_reveal_password=True,
                        helper=f"至少{MIN_PASSPHRASE}个字符;忘记口令将无法找回数据")
     pw2 = ft.TextField(label="再次输入口令", password=True, can_reveal_password=True)

@@ -21,6 +21,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 
 PASS = "qingshi-2026-xt"
+_LAUNCHED: dict[str, float] = {}
+
+
+def launch_seconds() -> float:
+    """Seconds since the app process of the current test was started."""
+    return time.monotonic() - _LAUNCHED["at"]
 
 
 def free_port() -> int:
@@ -41,6 +47,7 @@ def app_url(tmp_path: Path, home: Path) -> Iterator[str]:
     code = ("from pathlib import Path; from views.app import run; "
             f"run(Path({str(home)!r}), port={port}, web=True)")
     log = open(tmp_path / "app.log", "wb")
+    _LAUNCHED["at"] = time.monotonic()
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
                             env={**os.environ, "PYTHONPATH": str(REPO)})
     url = f"http://127.0.0.1:{port}/"

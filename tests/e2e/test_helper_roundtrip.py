@@ -1,0 +1,203 @@
+"""A helper's whole round trip in the real app: first run, office card, enrolment, import the
+office's bundle, a visit and an urgent report, export; the office (plain Python) receives it all."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import PASS, SCREENSHOTS, launch_seconds
+
+pytestmark = pytest.mark.e2e
+
+SUBJECT = {
+    "name": "张三", "gender": "男", "birth": "1980-05", "household": "四川省某县", "residence": "四川省某县某镇",
+    "judgment_date": "2025-06-01", "crime": "盗窃罪", "court": "某县人民法院", "sentence": "有期徒刑一年,缓刑二年",
+    "category": "缓刑", "term_start": "2025-07-01", "term_end": "2027-06-30", "committee": "青山村民委员会",
+    "town": "青山镇",
+}
+
+
+def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_timeout(500)  # let Flutter paint the frame the text arrived in
+    page.screenshot(path=str(SCREENSHOTS / name))
+
+
+def type_into(page, label: str, value: str, *, keys: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """Fill a field (replacing its text), or with ``keys`` tap it and type like a person (a focused
+    field with a hint is no longer named by its label alone); then give the value time to travel."""
+    field = page.get_by_label(label, exact=True)
+    if keys:
+        field.click()
+        page.wait_for_timeout(200)
+        page.keyboard.type(value)
+    else:
+        for _ in range(3):  # text typed into a screen still being built can be lost: check it arrived
+            field.fill(value)
+            page.wait_for_timeout(400)
+            if field.input_value() == value:
+                break
+    page.wait_for_timeout(400)
+
+
+def click(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_role("button", name=name).first.click()
+
+
+def open_by(page, button: str, expect_label: str) -> None:  # type: ignore[no-untyped-def]
+    """Tap ``button`` until the screen with field ``expect_label`` is there (a tap on a screen
+    still being built is lost)."""
+    for attempt in range(4):
+        page.wait_for_timeout(800)
+        click(page, button)
+        try:
+            page.get_by_label(expect_label, exact=True).wait_for(timeout=30_000)
+            page.wait_for_timeout(800)
+            return
+        except Exception:
+            if attempt == 3:
+                raise
+
+
+def fingerprint_digits(text: str) -> str:
+    """The first six groups of five digits on the page: this device's fingerprint."""
+    groups = re.findall(r"(?<!\d)\d{5}(?!\d)", text)
+    assert len(groups) >= 6, text
+    return "".join(groups[:6])
+
+
+def test_helper_round_trip_from_empty_home_to_office(tmp_path: Path, home: Path, page) -> None:  # type: ignore[no-untyped-def]
+    try:
+        _round_trip(tmp_path, page)
+    except Exception:
+        page.screenshot(path=str(SCREENSHOTS / "49_round_trip_failed.png"))
+        raise
+
+
+def _round_trip(tmp_path: Path, page) -> None:  # type: ignore[no-untyped-def]
+    from core.records import Record
+    from storage import KdfParams
+    from sync import pipeline
+    from sync.identity import make_office_card
+    from sync.service import Service
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    back = tmp_path / "back"
+    back.mkdir()
+    office_svc = Service(tmp_path / "office", kdf=KdfParams(n=2**4, r=8, p=1))
+    office_svc.setup("office", "青山镇司法所", PASS)
+    ostore, ome = office_svc._open(), office_svc._me()
+    card = usb / "青山镇司法所.card"
+    card.write_bytes(make_office_card(ome))
+
+    # --- first run in the browser
+    page.get_by_text("欢迎使用协通").wait_for()
+    print(f"\nlaunch -> usable first-run screen: {launch_seconds():.1f} s")
+    page.wait_for_timeout(800)  # let the first screen finish building before typing
+    type_into(page, "姓名(或司法所名称)", "李协助")
+    type_into(page, "设置口令", PASS)
+    type_into(page, "再次输入口令", PASS)
+    click(page, "完成设置")
+    page.get_by_text("设置完成").wait_for()
+    page.get_by_text("导入司法所身份卡").first.wait_for()
+    shot(page, "40_first_run_fingerprint.png")
+    mine = fingerprint_digits(page.inner_text("body"))
+
+    # --- pin the office card: read it, type the digits the officer reads aloud
+    type_into(page, "司法所身份卡文件路径", str(card))
+    click(page, "读取身份卡")
+    page.get_by_text("文件中的指纹").wait_for()
+    type_into(page, "司法所念出的指纹数字", ome.public().grouped)
+    click(page, "核对并信任司法所")
+    page.get_by_text("已信任司法所").first.wait_for()
+
+    # --- enrolment request to the USB stick
+    type_into(page, "所在村(居)委会", "青山村民委员会")
+    type_into(page, "联系电话", "13800138000")
+    type_into(page, "登记申请保存位置", str(usb))
+    click(page, "导出登记申请")
+    page.get_by_text("登记申请已保存").wait_for()
+    shot(page, "41_first_run_enrolled.png")
+    requests = list(usb.glob("*.xtreq"))
+    assert len(requests) == 1
+
+    # --- the office (plain Python) enrols the helper after comparing the digits shown on the phone
+    clock = office_svc._clock
+    pipeline.enroll_helper(ostore, ome, requests[0].read_bytes(), mine, committee="青山村民委员会",
+                           conditions=[1, 2, 3, 4], reviewer="赵六", review_date=date.today().isoformat(),
+                           clock=clock)
+    helper_fp = mine
+    subject = Record.new("subject", dict(SUBJECT), author=ome.fingerprint, clock=clock)
+    ostore.put(subject, actor=ome.fingerprint)
+    pipeline.assign(ostore, ome, subject.id, helper_fp, clock)
+    (usb / "至李协助.xtb").write_bytes(pipeline.export_bundle(ostore, ome, helper_fp, clock=clock))
+
+    # --- import the office bundle on the sync screen
+    click(page, "开始使用")
+    page.get_by_text("还没有分配给您的社区矫正对象").wait_for()
+    page.get_by_role("tab", name="同步").click()
+    page.get_by_text("导入司法所数据包").wait_for()
+    type_into(page, "数据包所在文件夹", str(usb))
+    click(page, "刷新文件列表")
+    click(page, "至李协助.xtb")
+    page.wait_for_timeout(400)
+    click(page, "导入数据包")
+    page.get_by_text("导入完成").wait_for()
+    assert "新增 " in page.inner_text("body")
+    shot(page, "42_sync_imported.png")
+
+    # --- a visit and an urgent report for the subject
+    today = date.today().isoformat()
+    page.get_by_role("tab", name="矫正对象").click()
+    page.get_by_text("张三").first.wait_for()
+    shot(page, "43_subjects.png")
+    page.get_by_text("张三").first.click()
+    page.get_by_text("工作记录").wait_for()
+    open_by(page, "新增走访记录", "走访日期")
+    for label, value in (("走访日期", today), ("走访地点", "家中"), ("在场人员", "本人及其母亲"),
+                         ("思想状况", "思想稳定"), ("工作情况", "在家务农"), ("生活情况", "生活正常"),
+                         ("家庭情况", "家庭和睦"), ("走访记录", "E2E往返走访")):
+        type_into(page, label, value, keys=True)
+    click(page, "保存")
+    page.get_by_text(f"{today} 走访记录").first.wait_for()
+
+    open_by(page, "报告重要情况", "情况描述")
+    page.get_by_role("radio", name="其他").click()
+    page.wait_for_timeout(300)
+    page.get_by_role("radio", name="紧急").click()
+    page.wait_for_timeout(300)
+    type_into(page, "发生日期", today, keys=True)
+    type_into(page, "情况描述", "E2E紧急情况:夜间外出未归", keys=True)
+    shot(page, "44_urgent_report.png")
+    click(page, "保存")
+    page.get_by_text(f"{today} 重要情况报告").first.wait_for()
+    shot(page, "45_subject_timeline.png")
+
+    # --- export from the sync screen: the preview first, then the file
+    page.get_by_role("tab", name="同步").click()
+    page.get_by_text("下次导出将包含").wait_for()
+    body = page.inner_text("body")
+    assert "走访记录:1 条" in body and "重要情况报告:1 条" in body, body
+    assert "紧急的重要情况报告:1 份" in body, body
+    shot(page, "46_sync_preview.png")
+    type_into(page, "导出到(文件夹或文件)", str(back))
+    click(page, "导出数据包")
+    page.get_by_text("已导出 2 条记录").wait_for()
+    shot(page, "47_sync_exported.png")
+    bundles = list(back.glob("*.xtb"))
+    assert len(bundles) == 1
+    raw = bundles[0].read_bytes()
+    assert "夜间外出未归".encode() not in raw and "张三".encode() not in raw
+
+    # --- the office imports it and has every record
+    outcome = pipeline.import_file(ostore, ome, bundles[0], tmp_path / "office" / "quarantine", clock=clock)
+    assert outcome.status == "accepted", outcome
+    got = {r.kind: r for r in ostore.list(subject=subject.id) if r.author == helper_fp}
+    assert set(got) == {"visit", "report"}, got
+    assert got["visit"].data["notes"] == "E2E往返走访" and got["visit"].data["place"] == "家中"
+    assert got["report"].data["urgency"] == "紧急"
+    assert got["report"].data["description"] == "E2E紧急情况:夜间外出未归"
