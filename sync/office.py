@@ -35,6 +35,7 @@ QUARANTINE_DIR = "quarantine"
 SILENT_DAYS = 30
 ENDING_DAYS = 30
 MAX_TASKS = 10
+URGENT_DETAIL_SUBJECTS = 50  # subjects whose open urgent reports the dashboard lists in full
 _NOTICE_COUNTER = "office/notice_seq"  # {year: highest seq ever issued}, so numbers are never reused
 _SUBJECT_FIELDS = tuple(f.name for f in KINDS["subject"].fields if f.name != "helpers")
 _NOTICE_PARTICULARS = ("name", "gender", "birth", "household", "residence", "judgment_date", "crime", "court",
@@ -423,7 +424,8 @@ def dashboard(svc: Any) -> dict[str, Any]:
     """What needs the officer: urgent reports, overdue visits, terms ending, conflicts, silent helpers.
 
     Everything comes from the index summaries except the urgent reports themselves (only the
-    partitions of subjects with one open are read) and the conflicts (only conflicting records).
+    partitions of the ``URGENT_DETAIL_SUBJECTS`` most recently active subjects with one open are
+    read; ``urgent_total`` counts them all) and the conflicts (only conflicting records).
     """
     store, _me = _office(svc)
     today = _today(svc)
@@ -432,6 +434,8 @@ def dashboard(svc: Any) -> dict[str, Any]:
     urgent: list[dict[str, Any]] = []
     overdue: list[dict[str, Any]] = []
     ending: list[dict[str, Any]] = []
+    with_urgent: list[tuple[str, dict[str, Any]]] = []
+    urgent_total = 0
     for sid, s in summaries.items():
         if s.get("deleted") or not s.get("name"):
             continue
@@ -442,10 +446,15 @@ def dashboard(svc: Any) -> dict[str, Any]:
         if BADGE_TERM_ENDING in badges:
             ending.append({**base, "term_end": s.get("term_end") or ""})
         if BADGE_URGENT_OPEN in badges:
-            for r in _open_urgent(store, sid):
-                urgent.append({**base, "id": r.id, "category": r.data.get("category", ""),
-                               "occurred": r.data.get("occurred", ""), "description": r.data.get("description", ""),
-                               "author": r.author})
+            urgent_total += int(s.get("open_urgent") or 0)
+            with_urgent.append((sid, base))
+    # Only the most recently active subjects' partitions are opened for the report details.
+    with_urgent.sort(key=lambda item: str(summaries[item[0]].get("updated") or ""), reverse=True)
+    for sid, base in with_urgent[:URGENT_DETAIL_SUBJECTS]:
+        for r in _open_urgent(store, sid):
+            urgent.append({**base, "id": r.id, "category": r.data.get("category", ""),
+                           "occurred": r.data.get("occurred", ""), "description": r.data.get("description", ""),
+                           "author": r.author})
     urgent.sort(key=lambda r: r["occurred"], reverse=True)
     overdue.sort(key=lambda r: (r["last_visit"], r["name"]))
     ending.sort(key=lambda r: (r["term_end"], r["name"]))
@@ -461,7 +470,7 @@ def dashboard(svc: Any) -> dict[str, Any]:
         if days >= SILENT_DAYS:
             silent.append({"name": h["name"], "committee": h["committee"], "fingerprint": h["fingerprint"],
                            "last_bundle": h["last_bundle"], "days": days})
-    return {"urgent_reports": urgent, "overdue": overdue, "ending_soon": ending,
+    return {"urgent_reports": urgent, "urgent_total": max(urgent_total, len(urgent)), "overdue": overdue, "ending_soon": ending,
             "conflicts": conflict_rows(svc), "silent_helpers": silent}
 
 

@@ -316,3 +316,16 @@ def test_conflict_is_listed_then_resolved_with_a_resolution_record(tmp_path: Pat
     assert current.data["notes"] == "乙"
     assert office.conflict_rows(osvc) == []
     assert [r.data["record"] for r in store.list("resolution")] == [a.id]
+
+
+def test_dashboard_counts_every_open_urgent_report_but_lists_only_the_most_active_subjects(
+        osvc: Service, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(office, "URGENT_DETAIL_SUBJECTS", 1)
+    store = osvc._open()
+    author = "2" * 30
+    subjects = [office.save_subject(osvc, {**SUBJECT, "name": n}) for n in ("甲", "乙")]
+    for s in subjects:
+        store.apply([Record.new("report", URGENT, author=author, subject=s.id, clock=clock)], actor=author)
+    board = office.dashboard(osvc)
+    assert board["urgent_total"] == 2
+    assert [r["name"] for r in board["urgent_reports"]] == ["乙"]  # the one updated last

@@ -74,7 +74,7 @@ def dashboard_view(shell: "Shell", screen: Screen) -> ft.View:
             ft.Row(buttons, wrap=True),
         ]))
     cards = ft.Row([
-        _count_card("紧急情况待处理", len(d["urgent_reports"]), ft.Colors.RED_100),
+        _count_card("紧急情况待处理", d["urgent_total"], ft.Colors.RED_100),
         _count_card("走访逾期", len(d["overdue"]), ft.Colors.ORANGE_100),
         _count_card("30天内解矫", len(d["ending_soon"]), ft.Colors.BLUE_100),
         _count_card("数据冲突", len(d["conflicts"]), ft.Colors.PURPLE_100),
@@ -83,6 +83,8 @@ def dashboard_view(shell: "Shell", screen: Screen) -> ft.View:
     return frame(shell, "office_dashboard", "工作台", [
         cards, message,
         section(heading("紧急的重要情况报告(待处理)"),
+                ft.Text(f"共 {d['urgent_total']} 份,下面列出最近有动态的对象的 {len(d['urgent_reports'])} 份。", size=13)
+                if d["urgent_total"] > len(d["urgent_reports"]) else ft.Container(),
                 table(["发生日期", "对象", "村(居)委会", "类别", "情况", "处理意见", ""], urgent_rows)
                 if urgent_rows else ft.Text("没有待处理的紧急报告。")),
         section(heading("走访逾期"),

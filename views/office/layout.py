@@ -113,6 +113,7 @@ def path_picker(shell: "Shell", label: str, *, value: str | None = None, suffixe
             listing.update()
 
     field.on_submit = refresh
+    field.on_blur = refresh  # the listing follows the folder typed
     refresh()
     row = ft.Column([ft.Row([field, ft.OutlinedButton("列出文件", icon=ft.Icons.FOLDER_OPEN, on_click=refresh)]),
                      listing], spacing=4)
