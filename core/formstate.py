@@ -10,9 +10,10 @@ them (a draft may come from an older app version).
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Any, Sequence
 
-from core.kinds import BOOL, INT, INTS, KINDS, ROWS, STRS, Field, KindSchema
+from core.kinds import BOOL, DATE, INT, INTS, KINDS, ROWS, STRS, Field, KindSchema
 
 YES, NO = "是", "否"
 Values = dict[str, Any]
@@ -26,8 +27,20 @@ def blank_row(f: Field) -> dict[str, str]:
     return {c.name: "" for c in f.row}
 
 
-def new_values(kind: str) -> Values:
-    """Empty values for a new record; a table that needs rows starts with that many blank rows."""
+def today_fields(kind: str) -> tuple[str, ...]:
+    """The dates a new record starts at today: required dates that cannot lie in the future.
+
+    These are when the visit, report, meeting... happened, which is nearly always the day it is
+    written down; a term end or other future date is never guessed.
+    """
+    return tuple(f.name for f in _schema(kind).fields if f.type == DATE and f.required and f.past)
+
+
+def new_values(kind: str, today: date | None = None) -> Values:
+    """Empty values for a new record; a table that needs rows starts with that many blank rows.
+
+    With ``today`` (the caller's clock, never read here) the ``today_fields`` start at that date.
+    """
     out: Values = {}
     for f in _schema(kind).fields:
         if f.type == ROWS:
@@ -36,7 +49,55 @@ def new_values(kind: str) -> Values:
             out[f.name] = []
         else:
             out[f.name] = ""
+    if today is not None:
+        for name in today_fields(kind):
+            out[name] = today.isoformat()
     return out
+
+
+def first_empty_required(kind: str, values: Values, paths: Sequence[str]) -> str | None:
+    """The first of ``paths`` (in form order, ``name`` or ``name.i.col``) that must be filled and is empty.
+
+    The form focuses it when it opens, so a person starts typing where the work is. ``paths`` are
+    the inputs that can take focus; a path of an unknown field or row is skipped.
+    """
+    schema = _schema(kind)
+    for path in paths:
+        head, _, rest = path.partition(".")
+        try:
+            f = schema.field(head)
+        except KeyError:
+            continue
+        value: Any = values.get(head)
+        if rest:
+            index_text, _, column = rest.partition(".")
+            rows = value if isinstance(value, list) else []
+            if not index_text.isdigit() or int(index_text) >= len(rows) or f.type != ROWS:
+                continue
+            try:
+                f = f.column(column)
+            except KeyError:
+                continue
+            row = rows[int(index_text)]
+            value = row.get(column) if isinstance(row, dict) else None
+        if not f.required and not f.min_items:
+            continue
+        if _empty(value):
+            return path
+    return None
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+
+def next_path(paths: Sequence[str], current: str) -> str | None:
+    """The input after ``current`` in form order (where Enter moves to), or None at the last one."""
+    try:
+        i = list(paths).index(current)
+    except ValueError:
+        return None
+    return paths[i + 1] if i + 1 < len(paths) else None
 
 
 def _scalar_text(f: Field, value: Any) -> str:

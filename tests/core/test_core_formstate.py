@@ -151,3 +151,50 @@ def test_set_value_refuses_a_row_that_does_not_exist() -> None:
 def test_errors_the_form_cannot_show_are_gathered_under_underscore() -> None:
     errors = fs.error_paths({"bogus": "包含无法识别的字段", "date": "请填写走访日期"}, "visit")
     assert errors == {"date": "请填写走访日期", "_": "包含无法识别的字段"}
+
+
+def test_new_visit_starts_at_the_given_day_and_other_kinds_at_their_event_date_only() -> None:
+    day = date(2026, 11, 23)
+    visit = fs.new_values("visit", today=day)
+    assert visit["date"] == "2026-11-23"
+    assert [k for k, v in visit.items() if v] == ["date"], "nothing else is guessed"
+    assert fs.new_values("report", today=day)["occurred"] == "2026-11-23"
+    assert fs.new_values("registration", today=day)["fill_date"] == "2026-11-23"
+    assert fs.new_values("visit")["date"] == "", "without a day from the caller's clock nothing is filled"
+    # future dates (a term end) and optional dates are never prefilled
+    assert fs.today_fields("subject") == ("judgment_date",)
+    assert "filed_date" not in fs.today_fields("helper")
+    for kind in HELPER_KINDS:
+        assert len(fs.today_fields(kind)) == 1, kind
+        values = fs.new_values(kind, today=TODAY)
+        errors = validate(kind, fs.to_data(kind, values), today=TODAY)
+        assert not set(errors) & set(fs.today_fields(kind)), (kind, errors)
+
+
+def test_first_empty_required_skips_the_prefilled_date_and_optional_fields() -> None:
+    paths = list(KINDS["visit"].names)
+    values = fs.new_values("visit", today=TODAY)
+    assert fs.first_empty_required("visit", values, paths) == "place"
+    values = fs.set_value(fs.set_value(values, "place", "家中"), "present", "  ")
+    assert fs.first_empty_required("visit", values, paths) == "present", "blank text counts as empty"
+    for name in ("present", "thinking", "work", "life", "family", "notes"):
+        values = fs.set_value(values, name, "有")
+    assert fs.first_empty_required("visit", values, paths) is None, "the optional 发现的情况 is not asked for"
+    assert fs.first_empty_required("visit", fs.new_values("visit"), paths) == "date"
+
+
+def test_first_empty_required_looks_into_table_cells_and_ignores_unknown_paths() -> None:
+    values = fs.new_values("evaluation", today=TODAY)
+    values = fs.set_value(values, "period", "2026年第一季度")
+    values = fs.set_value(values, "evaluators.0.name", "甲")
+    paths = ["period", "date", "evaluators.0.name", "evaluators.0.identity", "evaluators.1.name", "comments"]
+    assert fs.first_empty_required("evaluation", values, paths) == "evaluators.1.name"
+    assert fs.first_empty_required("evaluation", values, ["nope", "evaluators.9.name", "period"]) is None
+
+
+def test_next_path_follows_form_order_and_stops_at_the_last_input() -> None:
+    paths = ["date", "place", "present", "thinking"]
+    assert fs.next_path(paths, "date") == "place"
+    assert fs.next_path(paths, "present") == "thinking"
+    assert fs.next_path(paths, "thinking") is None
+    assert fs.next_path(paths, "gone") is None
