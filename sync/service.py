@@ -19,7 +19,8 @@ from core.records import HELPER_KINDS, Clock, Record, utc_now
 from core.rules import summary_badges
 from storage import KdfParams, Store, StoreLocked, WrongPassphrase
 from sync.identity import Identity
-from sync.pipeline import STATUS_DELIVERED, STATUS_EXPORTED, record_status
+from sync.pipeline import STATUS_DELIVERED, STATUS_EXPORTED, record_status, record_statuses
+from sync.pipeline import drop_delivered as _drop_delivered
 
 ROLES = ("office", "helper")
 MIN_PASSPHRASE = 8
@@ -114,6 +115,7 @@ class Service:
         self._failures = 0
         self._store = store
         self._identity = Identity.from_private_dict(store.meta_get("identity"))
+        self.drop_delivered()
         return self.identity()
 
     @property
@@ -176,7 +178,14 @@ class Service:
         if errors:
             raise ValidationError(errors)
         self._open().meta_set("settings", current, actor=self._actor())
+        self.drop_delivered()
         return current
+
+    def drop_delivered(self) -> int:
+        """Data minimisation (四.5): my records the office acknowledged and nobody changed for the
+        retention period leave this phone. Run on unlock and when the period changes; returns
+        how many went (always 0 on the office, or before the first receipt)."""
+        return _drop_delivered(self._open(), self._me(), self.settings()["retention_days"], self._clock)
 
     def change_passphrase(self, old: str, new: str) -> None:
         problem = passphrase_problem(new)
@@ -188,6 +197,10 @@ class Service:
 
     def _today(self) -> date:
         return self._clock().date()
+
+    def today(self) -> date:
+        """Today by the service's clock: what a new record's date starts at."""
+        return self._today()
 
     def _actor(self) -> str:
         return self._me().fingerprint
@@ -225,6 +238,8 @@ class Service:
         records = store.list(subject=subject_id)
         acked = {r.data.get("report") for r in records if r.kind == "ack"}
         me = self._actor()
+        mine = [r for r in records if r.kind in HELPER_KINDS and r.author == me and not r.deleted]
+        sent = record_statuses(store, mine)  # one read of the sync state for the whole timeline
         tasks: list[str] = []
         timeline: list[dict[str, Any]] = []
         for r in records:
@@ -233,8 +248,7 @@ class Service:
             if r.kind == "notice":
                 tasks.extend(t for t in r.data.get("tasks", []) if isinstance(t, str) and t not in tasks)
             row = _timeline_row(r, acked)
-            row["editable"] = (r.kind in HELPER_KINDS and r.author == me and not r.deleted
-                               and record_status(store, r.id) not in (STATUS_EXPORTED, STATUS_DELIVERED))
+            row["editable"] = r.id in sent and sent[r.id] not in (STATUS_EXPORTED, STATUS_DELIVERED)
             timeline.append(row)
         timeline.sort(key=lambda row: (row["date"], row["id"]), reverse=True)
         labels = {f.name: f.label for f in KINDS["subject"].fields}

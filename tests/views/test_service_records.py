@@ -145,3 +145,113 @@ def test_invalid_family_row_is_refused_with_the_row_key(pair) -> None:  # type: 
         helper.save_record("registration", fs.to_data("registration", values), subject=sid)
     assert bad.value.errors == {"family.2.relation": "家庭主要成员第3行:请填写关系"}  # type: ignore[attr-defined]
     assert [r for r in helper.subject_detail(sid)["timeline"] if r["kind"] == "registration"] == []
+
+
+class JumpClock(TickClock):
+    """Ticks like ``TickClock``; ``jump(days)`` moves every later reading forward."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.offset = timedelta(0)
+
+    def jump(self, days: int) -> None:
+        self.offset += timedelta(days=days)
+
+    def __call__(self) -> datetime:
+        return super().__call__() + self.offset
+
+
+@pytest.fixture
+def jump_pair(tmp_path: Path) -> tuple[Service, Service, str, JumpClock]:
+    clock = JumpClock()
+    office = Service(tmp_path / "office", clock=clock, kdf=CHEAP)
+    office.setup("office", "青山镇司法所", PASS)
+    helper = Service(tmp_path / "helper", clock=clock, kdf=CHEAP)
+    helper.setup("helper", "王五", PASS)
+    ome, hme = office._me(), helper._me()
+    pin_office(helper._open(), make_office_card(ome), ome.public().grouped)
+    enroll_helper(office._open(), ome, make_enrolment_request(hme, "青山村民委员会", "13800138000"),
+                  hme.public().grouped, committee="青山村民委员会", conditions=[1, 2, 3, 4], reviewer="赵六",
+                  review_date="2026-02-20", clock=clock)
+    subject = Record.new("subject", dict(SUBJECT), author=ome.fingerprint, clock=clock)
+    office._open().put(subject, actor=ome.fingerprint)
+    assign(office._open(), ome, subject.id, hme.fingerprint, clock)
+    send(office, helper, clock)  # type: ignore[arg-type]
+    return office, helper, subject.id, clock
+
+
+def test_acknowledged_records_older_than_the_retention_leave_the_phone_on_unlock(jump_pair) -> None:  # type: ignore[no-untyped-def]
+    office, helper, sid, clock = jump_pair
+    delivered = helper.save_record("visit", SAMPLES["visit"], subject=sid)
+    send(helper, office, clock)
+    send(office, helper, clock)  # the office's receipt
+    assert helper.record_sync_status(delivered.id) == "已送达"
+    clock.jump(60)
+    exported = helper.save_record("report", SAMPLES["report"], subject=sid)
+    send(helper, office, clock)  # sent, not yet acknowledged
+    unsent = helper.save_record("assistance", SAMPLES["assistance"], subject=sid)
+
+    helper.lock()
+    helper.unlock(PASS)
+    assert helper.record(delivered.id).id == delivered.id, "60 days < 90: still on the phone"
+
+    clock.jump(31)  # the delivered visit is now 91 days old; the others 31
+    helper.lock()
+    helper.unlock(PASS)
+    with pytest.raises(XietongError):
+        helper.record(delivered.id)
+    assert helper.record(exported.id).revision == 1 and helper.record(unsent.id).revision == 1
+    assert {r["id"] for r in helper.subject_detail(sid)["timeline"]} == {unsent.id, exported.id}
+    # the office keeps its copy: minimisation is the phone's only
+    assert office.record(delivered.id).data == SAMPLES["visit"]
+
+
+def test_shortening_the_retention_in_settings_drops_old_delivered_records_at_once(jump_pair) -> None:  # type: ignore[no-untyped-def]
+    office, helper, sid, clock = jump_pair
+    old = helper.save_record("visit", SAMPLES["visit"], subject=sid)
+    send(helper, office, clock)
+    send(office, helper, clock)
+    clock.jump(20)
+    assert helper.drop_delivered() == 0
+    helper.update_settings(retention_days=30)
+    assert helper.record(old.id).revision == 1, "20 days < 30"
+    helper.update_settings(retention_days=10)
+    with pytest.raises(XietongError):
+        helper.record(old.id)
+
+
+def test_unlocking_the_office_never_drops_its_records(jump_pair) -> None:  # type: ignore[no-untyped-def]
+    office, helper, sid, clock = jump_pair
+    rec = helper.save_record("visit", SAMPLES["visit"], subject=sid)
+    send(helper, office, clock)
+    send(office, helper, clock)
+    clock.jump(400)
+    office.lock()
+    office.unlock(PASS)
+    assert office.drop_delivered() == 0
+    assert office.record(rec.id).data == SAMPLES["visit"]
+
+
+def test_subject_page_reads_the_sync_state_once_for_the_whole_timeline(pair, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    office, helper, sid, clock = pair
+    first = helper.save_record("visit", SAMPLES["visit"], subject=sid)
+    send(helper, office, clock)
+    later = [helper.save_record(k, SAMPLES[k], subject=sid) for k in ("report", "assistance", "meeting")]
+    store = helper._open()
+    reads: list[str] = []
+    real = store.meta_get
+
+    def counting(key: str, *args: Any, **kwargs: Any) -> Any:
+        reads.append(key)
+        return real(key, *args, **kwargs)
+
+    monkeypatch.setattr(store, "meta_get", counting)
+    rows = {r["id"]: r["editable"] for r in helper.subject_detail(sid)["timeline"]}
+    assert rows == {first.id: False, **{r.id: True for r in later}}
+    assert len([k for k in reads if k.endswith("acked")]) == 1, reads
+
+
+def test_service_today_follows_its_clock(pair) -> None:  # type: ignore[no-untyped-def]
+    _, helper, _, _ = pair
+    assert helper.today().isoformat() == "2026-03-10"
+    assert fs.new_values("visit", today=helper.today())["date"] == "2026-03-10"
