@@ -26,6 +26,7 @@ def badge(text: str) -> ft.Control:
 
 
 def subject_tile(shell: "Shell", r: dict[str, Any]) -> ft.Control:
+    """The subject's line; its icon opens a new visit straight away (the everyday record, one tap)."""
     return ft.ListTile(
         title=ft.Text(r["name"], size=18),
         subtitle=ft.Column([
@@ -33,6 +34,8 @@ def subject_tile(shell: "Shell", r: dict[str, Any]) -> ft.Control:
             ft.Text(f"最近走访:{r['last_visit'] or '尚无'}", size=13),
             ft.Row([badge(b) for b in r["badges"]], wrap=True),
         ], spacing=2, tight=True),
+        trailing=ft.IconButton(ft.Icons.NOTE_ADD_OUTLINED, tooltip=add_button_label("visit"),
+                               on_click=lambda e, sid=r["id"]: shell.go(f"/subjects/{sid}/new/visit")),
         on_click=lambda e, sid=r["id"]: shell.go(f"/subjects/{sid}"),
     )
 
