@@ -62,7 +62,7 @@ class Shell:
             screen = Screen.of("lock")
         elif self.role() == "office":
             # The office works in its console; the helper screens are not for it.
-            if not screen.is_office and screen.name not in ("setup", NOT_FOUND):
+            if not screen.is_office and screen.name not in ("setup", "settings", NOT_FOUND):
                 screen = Screen.of("office_dashboard")
         elif screen.name in (HOME, "lock") or screen.is_office:
             screen = Screen.of("subjects")
@@ -92,7 +92,8 @@ class Shell:
             return ""
 
     def nav_bar(self, selected: int) -> ft.NavigationBar:
-        targets = ["subjects", "sync", "settings"]
+        office = self.role() == "office"  # the settings screen is shared; its bar leads back to the console
+        targets = ["office_dashboard", "office_sync", "settings"] if office else ["subjects", "sync", "settings"]
 
         def change(e: ft.Event[ft.NavigationBar]) -> None:
             self.go_screen(targets[e.control.selected_index])
@@ -101,6 +102,7 @@ class Shell:
             selected_index=selected,
             on_change=change,
             destinations=[
+                ft.NavigationBarDestination(icon=ft.Icons.DASHBOARD_OUTLINED, label="工作台") if office else
                 ft.NavigationBarDestination(icon=ft.Icons.PEOPLE_OUTLINE, selected_icon=ft.Icons.PEOPLE, label="矫正对象"),
                 ft.NavigationBarDestination(icon=ft.Icons.SYNC, label="同步"),
                 ft.NavigationBarDestination(icon=ft.Icons.SETTINGS_OUTLINED, selected_icon=ft.Icons.SETTINGS, label="设置"),

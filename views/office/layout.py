@@ -44,7 +44,10 @@ def frame(shell: "Shell", name: str, title: str, controls: list[ft.Control]) -> 
         label_type=ft.NavigationRailLabelType.ALL,
         min_width=96,
         leading=ft.Text("协通·司法所", weight=ft.FontWeight.BOLD),
-        trailing=ft.IconButton(ft.Icons.LOCK_OUTLINE, tooltip="立即锁定", on_click=lock),
+        trailing=ft.Column([
+            ft.IconButton(ft.Icons.SETTINGS_OUTLINED, tooltip="设置(自动锁定、口令)", on_click=lambda e: shell.go("/settings")),
+            ft.IconButton(ft.Icons.LOCK_OUTLINE, tooltip="立即锁定", on_click=lock),
+        ], tight=True),
         destinations=[ft.NavigationRailDestination(icon=icon, label=label) for _n, label, icon in RAIL],
         on_change=change,
     )
