@@ -391,15 +391,27 @@ def import_paths(store: Store, me: Identity, paths: list[Path], quarantine: Path
     results = []
     for i, path in enumerate(paths):
         o = pipeline.import_file(store, me, path, quarantine, clock=clock)
+        sender = o.sender or (_claimed_sender(Path(o.quarantined)) if o.quarantined else None)
         results.append({
             "file": path.name, "path": str(path), "status": o.status, "label": o.label,
-            "sender": o.sender, "sender_name": names.get(o.sender or "", ""), "seq": o.seq,
+            "sender": sender, "sender_name": names.get(sender or "", ""), "seq": o.seq,
             "counts": dict(o.counts), "gap": o.gap, "code": o.code, "message": o.message or "",
             "quarantined": o.quarantined,
         })
         if progress:
             progress(i + 1, len(paths), path.name)
     return results
+
+
+def _claimed_sender(path: Path) -> str | None:
+    """Who a refused bundle says it is from (unauthenticated: only to tell the officer whose stick)."""
+    from sync.errors import BundleRejected
+    from sync.format import parse
+
+    try:
+        return str(parse(path.read_bytes()).header.sender)
+    except (BundleRejected, OSError, ValueError):
+        return None
 
 
 def batch_import(svc: Any, folder: str | Path | list[str | Path], *,

@@ -246,6 +246,7 @@ def test_batch_import_reports_each_file_and_quarantines_the_tampered_one(
     assert [p[0] for p in progress] == [1, 2, 3] and all(p[1] == 3 for p in progress)
     assert results[0]["sender_name"] == "王五" and results[0]["counts"]["new"] == 1
     assert results[1]["message"] and Path(results[1]["quarantined"]).exists() and not files[1].exists()
+    assert results[1]["sender_name"] == "赵七"  # claimed in the (unauthenticated) header, for the officer
     assert len(office.dashboard(osvc)["urgent_reports"]) == 2
     again = office.batch_import(osvc, [str(files[0])])
     assert again[0]["status"] == "already"
@@ -329,3 +330,11 @@ def test_dashboard_counts_every_open_urgent_report_but_lists_only_the_most_activ
     board = office.dashboard(osvc)
     assert board["urgent_total"] == 2
     assert [r["name"] for r in board["urgent_reports"]] == ["乙"]  # the one updated last
+
+
+def test_missing_folders_list_nothing_and_a_missing_bundle_path_is_a_clear_error(tmp_path: Path, osvc: Service) -> None:
+    assert office.list_files(tmp_path / "nowhere", [".xtb"]) == []
+    with pytest.raises(office.OfficeError, match="找不到文件或文件夹"):
+        office.batch_import(osvc, tmp_path / "nowhere")
+    (tmp_path / "empty").mkdir()
+    assert office.batch_import(osvc, tmp_path / "empty") == []

@@ -78,7 +78,7 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
         bad = sum(r["status"] == "rejected" for r in results)
         same = len(results) - ok - bad
         in_text.value = f"完成:共 {len(results)} 个文件,已导入 {ok},已拒绝 {bad},重复 {same}"
-        rows = [[r["file"], r["sender_name"] or "—",
+        rows = [[r["file"], (r["sender_name"] or "—") + ("(自称,未验证)" if r["status"] == "rejected" and r["sender_name"] else ""),
                  ft.Text(r["label"], color=STATUS_COLOURS[r["status"]], weight=ft.FontWeight.BOLD),
                  _counts(r["counts"]) if r["status"] == "accepted" else "",
                  ft.Text((r["message"] or "") + (f"(已移至隔离区 {r['quarantined']})" if r["quarantined"] else ""),
