@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from pathlib import Path
@@ -15,16 +17,26 @@ def settle(page) -> None:  # type: ignore[no-untyped-def]
     """Let Flutter finish building a new screen: input typed into a half-built one is lost."""
     page.wait_for_timeout(800)
 
-from conftest import PASS
+from conftest import PASS, launch_seconds
 
 
-@pytest.mark.xfail(strict=False, reason="flaky: '设置完成' sometimes does not appear after 完成设置 (real scrypt calibration at set-up, "
-                   "or the typed passphrase not yet delivered); under investigation, see the closing note")
+def fill_checked(page, label: str, value: str) -> None:  # type: ignore[no-untyped-def]
+    """Fill a field and check the text is really in it (typing into a screen still being built
+    was lost: the cause of the old flaky first-run test, which then saw 请填写姓名 instead)."""
+    field = page.get_by_label(label, exact=True)
+    for _ in range(3):
+        field.fill(value)
+        page.wait_for_timeout(400)  # the value travels to the app before the click
+        if field.input_value() == value:
+            return
+    assert field.input_value() == value
+
+
 def test_helper_first_run_shows_fingerprint_then_subject_list(page) -> None:  # type: ignore[no-untyped-def]
     page.get_by_text("欢迎使用协通").wait_for()
+    settle(page)
     page.screenshot(path=str(SCREENSHOTS / "01_setup.png"))
-    page.get_by_label("姓名(或司法所名称)").fill("李协助")
-    page.wait_for_timeout(400)  # the value travels to the app before the click
+    fill_checked(page, "姓名(或司法所名称)", "李协助")
     page.get_by_label("设置口令").fill("short")
     page.wait_for_timeout(400)  # the value travels to the app before the click
     page.get_by_label("再次输入口令").fill("short")
@@ -33,13 +45,10 @@ def test_helper_first_run_shows_fingerprint_then_subject_list(page) -> None:  # 
     page.get_by_text("口令至少需要8个字符").wait_for()
     page.screenshot(path=str(SCREENSHOTS / "02_setup_short_passphrase.png"))
 
-    page.get_by_label("设置口令").fill(PASS)
-
-    page.wait_for_timeout(400)  # the value travels to the app before the click
-    page.get_by_label("再次输入口令").fill(PASS)
-    page.wait_for_timeout(400)  # the value travels to the app before the click
+    fill_checked(page, "设置口令", PASS)
+    fill_checked(page, "再次输入口令", PASS)
     page.get_by_role("button", name="完成设置").click()
-    page.get_by_text("设置完成").wait_for(timeout=60_000)
+    page.get_by_text("设置完成").wait_for()
     page.get_by_text("身份指纹").wait_for()
     page.screenshot(path=str(SCREENSHOTS / "03_fingerprint.png"))
     body = page.inner_text("body")
@@ -54,6 +63,7 @@ def test_helper_first_run_shows_fingerprint_then_subject_list(page) -> None:  # 
 
 def test_unlock_then_subject_page_and_visit_form_with_inline_errors(seeded: Path, page) -> None:  # type: ignore[no-untyped-def]
     page.get_by_text("协通已锁定").wait_for()
+    print(f"\nlaunch -> usable lock screen: {launch_seconds():.1f} s")
     settle(page)
     page.get_by_label("口令").fill("wrong passphrase")
     page.wait_for_timeout(400)  # the value travels to the app before the click
@@ -65,11 +75,10 @@ def test_unlock_then_subject_page_and_visit_form_with_inline_errors(seeded: Path
     page.wait_for_timeout(400)  # the value travels to the app before the click
     page.get_by_role("button", name="解锁").click()
     page.get_by_text("社区矫正对象").first.wait_for()
+    first = page.get_by_role("button", name=re.compile("最近走访")).first  # the list fills in batches
+    first.wait_for()
     page.wait_for_timeout(500)
     page.screenshot(path=str(SCREENSHOTS / "11_subjects.png"))
-    body = page.inner_text("body")
-    assert "最近走访" in body, body
-    first = page.get_by_text("最近走访").first
     first.click()
     page.get_by_text("工作记录").wait_for()
     page.wait_for_timeout(500)
@@ -77,14 +86,13 @@ def test_unlock_then_subject_page_and_visit_form_with_inline_errors(seeded: Path
     page.get_by_role("button", name="新增走访记录").click()
     page.get_by_text("新增走访记录").first.wait_for()
     settle(page)
-    page.get_by_label("走访地点").fill("家中")
-    page.wait_for_timeout(400)  # the value travels to the app before the click
+    fill_checked(page, "走访地点", "家中")
     settle(page)
     page.get_by_role("button", name="保存").click()
     page.get_by_text("处需要修改").wait_for()
     page.wait_for_timeout(500)
     page.screenshot(path=str(SCREENSHOTS / "13_visit_errors.png"))
-    assert "请填写走访日期" in page.inner_text("body")
+    assert "请填写在场人员" in page.inner_text("body")
 
     # Leave the form: the typed place survives as an (encrypted) draft and comes back.
     page.get_by_role("button", name="稍后再填").click()
@@ -101,6 +109,7 @@ def test_unlock_then_subject_page_and_visit_form_with_inline_errors(seeded: Path
         field = page.get_by_label(label, exact=True)
         field.click()
         page.wait_for_timeout(200)
+        page.keyboard.press("Control+A")  # replace what the form may have filled in (today's date)
         page.keyboard.type(value)
         page.wait_for_timeout(300)  # a person does not type seven fields in one millisecond
     page.get_by_role("button", name="保存").click()

@@ -33,6 +33,7 @@ def type_into(page, label: str, value: str, *, keys: bool = False) -> None:  # t
     if keys:
         field.click()
         page.wait_for_timeout(200)
+        page.keyboard.press("Control+A")  # replace what the form may have filled in (today's date)
         page.keyboard.type(value)
     else:
         for _ in range(3):  # text typed into a screen still being built can be lost: check it arrived
@@ -153,9 +154,10 @@ def _round_trip(tmp_path: Path, page) -> None:  # type: ignore[no-untyped-def]
     # --- a visit and an urgent report for the subject
     today = date.today().isoformat()
     page.get_by_role("tab", name="矫正对象").click()
-    page.get_by_text("张三").first.wait_for()
+    row = page.get_by_role("button", name=re.compile("张三")).first  # the list fills in batches
+    row.wait_for()
     shot(page, "43_subjects.png")
-    page.get_by_text("张三").first.click()
+    row.click()
     page.get_by_text("工作记录").wait_for()
     open_by(page, "新增走访记录", "走访日期")
     for label, value in (("走访日期", today), ("走访地点", "家中"), ("在场人员", "本人及其母亲"),
