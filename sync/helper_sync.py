@@ -65,10 +65,12 @@ def export_preview(svc: Any) -> dict[str, Any]:
     me = svc._me()
     office = _office_fp(svc)
     acked: dict[str, int] = store.meta_get(f"peers/{office}/acked", {})
+    exported: dict[str, int] = store.meta_get(f"peers/{office}/exported", {})
     hidden = set(store.meta_get("sync/withdrawn", []))
     counts: dict[str, int] = {}
     urgent = 0
     total = 0
+    resend = 0  # already in an earlier bundle, not yet acknowledged: carried again
     for rec in store.list(kinds=HELPER_KINDS, include_deleted=True):
         if rec.author != me.fingerprint or rec.subject in hidden:
             continue
@@ -79,10 +81,11 @@ def export_preview(svc: Any) -> dict[str, Any]:
         label = KIND_LABELS.get(rec.kind, rec.kind)
         counts[label] = counts.get(label, 0) + n
         total += n
+        resend += max(0, min(int(exported.get(rec.id, 0)), rec.revision) - have)
         if rec.kind == "report" and rec.data.get("urgency") == "紧急" and not rec.deleted:
             urgent += 1
     receipts = len(store.meta_get(f"peers/{office}/pending_ack", {}))
-    return {"counts": counts, "urgent": urgent, "total": total, "receipts": receipts}
+    return {"counts": counts, "urgent": urgent, "total": total, "resend": resend, "receipts": receipts}
 
 
 def _write(path: Path, data: bytes) -> Path:

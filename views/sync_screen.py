@@ -198,6 +198,7 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
         result.controls = [_result_box(title, lines, ok=summary.status != "rejected")]
         path.value = ""
         list_files()
+        show_preview()  # the receipts for what just came in go out with the next export
         page.update()
 
     # ---- export
@@ -214,6 +215,8 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
         lines = [f"{label}:{n} 条" for label, n in sorted(pv["counts"].items())] or ["没有新的记录。"]
         if pv["urgent"]:
             lines.append(f"其中紧急的重要情况报告:{pv['urgent']} 份")
+        if pv["resend"]:
+            lines.append(f"其中 {pv['resend']} 条已导出过、司法所尚未确认收到,将再次附上。")
         lines.append(f"共 {pv['total']} 条;另附给司法所的接收回执 {pv['receipts']} 条。")
         preview_box.controls = [ft.Text("下次导出将包含:", weight=ft.FontWeight.BOLD)] + [ft.Text(x) for x in lines]
 

@@ -176,7 +176,8 @@ def test_preview_counts_match_the_exported_bundle_and_export_is_encrypted(tmp_pa
     helper.save_record("report", dict(REPORT), subject=sid)
     preview = hs.export_preview(helper)
     assert preview["counts"] == {KIND_LABELS["visit"]: 1, KIND_LABELS["report"]: 1}
-    assert preview["urgent"] == 1 and preview["total"] == 2
+    assert preview["urgent"] == 1 and preview["total"] == 2 and preview["resend"] == 0
+    assert preview["receipts"] >= 1  # the office's records just imported are acknowledged in it
     out = tmp_path / "out" / "back"
     result = hs.export_to(helper, out)
     written = Path(result["path"])
@@ -189,8 +190,15 @@ def test_preview_counts_match_the_exported_bundle_and_export_is_encrypted(tmp_pa
     assert outcome.status == "accepted", outcome
     kinds = sorted(r.kind for r in office.store.list(subject=sid) if r.kind in ("visit", "report"))
     assert kinds == ["report", "visit"]
-    # exported records are no longer unsent; the next preview carries them again until acknowledged
-    assert hs.export_preview(helper)["total"] == 2
+    # until the office acknowledges them, the next bundle carries them again, and says so
+    again = hs.export_preview(helper)
+    assert again["total"] == 2 and again["resend"] == 2 and again["receipts"] == 0
+    # the office's reply acknowledges them: nothing left to send
+    reply = export_bundle(office.store, office.me, helper._me().fingerprint, clock=clock)
+    (tmp_path / "usb" / "reply.xtb").write_bytes(reply)
+    assert hs.import_bundle_file(helper, tmp_path / "usb" / "reply.xtb").status == "accepted"
+    after = hs.export_preview(helper)
+    assert after["total"] == 0 and after["counts"] == {} and after["urgent"] == 0
 
 
 def test_export_into_a_folder_names_the_file(tmp_path: Path, office: Office, helper: Service, card: Path) -> None:
