@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import PASS, SCREENSHOTS, launch_seconds
+from test_helper_forms import REGISTRATION_TEXT  # the registration fields as a person types them
+from test_helper_forms import type_into as type_checked
 
 pytestmark = pytest.mark.e2e
 
@@ -177,6 +179,25 @@ def _round_trip(tmp_path: Path, page) -> None:  # type: ignore[no-untyped-def]
     shot(page, "44_urgent_report.png")
     click(page, "保存")
     page.get_by_text(f"{today} 重要情况报告").first.wait_for()
+
+    # --- the registration form (附件2) with two family members, as the forms test fills it
+    open_by(page, "新增社区矫正对象基本情况登记表", "填表人")
+    for label, value in REGISTRATION_TEXT:
+        type_checked(page, page.get_by_label(label, exact=True).first, value)
+    page.get_by_role("radio", name="男").click()
+    page.wait_for_timeout(400)
+    for _ in range(2):
+        page.get_by_role("button", name="添加一行").click()
+        page.wait_for_timeout(600)
+    page.get_by_text("家庭主要成员 第2人").wait_for()
+    type_checked(page, page.get_by_label("姓名", exact=True).nth(1), "张淼")
+    type_checked(page, page.get_by_label("关系", exact=True).nth(0), "妻子")
+    type_checked(page, page.get_by_label("姓名", exact=True).nth(2), "李玥")
+    type_checked(page, page.get_by_label("关系", exact=True).nth(1), "女儿")
+    page.get_by_role("radio", name="否").click()
+    page.wait_for_timeout(400)
+    click(page, "保存")
+    page.get_by_text(f"{today} 社区矫正对象基本情况登记表").first.wait_for()
     shot(page, "45_subject_timeline.png")
 
     # --- export from the sync screen: the preview first, then the file
@@ -184,11 +205,12 @@ def _round_trip(tmp_path: Path, page) -> None:  # type: ignore[no-untyped-def]
     page.get_by_text("下次导出将包含").wait_for()
     body = page.inner_text("body")
     assert "走访记录:1 条" in body and "重要情况报告:1 条" in body, body
+    assert "社区矫正对象基本情况登记表:1 条" in body, body
     assert "紧急的重要情况报告:1 份" in body, body
     shot(page, "46_sync_preview.png")
     type_into(page, "导出到(文件夹或文件)", str(back))
     click(page, "导出数据包")
-    page.get_by_text("已导出 2 条记录").wait_for()
+    page.get_by_text("已导出 3 条记录").wait_for()
     shot(page, "47_sync_exported.png")
     bundles = list(back.glob("*.xtb"))
     assert len(bundles) == 1
@@ -199,7 +221,9 @@ def _round_trip(tmp_path: Path, page) -> None:  # type: ignore[no-untyped-def]
     outcome = pipeline.import_file(ostore, ome, bundles[0], tmp_path / "office" / "quarantine", clock=clock)
     assert outcome.status == "accepted", outcome
     got = {r.kind: r for r in ostore.list(subject=subject.id) if r.author == helper_fp}
-    assert set(got) == {"visit", "report"}, got
+    assert set(got) == {"visit", "report", "registration"}, got
     assert got["visit"].data["notes"] == "E2E往返走访" and got["visit"].data["place"] == "家中"
     assert got["report"].data["urgency"] == "紧急"
     assert got["report"].data["description"] == "E2E紧急情况:夜间外出未归"
+    family = got["registration"].data["family"]
+    assert [(m["name"], m["relation"]) for m in family] == [("张淼", "妻子"), ("李玥", "女儿")], family
