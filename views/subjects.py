@@ -26,18 +26,25 @@ def badge(text: str) -> ft.Control:
 
 
 def subject_tile(shell: "Shell", r: dict[str, Any]) -> ft.Control:
-    """The subject's line; its icon opens a new visit straight away (the everyday record, one tap)."""
-    return ft.ListTile(
+    """The subject's line, and beside it an icon that opens a new visit at once (one tap).
+
+    The icon sits next to the tile, not inside it, so the tile stays one readable item.
+    """
+    tile = ft.ListTile(
         title=ft.Text(r["name"], size=18),
         subtitle=ft.Column([
             ft.Text(f"{r['committee']} · {r['category']} · 矫正期至{r['term_end'] or '—'}", size=13),
             ft.Text(f"最近走访:{r['last_visit'] or '尚无'}", size=13),
             ft.Row([badge(b) for b in r["badges"]], wrap=True),
         ], spacing=2, tight=True),
-        trailing=ft.IconButton(ft.Icons.NOTE_ADD_OUTLINED, tooltip=add_button_label("visit"),
-                               on_click=lambda e, sid=r["id"]: shell.go(f"/subjects/{sid}/new/visit")),
         on_click=lambda e, sid=r["id"]: shell.go(f"/subjects/{sid}"),
     )
+    quick = ft.IconButton(ft.Icons.NOTE_ADD_OUTLINED, tooltip=add_button_label("visit"),
+                          on_click=lambda e, sid=r["id"]: shell.go(f"/subjects/{sid}/new/visit"))
+    # Separate semantics nodes: merged, the tile's words would become one label with the icon's.
+    return ft.Row([ft.Container(ft.Semantics(content=tile, container=True), expand=True),
+                   ft.Semantics(content=quick, container=True)],
+                  spacing=0, vertical_alignment=ft.CrossAxisAlignment.CENTER)
 
 
 def list_view(shell: "Shell", screen: Screen) -> ft.View:

@@ -95,3 +95,73 @@ def test_registration_with_two_family_members_is_saved_and_shown(seeded: Path, p
         field.click()  # Flutter puts a field's text in the DOM only while it has focus
         page.wait_for_timeout(400)
         assert field.input_value() == value
+
+
+class Taps:
+    """Counts the taps a person makes; typing and the Enter key are not taps."""
+
+    def __init__(self, page) -> None:  # type: ignore[no-untyped-def]
+        self.page, self.count = page, 0
+
+    def tap(self, target) -> None:  # type: ignore[no-untyped-def]
+        target.scroll_into_view_if_needed()  # scrolling is not a tap
+        self.page.wait_for_timeout(300)
+        target.click()
+        self.count += 1
+        self.page.wait_for_timeout(300)
+
+    def type(self, text: str) -> None:
+        self.page.keyboard.type(text)
+        self.page.wait_for_timeout(400)  # the value travels to the app before the next key
+
+
+def test_visit_recorded_from_the_subject_list_in_six_taps_with_date_focus_and_enter(seeded: Path, page) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_text("协通已锁定").wait_for()
+    settle(page)
+    page.get_by_label("口令").fill(PASS)
+    page.wait_for_timeout(400)
+    page.get_by_role("button", name="解锁").click()
+    page.get_by_text("最近走访").first.wait_for()
+    settle(page)
+
+    taps = Taps(page)
+    taps.tap(page.get_by_label("新增走访记录", exact=True).first)  # the icon beside the subject
+    page.get_by_text("新增走访记录").first.wait_for()
+    settle(page)
+    # No tap: 走访地点 has focus (the date is already today); Enter moves on to the next input.
+    taps.type("家中")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(600)
+    taps.type("本人及其母亲")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(600)
+    taps.type("思想稳定")
+    for label, value in (("工作情况", "在家务农"), ("生活情况", "生活正常"), ("家庭情况", "家庭和睦"),
+                         ("走访记录", "E2E最短路径走访")):
+        taps.tap(page.get_by_label(label, exact=True))
+        taps.type(value)
+    page.screenshot(path=str(SCREENSHOTS / "21_visit_shortest.png"))
+    taps.tap(page.get_by_role("button", name="保存"))
+
+    saved_or_refused = page.get_by_text("工作记录").or_(page.get_by_text("处需要修改"))
+    saved_or_refused.first.wait_for()
+    settle(page)
+    body = page.inner_text("body")
+    assert "处需要修改" not in body, body
+    today = date.today().isoformat()
+    page.get_by_text(f"{today} 走访记录").first.wait_for()
+    page.get_by_text("家中  [已保存]").first.wait_for()
+    print(f"\nvisit from the subject list: {taps.count} taps plus typing")
+    assert taps.count <= 6
+
+    # Every typed field reached its place: open the visit and read the two reached by Enter.
+    page.get_by_text(f"{today} 走访记录").first.click()
+    page.get_by_text("修改走访记录").wait_for()
+    settle(page)
+    for label, value in (("在场人员", "本人及其母亲"), ("思想状况", "思想稳定"), ("走访日期", today)):
+        field = page.get_by_label(label, exact=True)
+        field.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        field.click()  # Flutter puts a field's text in the DOM only while it has focus
+        page.wait_for_timeout(400)
+        assert field.input_value() == value, label
