@@ -212,6 +212,16 @@ def _round_trip(tmp_path: Path, page) -> None:  # type: ignore[no-untyped-def]
     click(page, "导出数据包")
     page.get_by_text("已导出 3 条记录").wait_for()
     shot(page, "47_sync_exported.png")
+
+    # --- settings: both fingerprints, retention days of delivered records
+    page.get_by_role("tab", name="设置").click()
+    page.get_by_text("司法所指纹").first.wait_for()
+    assert ome.public().grouped in page.inner_text("body")
+    type_into(page, "已送达记录在本机保留(天)", "30")
+    click(page, "保存设置")
+    page.get_by_text("设置已保存").wait_for()
+    shot(page, "48_settings.png")
+
     bundles = list(back.glob("*.xtb"))
     assert len(bundles) == 1
     raw = bundles[0].read_bytes()
