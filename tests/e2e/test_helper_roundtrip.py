@@ -74,13 +74,13 @@ def fingerprint_digits(text: str) -> str:
 
 def test_helper_round_trip_from_empty_home_to_office(tmp_path: Path, home: Path, page) -> None:  # type: ignore[no-untyped-def]
     try:
-        _round_trip(tmp_path, page)
+        _round_trip(tmp_path, home, page)
     except Exception:
-        page.screenshot(path=str(SCREENSHOTS / "49_round_trip_failed.png"))
+        page.screenshot(path=str(SCREENSHOTS / "4x_round_trip_failed.png"))
         raise
 
 
-def _round_trip(tmp_path: Path, page) -> None:  # type: ignore[no-untyped-def]
+def _round_trip(tmp_path: Path, home: Path, page) -> None:  # type: ignore[no-untyped-def]
     from core.records import Record
     from storage import KdfParams
     from sync import pipeline
@@ -137,7 +137,9 @@ def _round_trip(tmp_path: Path, page) -> None:  # type: ignore[no-untyped-def]
     subject = Record.new("subject", dict(SUBJECT), author=ome.fingerprint, clock=clock)
     ostore.put(subject, actor=ome.fingerprint)
     pipeline.assign(ostore, ome, subject.id, helper_fp, clock)
-    (usb / "至李协助.xtb").write_bytes(pipeline.export_bundle(ostore, ome, helper_fp, clock=clock))
+    good = pipeline.export_bundle(ostore, ome, helper_fp, clock=clock)
+    (usb / "至李协助.xtb").write_bytes(good)
+    (usb / "被改动.xtb").write_bytes(good[:-40] + bytes(b ^ 1 for b in good[-40:]))
 
     # --- import the office bundle on the sync screen
     click(page, "开始使用")
@@ -146,19 +148,28 @@ def _round_trip(tmp_path: Path, page) -> None:  # type: ignore[no-untyped-def]
     page.get_by_text("导入司法所数据包").wait_for()
     type_into(page, "数据包所在文件夹", str(usb))
     click(page, "刷新文件列表")
+    # a changed file is refused with its reason, moved to quarantine, nothing imported
+    click(page, "被改动.xtb")
+    page.wait_for_timeout(400)
+    click(page, "导入数据包")
+    page.get_by_text("已拒绝该数据包").wait_for()
+    assert "本机数据没有任何改变" in page.inner_text("body")
+    shot(page, "42_sync_rejected.png")
+    assert not (usb / "被改动.xtb").exists()
+    assert [q.name for q in (home / "quarantine").iterdir()] == ["被改动.xtb"]
     click(page, "至李协助.xtb")
     page.wait_for_timeout(400)
     click(page, "导入数据包")
     page.get_by_text("导入完成").wait_for()
     assert "新增 " in page.inner_text("body")
-    shot(page, "42_sync_imported.png")
+    shot(page, "43_sync_imported.png")
 
     # --- a visit and an urgent report for the subject
     today = date.today().isoformat()
     page.get_by_role("tab", name="矫正对象").click()
     row = page.get_by_role("button", name=re.compile("张三")).first  # the list fills in batches
     row.wait_for()
-    shot(page, "43_subjects.png")
+    shot(page, "44_subjects.png")
     row.click()
     page.get_by_text("工作记录").wait_for()
     open_by(page, "新增走访记录", "走访日期")
@@ -176,7 +187,7 @@ def _round_trip(tmp_path: Path, page) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_timeout(300)
     type_into(page, "发生日期", today, keys=True)
     type_into(page, "情况描述", "E2E紧急情况:夜间外出未归", keys=True)
-    shot(page, "44_urgent_report.png")
+    shot(page, "45_urgent_report.png")
     click(page, "保存")
     page.get_by_text(f"{today} 重要情况报告").first.wait_for()
 
@@ -198,7 +209,7 @@ def _round_trip(tmp_path: Path, page) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_timeout(400)
     click(page, "保存")
     page.get_by_text(f"{today} 社区矫正对象基本情况登记表").first.wait_for()
-    shot(page, "45_subject_timeline.png")
+    shot(page, "46_subject_timeline.png")
 
     # --- export from the sync screen: the preview first, then the file
     page.get_by_role("tab", name="同步").click()
@@ -207,11 +218,11 @@ def _round_trip(tmp_path: Path, page) -> None:  # type: ignore[no-untyped-def]
     assert "走访记录:1 条" in body and "重要情况报告:1 条" in body, body
     assert "社区矫正对象基本情况登记表:1 条" in body, body
     assert "紧急的重要情况报告:1 份" in body, body
-    shot(page, "46_sync_preview.png")
+    shot(page, "47_sync_preview.png")
     type_into(page, "导出到(文件夹或文件)", str(back))
     click(page, "导出数据包")
     page.get_by_text("已导出 3 条记录").wait_for()
-    shot(page, "47_sync_exported.png")
+    shot(page, "48_sync_exported.png")
 
     # --- settings: both fingerprints, retention days of delivered records
     page.get_by_role("tab", name="设置").click()
@@ -220,7 +231,7 @@ def _round_trip(tmp_path: Path, page) -> None:  # type: ignore[no-untyped-def]
     type_into(page, "已送达记录在本机保留(天)", "30")
     click(page, "保存设置")
     page.get_by_text("设置已保存").wait_for()
-    shot(page, "48_settings.png")
+    shot(page, "49_settings.png")
 
     bundles = list(back.glob("*.xtb"))
     assert len(bundles) == 1
