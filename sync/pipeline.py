@@ -669,10 +669,19 @@ def drop_delivered(store: Store, me: Identity, retention_days: int, clock: Clock
         return 0
     cutoff = iso(clock() - timedelta(days=max(0, int(retention_days))))
     mine = me.fingerprint
+    records = store.list(kinds=HELPER_KINDS, include_deleted=True)
+    # Each subject's latest visit stays: the overdue-visit rule on the phone depends on it.
+    latest: dict[str | None, Record] = {}
+    for r in records:
+        if r.kind == "visit" and not r.deleted:
+            best = latest.get(r.subject)
+            if best is None or str(r.data.get("date", "")) > str(best.data.get("date", "")):
+                latest[r.subject] = r
+    keep = {r.id for r in latest.values()}
     old = [
         r.id
-        for r in store.list(kinds=HELPER_KINDS, include_deleted=True)
-        if r.author == mine and int(acked.get(r.id, 0)) >= r.revision and r.updated < cutoff
+        for r in records
+        if r.author == mine and r.id not in keep and int(acked.get(r.id, 0)) >= r.revision and r.updated < cutoff
     ]
     if not old:
         return 0

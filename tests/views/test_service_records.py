@@ -182,14 +182,15 @@ def jump_pair(tmp_path: Path) -> tuple[Service, Service, str, JumpClock]:
 
 def test_acknowledged_records_older_than_the_retention_leave_the_phone_on_unlock(jump_pair) -> None:  # type: ignore[no-untyped-def]
     office, helper, sid, clock = jump_pair
-    delivered = helper.save_record("visit", SAMPLES["visit"], subject=sid)
+    delivered = helper.save_record("assistance", SAMPLES["assistance"], subject=sid)
+    last_visit = helper.save_record("visit", SAMPLES["visit"], subject=sid)
     send(helper, office, clock)
     send(office, helper, clock)  # the office's receipt
     assert helper.record_sync_status(delivered.id) == "已送达"
     clock.jump(60)
     exported = helper.save_record("report", SAMPLES["report"], subject=sid)
     send(helper, office, clock)  # sent, not yet acknowledged
-    unsent = helper.save_record("assistance", SAMPLES["assistance"], subject=sid)
+    unsent = helper.save_record("meeting", SAMPLES["meeting"], subject=sid)
 
     helper.lock()
     helper.unlock(PASS)
@@ -201,14 +202,15 @@ def test_acknowledged_records_older_than_the_retention_leave_the_phone_on_unlock
     with pytest.raises(XietongError):
         helper.record(delivered.id)
     assert helper.record(exported.id).revision == 1 and helper.record(unsent.id).revision == 1
-    assert {r["id"] for r in helper.subject_detail(sid)["timeline"]} == {unsent.id, exported.id}
+    # the subject's latest visit stays (the overdue rule needs it), delivered or not
+    assert {r["id"] for r in helper.subject_detail(sid)["timeline"]} == {unsent.id, exported.id, last_visit.id}
     # the office keeps its copy: minimisation is the phone's only
-    assert office.record(delivered.id).data == SAMPLES["visit"]
+    assert office.record(delivered.id).data == SAMPLES["assistance"]
 
 
 def test_shortening_the_retention_in_settings_drops_old_delivered_records_at_once(jump_pair) -> None:  # type: ignore[no-untyped-def]
     office, helper, sid, clock = jump_pair
-    old = helper.save_record("visit", SAMPLES["visit"], subject=sid)
+    old = helper.save_record("assistance", SAMPLES["assistance"], subject=sid)
     send(helper, office, clock)
     send(office, helper, clock)
     clock.jump(20)
