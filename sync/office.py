@@ -264,6 +264,83 @@ def unassign(svc: Any, subject_id: str, helper_fp: str) -> Record:
     return pipeline.unassign(store, me, subject_id, normalise_fingerprint(helper_fp), svc._clock)
 
 
+_REPORT_DETAIL = ("category", "urgency", "occurred", "description", "action")
+
+
+def _record_date(r: Record) -> str:
+    from sync.service import _DATE_FIELD
+
+    return str(r.data.get(_DATE_FIELD.get(r.kind, ""), "") or r.created[:10])
+
+
+def subject_page(svc: Any, subject_id: str) -> dict[str, Any]:
+    """Everything the office knows of one subject, from that subject's partition only.
+
+    The timeline holds every record from every helper (newest first) so the officer sees
+    the whole case in one place; reports say whether the office has acknowledged them.
+    """
+    from sync.service import _PARTICULAR_FIELDS, _shown, _timeline_row
+
+    store, _me = _office(svc)
+    records = store.list(subject=subject_id)
+    subject = next((r for r in records if r.kind == "subject" and r.id == subject_id), None)
+    if subject is None or subject.deleted:
+        raise NotFound("找不到该社区矫正对象,可能已被删除。")
+    names = _helper_names(store)
+    names.setdefault(_me.fingerprint, str(store.meta_get("name", _me.name)))
+    acked = {r.data.get("report") for r in records if r.kind == "ack" and not r.deleted}
+    labels = {f.name: f.label for f in KINDS["subject"].fields}
+    particulars = [{"name": k, "label": labels[k], "value": _shown(subject.data.get(k))}
+                   for k in (*_PARTICULAR_FIELDS, "household", "judgment_date", "court", "notes")
+                   if k in labels and subject.data.get(k) not in (None, "")]
+    particulars = list({p["name"]: p for p in particulars}.values())
+    live = [r for r in records if not r.deleted and r.kind != "subject"]
+    timeline = []
+    for r in live:
+        row = _timeline_row(r, acked)
+        row["author"] = r.author
+        row["author_name"] = names.get(r.author, r.author[:5])
+        row["acknowledged"] = (r.id in acked) if r.kind == "report" else None
+        if r.kind == "report":
+            row["detail"] = {k: r.data.get(k, "") for k in _REPORT_DETAIL}
+        timeline.append(row)
+    timeline.sort(key=lambda row: (row["date"], row["id"]), reverse=True)
+    forms = [r for r in live if r.kind == "registration"]
+    registration = None
+    if forms:
+        newest = max(forms, key=lambda r: (r.data.get("fill_date") or "", r.updated))
+        registration = {"id": newest.id, "data": dict(newest.data)}
+    evaluations = sorted(
+        ({"id": r.id, "date": r.data.get("date", ""), "period": r.data.get("period", ""),
+          "grade": r.data.get("grade", ""), "law_abiding": r.data.get("law_abiding", ""),
+          "community_service": r.data.get("community_service", ""), "daily_conduct": r.data.get("daily_conduct", ""),
+          "evaluators": len(r.data.get("evaluators") or []), "author_name": names.get(r.author, r.author[:5])}
+         for r in live if r.kind == "evaluation"),
+        key=lambda e: (e["date"], e["id"]), reverse=True)
+    notices = sorted(
+        ({"id": r.id, "number": r.data.get("number", ""), "issue_date": r.data.get("issue_date", ""),
+          "tasks": list(r.data.get("tasks", []))} for r in live if r.kind == "notice"),
+        key=lambda n: (n["issue_date"], n["id"]), reverse=True)
+    helpers = [{"fingerprint": fp, "name": names.get(fp, fp[:5])} for fp in subject.data.get("helpers") or []]
+    return {"id": subject_id, "name": subject.data.get("name", ""), "particulars": particulars,
+            "helpers": helpers, "timeline": timeline, "registration": registration,
+            "evaluations": evaluations, "notices": notices}
+
+
+def save_registration_docx(svc: Any, subject_id: str, out: str | Path) -> Path:
+    """The subject's newest 附件2 as DOCX (pre-filled from the register if none yet) where asked."""
+    from sync import printing
+
+    store, _me = _office(svc)
+    target = Path(str(out).strip())
+    if target.is_dir():
+        subject = store.get(subject_id)
+        target = target / f"登记表-{(subject.data.get('name') if subject else '') or subject_id}.docx"
+    if target.suffix.lower() != ".docx":
+        target = target.with_name(target.name + ".docx")
+    return printing.print_registration(store, subject_id, target)
+
+
 # ---------------------------------------------------------------------------- notices
 
 
@@ -576,7 +653,7 @@ def write_card_docx(svc: Any, out: str | Path) -> Path:
 
 __all__ = [
     "OfficeError", "acknowledge", "assign", "batch_import", "bundle_paths", "committees", "conflict_rows",
-    "dashboard", "enrol_from_request", "enrolment_preview", "export_all", "export_all_to", "helper_rows",
+    "dashboard", "enrol_from_request", "save_registration_docx", "subject_page", "enrolment_preview", "export_all", "export_all_to", "helper_rows",
     "import_paths", "import_roster", "import_roster_into", "issue_notice", "list_files", "notice_rows",
     "notice_tasks", "resolve_conflict", "revoke", "save_notice_docx", "save_subject", "subject_rows",
     "unassign", "default_folder", "write_office_card", "write_report", "write_card_docx",

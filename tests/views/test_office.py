@@ -338,3 +338,92 @@ def test_missing_folders_list_nothing_and_a_missing_bundle_path_is_a_clear_error
         office.batch_import(osvc, tmp_path / "nowhere")
     (tmp_path / "empty").mkdir()
     assert office.batch_import(osvc, tmp_path / "empty") == []
+
+
+REGISTRATION = {
+    "committee": "青山村民委员会", "filler": "王五", "fill_date": "2026-11-21", "name": "张三", "gender": "男",
+    "age": 46, "ethnicity": "汉族", "education": "初中", "health": "良好", "political": "群众", "marital": "已婚",
+    "contact": "13812345678", "residence": "四川省某县某镇", "household": "四川省某县", "prior_record": "无",
+    "remorse": "认罪悔罪", "experience": "务农", "living": "与妻子同住", "workplace": "务农", "work_status": "正常",
+    "personality": "内向", "skills": "种植", "other_traits": "无",
+    "family": [{"name": "李梅", "relation": "妻子", "phone": "13812345678"}], "family_problem": "否",
+}
+EVALUATION = {"period": "2026年第三季度", "date": "2026-09-30",
+              "evaluators": [{"name": "甲"}, {"name": "乙", "identity": "村干部"}, {"name": "丙"}],
+              "law_abiding": "好", "community_service": "较好", "daily_conduct": "好", "grade": "好",
+              "comments": "表现良好"}
+VISIT = {"date": "2026-11-10", "place": "家中", "present": "本人", "thinking": "稳定", "work": "务农",
+         "life": "正常", "family": "和睦", "notes": "情绪稳定"}
+
+
+def test_subject_page_shows_every_helpers_records_newest_first_and_urgent_report_until_acknowledged(
+        tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    from docx import Document
+
+    h, req = make_helper(tmp_path, clock, osvc)
+    enrol(osvc, h, req)
+    s = office.save_subject(osvc, SUBJECT)
+    other = office.save_subject(osvc, {**SUBJECT, "name": "李四"})
+    office.assign(osvc, s.id, h._me().fingerprint)
+    office.assign(osvc, other.id, h._me().fingerprint)
+    office.issue_notice(osvc, s.id, tasks=["报告重要情况"], contact="李所长", contact_phone="13900001111",
+                        issuer="陈填发", approver="周批准")
+    deliver(osvc, h, tmp_path)
+    h.save_record("visit", VISIT, subject=s.id)
+    h.save_record("visit", {**VISIT, "date": "2026-11-15"}, subject=other.id)
+    h.save_record("evaluation", EVALUATION, subject=s.id)
+    h.save_record("evaluation", {**EVALUATION, "date": "2026-06-30", "grade": "较好",
+                                 "evaluators": EVALUATION["evaluators"] + [{"name": "丁"}]}, subject=s.id)
+    h.save_record("registration", REGISTRATION, subject=s.id)
+    h.save_record("report", URGENT, subject=s.id)
+    bundle = tmp_path / "in.xtb"
+    bundle.write_bytes(pipeline.export_bundle(h._open(), h._me(), osvc._me().fingerprint, clock=clock))
+    assert office.batch_import(osvc, [str(bundle)])[0]["status"] == "accepted"
+
+    page = office.subject_page(osvc, s.id)
+    assert page["name"] == "张三" and page["helpers"] == [{"fingerprint": h._me().fingerprint, "name": "王五"}]
+    shown = {p["label"]: p["value"] for p in page["particulars"]}
+    assert shown["罪名"] == "盗窃罪" and shown["矫正期限止"] == "2027-06-30"
+    timeline = page["timeline"]
+    assert [r["date"] for r in timeline] == sorted((r["date"] for r in timeline), reverse=True)
+    assert sorted(r["kind"] for r in timeline) == ["evaluation", "evaluation", "notice", "registration", "report",
+                                                   "visit"]  # 李四's visit is not here
+    [report] = [r for r in timeline if r["kind"] == "report"]
+    assert report["urgent"] and report["acknowledged"] is False and report["author_name"] == "王五"
+    assert report["detail"]["description"] == "父亲病重住院"
+    assert next(r for r in timeline if r["kind"] == "notice")["author_name"] == "青山镇司法所"
+    assert [(e["date"], e["grade"], e["evaluators"]) for e in page["evaluations"]] == [
+        ("2026-09-30", "好", 3), ("2026-06-30", "较好", 4)]
+    assert page["registration"]["data"]["filler"] == "王五"
+    assert [n["number"] for n in page["notices"]] == ["(2026)协通字第1号"]
+
+    office.acknowledge(osvc, report["id"], "已电话联系")
+    after = office.subject_page(osvc, s.id)
+    assert next(r for r in after["timeline"] if r["id"] == report["id"])["acknowledged"] is True
+    assert any(r["kind"] == "ack" for r in after["timeline"])
+
+    out = office.save_registration_docx(osvc, s.id, tmp_path)
+    assert out.name == "登记表-张三.docx"
+    text = "\n".join(c.text for t in Document(str(out)).tables for row in t.rows for c in row.cells)
+    assert "李梅" in text
+
+
+def test_subject_page_of_unknown_subject_or_on_helper_device_is_refused(
+        tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    h, _req = make_helper(tmp_path, clock, osvc)
+    with pytest.raises(NotFound):
+        office.subject_page(osvc, "nosuchsubject")
+    s = office.save_subject(osvc, SUBJECT)
+    with pytest.raises(PermissionDenied):
+        office.subject_page(h, s.id)
+
+
+def test_registration_docx_without_a_form_is_prefilled_from_the_register(tmp_path: Path, osvc: Service) -> None:
+    from docx import Document
+
+    s = office.save_subject(osvc, SUBJECT)
+    assert office.subject_page(osvc, s.id)["registration"] is None
+    out = office.save_registration_docx(osvc, s.id, tmp_path / "reg")
+    assert out.suffix == ".docx"
+    text = "\n".join(c.text for t in Document(str(out)).tables for row in t.rows for c in row.cells)
+    assert "张三" in text
