@@ -33,6 +33,7 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("office_dashboard", "/office/dashboard"),
     ("office_helpers", "/office/helpers"),
     ("office_subjects", "/office/subjects"),
+    ("office_subject", "/office/subjects/<id>"),
     ("office_notices", "/office/notices"),
     ("office_sync", "/office/sync"),
     ("office_reports", "/office/reports"),

@@ -30,6 +30,7 @@ RID = "0123456789abcdef0123456789abcdef"
     ("/office/dashboard", "office_dashboard", {}),
     ("/office/helpers", "office_helpers", {}),
     ("/office/subjects", "office_subjects", {}),
+    (f"/office/subjects/{RID}", "office_subject", {"id": RID}),
     ("/office/notices", "office_notices", {}),
     ("/office/sync", "office_sync", {}),
     ("/office/reports", "office_reports", {}),
@@ -43,7 +44,7 @@ def test_known_routes_parse_to_their_screens(route: str, name: str, params: dict
 
 
 @pytest.mark.parametrize("route", ["/nope", "/subjects/a/b", "/subjects/x/new/party", "/subjects/../lock",
-                                   "/records/abc", "/office", "/office/dashboard/x", "/Lock", "/subjects/%ZZ",
+                                   "/records/abc", "/office", "/office/dashboard/x", "/office/subjects/a/b", "/office/subjects/a b", "/Lock", "/subjects/%ZZ",
                                    "/subjects/%ff%fe", "/subjects/a b"])
 def test_unknown_routes_map_to_not_found_keeping_the_path(route: str) -> None:
     screen = parse_route(route)
@@ -80,6 +81,7 @@ def test_screens_are_immutable_hashable_and_compare_by_value() -> None:
 def test_office_screens_are_flagged() -> None:
     assert parse_route("/office/reports").is_office
     assert not parse_route("/subjects").is_office
+    assert parse_route(f"/office/subjects/{RID}").is_office
     assert OFFICE_SCREENS == {n for n, _ in ROUTES if n.startswith("office_")}
 
 
