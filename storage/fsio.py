@@ -36,13 +36,20 @@ def atomic_write(path: Path, data: bytes, entropy_hex: str, *, sync_dir: bool = 
     tmp = path.parent / f"{TMP_PREFIX}{path.name}-{entropy_hex}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        try:  # nothing half-written stays behind (a crash here is what leftover_temps is for)
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
     if sync_dir:
         fsync_dir(path.parent)
 

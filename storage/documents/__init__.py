@@ -1,7 +1,7 @@
 """Printed forms (DOCX) and spreadsheets (XLSX): pure functions from plain dicts to files.
 
-Every export is built in memory first and then written with ``write_atomically`` (temp file
-beside the destination, fsync, ``os.replace``), so a failed export never leaves a half file
+Every export is built in memory first and then written with ``write_atomically`` (the store's
+``fsio.atomic_write``: temp file beside the destination, fsync, ``os.replace``), so a failed export never leaves a half file
 and never clobbers the previous one. A destination that cannot be written raises
 ``ExportFailed`` whose message tells the officer to pick another place.
 
@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import errno
 import os
-import tempfile
 from pathlib import Path
 
 from core.errors import XietongError
+from storage.fsio import TMP_PREFIX, atomic_write, fsync_dir
 
-TEMP_PREFIX = ".xietong-export-"
-TEMP_SUFFIX = ".tmp"
+TEMP_PREFIX = TMP_PREFIX
 
 
 class ExportFailed(XietongError):
@@ -49,49 +48,19 @@ def _reason(exc: OSError) -> str:
     return "系统拒绝写入"
 
 
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename durable where the platform allows it (not on Windows)."""
-    if os.name == "nt":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def write_atomically(out_path: str | os.PathLike[str], data: bytes) -> Path:
     """Replace ``out_path`` with ``data`` whole, or leave it as it was and raise ExportFailed."""
     dest = Path(out_path)
     if dest.name in ("", ".", ".."):
         raise ExportFailed(dest, "没有给出文件名")
-    folder = dest.parent
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
+        atomic_write(dest, data, os.urandom(8).hex(), sync_dir=False)
     except OSError as exc:
         raise ExportFailed(dest, _reason(exc)) from exc
-    tmp = Path(tmp_name)
     try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, dest)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise ExportFailed(dest, _reason(exc)) from exc
-    _fsync_dir(folder)
+        fsync_dir(dest.parent)
+    except OSError:
+        pass  # the file is complete; some removable media cannot sync a folder
     return dest
 
 
