@@ -54,7 +54,7 @@ def register_view(shell: "Shell", screen: Screen) -> ft.View:
         return frame(shell, "office_subjects", "矫正对象", [ft.Text(exc.message)])
 
     def open_subject(sid: str) -> Any:
-        return lambda e: shell.go_screen("office_subjects", **{**params, "id": sid})
+        return lambda e: shell.go_screen("office_subject", id=sid)
 
     register = table(
         ["姓名", "村(居)委会", "类别", "矫正期限", "协助人员", "最近走访", "提示"],
