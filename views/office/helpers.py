@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import flet as ft
@@ -119,6 +120,20 @@ def helpers_view(shell: "Shell", screen: Screen) -> ft.View:
             card_msg.controls = [box("已导出司法所身份卡", [str(out), "指纹:" + " ".join(me["fingerprint_groups"])], ok=True)]
         shell.page.update()
 
+    def do_card_docx(e: Any) -> None:
+        shell.touch()
+        target = Path((card_path.value or "").strip())
+        if target.is_dir():
+            target = target / f"司法所身份卡-{me['name']}.docx"
+        try:
+            out = office.write_card_docx(svc, target)
+        except XietongError as exc:
+            card_msg.controls = [box("未能保存", [exc.message], ok=False)]
+        else:
+            card_msg.controls = [box("已保存可打印的身份卡", [str(out), "指纹:" + " ".join(me["fingerprint_groups"])],
+                                     ok=True)]
+        shell.page.update()
+
     return frame(shell, "office_helpers", "协助人员", [
         message,
         section(heading("协助人员名册"), roster),
@@ -129,5 +144,7 @@ def helpers_view(shell: "Shell", screen: Screen) -> ft.View:
                 ft.Row([reviewer, review_date, filed], wrap=True),
                 ft.FilledButton("核对无误,登记", icon=ft.Icons.HOW_TO_REG, on_click=do_enrol), enrol_msg),
         section(heading("司法所身份卡"), ft.Text("协助人员首次使用时导入此卡,并与您当面核对指纹。"),
-                card_picker, ft.OutlinedButton("导出身份卡", on_click=do_card), card_msg),
+                card_picker, ft.Row([ft.OutlinedButton("导出身份卡", on_click=do_card),
+                                     ft.OutlinedButton("打印身份卡(DOCX)", icon=ft.Icons.PRINT, on_click=do_card_docx)],
+                                    wrap=True), card_msg),
     ])
