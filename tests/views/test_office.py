@@ -427,3 +427,98 @@ def test_registration_docx_without_a_form_is_prefilled_from_the_register(tmp_pat
     assert out.suffix == ".docx"
     text = "\n".join(c.text for t in Document(str(out)).tables for row in t.rows for c in row.cells)
     assert "张三" in text
+
+
+class _Page:
+    def update(self, *args: Any) -> None:
+        pass
+
+
+class _Shell:
+    """Just enough of ``views.app.Shell`` to build and click office screens outside a browser."""
+
+    def __init__(self, service: Service) -> None:
+        self.service = service
+        self.page = _Page()
+        self.went: list[tuple[str, dict[str, str]]] = []
+        self.toasts: list[str] = []
+
+    def touch(self) -> None:
+        pass
+
+    def toast(self, message: str) -> None:
+        self.toasts.append(message)
+
+    def go_screen(self, name: str, **params: str) -> None:
+        self.went.append((name, params))
+
+
+def _controls(control: Any) -> list[Any]:
+    """Every control under ``control`` (depth first)."""
+    out = [control]
+    for attr in ("controls", "content", "cells", "rows", "leading", "label"):
+        child = getattr(control, attr, None)
+        for c in child if isinstance(child, list) else [child]:
+            if c is not None and not isinstance(c, str) and hasattr(c, "__dict__"):
+                out += _controls(c)
+    return out
+
+
+def _button(view: Any, text: str) -> Any:
+    return next(c for c in _controls(view) if callable(getattr(c, "on_click", None)) and text in str(c.content))
+
+
+def test_register_name_opens_subject_page_whose_buttons_acknowledge_and_print(
+        tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    import flet as ft
+
+    from core.routes import Screen
+    from views.office.helpers import helpers_view
+    from views.office.register import register_view
+    from views.office.subject_page import subject_page_view
+
+    h, req = make_helper(tmp_path, clock, osvc)
+    enrol(osvc, h, req)
+    s = office.save_subject(osvc, SUBJECT)
+    office.assign(osvc, s.id, h._me().fingerprint)
+    deliver(osvc, h, tmp_path)
+    h.save_record("registration", REGISTRATION, subject=s.id)
+    office.batch_import(osvc, [str(helper_bundle(h, osvc, tmp_path / "h.xtb", clock, description="父亲病重"))])
+    shell = _Shell(osvc)
+
+    _button(register_view(shell, Screen.of("office_subjects")), "张三").on_click(None)
+    assert shell.went[-1] == ("office_subject", {"id": s.id})
+
+    view = subject_page_view(shell, Screen.of("office_subject", id=s.id))
+    texts = {c.value for c in _controls(view) if isinstance(getattr(c, "value", None), str)}
+    assert {"基本情况", "协助人员", "社区评议", "协助社区矫正工作通知单", "王五"} <= texts
+    red = [c for c in _controls(view) if isinstance(c, ft.Container) and c.bgcolor == ft.Colors.RED_50]
+    assert len(red) == 1
+    _button(view, "确认处理").on_click(None)
+    assert office.subject_page(osvc, s.id)["timeline"][0]["kind"] == "ack"
+    assert shell.went[-1] == ("office_subject", {"id": s.id})
+
+    after = subject_page_view(shell, Screen.of("office_subject", id=s.id))
+    assert not any(isinstance(c, ft.FilledButton) and "确认处理" in str(c.content) for c in _controls(after))
+    field = next(c for c in _controls(after) if isinstance(c, ft.TextField) and "登记表" in (c.label or ""))
+    field.value = str(tmp_path / "printed")
+    _button(after, "打印登记表").on_click(None)
+    assert (tmp_path / "printed.docx").is_file()
+
+    helpers = helpers_view(shell, Screen.of("office_helpers"))
+    card = next(c for c in _controls(helpers) if isinstance(c, ft.TextField) and "身份卡" in (c.label or ""))
+    card.value = str(tmp_path)
+    _button(helpers, "打印身份卡").on_click(None)
+    assert (tmp_path / "司法所身份卡-青山镇司法所.docx").is_file()
+
+
+def test_subject_page_of_a_deleted_or_unknown_subject_says_so_and_offers_the_way_back(osvc: Service) -> None:
+    from core.routes import Screen
+    from views.office.subject_page import subject_page_view
+
+    shell = _Shell(osvc)
+    view = subject_page_view(shell, Screen.of("office_subject", id="nosuchsubject"))
+    texts = " ".join(c.value for c in _controls(view) if isinstance(getattr(c, "value", None), str))
+    assert "找不到该社区矫正对象" in texts
+    _button(view, "返回矫正对象").on_click(None)
+    assert shell.went == [("office_subjects", {})]
