@@ -64,7 +64,9 @@ def subject_page_view(shell: "Shell", screen: Screen) -> ft.View:
 
     # ---- 协助人员
     helpers = section(heading("协助人员"), ft.Row(
-        [ft.Chip(label=ft.Text(h["name"]), leading=ft.Icon(ft.Icons.PERSON_OUTLINE)) for h in page["helpers"]]
+        [ft.Container(ft.Row([ft.Icon(ft.Icons.PERSON_OUTLINE, size=18), ft.Text(h["name"])], tight=True, spacing=4),
+                      padding=ft.Padding.symmetric(horizontal=10, vertical=4), border_radius=16,
+                      border=ft.Border.all(1, ft.Colors.GREY_400)) for h in page["helpers"]]
         or [ft.Text("尚未分配协助人员。")], wrap=True))
 
     # ---- 工作记录
@@ -106,8 +108,9 @@ def subject_page_view(shell: "Shell", screen: Screen) -> ft.View:
 
     records = section(
         heading(f"工作记录(共 {len(page['timeline'])} 条,最新在前)"),
-        ft.Row([ft.Text(t, width=w, weight=ft.FontWeight.BOLD) for t, w in
-                (("日期", 100), ("类别", 170), ("内容", 300), ("填写人", 120), ("状态", 110))]),
+        ft.Container(ft.Row([ft.Text(t, width=w, expand=w is None, weight=ft.FontWeight.BOLD) for t, w in
+                             (("日期", 100), ("类别", 170), ("内容", None), ("填写人", 120), ("状态", 110))]),
+                     padding=ft.Padding.symmetric(horizontal=9)),
         *([timeline_row(r) for r in page["timeline"]] or [ft.Text("尚无工作记录。")]),
     )
 
