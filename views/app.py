@@ -18,7 +18,6 @@ import flet as ft
 from core.routes import HOME, NOT_FOUND, Screen, build_route, parse_route
 from sync.service import Service
 from views import access, forms, office, settings, subjects
-from views.office.subject_page import subject_page_view
 
 REPO = Path(__file__).resolve().parent.parent
 ASSETS = REPO / "assets"
@@ -70,7 +69,6 @@ class Shell:
         self.rendered = build_route(screen)
         builders: dict[str, Callable[[Shell, Screen], ft.View]] = {
             **office.BUILDERS,
-            "office_subject": subject_page_view,
             "setup": access.setup_view,
             "lock": access.lock_view,
             "subjects": subjects.list_view,

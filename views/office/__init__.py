@@ -15,6 +15,7 @@ from views.office.helpers import helpers_view
 from views.office.notices import notices_view
 from views.office.register import register_view
 from views.office.reports import reports_view
+from views.office.subject_page import subject_page_view
 from views.office.sync_screen import sync_view
 
 if TYPE_CHECKING:
@@ -27,4 +28,5 @@ BUILDERS: dict[str, Callable[["Shell", Screen], ft.View]] = {
     "office_notices": notices_view,
     "office_sync": sync_view,
     "office_reports": reports_view,
+    "office_subject": subject_page_view,
 }

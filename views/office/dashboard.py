@@ -57,10 +57,14 @@ def dashboard_view(shell: "Shell", screen: Screen) -> ft.View:
             shell.go_screen("office_dashboard")
         return on_click
 
+    def subject_link(r: dict[str, Any]) -> ft.Control:
+        """The subject's name, opening its page (full timeline, 附件2, evaluations)."""
+        return ft.TextButton(r["name"], on_click=lambda e, sid=r["subject"]: shell.go_screen("office_subject", id=sid))
+
     urgent_rows = []
     for r in d["urgent_reports"]:
         note = ft.TextField(label="处理意见", value="已收到,已处理。", width=220, dense=True)
-        urgent_rows.append([r["occurred"], r["name"], r["committee"], r["category"],
+        urgent_rows.append([r["occurred"], subject_link(r), r["committee"], r["category"],
                             ft.Text(r["description"][:40], width=260), note,
                             ft.FilledButton("确认处理", on_click=ack(r["id"], note))])
     conflict_items: list[ft.Control] = []
@@ -89,11 +93,11 @@ def dashboard_view(shell: "Shell", screen: Screen) -> ft.View:
                 if urgent_rows else ft.Text("没有待处理的紧急报告。")),
         section(heading("走访逾期"),
                 table(["对象", "村(居)委会", "最近走访"],
-                      [[r["name"], r["committee"], r["last_visit"] or "尚无"] for r in d["overdue"][:50]])
+                      [[subject_link(r), r["committee"], r["last_visit"] or "尚无"] for r in d["overdue"][:50]])
                 if d["overdue"] else ft.Text("没有走访逾期的对象。")),
         section(heading("30天内解矫"),
                 table(["对象", "村(居)委会", "矫正期限止"],
-                      [[r["name"], r["committee"], r["term_end"]] for r in d["ending_soon"]])
+                      [[subject_link(r), r["committee"], r["term_end"]] for r in d["ending_soon"]])
                 if d["ending_soon"] else ft.Text("30天内没有解矫的对象。")),
         section(heading("数据冲突"), *(conflict_items or [ft.Text("没有冲突。")])),
         section(heading("30天未交数据的协助人员"),
