@@ -73,8 +73,12 @@ def setup_view(shell: "Shell", screen: Screen) -> ft.View:
 
     pw1.on_change = on_pw
 
+    busy = {"on": False}  # a second tap while the keys are being made must not set up twice
+
     async def submit(e: ft.Event[ft.Button]) -> None:
         shell.touch()
+        if busy["on"]:
+            return
         name.error = pw1.error = pw2.error = None
         ok = True
         if not name.value.strip():
@@ -87,10 +91,12 @@ def setup_view(shell: "Shell", screen: Screen) -> ft.View:
         if ok:
             message.value = "正在生成密钥,请稍候……"
             shell.page.update()
+            busy["on"] = True
             try:  # scrypt calibration and key derivation: off the event loop, the page keeps answering
                 await asyncio.to_thread(svc.setup, role.value or "helper", name.value.strip(), pw1.value)
             except XietongError as exc:
                 message.value = exc.message
+                busy["on"] = False
             else:
                 shell.go("/setup")
                 return

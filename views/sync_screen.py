@@ -167,8 +167,12 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
     folder.on_submit = list_files
     list_files()
 
+    busy = {"on": False}  # one import or export at a time
+
     async def do_import(e: Any) -> None:
         shell.touch()
+        if busy["on"]:
+            return
         target = (path.value or "").strip()
         if not target:
             result.controls = [_result_box("请先选择数据包", ["点选上面列出的文件,或填写文件路径。"], ok=False)]
@@ -185,13 +189,16 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
         bar.visible, bar.value, stage.value = True, 0.0, "正在导入……"
         result.controls = []
         page.update()
+        busy["on"] = True
         try:
             summary = await asyncio.to_thread(hs.import_bundle_file, svc, target, progress=progress)
         except XietongError as exc:
+            busy["on"] = False
             bar.visible, stage.value = False, ""
             result.controls = [_result_box("导入失败", [exc.message], ok=False)]
             page.update()
             return
+        busy["on"] = False
         bar.value, stage.value = 1.0, "完成"
         lines = list(summary.lines) + ([summary.gap] if summary.gap else [])
         title = {"accepted": "导入完成", "already": "已导入过", "rejected": "已拒绝该数据包"}[summary.status]
@@ -224,14 +231,19 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
 
     async def do_export(e: Any) -> None:
         shell.touch()
+        if busy["on"]:
+            return
+        busy["on"] = True
         export_result.controls = [ft.Text("正在加密并写入……")]
         page.update()
         try:
             done = await asyncio.to_thread(hs.export_to, svc, (out.value or "").strip() or hs.default_folder())
         except XietongError as exc:
+            busy["on"] = False
             export_result.controls = [_result_box("导出失败", [exc.message], ok=False)]
             page.update()
             return
+        busy["on"] = False
         lines = [f"{label}:{n} 条" for label, n in sorted(done["counts"].items())]
         lines.append(f"文件:{done['path']}")
         lines.append("文件已加密,只有司法所能打开。请把它交给司法所导入。")

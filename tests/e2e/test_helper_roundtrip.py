@@ -230,7 +230,7 @@ def _round_trip(tmp_path: Path, home: Path, page) -> None:  # type: ignore[no-un
     assert ome.public().grouped in page.inner_text("body")
     type_into(page, "已送达记录在本机保留(天)", "30")
     click(page, "保存设置")
-    page.get_by_text("设置已保存").wait_for()
+    page.get_by_text("设置已保存").first.wait_for()  # the snack bar is also announced
     shot(page, "49_settings.png")
 
     bundles = list(back.glob("*.xtb"))
