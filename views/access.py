@@ -96,10 +96,11 @@ def setup_view(shell: "Shell", screen: Screen) -> ft.View:
                 await asyncio.to_thread(svc.setup, role.value or "helper", name.value.strip(), pw1.value)
             except XietongError as exc:
                 message.value = exc.message
-                busy["on"] = False
             else:
                 shell.go("/setup")
                 return
+            finally:
+                busy["on"] = False
         shell.page.update()
 
     return ft.View(scroll=ft.ScrollMode.AUTO, padding=20, controls=[

@@ -193,12 +193,12 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
         try:
             summary = await asyncio.to_thread(hs.import_bundle_file, svc, target, progress=progress)
         except XietongError as exc:
-            busy["on"] = False
             bar.visible, stage.value = False, ""
             result.controls = [_result_box("导入失败", [exc.message], ok=False)]
             page.update()
             return
-        busy["on"] = False
+        finally:
+            busy["on"] = False
         bar.value, stage.value = 1.0, "完成"
         lines = list(summary.lines) + ([summary.gap] if summary.gap else [])
         title = {"accepted": "导入完成", "already": "已导入过", "rejected": "已拒绝该数据包"}[summary.status]
@@ -239,11 +239,11 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
         try:
             done = await asyncio.to_thread(hs.export_to, svc, (out.value or "").strip() or hs.default_folder())
         except XietongError as exc:
-            busy["on"] = False
             export_result.controls = [_result_box("导出失败", [exc.message], ok=False)]
             page.update()
             return
-        busy["on"] = False
+        finally:
+            busy["on"] = False
         lines = [f"{label}:{n} 条" for label, n in sorted(done["counts"].items())]
         lines.append(f"文件:{done['path']}")
         lines.append("文件已加密,只有司法所能打开。请把它交给司法所导入。")
