@@ -71,8 +71,7 @@ def test_unlock_then_subject_page_and_visit_form_with_inline_errors(seeded: Path
     page.get_by_text("口令不正确,请重新输入。").wait_for()
     settle(page)
     page.screenshot(path=str(SCREENSHOTS / "10_lock_wrong.png"))
-    page.get_by_label("口令").fill(PASS)
-    page.wait_for_timeout(400)  # the value travels to the app before the click
+    fill_checked(page, "口令", PASS)  # typed right after the error redraw it was sometimes lost
     page.get_by_role("button", name="解锁").click()
     page.get_by_text("社区矫正对象").first.wait_for()
     first = page.get_by_role("button", name=re.compile("最近走访")).first  # the list fills in batches
