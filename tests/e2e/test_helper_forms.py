@@ -28,6 +28,12 @@ def settle(page) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_timeout(800)
 
 
+def toast_gone(page, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the snack bar saying ``text`` has gone: while shown it takes the taps meant for
+    the timeline beneath it."""
+    page.get_by_text(text, exact=True).wait_for(state="hidden", timeout=20_000)
+
+
 def type_into(page, field, value: str) -> None:  # type: ignore[no-untyped-def]
     """Type like a person; on a long form a tap can land mid-scroll, so check and retype."""
     for _ in range(3):
@@ -84,6 +90,7 @@ def test_registration_with_two_family_members_is_saved_and_shown(seeded: Path, p
     page.screenshot(path=str(SCREENSHOTS / "20_registration.png"))
 
     # Open it again: the two family members come back as rows.
+    toast_gone(page, "社区矫正对象基本情况登记表已保存")
     page.get_by_text(f"{today} 社区矫正对象基本情况登记表").first.click()
     page.get_by_text("修改社区矫正对象基本情况登记表").wait_for()
     settle(page)
@@ -155,6 +162,7 @@ def test_visit_recorded_from_the_subject_list_in_six_taps_with_date_focus_and_en
     assert taps.count <= 6
 
     # Every typed field reached its place: open the visit and read the two reached by Enter.
+    toast_gone(page, "走访记录已保存")
     page.get_by_text(f"{today} 走访记录").first.click()
     page.get_by_text("修改走访记录").wait_for()
     settle(page)
