@@ -221,3 +221,41 @@ def test_office_enrols_imports_issues_syncs_and_acknowledges(office_home: Office
     page.get_by_role("button", name="确认处理").click()
     page.get_by_text("没有待处理的紧急报告。").wait_for()
     shot(page, "36_office_acknowledged.png")
+
+
+def test_office_set_up_from_an_empty_home_then_its_card_for_helpers(tmp_path: Path, page) -> None:  # type: ignore[no-untyped-def]
+    """First run as 司法所: keys made in the app, the console opens, the card file carries the
+    same fingerprint the screen shows (what helpers compare)."""
+    from sync.identity import parse_office_card
+
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    page.get_by_text("欢迎使用协通").wait_for()
+    settle(page)
+    page.get_by_role("radio", name="司法所").click()
+    settle(page, 400)
+    for label, value in (("姓名(或司法所名称)", "东岭镇司法所"), ("设置口令", PASS), ("再次输入口令", PASS)):
+        field = page.get_by_label(label, exact=True)
+        for _ in range(3):  # text typed into a screen still being built can be lost: check it arrived
+            field.fill(value)
+            page.wait_for_timeout(400)
+            if field.input_value() == value:
+                break
+    page.get_by_role("button", name="完成设置").click()
+    page.get_by_text("设置完成").wait_for()
+    shown = re.findall(r"(?<!\d)\d{5}(?!\d)", page.inner_text("body"))
+    assert len(shown) >= 6
+    shot(page, "37_office_first_run.png")
+    page.get_by_role("button", name="开始使用").click()
+    page.get_by_text("紧急的重要情况报告(待处理)").wait_for()
+    shot(page, "38_office_empty_dashboard.png")
+
+    nav(page, "协助人员")
+    page.get_by_text("登记新的协助人员").wait_for()
+    out = tmp_path / "card"
+    out.mkdir()
+    fill(page, "身份卡保存位置(文件夹或文件)", str(out))
+    page.get_by_role("button", name="导出身份卡").click()
+    page.get_by_text("已导出司法所身份卡").wait_for()
+    (card,) = list(out.iterdir())
+    public = parse_office_card(card.read_bytes())
+    assert public.name == "东岭镇司法所" and public.fingerprint == "".join(shown[:6])
