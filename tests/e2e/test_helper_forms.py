@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from pathlib import Path
 
@@ -149,6 +150,11 @@ def test_visit_recorded_from_the_subject_list_in_six_taps_with_date_focus_and_en
         taps.type(value)
     page.screenshot(path=str(SCREENSHOTS / "21_visit_shortest.png"))
     taps.tap(page.get_by_role("button", name="保存"))
+    pressed = time.monotonic()
+    # Polled every 50 ms so the figure means something (printed for the closing note, not asserted).
+    page.get_by_text(date.today().isoformat() + " 走访记录").or_(page.get_by_text("处需要修改")).first.wait_for()
+    print(f"\nsave pressed -> visit in the timeline: {time.monotonic() - pressed:.2f} s (includes the tap's "
+          "round trip through Playwright)")
 
     saved_or_refused = page.get_by_text("工作记录").or_(page.get_by_text("处需要修改"))
     saved_or_refused.first.wait_for()
