@@ -29,6 +29,24 @@ def launch_seconds() -> float:
     return time.monotonic() - _LAUNCHED["at"]
 
 
+def _tolerant_screenshots(pg) -> None:  # type: ignore[no-untyped-def]
+    """Screenshots are for people to look at, not a check: one that times out (Chromium on a loaded
+    2-core machine) is reported and skipped instead of failing the test."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    real = pg.screenshot
+
+    def screenshot(**kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("timeout", 30_000)
+        try:
+            return real(**kwargs)
+        except PlaywrightTimeout:
+            print(f"screenshot skipped (timed out): {kwargs.get('path')}")
+            return b""
+
+    pg.screenshot = screenshot
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -85,6 +103,7 @@ def page(app_url: str):  # type: ignore[no-untyped-def]
         ctx = browser.new_context(viewport={"width": 412, "height": 915})
         pg = ctx.new_page()
         pg.set_default_timeout(120_000)  # generous: two cores shared with the rest of the suite
+        _tolerant_screenshots(pg)
         pg.goto(app_url)
         pg.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)
         pg.evaluate("document.querySelector('flt-semantics-placeholder').click()")
