@@ -62,10 +62,8 @@ class TickClock:
         return datetime(2026, 3, 10, 8, 0, tzinfo=timezone.utc) + timedelta(seconds=next(self._ticks))
 
 
-@pytest.fixture
-def pair(tmp_path: Path) -> tuple[Service, Service, str, TickClock]:
+def _paired(tmp_path: Path, clock: Any) -> tuple[Service, Service, str]:
     """An office and an enrolled helper (both Services), one subject assigned and delivered."""
-    clock = TickClock()
     office = Service(tmp_path / "office", clock=clock, kdf=CHEAP)
     office.setup("office", "青山镇司法所", PASS)
     helper = Service(tmp_path / "helper", clock=clock, kdf=CHEAP)
@@ -79,7 +77,15 @@ def pair(tmp_path: Path) -> tuple[Service, Service, str, TickClock]:
     office._open().put(subject, actor=ome.fingerprint)
     assign(office._open(), ome, subject.id, hme.fingerprint, clock)
     send(office, helper, clock)
-    return office, helper, subject.id, clock
+    return office, helper, subject.id
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> tuple[Service, Service, str, TickClock]:
+    """An office and an enrolled helper (both Services), one subject assigned and delivered."""
+    clock = TickClock()
+    office, helper, sid = _paired(tmp_path, clock)
+    return office, helper, sid, clock
 
 
 def send(src: Service, dst: Service, clock: TickClock) -> None:
@@ -164,20 +170,8 @@ class JumpClock(TickClock):
 @pytest.fixture
 def jump_pair(tmp_path: Path) -> tuple[Service, Service, str, JumpClock]:
     clock = JumpClock()
-    office = Service(tmp_path / "office", clock=clock, kdf=CHEAP)
-    office.setup("office", "青山镇司法所", PASS)
-    helper = Service(tmp_path / "helper", clock=clock, kdf=CHEAP)
-    helper.setup("helper", "王五", PASS)
-    ome, hme = office._me(), helper._me()
-    pin_office(helper._open(), make_office_card(ome), ome.public().grouped)
-    enroll_helper(office._open(), ome, make_enrolment_request(hme, "青山村民委员会", "13800138000"),
-                  hme.public().grouped, committee="青山村民委员会", conditions=[1, 2, 3, 4], reviewer="赵六",
-                  review_date="2026-02-20", clock=clock)
-    subject = Record.new("subject", dict(SUBJECT), author=ome.fingerprint, clock=clock)
-    office._open().put(subject, actor=ome.fingerprint)
-    assign(office._open(), ome, subject.id, hme.fingerprint, clock)
-    send(office, helper, clock)  # type: ignore[arg-type]
-    return office, helper, subject.id, clock
+    office, helper, sid = _paired(tmp_path, clock)
+    return office, helper, sid, clock
 
 
 def test_acknowledged_records_older_than_the_retention_leave_the_phone_on_unlock(jump_pair) -> None:  # type: ignore[no-untyped-def]
