@@ -4,32 +4,13 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from pathlib import Path
 
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+import pytest
+from conftest import PASS, launch_seconds
+from ui import SCREENSHOTS, fill_checked, settle, tap
 
 pytestmark = pytest.mark.e2e
-
-
-def settle(page) -> None:  # type: ignore[no-untyped-def]
-    """Let Flutter finish building a new screen: input typed into a half-built one is lost."""
-    page.wait_for_timeout(800)
-
-from conftest import PASS, launch_seconds
-
-
-def fill_checked(page, label: str, value: str) -> None:  # type: ignore[no-untyped-def]
-    """Fill a field and check the text is really in it (typing into a screen still being built
-    was lost: the cause of the old flaky first-run test, which then saw 请填写姓名 instead)."""
-    field = page.get_by_label(label, exact=True)
-    for _ in range(3):
-        field.fill(value)
-        page.wait_for_timeout(400)  # the value travels to the app before the click
-        if field.input_value() == value:
-            return
-    assert field.input_value() == value
 
 
 def test_helper_first_run_shows_fingerprint_then_subject_list(page) -> None:  # type: ignore[no-untyped-def]
@@ -82,7 +63,7 @@ def test_unlock_then_subject_page_and_visit_form_with_inline_errors(seeded: Path
     page.get_by_text("工作记录").wait_for()
     page.wait_for_timeout(500)
     page.screenshot(path=str(SCREENSHOTS / "12_subject_page.png"))
-    page.get_by_role("button", name="新增走访记录").click()
+    tap(page, page.get_by_role("button", name="新增走访记录"))
     page.get_by_text("新增走访记录").first.wait_for()
     settle(page)
     fill_checked(page, "走访地点", "家中")
@@ -94,9 +75,10 @@ def test_unlock_then_subject_page_and_visit_form_with_inline_errors(seeded: Path
     assert "请填写在场人员" in page.inner_text("body")
 
     # Leave the form: the typed place survives as an (encrypted) draft and comes back.
-    page.get_by_role("button", name="稍后再填").click()
+    tap(page, page.get_by_role("button", name="稍后再填"))
     page.get_by_text("工作记录").wait_for()
-    page.get_by_role("button", name="新增走访记录").click()
+    settle(page)
+    tap(page, page.get_by_role("button", name="新增走访记录"))
     page.get_by_text("已恢复上次未保存的草稿").wait_for()
     settle(page)
 
