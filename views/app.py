@@ -3,21 +3,31 @@
 Every screen is rebuilt from the current route (``core.routes``); screens talk only to the
 one ``Service`` of this process, which the browser sessions share (the store is locked by
 the process, so there is exactly one).
+
+Start-up is ordered for the time to a usable lock screen (``tests/benchmarks/launch_bench.py``):
+the web server starts first; the screens, the service and Flet's theme classes are loaded in a
+background thread while the browser fetches and compiles Flutter, so the first session only
+waits for what is not ready yet. The CJK font is listed in ``assets/assets/FontManifest.json``
+so that Flutter loads it before its first frame instead of after the first page update.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import socket
+import threading
 import time
+from concurrent.futures import Future
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import flet as ft
 
 from core.routes import HOME, NOT_FOUND, Screen, build_route, parse_route
-from sync.service import Service
-from views import access, forms, office, settings, subjects
+
+if TYPE_CHECKING:
+    from sync.service import Service
 
 REPO = Path(__file__).resolve().parent.parent
 ASSETS = REPO / "assets"
@@ -67,18 +77,7 @@ class Shell:
         elif screen.name in (HOME, "lock") or screen.is_office:
             screen = Screen.of("subjects")
         self.rendered = build_route(screen)
-        builders: dict[str, Callable[[Shell, Screen], ft.View]] = {
-            **office.BUILDERS,
-            "setup": access.setup_view,
-            "lock": access.lock_view,
-            "subjects": subjects.list_view,
-            "subject": subjects.detail_view,
-            "new_record": forms.record_view,
-            "edit_record": forms.record_view,
-            "sync": settings.sync_view,
-            "settings": settings.settings_view,
-        }
-        build = builders.get(screen.name, _not_found)
+        build = screen_builders().get(screen.name, _not_found)
         view = build(self, screen)
         view.route = self.rendered
         self.page.views.clear()
@@ -137,13 +136,70 @@ def _not_found(shell: Shell, screen: Screen) -> ft.View:
     ])
 
 
-def make_main(service: Service) -> Callable[[ft.Page], None]:
+def screen_builders() -> dict[str, Callable[[Shell, Screen], ft.View]]:
+    """Route name -> screen builder. The screens are imported here, not at the top, so that
+    the web server can start before them (see the module docstring)."""
+    from views import access, forms, office, settings, subjects
+
+    return {
+        **office.BUILDERS,
+        "setup": access.setup_view,
+        "lock": access.lock_view,
+        "subjects": subjects.list_view,
+        "subject": subjects.detail_view,
+        "new_record": forms.record_view,
+        "edit_record": forms.record_view,
+        "sync": settings.sync_view,
+        "settings": settings.settings_view,
+    }
+
+
+def theme() -> ft.Theme:
+    # The first ft.Theme of a process costs ~0.3 s (Flet builds its theme classes); warm_up
+    # pays it before the first session asks.
+    return ft.Theme(font_family=FONT_NAME, color_scheme_seed=ft.Colors.TEAL)
+
+
+def warm_up(home: Path, service: Service | None) -> Service:
+    """Everything the first screen needs that is slow the first time, done once."""
+    screen_builders()
+    theme()
+    if service is not None:
+        return service
+    from sync.service import Service
+
+    return Service(home)
+
+
+def _after_listening(port: int, work: Callable[[], None], timeout: float = 60.0) -> None:
+    """Run ``work`` in a thread once something accepts connections on ``port``: started any
+    earlier it would compete with the server's own start for the interpreter."""
+
+    def wait_then_work() -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                time.sleep(0.02)
+        work()
+
+    threading.Thread(target=wait_then_work, name="xietong-warm-up", daemon=True).start()
+
+
+def make_main(service: Service | Future[Service]) -> Callable[[ft.Page], None]:
     def main(page: ft.Page) -> None:
         page.title = "协通"
-        page.fonts = {FONT_NAME: FONT_FILE}
-        page.theme = ft.Theme(font_family=FONT_NAME, color_scheme_seed=ft.Colors.TEAL)
+        if not page.web:  # the browser loads it with Flutter (assets/assets/FontManifest.json)
+            page.fonts = {FONT_NAME: FONT_FILE}
+        page.theme = theme()
         page.theme_mode = ft.ThemeMode.LIGHT
-        shell = Shell(page, service)
+        # Flutter animates a theme change over 200 ms: the first frame would show the default
+        # theme, whose font has no Chinese (empty boxes, and Flutter asks for Noto fallbacks).
+        page.theme_animation_style = ft.AnimationStyle.no_animation()
+        svc = service.result() if isinstance(service, Future) else service
+        shell = Shell(page, svc)
         page.on_route_change = shell.on_route_change
         page.on_keyboard_event = lambda e: shell.touch()
         shell.render(page.route or "/")
@@ -158,15 +214,25 @@ def has_display() -> bool:
 
 def run(home: Path, *, port: int = 8550, web: bool | None = None, service: Service | None = None) -> None:
     """Start the app on ``home``; in a browser when asked or when there is no display."""
-    svc = service or Service(Path(home))
     use_web = web if web is not None else not has_display()
-    main = make_main(svc)
+    ready: Future[Service] = Future()
+
+    def prepare() -> None:
+        try:
+            ready.set_result(warm_up(Path(home), service))
+        except BaseException as exc:  # surfaces in the first session, not lost in a thread
+            ready.set_exception(exc)
+
+    main = make_main(ready)
     try:
         if use_web:
             print(f"协通已启动,请用浏览器打开 http://127.0.0.1:{port}/", flush=True)
+            _after_listening(port, prepare)
             ft.run(main, view=ft.AppView.WEB_BROWSER, port=port, host="127.0.0.1", assets_dir=str(ASSETS),
                    no_cdn=True)
         else:
+            threading.Thread(target=prepare, name="xietong-warm-up", daemon=True).start()
             ft.run(main, assets_dir=str(ASSETS))
     finally:
-        svc.lock()
+        if ready.done() and ready.exception() is None:
+            ready.result().lock()
