@@ -10,13 +10,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-APP_FLAGS = {"--demo", "--port", "--web", "--home"}
 
 
 def _app(argv: list[str]) -> int:
     import argparse
 
-    from sync.cli import default_home
+    from sync.home import default_home
 
     parser = argparse.ArgumentParser(prog="main.py", description="协通:打开应用(无命令时)")
     parser.add_argument("--home", help="数据目录")
@@ -113,16 +112,15 @@ def cli(argv: list[str] | None = None) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    first = next((a for a in argv if not a.startswith("-")), None)
-    # No command: open the app. Flags that only the app knows also mean "open the app".
-    if first is None or (argv and argv[0] in APP_FLAGS and first is None):
+    # "--home DIR" and "--port N" take a value; any other word is a command (or a mistake the
+    # CLI explains). No command opens the app, without importing the CLI (a faster start).
+    positionals = [a for i, a in enumerate(argv) if not a.startswith("-") and (i == 0 or argv[i - 1] not in {"--home", "--port"})]
+    if not positionals:
         return _app(argv)
-    # "--home DIR cmd ..." and "--port N" are ambiguous only in shape: a known command wins.
     from sync.cli import build_parser
 
     commands = set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
-    positionals = [a for i, a in enumerate(argv) if not a.startswith("-") and (i == 0 or argv[i - 1] not in {"--home", "--port"})]
-    if positionals and positionals[0] in commands:
+    if positionals[0] in commands:
         return cli(argv)
     return _app(argv)
 

@@ -22,15 +22,9 @@ from core.errors import XietongError
 from core.kinds import KIND_LABELS
 from core.records import ALL_KINDS, Clock, Record, utc_now
 from storage import KdfParams, Store
+from sync.home import APP_NAME, default_home
 from sync.identity import Identity
 
-APP_NAME = "xietong"
-
-
-def default_home() -> Path:
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
 class CliError(XietongError):
