@@ -7,6 +7,7 @@ each raises a ``XietongError`` carrying the Chinese sentence to show.
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -20,6 +21,7 @@ from sync.identity import PublicIdentity, make_enrolment_request, parse_office_c
 
 BUNDLE_SUFFIX = ".xtb"
 REQUEST_SUFFIX = ".xtreq"
+CARD_EXTENSIONS = ["xtcard", "card"]  # the office console writes .xtcard; the CLI takes any name
 Progress = Callable[[float, str], None]
 
 
@@ -103,15 +105,25 @@ def default_bundle_name(svc: Any) -> str:
     return f"协助人员数据包-{stamp}{BUNDLE_SUFFIX}"
 
 
+def export_bytes(svc: Any) -> tuple[str, bytes]:
+    """Seal the next bundle for the pinned office, for a save dialog or a browser download.
+
+    Like ``export_to`` it marks the records as exported (the office acknowledges them later;
+    until then the next bundle carries them again, so a download the helper loses costs nothing).
+    """
+    blob = pipeline.export_bundle(svc._open(), svc._me(), _office_fp(svc), clock=svc._clock)
+    return default_bundle_name(svc), blob
+
+
 def export_to(svc: Any, out_path: str | os.PathLike[str]) -> dict[str, Any]:
     """Seal the next bundle for the pinned office and write it whole (encrypted) to ``out_path``."""
     path = Path(out_path)
+    preview = export_preview(svc)
+    name, blob = export_bytes(svc)
     if path.is_dir():
-        path = path / default_bundle_name(svc)
+        path = path / name
     if path.suffix != BUNDLE_SUFFIX:
         path = path.with_name(path.name + BUNDLE_SUFFIX)
-    preview = export_preview(svc)
-    blob = pipeline.export_bundle(svc._open(), svc._me(), _office_fp(svc), clock=svc._clock)
     _write(path, blob)
     return {**preview, "path": str(path), "size": len(blob)}
 
@@ -157,6 +169,37 @@ def import_bundle_file(svc: Any, path: str | os.PathLike[str], *, progress: Prog
     except BundleRejected as exc:  # defensive: import_file already turns these into outcomes
         outcome = pipeline.ImportOutcome("rejected", code=exc.code, message=str(exc))
     report(0.9, "正在整理结果……")
+    summary = _summary(outcome)
+    report(1.0, "完成")
+    return summary
+
+
+def picked_name(name: str, suffix: str = BUNDLE_SUFFIX) -> str:
+    """The bare file name of a picked file (a browser may send anything): no folders, never empty."""
+    bare = Path(str(name).replace("\\", "/")).name.strip()
+    if bare in ("", ".", ".."):
+        bare = "数据包" + suffix
+    return bare
+
+
+def import_bundle_bytes(svc: Any, name: str, data: bytes, *, progress: Progress | None = None) -> ImportSummary:
+    """Import an office bundle picked in a file dialog (bytes, maybe no path, as in the browser).
+
+    The bytes go through ``import_bundle_file`` from a staging folder in the home (the bundle is
+    encrypted; the folder is removed afterwards), so a refused bundle is quarantined under the
+    picked name exactly as a refused file is, and the store is unchanged.
+    """
+    _office_fp(svc)
+    with tempfile.TemporaryDirectory(prefix=".incoming-", dir=svc.home) as staging:
+        path = Path(staging) / picked_name(name)
+        try:
+            path.write_bytes(data)
+        except OSError as exc:
+            raise HelperSyncError("无法暂存所选数据包,请检查本机剩余空间后重试。") from exc
+        return import_bundle_file(svc, path, progress=progress)
+
+
+def _summary(outcome: pipeline.ImportOutcome) -> ImportSummary:
     summary = ImportSummary(outcome.status, outcome.label, message=outcome.message or "")
     if outcome.status == "accepted":
         c = outcome.counts
@@ -174,7 +217,6 @@ def import_bundle_file(svc: Any, path: str | os.PathLike[str], *, progress: Prog
             summary.lines.append(f"文件已移至隔离区:{outcome.quarantined}")
     else:
         summary.lines = ["该数据包已导入过,本次没有变化。"]
-    report(1.0, "完成")
     return summary
 
 
@@ -186,31 +228,50 @@ def read_file(path: str | os.PathLike[str]) -> bytes:
         raise FileUnreadable(f"无法读取文件:{p}。请检查路径。") from exc
 
 
-def office_card_preview(path: str | os.PathLike[str]) -> dict[str, Any]:
+def office_card_preview_bytes(data: bytes) -> dict[str, Any]:
     """The office card's name and fingerprint, shown before the helper confirms."""
-    pub = parse_office_card(read_file(path))
+    pub = parse_office_card(data)
+    return {"name": pub.name, "fingerprint": pub.grouped}
+
+
+def office_card_preview(path: str | os.PathLike[str]) -> dict[str, Any]:
+    return office_card_preview_bytes(read_file(path))
+
+
+def pin_office_from_bytes(svc: Any, data: bytes, fingerprint_typed: str) -> dict[str, Any]:
+    """Pin the office whose card is ``data`` once the digits typed match its fingerprint."""
+    pub = pipeline.pin_office(svc._open(), data, fingerprint_typed)
     return {"name": pub.name, "fingerprint": pub.grouped}
 
 
 def pin_office_from_file(svc: Any, path: str | os.PathLike[str], fingerprint_typed: str) -> dict[str, Any]:
-    """Pin the office whose card is in ``path`` once the digits typed match its fingerprint."""
-    pub = pipeline.pin_office(svc._open(), read_file(path), fingerprint_typed)
-    return {"name": pub.name, "fingerprint": pub.grouped}
+    return pin_office_from_bytes(svc, read_file(path), fingerprint_typed)
 
 
-def write_enrolment_request(svc: Any, out_path: str | os.PathLike[str], *, committee: str, phone: str) -> str:
-    """Write this helper's self-signed enrolment request (keys, name, committee, phone) to a file."""
+def enrolment_request_bytes(svc: Any, *, committee: str, phone: str) -> tuple[str, bytes]:
+    """This helper's self-signed enrolment request (keys, name, committee, phone) and its file name."""
     me = svc._me()
     if me.role != "helper":
         raise HelperSyncError("只有协助人员需要导出登记申请。")
     blob = make_enrolment_request(me, committee.strip(), phone.strip())
-    path = Path(out_path).expanduser()
-    if path.is_dir():
-        path = path / f"登记申请-{me.name}{REQUEST_SUFFIX}"
-    _write(path, blob)
-    store = svc._open()
+    return f"登记申请-{me.name}{REQUEST_SUFFIX}", blob
+
+
+def remember_contact(svc: Any, *, committee: str, phone: str) -> None:
+    """Keep the committee and phone of a request handed over, to fill the form next time."""
+    store, me = svc._open(), svc._me()
     store.meta_set("committee", committee.strip(), actor=me.fingerprint)
     store.meta_set("phone", phone.strip(), actor=me.fingerprint)
+
+
+def write_enrolment_request(svc: Any, out_path: str | os.PathLike[str], *, committee: str, phone: str) -> str:
+    """Write this helper's enrolment request to a file (a folder gets the default name)."""
+    name, blob = enrolment_request_bytes(svc, committee=committee, phone=phone)
+    path = Path(out_path).expanduser()
+    if path.is_dir():
+        path = path / name
+    _write(path, blob)
+    remember_contact(svc, committee=committee, phone=phone)
     return str(path)
 
 
@@ -227,7 +288,9 @@ def default_folder(home: Path | None = None) -> str:
 
 
 __all__ = [
-    "BUNDLE_SUFFIX", "HelperSyncError", "ImportSummary", "NoOffice", "bundle_files", "default_folder",
-    "export_preview", "export_to", "fingerprints", "import_bundle_file", "office_card_preview",
-    "pin_office_from_file", "saved_contact", "write_enrolment_request"
+    "BUNDLE_SUFFIX", "CARD_EXTENSIONS", "HelperSyncError", "ImportSummary", "NoOffice", "REQUEST_SUFFIX",
+    "bundle_files", "default_folder", "enrolment_request_bytes", "export_bytes", "export_preview", "export_to",
+    "fingerprints", "import_bundle_bytes", "import_bundle_file", "office_card_preview", "office_card_preview_bytes",
+    "picked_name", "pin_office_from_bytes", "pin_office_from_file", "remember_contact", "saved_contact",
+    "write_enrolment_request"
 ]
