@@ -19,11 +19,13 @@ import socket
 import threading
 import time
 from concurrent.futures import Future
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, ClassVar, Iterator
 
 import flet as ft
 
+from core.idle import idle_lock_due
 from core.routes import HOME, NOT_FOUND, Screen, build_route, parse_route
 
 if TYPE_CHECKING:
@@ -39,11 +41,26 @@ IDLE_CHECK_SECONDS = 10
 class Shell:
     """One per browser session or window: renders the screen the route names."""
 
+    # Running jobs per service: the browser sessions share one service, and any session's idle
+    # lock would pull the store from under another session's import.
+    _running: ClassVar[dict[int, int]] = {}
+
     def __init__(self, page: ft.Page, service: Service) -> None:
         self.page = page
         self.service = service
         self.last_activity = time.monotonic()
         self.rendered: str | None = None
+        self._picker: ft.FilePicker | None = None
+        self._job_ended: asyncio.Event | None = None  # made by watch_idle, inside the event loop
+
+    # ------------------------------------------------------------------ file dialogs
+
+    def file_picker(self) -> ft.FilePicker:
+        """This page's file dialogs. In Flet 1.0 a Service registers itself with the current page
+        when it is made, and stays while referenced: the shell keeps the reference."""
+        if self._picker is None:
+            self._picker = ft.FilePicker()
+        return self._picker
 
     # ------------------------------------------------------------------ navigation
 
@@ -113,19 +130,48 @@ class Shell:
 
     # ------------------------------------------------------------------ idle lock
 
+    def running_jobs(self) -> int:
+        return Shell._running.get(id(self.service), 0)
+
+    @contextmanager
+    def busy(self) -> Iterator[None]:
+        """Wrap work that must not lose the store half-way (``with shell.busy(): await ...``):
+        the idle lock waits for it, and fires as soon as it ends if the idle time has passed."""
+        key = id(self.service)
+        Shell._running[key] = Shell._running.get(key, 0) + 1
+        try:
+            yield
+        finally:
+            left = Shell._running.get(key, 1) - 1
+            if left > 0:
+                Shell._running[key] = left
+            else:
+                Shell._running.pop(key, None)
+            if self._job_ended is not None:
+                self._job_ended.set()
+
+    def idle_lock_due(self) -> bool:
+        svc = self.service
+        if svc.locked:
+            return False
+        try:
+            minutes = svc.settings()["idle_minutes"]
+        except Exception:  # locked meanwhile by another session
+            return False
+        return idle_lock_due(time.monotonic() - self.last_activity, minutes, self.running_jobs())
+
     async def watch_idle(self) -> None:
-        """Lock the store after the configured idle minutes without any interaction."""
+        """Lock the store after the configured idle minutes without any interaction, never while
+        a job runs (checked every few seconds, and at once when a job ends)."""
+        self._job_ended = asyncio.Event()
         while True:
-            await asyncio.sleep(IDLE_CHECK_SECONDS)
-            svc = self.service
-            if svc.locked:
-                continue
             try:
-                minutes = svc.settings()["idle_minutes"]
-            except Exception:  # locked meanwhile by another session
-                continue
-            if time.monotonic() - self.last_activity > minutes * 60:
-                svc.lock()
+                await asyncio.wait_for(self._job_ended.wait(), IDLE_CHECK_SECONDS)
+            except asyncio.TimeoutError:
+                pass
+            self._job_ended.clear()
+            if self.idle_lock_due():
+                self.service.lock()
                 self.render("/lock")
 
 
