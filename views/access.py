@@ -93,7 +93,8 @@ def setup_view(shell: "Shell", screen: Screen) -> ft.View:
             shell.page.update()
             busy["on"] = True
             try:  # scrypt calibration and key derivation: off the event loop, the page keeps answering
-                await asyncio.to_thread(svc.setup, role.value or "helper", name.value.strip(), pw1.value)
+                with shell.busy():
+                    await asyncio.to_thread(svc.setup, role.value or "helper", name.value.strip(), pw1.value)
             except XietongError as exc:
                 message.value = exc.message
             else:
@@ -123,7 +124,8 @@ def lock_view(shell: "Shell", screen: Screen) -> ft.View:
         message.value = "正在解锁……"
         shell.page.update()
         try:  # scrypt (and the back-off delay): off the event loop
-            await asyncio.to_thread(svc.unlock, pw.value or "")
+            with shell.busy():
+                await asyncio.to_thread(svc.unlock, pw.value or "")
         except XietongError as exc:
             message.value = ""
             pw.error = exc.message

@@ -62,7 +62,8 @@ def settings_view(shell: "Shell", screen: Screen) -> ft.View:
         pw_message.value = "正在修改口令,请稍候……"
         shell.page.update()
         try:  # scrypt: off the event loop so the page keeps answering
-            await asyncio.to_thread(svc.change_passphrase, old.value or "", new.value or "")
+            with shell.busy():  # the idle lock waits: locking mid-way would fail the re-encryption
+                await asyncio.to_thread(svc.change_passphrase, old.value or "", new.value or "")
         except XietongError as exc:
             pw_message.value = ""
             target = old if "口令不正确" in exc.message else new

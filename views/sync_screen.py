@@ -1,8 +1,11 @@
 """The helper's sync screen (import the office's bundle, export ours) and the enrolment panels.
 
-In the browser view a file picker cannot hand back a path on this machine, so files are chosen
-by a path field with a default folder and a list of the bundle files found there. Slow work
-(scrypt, sealing, applying) runs off the event loop so the page keeps answering.
+Files are chosen with the system's file dialogs (Flet's ``FilePicker``): a picked file arrives
+as bytes (in the browser there is no path), a saved one is a browser download or, natively, a
+save dialog. Where there may be no dialog (some phones), a path field with a default folder and
+a list of the bundle files found there stays as the fallback. Slow work (scrypt, sealing,
+applying) runs off the event loop inside ``shell.busy()`` so the page keeps answering and the
+idle lock waits for it.
 """
 
 from __future__ import annotations
@@ -30,6 +33,53 @@ def _heading(text: str) -> ft.Text:
     return ft.Text(text, size=18, weight=ft.FontWeight.BOLD)
 
 
+NO_DIALOG = "无法打开文件选择窗口:请在下面填写文件路径。"
+
+
+def _bytes_first(shell: "Shell") -> bool:
+    """Whether a save dialog needs the file's bytes before it opens (browser and phones): then
+    the bundle is sealed first; on a desktop the place is asked first and nothing is sealed on
+    cancel."""
+    page = shell.page
+    return bool(page.web) or page.platform is None or page.platform.is_mobile()
+
+
+async def pick_one(shell: "Shell", extensions: list[str]) -> tuple[str, bytes] | None:
+    """Let the person pick one file; its name and bytes, or None when the dialog was cancelled.
+    Raises ``XietongError`` when there is no dialog here or the file cannot be read."""
+    try:
+        files = await shell.file_picker().pick_files(
+            dialog_title="选择文件", file_type=ft.FilePickerFileType.CUSTOM, allowed_extensions=extensions,
+            with_data=True)
+    except Exception as exc:  # no dialog on this platform, or the client did not answer
+        raise hs.HelperSyncError(NO_DIALOG) from exc
+    shell.touch()
+    if not files:
+        return None
+    picked = files[0]
+    if picked.bytes is not None:
+        return picked.name, picked.bytes
+    if picked.path:
+        return picked.name, hs.read_file(picked.path)
+    raise hs.FileUnreadable(f"无法读取所选文件:{picked.name}。请换一种方式选择文件。")
+
+
+async def save_dialog(shell: "Shell", name: str, extension: str, data: bytes | None = None) -> str | None:
+    """Offer ``name`` to save. With ``data`` the dialog (or browser download) writes it and the
+    result is the place or the name; without, it only asks where (desktop) and returns the path.
+    None when cancelled."""
+    try:
+        where = await shell.file_picker().save_file(
+            dialog_title="保存文件", file_name=name, file_type=ft.FilePickerFileType.CUSTOM,
+            allowed_extensions=[extension], src_bytes=data)
+    except Exception as exc:
+        raise hs.HelperSyncError("无法打开保存窗口:请在下面填写保存位置。") from exc
+    shell.touch()
+    if shell.page.web and data is not None:
+        return where or name  # a browser download: no dialog to cancel, no path to report
+    return where or None
+
+
 def _result_box(title: str, lines: list[str], *, ok: bool) -> ft.Container:
     colour = ft.Colors.GREEN_50 if ok else ft.Colors.RED_50
     return ft.Container(
@@ -42,30 +92,64 @@ def _result_box(title: str, lines: list[str], *, ok: bool) -> ft.Container:
 
 
 def office_pin_panel(shell: "Shell", on_done: Callable[[], None] | None = None) -> ft.Control:
-    """Import the office card: path, show its fingerprint, type the digits read aloud, pin."""
+    """Import the office card: pick the file (or type its path), show its fingerprint, type the
+    digits read aloud, pin."""
     svc = shell.service
     folder = hs.default_folder()
+    loaded: dict[str, bytes] = {}  # the card's bytes once picked or read; pinning uses exactly these
     path = ft.TextField(label="司法所身份卡文件路径", value=folder + "/")
     shown = ft.Text("")
     typed = ft.TextField(label="司法所念出的指纹数字", keyboard_type=ft.KeyboardType.NUMBER,
                          helper="30位数字,空格可有可无")
     message = ft.Text("")
 
+    def show_card(data: bytes, label: str) -> None:
+        try:
+            card = hs.office_card_preview_bytes(data)
+        except XietongError as exc:
+            loaded.clear()
+            shown.value, message.value, message.color = "", exc.message, ft.Colors.RED_700
+        else:
+            loaded["data"] = data
+            shown.value = f"{label}\n{card['name']}\n文件中的指纹:{card['fingerprint']}"
+            message.value, message.color = "请司法所工作人员念出其指纹,在下面逐组输入并核对。", None
+
     def preview(e: ft.Event[ft.Button]) -> None:
         shell.touch()
         try:
-            card = hs.office_card_preview(path.value)
+            data = hs.read_file(path.value)
         except XietongError as exc:
-            shown.value, message.value = "", exc.message
+            loaded.clear()
+            shown.value, message.value, message.color = "", exc.message, ft.Colors.RED_700
         else:
-            shown.value = f"{card['name']}\n文件中的指纹:{card['fingerprint']}"
-            message.value = "请司法所工作人员念出其指纹,在下面逐组输入并核对。"
+            show_card(data, f"文件:{path.value}")
         shell.page.update()
+
+    async def pick(e: ft.Event[ft.Button]) -> None:
+        shell.touch()
+        try:
+            picked = await pick_one(shell, hs.CARD_EXTENSIONS)
+        except XietongError as exc:
+            message.value, message.color = exc.message, ft.Colors.RED_700
+            shell.page.update()
+            return
+        if picked is None:  # cancelled: nothing changes
+            return
+        show_card(picked[1], f"已选择:{picked[0]}")
+        shell.page.update()
+
+    def typed_path(e: ft.Event[ft.TextField]) -> None:
+        loaded.clear()  # a new path: read it again before pinning
+
+    path.on_change = typed_path
 
     def pin(e: ft.Event[ft.Button]) -> None:
         shell.touch()
         try:
-            office = hs.pin_office_from_file(svc, path.value, typed.value or "")
+            if "data" in loaded:
+                office = hs.pin_office_from_bytes(svc, loaded["data"], typed.value or "")
+            else:
+                office = hs.pin_office_from_file(svc, path.value, typed.value or "")
         except XietongError as exc:
             message.value = exc.message
             message.color = ft.Colors.RED_700
@@ -79,7 +163,8 @@ def office_pin_panel(shell: "Shell", on_done: Callable[[], None] | None = None) 
 
     return ft.Column([
         _heading("导入司法所身份卡"),
-        ft.Text("把司法所给的身份卡文件放到本机,填写其路径。"),
+        ft.Button("选择身份卡文件…", icon=ft.Icons.FOLDER_OPEN, on_click=pick),
+        ft.Text("选择不了文件时,把司法所给的身份卡文件放到本机,填写其路径:", size=13),
         path,
         ft.OutlinedButton("读取身份卡", on_click=preview),
         shown, typed,
@@ -97,23 +182,53 @@ def enrolment_panel(shell: "Shell") -> ft.Control:
     out = ft.TextField(label="登记申请保存位置", value=hs.default_folder())
     message = ft.Text("")
 
+    def failed(exc: XietongError) -> None:
+        errors = getattr(exc, "errors", None)
+        message.value = ";".join(errors.values()) if errors else exc.message
+        message.color = ft.Colors.RED_700
+        shell.page.update()
+
+    def saved(where: str) -> None:
+        message.value = f"登记申请已保存:{where}。请交给司法所,并当面核对指纹。"
+        message.color = ft.Colors.GREEN_800
+        shell.page.update()
+
     def write(e: ft.Event[ft.Button]) -> None:
         shell.touch()
         try:
             written = hs.write_enrolment_request(svc, out.value.strip(), committee=committee.value or "",
                                                  phone=phone.value or "")
         except XietongError as exc:
-            errors = getattr(exc, "errors", None)
-            message.value = ";".join(errors.values()) if errors else exc.message
-            message.color = ft.Colors.RED_700
+            failed(exc)
         else:
-            message.value = f"登记申请已保存:{written}。请交给司法所,并当面核对指纹。"
-            message.color = ft.Colors.GREEN_800
-        shell.page.update()
+            saved(written)
+
+    async def save(e: ft.Event[ft.Button]) -> None:
+        shell.touch()
+        who = {"committee": committee.value or "", "phone": phone.value or ""}
+        try:
+            name, blob = hs.enrolment_request_bytes(svc, **who)  # checks the contact before any dialog
+            if _bytes_first(shell):
+                where = await save_dialog(shell, name, hs.REQUEST_SUFFIX[1:], blob)
+                if where is None:
+                    return  # cancelled: nothing saved, nothing said
+                hs.remember_contact(svc, **who)
+            else:
+                where = await save_dialog(shell, name, hs.REQUEST_SUFFIX[1:])
+                if where is None:
+                    return
+                where = hs.write_enrolment_request(svc, where, **who)
+        except XietongError as exc:
+            failed(exc)
+            return
+        saved(where)
 
     return ft.Column([
         _heading("导出登记申请"),
-        committee, phone, out,
+        committee, phone,
+        ft.Button("保存登记申请文件…", icon=ft.Icons.SAVE_ALT, on_click=save),
+        ft.Text("或者写入本机文件夹:", size=13),
+        out,
         ft.Button("导出登记申请", on_click=write),
         message,
     ])
@@ -169,15 +284,8 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
 
     busy = {"on": False}  # one import or export at a time
 
-    async def do_import(e: Any) -> None:
-        shell.touch()
-        if busy["on"]:
-            return
-        target = (path.value or "").strip()
-        if not target:
-            result.controls = [_result_box("请先选择数据包", ["点选上面列出的文件,或填写文件路径。"], ok=False)]
-            page.update()
-            return
+    async def run_import(work: Callable[[hs.Progress], hs.ImportSummary]) -> None:
+        """Run one import off the event loop with progress, then show its summary."""
         loop = asyncio.get_running_loop()
 
         def progress(fraction: float, text: str) -> None:
@@ -191,7 +299,8 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
         page.update()
         busy["on"] = True
         try:
-            summary = await asyncio.to_thread(hs.import_bundle_file, svc, target, progress=progress)
+            with shell.busy():
+                summary = await asyncio.to_thread(work, progress)
         except XietongError as exc:
             bar.visible, stage.value = False, ""
             result.controls = [_result_box("导入失败", [exc.message], ok=False)]
@@ -207,6 +316,32 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
         list_files()
         show_preview()  # the receipts for what just came in go out with the next export
         page.update()
+
+    async def do_import(e: Any) -> None:
+        shell.touch()
+        if busy["on"]:
+            return
+        target = (path.value or "").strip()
+        if not target:
+            result.controls = [_result_box("请先选择数据包", ["点选上面列出的文件,或填写文件路径。"], ok=False)]
+            page.update()
+            return
+        await run_import(lambda progress: hs.import_bundle_file(svc, target, progress=progress))
+
+    async def pick_import(e: Any) -> None:
+        shell.touch()
+        if busy["on"]:
+            return
+        try:
+            picked = await pick_one(shell, [hs.BUNDLE_SUFFIX[1:]])
+        except XietongError as exc:
+            result.controls = [_result_box("导入失败", [exc.message], ok=False)]
+            page.update()
+            return
+        if picked is None or busy["on"]:  # cancelled: nothing changes, nothing said
+            return
+        name, data = picked
+        await run_import(lambda progress: hs.import_bundle_bytes(svc, name, data, progress=progress))
 
     # ---- export
     preview_box = ft.Column()
@@ -229,6 +364,18 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
 
     show_preview()
 
+    def exported(done: dict[str, Any], where: str) -> None:
+        lines = [f"{label}:{n} 条" for label, n in sorted(done["counts"].items())]
+        lines.append(f"文件:{where}")
+        lines.append("文件已加密,只有司法所能打开。请把它交给司法所导入。")
+        export_result.controls = [_result_box(f"已导出 {done['total']} 条记录", lines, ok=True)]
+        show_preview()
+        page.update()
+
+    def export_failed(exc: XietongError) -> None:
+        export_result.controls = [_result_box("导出失败", [exc.message], ok=False)]
+        page.update()
+
     async def do_export(e: Any) -> None:
         shell.touch()
         if busy["on"]:
@@ -237,24 +384,57 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
         export_result.controls = [ft.Text("正在加密并写入……")]
         page.update()
         try:
-            done = await asyncio.to_thread(hs.export_to, svc, (out.value or "").strip() or hs.default_folder())
+            with shell.busy():
+                done = await asyncio.to_thread(hs.export_to, svc, (out.value or "").strip() or hs.default_folder())
         except XietongError as exc:
-            export_result.controls = [_result_box("导出失败", [exc.message], ok=False)]
-            page.update()
+            export_failed(exc)
             return
         finally:
             busy["on"] = False
-        lines = [f"{label}:{n} 条" for label, n in sorted(done["counts"].items())]
-        lines.append(f"文件:{done['path']}")
-        lines.append("文件已加密,只有司法所能打开。请把它交给司法所导入。")
-        export_result.controls = [_result_box(f"已导出 {done['total']} 条记录", lines, ok=True)]
-        show_preview()
-        page.update()
+        exported(done, done["path"])
+
+    async def save_export(e: Any) -> None:
+        """Seal and hand the bundle to a save dialog (a download in the browser). On a desktop
+        the place is asked first, so a cancelled dialog seals nothing."""
+        shell.touch()
+        if busy["on"]:
+            return
+        busy["on"] = True
+        try:
+            if _bytes_first(shell):
+                preview = hs.export_preview(svc)
+                export_result.controls = [ft.Text("正在加密……")]
+                page.update()
+                with shell.busy():
+                    name, blob = await asyncio.to_thread(hs.export_bytes, svc)
+                where = await save_dialog(shell, name, hs.BUNDLE_SUFFIX[1:], blob)
+                if where is None:  # cancelled on a phone: already sealed, so it goes again next time
+                    export_result.controls = []
+                    show_preview()
+                    page.update()
+                    return
+                done = {**preview, "path": where, "size": len(blob)}
+            else:
+                target = await save_dialog(shell, hs.default_bundle_name(svc), hs.BUNDLE_SUFFIX[1:])
+                if target is None:
+                    return
+                export_result.controls = [ft.Text("正在加密并写入……")]
+                page.update()
+                with shell.busy():
+                    done = await asyncio.to_thread(hs.export_to, svc, target)
+        except XietongError as exc:
+            export_failed(exc)
+            return
+        finally:
+            busy["on"] = False
+        exported(done, done["path"])
 
     base.controls = [
         ft.Text(f"司法所:{fps['office_name']}", size=16),
         ft.Divider(),
         _heading("导入司法所数据包"),
+        ft.Button("选择数据包文件…", icon=ft.Icons.FOLDER_OPEN, on_click=pick_import),
+        ft.Text("或者从本机文件夹中选择:", size=13),
         folder,
         ft.OutlinedButton("刷新文件列表", icon=ft.Icons.REFRESH, on_click=list_files),
         files, path,
@@ -262,7 +442,10 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
         bar, stage, result,
         ft.Divider(),
         _heading("导出数据包给司法所"),
-        preview_box, out,
+        preview_box,
+        ft.Button("导出并保存数据包…", icon=ft.Icons.SAVE_ALT, on_click=save_export),
+        ft.Text("或者写入本机文件夹:", size=13),
+        out,
         ft.Button("导出数据包", icon=ft.Icons.UPLOAD, on_click=do_export),
         export_result,
     ]
