@@ -76,7 +76,7 @@ async def save_dialog(shell: "Shell", name: str, extension: str, data: bytes | N
         raise hs.HelperSyncError("无法打开保存窗口:请在下面填写保存位置。") from exc
     shell.touch()
     if shell.page.web and data is not None:
-        return where or name  # a browser download: no dialog to cancel, no path to report
+        return where or f"{name}(浏览器的下载文件夹)"  # a download: no dialog to cancel, no path
     return where or None
 
 
