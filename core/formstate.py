@@ -19,6 +19,23 @@ YES, NO = "是", "否"
 Values = dict[str, Any]
 
 
+def draft_id(kind: str, subject: str, record_id: str | None) -> str:
+    """One draft per new record of a kind for a subject, or per record being edited."""
+    return f"edit-{record_id}" if record_id else f"new-{kind}-{subject}"
+
+
+def draft_owner(did: str) -> tuple[str | None, str | None]:
+    """(record id, subject id) a draft was made for, read back from ``draft_id``; (None, None)
+    for an id of another shape."""
+    if did.startswith("edit-"):
+        return did[len("edit-"):], None
+    if did.startswith("new-"):
+        kind, _, subject = did[len("new-"):].partition("-")
+        if kind in KINDS and subject:
+            return None, subject
+    return None, None
+
+
 def _schema(kind: str) -> KindSchema:
     return KINDS[kind]
 

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
+from core import formstate as fs
 from core.errors import NotFound, PermissionDenied, ValidationError, XietongError
 from core.kinds import KIND_LABELS, KINDS
 from core.kinds import validate as validate_kind
@@ -184,8 +185,25 @@ class Service:
     def drop_delivered(self) -> int:
         """Data minimisation (四.5): my records the office acknowledged and nobody changed for the
         retention period leave this phone. Run on unlock and when the period changes; returns
-        how many went (always 0 on the office, or before the first receipt)."""
-        return _drop_delivered(self._open(), self._me(), self.settings()["retention_days"], self._clock)
+        how many went (always 0 on the office, or before the first receipt).
+
+        Drafts for a record or a subject no longer on the phone (dropped here, or withdrawn by the
+        office in a bundle) go as well: they hold the same personal data."""
+        dropped = _drop_delivered(self._open(), self._me(), self.settings()["retention_days"], self._clock)
+        self.drop_orphan_drafts()
+        return dropped
+
+    def drop_orphan_drafts(self) -> int:
+        """Delete the drafts whose record or subject is gone from the store; returns how many."""
+        store = self._open()
+        gone = 0
+        for did, _ in store.list_drafts():
+            record, subject = fs.draft_owner(did)
+            owner = record or subject
+            if owner is not None and store.get(owner) is None:
+                store.delete_draft(did)
+                gone += 1
+        return gone
 
     def change_passphrase(self, old: str, new: str) -> None:
         problem = passphrase_problem(new)

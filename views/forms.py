@@ -41,11 +41,6 @@ OPTIONAL = "(选填)"
 HINTS = {DATE: "例如 2026-01-31", YEARMONTH: "例如 1986-07", PHONE: "手机或座机号码"}
 
 
-def draft_id(kind: str, subject: str, record_id: str | None) -> str:
-    """One draft per new record of a kind for a subject, or per record being edited."""
-    return f"edit-{record_id}" if record_id else f"new-{kind}-{subject}"
-
-
 def field_label(f: Field) -> str:
     return f.label + ("" if f.required or f.min_items else OPTIONAL)
 
@@ -263,7 +258,7 @@ def record_view(shell: "Shell", screen: Screen) -> ft.View:
         return ft.View(controls=[ft.Text("协助人员不能在本机填写这类记录。"),
                                  ft.Button("返回", on_click=lambda e: shell.go(back_to))])
     schema = KINDS[kind]
-    did = draft_id(kind, subject, record_id)
+    did = fs.draft_id(kind, subject, record_id)
     draft = svc.load_draft(did)
     values = fs.from_draft(kind, draft) if draft else (
         initial if initial is not None else fs.new_values(kind, today=svc.today()))

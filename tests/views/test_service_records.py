@@ -251,3 +251,42 @@ def test_service_today_follows_its_clock(pair) -> None:  # type: ignore[no-untyp
     _, helper, _, _ = pair
     assert helper.today().isoformat() == "2026-03-10"
     assert fs.new_values("visit", today=helper.today())["date"] == "2026-03-10"
+
+
+def test_drafts_of_records_dropped_by_retention_or_of_withdrawn_subjects_go_too(jump_pair) -> None:  # type: ignore[no-untyped-def]
+    from sync.pipeline import unassign
+
+    office, helper, sid, clock = jump_pair
+    delivered = helper.save_record("assistance", SAMPLES["assistance"], subject=sid)
+    send(helper, office, clock)
+    send(office, helper, clock)
+    kept = helper.save_record("meeting", SAMPLES["meeting"], subject=sid)
+    helper.save_draft(fs.draft_id("assistance", sid, delivered.id), {"note": "改了一半"})
+    helper.save_draft(fs.draft_id("meeting", sid, kept.id), {"note": "还在"})
+    helper.save_draft(fs.draft_id("visit", sid, None), {"note": "新走访"})
+    helper.save_draft("not-a-form-draft", {"note": "其他"})
+
+    clock.jump(91)
+    helper.lock()
+    helper.unlock(PASS)
+    with pytest.raises(XietongError):
+        helper.record(delivered.id)
+    assert helper.load_draft(fs.draft_id("assistance", sid, delivered.id)) is None
+    assert helper.load_draft(fs.draft_id("meeting", sid, kept.id)) == {"note": "还在"}
+    assert helper.load_draft(fs.draft_id("visit", sid, None)) == {"note": "新走访"}
+
+    # The office withdraws the subject: its drafts leave the phone at the next unlock.
+    unassign(office._open(), office._me(), sid, helper._me().fingerprint, clock)
+    send(office, helper, clock)
+    helper.lock()
+    helper.unlock(PASS)
+    assert helper.load_draft(fs.draft_id("visit", sid, None)) is None
+    assert helper.load_draft(fs.draft_id("meeting", sid, kept.id)) is None
+    assert helper.load_draft("not-a-form-draft") == {"note": "其他"}, "a draft of unknown shape is never guessed at"
+
+
+def test_draft_owner_reads_back_every_draft_id() -> None:
+    assert fs.draft_owner(fs.draft_id("visit", "s-1-2", None)) == (None, "s-1-2")
+    assert fs.draft_owner(fs.draft_id("visit", "s-1", "r-9")) == ("r-9", None)
+    assert fs.draft_owner("new-nokind-s1") == (None, None)
+    assert fs.draft_owner("other") == (None, None)
