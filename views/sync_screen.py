@@ -366,9 +366,12 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
 
     def exported(done: dict[str, Any], where: str) -> None:
         lines = [f"{label}:{n} 条" for label, n in sorted(done["counts"].items())]
+        if done.get("receipts"):
+            lines.append(f"给司法所的接收回执:{done['receipts']} 条")
         lines.append(f"文件:{where}")
         lines.append("文件已加密,只有司法所能打开。请把它交给司法所导入。")
-        export_result.controls = [_result_box(f"已导出 {done['total']} 条记录", lines, ok=True)]
+        title = f"已导出 {done['total']} 条记录" if done["total"] else "已导出数据包(没有新的记录,只有接收回执)"
+        export_result.controls = [_result_box(title, lines, ok=True)]
         show_preview()
         page.update()
 

@@ -40,9 +40,9 @@ def fill_checked(page, label: str, value: str) -> None:  # type: ignore[no-untyp
     """Fill a field and check the text is really in it (typing into a screen still being built
     was lost: the cause of an old flaky first-run test, which then saw 请填写姓名)."""
     field = page.get_by_label(label, exact=True)
-    for _ in range(3):
+    for attempt in range(5):  # a screen being rebuilt (an error shown) can swallow a fill: wait longer each time
         field.fill(value)
-        page.wait_for_timeout(400)  # the value travels to the app before the click
+        page.wait_for_timeout(400 * (attempt + 1))  # the value travels to the app before the click
         if field.input_value() == value:
             return
     assert field.input_value() == value
