@@ -6,9 +6,13 @@ The ``xietong`` console script is ``cli`` below; both share ``sync.cli``.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+
+DEMO_HELPERS = ("周晓梅", "吴建国", "郑丽华")  # the first two are enrolled, the third has only asked
 
 
 
@@ -21,19 +25,41 @@ def _app(argv: list[str]) -> int:
     parser.add_argument("--home", help="数据目录")
     parser.add_argument("--port", type=int, default=8550, help="浏览器视图端口(默认 8550)")
     parser.add_argument("--web", action="store_true", help="总是使用浏览器视图")
-    parser.add_argument("--demo", action="store_true", help="在临时目录中用演示数据打开应用")
+    parser.add_argument("--demo", action="store_true",
+                        help="在临时目录中用演示数据打开应用:司法所在 --port,一位协助人员的手机在 --port+1")
     args = parser.parse_args(argv)
     home = Path(args.home or os.environ.get("XIETONG_HOME") or default_home())
-    if args.demo:
-        home = _demo_home()
     from views.app import run
 
-    run(home, port=args.port, web=True if args.web else None)
+    if not args.demo:
+        run(home, port=args.port, web=True if args.web else None)
+        return 0
+    demo = demo_homes()
+    phone = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--web", "--port", str(args.port + 1),
+                              "--home", str(demo.helper)])
+    print(f"演示口令(两边相同):{demo.passphrase}")
+    print(f"司法所:http://127.0.0.1:{args.port}/   数据目录 {demo.office}")
+    print(f"协助人员{demo.helper_name}的手机:http://127.0.0.1:{args.port + 1}/   数据目录 {demo.helper}")
+    print(f"交换文件夹(登记申请、协助人员数据包):{demo.exchange}")
+    try:
+        run(demo.office, port=args.port, web=True if args.web else None)
+    finally:
+        phone.terminate()
     return 0
 
 
-def _demo_home() -> Path:
-    """A throw-away home filled with ``xietong demo`` data; the passphrase is printed."""
+@dataclass(frozen=True)
+class DemoHomes:
+    office: Path
+    helper: Path
+    helper_name: str
+    passphrase: str
+    exchange: Path
+
+
+def demo_homes() -> DemoHomes:
+    """Throw-away homes filled with ``xietong demo`` data: the office, and the phone of an enrolled
+    helper who has imported the office's bundle (subjects, notices) and reported an urgent case."""
     from sync.cli import run as cli_run
 
     root = Path(tempfile.mkdtemp(prefix="xietong-demo-"))
@@ -43,9 +69,7 @@ def _demo_home() -> Path:
     cli_run(["--home", str(home), "init", "--role", "office", "--name", "演示司法所"])
     cli_run(["--home", str(home), "demo", "--subjects", "40", "--records", "12"])
     exchange = _demo_exchange(root, home, passphrase)
-    print(f"演示数据目录:{home}  口令:{passphrase}")
-    print(f"演示交换文件夹(登记申请、协助人员数据包):{exchange}")
-    return home
+    return DemoHomes(home, root / "helper-1", DEMO_HELPERS[0], passphrase, exchange)
 
 
 def _demo_exchange(root: Path, home: Path, passphrase: str) -> Path:
@@ -71,7 +95,7 @@ def _demo_exchange(root: Path, home: Path, passphrase: str) -> Path:
         today = svc._clock().date().isoformat()
         subjects = [r["id"] for r in office.subject_rows(svc)]
         phones = []
-        for i, name in enumerate(("周晓梅", "吴建国", "郑丽华")):
+        for i, name in enumerate(DEMO_HELPERS):
             phone = Service(root / f"helper-{i + 1}", kdf=cheap)
             phone.setup("helper", name, passphrase)
             pipeline.pin_office(phone._open(), make_office_card(me), me.public().grouped)
