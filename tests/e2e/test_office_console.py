@@ -8,99 +8,23 @@ done through the console.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from conftest import PASS
+from office_seed import Office, seed_office
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 
 pytestmark = pytest.mark.e2e
 
-SUBJECT = {
-    "name": "张三", "gender": "男", "birth": "1980-05", "household": "四川省某县", "residence": "四川省某县某镇",
-    "judgment_date": "2025-06-01", "crime": "盗窃罪", "court": "某县人民法院", "sentence": "有期徒刑一年,缓刑二年",
-    "category": "缓刑", "term_start": "2025-07-01", "term_end": "2027-06-30", "committee": "青山村民委员会",
-    "town": "青山镇",
-}
-
-
-@dataclass
-class Office:
-    exchange: Path
-    request: Path
-    typed: str
-    roster: Path
-    inbox: Path
-    tampered: str
-
 
 @pytest.fixture
 def office_home(home: Path, tmp_path: Path) -> Office:
     """An office store with two enrolled helpers, one request to enrol, a roster and three bundles."""
-    from openpyxl import Workbook
-
-    from core.kinds import KINDS
-    from storage import KdfParams
-    from sync import office, pipeline
-    from sync.identity import make_enrolment_request, make_office_card
-    from sync.service import Service
-
-    cheap = KdfParams(n=2**4, r=8, p=1)
-    exchange = tmp_path / "交换"
-    inbox = exchange / "来自协助人员"
-    inbox.mkdir(parents=True)
-    svc = Service(home, kdf=cheap)
-    svc.setup("office", "青山镇司法所", PASS)
-    me = svc._me()
-    today = date.today().isoformat()
-    subject = office.save_subject(svc, SUBJECT)
-    phones = []
-    for name in ("王五", "赵七", "钱八"):
-        phone = Service(tmp_path / f"phone-{name}", kdf=cheap)
-        phone.setup("helper", name, PASS)
-        pipeline.pin_office(phone._open(), make_office_card(me), me.public().grouped)
-        request = exchange / f"登记申请-{name}.xtreq"
-        request.write_bytes(make_enrolment_request(phone._me(), "青山村民委员会", "13800138000"))
-        phones.append((phone, request))
-    for phone, request in (phones[0], phones[2]):  # 赵七 is enrolled in the test, through the console
-        office.enrol_from_request(svc, request, phone._me().public().grouped, committee="青山村民委员会",
-                                  conditions=[1, 2, 3, 4], reviewer="所长", review_date=today)
-        office.assign(svc, subject.id, phone._me().fingerprint)
-        request.unlink()
-    wang, zhao, qian = (p for p, _ in phones)
-    from core.records import Record
-
-    report = Record.new("report", {"category": "家庭重大变故", "urgency": "紧急", "occurred": today,
-                                   "description": "E2E父亲病重住院"}, author=wang._me().fingerprint, subject=subject.id)
-    wang._open().put(report, actor=wang._me().fingerprint)
-    visit = Record.new("visit", {"date": today, "place": "家中", "present": "本人", "thinking": "稳定", "work": "务农",
-                                 "life": "正常", "family": "和睦", "notes": "E2E走访"},
-                       author=qian._me().fingerprint, subject=subject.id)
-    qian._open().put(visit, actor=qian._me().fingerprint)
-    for n, phone in enumerate((wang, zhao, qian), start=1):
-        blob = pipeline.export_bundle(phone._open(), phone._me(), me.fingerprint, clock=phone._clock)
-        (inbox / f"{n}-{phone._me().name}.xtb").write_bytes(blob)
-    tampered = inbox / "3-钱八.xtb"
-    blob = bytearray(tampered.read_bytes())
-    blob[-40] ^= 0x01
-    tampered.write_bytes(bytes(blob))
-    fields = [f for f in KINDS["subject"].fields if f.name in SUBJECT]
-    wb = Workbook()
-    ws = wb.active
-    ws.append([f.label for f in fields])
-    for name in ("李四", "孙六"):
-        ws.append([{**SUBJECT, "name": name}[f.name] for f in fields])
-    roster = exchange / "名册.xlsx"
-    wb.save(roster)
-    typed = zhao._me().public().grouped
-    for phone, _ in phones:
-        phone.lock()
-    svc.lock()
-    return Office(exchange, exchange / "登记申请-赵七.xtreq", typed, roster, inbox, tampered.name)
+    return seed_office(home, tmp_path)
 
 
 def settle(page, ms: int = 800) -> None:  # type: ignore[no-untyped-def]
