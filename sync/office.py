@@ -581,14 +581,37 @@ def acknowledge(svc: Any, report_id: str, note: str = "", by: str | None = None)
     return store.put(rec, actor=me.fingerprint)
 
 
+def _cell(value: Any) -> str:
+    """A field value as a person reads it (lists joined, family members one per entry)."""
+    if isinstance(value, list):
+        return "、".join(" ".join(str(x) for x in v.values() if x) if isinstance(v, dict) else str(v) for v in value)
+    if isinstance(value, dict):
+        return " ".join(str(x) for x in value.values() if x)
+    return "" if value is None else str(value)
+
+
 def conflict_rows(svc: Any) -> list[dict[str, Any]]:
+    """Open conflicts, each naming its subject and author and, per version, the fields that differ
+    under their form labels (the officer chooses by what differs, not by field codes)."""
     store, _me = _office(svc)
+    summaries = store.summaries()
+    names = _helper_names(store)
     rows = []
     for c in store.conflicts():
+        labels = {f.name: f.label for f in KINDS[c.kind].fields} if c.kind in KINDS else {}
+        datas = [dict(v.data) for v in c.versions]
+        keys = list(dict.fromkeys(k for d in datas for k in d))
+        differ = [k for k in keys if len({_cell(d.get(k)) for d in datas}) > 1]
+        author = c.versions[0].author if c.versions else ""
         rows.append({
             "record_id": c.record_id, "kind": c.kind, "kind_label": KIND_LABELS.get(c.kind, c.kind),
-            "subject": c.subject, "revision": c.revision, "current_hash": c.current_hash,
-            "versions": [{"hash": v.content_hash(), "updated": v.updated, "data": dict(v.data)} for v in c.versions],
+            "subject": c.subject, "subject_name": str((summaries.get(c.subject or "") or {}).get("name") or ""),
+            "author": author, "author_name": names.get(author, author[:5]),
+            "revision": c.revision, "current_hash": c.current_hash,
+            "versions": [{"hash": v.content_hash(), "updated": v.updated, "data": d,
+                          "differences": [{"name": k, "label": labels.get(k, k), "value": _cell(d.get(k)) or "(空)"}
+                                          for k in differ]}
+                         for v, d in zip(c.versions, datas)],
         })
     return rows
 

@@ -10,6 +10,7 @@ import pytest
 
 from core.errors import NotFound, PermissionDenied, ValidationError, XietongError
 from core.records import Record
+from core.kinds import KINDS
 from storage import KdfParams
 from sync import office, pipeline
 from sync.identity import make_enrolment_request, make_office_card
@@ -522,3 +523,66 @@ def test_subject_page_of_a_deleted_or_unknown_subject_says_so_and_offers_the_way
     assert "找不到该社区矫正对象" in texts
     _button(view, "返回矫正对象").on_click(None)
     assert shell.went == [("office_subjects", {})]
+
+
+def _rival_visits(osvc: Service, clock: Clock) -> tuple[Record, str]:
+    """Revision 1 of a visit in two contents (a phone restored from a backup), as the store keeps them."""
+    store = osvc._open()
+    s = office.save_subject(osvc, SUBJECT)
+    author = "2" * 30
+    visit = {"date": "2026-11-01", "place": "家中", "present": "本人", "thinking": "稳定", "work": "务农",
+             "life": "正常", "family": "和睦", "notes": "甲"}
+    a = Record.new("visit", visit, author=author, subject=s.id, clock=clock)
+    b = Record(a.id, a.kind, a.subject, a.author, a.revision, a.created, a.updated, False,
+               {**visit, "notes": "乙", "place": "村委会"})
+    store.apply([a], actor=author)
+    store.apply([b], actor=author)
+    return a, s.id
+
+
+def test_conflict_rows_name_subject_author_and_only_the_differing_fields_by_their_form_labels(
+        clock: Clock, osvc: Service) -> None:
+    a, sid = _rival_visits(osvc, clock)
+    [row] = office.conflict_rows(osvc)
+    assert row["subject_name"] == "张三" and row["author_name"] == "22222"  # not enrolled: first digits
+    labels = {f.name: f.label for f in KINDS["visit"].fields}
+    assert [[(d["label"], d["value"]) for d in v["differences"]] for v in row["versions"]] == [
+        [(labels["place"], "家中"), (labels["notes"], "甲")],
+        [(labels["place"], "村委会"), (labels["notes"], "乙")],
+    ]
+
+
+def test_dashboard_conflict_shows_labels_not_field_codes_and_chosen_version_becomes_current(
+        clock: Clock, osvc: Service) -> None:
+    from core.routes import Screen
+    from views.office.dashboard import dashboard_view
+
+    a, _sid = _rival_visits(osvc, clock)
+    shell = _Shell(osvc)
+    view = dashboard_view(shell, Screen.of("office_dashboard"))
+    texts = " ".join(c.value for c in _controls(view) if isinstance(getattr(c, "value", None), str))
+    notes = next(f.label for f in KINDS["visit"].fields if f.name == "notes")
+    assert "张三的走访记录" in texts and "版本2:" in texts and f"{notes}:乙" in texts
+    assert "notes=" not in texts and "date=" not in texts
+    _button(view, "采用版本2").on_click(None)
+    assert osvc.record(a.id).data["notes"] == "乙" and office.conflict_rows(osvc) == []
+    assert shell.toasts == ["已采用所选版本。"]
+
+
+def test_register_chip_cross_is_named_in_chinese_and_unassigns(tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    import flet as ft
+
+    from core.routes import Screen
+    from views.office.register import register_view
+
+    h, req = make_helper(tmp_path, clock, osvc)
+    enrol(osvc, h, req)
+    s = office.save_subject(osvc, SUBJECT)
+    office.assign(osvc, s.id, h._me().fingerprint)
+    shell = _Shell(osvc)
+    view = register_view(shell, Screen.of("office_subjects", id=s.id))
+    [chip] = [c for c in _controls(view) if isinstance(c, ft.Chip)]
+    assert chip.delete_icon_tooltip == "取消分配王五"
+    chip.on_delete(None)
+    assert osvc.record(s.id).data.get("helpers") in (None, [])
+    assert shell.toasts == ["已取消分配王五;下次导出时通知协助人员。"]

@@ -71,9 +71,11 @@ def dashboard_view(shell: "Shell", screen: Screen) -> ft.View:
     for c in d["conflicts"]:
         buttons = [ft.OutlinedButton(f"采用版本{i + 1}({v['updated'][:10]})", on_click=resolve(c["record_id"], v["hash"]))
                    for i, v in enumerate(c["versions"])]
+        whose = f"{c['subject_name']}的" if c["subject_name"] else ""
         conflict_items.append(ft.Column([
-            ft.Text(f"{c['kind_label']} 第{c['revision']}版有 {len(c['versions'])} 个不同内容"),
-            *[ft.Text(f"版本{i + 1}:" + ";".join(f"{k}={v2}" for k, v2 in list(v["data"].items())[:6]), size=12)
+            ft.Text(f"{whose}{c['kind_label']}(填写人:{c['author_name']})第{c['revision']}版有 "
+                    f"{len(c['versions'])} 个不同内容,不同之处如下:"),
+            *[ft.Text(f"版本{i + 1}:" + ";".join(f"{d['label']}:{d['value']}" for d in v["differences"]), size=13)
               for i, v in enumerate(c["versions"])],
             ft.Row(buttons, wrap=True),
         ]))

@@ -132,7 +132,13 @@ def register_view(shell: "Shell", screen: Screen) -> ft.View:
     def do_unassign(fp: str) -> Any:
         def on_click(e: Any) -> None:
             shell.touch()
-            office.unassign(svc, editing or "", fp)
+            try:
+                office.unassign(svc, editing or "", fp)
+            except XietongError as exc:
+                assign_msg.controls = [box("未能取消分配", [exc.message], ok=False)]
+                shell.page.update()
+                return
+            shell.toast(f"已取消分配{names.get(fp, fp[:5])};下次导出时通知协助人员。")
             shell.go_screen("office_subjects", **params)
         return on_click
 
@@ -146,7 +152,8 @@ def register_view(shell: "Shell", screen: Screen) -> ft.View:
     if editing:
         edit_controls += [
             heading("协助人员分配"),
-            ft.Row([ft.Chip(label=ft.Text(names.get(fp, fp[:5])), on_delete=do_unassign(fp)) for fp in assigned]
+            ft.Row([ft.Chip(label=ft.Text(names.get(fp, fp[:5])), on_delete=do_unassign(fp),
+                            delete_icon_tooltip=f"取消分配{names.get(fp, fp[:5])}") for fp in assigned]
                    or [ft.Text("尚未分配。")], wrap=True),
             ft.Row([assign_to, ft.FilledButton("分配", on_click=do_assign(None))]
                    + [ft.OutlinedButton(f"改派(替换{names.get(fp, fp[:5])})", on_click=do_assign(fp)) for fp in assigned],
