@@ -11,6 +11,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 DEMO_HELPERS = ("周晓梅", "吴建国", "郑丽华")  # the first two are enrolled, the third has only asked
 
@@ -113,6 +114,7 @@ def _demo_exchange(root: Path, home: Path, passphrase: str) -> Path:
                 if row["fingerprint"] == phone._me().fingerprint:
                     pipeline.import_bundle(phone._open(), phone._me(), Path(row["file"]).read_bytes(),
                                            clock=phone._clock)
+        _demo_history(svc, phones[0][0])
         for phone, _ in phones[:2]:
             mine = phone.subject_rows()
             if mine:
@@ -121,11 +123,50 @@ def _demo_exchange(root: Path, home: Path, passphrase: str) -> Path:
                                   subject=mine[0]["id"])
             blob = pipeline.export_bundle(phone._open(), phone._me(), me.fingerprint, clock=phone._clock)
             (inbox / f"来自{phone._me().name}.xtb").write_bytes(blob)
+        _demo_today(phones[0][0])
         for phone, _ in phones:
             phone.lock()
     finally:
         svc.lock()
     return exchange
+
+
+def _demo_history(office_svc: Any, phone: Any) -> None:
+    """The first demo phone gets work of every status: records the office has received
+    (已送达) here; the caller adds the bundle waiting in the exchange folder (已导出) and
+    ``_demo_today`` a visit not yet exported (未导出) and one half typed (草稿)."""
+    import random
+
+    from core import demo
+    from sync import pipeline
+
+    office_me, me = office_svc._me(), phone._me()
+    store = phone._open()
+    subjects = store.list(kind="subject")
+    today = phone._clock().date()
+    history = demo.generate_for_helper(random.Random(7), subjects, me.fingerprint, 4, today)
+    for rec in history:
+        store.put(rec, actor=me.fingerprint)
+    delivered = pipeline.export_bundle(store, me, office_me.fingerprint, clock=phone._clock)
+    pipeline.import_bundle(office_svc._open(), office_me, delivered, clock=office_svc._clock)
+    receipt = pipeline.export_bundle(office_svc._open(), office_me, me.fingerprint, clock=office_svc._clock)
+    pipeline.import_bundle(store, me, receipt, clock=phone._clock)
+
+
+def _demo_today(phone: Any) -> None:
+    """After the export: today's visit, not exported yet, and one half typed (a draft)."""
+    from core import formstate as fs
+
+    subjects = phone._open().list(kind="subject")
+    today = phone._clock().date()
+    if subjects:
+        first = subjects[0]
+        phone.save_record("visit", {"date": today.isoformat(), "place": "家中", "present": "本人及其母亲",
+                                    "thinking": "思想稳定", "work": "在家务农", "life": "生活正常",
+                                    "family": "家庭和睦", "notes": "演示:今天的走访,尚未导出。"},
+                          subject=first.id)
+        values = fs.set_value(fs.new_values("visit", today), "place", "村委会")
+        phone.save_draft(fs.draft_id("visit", subjects[-1].id, None), fs.to_draft("visit", values))
 
 
 def cli(argv: list[str] | None = None) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import main
-from sync import office
+from sync import office, pipeline
 from sync.service import Service
 
 
@@ -27,7 +27,12 @@ def test_demo_homes_give_an_office_with_work_waiting_and_a_helper_phone_with_sub
         assert rows, "the phone shows the subjects the office assigned"
         detail = phone.subject_detail(rows[0]["id"])
         assert any(r["urgent"] for r in detail["timeline"]), "and the urgent report it made"
-        assert phone.settings()  # a usable, unlocked store
+        store = phone._open()
+        mine = [r for r in store.list() if r.author == phone._me().fingerprint]
+        assert set(pipeline.record_statuses(store, mine).values()) == {
+            pipeline.STATUS_DELIVERED, pipeline.STATUS_EXPORTED, pipeline.STATUS_UNSENT}, "work of every status"
+        assert {r.kind for r in mine} >= {"visit", "report"}
+        assert len(store.list_drafts()) == 1, "and a visit half typed"
     finally:
         phone.lock()
 
