@@ -1,9 +1,15 @@
 """A helper's whole round trip in the real app: first run, office card, enrolment, import the
-office's bundle, a visit and an urgent report, export; the office (plain Python) receives it all."""
+office's bundle, a visit and an urgent report, export; the office, working with the CLI
+(``main.py <command>`` in its own process, as an officer types it), receives it all."""
 
 from __future__ import annotations
 
+import csv
+import json
+import os
 import re
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -65,6 +71,17 @@ def open_by(page, button: str, expect_label: str) -> None:  # type: ignore[no-un
                 raise
 
 
+def office_cli(office: Path, *args: str) -> str:
+    """One office command through ``main.py``; the passphrase comes from the environment, as the
+    README says. Fails the test with what the CLI printed when it exits non-zero."""
+    repo = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "XIETONG_PASSPHRASE": PASS, "XIETONG_SCRYPT_N": "1024", "PYTHONPATH": str(repo)}
+    done = subprocess.run([sys.executable, str(repo / "main.py"), "--home", str(office), *args], cwd=repo,
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, f"xietong {' '.join(args)}: {done.stdout}{done.stderr}"
+    return done.stdout
+
+
 def fingerprint_digits(text: str) -> str:
     """The first six groups of five digits on the page: this device's fingerprint."""
     groups = re.findall(r"(?<!\d)\d{5}(?!\d)", text)
@@ -81,21 +98,15 @@ def test_helper_round_trip_from_empty_home_to_office(tmp_path: Path, home: Path,
 
 
 def _round_trip(tmp_path: Path, home: Path, page) -> None:  # type: ignore[no-untyped-def]
-    from core.records import Record
-    from storage import KdfParams
-    from sync import pipeline
-    from sync.identity import make_office_card
-    from sync.service import Service
-
     usb = tmp_path / "usb"
     usb.mkdir()
     back = tmp_path / "back"
     back.mkdir()
-    office_svc = Service(tmp_path / "office", kdf=KdfParams(n=2**4, r=8, p=1))
-    office_svc.setup("office", "青山镇司法所", PASS)
-    ostore, ome = office_svc._open(), office_svc._me()
+    office = tmp_path / "office"
+    said = office_cli(office, "init", "--role", "office", "--name", "青山镇司法所")
+    office_fp = re.search(r"本机指纹:([\d ]+)", said).group(1).strip()  # type: ignore[union-attr]
     card = usb / "青山镇司法所.card"
-    card.write_bytes(make_office_card(ome))
+    office_cli(office, "identity", "--card", str(card))
 
     # --- first run in the browser
     page.get_by_text("欢迎使用协通").wait_for()
@@ -114,7 +125,7 @@ def _round_trip(tmp_path: Path, home: Path, page) -> None:  # type: ignore[no-un
     type_into(page, "司法所身份卡文件路径", str(card))
     click(page, "读取身份卡")
     page.get_by_text("文件中的指纹").wait_for()
-    type_into(page, "司法所念出的指纹数字", ome.public().grouped)
+    type_into(page, "司法所念出的指纹数字", office_fp)
     click(page, "核对并信任司法所")
     page.get_by_text("已信任司法所").first.wait_for()
 
@@ -128,17 +139,21 @@ def _round_trip(tmp_path: Path, home: Path, page) -> None:  # type: ignore[no-un
     requests = list(usb.glob("*.xtreq"))
     assert len(requests) == 1
 
-    # --- the office (plain Python) enrols the helper after comparing the digits shown on the phone
-    clock = office_svc._clock
-    pipeline.enroll_helper(ostore, ome, requests[0].read_bytes(), mine, committee="青山村民委员会",
-                           conditions=[1, 2, 3, 4], reviewer="赵六", review_date=date.today().isoformat(),
-                           clock=clock)
+    # --- the office (CLI) enrols the helper after comparing the digits shown on the phone,
+    # imports its roster (one subject), assigns it and writes the bundle for the phone
     helper_fp = mine
-    subject = Record.new("subject", dict(SUBJECT), author=ome.fingerprint, clock=clock)
-    ostore.put(subject, actor=ome.fingerprint)
-    pipeline.assign(ostore, ome, subject.id, helper_fp, clock)
-    good = pipeline.export_bundle(ostore, ome, helper_fp, clock=clock)
-    (usb / "至李协助.xtb").write_bytes(good)
+    office_cli(office, "enroll", str(requests[0]), "--fingerprint", mine, "--committee", "青山村民委员会",
+               "--qualified", "1,2,3,4", "--reviewer", "赵六")
+    roster = tmp_path / "名册.csv"
+    with roster.open("w", encoding="utf-8", newline="") as f:  # columns named by their field codes
+        writer = csv.DictWriter(f, fieldnames=list(SUBJECT))
+        writer.writeheader()
+        writer.writerow(SUBJECT)
+    office_cli(office, "subjects", "import", str(roster))
+    subject_id = json.loads(office_cli(office, "list", "subject", "--json").splitlines()[0])["id"]
+    office_cli(office, "assign", subject_id, helper_fp)
+    office_cli(office, "export", "--to", helper_fp, "--out", str(usb / "至李协助.xtb"))
+    good = (usb / "至李协助.xtb").read_bytes()
     (usb / "被改动.xtb").write_bytes(good[:-40] + bytes(b ^ 1 for b in good[-40:]))
 
     # --- import the office bundle on the sync screen
@@ -227,7 +242,7 @@ def _round_trip(tmp_path: Path, home: Path, page) -> None:  # type: ignore[no-un
     # --- settings: both fingerprints, retention days of delivered records
     page.get_by_role("tab", name="设置").click()
     page.get_by_text("司法所指纹").first.wait_for()
-    assert ome.public().grouped in page.inner_text("body")
+    assert office_fp in page.inner_text("body")
     type_into(page, "已送达记录在本机保留(天)", "30")
     click(page, "保存设置")
     page.get_by_text("设置已保存").first.wait_for()  # the snack bar is also announced
@@ -238,13 +253,17 @@ def _round_trip(tmp_path: Path, home: Path, page) -> None:  # type: ignore[no-un
     raw = bundles[0].read_bytes()
     assert "夜间外出未归".encode() not in raw and "张三".encode() not in raw
 
-    # --- the office imports it and has every record
-    outcome = pipeline.import_file(ostore, ome, bundles[0], tmp_path / "office" / "quarantine", clock=clock)
-    assert outcome.status == "accepted", outcome
-    got = {r.kind: r for r in ostore.list(subject=subject.id) if r.author == helper_fp}
-    assert set(got) == {"visit", "report", "registration"}, got
-    assert got["visit"].data["notes"] == "E2E往返走访" and got["visit"].data["place"] == "家中"
-    assert got["report"].data["urgency"] == "紧急"
-    assert got["report"].data["description"] == "E2E紧急情况:夜间外出未归"
-    family = got["registration"].data["family"]
+    # --- the office imports it with the CLI and lists every record
+    office_cli(office, "import", str(bundles[0]))
+    got = {}
+    for kind in ("visit", "report", "registration"):
+        rows = [json.loads(line) for line in office_cli(office, "list", kind, "--subject", subject_id,
+                                                        "--json").splitlines()]
+        got[kind] = [r for r in rows if r.get("author") == helper_fp]
+        assert len(got[kind]) == 1, (kind, rows)
+    visit, report, registration = (got[k][0]["data"] for k in ("visit", "report", "registration"))
+    assert visit["notes"] == "E2E往返走访" and visit["place"] == "家中"
+    assert report["urgency"] == "紧急"
+    assert report["description"] == "E2E紧急情况:夜间外出未归"
+    family = registration["family"]
     assert [(m["name"], m["relation"]) for m in family] == [("张淼", "妻子"), ("李玥", "女儿")], family
