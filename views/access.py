@@ -131,7 +131,7 @@ def lock_view(shell: "Shell", screen: Screen) -> ft.View:
             pw.error = exc.message
             shell.page.update()
             return
-        shell.go("/subjects")
+        shell.go(shell.route_after_unlock())
 
     pw.on_submit = submit
     return ft.View(padding=20, controls=[
