@@ -44,6 +44,15 @@ CRIMES = ("危险驾驶", "盗窃", "诈骗", "故意伤害", "交通肇事", "�
 COURTS = (f"{CITY}{COUNTY}", f"{CITY}{COUNTY}", f"{CITY}江北区", f"{CITY}中级")
 CN_DIGITS = "零一二三四五六七八九"
 
+# One fixed, fictional subject (every required particular of the register) for examples, tests
+# and benchmarks that need a subject but not a random one.
+SAMPLE_SUBJECT: dict[str, str] = {
+    "name": "张三", "gender": "男", "birth": "1980-05", "household": "四川省某县", "residence": "四川省某县某镇",
+    "judgment_date": "2025-06-01", "crime": "盗窃罪", "court": "某县人民法院", "sentence": "有期徒刑一年,缓刑二年",
+    "category": "缓刑", "term_start": "2025-07-01", "term_end": "2027-06-30", "committee": "青山村民委员会",
+    "town": "青山镇",
+}
+
 
 @dataclass
 class _World:

@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from core import demo  # noqa: E402
+from core.demo import SAMPLE_SUBJECT  # noqa: E402
 from core.records import Record  # noqa: E402
 from core.rules import open_urgent_reports, subject_badges, BADGE_TERM_ENDING, BADGE_VISIT_OVERDUE  # noqa: E402
 from storage import KdfParams  # noqa: E402
@@ -46,12 +47,7 @@ from sync.service import Service  # noqa: E402
 PASS = "bench passphrase"
 CHEAP = KdfParams(n=2**4, r=8, p=1)
 TODAY = date(2026, 11, 23)
-SUBJECT = {
-    "name": "张三", "gender": "男", "birth": "1980-05", "household": "四川省某县", "residence": "四川省某县某镇",
-    "judgment_date": "2025-06-01", "crime": "盗窃罪", "court": "某县人民法院", "sentence": "有期徒刑一年,缓刑二年",
-    "category": "缓刑", "term_start": "2025-07-01", "term_end": "2027-06-30", "committee": "青山村民委员会",
-    "town": "青山镇",
-}
+SUBJECT = SAMPLE_SUBJECT
 
 
 class Clock:

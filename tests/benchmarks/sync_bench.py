@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: E402
 
+from core.demo import SAMPLE_SUBJECT  # noqa: E402
 from core.records import Record  # noqa: E402
 from storage import KdfParams, Store  # noqa: E402
 from sync.identity import Identity, make_enrolment_request, make_office_card  # noqa: E402
@@ -46,22 +47,7 @@ KDF = KdfParams(n=2**10)
 PASS = "bench passphrase"
 PER_SUBJECT = 100
 WORDS = "情绪稳定 按时报到 家庭和睦 工作正常 邻里关系良好 无异常 参加社区服务 思想汇报 生活困难 已帮扶".split()
-SUBJECT = {
-    "name": "张三",
-    "gender": "男",
-    "birth": "1980-05",
-    "household": "四川省某县",
-    "residence": "四川省某县某镇",
-    "judgment_date": "2025-06-01",
-    "crime": "盗窃罪",
-    "court": "某县人民法院",
-    "sentence": "有期徒刑一年,缓刑二年",
-    "category": "缓刑",
-    "term_start": "2025-07-01",
-    "term_end": "2027-06-30",
-    "committee": "青山村民委员会",
-    "town": "青山镇",
-}
+SUBJECT = SAMPLE_SUBJECT
 
 
 class Clock:

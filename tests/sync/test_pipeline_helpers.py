@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from core.demo import SAMPLE_SUBJECT
 from core.records import Record
 from storage import KdfParams, Store
 from sync.identity import Identity, make_enrolment_request, make_office_card
@@ -16,22 +17,7 @@ from sync.pipeline import assign, enroll_helper, pin_office
 CHEAP_KDF = KdfParams(n=2**10, r=8, p=1)
 PASS = "correct horse 马"
 
-SUBJECT = {
-    "name": "张三",
-    "gender": "男",
-    "birth": "1980-05",
-    "household": "四川省某县",
-    "residence": "四川省某县某镇",
-    "judgment_date": "2025-06-01",
-    "crime": "盗窃罪",
-    "court": "某县人民法院",
-    "sentence": "有期徒刑一年,缓刑二年",
-    "category": "缓刑",
-    "term_start": "2025-07-01",
-    "term_end": "2027-06-30",
-    "committee": "青山村民委员会",
-    "town": "青山镇",
-}
+SUBJECT = SAMPLE_SUBJECT
 VISIT = {
     "date": "2026-03-02",
     "place": "家中",
