@@ -1,0 +1,425 @@
+"""Locking reaches every open session, no English crash page, unlock returns to the form.
+
+The shell is driven without a browser: a fake page records what the shell draws and the tasks
+it schedules on the page's loop, as Flet 1.0.5's ``Page`` does (``run_task`` binds Flet's
+current page in the caller's context, ``pop_dialog`` closes the topmost open dialog).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import time
+from typing import Any, Callable, Coroutine
+
+import flet as ft
+import pytest
+from flet.controls.context import _context_page
+
+from storage.errors import StoreLocked
+from views import app
+
+FORM = "/subjects/s1/new/visit"
+PERSONAL = "张三 身份证号 110101199001011234"
+
+
+class FakeService:
+    """What the shell reads: exists, locked, identity, settings, lock."""
+
+    def __init__(self) -> None:
+        self.locked = False
+
+    def exists(self) -> bool:
+        return True
+
+    def identity(self) -> dict[str, Any]:
+        if self.locked:
+            raise StoreLocked()
+        return {"role": "helper"}
+
+    def settings(self) -> dict[str, Any]:
+        if self.locked:
+            raise StoreLocked()
+        return {"idle_minutes": 5}
+
+    def lock(self) -> None:
+        self.locked = True
+
+
+class FakeSession:
+    def error(self, message: str) -> None:  # Flet's: sends the English crash page
+        raise AssertionError("the English crash page was sent")
+
+
+class FakePage:
+    made: list[FakePage] = []
+
+    def __init__(self, *, gone: bool = False) -> None:
+        FakePage.made.append(self)
+        self.views: list[ft.View] = []
+        self.dialogs: list[Any] = []
+        self.tasks: list[Coroutine[Any, Any, Any]] = []
+        self.updates = 0
+        self.gone = gone
+        self.session = FakeSession()
+        self.route = "/"
+        self.web = True
+
+    def update(self) -> None:
+        self.updates += 1
+
+    def run_task(self, handler: Callable[[], Coroutine[Any, Any, Any]], *args: Any) -> None:
+        if self.gone:
+            raise RuntimeError("An attempt to fetch destroyed session.")
+        _context_page.set(self)  # as Flet 1.0.5 does, in the caller's context
+        self.tasks.append(handler(*args))
+
+    def run_pending(self) -> None:
+        async def drain() -> None:
+            while self.tasks:
+                await self.tasks.pop(0)
+
+        asyncio.run(drain())
+
+    def show_dialog(self, dialog: Any) -> None:
+        dialog.open = True
+        self.dialogs.append(dialog)
+
+    def pop_dialog(self) -> Any:
+        dialog = next((d for d in reversed(self.dialogs) if d.open), None)
+        if dialog is not None:
+            dialog.open = False
+        return dialog
+
+    def open_dialogs(self) -> list[Any]:
+        return [d for d in self.dialogs if d.open]
+
+    def shown_texts(self) -> list[str]:
+        texts = [c.value for v in self.views for c in v.controls if isinstance(c, ft.Text)]
+        for d in self.open_dialogs():
+            if isinstance(getattr(d, "content", None), ft.Text):
+                texts.append(d.content.value)
+        return texts
+
+    async def push_route(self, route: str) -> None:
+        self.route = route
+
+
+def plain_builder(shell: app.Shell, screen: Any) -> ft.View:
+    return ft.View(controls=[ft.Text(f"screen {screen.name}")])
+
+
+def store_builder(shell: app.Shell, screen: Any) -> ft.View:
+    """Reads the store, as a subject or form screen does."""
+    shell.service.identity()
+    return plain_builder(shell, screen)
+
+
+def failing_builder(shell: app.Shell, screen: Any) -> ft.View:
+    raise ValueError(PERSONAL)
+
+
+@pytest.fixture(autouse=True)
+def builders(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    table: dict[str, Any] = {name: plain_builder for name in
+                             ("lock", "setup", "subjects", "subject", "new_record", "settings", "sync")}
+    table["new_record"] = store_builder
+    monkeypatch.setattr(app, "screen_builders", lambda: table)
+    yield table
+    app.Shell._open.clear()
+    for page in FakePage.made:  # tasks a test did not run (e.g. push_route) are dropped quietly
+        for task in page.tasks:
+            task.close()
+    FakePage.made.clear()
+
+
+def open_session(svc: FakeService, route: str, **page_args: Any) -> app.Shell:
+    shell = app.Shell(FakePage(**page_args), svc)  # type: ignore[arg-type]
+    shell.attach()
+    shell.render(route)
+    return shell
+
+
+def page_of(shell: app.Shell) -> FakePage:
+    return shell.page  # type: ignore[return-value]
+
+
+def test_locking_in_one_session_shows_the_lock_screen_in_every_other_open_session() -> None:
+    svc = FakeService()
+    settings, form, subject = open_session(svc, "/settings"), open_session(svc, FORM), open_session(svc, "/subjects/s1")
+    assert form.rendered == FORM and page_of(form).shown_texts() == ["screen new_record"]
+
+    svc.lock()  # 立即锁定 in the settings session
+    settings.go("/lock")
+    assert settings.rendered == "/lock"
+    assert form.rendered == FORM  # not drawn from the settings session's loop ...
+    page_of(form).run_pending()  # ... but on the form session's own loop
+    page_of(subject).run_pending()
+    for other in (form, subject):
+        assert other.rendered == "/lock"
+        assert page_of(other).shown_texts() == ["screen lock"]
+        assert page_of(other).views[-1].route == "/lock"
+    assert form.resume_route == FORM and subject.resume_route == "/subjects/s1"
+
+
+def test_each_other_session_gets_one_lock_screen_however_many_times_the_lock_spreads() -> None:
+    svc = FakeService()
+    one, two = open_session(svc, "/settings"), open_session(svc, FORM)
+    svc.lock()
+    one.render("/lock")
+    one.render("/lock")
+    assert len(page_of(two).tasks) == 1
+    page_of(two).run_pending()
+    assert page_of(one).tasks == []  # the session that locked is already on its lock screen
+
+
+def test_scheduling_another_sessions_lock_screen_keeps_the_callers_current_page() -> None:
+    svc = FakeService()
+    mine, other = open_session(svc, "/settings"), open_session(svc, FORM)
+    token = _context_page.set(page_of(mine))
+    try:
+        svc.lock()
+        mine.render("/lock")
+        assert _context_page.get() is page_of(mine)
+    finally:
+        _context_page.reset(token)
+    assert len(page_of(other).tasks) == 1
+    page_of(other).run_pending()
+
+
+def test_a_closed_session_leaves_the_registry_and_is_sent_nothing() -> None:
+    svc = FakeService()
+    one, closed = open_session(svc, "/settings"), open_session(svc, FORM)
+    closed.on_close()
+    assert one.sessions() == [one]
+    svc.lock()
+    one.render("/lock")
+    assert page_of(closed).tasks == [] and closed.rendered == FORM
+    one.on_close()
+    assert id(svc) not in app.Shell._open
+
+
+def test_a_session_whose_page_is_gone_is_dropped_instead_of_failing_the_lock() -> None:
+    svc = FakeService()
+    one = open_session(svc, "/settings")
+    gone = open_session(svc, FORM)
+    page_of(gone).gone = True
+    svc.lock()
+    one.render("/lock")  # no exception
+    assert one.rendered == "/lock" and one.sessions() == [one]
+
+
+def test_sessions_of_another_service_are_not_locked() -> None:
+    mine, theirs = FakeService(), FakeService()
+    one, stranger = open_session(mine, "/settings"), open_session(theirs, FORM)
+    mine.lock()
+    one.render("/lock")
+    assert page_of(stranger).tasks == []
+
+
+def test_open_dialogs_and_snack_bars_are_closed_before_the_lock_screen() -> None:
+    svc = FakeService()
+    one, other = open_session(svc, "/settings"), open_session(svc, FORM)
+    for page in (page_of(one), page_of(other)):
+        page.show_dialog(ft.AlertDialog(content=ft.Text(PERSONAL)))
+        page.show_dialog(ft.SnackBar(ft.Text("草稿已保存")))
+        page.show_dialog(ft.BottomSheet(ft.Text(PERSONAL)))
+    svc.lock()
+    one.render("/lock")
+    page_of(other).run_pending()
+    assert page_of(one).open_dialogs() == [] and page_of(other).open_dialogs() == []
+    assert PERSONAL not in page_of(other).shown_texts()
+
+
+def test_the_idle_lock_remembers_the_form_and_unlock_returns_to_it_once() -> None:
+    svc = FakeService()
+    form = open_session(svc, FORM)
+    other = open_session(svc, "/settings")
+    form.last_activity = other.last_activity = time.monotonic() - 6 * 60
+    assert form.idle_lock_due()
+    svc.lock()
+    form.show_lock()  # what watch_idle does after locking
+    assert form.rendered == "/lock" and page_of(form).shown_texts() == ["screen lock"]
+    svc.locked = False  # unlocked on the lock screen
+    assert form.route_after_unlock() == FORM
+    assert form.route_after_unlock() == "/subjects"  # once: a later lock from the menu starts afresh
+
+
+def test_the_lock_button_does_not_bring_back_an_older_screen() -> None:
+    svc = FakeService()
+    shell = open_session(svc, "/settings")
+    svc.lock()
+    shell.go("/lock")
+    assert shell.route_after_unlock() == "/subjects"
+
+
+def test_the_idle_lock_waits_while_another_session_is_in_use() -> None:
+    svc = FakeService()
+    idle, busy = open_session(svc, FORM), open_session(svc, "/subjects")
+    idle.last_activity = time.monotonic() - 6 * 60
+    assert not idle.idle_lock_due()  # the store is shared: the other tab is being used
+    busy.last_activity = time.monotonic() - 6 * 60
+    assert idle.idle_lock_due()
+
+
+def test_watch_idle_shows_the_lock_screen_when_the_store_was_locked_without_telling(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(app, "IDLE_CHECK_SECONDS", 0.01)
+    svc = FakeService()
+    shell = open_session(svc, FORM)
+
+    async def scenario() -> None:
+        watcher = asyncio.create_task(shell.watch_idle())
+        svc.lock()  # e.g. the office console's lock, which only shows its own lock screen
+        await asyncio.sleep(0.1)
+        assert shell.rendered == "/lock" and shell.resume_route == FORM
+        shell.on_close()
+        await asyncio.wait_for(watcher, 1)  # the watch ends with the session
+
+    asyncio.run(scenario())
+
+
+def capture_log() -> io.StringIO:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    for name in ("xietong", "flet"):
+        logging.getLogger(name).addHandler(handler)
+    return stream
+
+
+def test_a_failing_screen_shows_the_chinese_message_and_logs_no_personal_data(builders: dict[str, Any]) -> None:
+    builders["subject"] = failing_builder
+    stream = capture_log()
+    shell = open_session(FakeService(), "/subjects/s1")
+    assert page_of(shell).shown_texts() == [app.ERROR_MESSAGE]
+    logged = stream.getvalue()
+    assert "ValueError" in logged and "failing_builder" in logged
+    assert "张三" not in logged and "1101011990" not in logged
+
+
+def flet_dispatches(shell: app.Shell, handler: Callable[[], None]) -> None:
+    """What Flet 1.0.5's Session.dispatch_event does with a handler's exception."""
+    try:
+        handler()
+    except Exception as e:
+        logging.getLogger("flet").error("Unhandled error in 'on_%s' handler", "click", exc_info=True)
+        page_of(shell).session.error(f"{e}")
+
+
+def test_a_failing_handler_shows_the_chinese_message_instead_of_the_crash_page() -> None:
+    app.keep_exception_messages_out_of_logs()
+    stream = capture_log()
+    shell = open_session(FakeService(), FORM)
+    shell.guard_errors()
+
+    def on_click() -> None:
+        raise KeyError(PERSONAL)
+
+    flet_dispatches(shell, on_click)
+    assert app.ERROR_MESSAGE in page_of(shell).shown_texts()
+    assert shell.rendered == FORM  # the form stays under the message, typed text kept
+    logged = stream.getvalue()
+    assert "KeyError" in logged and "on_click" in logged
+    assert "张三" not in logged
+
+
+def test_a_handler_hitting_a_store_locked_by_another_session_shows_the_lock_screen() -> None:
+    svc = FakeService()
+    shell = open_session(svc, FORM)
+    shell.guard_errors()
+    svc.lock()  # another session locked, this one was not told yet
+
+    def on_change() -> None:
+        try:
+            svc.identity()  # save_draft on a keystroke
+        except StoreLocked as exc:
+            raise RuntimeError("saving failed") from exc
+
+    flet_dispatches(shell, on_change)
+    assert shell.rendered == "/lock" and page_of(shell).open_dialogs() == []
+    assert shell.resume_route == FORM
+
+
+def test_a_screen_hitting_a_locked_store_shows_the_lock_screen(builders: dict[str, Any]) -> None:
+    svc = FakeService()
+    shell = open_session(svc, "/subjects")
+    svc.lock()
+    svc.locked = False  # the shell believes it is open ...
+
+    def locks_while_building(shell: app.Shell, screen: Any) -> ft.View:
+        svc.locked = True  # ... and another session locks while this screen is built
+        raise StoreLocked()
+
+    builders["new_record"] = locks_while_building
+    shell.render(FORM)
+    assert shell.rendered == "/lock" and shell.resume_route == FORM
+
+
+def test_flet_and_asyncio_log_records_lose_the_exception_message() -> None:
+    app.keep_exception_messages_out_of_logs()
+    app.keep_exception_messages_out_of_logs()  # once is enough, twice is harmless
+    assert sum(isinstance(f, app._NoExceptionMessages) for f in logging.getLogger("flet").filters) == 1
+    for name in ("flet", "asyncio", "concurrent.futures"):
+        stream = io.StringIO()
+        handler = logging.StreamHandler(stream)
+        logger = logging.getLogger(name)
+        logger.addHandler(handler)
+        try:
+            try:
+                raise ValueError(PERSONAL)
+            except ValueError:
+                logger.error("Exception in callback", exc_info=True)
+        finally:
+            logger.removeHandler(handler)
+        assert "ValueError" in stream.getvalue() and "张三" not in stream.getvalue(), name
+
+
+def test_the_logged_traceback_names_chained_exceptions_without_their_messages() -> None:
+    try:
+        try:
+            raise StoreLocked()
+        except StoreLocked as exc:
+            raise RuntimeError(PERSONAL) from exc
+    except RuntimeError as exc:
+        text = app.traceback_without_data(exc)
+        assert app.caused_by(exc, StoreLocked) and not app.caused_by(exc, KeyError)
+    assert text.index("StoreLocked") < text.index("RuntimeError")
+    assert "张三" not in text and "数据已锁定" not in text
+
+
+@pytest.mark.parametrize(("env", "system", "desktop", "window"), [
+    ({"DISPLAY": ":0"}, "Linux", None, False),  # a display but no desktop client: browser view
+    ({"DISPLAY": ":0"}, "Linux", "0.28.3", False),  # a client of another version: Flet would pip it
+    ({}, "Linux", "1.0.5", False),  # no display
+    ({"WAYLAND_DISPLAY": "wayland-0"}, "Linux", "1.0.5", True),
+    ({"DISPLAY": ":0"}, "Linux", "", True),  # importable without a version: Flet accepts it
+    ({}, "Windows", "1.0.5", True),
+    ({}, "Windows", None, False),
+])
+def test_the_window_opens_only_with_a_matching_desktop_client_and_a_display(
+        env: dict[str, str], system: str, desktop: str | None, window: bool) -> None:
+    assert app.can_open_window(env, system, desktop, "1.0.5") is window
+
+
+def test_a_display_without_the_desktop_client_installed_gives_the_browser_view(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.setattr(app.importlib.util, "find_spec", lambda name: None)
+    assert app.desktop_client_version() is None
+    assert not app.has_display()
+
+
+def test_a_new_session_is_registered_in_chinese_and_leaves_on_close() -> None:
+    svc = FakeService()
+    page = FakePage()
+    app.make_main(svc)(page)  # type: ignore[arg-type]
+    config = page.locale_configuration
+    assert config.current_locale == ft.Locale("zh", "CN") and config.supported_locales == [ft.Locale("zh", "CN")]
+    (shell,) = app.Shell._open[id(svc)]
+    assert shell.page is page and page.on_close == shell.on_close
+    assert page.session.error != FakeSession.error  # the crash page is replaced
+    for task in page.tasks:
+        task.close()  # watch_idle: not run here
+    page.on_close(None)
+    assert id(svc) not in app.Shell._open
