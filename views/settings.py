@@ -14,11 +14,21 @@ import flet as ft
 from core.errors import ValidationError, XietongError
 from core.routes import Screen
 from sync import helper_sync as hs
+from sync.service import MIN_PASSPHRASE, passphrase_strength
 from views import sync_screen
 from views.access import fingerprint_block
 
 if TYPE_CHECKING:
     from views.app import Shell
+
+NEW_PASSPHRASE_HELP = f"至少{MIN_PASSPHRASE}个字符;忘记口令将无法找回数据"
+
+
+def new_passphrase_hint(value: str | None) -> str:
+    """The helper line under a new passphrase: its strength while typing (as at first run),
+    otherwise the minimum length."""
+    strength = passphrase_strength(value or "")
+    return f"口令强度:{strength}" if strength else NEW_PASSPHRASE_HELP
 
 
 def settings_view(shell: "Shell", screen: Screen) -> ft.View:
@@ -33,7 +43,7 @@ def settings_view(shell: "Shell", screen: Screen) -> ft.View:
                              keyboard_type=ft.KeyboardType.NUMBER,
                              helper="司法所确认收到后,超过此天数的记录从本机删除")
     old = ft.TextField(label="原口令", password=True, can_reveal_password=True)
-    new = ft.TextField(label="新口令", password=True, can_reveal_password=True)
+    new = ft.TextField(label="新口令", password=True, can_reveal_password=True, helper=NEW_PASSPHRASE_HELP)
     again = ft.TextField(label="再次输入新口令", password=True, can_reveal_password=True)
     pw_message = ft.Text("")
 
@@ -71,9 +81,18 @@ def settings_view(shell: "Shell", screen: Screen) -> ft.View:
             shell.page.update()
             return
         old.value = new.value = again.value = ""
+        new.helper = NEW_PASSPHRASE_HELP
         pw_message.value = "口令已修改"
         shell.toast("口令已修改")
         shell.page.update()
+
+    def on_new(e: ft.Event[ft.TextField]) -> None:
+        shell.touch()
+        new.helper = new_passphrase_hint(new.value)
+        new.error = None
+        new.update()
+
+    new.on_change = on_new
 
     def lock(e: ft.Event[ft.Button]) -> None:
         svc.lock()
