@@ -72,6 +72,58 @@ def new_values(kind: str, today: date | None = None) -> Values:
     return out
 
 
+# What a new record of a kind copies from the office's subject record: form field -> subject field.
+# The registration form (附件2) asks again for particulars the office already sent with the
+# subject; the helper checks them instead of typing them.
+FROM_SUBJECT: dict[str, dict[str, str]] = {
+    "registration": {"name": "name", "gender": "gender", "residence": "residence", "household": "household",
+                     "committee": "committee", "contact": "phone"},
+}
+# The field of a kind naming who filled it in (the helper using this phone).
+FILLER: dict[str, str] = {"registration": "filler"}
+
+
+def prefill(kind: str, subject_data: dict[str, Any] | None, me_name: str | None,
+            today: date | None = None) -> Values:
+    """Values for a NEW record: ``new_values`` plus what the subject record and the helper's
+    own name already answer. Only for a new record: a restored draft or a correction keeps
+    what the person typed or saved.
+
+    A subject value that the form field would refuse as a choice (e.g. an unknown gender) is
+    left out, so the person picks it rather than fixing a wrong guess.
+    """
+    out = new_values(kind, today)
+    schema = _schema(kind)
+    data = subject_data if isinstance(subject_data, dict) else {}
+    for name, source in FROM_SUBJECT.get(kind, {}).items():
+        f = schema.field(name)
+        text = _scalar_text(f, data.get(source)).strip()
+        if not text or (f.choices and text not in f.choices):
+            continue
+        out[name] = text
+    filler = FILLER.get(kind)
+    if filler and isinstance(me_name, str) and me_name.strip():
+        out[filler] = me_name.strip()
+    return out
+
+
+BAR_TITLE_MAX = 10  # characters of a form title that fit a 400 px app bar beside the back button
+SHORT_LABELS: dict[str, str] = {"registration": "登记表"}
+
+
+def form_titles(kind: str, editing: bool) -> tuple[str, str | None]:
+    """(app-bar title, full title for the page body or None).
+
+    A phone's app bar holds about 12 characters beside the back button: a longer form name
+    (社区矫正对象基本情况登记表) gets a short bar title and its full name in the body, where it wraps.
+    """
+    verb = "修改" if editing else "新增"
+    full = verb + _schema(kind).label
+    if len(full) <= BAR_TITLE_MAX:
+        return full, None
+    return verb + SHORT_LABELS.get(kind, _schema(kind).label[:BAR_TITLE_MAX - len(verb)]), full
+
+
 def first_empty_required(kind: str, values: Values, paths: Sequence[str]) -> str | None:
     """The first of ``paths`` (in form order, ``name`` or ``name.i.col``) that must be filled and is empty.
 

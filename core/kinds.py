@@ -358,6 +358,21 @@ _SCHEMAS: tuple[KindSchema, ...] = (
 
 KINDS: dict[str, KindSchema] = {s.kind: s for s in _SCHEMAS}
 
+# Headings the seed's form prints over a run of consecutive fields (附件2 groups 性格特点, 能力专长
+# and 其他特征 under 个体特征): kind -> ((heading, field names in form order), ...). A table field
+# (家庭主要成员) carries its own heading as its label.
+SECTIONS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "registration": (("个体特征", ("personality", "skills", "other_traits")),),
+}
+
+
+def section_of(kind: str, name: str) -> tuple[str, tuple[str, ...]] | None:
+    """The (heading, field names) of the section field ``name`` of ``kind`` belongs to, or None."""
+    for heading, names in SECTIONS.get(kind, ()):
+        if name in names:
+            return heading, names
+    return None
+
 
 # ---------------------------------------------------------------------------- validation
 

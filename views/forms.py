@@ -25,8 +25,9 @@ import flet as ft
 
 from core import formstate as fs
 from core.errors import ValidationError, XietongError
-from core.kinds import BOOL, CHOICE, DATE, INT, INTS, KINDS, PHONE, ROWS, STRS, YEARMONTH, Field
+from core.kinds import BOOL, CHOICE, DATE, INT, INTS, KINDS, PHONE, ROWS, STRS, YEARMONTH, Field, section_of
 from core.routes import Screen
+from storage.errors import StoreLocked
 
 if TYPE_CHECKING:
     from views.app import Shell
@@ -97,8 +98,15 @@ class _Form:
 
     # ------------------------------------------------------------------ state
 
-    def _store_draft(self) -> None:
-        self.svc.save_draft(self.did, fs.to_draft(self.kind, self.values))
+    def _store_draft(self) -> bool:
+        """Save the encrypted draft; False (and the lock screen) when another session locked
+        the store meanwhile: without the key there is nothing to save with."""
+        try:
+            self.svc.save_draft(self.did, fs.to_draft(self.kind, self.values))
+        except StoreLocked:
+            to_lock_screen(self.shell)
+            return False
+        return True
 
     def changed(self, path: str, value: Any) -> None:
         self.shell.touch()
@@ -106,7 +114,8 @@ class _Form:
             self.values = fs.set_value(self.values, path, value)
         except KeyError:
             return  # a row removed meanwhile
-        self._store_draft()
+        if not self._store_draft():
+            return
         control = self.inputs.get(path)
         dirty = False
         if control is not None and _has_error(control):
@@ -121,14 +130,14 @@ class _Form:
     def add_row(self, f: Field) -> None:
         self.shell.touch()
         self.values = fs.add_row(self.kind, self.values, f.name)
-        self._store_draft()
-        self._redraw_table(f)
+        if self._store_draft():
+            self._redraw_table(f)
 
     def remove_row(self, f: Field, index: int) -> None:
         self.shell.touch()
         self.values = fs.remove_row(self.kind, self.values, f.name, index)
-        self._store_draft()
-        self._redraw_table(f)
+        if self._store_draft():
+            self._redraw_table(f)
 
     # ------------------------------------------------------------------ drawing
 
@@ -136,6 +145,29 @@ class _Form:
         if f.type == ROWS:
             return self._table(f)
         return self._scalar(f, f.name, self.values.get(f.name), field_label(f))
+
+    def build_all(self) -> list[ft.Control]:
+        """Every field in schema order; a section's fields (个体特征) framed under its heading,
+        drawn like a row of the family table."""
+        out: list[ft.Control] = []
+        done: set[str] = set()
+        fields = KINDS[self.kind].fields
+        for f in fields:
+            if f.name in done:
+                continue
+            section = section_of(self.kind, f.name)
+            if section is None:
+                out.append(self.build(f))
+                continue
+            heading, names = section
+            members = [g for g in fields if g.name in names]
+            done.update(g.name for g in members)
+            out.append(ft.Container(
+                ft.Column([ft.Text(heading, weight=ft.FontWeight.BOLD), *(self.build(g) for g in members)],
+                          spacing=6),
+                border=ft.Border.all(1, ft.Colors.GREY_300), border_radius=8, padding=10,
+            ))
+        return out
 
     def _scalar(self, f: Field, path: str, value: Any, label: str) -> ft.Control:
         on: Callable[[Any], None] = lambda v, p=path: self.changed(p, v)  # noqa: E731
@@ -259,12 +291,21 @@ def record_view(shell: "Shell", screen: Screen) -> ft.View:
                                  ft.Button("返回", on_click=lambda e: shell.go(back_to))])
     schema = KINDS[kind]
     did = fs.draft_id(kind, subject, record_id)
-    draft = svc.load_draft(did)
-    values = fs.from_draft(kind, draft) if draft else (
-        initial if initial is not None else fs.new_values(kind, today=svc.today()))
+    try:
+        draft = svc.load_draft(did)
+        if draft:
+            values = fs.from_draft(kind, draft)
+        elif initial is not None:
+            values = initial
+        else:  # a new record: what the subject record and this helper already answer
+            values = fs.prefill(kind, svc.record(subject).data, svc.identity()["name"], today=svc.today())
+    except StoreLocked:
+        return _locked_view(shell)
+    except XietongError as exc:
+        return ft.View(controls=[ft.Text(exc.message), ft.Button("返回", on_click=lambda e: shell.go(back_to))])
     status = ft.Text("", size=12, color=ft.Colors.GREY_700)
     form = _Form(shell, kind, did, values, status)
-    controls = [form.build(f) for f in schema.fields]
+    controls = form.build_all()
     form.autofocus_first_empty()
 
     def save(e: ft.Event[ft.Button]) -> None:
@@ -278,6 +319,9 @@ def record_view(shell: "Shell", screen: Screen) -> ft.View:
             return
         try:
             svc.save_record(kind, data, subject=subject or None, record_id=record_id)
+        except StoreLocked:
+            to_lock_screen(shell)
+            return
         except ValidationError as exc:
             unshown = form.show_errors(fs.error_paths(exc.errors, kind))
             status.value = exc.message
@@ -287,15 +331,24 @@ def record_view(shell: "Shell", screen: Screen) -> ft.View:
             status.value = exc.message
             shell.page.update()
             return
-        svc.discard_draft(did)
+        try:
+            svc.discard_draft(did)
+        except StoreLocked:  # locked in between: the record is saved, its draft is offered again
+            to_lock_screen(shell)
+            return
         shell.toast(f"{schema.label}已保存")
         shell.go(back_to)
 
     def discard(e: ft.Event[ft.Button]) -> None:
-        svc.discard_draft(did)
+        try:
+            svc.discard_draft(did)
+        except StoreLocked:
+            to_lock_screen(shell)
+            return
         shell.go(back_to)
 
-    title = ("修改" if record_id else "新增") + schema.label
+    title, full_title = fs.form_titles(kind, editing=bool(record_id))
+    head = [ft.Text(full_title, size=20, weight=ft.FontWeight.BOLD)] if full_title else []
     if draft:
         status.value = "已恢复上次未保存的草稿"
     return ft.View(
@@ -303,12 +356,23 @@ def record_view(shell: "Shell", screen: Screen) -> ft.View:
         appbar=ft.AppBar(leading=ft.IconButton(ft.Icons.ARROW_BACK, tooltip="返回",
                                                on_click=lambda e: shell.go(back_to)),
                          title=ft.Text(title)),
-        controls=[status, *controls, ft.Row(wrap=True, controls=[
+        controls=[*head, status, *controls, ft.Row(wrap=True, controls=[
             ft.Button("保存", icon=ft.Icons.SAVE, on_click=save),
             ft.OutlinedButton("稍后再填", on_click=lambda e: shell.go(back_to)),
             ft.TextButton("放弃草稿", on_click=discard),
         ])],
     )
+
+
+def to_lock_screen(shell: "Shell") -> None:
+    """Another session locked the store (idle lock): show the lock screen here too. What was
+    typed since the last draft save cannot be kept without the key."""
+    shell.render("/lock")
+
+
+def _locked_view(shell: "Shell") -> ft.View:
+    return ft.View(controls=[ft.Text(StoreLocked().message),
+                             ft.Button("解锁", on_click=lambda e: shell.go("/lock"))])
 
 
 def shown_value(f: Field, value: Any) -> str:
