@@ -62,7 +62,14 @@ def fingerprints(svc: Any) -> dict[str, Any]:
 
 
 def export_preview(svc: Any) -> dict[str, Any]:
-    """What the next export would carry, without changing anything: counts per kind label."""
+    """What the next export would carry, without changing anything.
+
+    ``counts``: distinct records per kind label (a visit corrected twice is one 走访记录);
+    ``corrections``: per kind label, the correcting versions carried with them (revisions after
+    the first the office has not acknowledged yet); ``total``: records; ``versions``: record
+    versions in the bundle; ``resend``: records already in an earlier, unacknowledged bundle;
+    ``urgent``: open urgent reports; ``receipts``: acknowledgements for the office.
+    """
     store = svc._open()
     me = svc._me()
     office = _office_fp(svc)
@@ -70,8 +77,10 @@ def export_preview(svc: Any) -> dict[str, Any]:
     exported: dict[str, int] = store.meta_get(f"peers/{office}/exported", {})
     hidden = set(store.meta_get("sync/withdrawn", []))
     counts: dict[str, int] = {}
+    corrections: dict[str, int] = {}
     urgent = 0
     total = 0
+    versions = 0
     resend = 0  # already in an earlier bundle, not yet acknowledged: carried again
     for rec in store.list(kinds=HELPER_KINDS, include_deleted=True):
         if rec.author != me.fingerprint or rec.subject in hidden:
@@ -79,15 +88,51 @@ def export_preview(svc: Any) -> dict[str, Any]:
         have = int(acked.get(rec.id, 0))
         if rec.revision <= have:
             continue
-        n = rec.revision - have if rec.revision > 1 else 1
         label = KIND_LABELS.get(rec.kind, rec.kind)
-        counts[label] = counts.get(label, 0) + n
-        total += n
-        resend += max(0, min(int(exported.get(rec.id, 0)), rec.revision) - have)
+        counts[label] = counts.get(label, 0) + 1
+        total += 1
+        versions += rec.revision - have if rec.revision > 1 else 1  # as pipeline.export_bundle sends them
+        fixes = rec.revision - max(have, 1)
+        if fixes:
+            corrections[label] = corrections.get(label, 0) + fixes
+        if int(exported.get(rec.id, 0)) > have:
+            resend += 1
         if rec.kind == "report" and rec.data.get("urgency") == "紧急" and not rec.deleted:
             urgent += 1
     receipts = len(store.meta_get(f"peers/{office}/pending_ack", {}))
-    return {"counts": counts, "urgent": urgent, "total": total, "resend": resend, "receipts": receipts}
+    return {"counts": counts, "corrections": corrections, "urgent": urgent, "total": total, "versions": versions,
+            "resend": resend, "receipts": receipts}
+
+
+def count_lines(pv: dict[str, Any]) -> list[str]:
+    """One line per kind: "走访记录:1 条(含2次更正)"; then the urgent reports, as the sync screen
+    shows them both before and after an export."""
+    fixes = pv.get("corrections") or {}
+    lines = [f"{label}:{n} 条" + (f"(含{fixes[label]}次更正)" if fixes.get(label) else "")
+             for label, n in sorted(pv["counts"].items())]
+    if pv.get("urgent"):
+        lines.append(f"其中紧急的重要情况报告:{pv['urgent']} 份")
+    return lines
+
+
+def preview_lines(pv: dict[str, Any]) -> list[str]:
+    """What the next export will carry, as the sync screen lists it under "下次导出将包含"."""
+    lines = count_lines(pv) or ["没有新的记录。"]
+    if pv.get("resend"):
+        lines.append(f"其中 {pv['resend']} 条已导出过、司法所尚未确认收到,将再次附上。")
+    lines.append(f"共 {pv['total']} 条;另附给司法所的接收回执 {pv['receipts']} 条。")
+    return lines
+
+
+def exported_lines(done: dict[str, Any], where: str) -> tuple[str, list[str]]:
+    """(title, lines) of the box shown after an export: what went, where, and what to do next."""
+    lines = count_lines(done)
+    if done.get("receipts"):
+        lines.append(f"给司法所的接收回执:{done['receipts']} 条")
+    lines.append(f"文件:{where}")
+    lines.append("文件已加密,只有司法所能打开。请把它交给司法所导入。")
+    title = f"已导出 {done['total']} 条记录" if done["total"] else "已导出数据包(没有新的记录,只有接收回执)"
+    return title, lines
 
 
 def _write(path: Path, data: bytes) -> Path:
@@ -153,6 +198,47 @@ class ImportSummary:
     message: str = ""
     quarantined: str | None = None
     lines: list[str] = field(default_factory=list)
+    new_subjects: list[str] = field(default_factory=list)  # names, newly assigned to this helper
+    withdrawn_subjects: list[str] = field(default_factory=list)  # names, taken away (now off the phone)
+    new_notices: list[dict[str, Any]] = field(default_factory=list)  # {"number", "subject", "tasks"}
+
+
+@dataclass(frozen=True)
+class _Before:
+    """What the phone held just before an import: the names of withdrawn subjects are gone after it."""
+
+    subjects: dict[str, str]  # subject id -> name
+    notices: frozenset[str]
+
+
+def _subject_names(store: Any) -> dict[str, str]:
+    hidden = set(store.meta_get("sync/withdrawn", []))
+    return {sid: str(s.get("name")) for sid, s in store.summaries().items()
+            if s.get("name") and not s.get("deleted") and sid not in hidden}
+
+
+def _before_import(store: Any) -> _Before:
+    notices = frozenset(r.id for r in store.list("notice", include_deleted=True))
+    return _Before(_subject_names(store), notices)
+
+
+def _name_changes(summary: ImportSummary, store: Any, before: _Before, withdrawn: list[str]) -> None:
+    """Name, for people, the subjects assigned and withdrawn and the notices that came in."""
+    now = _subject_names(store)
+    summary.new_subjects = sorted(name for sid, name in now.items() if sid not in before.subjects)
+    summary.withdrawn_subjects = [before.subjects[sid] for sid in withdrawn if sid in before.subjects]
+    notices = [r for r in store.list("notice") if r.id not in before.notices]
+    notices.sort(key=lambda r: (r.data.get("year", 0), r.data.get("seq", 0), r.id))
+    summary.new_notices = [{"number": str(r.data.get("number", "")),
+                            "subject": now.get(r.subject or "", str(r.data.get("name", ""))),
+                            "tasks": len(r.data.get("tasks") or [])} for r in notices]
+    if summary.new_subjects:
+        summary.lines.append("新分配的矫正对象:" + "、".join(summary.new_subjects))
+    if summary.withdrawn_subjects:
+        summary.lines.append("已撤回:" + "、".join(summary.withdrawn_subjects) + "(其记录已从本机删除)")
+    if summary.new_notices:
+        summary.lines.append(f"新的协助通知:{len(summary.new_notices)} 份")
+        summary.lines.extend(f"· {n['subject']} {n['number']},协助事项 {n['tasks']} 项" for n in summary.new_notices)
 
 
 def import_bundle_file(svc: Any, path: str | os.PathLike[str], *, progress: Progress | None = None) -> ImportSummary:
@@ -164,12 +250,15 @@ def import_bundle_file(svc: Any, path: str | os.PathLike[str], *, progress: Prog
     report(0.1, "正在核对数据包……")
     store, me = svc._open(), svc._me()
     _office_fp(svc)
+    before = _before_import(store)  # read only; the import below stays one atomic apply
     try:
         outcome = pipeline.import_file(store, me, p, svc.home / "quarantine", clock=svc._clock)
     except BundleRejected as exc:  # defensive: import_file already turns these into outcomes
         outcome = pipeline.ImportOutcome("rejected", code=exc.code, message=str(exc))
     report(0.9, "正在整理结果……")
     summary = _summary(outcome)
+    if outcome.status == "accepted":
+        _name_changes(summary, store, before, outcome.withdrawn)
     report(1.0, "完成")
     return summary
 

@@ -354,23 +354,13 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
         except XietongError as exc:
             preview_box.controls = [ft.Text(exc.message)]
             return
-        lines = [f"{label}:{n} 条" for label, n in sorted(pv["counts"].items())] or ["没有新的记录。"]
-        if pv["urgent"]:
-            lines.append(f"其中紧急的重要情况报告:{pv['urgent']} 份")
-        if pv["resend"]:
-            lines.append(f"其中 {pv['resend']} 条已导出过、司法所尚未确认收到,将再次附上。")
-        lines.append(f"共 {pv['total']} 条;另附给司法所的接收回执 {pv['receipts']} 条。")
+        lines = hs.preview_lines(pv)
         preview_box.controls = [ft.Text("下次导出将包含:", weight=ft.FontWeight.BOLD)] + [ft.Text(x) for x in lines]
 
     show_preview()
 
     def exported(done: dict[str, Any], where: str) -> None:
-        lines = [f"{label}:{n} 条" for label, n in sorted(done["counts"].items())]
-        if done.get("receipts"):
-            lines.append(f"给司法所的接收回执:{done['receipts']} 条")
-        lines.append(f"文件:{where}")
-        lines.append("文件已加密,只有司法所能打开。请把它交给司法所导入。")
-        title = f"已导出 {done['total']} 条记录" if done["total"] else "已导出数据包(没有新的记录,只有接收回执)"
+        title, lines = hs.exported_lines(done, where)
         export_result.controls = [_result_box(title, lines, ok=True)]
         show_preview()
         page.update()
