@@ -398,6 +398,9 @@ def read_only_view(shell: "Shell", rec: Any, reason: str, back_to: str) -> ft.Vi
                                             border_radius=8)]
     for f in schema.fields if schema else ():
         value = rec.data.get(f.name)
+        section = section_of(rec.kind, f.name)
+        if section is not None and section[1][0] == f.name:  # 个体特征 over its fields, as in the form
+            lines.append(ft.Text(section[0], weight=ft.FontWeight.BOLD))
         if f.type == ROWS:
             lines.append(ft.Text(f.label, weight=ft.FontWeight.BOLD))
             for i, row in enumerate(value if isinstance(value, list) else []):

@@ -204,3 +204,18 @@ def test_saving_while_locked_goes_to_the_lock_screen_and_saves_nothing(helper: t
     save_button(view).on_click(None)  # type: ignore[misc, arg-type]
     assert shell.went == [f"/subjects/{sid}"]
     assert len([r for r in svc.subject_detail(sid)["timeline"] if r["kind"] == "visit"]) == 1
+
+
+def test_a_read_only_registration_shows_the_traits_heading_once_before_its_fields(helper: tuple[Service, str]) -> None:
+    svc, sid = helper
+    data = {"committee": "青山村民委员会", "filler": "王五", "fill_date": "2026-11-23", "name": "张三", "gender": "女",
+            "age": 45, "ethnicity": "汉族", "education": "初中", "health": "良好", "political": "群众",
+            "marital": "已婚", "contact": "13912345678", "residence": "某镇某村", "household": "某镇某村",
+            "prior_record": "无", "remorse": "认罪悔罪", "experience": "务农", "living": "正常", "workplace": "务农",
+            "work_status": "正常", "personality": "内向", "skills": "种植", "other_traits": "无",
+            "family_problem": "否"}
+    rec = svc.save_record("registration", data, subject=sid)
+    view = forms.read_only_view(FakeShell(svc), rec, "已导出", f"/subjects/{sid}")  # type: ignore[arg-type]
+    shown = [t for c in view.controls for t in texts(c)]
+    assert shown.count("个体特征") == 1
+    assert shown.index("工作或在校学习情况") < shown.index("个体特征") < shown.index("性格特点")
