@@ -16,7 +16,8 @@ from core import formstate as fs
 from core.errors import NotFound, PermissionDenied, ValidationError, XietongError
 from core.kinds import KIND_LABELS, KINDS
 from core.kinds import validate as validate_kind
-from core.records import HELPER_KINDS, Clock, Record, utc_now
+from core.records import HELPER_KINDS, OFFICE_KINDS, Clock, Record, utc_now
+from core.routes import Screen, build_route
 from core.rules import summary_badges
 from storage import KdfParams, Store, StoreLocked, WrongPassphrase
 from sync.identity import Identity
@@ -40,6 +41,10 @@ _TITLE_FIELD = {"visit": "place", "report": "category", "evaluation": "grade", "
 _DATE_FIELD = {"visit": "date", "report": "occurred", "evaluation": "date", "assistance": "date",
                "meeting": "date", "declaration": "date", "investigation": "date", "notice": "issue_date",
                "ack": "date", "registration": "fill_date"}
+# Timeline statuses besides the pipeline's 未导出 / 已导出 / 已送达.
+STATUS_DRAFT = "草稿"
+STATUS_FROM_OFFICE = "司法所发来"
+STATUS_OTHERS = "他人填写"
 _PARTICULAR_FIELDS = ("name", "gender", "birth", "category", "crime", "sentence", "term_start", "term_end",
                       "committee", "town", "residence", "phone")
 
@@ -249,6 +254,8 @@ class Service:
         return rows
 
     def subject_detail(self, subject_id: str) -> dict[str, Any]:
+        """Particulars, tasks and the timeline: this subject's unsaved drafts first (草稿), then
+        every record newest first, each with its ``status`` (see ``_helper_status``)."""
         store = self._open()
         subject = store.get(subject_id)
         if subject is None or subject.kind != "subject" or subject.deleted:
@@ -266,9 +273,14 @@ class Service:
             if r.kind == "notice":
                 tasks.extend(t for t in r.data.get("tasks", []) if isinstance(t, str) and t not in tasks)
             row = _timeline_row(r, acked)
+            row["status"] = _helper_status(r, sent)
             row["editable"] = r.id in sent and sent[r.id] not in (STATUS_EXPORTED, STATUS_DELIVERED)
+            row["route"] = build_route(Screen.of("edit_record", id=r.id))
+            row["draft"] = False
             timeline.append(row)
         timeline.sort(key=lambda row: (row["date"], row["id"]), reverse=True)
+        editable = {row["id"] for row in timeline if row["editable"]}
+        timeline[:0] = self._draft_rows(subject_id, {r.id: r for r in records}, editable)
         labels = {f.name: f.label for f in KINDS["subject"].fields}
         particulars = [{"name": k, "label": labels[k], "value": _shown(subject.data.get(k))}
                        for k in _PARTICULAR_FIELDS if k in labels and subject.data.get(k) not in (None, "")]
@@ -281,6 +293,39 @@ class Service:
             "tasks": tasks,
             "timeline": timeline,
         }
+
+    def _draft_rows(self, subject_id: str, records: dict[str, Record], editable: set[str]) -> list[dict[str, Any]]:
+        """One 草稿 row per unsaved draft of this subject, newest first; each opens its form.
+
+        A new-record draft is ``new-<kind>-<subject>``; an edit draft ``edit-<record>`` belongs to
+        that record's subject, and is left out once the record can no longer be corrected (its
+        form would only show the record read-only)."""
+        store = self._open()
+        rows: list[dict[str, Any]] = []
+        for did, saved_at in reversed(store.list_drafts()):
+            record_id, owner = fs.draft_owner(did)
+            if record_id is not None:
+                rec = records.get(record_id)
+                if rec is None or record_id not in editable:
+                    continue
+                kind, route, note = rec.kind, build_route(Screen.of("edit_record", id=record_id)), "修改尚未保存"
+            else:
+                kind = next((k for k in sorted(HELPER_KINDS) if owner == subject_id
+                             and fs.draft_id(k, subject_id, None) == did), None)
+                if kind is None:
+                    continue
+                route, note = build_route(Screen.of("new_record", id=subject_id, kind=kind)), "尚未保存"
+            values = fs.from_draft(kind, store.load_draft(did) or {})
+            title_key = _TITLE_FIELD.get(kind, "")
+            title = _short(_shown(values.get(title_key, ""))) if title_key else ""
+            rows.append({
+                "id": did, "kind": kind, "kind_label": KIND_LABELS.get(kind, kind),
+                "date": str(values.get(_DATE_FIELD.get(kind, ""), "") or saved_at[:10]),
+                "title": title, "status": STATUS_DRAFT, "revision_note": note, "handling": None,
+                "urgent": kind == "report" and values.get("urgency") == "紧急",
+                "editable": True, "route": route, "draft": True,
+            })
+        return rows
 
     # ------------------------------------------------------------------ records
 
@@ -378,22 +423,36 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+def _short(title: str) -> str:
+    return title[:30] + "…" if len(title) > 30 else title
+
+
 def _timeline_row(r: Record, acked: set[Any]) -> dict[str, Any]:
+    """A record as a timeline line. ``status`` here is what the office shows (a report's
+    handling, else whether it was corrected); the helper's page replaces it with the sync state."""
     title_key = _TITLE_FIELD.get(r.kind, "")
-    title = _shown(r.data.get(title_key, "")) if title_key else ""
-    if len(title) > 30:
-        title = title[:30] + "…"
+    title = _short(_shown(r.data.get(title_key, ""))) if title_key else ""
     urgent = r.kind == "report" and r.data.get("urgency") == "紧急"
-    if r.kind == "report":
-        status = "已处理" if r.id in acked else "待处理"
-    else:
-        status = "已保存" if r.revision == 1 else f"已修改(第{r.revision}版)"
+    handling = ("已处理" if r.id in acked else "待处理") if r.kind == "report" else None
+    revision_note = f"已修改(第{r.revision}版)" if r.revision > 1 else ""
     return {
         "id": r.id,
         "kind": r.kind,
         "kind_label": KIND_LABELS.get(r.kind, r.kind),
         "date": str(r.data.get(_DATE_FIELD.get(r.kind, ""), "") or r.created[:10]),
         "title": title,
-        "status": status,
+        "status": handling or revision_note or "已保存",
+        "revision_note": revision_note,
+        "handling": handling,
         "urgent": urgent,
     }
+
+
+def _helper_status(r: Record, sent: dict[str, str]) -> str:
+    """On the helper's phone: 未导出 / 已导出 / 已送达 for the helper's own records (as the sync
+    pipeline counts them), 司法所发来 for what the office wrote, 他人填写 for anything else."""
+    if r.id in sent:
+        return sent[r.id]
+    if r.kind in OFFICE_KINDS:
+        return STATUS_FROM_OFFICE
+    return STATUS_OTHERS

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from views.app import Shell
 
 LIST_BATCH = 30  # subject tiles made per step while the list scrolls
+SCROLL_INTERVAL_MS = 300  # scroll events (activity for the idle lock) at most this often
 # Add-button wording where the seed names the action rather than the record.
 ADD_LABELS = {"visit": "新增走访记录", "report": "报告重要情况"}
 BADGE_COLOURS = {"走访逾期": ft.Colors.ORANGE_100, "紧急情况待处理": ft.Colors.RED_100, "即将解矫": ft.Colors.BLUE_100}
@@ -79,6 +80,7 @@ def list_view(shell: "Shell", screen: Screen) -> ft.View:
         grow()
 
     def on_scroll(e: ft.OnScrollEvent) -> None:
+        shell.touch()  # reading a long list is activity: the idle lock must not fire meanwhile
         if e.pixels >= e.max_scroll_extent - 400 and state["shown"] < len(state["rows"]):
             grow(update=True)
 
@@ -107,7 +109,7 @@ def detail_view(shell: "Shell", screen: Screen) -> ft.View:
         return ft.View(appbar=ft.AppBar(leading=back, title=ft.Text("社区矫正对象")), controls=[ft.Text(exc.message)])
     particulars = [ft.Row([ft.Text(p["label"], width=110, color=ft.Colors.GREY_700), ft.Text(p["value"], expand=True)])
                    for p in d["particulars"]]
-    urgent_open = [t for t in d["timeline"] if t["urgent"] and t["status"] == "待处理"]
+    urgent_open = [t for t in d["timeline"] if t["urgent"] and t.get("handling") == "待处理"]
     timeline = [timeline_tile(shell, t) for t in d["timeline"]]
     alert: list[ft.Control] = []
     if urgent_open:
@@ -118,6 +120,8 @@ def detail_view(shell: "Shell", screen: Screen) -> ft.View:
             bgcolor=ft.Colors.RED_700, padding=10, border_radius=8))
     return ft.View(
         scroll=ft.ScrollMode.AUTO,
+        on_scroll=lambda e: shell.touch(),  # reading a long page is activity (idle lock)
+        scroll_interval=SCROLL_INTERVAL_MS,
         appbar=ft.AppBar(leading=back, title=ft.Text(d["name"])),
         navigation_bar=shell.nav_bar(0),
         controls=[
@@ -154,24 +158,55 @@ def add_buttons(shell: "Shell", sid: str) -> ft.Control:
     return ft.Row(buttons, wrap=True, spacing=8, run_spacing=8)
 
 
+STATUS_COLOURS = {  # (background, text) of the status label in the timeline
+    "草稿": (ft.Colors.AMBER_100, ft.Colors.BROWN_900),
+    "未导出": (ft.Colors.BLUE_100, ft.Colors.BLUE_900),
+    "已导出": (ft.Colors.TEAL_100, ft.Colors.TEAL_900),
+    "已送达": (ft.Colors.GREEN_100, ft.Colors.GREEN_900),
+    "司法所发来": (ft.Colors.PURPLE_50, ft.Colors.PURPLE_900),
+}
+
+
+def status_label(text: str) -> ft.Control:
+    """The record's status as a small coloured label, readable at a glance."""
+    bg, fg = STATUS_COLOURS.get(text, (ft.Colors.GREY_200, ft.Colors.GREY_900))
+    return ft.Container(ft.Text(text, size=12, color=fg, weight=ft.FontWeight.BOLD), bgcolor=bg,
+                        padding=ft.Padding.symmetric(horizontal=8, vertical=2), border_radius=10)
+
+
+def timeline_notes(t: dict[str, Any]) -> str:
+    """The line under a timeline record: its headline, a correction or unsaved change, the
+    office's handling of a report, and 只读 when it can no longer be changed here."""
+    parts = [t["title"], t.get("revision_note") or ""]
+    if t.get("handling"):
+        parts.append(f"司法所{t['handling']}")
+    if not t.get("editable"):
+        parts.append("只读")
+    return "  ".join(p for p in parts if p)
+
+
 def timeline_tile(shell: "Shell", t: dict[str, Any]) -> ft.Control:
-    """One record in the timeline; urgent reports stand out, locked records say so."""
+    """One record (or unsaved draft) in the timeline with its status label; urgent reports
+    stand out; a tap opens the record, or the draft's form."""
     editable = bool(t.get("editable"))
-    subtitle = f"{t['title']}  [{t['status']}]" if t["title"] else f"[{t['status']}]"
-    if not editable:
-        subtitle += "  只读"
+    urgent = bool(t["urgent"])
+    heading = ft.Text(f"{t['date']} {t['kind_label']}" + (" · 紧急" if urgent else ""),
+                      color=ft.Colors.RED_900 if urgent else None,
+                      weight=ft.FontWeight.BOLD if urgent else None)
+    notes = timeline_notes(t)
+    route = t.get("route") or f"/records/{t['id']}/edit"
     tile = ft.ListTile(
-        leading=ft.Icon(ft.Icons.WARNING_AMBER if t["urgent"] else ft.Icons.DESCRIPTION_OUTLINED,
-                        color=ft.Colors.RED_700 if t["urgent"] else None),
-        title=ft.Text(f"{t['date']} {t['kind_label']}" + (" · 紧急" if t["urgent"] else ""),
-                      color=ft.Colors.RED_900 if t["urgent"] else None,
-                      weight=ft.FontWeight.BOLD if t["urgent"] else None),
-        subtitle=ft.Text(subtitle),
+        leading=ft.Icon(ft.Icons.WARNING_AMBER if urgent else
+                        ft.Icons.EDIT_NOTE if t.get("draft") else ft.Icons.DESCRIPTION_OUTLINED,
+                        color=ft.Colors.RED_700 if urgent else None),
+        title=ft.Row([status_label(t["status"]), heading], wrap=True, spacing=8,
+                     vertical_alignment=ft.CrossAxisAlignment.CENTER),
+        subtitle=ft.Text(notes) if notes else None,
         trailing=ft.Icon(ft.Icons.EDIT_OUTLINED if editable else ft.Icons.LOCK_OUTLINE, size=18,
                          tooltip="可修改" if editable else "只读"),
-        on_click=lambda e, rid=t["id"]: shell.go(f"/records/{rid}/edit"),
+        on_click=lambda e, r=route: shell.go(r),
     )
-    if t["urgent"]:
+    if urgent:
         return ft.Container(tile, bgcolor=ft.Colors.RED_50, border=ft.Border.all(1, ft.Colors.RED_300),
                             border_radius=8)
     return tile

@@ -143,12 +143,12 @@ def test_saved_visit_appears_first_in_subject_timeline(filled: Service) -> None:
     assert len(detail["timeline"]) == len(before["timeline"]) + 1
     top = detail["timeline"][0]
     assert top["id"] == rec.id and top["kind_label"] == "走访记录" and top["title"] == "家中"
-    assert top["date"] == "2026-11-23" and top["status"] == "已保存"
+    assert top["date"] == "2026-11-23" and top["status"] == "未导出" and top["revision_note"] == ""
     assert any(p["label"] == "姓名" for p in detail["particulars"])
     revised = filled.save_record("visit", dict(_visit("2026-11-23"), place="工作单位"), subject=sid, record_id=rec.id)
     assert revised.revision == 2
     top = filled.subject_detail(sid)["timeline"][0]
-    assert top["title"] == "工作单位" and top["status"].startswith("已修改")
+    assert top["title"] == "工作单位" and top["status"] == "未导出" and top["revision_note"] == "已修改(第2版)"
 
 
 def test_subject_detail_of_unknown_id_is_not_found(filled: Service) -> None:

@@ -290,3 +290,99 @@ def test_draft_owner_reads_back_every_draft_id() -> None:
     assert fs.draft_owner(fs.draft_id("visit", "s-1", "r-9")) == ("r-9", None)
     assert fs.draft_owner("new-nokind-s1") == (None, None)
     assert fs.draft_owner("other") == (None, None)
+
+
+# ---------------------------------------------------------------- timeline statuses (issue 4, item 4)
+
+def _row(helper: Service, sid: str, rid: str) -> dict[str, Any]:
+    return next(r for r in helper.subject_detail(sid)["timeline"] if r["id"] == rid)
+
+
+def test_own_record_status_follows_the_sync_state_and_keeps_the_revision_note(pair) -> None:  # type: ignore[no-untyped-def]
+    office, helper, sid, clock = pair
+    rec = helper.save_record("visit", SAMPLES["visit"], subject=sid)
+    row = _row(helper, sid, rec.id)
+    assert (row["status"], row["revision_note"], row["handling"], row["draft"]) == ("未导出", "", None, False)
+    helper.save_record("visit", {**SAMPLES["visit"], "place": "村委会"}, subject=sid, record_id=rec.id)
+    row = _row(helper, sid, rec.id)
+    assert (row["status"], row["revision_note"]) == ("未导出", "已修改(第2版)")
+    send(helper, office, clock)
+    row = _row(helper, sid, rec.id)
+    assert (row["status"], row["revision_note"], row["editable"]) == ("已导出", "已修改(第2版)", False)
+    send(office, helper, clock)  # the office's receipt
+    assert _row(helper, sid, rec.id)["status"] == "已送达"
+
+
+def test_report_shows_its_sync_status_and_separately_whether_the_office_handled_it(pair) -> None:  # type: ignore[no-untyped-def]
+    from sync import office as office_actions
+
+    office, helper, sid, clock = pair
+    report = helper.save_record("report", SAMPLES["report"], subject=sid)
+    row = _row(helper, sid, report.id)
+    assert (row["status"], row["handling"], row["urgent"]) == ("未导出", "待处理", True)
+    send(helper, office, clock)
+    assert (_row(helper, sid, report.id)["status"], _row(helper, sid, report.id)["handling"]) == ("已导出", "待处理")
+    office_actions.acknowledge(office, report.id, "已电话联系")
+    send(office, helper, clock)
+    row = _row(helper, sid, report.id)
+    assert (row["status"], row["handling"]) == ("已送达", "已处理")
+    # the office's own page still reads the handling as its status
+    [office_row] = [r for r in office_actions.subject_page(office, sid)["timeline"] if r["id"] == report.id]
+    assert office_row["status"] == "已处理"
+
+
+def test_notice_and_acknowledgement_from_the_office_are_labelled_as_sent_by_the_office(pair) -> None:  # type: ignore[no-untyped-def]
+    from sync import office as office_actions
+
+    office, helper, sid, clock = pair
+    notice = office_actions.issue_notice(office, sid, tasks=["报告重要情况"], contact="赵六", contact_phone="13800000000",
+                                         issuer="赵六", approver="钱七", issue_date="2026-03-05")
+    send(office, helper, clock)
+    row = _row(helper, sid, notice.id)
+    assert (row["status"], row["editable"], row["handling"]) == ("司法所发来", False, None)
+    assert row["route"] == f"/records/{notice.id}/edit"  # opens read-only: not the helper's record
+
+
+def test_unsaved_new_record_draft_is_a_draft_row_on_top_that_opens_its_new_form(pair) -> None:  # type: ignore[no-untyped-def]
+    from core.routes import parse_route
+
+    _, helper, sid, _ = pair
+    helper.save_record("visit", SAMPLES["visit"], subject=sid)
+    values = fs.set_value(fs.new_values("report"), "category", "经济纠纷")
+    values = fs.set_value(values, "urgency", "紧急")
+    helper.save_draft(fs.draft_id("report", sid, None), fs.to_draft("report", values))
+    helper.save_draft(fs.draft_id("visit", "another-subject", None), fs.to_draft("visit", fs.new_values("visit")))
+    helper.save_draft("not-a-form-draft", {"note": "其他"})
+
+    timeline = helper.subject_detail(sid)["timeline"]
+    drafts = [r for r in timeline if r["draft"]]
+    assert [r["id"] for r in drafts] == [fs.draft_id("report", sid, None)], "only this subject's form drafts"
+    top = timeline[0]
+    assert top == drafts[0]
+    assert (top["status"], top["kind"], top["title"], top["urgent"], top["handling"]) == ("草稿", "report", "经济纠纷",
+                                                                                           True, None)
+    screen = parse_route(top["route"])
+    assert (screen.name, screen.get("id"), screen.get("kind")) == ("new_record", sid, "report")
+    assert top["date"] == "2026-03-10", "no date typed yet: the day the draft was saved"
+
+    helper.discard_draft(fs.draft_id("report", sid, None))
+    assert not any(r["draft"] for r in helper.subject_detail(sid)["timeline"])
+
+
+def test_edit_draft_is_listed_while_its_record_can_be_corrected_and_opens_the_record(pair) -> None:  # type: ignore[no-untyped-def]
+    from core.routes import parse_route
+
+    office, helper, sid, clock = pair
+    rec = helper.save_record("visit", SAMPLES["visit"], subject=sid)
+    edited = fs.set_value(fs.from_data("visit", SAMPLES["visit"]), "place", "田间地头")
+    helper.save_draft(fs.draft_id("visit", sid, rec.id), fs.to_draft("visit", edited))
+    timeline = helper.subject_detail(sid)["timeline"]
+    [draft] = [r for r in timeline if r["draft"]]
+    assert (draft["status"], draft["title"], draft["revision_note"]) == ("草稿", "田间地头", "修改尚未保存")
+    assert draft["date"] == SAMPLES["visit"]["date"]
+    screen = parse_route(draft["route"])
+    assert (screen.name, screen.get("id")) == ("edit_record", rec.id)
+    assert [r["status"] for r in timeline if r["id"] == rec.id] == ["未导出"], "the saved record keeps its own row"
+
+    send(helper, office, clock)  # exported: the correction can no longer be saved, so no draft row
+    assert not any(r["draft"] for r in helper.subject_detail(sid)["timeline"])
