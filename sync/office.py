@@ -661,6 +661,13 @@ def write_report(svc: Any, kind: str, out: str | Path, *, date_from: str | None 
     target = Path(str(out).strip())
     if target.suffix.lower() != ".xlsx":
         target = target.with_name(target.name + ".xlsx")
+    if kind == "helpers":  # the roster as the console shows it: 已撤销, and when data last arrived
+        from storage.documents import helpers_xlsx
+
+        rows = [{"name": r["name"], "committee": r["committee"], "phone": r["phone"], "status": r["status_label"],
+                 "enrolled_date": r["enrolled_date"], "filed_date": r["filed_date"], "fingerprint": r["fingerprint"],
+                 "last_received": r["last_bundle"]} for r in helper_rows(svc)]
+        return helpers_xlsx(rows, target)
     return printing.report(store, kind, target, date_from=date_from or None, date_to=date_to or None)
 
 

@@ -276,7 +276,7 @@ def test_dashboard_lists_urgent_report_until_acknowledged_and_ack_goes_back_to_h
         office.acknowledge(osvc, s.id)
     deliver(osvc, h, tmp_path)
     detail = h.subject_detail(s.id)
-    assert [t["status"] for t in detail["timeline"] if t["kind"] == "report"] == ["已处理"]
+    assert [t["handling"] for t in detail["timeline"] if t["kind"] == "report"] == ["已处理"]
 
 
 def test_helper_without_bundle_for_thirty_days_is_listed_as_silent(tmp_path: Path, clock: Clock, osvc: Service) -> None:
@@ -431,8 +431,17 @@ def test_registration_docx_without_a_form_is_prefilled_from_the_register(tmp_pat
 
 
 class _Page:
+    def __init__(self) -> None:
+        self.dialogs: list[Any] = []
+
     def update(self, *args: Any) -> None:
         pass
+
+    def show_dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog)
+
+    def pop_dialog(self) -> Any:
+        return self.dialogs.pop() if self.dialogs else None
 
 
 class _Shell:
@@ -586,3 +595,61 @@ def test_register_chip_cross_is_named_in_chinese_and_unassigns(tmp_path: Path, c
     chip.on_delete(None)
     assert osvc.record(s.id).data.get("helpers") in (None, [])
     assert shell.toasts == ["已取消分配王五;下次导出时通知协助人员。"]
+
+
+def test_revoke_dialog_closes_before_the_roster_is_shown_again(tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    import flet as ft
+
+    from core.routes import Screen
+    from views.office.helpers import helpers_view
+
+    h, req = make_helper(tmp_path, clock, osvc)
+    enrol(osvc, h, req)
+    shell = _Shell(osvc)
+    _button(helpers_view(shell, Screen.of("office_helpers")), "撤销").on_click(None)
+    [dialog] = shell.page.dialogs
+    reason = next(c for c in _controls(dialog.content) if isinstance(c, ft.TextField))
+    reason.value = "手机丢失"
+    next(a for a in dialog.actions if "确认撤销" in str(a.content)).on_click(None)
+    assert shell.page.dialogs == [] and shell.went == []  # closed; the roster waits for the dismissal
+    assert [(r["name"], r["status_label"]) for r in office.helper_rows(osvc)] == [("王五", "已撤销")]
+    assert [r.data["reason"] for r in osvc._open().list("revocation")] == ["手机丢失"]
+    dialog.on_dismiss(None)
+    assert shell.went == [("office_helpers", {})] and "已撤销 王五 的设备" in shell.toasts[0]
+
+
+def test_helper_roster_xlsx_says_yi_chexiao_and_when_data_last_arrived(tmp_path: Path, clock: Clock,
+                                                                      osvc: Service) -> None:
+    from openpyxl import load_workbook
+
+    h, req = make_helper(tmp_path, clock, osvc)
+    enrol(osvc, h, req)
+    q, req2 = make_helper(tmp_path, clock, osvc, "钱八")
+    enrol(osvc, q, req2)
+    office.batch_import(osvc, [str(helper_bundle(h, osvc, tmp_path / "h.xtb", clock))])
+    office.revoke(osvc, q._me().fingerprint, "手机丢失")
+    out = office.write_report(osvc, "helpers", tmp_path / "roster")
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    table = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    assert {n: r["状态"] for n, r in table.items()} == {"王五": "在册", "钱八": "已撤销"}
+    assert table["王五"]["最近收到数据"] == clock.now.date().isoformat() and table["钱八"]["最近收到数据"] is None
+
+
+def test_reports_into_a_new_folder_are_four_files_not_one_overwritten(tmp_path: Path, osvc: Service) -> None:
+    import flet as ft
+
+    from core.routes import Screen
+    from views.office.reports import REPORTS, reports_view
+
+    office.save_subject(osvc, SUBJECT)
+    shell = _Shell(osvc)
+    view = reports_view(shell, Screen.of("office_reports"))
+    folder = next(c for c in _controls(view) if isinstance(c, ft.TextField) and c.label == "保存到文件夹")
+    folder.value = str(tmp_path / "new" / "reports")
+    for _kind, label in REPORTS:
+        _button(view, label).on_click(None)
+    names = sorted(p.name for p in (tmp_path / "new" / "reports").iterdir())
+    assert names == sorted(f"{label.split('(')[0]}.xlsx" for _k, label in REPORTS)
+    folder.value = str(tmp_path / "名册.xlsx")  # a file named outright is written as named
+    _button(view, "社区矫正对象名册").on_click(None)
+    assert (tmp_path / "名册.xlsx").is_file()

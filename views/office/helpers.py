@@ -24,17 +24,25 @@ def helpers_view(shell: "Shell", screen: Screen) -> ft.View:
     message = ft.Column()
 
     def revoke(fp: str, name: str) -> Any:
+        """Ask, revoke, and only once the dialog has gone show the roster again: a dialog still
+        closing while the screen is rebuilt stayed open over the new roster."""
+        done: list[bool] = []
+
         def confirm(e: Any) -> None:
             shell.touch()
-            shell.page.pop_dialog()
             try:
                 office.revoke(svc, fp, reason.value or "设备丢失")
             except XietongError as exc:
                 message.controls = [box("未能撤销", [exc.message], ok=False)]
-                shell.page.update()
-                return
-            shell.toast(f"已撤销 {name} 的设备;此后来自该设备的新数据包将被拒收。")
-            shell.go_screen("office_helpers")
+            else:
+                done.append(True)
+            shell.page.pop_dialog()
+            shell.page.update()
+
+        def closed(e: Any) -> None:
+            if done:
+                shell.toast(f"已撤销 {name} 的设备;此后来自该设备的新数据包将被拒收。")
+                shell.go_screen("office_helpers")
 
         reason = ft.TextField(label="撤销原因", value="设备丢失")
 
@@ -45,6 +53,7 @@ def helpers_view(shell: "Shell", screen: Screen) -> ft.View:
                 content=ft.Column([ft.Text("撤销后,该设备之后导出的数据包将被拒收并隔离。"), reason], tight=True),
                 actions=[ft.TextButton("取消", on_click=lambda e: shell.page.pop_dialog()),
                          ft.FilledButton("确认撤销", on_click=confirm)],
+                on_dismiss=closed,
             ))
         return on_click
 

@@ -27,8 +27,17 @@ def reports_view(shell: "Shell", screen: Screen) -> ft.View:
     result = ft.Column()
 
     def target(name: str) -> Path:
-        p = Path((folder.value or "").strip() or office.default_folder())
-        return p / name if p.is_dir() else p
+        """The file to write: the path typed when it names an .xlsx/.docx file, else ``name`` in
+        that folder (made if missing: a new folder typed here once took all four reports as one
+        file, each overwriting the last)."""
+        p = Path((folder.value or "").strip() or office.default_folder()).expanduser()
+        if p.suffix.lower() in (".xlsx", ".docx"):
+            return p
+        try:
+            p.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass  # write_report names the folder it cannot write to
+        return p / name
 
     def make(kind: str, label: str) -> Any:
         def on_click(e: Any) -> None:
