@@ -218,7 +218,8 @@ def _subject_names(store: Any) -> dict[str, str]:
 
 
 def _before_import(store: Any) -> _Before:
-    notices = frozenset(r.id for r in store.list("notice", include_deleted=True))
+    # a damaged partition (store.check reports it) must not stop an import: its notices go unnamed
+    notices = frozenset(r.id for r in store.list("notice", include_deleted=True, skip_damaged=True))
     return _Before(_subject_names(store), notices)
 
 
@@ -227,7 +228,7 @@ def _name_changes(summary: ImportSummary, store: Any, before: _Before, withdrawn
     now = _subject_names(store)
     summary.new_subjects = sorted(name for sid, name in now.items() if sid not in before.subjects)
     summary.withdrawn_subjects = [before.subjects[sid] for sid in withdrawn if sid in before.subjects]
-    notices = [r for r in store.list("notice") if r.id not in before.notices]
+    notices = [r for r in store.list("notice", skip_damaged=True) if r.id not in before.notices]
     notices.sort(key=lambda r: (r.data.get("year", 0), r.data.get("seq", 0), r.id))
     summary.new_notices = [{"number": str(r.data.get("number", "")),
                             "subject": now.get(r.subject or "", str(r.data.get("name", ""))),
