@@ -375,9 +375,12 @@ def log_unexpected(exc: BaseException | None, where: str) -> None:
 
 class _NoExceptionMessages(logging.Filter):
     """Flet, asyncio and concurrent.futures log unhandled exceptions with their message; swap
-    the formatted exception for the message-free one."""
+    the formatted exception for the message-free one. Flet's "Unhandled error in ..." records
+    are dropped: ``Shell.guard_errors`` logs those errors itself."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "flet" and str(record.msg).startswith("Unhandled error in"):
+            return False
         if record.exc_info and record.exc_info[1] is not None:
             record.exc_text = traceback_without_data(record.exc_info[1])
         return True

@@ -11,7 +11,7 @@ import asyncio
 import io
 import logging
 import time
-from typing import Any, Callable, Coroutine
+from typing import Any, Callable, Coroutine, Iterator
 
 import flet as ft
 import pytest
@@ -280,22 +280,27 @@ def test_watch_idle_shows_the_lock_screen_when_the_store_was_locked_without_tell
     asyncio.run(scenario())
 
 
-def capture_log() -> io.StringIO:
+@pytest.fixture
+def logged() -> Iterator[io.StringIO]:
+    """What the shell and Flet log (to stderr in the app)."""
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     for name in ("xietong", "flet"):
         logging.getLogger(name).addHandler(handler)
-    return stream
+    yield stream
+    for name in ("xietong", "flet"):
+        logging.getLogger(name).removeHandler(handler)
 
 
-def test_a_failing_screen_shows_the_chinese_message_and_logs_no_personal_data(builders: dict[str, Any]) -> None:
+def test_a_failing_screen_shows_the_chinese_message_and_logs_no_personal_data(
+        builders: dict[str, Any], logged: io.StringIO) -> None:
     builders["subject"] = failing_builder
-    stream = capture_log()
+    stream = logged
     shell = open_session(FakeService(), "/subjects/s1")
     assert page_of(shell).shown_texts() == [app.ERROR_MESSAGE]
-    logged = stream.getvalue()
-    assert "ValueError" in logged and "failing_builder" in logged
-    assert "张三" not in logged and "1101011990" not in logged
+    text = stream.getvalue()
+    assert "ValueError" in text and "failing_builder" in text
+    assert "张三" not in text and "1101011990" not in text
 
 
 def flet_dispatches(shell: app.Shell, handler: Callable[[], None]) -> None:
@@ -307,9 +312,9 @@ def flet_dispatches(shell: app.Shell, handler: Callable[[], None]) -> None:
         page_of(shell).session.error(f"{e}")
 
 
-def test_a_failing_handler_shows_the_chinese_message_instead_of_the_crash_page() -> None:
+def test_a_failing_handler_shows_the_chinese_message_instead_of_the_crash_page(logged: io.StringIO) -> None:
     app.keep_exception_messages_out_of_logs()
-    stream = capture_log()
+    stream = logged
     shell = open_session(FakeService(), FORM)
     shell.guard_errors()
 
@@ -319,9 +324,10 @@ def test_a_failing_handler_shows_the_chinese_message_instead_of_the_crash_page()
     flet_dispatches(shell, on_click)
     assert app.ERROR_MESSAGE in page_of(shell).shown_texts()
     assert shell.rendered == FORM  # the form stays under the message, typed text kept
-    logged = stream.getvalue()
-    assert "KeyError" in logged and "on_click" in logged
-    assert "张三" not in logged
+    text = stream.getvalue()
+    assert "KeyError" in text and "on_click" in text
+    assert text.count("Traceback") == 1  # logged once, by the guard, not again by Flet
+    assert "张三" not in text
 
 
 def test_a_handler_hitting_a_store_locked_by_another_session_shows_the_lock_screen() -> None:
