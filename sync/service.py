@@ -7,8 +7,12 @@ Chinese sentence to show.
 
 from __future__ import annotations
 
+import json
+import math
+import secrets
 import time
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable
 
@@ -20,6 +24,7 @@ from core.records import HELPER_KINDS, OFFICE_KINDS, Clock, Record, utc_now
 from core.routes import Screen, build_route
 from core.rules import summary_badges
 from storage import KdfParams, Store, StoreLocked, WrongPassphrase
+from storage.fsio import atomic_write, remove_durably
 from sync.identity import Identity
 from sync.pipeline import STATUS_DELIVERED, STATUS_EXPORTED, record_status, record_statuses
 from sync.pipeline import drop_delivered as _drop_delivered
@@ -34,6 +39,9 @@ SETTING_LIMITS: dict[str, tuple[int, int, str]] = {
 }
 # Delay before answering an unlock attempt after n consecutive failures (seconds).
 _DELAYS = (0.0, 0.0, 1.0, 2.0, 4.0, 8.0)
+# In the home beside the store: the count of consecutive wrong passphrases and when the last was
+# typed (nothing personal), so closing the app does not reset the growing delay.
+FAILURES_FILE = "unlock-failures.json"
 # The headline field shown for a record in a timeline, per kind.
 _TITLE_FIELD = {"visit": "place", "report": "category", "evaluation": "grade", "assistance": "help",
                 "meeting": "topics", "declaration": "type", "investigation": "requested_by",
@@ -70,7 +78,7 @@ class Service:
         self._sleep = sleep
         self._store: Store | None = None
         self._identity: Identity | None = None
-        self._failures = 0
+        self._failures = UnlockFailures()  # this session's view; the file is the lasting one
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -103,22 +111,29 @@ class Service:
             if value:
                 store.meta_set(key, value, actor="setup")
         store.meta_set("settings", dict(DEFAULT_SETTINGS), actor="setup")
-        self._store, self._identity, self._failures = store, identity, 0
+        self._store, self._identity = store, identity
+        self._set_failures(UnlockFailures())
         return self.identity()
 
     def unlock(self, passphrase: str) -> dict[str, Any]:
-        """Open the store; each consecutive wrong passphrase waits longer before answering."""
+        """Open the store; each consecutive wrong passphrase waits longer before answering.
+
+        The count survives a restart (``FAILURES_FILE``); time already spent since the last
+        failure counts towards the wait. A wrong passphrase raises ``WrongPassphrase`` whose
+        message also says how many times in a row and how long the next try waits."""
         if self._store is not None:
             return self.identity()
-        delay = _DELAYS[min(self._failures, len(_DELAYS) - 1)]
-        if delay:
-            self._sleep(delay)
+        state = self._load_failures()
+        wait = unlock_wait(state, self._clock())
+        if wait:
+            self._sleep(wait)
         try:
             store = Store.open(self.home, passphrase, clock=self._clock)
-        except WrongPassphrase:
-            self._failures += 1
-            raise
-        self._failures = 0
+        except WrongPassphrase as exc:
+            count = state.count + 1
+            self._set_failures(UnlockFailures(count, self._clock()))
+            raise WrongPassphrase(wrong_passphrase_message(count, unlock_delay(count))) from exc
+        self._set_failures(UnlockFailures())
         self._store = store
         self._identity = Identity.from_private_dict(store.meta_get("identity"))
         self.drop_delivered()
@@ -126,7 +141,26 @@ class Service:
 
     @property
     def failures(self) -> int:
-        return self._failures
+        """Consecutive wrong passphrases so far (also those typed before the app restarted)."""
+        return self._load_failures().count
+
+    def unlock_note(self) -> str:
+        """What the lock screen says before anyone types: the failures so far and the next wait."""
+        count = self.failures
+        return failures_note(count, unlock_delay(count))
+
+    def unlock_wait(self) -> float:
+        """Seconds the next unlock attempt would wait now (what the lock screen says meanwhile)."""
+        return unlock_wait(self._load_failures(), self._clock())
+
+    def _load_failures(self) -> UnlockFailures:
+        """The file's count, or this session's if higher (the file could not be written)."""
+        stored = read_unlock_failures(self.home)
+        return stored if stored.count >= self._failures.count else self._failures
+
+    def _set_failures(self, state: UnlockFailures) -> None:
+        self._failures = state
+        write_unlock_failures(self.home, state)
 
     def lock(self) -> None:
         if self._store is not None:
@@ -395,6 +429,73 @@ class Service:
 
     def discard_draft(self, draft_id: str) -> None:
         self._open().delete_draft(draft_id)
+
+
+@dataclass(frozen=True)
+class UnlockFailures:
+    """Consecutive wrong passphrases and when the last one was typed (aware UTC)."""
+
+    count: int = 0
+    last: datetime | None = None
+
+
+def read_unlock_failures(home: Path) -> UnlockFailures:
+    """The stored failures; a missing or damaged file means none (never raises)."""
+    try:
+        raw = json.loads((Path(home) / FAILURES_FILE).read_bytes())
+        count, last = raw["count"], raw.get("last")
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            return UnlockFailures()
+        when = datetime.fromisoformat(last) if isinstance(last, str) else None
+        if when is not None and when.tzinfo is None:
+            when = None
+        return UnlockFailures(count, when)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return UnlockFailures()
+
+
+def write_unlock_failures(home: Path, state: UnlockFailures) -> None:
+    """Keep ``state`` (atomically); none left removes the file. A home that cannot be written
+    keeps the count for this session only: unlocking must never fail because of it."""
+    path = Path(home) / FAILURES_FILE
+    try:
+        if state.count <= 0:
+            remove_durably(path)
+            return
+        body = {"count": state.count, "last": state.last.isoformat() if state.last else None}
+        atomic_write(path, json.dumps(body).encode("ascii"), secrets.token_hex(8))
+    except OSError:
+        pass
+
+
+def unlock_delay(failures: int) -> float:
+    """Seconds the next unlock attempt waits after ``failures`` consecutive wrong passphrases."""
+    return _DELAYS[max(0, min(failures, len(_DELAYS) - 1))]
+
+
+def unlock_wait(state: UnlockFailures, now: datetime) -> float:
+    """What is left of the delay at ``now``: time since the last failure counts towards it (a
+    clock set back does not shorten it)."""
+    delay = unlock_delay(state.count)
+    if not delay or state.last is None:
+        return delay
+    elapsed = (now - state.last).total_seconds()
+    return delay if elapsed < 0 else max(0.0, delay - elapsed)
+
+
+def failures_note(failures: int, next_delay: float) -> str:
+    """The lock screen's note, e.g. 已连续输错3次,下次需等待2秒。 (only the count when the next
+    try does not wait); empty before any failure."""
+    if failures <= 0:
+        return ""
+    if next_delay > 0:
+        return f"已连续输错{failures}次,下次需等待{math.ceil(next_delay)}秒。"
+    return f"已连续输错{failures}次。"
+
+
+def wrong_passphrase_message(failures: int, next_delay: float) -> str:
+    """The lock screen's sentence after a wrong passphrase: what is wrong, then the count and wait."""
+    return WrongPassphrase.default_message + failures_note(failures, next_delay)
 
 
 def passphrase_problem(passphrase: str) -> str | None:

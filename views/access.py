@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 from typing import TYPE_CHECKING, Any
 
 import flet as ft
@@ -116,19 +117,21 @@ def setup_view(shell: "Shell", screen: Screen) -> ft.View:
 def lock_view(shell: "Shell", screen: Screen) -> ft.View:
     svc = shell.service
     pw = ft.TextField(label="口令", password=True, can_reveal_password=True, autofocus=True)
-    message = ft.Text("", color=ft.Colors.RED_700)
+    # Wrong passphrases typed before (also before the app was closed): say so at once.
+    message = ft.Text(svc.unlock_note(), color=ft.Colors.RED_700)
 
     async def submit(e: Any) -> None:
         shell.touch()
         pw.error = None
-        message.value = "正在解锁……"
+        wait = svc.unlock_wait()
+        message.value = f"请稍候{math.ceil(wait)}秒,正在解锁……" if wait else "正在解锁……"
         shell.page.update()
         try:  # scrypt (and the back-off delay): off the event loop
             with shell.busy():
                 await asyncio.to_thread(svc.unlock, pw.value or "")
         except XietongError as exc:
             message.value = ""
-            pw.error = exc.message
+            pw.error = exc.message  # says how many times in a row, and how long the next try waits
             shell.page.update()
             return
         shell.go(shell.route_after_unlock())

@@ -80,10 +80,13 @@ def test_setup_refuses_short_passphrase_and_unknown_role(tmp_path: Path) -> None
 
 def test_wrong_passphrase_shows_store_message_and_delays_grow(svc: Service, sleeps: Sleeps) -> None:
     svc.lock()
+    messages = []
     for _ in range(4):
         with pytest.raises(WrongPassphrase) as err:
             svc.unlock("not the passphrase")
-        assert err.value.message == "口令不正确,请重新输入。"
+        messages.append(err.value.message)
+    assert messages == ["口令不正确,请重新输入。已连续输错1次。", "口令不正确,请重新输入。已连续输错2次,下次需等待1秒。",
+                        "口令不正确,请重新输入。已连续输错3次,下次需等待2秒。", "口令不正确,请重新输入。已连续输错4次,下次需等待4秒。"]
     assert sleeps.calls == [1.0, 2.0]
     svc.unlock(PASS)
     assert svc.failures == 0 and not svc.locked
