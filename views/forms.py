@@ -352,7 +352,7 @@ def record_view(shell: "Shell", screen: Screen) -> ft.View:
     if draft:
         status.value = "已恢复上次未保存的草稿"
     return ft.View(
-        scroll=ft.ScrollMode.AUTO,
+        scroll=ft.ScrollMode.AUTO, on_scroll=lambda e: shell.touch(), scroll_interval=300,  # reading is activity
         appbar=ft.AppBar(leading=ft.IconButton(ft.Icons.ARROW_BACK, tooltip="返回",
                                                on_click=lambda e: shell.go(back_to)),
                          title=ft.Text(title)),

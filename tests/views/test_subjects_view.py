@@ -153,3 +153,14 @@ def test_scrolling_the_subject_list_counts_as_activity(helper: tuple[Service, st
     assert results.on_scroll is not None
     results.on_scroll(ScrollEvent(0, 10_000))  # type: ignore[arg-type]
     assert shell.touches == 1
+
+
+def test_scrolling_the_record_form_counts_as_activity(helper: tuple[Service, str]) -> None:
+    from views import forms
+
+    svc, sid = helper
+    shell = FakeShell(svc)
+    view = forms.record_view(shell, Screen.of("new_record", id=sid, kind="registration"))  # type: ignore[arg-type]
+    assert view.on_scroll is not None
+    view.on_scroll(Click())  # type: ignore[arg-type]
+    assert shell.touches == 1
