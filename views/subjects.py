@@ -199,9 +199,9 @@ def timeline_tile(shell: "Shell", t: dict[str, Any]) -> ft.Control:
         leading=ft.Icon(ft.Icons.WARNING_AMBER if urgent else
                         ft.Icons.EDIT_NOTE if t.get("draft") else ft.Icons.DESCRIPTION_OUTLINED,
                         color=ft.Colors.RED_700 if urgent else None),
-        title=ft.Row([status_label(t["status"]), heading], wrap=True, spacing=8,
-                     vertical_alignment=ft.CrossAxisAlignment.CENTER),
-        subtitle=ft.Text(notes) if notes else None,
+        title=heading,
+        subtitle=ft.Row([status_label(t["status"]), *([ft.Text(notes)] if notes else [])], wrap=True, spacing=8,
+                        vertical_alignment=ft.CrossAxisAlignment.CENTER),
         trailing=ft.Icon(ft.Icons.EDIT_OUTLINED if editable else ft.Icons.LOCK_OUTLINE, size=18,
                          tooltip="可修改" if editable else "只读"),
         on_click=lambda e, r=route: shell.go(r),
