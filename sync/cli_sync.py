@@ -146,7 +146,7 @@ def cmd_revoke(args: argparse.Namespace, ctx: Context) -> int:
         pipeline.revoke_helper(store, me, normalise_fingerprint(args.helper), args.reason, ctx.clock)
     finally:
         store.close()
-    ctx.print("已注销该协助人员的设备;此后来自该设备的新数据包将被拒收。")
+    ctx.print("已撤销该协助人员的设备;此后来自该设备的新数据包将被拒收。")
     return 0
 
 

@@ -23,13 +23,13 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core.kinds import HELPER_STATUSES
 from core.records import Record
 from storage.documents import write_atomically
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 UNKNOWN_MONTH = "日期不明"
 UNKNOWN_HELPER = "未登记的协助人员"
-STATUS_LABELS = {"active": "在册", "revoked": "已注销"}
 
 VISIT_COLUMNS = (
     ("协助人员", "helper"),
@@ -305,7 +305,7 @@ def helpers_xlsx(helper_dicts: Iterable[Mapping[str, Any]], out_path: str | os.P
         if isinstance(helper, Mapping) and "last_received" in helper:
             values["last_received"] = helper["last_received"]
         status = values.get("status")
-        values["status"] = STATUS_LABELS.get(str(status), status)
+        values["status"] = HELPER_STATUSES.get(str(status), status)
         values["fingerprint"] = _grouped(values.get("fingerprint"))
         table.append(values)
     return _write_sheet("协助人员名册", HELPER_COLUMNS, _pick(table, HELPER_COLUMNS), out_path)

@@ -138,7 +138,7 @@ def test_helper_roster_shows_status_in_chinese_and_grouped_fingerprint(tmp_path:
     rows = _sheet(out)
     assert rows[1] == ["王芳", "采石社区", "13912345678", "在册", "2026-01-05", "2026-01-20", "2026-03-01 09:30",
                        "11111 22222 33333 44444 55555 66666"]
-    assert rows[2][3] == "已注销" and rows[2][5] is None and rows[2][6] is None
+    assert rows[2][3] == "已撤销" and rows[2][5] is None and rows[2][6] is None
 
 
 def _sheet_xml(path: Path) -> str:
