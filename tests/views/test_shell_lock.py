@@ -424,7 +424,11 @@ def test_a_new_session_is_registered_in_chinese_and_leaves_on_close() -> None:
     assert config.current_locale == ft.Locale("zh", "CN") and config.supported_locales == [ft.Locale("zh", "CN")]
     (shell,) = app.Shell._open[id(svc)]
     assert shell.page is page and page.on_close == shell.on_close
-    assert page.session.error != FakeSession.error  # the crash page is replaced
+    try:  # Flet's crash path, as Session.dispatch_event takes it
+        raise ValueError(PERSONAL)
+    except ValueError:
+        page.session.error("crashed")
+    assert app.ERROR_MESSAGE in page.shown_texts()  # not the crash page (FakeSession.error fails)
     for task in page.tasks:
         task.close()  # watch_idle: not run here
     page.on_close(None)
