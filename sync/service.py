@@ -23,7 +23,7 @@ from core.kinds import validate as validate_kind
 from core.records import HELPER_KINDS, OFFICE_KINDS, Clock, Record, utc_now
 from core.routes import Screen, build_route
 from core.rules import summary_badges
-from storage import KdfParams, Store, StoreLocked, WrongPassphrase
+from storage import KdfParams, Store, StoreCorrupt, StoreLocked, WrongPassphrase
 from storage.fsio import atomic_write, remove_durably
 from sync.identity import Identity
 from sync.pipeline import STATUS_DELIVERED, STATUS_EXPORTED, record_status, record_statuses
@@ -236,13 +236,21 @@ class Service:
         """Delete the drafts whose record or subject is gone from the store; returns how many."""
         store = self._open()
         gone = 0
-        for did, _ in store.list_drafts():
+        for did, _ in self._drafts():
             record, subject = fs.draft_owner(did)
             owner = record or subject
             if owner is not None and store.get(owner) is None:
                 store.delete_draft(did)
                 gone += 1
         return gone
+
+    def _drafts(self) -> list[tuple[str, str]]:
+        """(draft id, saved at) of every draft; none when a draft file is damaged, so the subject
+        page and unlocking still work (``store.check()`` names the damaged file)."""
+        try:
+            return self._open().list_drafts()
+        except StoreCorrupt:
+            return []
 
     def change_passphrase(self, old: str, new: str) -> None:
         problem = passphrase_problem(new)
@@ -336,7 +344,7 @@ class Service:
         form would only show the record read-only)."""
         store = self._open()
         rows: list[dict[str, Any]] = []
-        for did, saved_at in reversed(store.list_drafts()):
+        for did, saved_at in reversed(self._drafts()):
             record_id, owner = fs.draft_owner(did)
             if record_id is not None:
                 rec = records.get(record_id)
@@ -349,7 +357,10 @@ class Service:
                 if kind is None:
                     continue
                 route, note = build_route(Screen.of("new_record", id=subject_id, kind=kind)), "尚未保存"
-            values = fs.from_draft(kind, store.load_draft(did) or {})
+            try:
+                values = fs.from_draft(kind, store.load_draft(did) or {})
+            except StoreCorrupt:
+                continue
             title_key = _TITLE_FIELD.get(kind, "")
             title = _short(_shown(values.get(title_key, ""))) if title_key else ""
             rows.append({

@@ -386,3 +386,17 @@ def test_edit_draft_is_listed_while_its_record_can_be_corrected_and_opens_the_re
 
     send(helper, office, clock)  # exported: the correction can no longer be saved, so no draft row
     assert not any(r["draft"] for r in helper.subject_detail(sid)["timeline"])
+
+
+def test_a_damaged_draft_file_leaves_the_subject_page_and_unlocking_working(pair) -> None:  # type: ignore[no-untyped-def]
+    _, helper, sid, _ = pair
+    rec = helper.save_record("visit", SAMPLES["visit"], subject=sid)
+    helper.save_draft(fs.draft_id("report", sid, None), fs.to_draft("report", fs.new_values("report")))
+    [damaged] = list((helper.home / "drafts").glob("*.bin"))
+    damaged.write_bytes(b"\x00not a sealed draft")
+    rows = helper.subject_detail(sid)["timeline"]
+    assert [r["id"] for r in rows] == [rec.id] and rows[0]["status"] == "未导出"
+    helper.lock()
+    helper.unlock(PASS)
+    assert not helper.locked
+    assert any("草稿" in p for p in helper._open().check()), "the damage is still reported"
