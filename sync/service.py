@@ -78,7 +78,8 @@ class Service:
         self._sleep = sleep
         self._store: Store | None = None
         self._identity: Identity | None = None
-        self._failures = UnlockFailures()  # this session's view; the file is the lasting one
+        self._failures = UnlockFailures()  # used only while the file cannot be written
+        self._failures_unsaved = False
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -154,13 +155,13 @@ class Service:
         return unlock_wait(self._load_failures(), self._clock())
 
     def _load_failures(self) -> UnlockFailures:
-        """The file's count, or this session's if higher (the file could not be written)."""
-        stored = read_unlock_failures(self.home)
-        return stored if stored.count >= self._failures.count else self._failures
+        """The file's count (shared with a CLI run on the same home), or this session's when the
+        last write failed."""
+        return self._failures if self._failures_unsaved else read_unlock_failures(self.home)
 
     def _set_failures(self, state: UnlockFailures) -> None:
         self._failures = state
-        write_unlock_failures(self.home, state)
+        self._failures_unsaved = not write_unlock_failures(self.home, state)
 
     def lock(self) -> None:
         if self._store is not None:
@@ -465,18 +466,19 @@ def read_unlock_failures(home: Path) -> UnlockFailures:
         return UnlockFailures()
 
 
-def write_unlock_failures(home: Path, state: UnlockFailures) -> None:
-    """Keep ``state`` (atomically); none left removes the file. A home that cannot be written
-    keeps the count for this session only: unlocking must never fail because of it."""
+def write_unlock_failures(home: Path, state: UnlockFailures) -> bool:
+    """Keep ``state`` (atomically); none left removes the file. False when the home cannot be
+    written: the caller keeps the count for this session, unlocking never fails because of it."""
     path = Path(home) / FAILURES_FILE
     try:
         if state.count <= 0:
             remove_durably(path)
-            return
-        body = {"count": state.count, "last": state.last.isoformat() if state.last else None}
-        atomic_write(path, json.dumps(body).encode("ascii"), secrets.token_hex(8))
+        else:
+            body = {"count": state.count, "last": state.last.isoformat() if state.last else None}
+            atomic_write(path, json.dumps(body).encode("ascii"), secrets.token_hex(8))
     except OSError:
-        pass
+        return False
+    return True
 
 
 def unlock_delay(failures: int) -> float:

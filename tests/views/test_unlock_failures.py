@@ -81,6 +81,14 @@ def test_a_correct_passphrase_resets_the_count_for_later_sessions_too(home: Path
     assert later.failures == 0 and later.unlock_note() == ""
 
 
+def test_a_reset_by_another_session_on_the_same_home_is_seen(home: Path) -> None:
+    clock = Clock()
+    app = Service(home, clock=clock, sleep=Sleeps())
+    fail(app, 3)
+    Service(home, clock=clock, sleep=Sleeps()).unlock(PASS)  # e.g. a CLI command with the right passphrase
+    assert app.failures == 0
+
+
 def test_time_already_waited_since_the_last_failure_counts_towards_the_delay(home: Path) -> None:
     clock, sleeps = Clock(), Sleeps()
     svc = Service(home, clock=clock, sleep=sleeps)
