@@ -288,6 +288,13 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def check_passphrase(self, passphrase: str) -> None:
+        """Raise ``WrongPassphrase`` unless ``passphrase`` opens this store's key file: a second
+        session asking to unlock a store that another session holds open must still know it."""
+        with self._mutex:
+            self._ensure_open()
+            keyfile.unwrap(keyfile.parse(self.home / keyfile.KEY_FILE), passphrase)
+
     def change_passphrase(self, old: str, new: str) -> None:
         """Re-wrap the same data key under a new passphrase: only the key file changes."""
         with self._mutex:

@@ -122,19 +122,23 @@ class Service:
         The count survives a restart (``FAILURES_FILE``); time already spent since the last
         failure counts towards the wait. A wrong passphrase raises ``WrongPassphrase`` whose
         message also says how many times in a row and how long the next try waits."""
-        if self._store is not None:
-            return self.identity()
         state = self._load_failures()
         wait = unlock_wait(state, self._clock())
         if wait:
             self._sleep(wait)
+        held = self._store  # another browser session may have unlocked it: the passphrase still counts
         try:
-            store = Store.open(self.home, passphrase, clock=self._clock)
+            if held is not None:
+                held.check_passphrase(passphrase)
+            store = held or Store.open(self.home, passphrase, clock=self._clock)
         except WrongPassphrase as exc:
             count = state.count + 1
             self._set_failures(UnlockFailures(count, self._clock()))
             raise WrongPassphrase(wrong_passphrase_message(count, unlock_delay(count))) from exc
-        self._set_failures(UnlockFailures())
+        if state.count:
+            self._set_failures(UnlockFailures())
+        if held is not None:
+            return self.identity()
         self._store = store
         self._identity = Identity.from_private_dict(store.meta_get("identity"))
         self.drop_delivered()

@@ -165,7 +165,7 @@ def test_visit_recorded_from_the_subject_list_in_six_taps_with_date_focus_and_en
     assert "处需要修改" not in body, body
     today = date.today().isoformat()
     page.get_by_text(f"{today} 走访记录").first.wait_for()
-    page.get_by_text("家中  [已保存]").first.wait_for()
+    page.get_by_text(f"{today} 走访记录 未导出 家中").first.wait_for()  # the tile: date, kind, status, place
     print(f"\nvisit from the subject list: {taps.count} taps plus typing")
     assert taps.count <= 6
 

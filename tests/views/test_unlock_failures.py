@@ -154,3 +154,15 @@ def test_the_lock_screen_sentence_names_the_count_and_the_next_wait() -> None:
     assert wrong_passphrase_message(3, 2.0) == "口令不正确,请重新输入。已连续输错3次,下次需等待2秒。"
     assert failures_note(7, 0.4) == "已连续输错7次,下次需等待1秒。"
     assert failures_note(0, 8.0) == ""
+
+
+def test_a_second_session_must_know_the_passphrase_even_while_the_store_is_open(home: Path) -> None:
+    """Browser sessions share one Service: one unlocked it; another, still on its lock screen,
+    must not get in by typing anything."""
+    svc = Service(home, clock=Clock(), sleep=Sleeps())
+    svc.unlock(PASS)
+    with pytest.raises(WrongPassphrase):
+        svc.unlock("anything at all")
+    assert svc.failures == 1 and not svc.locked, "counted, and the first session keeps working"
+    assert svc.unlock(PASS)["name"] == "李协助"
+    assert svc.failures == 0
