@@ -6,9 +6,7 @@ The ``xietong`` console script is ``cli`` below; both share ``sync.cli``.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +33,8 @@ def _app(argv: list[str]) -> int:
     if not args.demo:
         run(home, port=args.port, web=True if args.web else None)
         return 0
+    import subprocess
+
     demo = demo_homes()
     phone = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--web", "--port", str(args.port + 1),
                               "--home", str(demo.helper)])
@@ -61,6 +61,8 @@ class DemoHomes:
 def demo_homes() -> DemoHomes:
     """Throw-away homes filled with ``xietong demo`` data: the office, and the phone of an enrolled
     helper who has imported the office's bundle (subjects, notices) and reported an urgent case."""
+    import tempfile
+
     from sync.cli import run as cli_run
 
     root = Path(tempfile.mkdtemp(prefix="xietong-demo-"))

@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import importlib.metadata
 import importlib.util
 import logging
 import os
-import platform
 import socket
 import sys
 import threading
@@ -34,7 +32,6 @@ import flet as ft
 
 from core.idle import idle_lock_due
 from core.routes import HOME, NOT_FOUND, Screen, build_route, parse_route
-from storage.errors import StoreLocked
 
 if TYPE_CHECKING:
     from sync.service import Service
@@ -149,7 +146,7 @@ class Shell:
         try:
             view = build(self, screen)
         except Exception as exc:
-            if screen.name != "lock" and caused_by(exc, StoreLocked) and svc.locked:
+            if screen.name != "lock" and caused_by(exc, store_locked_error()) and svc.locked:
                 self.render(self.rendered)  # locked by another session while building
                 return
             log_unexpected(exc, f"screen {screen.name}")
@@ -230,7 +227,7 @@ class Shell:
         logged without personal data and explained in Chinese."""
         try:
             locked_elsewhere = self.service.locked and self.rendered not in (LOCK_ROUTE, "/setup")
-            if (exc is not None and caused_by(exc, StoreLocked)) or locked_elsewhere:
+            if (exc is not None and caused_by(exc, store_locked_error())) or locked_elsewhere:
                 self.show_lock()
                 return
             log_unexpected(exc, "event handler")
@@ -496,14 +493,24 @@ def locale_configuration() -> ft.LocaleConfiguration:
     return ft.LocaleConfiguration(supported_locales=[zh_cn], current_locale=zh_cn)
 
 
+def store_locked_error() -> type[Exception]:
+    """``storage.errors.StoreLocked``, imported when an error is being handled: importing the
+    storage package at start-up would delay the web server (launch_bench.py)."""
+    from storage.errors import StoreLocked
+
+    return StoreLocked
+
+
 def desktop_client_version() -> str | None:
     """The installed flet-desktop's version ("" when it has none), or None when not installed.
     Looked up without importing it: the import is slow and only the window needs it."""
     if importlib.util.find_spec("flet_desktop") is None:
         return None
+    from importlib import metadata
+
     try:
-        return importlib.metadata.version("flet-desktop")
-    except importlib.metadata.PackageNotFoundError:
+        return metadata.version("flet-desktop")
+    except metadata.PackageNotFoundError:
         return ""  # importable but not installed as a distribution (e.g. on the path): no version
 
 
@@ -527,6 +534,8 @@ def can_open_window(env: Mapping[str, str], system: str, desktop_version: str | 
 def has_display() -> bool:
     """A display the desktop client can open a window on (the name predates the check of the
     client)."""
+    import platform
+
     from flet.version import flet_version
 
     return can_open_window(os.environ, platform.system(), desktop_client_version(), flet_version)
