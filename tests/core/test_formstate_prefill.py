@@ -7,14 +7,10 @@ from typing import Any
 
 from core import formstate as fs
 from core.kinds import KINDS, SECTIONS, section_of
+from core.demo import SAMPLE_SUBJECT
 
 TODAY = date(2026, 11, 23)
-SUBJECT: dict[str, Any] = {
-    "name": "张三", "gender": "男", "birth": "1980-05", "household": "四川省某县城关镇", "residence": "四川省某县某镇",
-    "judgment_date": "2025-06-01", "crime": "盗窃罪", "court": "某县人民法院", "sentence": "有期徒刑一年,缓刑二年",
-    "category": "缓刑", "term_start": "2025-07-01", "term_end": "2027-06-30", "committee": "青山村民委员会",
-    "town": "青山镇", "phone": "13800138000",
-}
+SUBJECT: dict[str, Any] = {**SAMPLE_SUBJECT, "household": "四川省某县城关镇", "phone": "13800138000"}
 
 
 def test_new_registration_copies_the_subjects_particulars_and_the_helpers_name() -> None:

@@ -13,13 +13,9 @@ from datetime import date
 from pathlib import Path
 
 from conftest import PASS
+from core.demo import SAMPLE_SUBJECT
 
-SUBJECT = {
-    "name": "张三", "gender": "男", "birth": "1980-05", "household": "四川省某县", "residence": "四川省某县某镇",
-    "judgment_date": "2025-06-01", "crime": "盗窃罪", "court": "某县人民法院", "sentence": "有期徒刑一年,缓刑二年",
-    "category": "缓刑", "term_start": "2025-07-01", "term_end": "2027-06-30", "committee": "青山村民委员会",
-    "town": "青山镇",
-}
+SUBJECT = dict(SAMPLE_SUBJECT)
 
 
 @dataclass

@@ -15,15 +15,11 @@ from storage import KdfParams
 from sync import office, pipeline
 from sync.identity import make_enrolment_request, make_office_card
 from sync.service import Service
+from core.demo import SAMPLE_SUBJECT
 
 CHEAP = KdfParams(n=2**4, r=8, p=1)
 PASS = "correct horse 1"
-SUBJECT = {
-    "name": "张三", "gender": "男", "birth": "1980-05", "household": "四川省某县", "residence": "四川省某县某镇",
-    "judgment_date": "2025-06-01", "crime": "盗窃罪", "court": "某县人民法院", "sentence": "有期徒刑一年,缓刑二年",
-    "category": "缓刑", "term_start": "2025-07-01", "term_end": "2027-06-30", "committee": "青山村民委员会",
-    "town": "青山镇",
-}
+SUBJECT = dict(SAMPLE_SUBJECT)
 URGENT = {"category": "家庭重大变故", "urgency": "紧急", "occurred": "2026-11-20", "description": "父亲病重住院"}
 
 

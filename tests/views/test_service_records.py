@@ -16,16 +16,12 @@ from storage import KdfParams
 from sync.identity import make_enrolment_request, make_office_card
 from sync.pipeline import assign, enroll_helper, export_bundle, import_bundle, pin_office
 from sync.service import RecordLocked, Service
+from core.demo import SAMPLE_SUBJECT
 
 CHEAP = KdfParams(n=2**4, r=8, p=1)
 PASS = "correct horse 1"
 
-SUBJECT = {
-    "name": "张三", "gender": "男", "birth": "1980-05", "household": "四川省某县", "residence": "四川省某县某镇",
-    "judgment_date": "2025-06-01", "crime": "盗窃罪", "court": "某县人民法院", "sentence": "有期徒刑一年,缓刑二年",
-    "category": "缓刑", "term_start": "2025-07-01", "term_end": "2027-06-30", "committee": "青山村民委员会",
-    "town": "青山镇",
-}
+SUBJECT = dict(SAMPLE_SUBJECT)
 # One valid record per helper kind, as a helper fills it in the forms.
 SAMPLES: dict[str, dict[str, Any]] = {
     "visit": {"date": "2026-03-02", "place": "家中", "present": "本人、母亲", "thinking": "思想稳定", "work": "务农",

@@ -17,15 +17,11 @@ from core.routes import Screen
 from storage import KdfParams
 from sync.service import Service
 from views import subjects
+from core.demo import SAMPLE_SUBJECT
 
 CHEAP = KdfParams(n=2**4, r=8, p=1)
 PASS = "correct horse 1"
-SUBJECT = {
-    "name": "张三", "gender": "女", "birth": "1980-05", "household": "四川省某县城关镇", "residence": "四川省某县某镇",
-    "judgment_date": "2025-06-01", "crime": "盗窃罪", "court": "某县人民法院", "sentence": "有期徒刑一年,缓刑二年",
-    "category": "缓刑", "term_start": "2025-07-01", "term_end": "2027-06-30", "committee": "青山村民委员会",
-    "town": "青山镇",
-}
+SUBJECT = {**SAMPLE_SUBJECT, "gender": "女", "household": "四川省某县城关镇"}
 VISIT = {"date": "2026-11-20", "place": "家中", "present": "本人", "thinking": "稳定", "work": "务农", "life": "正常",
          "family": "和睦", "notes": "无"}
 URGENT = {"category": "外出", "urgency": "紧急", "occurred": "2026-11-21", "description": "未请假外出"}
