@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
 from core.records import Record
-from storage import KdfParams, Store, snapshot_bytes
+from storage import snapshot_bytes
 from sync import helper_sync as hs
 from sync.errors import FingerprintMismatch
-from sync.identity import Identity, make_office_card, parse_enrolment_request
+from sync.identity import make_office_card, parse_enrolment_request
 from sync.pipeline import assign, enroll_helper, export_bundle, import_bundle
 from sync.service import Service
-from core.demo import SAMPLE_SUBJECT
+from helper_sync_setup import SUBJECT, VISIT, Office, clock, new_helper
 
-CHEAP = KdfParams(n=2**4, r=8, p=1)
-PASS = "correct horse 1"
-SUBJECT = dict(SAMPLE_SUBJECT)
-VISIT = {"date": "2026-11-20", "place": "家中", "present": "本人、母亲", "thinking": "思想稳定", "work": "务农",
-         "life": "正常", "family": "和睦", "notes": "情绪稳定"}
-
-
-def clock() -> datetime:
-    return datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
-
-
-class Office:
-    def __init__(self, home: Path) -> None:
-        self.store = Store.create(home, PASS, clock=clock, kdf=CHEAP)
-        self.me = Identity.generate("office", "青山镇司法所")
-        self.store.meta_set("identity", self.me.to_private_dict())
-        self.store.meta_set("role", "office")
 
 
 @pytest.fixture
@@ -42,9 +24,7 @@ def office(tmp_path: Path) -> Office:
 
 @pytest.fixture
 def helper(tmp_path: Path) -> Service:
-    svc = Service(tmp_path / "helper", clock=clock, kdf=CHEAP)
-    svc.setup("helper", "王五", PASS)
-    return svc
+    return new_helper(tmp_path / "helper")
 
 
 def enrolled(office: Office, helper: Service) -> str:

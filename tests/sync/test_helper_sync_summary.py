@@ -3,32 +3,20 @@ import names the subjects assigned and withdrawn and the notices that came in.""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from core.kinds import KIND_LABELS
-from storage import KdfParams
 from sync import helper_sync as hs
 from sync import office as off
 from sync.identity import make_enrolment_request, make_office_card
 from sync.pipeline import enroll_helper, export_bundle, import_bundle
 from sync.service import Service
-from core.demo import SAMPLE_SUBJECT
+from helper_sync_setup import CHEAP, PASS, REPORT, SUBJECT, VISIT, clock
 
-CHEAP = KdfParams(n=2**4, r=8, p=1)
-PASS = "correct horse 1"
-SUBJECT = dict(SAMPLE_SUBJECT)
-VISIT = {"date": "2026-11-20", "place": "家中", "present": "本人、母亲", "thinking": "思想稳定", "work": "务农",
-         "life": "正常", "family": "和睦", "notes": "情绪稳定"}
-REPORT = {"category": "其他", "urgency": "紧急", "occurred": "2026-11-21", "description": "夜间外出未归"}
 VISIT_LABEL, REPORT_LABEL = KIND_LABELS["visit"], KIND_LABELS["report"]
-
-
-def clock() -> datetime:
-    return datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
