@@ -37,12 +37,18 @@ def tap(page, target, *, timeout: float = 10_000) -> None:  # type: ignore[no-un
 
 
 def fill_checked(page, label: str, value: str) -> None:  # type: ignore[no-untyped-def]
-    """Fill a field and check the text is really in it (typing into a screen still being built
-    was lost: the cause of an old flaky first-run test, which then saw 请填写姓名)."""
+    """Replace a field's text as a person does (tap, select all, delete, type) and check it
+    arrived. Playwright's ``fill`` sets the DOM value, which Flutter sometimes took as an
+    insertion: a field with text in it then grew with every retry. Input typed into a screen
+    still being built is lost, so a miss is retyped, waiting longer each time."""
     field = page.get_by_label(label, exact=True)
-    for attempt in range(5):  # a screen being rebuilt (an error shown) can swallow a fill: wait longer each time
-        field.fill(value)
-        page.wait_for_timeout(400 * (attempt + 1))  # the value travels to the app before the click
+    for attempt in range(5):
+        field.click()
+        page.wait_for_timeout(200)
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Delete")
+        page.keyboard.type(value)
+        page.wait_for_timeout(400 * (attempt + 1))  # the value travels to the app before the next tap
         if field.input_value() == value:
             return
     assert field.input_value() == value
