@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PASS
-
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+from ui import SCREENSHOTS, replace_text, settle, toast_gone
 
 pytestmark = pytest.mark.e2e
 
@@ -22,32 +21,6 @@ REGISTRATION_TEXT = (
     ("生活情况", "与妻女同住"), ("所在工作单位或就读学校", "个体货运"), ("工作或在校学习情况", "正常出车"),
     ("性格特点", "外向"), ("能力专长", "驾驶"), ("其他特征", "无"),
 )
-
-
-def settle(page) -> None:  # type: ignore[no-untyped-def]
-    """Let Flutter finish building a new screen: input typed into a half-built one is lost."""
-    page.wait_for_timeout(800)
-
-
-def toast_gone(page, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Wait until the snack bar saying ``text`` has gone: while shown it takes the taps meant for
-    the timeline beneath it."""
-    page.get_by_text(text, exact=True).wait_for(state="hidden", timeout=20_000)
-
-
-def type_into(page, field, value: str) -> None:  # type: ignore[no-untyped-def]
-    """Type like a person; on a long form a tap can land mid-scroll, so check and retype."""
-    for _ in range(3):
-        field.scroll_into_view_if_needed()
-        page.wait_for_timeout(300)
-        field.click()
-        page.wait_for_timeout(200)
-        page.keyboard.press("Control+A")
-        page.keyboard.type(value)
-        page.wait_for_timeout(400)  # the value travels to the app before the next click
-        if field.input_value() == value:
-            return
-    raise AssertionError(f"could not type {value!r} into the field")
 
 
 def test_registration_with_two_family_members_is_saved_and_shown(seeded: Path, page) -> None:  # type: ignore[no-untyped-def]
@@ -64,7 +37,7 @@ def test_registration_with_two_family_members_is_saved_and_shown(seeded: Path, p
     settle(page)
 
     for label, value in REGISTRATION_TEXT:
-        type_into(page, page.get_by_label(label, exact=True).first, value)
+        replace_text(page, page.get_by_label(label, exact=True).first, value)
     page.get_by_role("radio", name="男").click()
     page.wait_for_timeout(400)
 
@@ -73,11 +46,11 @@ def test_registration_with_two_family_members_is_saved_and_shown(seeded: Path, p
         page.wait_for_timeout(600)
     page.get_by_text("家庭主要成员 第2人").wait_for()
     # "姓名" is also the subject's own name (index 0); the family rows follow it.
-    type_into(page, page.get_by_label("姓名", exact=True).nth(1), "张淼")
-    type_into(page, page.get_by_label("关系", exact=True).nth(0), "妻子")
-    type_into(page, page.get_by_label("联系电话(选填)", exact=True).nth(0), "13812345678")
-    type_into(page, page.get_by_label("姓名", exact=True).nth(2), "李玥")
-    type_into(page, page.get_by_label("关系", exact=True).nth(1), "女儿")
+    replace_text(page, page.get_by_label("姓名", exact=True).nth(1), "张淼")
+    replace_text(page, page.get_by_label("关系", exact=True).nth(0), "妻子")
+    replace_text(page, page.get_by_label("联系电话(选填)", exact=True).nth(0), "13812345678")
+    replace_text(page, page.get_by_label("姓名", exact=True).nth(2), "李玥")
+    replace_text(page, page.get_by_label("关系", exact=True).nth(1), "女儿")
     page.get_by_role("radio", name="否").click()
     page.wait_for_timeout(400)
 

@@ -17,7 +17,7 @@ import pytest
 
 from conftest import PASS, SCREENSHOTS, launch_seconds
 from test_helper_forms import REGISTRATION_TEXT  # the registration fields as a person types them
-from test_helper_forms import type_into as type_checked
+from ui import replace_text as type_checked
 from core.demo import SAMPLE_SUBJECT
 
 pytestmark = pytest.mark.e2e

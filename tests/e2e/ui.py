@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -36,22 +37,48 @@ def tap(page, target, *, timeout: float = 10_000) -> None:  # type: ignore[no-un
     page.wait_for_timeout(300)
 
 
-def fill_checked(page, label: str, value: str) -> None:  # type: ignore[no-untyped-def]
-    """Replace a field's text as a person does (tap, select all, delete, type) and check it
-    arrived. Playwright's ``fill`` sets the DOM value, which Flutter sometimes took as an
-    insertion: a field with text in it then grew with every retry. Input typed into a screen
-    still being built is lost, so a miss is retyped, waiting longer each time."""
-    field = page.get_by_label(label, exact=True)
+def replace_text(page, field, value: str) -> None:  # type: ignore[no-untyped-def]
+    """Replace a field's text as a person does and check it arrived: tap, select all, delete -
+    checked empty - then type. Under load Flutter can apply the tap's caret after the select-all
+    (the old text then stays and the new is inserted into it), and Playwright's ``fill`` was
+    sometimes taken as an insertion too; so each step is checked and a miss retried, waiting
+    longer each time (input sent to a screen still being built is lost)."""
+    box = None
     for attempt in range(5):
-        field.click()
-        page.wait_for_timeout(200)
+        pause = 300 * (attempt + 1)
+        # Held from before the tap: a focused empty field with a hint is no longer named by its
+        # label, so a retry that cannot find it by label keeps the node it had.
+        try:
+            field.scroll_into_view_if_needed(timeout=5_000)
+            box = field.element_handle(timeout=5_000)
+        except PlaywrightError:
+            if box is None:
+                raise
+        box.click()
+        page.wait_for_timeout(pause)  # the tap's caret lands before the select-all
         page.keyboard.press("Control+A")
+        page.wait_for_timeout(100)
         page.keyboard.press("Delete")
+        page.wait_for_timeout(pause)
+        try:
+            left = box.input_value()
+        except PlaywrightError:  # the node was rebuilt: the check after typing decides
+            left = ""
+        if left:
+            continue
         page.keyboard.type(value)
-        page.wait_for_timeout(400 * (attempt + 1))  # the value travels to the app before the next tap
-        if field.input_value() == value:
-            return
-    assert field.input_value() == value
+        page.wait_for_timeout(pause + 100)  # the value travels to the app before the next tap
+        try:
+            if field.input_value(timeout=5_000) == value:
+                return
+        except PlaywrightError:
+            pass
+    raise AssertionError(f"could not type {value!r} into the field")
+
+
+def fill_checked(page, label: str, value: str) -> None:  # type: ignore[no-untyped-def]
+    """``replace_text`` on the field labelled ``label``."""
+    replace_text(page, page.get_by_label(label, exact=True), value)
 
 
 def toast_gone(page, text: str) -> None:  # type: ignore[no-untyped-def]
