@@ -18,6 +18,7 @@ import pytest
 from conftest import PASS, SCREENSHOTS, launch_seconds
 from test_helper_forms import REGISTRATION_TEXT  # the registration fields as a person types them
 from ui import replace_text as type_checked
+from ui import tap_until
 from core.demo import SAMPLE_SUBJECT
 
 pytestmark = pytest.mark.e2e
@@ -188,8 +189,7 @@ def _round_trip(tmp_path: Path, home: Path, page) -> None:  # type: ignore[no-un
                          ("思想状况", "思想稳定"), ("工作情况", "在家务农"), ("生活情况", "生活正常"),
                          ("家庭情况", "家庭和睦"), ("走访记录", "E2E往返走访")):
         type_into(page, label, value, keys=True)
-    click(page, "保存")
-    page.get_by_text(f"{today} 走访记录").first.wait_for()
+    tap_until(page, page.get_by_role("button", name="保存").first, page.get_by_text(f"{today} 走访记录").first)
 
     open_by(page, "报告重要情况", "情况描述")
     page.get_by_role("radio", name="其他").click()
@@ -199,8 +199,7 @@ def _round_trip(tmp_path: Path, home: Path, page) -> None:  # type: ignore[no-un
     type_into(page, "发生日期", today, keys=True)
     type_into(page, "情况描述", "E2E紧急情况:夜间外出未归", keys=True)
     shot(page, "45_urgent_report.png")
-    click(page, "保存")
-    page.get_by_text(f"{today} 重要情况报告").first.wait_for()
+    tap_until(page, page.get_by_role("button", name="保存").first, page.get_by_text(f"{today} 重要情况报告").first)
 
     # --- the registration form (附件2) with two family members, as the forms test fills it
     open_by(page, "新增社区矫正对象基本情况登记表", "填表人")
@@ -218,8 +217,7 @@ def _round_trip(tmp_path: Path, home: Path, page) -> None:  # type: ignore[no-un
     type_checked(page, page.get_by_label("关系", exact=True).nth(1), "女儿")
     page.get_by_role("radio", name="否").click()
     page.wait_for_timeout(400)
-    click(page, "保存")
-    page.get_by_text(f"{today} 社区矫正对象基本情况登记表").first.wait_for()
+    tap_until(page, page.get_by_role("button", name="保存").first, page.get_by_text(f"{today} 社区矫正对象基本情况登记表").first)
     shot(page, "46_subject_timeline.png")
 
     # --- export from the sync screen: the preview first, then the file

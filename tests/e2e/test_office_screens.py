@@ -19,7 +19,7 @@ import pytest
 
 from conftest import PASS
 from office_seed import Office, seed_office
-from ui import fill_checked, settle, shot, tap
+from ui import fill_checked, settle, shot, tap, tap_until
 
 pytestmark = pytest.mark.e2e
 
@@ -244,8 +244,8 @@ def test_office_resolves_edits_assigns_revokes_and_exports_reports(screens_home:
     settle(page, 500)
     fill_checked(page, "撤销原因", "手机在赶集时丢失")
     shot(page, "45_office_revoke_dialog.png")
-    tap(page, page.get_by_role("button", name="确认撤销"))
-    page.get_by_role("row").filter(has_text="钱八").get_by_text("已撤销").wait_for()
+    tap_until(page, page.get_by_role("button", name="确认撤销"),
+              page.get_by_role("row").filter(has_text="钱八").get_by_text("已撤销"))
     settle(page)
     rows = {r.inner_text().split("\n")[0]: r.inner_text() for r in page.get_by_role("row").all()[1:]}
     assert "已撤销" in rows["钱八"] and "在册" in rows["王五"] and "在册" in rows["赵七"], rows

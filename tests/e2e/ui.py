@@ -85,3 +85,18 @@ def toast_gone(page, text: str) -> None:  # type: ignore[no-untyped-def]
     """Wait until the snack bar saying ``text`` has gone: while shown it takes taps meant for
     what is beneath it."""
     page.get_by_text(text, exact=True).wait_for(state="hidden", timeout=20_000)
+
+
+def tap_until(page, target, expect, *, attempts: int = 3, wait_ms: float = 30_000) -> None:  # type: ignore[no-untyped-def]
+    """Tap ``target`` until ``expect`` (a locator) shows. Under load a tap on a screen that is
+    still settling is sometimes lost; a person taps again. A tap that did land but is slow is
+    not repeated once its target has gone."""
+    for attempt in range(attempts):
+        if attempt == 0 or target.count():
+            tap(page, target)
+        try:
+            expect.wait_for(timeout=wait_ms)
+            return
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
