@@ -68,11 +68,12 @@ def replace_text(page, field, value: str) -> None:  # type: ignore[no-untyped-de
             continue
         page.keyboard.type(value)
         page.wait_for_timeout(pause + 100)  # the value travels to the app before the next tap
-        try:
-            if field.input_value(timeout=5_000) == value:
-                return
-        except PlaywrightError:
-            pass
+        for node in (box, field):  # the held node, else the field found again by its label
+            try:
+                if node.input_value(timeout=10_000) == value:
+                    return
+            except PlaywrightError:
+                pass
     raise AssertionError(f"could not type {value!r} into the field")
 
 
