@@ -23,6 +23,28 @@ REGISTRATION_TEXT = (
 )
 
 
+def fill_registration(page, *, wife_phone: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Type every required field of an open 附件2 form and two family members, 张淼 (妻子) and
+    李玥 (女儿), as a person does; not saved."""
+    for label, value in REGISTRATION_TEXT:
+        replace_text(page, page.get_by_label(label, exact=True).first, value)
+    page.get_by_role("radio", name="男").click()
+    page.wait_for_timeout(400)
+    for _ in range(2):
+        page.get_by_role("button", name="添加一行").click()
+        page.wait_for_timeout(600)
+    page.get_by_text("家庭主要成员 第2人").wait_for()
+    # "姓名" is also the subject's own name (index 0); the family rows follow it.
+    replace_text(page, page.get_by_label("姓名", exact=True).nth(1), "张淼")
+    replace_text(page, page.get_by_label("关系", exact=True).nth(0), "妻子")
+    if wife_phone:
+        replace_text(page, page.get_by_label("联系电话(选填)", exact=True).nth(0), wife_phone)
+    replace_text(page, page.get_by_label("姓名", exact=True).nth(2), "李玥")
+    replace_text(page, page.get_by_label("关系", exact=True).nth(1), "女儿")
+    page.get_by_role("radio", name="否").click()
+    page.wait_for_timeout(400)
+
+
 def test_registration_with_two_family_members_is_saved_and_shown(seeded: Path, page) -> None:  # type: ignore[no-untyped-def]
     page.get_by_text("协通已锁定").wait_for()
     settle(page)
@@ -36,23 +58,7 @@ def test_registration_with_two_family_members_is_saved_and_shown(seeded: Path, p
     page.get_by_text("新增社区矫正对象基本情况登记表").first.wait_for()
     settle(page)
 
-    for label, value in REGISTRATION_TEXT:
-        replace_text(page, page.get_by_label(label, exact=True).first, value)
-    page.get_by_role("radio", name="男").click()
-    page.wait_for_timeout(400)
-
-    for _ in range(2):
-        page.get_by_role("button", name="添加一行").click()
-        page.wait_for_timeout(600)
-    page.get_by_text("家庭主要成员 第2人").wait_for()
-    # "姓名" is also the subject's own name (index 0); the family rows follow it.
-    replace_text(page, page.get_by_label("姓名", exact=True).nth(1), "张淼")
-    replace_text(page, page.get_by_label("关系", exact=True).nth(0), "妻子")
-    replace_text(page, page.get_by_label("联系电话(选填)", exact=True).nth(0), "13812345678")
-    replace_text(page, page.get_by_label("姓名", exact=True).nth(2), "李玥")
-    replace_text(page, page.get_by_label("关系", exact=True).nth(1), "女儿")
-    page.get_by_role("radio", name="否").click()
-    page.wait_for_timeout(400)
+    fill_registration(page, wife_phone="13812345678")
 
     page.get_by_role("button", name="保存").click()
     page.get_by_text("工作记录").wait_for()

@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PASS, SCREENSHOTS, launch_seconds
-from test_helper_forms import REGISTRATION_TEXT  # the registration fields as a person types them
-from ui import replace_text as type_checked
+from test_helper_forms import fill_registration
 from ui import tap_until
 from core.demo import SAMPLE_SUBJECT
 
@@ -203,20 +202,7 @@ def _round_trip(tmp_path: Path, home: Path, page) -> None:  # type: ignore[no-un
 
     # --- the registration form (附件2) with two family members, as the forms test fills it
     open_by(page, "新增社区矫正对象基本情况登记表", "填表人")
-    for label, value in REGISTRATION_TEXT:
-        type_checked(page, page.get_by_label(label, exact=True).first, value)
-    page.get_by_role("radio", name="男").click()
-    page.wait_for_timeout(400)
-    for _ in range(2):
-        page.get_by_role("button", name="添加一行").click()
-        page.wait_for_timeout(600)
-    page.get_by_text("家庭主要成员 第2人").wait_for()
-    type_checked(page, page.get_by_label("姓名", exact=True).nth(1), "张淼")
-    type_checked(page, page.get_by_label("关系", exact=True).nth(0), "妻子")
-    type_checked(page, page.get_by_label("姓名", exact=True).nth(2), "李玥")
-    type_checked(page, page.get_by_label("关系", exact=True).nth(1), "女儿")
-    page.get_by_role("radio", name="否").click()
-    page.wait_for_timeout(400)
+    fill_registration(page)
     tap_until(page, page.get_by_role("button", name="保存").first, page.get_by_text(f"{today} 社区矫正对象基本情况登记表").first)
     shot(page, "46_subject_timeline.png")
 

@@ -13,18 +13,7 @@ from sync.errors import FingerprintMismatch
 from sync.identity import make_office_card, parse_enrolment_request
 from sync.pipeline import assign, enroll_helper, export_bundle, import_bundle
 from sync.service import Service
-from helper_sync_setup import SUBJECT, VISIT, Office, clock, new_helper
-
-
-
-@pytest.fixture
-def office(tmp_path: Path) -> Office:
-    return Office(tmp_path / "office")
-
-
-@pytest.fixture
-def helper(tmp_path: Path) -> Service:
-    return new_helper(tmp_path / "helper")
+from helper_sync_setup import SUBJECT, VISIT, Office, clock
 
 
 def enrolled(office: Office, helper: Service) -> str:

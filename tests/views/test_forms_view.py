@@ -4,7 +4,6 @@ lock screen instead of raising."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -12,20 +11,12 @@ import flet as ft
 import pytest
 
 from core import formstate as fs
-from core.records import Record
 from core.routes import Screen
-from storage import KdfParams
 from sync.service import Service
 from views import forms
-from core.demo import SAMPLE_SUBJECT
-
-CHEAP = KdfParams(n=2**4, r=8, p=1)
-PASS = "correct horse 1"
-SUBJECT = {**SAMPLE_SUBJECT, "gender": "女", "household": "四川省某县城关镇"}
+from screen_setup import PASS, SUBJECT, clock, helper_with_subject
 
 
-def clock() -> datetime:
-    return datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 
 
 class FakePage:
@@ -60,11 +51,7 @@ class FakeShell:
 
 @pytest.fixture
 def helper(tmp_path: Path) -> tuple[Service, str]:
-    svc = Service(tmp_path / "helper", clock=clock, kdf=CHEAP)
-    svc.setup("helper", "王五", PASS)
-    subject = Record.new("subject", dict(SUBJECT), author="office", clock=clock)
-    svc._open().put(subject, actor="office")
-    return svc, subject.id
+    return helper_with_subject(tmp_path / "helper")
 
 
 def texts(control: Any) -> list[str]:

@@ -4,7 +4,6 @@ and scrolling a list or a subject page counts as activity for the idle lock."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -12,23 +11,15 @@ import flet as ft
 import pytest
 
 from core import formstate as fs
-from core.records import Record
 from core.routes import Screen
-from storage import KdfParams
 from sync.service import Service
 from views import subjects
-from core.demo import SAMPLE_SUBJECT
+from screen_setup import helper_with_subject
 
-CHEAP = KdfParams(n=2**4, r=8, p=1)
-PASS = "correct horse 1"
-SUBJECT = {**SAMPLE_SUBJECT, "gender": "女", "household": "四川省某县城关镇"}
 VISIT = {"date": "2026-11-20", "place": "家中", "present": "本人", "thinking": "稳定", "work": "务农", "life": "正常",
          "family": "和睦", "notes": "无"}
 URGENT = {"category": "外出", "urgency": "紧急", "occurred": "2026-11-21", "description": "未请假外出"}
 
-
-def clock() -> datetime:
-    return datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 
 
 class FakeShell:
@@ -51,11 +42,7 @@ class FakeShell:
 
 @pytest.fixture
 def helper(tmp_path: Path) -> tuple[Service, str]:
-    svc = Service(tmp_path / "helper", clock=clock, kdf=CHEAP)
-    svc.setup("helper", "王五", PASS)
-    subject = Record.new("subject", dict(SUBJECT), author="office", clock=clock)
-    svc._open().put(subject, actor="office")
-    return svc, subject.id
+    return helper_with_subject(tmp_path / "helper")
 
 
 def texts(control: Any) -> list[str]:

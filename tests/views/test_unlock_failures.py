@@ -18,7 +18,6 @@ from sync.service import (
     read_unlock_failures,
     unlock_wait,
     wrong_passphrase_message,
-    write_unlock_failures,
 )
 
 CHEAP = KdfParams(n=2**4, r=8, p=1)
