@@ -38,11 +38,11 @@ def tap(page, target, *, timeout: float = 10_000) -> None:  # type: ignore[no-un
 
 
 def replace_text(page, field, value: str) -> None:  # type: ignore[no-untyped-def]
-    """Replace a field's text as a person does and check it arrived: tap, select all, delete -
-    checked empty - then type. Under load Flutter can apply the tap's caret after the select-all
-    (the old text then stays and the new is inserted into it), and Playwright's ``fill`` was
-    sometimes taken as an insertion too; so each step is checked and a miss retried, waiting
-    longer each time (input sent to a screen still being built is lost)."""
+    """Replace a field's text as a person does and check it arrived: tap, select all, delete,
+    type. Under load Flutter can apply the tap's caret after the select-all (the old text then
+    stays and the new is inserted into it), Playwright's ``fill`` was sometimes taken as an
+    insertion, and the DOM can show the field's value late; so the typed value is polled for a
+    while and a miss retyped, waiting longer each time (input sent to a half-built screen is lost)."""
     box = None
     for attempt in range(5):
         pause = 300 * (attempt + 1)
@@ -60,20 +60,15 @@ def replace_text(page, field, value: str) -> None:  # type: ignore[no-untyped-de
         page.wait_for_timeout(100)
         page.keyboard.press("Delete")
         page.wait_for_timeout(pause)
-        try:
-            left = box.input_value()
-        except PlaywrightError:  # the node was rebuilt: the check after typing decides
-            left = ""
-        if left:
-            continue
         page.keyboard.type(value)
-        page.wait_for_timeout(pause + 100)  # the value travels to the app before the next tap
-        for node in (box, field):  # the held node, else the field found again by its label
-            try:
-                if node.input_value(timeout=10_000) == value:
-                    return
-            except PlaywrightError:
-                pass
+        for _ in range(10):  # the value travels to the app (and back to the DOM) before the next tap
+            page.wait_for_timeout(pause // 3 + 100)
+            for node in (box, field):  # the held node, else the field found again by its label
+                try:
+                    if node.input_value(timeout=5_000) == value:
+                        return
+                except PlaywrightError:
+                    pass
     raise AssertionError(f"could not type {value!r} into the field")
 
 
