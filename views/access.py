@@ -99,6 +99,7 @@ def setup_view(shell: "Shell", screen: Screen) -> ft.View:
             except XietongError as exc:
                 message.value = exc.message
             else:
+                shell.unlocked_here = True
                 shell.go("/setup")
                 return
             finally:
@@ -134,6 +135,7 @@ def lock_view(shell: "Shell", screen: Screen) -> ft.View:
             pw.error = exc.message  # says how many times in a row, and how long the next try waits
             shell.page.update()
             return
+        shell.unlocked_here = True
         shell.go(shell.route_after_unlock())
 
     pw.on_submit = submit

@@ -70,6 +70,9 @@ class Shell:
         self._job_ended: asyncio.Event | None = None  # made by watch_idle, inside the event loop
         self._lock_pending = False  # a lock screen is scheduled on this session's loop
         self._closed = False
+        # This session has had the passphrase (or set it): the browser sessions share one store,
+        # and a tab opened while another has it unlocked must still ask before showing anything.
+        self.unlocked_here = False
 
     # ------------------------------------------------------------------ open sessions
 
@@ -128,7 +131,7 @@ class Shell:
         svc = self.service
         if not svc.exists():
             screen = Screen.of("setup")
-        elif svc.locked:
+        elif svc.locked or not self.unlocked_here:
             screen = Screen.of("lock")
             if asked.name not in _NOT_RESUMED:
                 self.resume_route = build_route(asked)
@@ -139,8 +142,10 @@ class Shell:
         elif screen.name in (HOME, "lock") or screen.is_office:
             screen = Screen.of("subjects")
         if screen.name == "lock":
+            self.unlocked_here = False
             self.close_dialogs()  # nothing personal stays visible over the lock screen
-            self.lock_other_sessions()
+            if svc.locked:
+                self.lock_other_sessions()
         self.rendered = build_route(screen)
         build = screen_builders().get(screen.name, _not_found)
         try:
@@ -306,9 +311,11 @@ class Shell:
             minutes = svc.settings()["idle_minutes"]
         except Exception:  # locked meanwhile by another session
             return False
-        # The sessions share the store: it locks when none of them has been used for the time.
-        latest = max([self.last_activity] + [s.last_activity for s in self.sessions()])
-        return idle_lock_due(time.monotonic() - latest, minutes, self.running_jobs())
+        # The sessions share the store: it locks when none of those using it (past their lock
+        # screen) has been used for the time, and at once when none is.
+        using = [s.last_activity for s in {self, *self.sessions()} if s.unlocked_here and not s._closed]
+        idle = time.monotonic() - max(using) if using else float("inf")
+        return idle_lock_due(idle, minutes, self.running_jobs())
 
     async def watch_idle(self) -> None:
         """Lock the store after the configured idle minutes without any interaction, never while

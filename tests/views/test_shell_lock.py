@@ -11,6 +11,7 @@ import asyncio
 import io
 import logging
 import time
+from pathlib import Path
 from typing import Any, Callable, Coroutine, Iterator
 
 import flet as ft
@@ -134,9 +135,11 @@ def builders(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     FakePage.made.clear()
 
 
-def open_session(svc: FakeService, route: str, **page_args: Any) -> app.Shell:
+def open_session(svc: Any, route: str, *, unlocked: bool = True, **page_args: Any) -> app.Shell:
+    """A session at ``route``; ``unlocked``: one whose user has typed the passphrase in it."""
     shell = app.Shell(FakePage(**page_args), svc)  # type: ignore[arg-type]
     shell.attach()
+    shell.unlocked_here = unlocked
     shell.render(route)
     return shell
 
@@ -433,3 +436,41 @@ def test_a_new_session_is_registered_in_chinese_and_leaves_on_close() -> None:
         task.close()  # watch_idle: not run here
     page.on_close(None)
     assert id(svc) not in app.Shell._open
+
+
+def test_a_new_tab_while_another_has_the_store_open_asks_for_the_passphrase(
+        builders: dict[str, Any], tmp_path: Path) -> None:
+    """Browser sessions share one unlocked store: a tab opened meanwhile must not show anything
+    personal until its own user types the passphrase."""
+    from storage import KdfParams
+    from sync.service import Service
+    from views import access
+
+    builders["lock"] = access.lock_view
+    svc = Service(tmp_path / "home", kdf=KdfParams(n=2**4, r=8, p=1), sleep=lambda s: None)
+    svc.setup("helper", "李协助", "correct horse 1")
+    first = open_session(svc, "/subjects/s1")
+    new_tab = open_session(svc, FORM, unlocked=False)
+    assert new_tab.rendered == "/lock" and "协通已锁定" in page_of(new_tab).shown_texts()
+    page_of(first).run_pending()
+    assert first.rendered == "/subjects/s1"  # the other tab keeps working ...
+    assert not svc.locked  # ... on the open store
+
+    field = next(c for c in page_of(new_tab).views[-1].controls if isinstance(c, ft.TextField))
+    field.value = "a wrong guess"
+    asyncio.run(field.on_submit(None))
+    assert new_tab.rendered == "/lock" and field.error and "口令不正确" in field.error
+    field.value = "correct horse 1"
+    asyncio.run(field.on_submit(None))
+    assert new_tab.rendered == FORM  # where it was asked to go
+
+
+def test_the_store_locks_at_once_when_no_session_is_past_its_lock_screen() -> None:
+    svc = FakeService()
+    waiting = open_session(svc, "/subjects", unlocked=False)  # e.g. the tab that unlocked was closed
+    assert waiting.rendered == "/lock" and not svc.locked
+    assert waiting.idle_lock_due()
+    using = open_session(svc, "/subjects")
+    assert not waiting.idle_lock_due() and not using.idle_lock_due()
+    using.on_close()
+    assert waiting.idle_lock_due()
