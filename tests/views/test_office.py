@@ -646,6 +646,8 @@ def test_reports_into_a_new_folder_are_four_files_not_one_overwritten(tmp_path: 
         _button(view, label).on_click(None)
     names = sorted(p.name for p in (tmp_path / "new" / "reports").iterdir())
     assert names == sorted(f"{label.split('(')[0]}.xlsx" for _k, label in REPORTS)
+    listed = {c.content for c in _controls(view) if isinstance(c, ft.TextButton) and str(c.content).endswith(".xlsx")}
+    assert listed == set(names)  # the folder's listing shows what was just written
     folder.value = str(tmp_path / "名册.xlsx")  # a file named outright is written as named
-    _button(view, "社区矫正对象名册").on_click(None)
+    next(c for c in _controls(view) if isinstance(c, ft.OutlinedButton) and c.content == "社区矫正对象名册").on_click(None)
     assert (tmp_path / "名册.xlsx").is_file()

@@ -11,7 +11,7 @@ from core.errors import ValidationError, XietongError
 from core.kinds import HELPER_CONDITIONS
 from core.routes import Screen
 from sync import office
-from views.office.layout import box, frame, heading, path_picker, section, table
+from views.office.layout import box, frame, heading, path_picker, relist, section, table
 
 if TYPE_CHECKING:
     from views.app import Shell
@@ -127,6 +127,7 @@ def helpers_view(shell: "Shell", screen: Screen) -> ft.View:
             card_msg.controls = [box("未能导出", [exc.message], ok=False)]
         else:
             card_msg.controls = [box("已导出司法所身份卡", [str(out), "指纹:" + " ".join(me["fingerprint_groups"])], ok=True)]
+            relist(card_picker)
         shell.page.update()
 
     def do_card_docx(e: Any) -> None:
@@ -141,6 +142,7 @@ def helpers_view(shell: "Shell", screen: Screen) -> ft.View:
         else:
             card_msg.controls = [box("已保存可打印的身份卡", [str(out), "指纹:" + " ".join(me["fingerprint_groups"])],
                                      ok=True)]
+            relist(card_picker)
         shell.page.update()
 
     return frame(shell, "office_helpers", "协助人员", [

@@ -119,8 +119,14 @@ def path_picker(shell: "Shell", label: str, *, value: str | None = None, suffixe
     field.on_blur = refresh  # the listing follows the folder typed
     refresh()
     row = ft.Column([ft.Row([field, ft.OutlinedButton("列出文件", icon=ft.Icons.FOLDER_OPEN, on_click=refresh)]),
-                     listing], spacing=4)
+                     listing], spacing=4, data=refresh)
     return field, row
+
+
+def relist(picker: ft.Control) -> None:
+    """List the folder of a ``path_picker`` again: a file was just written into it (the caller's
+    ``page.update()`` then shows it)."""
+    picker.data()
 
 
 def run_in_thread(shell: "Shell", work: Callable[..., Any], *args: Any, **kwargs: Any) -> "asyncio.Future[Any]":

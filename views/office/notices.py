@@ -11,7 +11,7 @@ from core.errors import ValidationError, XietongError
 from core.kinds import DUTIES
 from core.routes import Screen
 from sync import office
-from views.office.layout import box, frame, heading, path_picker, section, table
+from views.office.layout import box, frame, heading, path_picker, relist, section, table
 
 if TYPE_CHECKING:
     from views.app import Shell
@@ -95,6 +95,7 @@ def notices_view(shell: "Shell", screen: Screen) -> ft.View:
                 saved.controls = [box("未能保存", [exc.message], ok=False)]
             else:
                 saved.controls = [box("已保存通知单(含存根)", [str(out)], ok=True)]
+                relist(out_picker)
             shell.page.update()
         return on_click
 

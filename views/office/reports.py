@@ -10,7 +10,7 @@ import flet as ft
 from core.errors import XietongError
 from core.routes import Screen
 from sync import office
-from views.office.layout import box, frame, heading, path_picker, section
+from views.office.layout import box, frame, heading, path_picker, relist, section
 
 if TYPE_CHECKING:
     from views.app import Shell
@@ -49,6 +49,7 @@ def reports_view(shell: "Shell", screen: Screen) -> ft.View:
                 result.controls = [box("未能生成", [exc.message], ok=False)]
             else:
                 result.controls = [box("已生成", [str(out)], ok=True)]
+                relist(picker)
             shell.page.update()
         return on_click
 
@@ -60,6 +61,7 @@ def reports_view(shell: "Shell", screen: Screen) -> ft.View:
             result.controls = [box("未能生成", [exc.message], ok=False)]
         else:
             result.controls = [box("已生成", [str(out)], ok=True)]
+            relist(picker)
         shell.page.update()
 
     return frame(shell, "office_reports", "报表", [

@@ -14,7 +14,7 @@ from core.errors import XietongError
 from core.kinds import KINDS
 from core.routes import Screen
 from sync import office
-from views.office.layout import box, frame, heading, path_picker, section, table
+from views.office.layout import box, frame, heading, path_picker, relist, section, table
 
 if TYPE_CHECKING:
     from views.app import Shell
@@ -127,6 +127,7 @@ def subject_page_view(shell: "Shell", screen: Screen) -> ft.View:
             reg_msg.controls = [box("未能保存", [exc.message], ok=False)]
         else:
             reg_msg.controls = [box("已保存登记表", [str(out)], ok=True)]
+            relist(reg_picker)
         shell.page.update()
 
     reg_controls: list[ft.Control] = [heading("社区矫正对象基本情况登记表(附件2)")]

@@ -12,7 +12,7 @@ import flet as ft
 from core.errors import XietongError
 from core.routes import Screen
 from sync import office
-from views.office.layout import box, frame, heading, path_picker, section, table, threadsafe_progress
+from views.office.layout import box, frame, heading, path_picker, relist, section, table, threadsafe_progress
 
 if TYPE_CHECKING:
     from views.app import Shell
@@ -52,6 +52,7 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
         title = f"已导出 {len(done)} 个数据包" + (f",{len(rows) - len(done)} 个未能导出" if len(done) < len(rows) else "")
         lines = [f"{r['helper']}:{r['file'] or r['error']}" for r in rows] or ["没有在册的协助人员。"]
         out_result.controls = [box(title, lines, ok=len(done) == len(rows))]
+        relist(out_picker)
         page.update()
 
     # ---- batch import
