@@ -104,7 +104,30 @@ def prefill(kind: str, subject_data: dict[str, Any] | None, me_name: str | None,
     filler = FILLER.get(kind)
     if filler and isinstance(me_name, str) and me_name.strip():
         out[filler] = me_name.strip()
+    if kind in AGE_FROM_BIRTH and today is not None:
+        age = age_on(data.get("birth"), today)
+        f = schema.field(AGE_FROM_BIRTH[kind])
+        if age is not None and (f.lo is None or age >= f.lo) and (f.hi is None or age <= f.hi):
+            out[f.name] = str(age)
     return out
+
+
+# The field of a kind holding the subject's age, worked out from the subject's 出生年月.
+AGE_FROM_BIRTH: dict[str, str] = {"registration": "age"}
+
+
+def age_on(birth: Any, day: date) -> int | None:
+    """Full years (周岁) on ``day`` of someone born in ``birth`` ("YYYY-MM"), or None.
+
+    Only the month is known: in the birth month itself the birthday is taken as passed, so the
+    age may be one too high for part of that month (the person corrects it on the form)."""
+    try:
+        year, month = (int(x) for x in str(birth).split("-")[:2])
+    except (TypeError, ValueError):
+        return None
+    if not 1 <= month <= 12 or (year, month) > (day.year, day.month):
+        return None
+    return day.year - year - (1 if day.month < month else 0)
 
 
 BAR_TITLE_MAX = 10  # characters of a form title that fit a 400 px app bar beside the back button

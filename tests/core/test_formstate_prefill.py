@@ -23,6 +23,7 @@ def test_new_registration_copies_the_subjects_particulars_and_the_helpers_name()
     assert values["contact"] == "13800138000"
     assert values["filler"] == "王五"
     assert values["fill_date"] == "2026-11-23"
+    assert values["age"] == "46"  # 出生年月 1980-05, on the fill date
     # what only the helper can find out stays empty, and the table starts without rows
     assert values["ethnicity"] == "" and values["personality"] == "" and values["family"] == []
     assert set(values) == set(KINDS["registration"].names)
@@ -32,7 +33,7 @@ def test_prefilled_values_are_what_new_values_gives_plus_only_the_mapped_fields(
     plain = fs.new_values("registration", today=TODAY)
     filled = fs.prefill("registration", SUBJECT, "王五", today=TODAY)
     changed = {k for k in plain if plain[k] != filled[k]}
-    assert changed == {"name", "gender", "residence", "household", "committee", "contact", "filler"}
+    assert changed == {"name", "gender", "residence", "household", "committee", "contact", "filler", "age"}
 
 
 def test_a_subject_value_the_form_would_refuse_as_a_choice_is_left_for_the_person() -> None:
@@ -47,6 +48,21 @@ def test_missing_or_blank_subject_fields_and_blank_helper_name_leave_fields_empt
     assert values["residence"] == "" and values["contact"] == "" and values["household"] == ""
     assert values["filler"] == ""
     assert fs.prefill("registration", None, None) == fs.new_values("registration")
+
+
+def test_age_is_full_years_on_the_day_from_the_birth_month() -> None:
+    assert fs.age_on("1980-05", date(2026, 4, 30)) == 45  # before the birth month
+    assert fs.age_on("1980-05", date(2026, 5, 1)) == 46  # in it: taken as passed
+    assert fs.age_on("1980-05", date(2026, 11, 23)) == 46
+    assert fs.age_on("2026-12", date(2026, 11, 23)) is None  # not born yet
+    for bad in (None, "", "1980", "1980-13", "一九八〇年五月", 1980):
+        assert fs.age_on(bad, date(2026, 11, 23)) is None
+
+
+def test_an_age_the_form_would_refuse_or_no_birth_month_leaves_age_empty() -> None:
+    assert fs.prefill("registration", {**SUBJECT, "birth": "2020-01"}, "王五", today=TODAY)["age"] == ""  # 6 < 12
+    assert fs.prefill("registration", {**SUBJECT, "birth": "不详"}, "王五", today=TODAY)["age"] == ""
+    assert fs.prefill("registration", SUBJECT, "王五")["age"] == ""  # no day to count to
 
 
 def test_other_kinds_are_not_prefilled_from_the_subject() -> None:
