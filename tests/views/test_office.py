@@ -612,6 +612,28 @@ def test_revoke_dialog_closes_before_the_roster_is_shown_again(tmp_path: Path, c
     assert [r.data["reason"] for r in osvc._open().list("revocation")] == ["手机丢失"]
     dialog.on_dismiss(None)
     assert shell.went == [("office_helpers", {})] and "已撤销 王五 的设备" in shell.toasts[0]
+    assert "重新指定" not in shell.toasts[0]  # 王五 had no subjects
+
+
+def test_revoking_a_helper_with_subjects_says_they_need_another_helper(
+        tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    import flet as ft
+
+    from core.routes import Screen
+    from views.office.helpers import helpers_view
+
+    h, req = make_helper(tmp_path, clock, osvc)
+    enrol(osvc, h, req)
+    sid = office.save_subject(osvc, SUBJECT).id
+    office.assign(osvc, sid, h._me().fingerprint)
+    shell = _Shell(osvc)
+    _button(helpers_view(shell, Screen.of("office_helpers")), "撤销").on_click(None)
+    [dialog] = shell.page.dialogs
+    said = [c.value for c in _controls(dialog.content) if isinstance(c, ft.Text)]
+    assert "王五仍负责 1 名社区矫正对象,撤销后请在“矫正对象”中为他们重新指定协助人员。" in said
+    next(a for a in dialog.actions if "确认撤销" in str(a.content)).on_click(None)
+    dialog.on_dismiss(None)
+    assert "重新指定协助人员" in shell.toasts[0]
 
 
 def test_helper_roster_xlsx_says_yi_chexiao_and_when_data_last_arrived(tmp_path: Path, clock: Clock,

@@ -23,7 +23,7 @@ def helpers_view(shell: "Shell", screen: Screen) -> ft.View:
     me = svc.identity()
     message = ft.Column()
 
-    def revoke(fp: str, name: str) -> Any:
+    def revoke(fp: str, name: str, subjects: int = 0) -> Any:
         """Ask, revoke, and only once the dialog has gone show the roster again: a dialog still
         closing while the screen is rebuilt stayed open over the new roster."""
         done: list[bool] = []
@@ -39,9 +39,12 @@ def helpers_view(shell: "Shell", screen: Screen) -> ft.View:
             shell.page.pop_dialog()
             shell.page.update()
 
+        reassign = (f"{name}仍负责 {subjects} 名社区矫正对象,撤销后请在“矫正对象”中为他们重新指定协助人员。"
+                    if subjects else "")
+
         def closed(e: Any) -> None:
             if done:
-                shell.toast(f"已撤销 {name} 的设备;此后来自该设备的新数据包将被拒收。")
+                shell.toast(f"已撤销 {name} 的设备;此后来自该设备的新数据包将被拒收。" + reassign)
                 shell.go_screen("office_helpers")
 
         reason = ft.TextField(label="撤销原因", value="设备丢失")
@@ -50,7 +53,9 @@ def helpers_view(shell: "Shell", screen: Screen) -> ft.View:
             shell.touch()
             shell.page.show_dialog(ft.AlertDialog(
                 title=ft.Text(f"撤销协助人员 {name}?"),
-                content=ft.Column([ft.Text("撤销后,该设备之后导出的数据包将被拒收并隔离。"), reason], tight=True),
+                content=ft.Column([ft.Text("撤销后,该设备之后导出的数据包将被拒收并隔离。"),
+                                   *([ft.Text(reassign, color=ft.Colors.ORANGE_900)] if reassign else []), reason],
+                                  tight=True),
                 actions=[ft.TextButton("取消", on_click=lambda e: shell.page.pop_dialog()),
                          ft.FilledButton("确认撤销", on_click=confirm)],
                 on_dismiss=closed,
@@ -62,7 +67,7 @@ def helpers_view(shell: "Shell", screen: Screen) -> ft.View:
         ["姓名", "村(居)委会", "联系电话", "状态", "登记日期", "备案日期", "最近数据包", "对象数", "身份指纹", ""],
         [[r["name"], r["committee"], r["phone"], r["status_label"], r["enrolled_date"], r["filed_date"] or "—",
           r["last_bundle"] or "尚无", str(r["subjects"]), ft.Text(r["fingerprint_grouped"], size=12),
-          ft.TextButton("撤销", on_click=revoke(r["fingerprint"], r["name"])) if r["status"] == "active" else ""]
+          ft.TextButton("撤销", on_click=revoke(r["fingerprint"], r["name"], r["subjects"])) if r["status"] == "active" else ""]
          for r in rows],
     ) if rows else ft.Text("还没有登记的协助人员。")
 
