@@ -98,3 +98,28 @@ def test_unlock_then_subject_page_and_visit_form_with_inline_errors(seeded: Path
     page.get_by_text(f"{today} 走访记录").first.wait_for()
     page.wait_for_timeout(500)
     page.screenshot(path=str(SCREENSHOTS / "14_visit_saved.png"))
+
+
+def test_a_second_tab_shows_nothing_until_its_own_passphrase(seeded: Path, page, app_url: str) -> None:  # type: ignore[no-untyped-def]
+    """Both tabs talk to the one app and its store, which the first tab has unlocked."""
+    page.get_by_text("协通已锁定").wait_for()
+    settle(page)
+    fill_checked(page, "口令", PASS)
+    page.get_by_role("button", name="解锁").click()
+    first = page.get_by_role("button", name=re.compile("最近走访")).first
+    first.wait_for()
+
+    tab = page.context.new_page()
+    tab.set_default_timeout(120_000)
+    tab.goto(app_url)
+    tab.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)
+    tab.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+    tab.get_by_text("协通已锁定").wait_for()
+    settle(tab)
+    tab.screenshot(path=str(SCREENSHOTS / "15_second_tab_locked.png"))
+    assert "最近走访" not in tab.inner_text("body") and "社区矫正对象" not in tab.inner_text("body")
+    fill_checked(tab, "口令", PASS)
+    tab.get_by_role("button", name="解锁").click()
+    tab.get_by_role("button", name=re.compile("最近走访")).first.wait_for()
+    assert first.is_visible()  # the first tab was not disturbed
+    tab.close()
