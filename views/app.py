@@ -331,7 +331,10 @@ class Shell:
             try:
                 if self.idle_lock_due():
                     self.service.lock()
-                    self.render(LOCK_ROUTE if self.rendered is None else self.rendered)
+                    if self.rendered == LOCK_ROUTE:  # not drawn again: a passphrase being typed stays
+                        self.lock_other_sessions()
+                    else:
+                        self.render(LOCK_ROUTE if self.rendered is None else self.rendered)
                 elif self.service.locked and self.rendered not in (None, LOCK_ROUTE, "/setup"):
                     self.show_lock()  # locked by something that did not tell the sessions
             except Exception as exc:  # keep watching: an error here must not end the idle lock

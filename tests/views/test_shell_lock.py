@@ -474,3 +474,21 @@ def test_the_store_locks_at_once_when_no_session_is_past_its_lock_screen() -> No
     assert not waiting.idle_lock_due() and not using.idle_lock_due()
     using.on_close()
     assert waiting.idle_lock_due()
+
+
+def test_an_open_store_nobody_is_past_the_lock_screen_of_locks_without_redrawing_that_screen(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(app, "IDLE_CHECK_SECONDS", 0.01)
+    svc = FakeService()
+    waiting = open_session(svc, "/subjects", unlocked=False)  # the tab that unlocked was closed
+    drawn = list(page_of(waiting).views)
+
+    async def scenario() -> None:
+        watcher = asyncio.create_task(waiting.watch_idle())
+        await asyncio.sleep(0.1)
+        assert svc.locked  # locked at the first check
+        assert page_of(waiting).views == drawn  # the same lock screen: what is typed in it stays
+        waiting.on_close()
+        await asyncio.wait_for(watcher, 1)
+
+    asyncio.run(scenario())
