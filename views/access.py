@@ -133,6 +133,7 @@ def lock_view(shell: "Shell", screen: Screen) -> ft.View:
         except XietongError as exc:
             message.value = ""
             pw.error = exc.message  # says how many times in a row, and how long the next try waits
+            pw.value = ""  # typed again from the start, as on a phone's lock screen
             shell.page.update()
             return
         shell.unlocked_here = True

@@ -60,16 +60,42 @@ def replace_text(page, field, value: str) -> None:  # type: ignore[no-untyped-de
         page.wait_for_timeout(100)
         page.keyboard.press("Delete")
         page.wait_for_timeout(pause)
+        left = _value(box) or _active_value(page)
+        if left:  # the select-all missed (or the DOM is late): delete from the end, one by one
+            page.keyboard.press("End")
+            for _ in range(len(left)):
+                page.keyboard.press("Backspace")
+            page.wait_for_timeout(pause)
         page.keyboard.type(value)
+        seen = ""
         for _ in range(10):  # the value travels to the app (and back to the DOM) before the next tap
             page.wait_for_timeout(pause // 3 + 100)
-            for node in (box, field):  # the held node, else the field found again by its label
-                try:
-                    if node.input_value(timeout=5_000) == value:
-                        return
-                except PlaywrightError:
-                    pass
+            # The held node, else the field found again by its label, else the input that has the
+            # keyboard: a field focused (autofocus) before the test turned the accessibility tree on
+            # takes the keys in Flutter's own editing input, and its accessible node stays empty.
+            for seen in (_value(box), _value(field), _active_value(page)):
+                if seen == value:
+                    return
+        print(f"replace_text attempt {attempt + 1}: left {len(left)} characters, then read {seen!r}")
     raise AssertionError(f"could not type {value!r} into the field")
+
+
+def _active_value(page) -> str:  # type: ignore[no-untyped-def]
+    """The text of Flutter's own editing input when it has the keyboard ("" otherwise): it edits
+    whichever field was tapped last. Another field's accessible input is never read here."""
+    try:
+        return str(page.evaluate(
+            "(a => a && a.classList.contains('flt-text-editing') ? a.value : '')(document.activeElement)"))
+    except PlaywrightError:
+        return ""
+
+
+def _value(node) -> str:  # type: ignore[no-untyped-def]
+    """A field's text as the DOM shows it, or "" when it cannot be read now."""
+    try:
+        return str(node.input_value(timeout=5_000))
+    except PlaywrightError:
+        return ""
 
 
 def fill_checked(page, label: str, value: str) -> None:  # type: ignore[no-untyped-def]

@@ -460,6 +460,7 @@ def test_a_new_tab_while_another_has_the_store_open_asks_for_the_passphrase(
     field.value = "a wrong guess"
     asyncio.run(field.on_submit(None))
     assert new_tab.rendered == "/lock" and field.error and "口令不正确" in field.error
+    assert field.value == ""  # cleared for the next try
     field.value = "correct horse 1"
     asyncio.run(field.on_submit(None))
     assert new_tab.rendered == FORM  # where it was asked to go
