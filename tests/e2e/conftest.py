@@ -132,3 +132,17 @@ def seeded(home: Path) -> Path:
     svc._open().apply(records, actor="1" * 30)
     svc.lock()
     return path
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
+    """A failing browser test's report also holds the text its screen showed (e.g. a form's
+    inline errors): the screenshot is overwritten by the next test, CI keeps only the log."""
+    report = yield
+    pg = item.funcargs.get("page") if hasattr(item, "funcargs") else None
+    if report.when == "call" and report.failed and pg is not None:
+        try:
+            report.sections.append(("screen text when it failed", pg.inner_text("body", timeout=5_000)[:3000]))
+        except Exception as exc:
+            report.sections.append(("screen text when it failed", f"unavailable: {type(exc).__name__}"))
+    return report

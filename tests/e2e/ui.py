@@ -8,6 +8,8 @@ and take the pointer. These helpers wait for the first and go around the second.
 
 from __future__ import annotations
 
+import time
+
 from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
@@ -96,6 +98,22 @@ def _value(node) -> str:  # type: ignore[no-untyped-def]
         return str(node.input_value(timeout=5_000))
     except PlaywrightError:
         return ""
+
+
+def shown_value(page, field, expect: str, *, seconds: float = 10) -> str:  # type: ignore[no-untyped-def]
+    """Tap ``field`` and read its text (Flutter puts it in the DOM only while the field has the
+    focus, and late under load): polled until it reads ``expect`` or ``seconds`` pass."""
+    field.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    field.click()
+    seen = ""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(300)
+        for seen in (_value(field), _active_value(page)):
+            if seen == expect:
+                return seen
+    return seen
 
 
 def fill_checked(page, label: str, value: str) -> None:  # type: ignore[no-untyped-def]
