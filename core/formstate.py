@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any, Sequence
 
 from core.kinds import BOOL, DATE, INT, INTS, KINDS, ROWS, STRS, Field, KindSchema
+from core.validation import check_int
 
 YES, NO = "是", "否"
 Values = dict[str, Any]
@@ -107,7 +108,7 @@ def prefill(kind: str, subject_data: dict[str, Any] | None, me_name: str | None,
     if kind in AGE_FROM_BIRTH and today is not None:
         age = age_on(data.get("birth"), today)
         f = schema.field(AGE_FROM_BIRTH[kind])
-        if age is not None and (f.lo is None or age >= f.lo) and (f.hi is None or age <= f.hi):
+        if age is not None and check_int(age, f.label, lo=f.lo, hi=f.hi) is None:  # one the form accepts
             out[f.name] = str(age)
     return out
 

@@ -8,8 +8,6 @@ and take the pointer. These helpers wait for the first and go around the second.
 
 from __future__ import annotations
 
-import time
-
 from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
@@ -69,17 +67,26 @@ def replace_text(page, field, value: str) -> None:  # type: ignore[no-untyped-de
                 page.keyboard.press("Backspace")
             page.wait_for_timeout(pause)
         page.keyboard.type(value)
-        seen = ""
-        for _ in range(10):  # the value travels to the app (and back to the DOM) before the next tap
-            page.wait_for_timeout(pause // 3 + 100)
-            # The held node, else the field found again by its label, else the input that has the
-            # keyboard: a field focused (autofocus) before the test turned the accessibility tree on
-            # takes the keys in Flutter's own editing input, and its accessible node stays empty.
-            for seen in (_value(box), _value(field), _active_value(page)):
-                if seen == value:
-                    return
+        # The value travels to the app (and back to the DOM) before the next tap; read from the
+        # held node, else the field found again by its label.
+        seen = _read_until(page, (box, field), value, tries=10, wait_ms=pause // 3 + 100)
+        if seen == value:
+            return
         print(f"replace_text attempt {attempt + 1}: left {len(left)} characters, then read {seen!r}")
     raise AssertionError(f"could not type {value!r} into the field")
+
+
+def _read_until(page, nodes, expect: str, *, tries: int, wait_ms: float) -> str:  # type: ignore[no-untyped-def]
+    """Read ``nodes`` (and Flutter's editing input) every ``wait_ms`` until one shows ``expect``;
+    what was read last. A field focused (autofocus) before the test turned the accessibility tree
+    on takes the keys in Flutter's own editing input, and its accessible node stays empty."""
+    seen = ""
+    for _ in range(tries):
+        page.wait_for_timeout(wait_ms)
+        for seen in (*(_value(n) for n in nodes), _active_value(page)):
+            if seen == expect:
+                return seen
+    return seen
 
 
 def _active_value(page) -> str:  # type: ignore[no-untyped-def]
@@ -106,14 +113,7 @@ def shown_value(page, field, expect: str, *, seconds: float = 10) -> str:  # typ
     field.scroll_into_view_if_needed()
     page.wait_for_timeout(300)
     field.click()
-    seen = ""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        page.wait_for_timeout(300)
-        for seen in (_value(field), _active_value(page)):
-            if seen == expect:
-                return seen
-    return seen
+    return _read_until(page, (field,), expect, tries=round(seconds / 0.3), wait_ms=300)
 
 
 def fill_checked(page, label: str, value: str) -> None:  # type: ignore[no-untyped-def]
