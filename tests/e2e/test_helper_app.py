@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PASS, launch_seconds
-from ui import SCREENSHOTS, fill_checked, settle, tap
+from ui import SCREENSHOTS, fill_checked, press, settle, shown_value, tap, tap_until, unlock
 
 pytestmark = pytest.mark.e2e
 
@@ -18,17 +18,15 @@ def test_helper_first_run_shows_fingerprint_then_subject_list(page) -> None:  # 
     settle(page)
     page.screenshot(path=str(SCREENSHOTS / "01_setup.png"))
     fill_checked(page, "姓名(或司法所名称)", "李协助")
-    page.get_by_label("设置口令").fill("short")
-    page.wait_for_timeout(400)  # the value travels to the app before the click
-    page.get_by_label("再次输入口令").fill("short")
-    page.wait_for_timeout(400)  # the value travels to the app before the click
-    page.get_by_role("button", name="完成设置").click()
+    fill_checked(page, "设置口令", "short")
+    fill_checked(page, "再次输入口令", "short")
+    press(page, "完成设置")
     page.get_by_text("口令至少需要8个字符").wait_for()
     page.screenshot(path=str(SCREENSHOTS / "02_setup_short_passphrase.png"))
 
     fill_checked(page, "设置口令", PASS)
     fill_checked(page, "再次输入口令", PASS)
-    page.get_by_role("button", name="完成设置").click()
+    press(page, "完成设置")
     page.get_by_text("设置完成").wait_for()
     page.get_by_text("身份指纹").wait_for()
     page.screenshot(path=str(SCREENSHOTS / "03_fingerprint.png"))
@@ -37,7 +35,7 @@ def test_helper_first_run_shows_fingerprint_then_subject_list(page) -> None:  # 
     assert len(groups) >= 6, body
     page.screenshot(path=str(SCREENSHOTS / "03_fingerprint.png"))
 
-    page.get_by_role("button", name="开始使用").click()
+    press(page, "开始使用")
     page.get_by_text("还没有分配给您的社区矫正对象").wait_for()
     page.screenshot(path=str(SCREENSHOTS / "04_subjects_empty.png"))
 
@@ -46,21 +44,14 @@ def test_unlock_then_subject_page_and_visit_form_with_inline_errors(seeded: Path
     page.get_by_text("协通已锁定").wait_for()
     print(f"\nlaunch -> usable lock screen: {launch_seconds():.1f} s")
     settle(page)
-    page.get_by_label("口令").fill("wrong passphrase")
-    page.wait_for_timeout(400)  # the value travels to the app before the click
-    page.get_by_role("button", name="解锁").click()
-    page.get_by_text("口令不正确,请重新输入。").wait_for()
+    fill_checked(page, "口令", "wrong passphrase")
+    tap_until(page, page.get_by_role("button", name="解锁"), page.get_by_text("口令不正确,请重新输入。"))
     settle(page)
     page.screenshot(path=str(SCREENSHOTS / "10_lock_wrong.png"))
-    fill_checked(page, "口令", PASS)  # typed right after the error redraw it was sometimes lost
-    page.get_by_role("button", name="解锁").click()
-    page.get_by_text("社区矫正对象").first.wait_for()
     first = page.get_by_role("button", name=re.compile("最近走访")).first  # the list fills in batches
-    first.wait_for()
-    page.wait_for_timeout(500)
+    unlock(page, PASS, first)
     page.screenshot(path=str(SCREENSHOTS / "11_subjects.png"))
-    first.click()
-    page.get_by_text("工作记录").wait_for()
+    tap_until(page, first, page.get_by_text("工作记录"))
     page.wait_for_timeout(500)
     page.screenshot(path=str(SCREENSHOTS / "12_subject_page.png"))
     tap(page, page.get_by_role("button", name="新增走访记录"))
@@ -68,8 +59,7 @@ def test_unlock_then_subject_page_and_visit_form_with_inline_errors(seeded: Path
     settle(page)
     fill_checked(page, "走访地点", "家中")
     settle(page)
-    page.get_by_role("button", name="保存").click()
-    page.get_by_text("处需要修改").wait_for()
+    tap_until(page, page.get_by_role("button", name="保存"), page.get_by_text("处需要修改"))
     page.wait_for_timeout(500)
     page.screenshot(path=str(SCREENSHOTS / "13_visit_errors.png"))
     assert "请填写在场人员" in page.inner_text("body")
@@ -81,33 +71,23 @@ def test_unlock_then_subject_page_and_visit_form_with_inline_errors(seeded: Path
     tap(page, page.get_by_role("button", name="新增走访记录"))
     page.get_by_text("已恢复上次未保存的草稿").wait_for()
     settle(page)
+    assert shown_value(page, page.get_by_label("走访地点", exact=True), "家中") == "家中"
 
     from datetime import date as _date
     today = _date.today().isoformat()
     for label, value in (("走访日期", today), ("在场人员", "本人及其母亲"), ("思想状况", "思想稳定"),
                          ("工作情况", "在家务农"), ("生活情况", "生活正常"), ("家庭情况", "家庭和睦"),
                          ("走访记录", "E2E走访内容")):
-        field = page.get_by_label(label, exact=True)
-        field.click()
-        page.wait_for_timeout(200)
-        page.keyboard.press("Control+A")  # replace what the form may have filled in (today's date)
-        page.keyboard.type(value)
-        page.wait_for_timeout(300)  # a person does not type seven fields in one millisecond
-    page.get_by_role("button", name="保存").click()
-    page.get_by_text("工作记录").wait_for()
-    page.get_by_text(f"{today} 走访记录").first.wait_for()
+        fill_checked(page, label, value)  # replaces what the form filled in (today's date)
+    tap_until(page, page.get_by_role("button", name="保存"), page.get_by_text(f"{today} 走访记录").first)
     page.wait_for_timeout(500)
     page.screenshot(path=str(SCREENSHOTS / "14_visit_saved.png"))
 
 
 def test_a_second_tab_shows_nothing_until_its_own_passphrase(seeded: Path, page, app_url: str) -> None:  # type: ignore[no-untyped-def]
     """Both tabs talk to the one app and its store, which the first tab has unlocked."""
-    page.get_by_text("协通已锁定").wait_for()
-    settle(page)
-    fill_checked(page, "口令", PASS)
-    page.get_by_role("button", name="解锁").click()
     first = page.get_by_role("button", name=re.compile("最近走访")).first
-    first.wait_for()
+    unlock(page, PASS, first)
 
     tab = page.context.new_page()
     tab.set_default_timeout(120_000)
@@ -118,8 +98,6 @@ def test_a_second_tab_shows_nothing_until_its_own_passphrase(seeded: Path, page,
     settle(tab)
     tab.screenshot(path=str(SCREENSHOTS / "15_second_tab_locked.png"))
     assert "最近走访" not in tab.inner_text("body") and "社区矫正对象" not in tab.inner_text("body")
-    fill_checked(tab, "口令", PASS)
-    tab.get_by_role("button", name="解锁").click()
-    tab.get_by_role("button", name=re.compile("最近走访")).first.wait_for()
+    unlock(tab, PASS, tab.get_by_role("button", name=re.compile("最近走访")))
     assert first.is_visible()  # the first tab was not disturbed
     tab.close()

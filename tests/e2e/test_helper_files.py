@@ -10,16 +10,12 @@ from pathlib import Path
 
 import pytest
 from conftest import PASS
-from ui import fill_checked, settle, shot, tap
+from ui import button, fill_checked, fingerprint_digits, press, settle, shot, tap
 from core.demo import SAMPLE_SUBJECT
 
 pytestmark = pytest.mark.e2e
 
 SUBJECT = SAMPLE_SUBJECT
-
-
-def button(page, name: str):  # type: ignore[no-untyped-def]
-    return page.get_by_role("button", name=name).first
 
 
 def choose_file(page, name: str, path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -36,13 +32,6 @@ def download(page, name: str, into: Path) -> Path:  # type: ignore[no-untyped-de
     target = into / got.value.suggested_filename
     got.value.save_as(str(target))
     return target
-
-
-def own_fingerprint(text: str) -> str:
-    """The first six groups of five digits on the page: this device's fingerprint."""
-    groups = re.findall(r"(?<!\d)\d{5}(?!\d)", text)
-    assert len(groups) >= 6, text
-    return "".join(groups[:6])
 
 
 def test_card_and_bundle_picked_in_the_file_chooser_and_exports_downloaded(  # type: ignore[no-untyped-def]
@@ -68,11 +57,11 @@ def test_card_and_bundle_picked_in_the_file_chooser_and_exports_downloaded(  # t
     fill_checked(page, "姓名(或司法所名称)", "李协助")
     fill_checked(page, "设置口令", PASS)
     fill_checked(page, "再次输入口令", PASS)
-    tap(page, button(page, "完成设置"))
+    press(page, "完成设置")
     page.get_by_text("设置完成").wait_for()
     page.get_by_text("导入司法所身份卡").first.wait_for()
     settle(page)
-    mine = own_fingerprint(page.inner_text("body"))
+    mine = fingerprint_digits(page.inner_text("body"))
 
     # --- the office card, picked in the file chooser: its fingerprint is shown, then pinned
     choose_file(page, "选择身份卡文件…", card)
@@ -80,7 +69,7 @@ def test_card_and_bundle_picked_in_the_file_chooser_and_exports_downloaded(  # t
     assert ome.public().grouped in page.inner_text("body")
     fill_checked(page, "司法所念出的指纹数字", ome.public().grouped)
     shot(page, "60_files_card_picked.png")
-    tap(page, button(page, "核对并信任司法所"))
+    press(page, "核对并信任司法所")
     page.get_by_text("已信任司法所").first.wait_for()
 
     # --- the enrolment request, downloaded; the office enrols the helper from that very file
@@ -102,7 +91,7 @@ def test_card_and_bundle_picked_in_the_file_chooser_and_exports_downloaded(  # t
     (usb / "被改动.xtb").write_bytes(bad)
 
     # --- a changed bundle picked in the chooser: refused, kept in quarantine, nothing imported
-    tap(page, button(page, "开始使用"))
+    press(page, "开始使用")
     page.get_by_text("还没有分配给您的社区矫正对象").wait_for()
     tap(page, page.get_by_role("tab", name="同步"))
     page.get_by_text("导入司法所数据包").wait_for()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import date
 from pathlib import Path
 
 import pytest
 from conftest import PASS
-from ui import SCREENSHOTS, replace_text, settle, shown_value, toast_gone
+from ui import SCREENSHOTS, replace_text, settle, shown_value, tap, tap_until, toast_gone, unlock
 
 pytestmark = pytest.mark.e2e
 
@@ -28,12 +29,10 @@ def fill_registration(page, *, wife_phone: str | None = None) -> None:  # type: 
     李玥 (女儿), as a person does; not saved."""
     for label, value in REGISTRATION_TEXT:
         replace_text(page, page.get_by_label(label, exact=True).first, value)
-    page.get_by_role("radio", name="男").click()
-    page.wait_for_timeout(400)
-    for _ in range(2):
-        page.get_by_role("button", name="添加一行").click()
-        page.wait_for_timeout(600)
-    page.get_by_text("家庭主要成员 第2人").wait_for()
+    tap(page, page.get_by_role("radio", name="男"))
+    tap_until(page, page.get_by_role("button", name="添加一行"), page.get_by_text("家庭主要成员 第1人"))
+    tap_until(page, page.get_by_role("button", name="添加一行"), page.get_by_text("家庭主要成员 第2人"))
+    settle(page)
     # "姓名" is also the subject's own name (index 0); the family rows follow it.
     replace_text(page, page.get_by_label("姓名", exact=True).nth(1), "张淼")
     replace_text(page, page.get_by_label("关系", exact=True).nth(0), "妻子")
@@ -41,30 +40,23 @@ def fill_registration(page, *, wife_phone: str | None = None) -> None:  # type: 
         replace_text(page, page.get_by_label("联系电话(选填)", exact=True).nth(0), wife_phone)
     replace_text(page, page.get_by_label("姓名", exact=True).nth(2), "李玥")
     replace_text(page, page.get_by_label("关系", exact=True).nth(1), "女儿")
-    page.get_by_role("radio", name="否").click()
-    page.wait_for_timeout(400)
+    tap(page, page.get_by_role("radio", name="否"))
 
 
 def test_registration_with_two_family_members_is_saved_and_shown(seeded: Path, page) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_text("协通已锁定").wait_for()
+    first = page.get_by_role("button", name=re.compile("最近走访")).first
+    unlock(page, PASS, first)
+    tap_until(page, first, page.get_by_text("工作记录"))
     settle(page)
-    page.get_by_label("口令").fill(PASS)
-    page.wait_for_timeout(400)
-    page.get_by_role("button", name="解锁").click()
-    page.get_by_text("最近走访").first.click()
-    page.get_by_text("工作记录").wait_for()
-    settle(page)
-    page.get_by_role("button", name="新增社区矫正对象基本情况登记表").click()
-    page.get_by_text("新增社区矫正对象基本情况登记表").first.wait_for()
+    tap_until(page, page.get_by_role("button", name="新增社区矫正对象基本情况登记表"),
+              page.get_by_text("新增社区矫正对象基本情况登记表").first)
     settle(page)
 
     fill_registration(page, wife_phone="13812345678")
 
-    page.get_by_role("button", name="保存").click()
-    page.get_by_text("工作记录").wait_for()
     today = date.today().isoformat()
     saved = page.get_by_text(f"{today} 社区矫正对象基本情况登记表").first
-    saved.wait_for()
+    tap_until(page, page.get_by_role("button", name="保存"), saved)
     saved.scroll_into_view_if_needed()
     page.wait_for_timeout(800)
     page.screenshot(path=str(SCREENSHOTS / "20_registration.png"))
@@ -88,11 +80,8 @@ class Taps:
         self.page, self.count = page, 0
 
     def tap(self, target) -> None:  # type: ignore[no-untyped-def]
-        target.scroll_into_view_if_needed()  # scrolling is not a tap
-        self.page.wait_for_timeout(300)
-        target.click()
+        tap(self.page, target)  # scrolling it into view is not a tap
         self.count += 1
-        self.page.wait_for_timeout(300)
 
     def type(self, text: str) -> None:
         self.page.keyboard.type(text)
@@ -100,13 +89,7 @@ class Taps:
 
 
 def test_visit_recorded_from_the_subject_list_in_six_taps_with_date_focus_and_enter(seeded: Path, page) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_text("协通已锁定").wait_for()
-    settle(page)
-    page.get_by_label("口令").fill(PASS)
-    page.wait_for_timeout(400)
-    page.get_by_role("button", name="解锁").click()
-    page.get_by_text("最近走访").first.wait_for()
-    settle(page)
+    unlock(page, PASS, page.get_by_text("最近走访"))
 
     taps = Taps(page)
     taps.tap(page.get_by_label("新增走访记录", exact=True).first)  # the icon beside the subject
@@ -149,9 +132,4 @@ def test_visit_recorded_from_the_subject_list_in_six_taps_with_date_focus_and_en
     page.get_by_text("修改走访记录").wait_for()
     settle(page)
     for label, value in (("在场人员", "本人及其母亲"), ("思想状况", "思想稳定"), ("走访日期", today)):
-        field = page.get_by_label(label, exact=True)
-        field.scroll_into_view_if_needed()
-        page.wait_for_timeout(300)
-        field.click()  # Flutter puts a field's text in the DOM only while it has focus
-        page.wait_for_timeout(400)
-        assert field.input_value() == value, label
+        assert shown_value(page, page.get_by_label(label, exact=True), value) == value, label

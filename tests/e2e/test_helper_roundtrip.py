@@ -16,55 +16,22 @@ from pathlib import Path
 import pytest
 
 from conftest import PASS, SCREENSHOTS, launch_seconds
-from test_helper_forms import fill_registration
-from ui import tap_until
+from test_helper_forms import REGISTRATION_TEXT, fill_registration
+from ui import fill_checked, fingerprint_digits, nav, press, settle, shot, tap, tap_until
 from core.demo import SAMPLE_SUBJECT
+from core.kinds import KINDS
 
 pytestmark = pytest.mark.e2e
 
 SUBJECT = SAMPLE_SUBJECT
 
 
-def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    page.wait_for_timeout(500)  # let Flutter paint the frame the text arrived in
-    page.screenshot(path=str(SCREENSHOTS / name))
-
-
-def type_into(page, label: str, value: str, *, keys: bool = False) -> None:  # type: ignore[no-untyped-def]
-    """Fill a field (replacing its text), or with ``keys`` tap it and type like a person (a focused
-    field with a hint is no longer named by its label alone); then give the value time to travel."""
-    field = page.get_by_label(label, exact=True)
-    if keys:
-        field.click()
-        page.wait_for_timeout(200)
-        page.keyboard.press("Control+A")  # replace what the form may have filled in (today's date)
-        page.keyboard.type(value)
-    else:
-        for _ in range(3):  # text typed into a screen still being built can be lost: check it arrived
-            field.fill(value)
-            page.wait_for_timeout(400)
-            if field.input_value() == value:
-                break
-    page.wait_for_timeout(400)
-
-
-def click(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_role("button", name=name).first.click()
-
-
 def open_by(page, button: str, expect_label: str) -> None:  # type: ignore[no-untyped-def]
     """Tap ``button`` until the screen with field ``expect_label`` is there (a tap on a screen
     still being built is lost)."""
-    for attempt in range(4):
-        page.wait_for_timeout(800)
-        click(page, button)
-        try:
-            page.get_by_label(expect_label, exact=True).wait_for(timeout=30_000)
-            page.wait_for_timeout(800)
-            return
-        except Exception:
-            if attempt == 3:
-                raise
+    tap_until(page, page.get_by_role("button", name=button).first, page.get_by_label(expect_label, exact=True),
+              attempts=4)
+    settle(page)
 
 
 def office_cli(office: Path, *args: str) -> str:
@@ -76,13 +43,6 @@ def office_cli(office: Path, *args: str) -> str:
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, f"xietong {' '.join(args)}: {done.stdout}{done.stderr}"
     return done.stdout
-
-
-def fingerprint_digits(text: str) -> str:
-    """The first six groups of five digits on the page: this device's fingerprint."""
-    groups = re.findall(r"(?<!\d)\d{5}(?!\d)", text)
-    assert len(groups) >= 6, text
-    return "".join(groups[:6])
 
 
 def test_helper_round_trip_from_empty_home_to_office(tmp_path: Path, home: Path, page) -> None:  # type: ignore[no-untyped-def]
@@ -107,29 +67,29 @@ def _round_trip(tmp_path: Path, home: Path, page) -> None:  # type: ignore[no-un
     # --- first run in the browser
     page.get_by_text("欢迎使用协通").wait_for()
     print(f"\nlaunch -> usable first-run screen: {launch_seconds():.1f} s")
-    page.wait_for_timeout(800)  # let the first screen finish building before typing
-    type_into(page, "姓名(或司法所名称)", "李协助")
-    type_into(page, "设置口令", PASS)
-    type_into(page, "再次输入口令", PASS)
-    click(page, "完成设置")
+    settle(page)  # let the first screen finish building before typing
+    fill_checked(page, "姓名(或司法所名称)", "李协助")
+    fill_checked(page, "设置口令", PASS)
+    fill_checked(page, "再次输入口令", PASS)
+    press(page, "完成设置")
     page.get_by_text("设置完成").wait_for()
     page.get_by_text("导入司法所身份卡").first.wait_for()
     shot(page, "40_first_run_fingerprint.png")
     mine = fingerprint_digits(page.inner_text("body"))
 
     # --- pin the office card: read it, type the digits the officer reads aloud
-    type_into(page, "司法所身份卡文件路径", str(card))
-    click(page, "读取身份卡")
+    fill_checked(page, "司法所身份卡文件路径", str(card))
+    press(page, "读取身份卡")
     page.get_by_text("文件中的指纹").wait_for()
-    type_into(page, "司法所念出的指纹数字", office_fp)
-    click(page, "核对并信任司法所")
+    fill_checked(page, "司法所念出的指纹数字", office_fp)
+    press(page, "核对并信任司法所")
     page.get_by_text("已信任司法所").first.wait_for()
 
     # --- enrolment request to the USB stick
-    type_into(page, "所在村(居)委会", "青山村民委员会")
-    type_into(page, "联系电话", "13800138000")
-    type_into(page, "登记申请保存位置", str(usb))
-    click(page, "导出登记申请")
+    fill_checked(page, "所在村(居)委会", "青山村民委员会")
+    fill_checked(page, "联系电话", "13800138000")
+    fill_checked(page, "登记申请保存位置", str(usb))
+    press(page, "导出登记申请")
     page.get_by_text("登记申请已保存").wait_for()
     shot(page, "41_first_run_enrolled.png")
     requests = list(usb.glob("*.xtreq"))
@@ -153,50 +113,46 @@ def _round_trip(tmp_path: Path, home: Path, page) -> None:  # type: ignore[no-un
     (usb / "被改动.xtb").write_bytes(good[:-40] + bytes(b ^ 1 for b in good[-40:]))
 
     # --- import the office bundle on the sync screen
-    click(page, "开始使用")
+    press(page, "开始使用")
     page.get_by_text("还没有分配给您的社区矫正对象").wait_for()
-    page.get_by_role("tab", name="同步").click()
+    nav(page, "同步")
     page.get_by_text("导入司法所数据包").wait_for()
-    type_into(page, "数据包所在文件夹", str(usb))
-    click(page, "刷新文件列表")
+    fill_checked(page, "数据包所在文件夹", str(usb))
+    press(page, "刷新文件列表")
     # a changed file is refused with its reason, moved to quarantine, nothing imported
-    click(page, "被改动.xtb")
-    page.wait_for_timeout(400)
-    click(page, "导入数据包")
+    press(page, "被改动.xtb")
+    press(page, "导入数据包")
     page.get_by_text("已拒绝该数据包").wait_for()
     assert "本机数据没有任何改变" in page.inner_text("body")
     shot(page, "42_sync_rejected.png")
     assert not (usb / "被改动.xtb").exists()
     assert [q.name for q in (home / "quarantine").iterdir()] == ["被改动.xtb"]
-    click(page, "至李协助.xtb")
-    page.wait_for_timeout(400)
-    click(page, "导入数据包")
+    press(page, "至李协助.xtb")
+    press(page, "导入数据包")
     page.get_by_text("导入完成").wait_for()
     assert "新增 " in page.inner_text("body")
     shot(page, "43_sync_imported.png")
 
     # --- a visit and an urgent report for the subject
     today = date.today().isoformat()
-    page.get_by_role("tab", name="矫正对象").click()
+    nav(page, "矫正对象")
     row = page.get_by_role("button", name=re.compile("张三")).first  # the list fills in batches
     row.wait_for()
     shot(page, "44_subjects.png")
-    row.click()
+    tap(page, row)
     page.get_by_text("工作记录").wait_for()
     open_by(page, "新增走访记录", "走访日期")
     for label, value in (("走访日期", today), ("走访地点", "家中"), ("在场人员", "本人及其母亲"),
                          ("思想状况", "思想稳定"), ("工作情况", "在家务农"), ("生活情况", "生活正常"),
                          ("家庭情况", "家庭和睦"), ("走访记录", "E2E往返走访")):
-        type_into(page, label, value, keys=True)
+        fill_checked(page, label, value)
     tap_until(page, page.get_by_role("button", name="保存").first, page.get_by_text(f"{today} 走访记录").first)
 
     open_by(page, "报告重要情况", "情况描述")
-    page.get_by_role("radio", name="其他").click()
-    page.wait_for_timeout(300)
-    page.get_by_role("radio", name="紧急").click()
-    page.wait_for_timeout(300)
-    type_into(page, "发生日期", today, keys=True)
-    type_into(page, "情况描述", "E2E紧急情况:夜间外出未归", keys=True)
+    tap(page, page.get_by_role("radio", name="其他"))
+    tap(page, page.get_by_role("radio", name="紧急"))
+    fill_checked(page, "发生日期", today)
+    fill_checked(page, "情况描述", "E2E紧急情况:夜间外出未归")
     shot(page, "45_urgent_report.png")
     tap_until(page, page.get_by_role("button", name="保存").first, page.get_by_text(f"{today} 重要情况报告").first)
 
@@ -207,24 +163,24 @@ def _round_trip(tmp_path: Path, home: Path, page) -> None:  # type: ignore[no-un
     shot(page, "46_subject_timeline.png")
 
     # --- export from the sync screen: the preview first, then the file
-    page.get_by_role("tab", name="同步").click()
+    nav(page, "同步")
     page.get_by_text("下次导出将包含").wait_for()
     body = page.inner_text("body")
     assert "走访记录:1 条" in body and "重要情况报告:1 条" in body, body
     assert "社区矫正对象基本情况登记表:1 条" in body, body
     assert "紧急的重要情况报告:1 份" in body, body
     shot(page, "47_sync_preview.png")
-    type_into(page, "导出到(文件夹或文件)", str(back))
-    click(page, "导出数据包")
+    fill_checked(page, "导出到(文件夹或文件)", str(back))
+    press(page, "导出数据包")
     page.get_by_text("已导出 3 条记录").wait_for()
     shot(page, "48_sync_exported.png")
 
     # --- settings: both fingerprints, retention days of delivered records
-    page.get_by_role("tab", name="设置").click()
+    nav(page, "设置")
     page.get_by_text("司法所指纹").first.wait_for()
     assert office_fp in page.inner_text("body")
-    type_into(page, "已送达记录在本机保留(天)", "30")
-    click(page, "保存设置")
+    fill_checked(page, "已送达记录在本机保留(天)", "30")
+    press(page, "保存设置")
     page.get_by_text("设置已保存").first.wait_for()  # the snack bar is also announced
     shot(page, "49_settings.png")
 
@@ -245,5 +201,11 @@ def _round_trip(tmp_path: Path, home: Path, page) -> None:  # type: ignore[no-un
     assert visit["notes"] == "E2E往返走访" and visit["place"] == "家中"
     assert report["urgency"] == "紧急"
     assert report["description"] == "E2E紧急情况:夜间外出未归"
-    family = registration["family"]
-    assert [(m["name"], m["relation"]) for m in family] == [("张淼", "妻子"), ("李玥", "女儿")], family
+    # every typed value in its own field, and nothing typed where it was not meant to go
+    typed = dict(REGISTRATION_TEXT)
+    fields = KINDS["registration"].fields
+    assert {f.label: str(registration.get(f.name)) for f in fields if f.label in typed} == typed
+    assert [f.label for f in fields if f.label not in typed and registration.get(f.name)] == ["性别", "家庭主要成员",
+                                                                                             "家庭关系是否存在问题"]
+    family = [{k: v for k, v in m.items() if v} for m in registration["family"]]
+    assert family == [{"name": "张淼", "relation": "妻子"}, {"name": "李玥", "relation": "女儿"}], family

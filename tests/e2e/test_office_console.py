@@ -15,8 +15,7 @@ import pytest
 
 from conftest import PASS
 from office_seed import Office, seed_office
-
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+from ui import fill_checked, nav, press, settle, shot, tap, unlock
 
 pytestmark = pytest.mark.e2e
 
@@ -27,61 +26,23 @@ def office_home(home: Path, tmp_path: Path) -> Office:
     return seed_office(home, tmp_path)
 
 
-def settle(page, ms: int = 800) -> None:  # type: ignore[no-untyped-def]
-    page.wait_for_timeout(ms)
-
-
-def fill(page, label: str, value: str) -> None:  # type: ignore[no-untyped-def]
-    """Replace a field's text as a person would: focus, select all, type."""
-    field = page.get_by_label(label, exact=True)
-    field.click()
-    page.wait_for_timeout(300)
-    page.keyboard.press("Control+a")
-    page.keyboard.press("Delete")
-    page.keyboard.type(value)
-    page.wait_for_timeout(500)  # the value travels to the app before the click
-
-
-def nav(page, label: str) -> None:  # type: ignore[no-untyped-def]
-    """Click a destination of the navigation rail (its accessible name starts with the label)."""
-    name = re.compile(r"^\s*" + re.escape(label))
-    for target in (page.get_by_role("tab", name=name), page.get_by_role("button", name=name),
-                   page.get_by_role("menuitem", name=name), page.get_by_text(name)):
-        if target.count():
-            target.first.click()
-            break
-    else:
-        raise AssertionError(f"rail destination {label} not found: " + page.inner_text("body")[:500])
-    settle(page)
-
-
-def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    page.wait_for_timeout(500)
-    page.screenshot(path=str(SCREENSHOTS / name))
-
-
 def test_office_enrols_imports_issues_syncs_and_acknowledges(office_home: Office, tmp_path: Path, page) -> None:  # type: ignore[no-untyped-def]
     page.set_viewport_size({"width": 1440, "height": 1000})
-    page.get_by_text("协通已锁定").wait_for()
-    settle(page)
-    fill(page, "口令", PASS)
-    page.get_by_role("button", name="解锁").click()
-    page.get_by_text("紧急的重要情况报告(待处理)").wait_for()
+    unlock(page, PASS, page.get_by_text("紧急的重要情况报告(待处理)"))
     shot(page, "30_office_dashboard.png")
 
     # enrol 赵七 from the request file made in Python, after comparing the digits
     nav(page, "协助人员")
     page.get_by_text("登记新的协助人员").wait_for()
     settle(page)
-    fill(page, "登记申请文件路径", str(office_home.request))
-    page.get_by_role("button", name="读取申请").click()
+    fill_checked(page, "登记申请文件路径", str(office_home.request))
+    press(page, "读取申请")
     page.get_by_text("申请人:赵七").wait_for()
     settle(page)
-    fill(page, "协助人员念出的指纹数字", office_home.typed)
+    fill_checked(page, "协助人员念出的指纹数字", office_home.typed)
     for box in page.get_by_role("checkbox").all():
-        box.click()
-        page.wait_for_timeout(200)
-    page.get_by_role("button", name="核对无误,登记").click()
+        tap(page, box)
+    press(page, "核对无误,登记")
     page.get_by_text("协助人员名册").wait_for()
     page.get_by_text("赵七", exact=True).first.wait_for()
     shot(page, "31_office_helper_enrolled.png")
@@ -91,8 +52,8 @@ def test_office_enrols_imports_issues_syncs_and_acknowledges(office_home: Office
     nav(page, "矫正对象")
     page.get_by_text("从名册导入").wait_for()
     settle(page)
-    fill(page, "名册文件路径(XLSX 或 CSV)", str(office_home.roster))
-    page.get_by_role("button", name="导入名册").click()
+    fill_checked(page, "名册文件路径(XLSX 或 CSV)", str(office_home.roster))
+    press(page, "导入名册")
     page.get_by_text("共 3 名").wait_for()
     page.get_by_text("孙六").first.wait_for()
     shot(page, "32_office_roster_imported.png")
@@ -101,21 +62,21 @@ def test_office_enrols_imports_issues_syncs_and_acknowledges(office_home: Office
     nav(page, "通知单")
     page.get_by_text("填发通知单").first.wait_for()
     settle(page)
-    fill(page, "查找社区矫正对象(姓名)", "李四")
-    page.get_by_role("button", name="李四(青山村民委员会)").click()
+    fill_checked(page, "查找社区矫正对象(姓名)", "李四")
+    press(page, "李四(青山村民委员会)")
     page.get_by_text("对象:李四").wait_for()
     settle(page)
-    fill(page, "联系人", "陈所长")
-    fill(page, "电话", "13900001111")
-    fill(page, "批准人", "周批准")
-    page.get_by_role("button", name="填发").click()
+    fill_checked(page, "联系人", "陈所长")
+    fill_checked(page, "电话", "13900001111")
+    fill_checked(page, "批准人", "周批准")
+    press(page, "填发")
     number = f"({date.today().year})协通字第1号"
     page.get_by_text(number).first.wait_for()
     settle(page)
     docs = tmp_path / "docs"
     docs.mkdir()
-    fill(page, "DOCX 保存文件夹", str(docs))
-    page.get_by_role("button", name="保存DOCX").first.click()
+    fill_checked(page, "DOCX 保存文件夹", str(docs))
+    press(page, "保存DOCX")
     page.get_by_text("已保存通知单(含存根)").wait_for()
     shot(page, "33_office_notice_saved.png")
     saved = list(docs.glob("*.docx"))
@@ -126,12 +87,12 @@ def test_office_enrols_imports_issues_syncs_and_acknowledges(office_home: Office
     page.get_by_text("导出给协助人员").wait_for()
     settle(page)
     out = tmp_path / "usb"
-    fill(page, "导出到文件夹(如U盘)", str(out))
-    page.get_by_role("button", name="全部导出").click()
+    fill_checked(page, "导出到文件夹(如U盘)", str(out))
+    press(page, "全部导出")
     page.get_by_text("已导出 3 个数据包").wait_for()
     assert len(list(out.glob("*.xtb"))) == 3
-    fill(page, "数据包所在文件夹", str(office_home.inbox))
-    page.get_by_role("button", name="批量导入").click()
+    fill_checked(page, "数据包所在文件夹", str(office_home.inbox))
+    press(page, "批量导入")
     page.get_by_text("完成:共 3 个文件,已导入 2,已拒绝 1,重复 0").wait_for()
     shot(page, "34_office_batch_import.png")
     body = page.inner_text("body")
@@ -142,7 +103,7 @@ def test_office_enrols_imports_issues_syncs_and_acknowledges(office_home: Office
     nav(page, "工作台")
     page.get_by_text("E2E父亲病重住院").wait_for()
     shot(page, "35_office_urgent_report.png")
-    page.get_by_role("button", name="确认处理").click()
+    press(page, "确认处理")
     page.get_by_text("没有待处理的紧急报告。").wait_for()
     shot(page, "36_office_acknowledged.png")
 
@@ -155,21 +116,16 @@ def test_office_set_up_from_an_empty_home_then_its_card_for_helpers(tmp_path: Pa
     page.set_viewport_size({"width": 1440, "height": 1000})
     page.get_by_text("欢迎使用协通").wait_for()
     settle(page)
-    page.get_by_role("radio", name="司法所").click()
+    tap(page, page.get_by_role("radio", name="司法所"))
     settle(page, 400)
     for label, value in (("姓名(或司法所名称)", "东岭镇司法所"), ("设置口令", PASS), ("再次输入口令", PASS)):
-        field = page.get_by_label(label, exact=True)
-        for _ in range(3):  # text typed into a screen still being built can be lost: check it arrived
-            field.fill(value)
-            page.wait_for_timeout(400)
-            if field.input_value() == value:
-                break
-    page.get_by_role("button", name="完成设置").click()
+        fill_checked(page, label, value)
+    press(page, "完成设置")
     page.get_by_text("设置完成").wait_for()
     shown = re.findall(r"(?<!\d)\d{5}(?!\d)", page.inner_text("body"))
     assert len(shown) >= 6
     shot(page, "37_office_first_run.png")
-    page.get_by_role("button", name="开始使用").click()
+    press(page, "开始使用")
     page.get_by_text("紧急的重要情况报告(待处理)").wait_for()
     shot(page, "38_office_empty_dashboard.png")
 
@@ -177,8 +133,8 @@ def test_office_set_up_from_an_empty_home_then_its_card_for_helpers(tmp_path: Pa
     page.get_by_text("登记新的协助人员").wait_for()
     out = tmp_path / "card"
     out.mkdir()
-    fill(page, "身份卡保存位置(文件夹或文件)", str(out))
-    page.get_by_role("button", name="导出身份卡").click()
+    fill_checked(page, "身份卡保存位置(文件夹或文件)", str(out))
+    press(page, "导出身份卡")
     page.get_by_text("已导出司法所身份卡").wait_for()
     (card,) = list(out.iterdir())
     public = parse_office_card(card.read_bytes())

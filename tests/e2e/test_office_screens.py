@@ -19,7 +19,7 @@ import pytest
 
 from conftest import PASS
 from office_seed import Office, seed_office
-from ui import fill_checked, settle, shot, tap, tap_until
+from ui import fill_checked, nav, settle, shot, shown_value, tap, tap_until, unlock
 
 pytestmark = pytest.mark.e2e
 
@@ -90,48 +90,8 @@ def screens_home(home: Path, tmp_path: Path) -> Screens:
     return Screens(o, rid, fps, grouped)
 
 
-def nav(page, label: str) -> None:  # type: ignore[no-untyped-def]
-    """Click a destination of the navigation rail (its accessible name starts with the label)."""
-    name = re.compile(r"^\s*" + re.escape(label))
-    for target in (page.get_by_role("tab", name=name), page.get_by_role("button", name=name),
-                   page.get_by_role("menuitem", name=name)):
-        if target.count():
-            tap(page, target.first)
-            break
-    else:
-        raise AssertionError(f"rail destination {label} not found: " + page.inner_text("body")[:500])
-    settle(page)
-
-
-def unlock(page) -> None:  # type: ignore[no-untyped-def]
-    """Type the passphrase and press 解锁; typing into a lock screen still being built is lost,
-    so when the console does not open, type again."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    page.get_by_text("协通已锁定").wait_for()
-    settle(page)
-    for attempt in range(4):
-        field = page.get_by_label("口令", exact=True)
-        field.click()
-        page.keyboard.press("Control+a")
-        page.keyboard.type(PASS)
-        page.wait_for_timeout(500)
-        tap(page, page.get_by_role("button", name="解锁"))
-        try:
-            page.get_by_text("紧急的重要情况报告(待处理)").wait_for(timeout=15_000)
-            break
-        except PlaywrightTimeout:
-            if attempt == 3:
-                raise
-    settle(page)
-
-
-def shown_value(page, label: str) -> str:  # type: ignore[no-untyped-def]
-    """What a text field shows: Flutter fills the field's DOM input only once it has focus."""
-    field = page.get_by_label(label, exact=True)
-    field.click()
-    page.wait_for_timeout(400)
-    return str(field.input_value())
+def unlock_console(page) -> None:  # type: ignore[no-untyped-def]
+    unlock(page, PASS, page.get_by_text("紧急的重要情况报告(待处理)"))
 
 
 def in_store(page, home: Path, read: Callable[[Any], Any]) -> Any:  # type: ignore[no-untyped-def]
@@ -146,7 +106,7 @@ def in_store(page, home: Path, read: Callable[[Any], Any]) -> Any:  # type: igno
         return read(svc)
     finally:
         svc.lock()
-        unlock(page)
+        unlock_console(page)
 
 
 def test_office_resolves_edits_assigns_revokes_and_exports_reports(screens_home: Screens, home: Path,
@@ -155,7 +115,7 @@ def test_office_resolves_edits_assigns_revokes_and_exports_reports(screens_home:
     from sync import office
 
     page.set_viewport_size({"width": 1440, "height": 1000})
-    unlock(page)
+    unlock_console(page)
 
     # 工作台: the conflict names the subject, who wrote it and what differs, in the form's words
     page.get_by_text("数据冲突", exact=True).first.wait_for()
@@ -191,7 +151,8 @@ def test_office_resolves_edits_assigns_revokes_and_exports_reports(screens_home:
     shot(page, "42_office_edit_subject.png")
     tap(page, page.get_by_role("button", name="保存", exact=True))
     settle(page, 1500)  # the snack bar 已保存 is not always in the accessibility tree: check the form itself
-    assert shown_value(page, "居住地") == NEW_RESIDENCE  # the form, built again from the store
+    residence = page.get_by_label("居住地", exact=True)
+    assert shown_value(page, residence, NEW_RESIDENCE) == NEW_RESIDENCE  # the form, built again from the store
 
     def particulars(svc: Any) -> dict[str, Any]:
         rec = svc.record(screens_home.office.subject)

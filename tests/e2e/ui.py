@@ -8,6 +8,7 @@ and take the pointer. These helpers wait for the first and go around the second.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
@@ -30,6 +31,7 @@ def tap(page, target, *, timeout: float = 10_000) -> None:  # type: ignore[no-un
     """Tap ``target`` (a locator). When another node keeps intercepting the pointer for
     ``timeout`` ms, the click is delivered to the target's own node instead."""
     target.scroll_into_view_if_needed()
+    _steady(page, target)
     try:
         target.click(timeout=timeout)
     except PlaywrightTimeout:
@@ -54,7 +56,7 @@ def replace_text(page, field, value: str) -> None:  # type: ignore[no-untyped-de
         except PlaywrightError:
             if box is None:
                 raise
-        box.click()
+        _focus(page, box)
         page.wait_for_timeout(pause)  # the tap's caret lands before the select-all
         page.keyboard.press("Control+A")
         page.wait_for_timeout(100)
@@ -72,8 +74,61 @@ def replace_text(page, field, value: str) -> None:  # type: ignore[no-untyped-de
         seen = _read_until(page, (box, field), value, tries=10, wait_ms=pause // 3 + 100)
         if seen == value:
             return
-        print(f"replace_text attempt {attempt + 1}: left {len(left)} characters, then read {seen!r}")
+        print(f"replace_text {field}, attempt {attempt + 1}: left {len(left)} characters, then read {seen!r};"
+              f" the keys went to {_focused(page)}")
     raise AssertionError(f"could not type {value!r} into the field")
+
+
+def _focus(page, box, *, taps: int = 3) -> None:  # type: ignore[no-untyped-def]
+    """Tap ``box`` until it keeps the keyboard. Two misses happen under load: the focus is handed
+    from the accessible input to Flutter's editing input and dropped (the body has it a moment
+    later), and a tap made while the form still scrolls lands on the field that has moved under
+    the pointer (Flutter hit-tests what it has drawn, and the accessible nodes follow a frame
+    later). Keys typed then go nowhere, or into another field: wait for the node to stand
+    still, tap again."""
+    for _ in range(taps):
+        _steady(page, box)
+        box.click()
+        held = 0
+        for _ in range(10):
+            page.wait_for_timeout(100)
+            held = held + 1 if _typing_in(box) else 0
+            if held == 2:
+                return
+
+
+def _steady(page, box) -> None:  # type: ignore[no-untyped-def]
+    """Wait (up to 2 s) until ``box`` (a node or a locator) is where it was 100 ms before."""
+    last = None
+    for _ in range(20):
+        try:
+            now = box.bounding_box()
+        except PlaywrightError:
+            return
+        if now is not None and now == last:
+            return
+        last = now
+        page.wait_for_timeout(100)
+
+
+def _typing_in(box) -> bool:  # type: ignore[no-untyped-def]
+    """Whether keys go to ``box``: it has the focus, or Flutter's own editing input has (which
+    edits the field tapped last)."""
+    try:
+        return bool(box.evaluate(
+            "el => { const a = document.activeElement;"
+            " return a === el || (!!a && a.classList.contains('flt-text-editing')); }"))
+    except PlaywrightError:
+        return False
+
+
+def _focused(page) -> str:  # type: ignore[no-untyped-def]
+    """The focused element, for a message: its tag, class and accessible name."""
+    try:
+        return str(page.evaluate("(a => a ? `${a.tagName}.${a.className} named ${a.getAttribute('aria-label')}`"
+                                 " : 'nothing')(document.activeElement)"))
+    except PlaywrightError as exc:
+        return f"unknown ({type(exc).__name__})"
 
 
 def _read_until(page, nodes, expect: str, *, tries: int, wait_ms: float) -> str:  # type: ignore[no-untyped-def]
@@ -140,3 +195,53 @@ def tap_until(page, target, expect, *, attempts: int = 3, wait_ms: float = 30_00
         except PlaywrightTimeout:
             if attempt == attempts - 1:
                 raise
+
+
+def unlock(page, passphrase: str, opened) -> None:  # type: ignore[no-untyped-def]
+    """Unlock from the lock screen until ``opened`` (a locator on the first screen behind it)
+    shows: the passphrase is typed and checked like any field, and a tap on 解锁 lost on a screen
+    still settling is made again."""
+    page.get_by_text("协通已锁定").wait_for()
+    settle(page)
+    for attempt in range(4):
+        if page.get_by_label("口令", exact=True).count():
+            fill_checked(page, "口令", passphrase)
+            tap(page, page.get_by_role("button", name="解锁"))
+        try:
+            opened.first.wait_for(timeout=20_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 3:
+                raise
+    settle(page)
+
+
+def nav(page, label: str) -> None:  # type: ignore[no-untyped-def]
+    """Tap a destination of the office's navigation rail or the phone's bottom bar (its
+    accessible name starts with ``label``)."""
+    name = re.compile(r"^\s*" + re.escape(label))
+    for target in (page.get_by_role("tab", name=name), page.get_by_role("button", name=name),
+                   page.get_by_role("menuitem", name=name)):
+        if target.count():
+            tap(page, target.first)
+            break
+    else:
+        raise AssertionError(f"destination {label} not found: " + page.inner_text("body")[:500])
+    settle(page)
+
+
+def button(page, name: str):  # type: ignore[no-untyped-def]
+    """The first button whose accessible name contains ``name``."""
+    return page.get_by_role("button", name=name).first
+
+
+def press(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """``tap`` the first button whose name contains ``name``."""
+    tap(page, button(page, name))
+
+
+def fingerprint_digits(text: str) -> str:
+    """The first six groups of five digits in ``text`` (a screen's): this device's fingerprint."""
+    groups = re.findall(r"(?<!\d)\d{5}(?!\d)", text)
+    assert len(groups) >= 6, text
+    return "".join(groups[:6])
