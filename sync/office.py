@@ -22,6 +22,7 @@ from core.kinds import validate as validate_kind
 from core.numbering import format_number, next_seq
 from core.records import Record
 from core.rules import BADGE_TERM_ENDING, BADGE_URGENT_OPEN, BADGE_VISIT_OVERDUE, summary_badges
+from core.timeline import PARTICULAR_FIELDS, shown, timeline_row
 from sync import pipeline
 from sync.identity import Identity, parse_enrolment_request
 
@@ -267,20 +268,12 @@ def unassign(svc: Any, subject_id: str, helper_fp: str) -> Record:
 _REPORT_DETAIL = ("category", "urgency", "occurred", "description", "action")
 
 
-def _record_date(r: Record) -> str:
-    from sync.service import _DATE_FIELD
-
-    return str(r.data.get(_DATE_FIELD.get(r.kind, ""), "") or r.created[:10])
-
-
 def subject_page(svc: Any, subject_id: str) -> dict[str, Any]:
     """Everything the office knows of one subject, from that subject's partition only.
 
     The timeline holds every record from every helper (newest first) so the officer sees
     the whole case in one place; reports say whether the office has acknowledged them.
     """
-    from sync.service import _PARTICULAR_FIELDS, _shown, _timeline_row
-
     store, _me = _office(svc)
     records = store.list(subject=subject_id)
     subject = next((r for r in records if r.kind == "subject" and r.id == subject_id), None)
@@ -290,14 +283,14 @@ def subject_page(svc: Any, subject_id: str) -> dict[str, Any]:
     names.setdefault(_me.fingerprint, str(store.meta_get("name", _me.name)))
     acked = {r.data.get("report") for r in records if r.kind == "ack" and not r.deleted}
     labels = {f.name: f.label for f in KINDS["subject"].fields}
-    particulars = [{"name": k, "label": labels[k], "value": _shown(subject.data.get(k))}
-                   for k in (*_PARTICULAR_FIELDS, "household", "judgment_date", "court", "notes")
+    particulars = [{"name": k, "label": labels[k], "value": shown(subject.data.get(k))}
+                   for k in (*PARTICULAR_FIELDS, "household", "judgment_date", "court", "notes")
                    if k in labels and subject.data.get(k) not in (None, "")]
     particulars = list({p["name"]: p for p in particulars}.values())
     live = [r for r in records if not r.deleted and r.kind != "subject"]
     timeline = []
     for r in live:
-        row = _timeline_row(r, acked)
+        row = timeline_row(r, acked)
         row["author"] = r.author
         row["author_name"] = names.get(r.author, r.author[:5])
         row["acknowledged"] = (r.id in acked) if r.kind == "report" else None

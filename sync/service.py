@@ -22,6 +22,7 @@ from core.kinds import KIND_LABELS, KINDS
 from core.kinds import validate as validate_kind
 from core.records import HELPER_KINDS, OFFICE_KINDS, Clock, Record, utc_now
 from core.routes import Screen, build_route
+from core.timeline import PARTICULAR_FIELDS, headline, is_urgent, record_date, shown, timeline_row
 from core.rules import summary_badges
 from storage import KdfParams, Store, StoreCorrupt, StoreLocked, WrongPassphrase
 from storage.fsio import atomic_write, remove_durably
@@ -42,20 +43,10 @@ _DELAYS = (0.0, 0.0, 1.0, 2.0, 4.0, 8.0)
 # In the home beside the store: the count of consecutive wrong passphrases and when the last was
 # typed (nothing personal), so closing the app does not reset the growing delay.
 FAILURES_FILE = "unlock-failures.json"
-# The headline field shown for a record in a timeline, per kind.
-_TITLE_FIELD = {"visit": "place", "report": "category", "evaluation": "grade", "assistance": "help",
-                "meeting": "topics", "declaration": "type", "investigation": "requested_by",
-                "notice": "number", "ack": "note", "team": "", "registration": "filler"}
-_DATE_FIELD = {"visit": "date", "report": "occurred", "evaluation": "date", "assistance": "date",
-               "meeting": "date", "declaration": "date", "investigation": "date", "notice": "issue_date",
-               "ack": "date", "registration": "fill_date"}
 # Timeline statuses besides the pipeline's 未导出 / 已导出 / 已送达.
 STATUS_DRAFT = "草稿"
 STATUS_FROM_OFFICE = "司法所发来"
 STATUS_OTHERS = "他人填写"
-_PARTICULAR_FIELDS = ("name", "gender", "birth", "category", "crime", "sentence", "term_start", "term_end",
-                      "committee", "town", "residence", "phone")
-
 
 class SetupError(XietongError):
     default_message = "初次设置信息有误,请检查后重试。"
@@ -319,7 +310,7 @@ class Service:
                 continue
             if r.kind == "notice":
                 tasks.extend(t for t in r.data.get("tasks", []) if isinstance(t, str) and t not in tasks)
-            row = _timeline_row(r, acked)
+            row = timeline_row(r, acked)
             row["status"] = _helper_status(r, sent)
             row["editable"] = r.id in sent and sent[r.id] not in (STATUS_EXPORTED, STATUS_DELIVERED)
             row["route"] = build_route(Screen.of("edit_record", id=r.id))
@@ -329,8 +320,8 @@ class Service:
         editable = {row["id"] for row in timeline if row["editable"]}
         timeline[:0] = self._draft_rows(subject_id, {r.id: r for r in records}, editable)
         labels = {f.name: f.label for f in KINDS["subject"].fields}
-        particulars = [{"name": k, "label": labels[k], "value": _shown(subject.data.get(k))}
-                       for k in _PARTICULAR_FIELDS if k in labels and subject.data.get(k) not in (None, "")]
+        particulars = [{"name": k, "label": labels[k], "value": shown(subject.data.get(k))}
+                       for k in PARTICULAR_FIELDS if k in labels and subject.data.get(k) not in (None, "")]
         summary = store.summaries().get(subject_id, {})
         return {
             "id": subject_id,
@@ -366,13 +357,11 @@ class Service:
                 values = fs.from_draft(kind, store.load_draft(did) or {})
             except StoreCorrupt:
                 continue
-            title_key = _TITLE_FIELD.get(kind, "")
-            title = _short(_shown(values.get(title_key, ""))) if title_key else ""
             rows.append({
                 "id": did, "kind": kind, "kind_label": KIND_LABELS.get(kind, kind),
-                "date": str(values.get(_DATE_FIELD.get(kind, ""), "") or saved_at[:10]),
-                "title": title, "status": STATUS_DRAFT, "revision_note": note, "handling": None,
-                "urgent": kind == "report" and values.get("urgency") == "紧急",
+                "date": record_date(kind, values, saved_at),
+                "title": headline(kind, values), "status": STATUS_DRAFT, "revision_note": note, "handling": None,
+                "urgent": is_urgent(kind, values),
                 "editable": True, "route": route, "draft": True,
             })
         return rows
@@ -533,37 +522,6 @@ def passphrase_strength(passphrase: str) -> str:
     if len(passphrase) >= 14 and classes >= 2 or len(passphrase) >= 10 and classes >= 3:
         return "强"
     return "中" if classes >= 2 else "弱"
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    return str(value)
-
-
-def _short(title: str) -> str:
-    return title[:30] + "…" if len(title) > 30 else title
-
-
-def _timeline_row(r: Record, acked: set[Any]) -> dict[str, Any]:
-    """A record as a timeline line. ``status`` here is what the office shows (a report's
-    handling, else whether it was corrected); the helper's page replaces it with the sync state."""
-    title_key = _TITLE_FIELD.get(r.kind, "")
-    title = _short(_shown(r.data.get(title_key, ""))) if title_key else ""
-    urgent = r.kind == "report" and r.data.get("urgency") == "紧急"
-    handling = ("已处理" if r.id in acked else "待处理") if r.kind == "report" else None
-    revision_note = f"已修改(第{r.revision}版)" if r.revision > 1 else ""
-    return {
-        "id": r.id,
-        "kind": r.kind,
-        "kind_label": KIND_LABELS.get(r.kind, r.kind),
-        "date": str(r.data.get(_DATE_FIELD.get(r.kind, ""), "") or r.created[:10]),
-        "title": title,
-        "status": handling or revision_note or "已保存",
-        "revision_note": revision_note,
-        "handling": handling,
-        "urgent": urgent,
-    }
 
 
 def _helper_status(r: Record, sent: dict[str, str]) -> str:

@@ -13,6 +13,7 @@ import flet as ft
 from core.errors import XietongError
 from core.kinds import KINDS
 from core.routes import Screen
+from core.timeline import shown
 from sync import office
 from views.office.layout import box, frame, heading, path_picker, relist, section, table
 
@@ -22,12 +23,6 @@ if TYPE_CHECKING:
 _REG_LABELS = {f.name: f.label for f in KINDS["registration"].fields}
 _FAMILY_COLUMNS = (("name", "姓名"), ("relation", "关系"), ("age", "年龄"), ("political", "政治面貌"),
                    ("workplace", "工作单位或就读学校"), ("phone", "联系电话"))
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    return "" if value is None else str(value)
 
 
 def _pairs(items: list[tuple[str, str]]) -> ft.Control:
@@ -96,8 +91,8 @@ def subject_page_view(shell: "Shell", screen: Screen) -> ft.View:
         parts: list[ft.Control] = [line]
         detail = r.get("detail") or {}
         if detail.get("description") or detail.get("action"):
-            parts.append(ft.Text("情况描述:" + _shown(detail.get("description"))
-                                 + (";已采取措施:" + _shown(detail["action"]) if detail.get("action") else ""),
+            parts.append(ft.Text("情况描述:" + shown(detail.get("description"))
+                                 + (";已采取措施:" + shown(detail["action"]) if detail.get("action") else ""),
                                  size=13, color=colour, selectable=True))
         if open_urgent:
             parts.append(ft.FilledButton("确认处理", icon=ft.Icons.CHECK, on_click=acknowledge(r["id"]),
@@ -133,13 +128,13 @@ def subject_page_view(shell: "Shell", screen: Screen) -> ft.View:
     reg_controls: list[ft.Control] = [heading("社区矫正对象基本情况登记表(附件2)")]
     if reg:
         data = reg["data"]
-        reg_controls.append(_pairs([(label, _shown(data[k])) for k, label in _REG_LABELS.items()
+        reg_controls.append(_pairs([(label, shown(data[k])) for k, label in _REG_LABELS.items()
                                     if k != "family" and data.get(k) not in (None, "", [])]))
         family = [m for m in data.get("family") or [] if isinstance(m, dict)]
         if family:
             reg_controls += [ft.Text("家庭主要成员", weight=ft.FontWeight.BOLD),
                              table([label for _k, label in _FAMILY_COLUMNS],
-                                   [[_shown(m.get(k)) for k, _label in _FAMILY_COLUMNS] for m in family])]
+                                   [[shown(m.get(k)) for k, _label in _FAMILY_COLUMNS] for m in family])]
     else:
         reg_controls.append(ft.Text("协助人员尚未填报登记表;打印时按名册信息预填,其余空白。"))
     reg_controls += [reg_picker, ft.FilledButton("打印登记表(DOCX)", icon=ft.Icons.PRINT, on_click=print_registration),
