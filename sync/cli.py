@@ -22,7 +22,7 @@ from core.errors import XietongError
 from core.kinds import KIND_LABELS
 from core.records import ALL_KINDS, Clock, Record, utc_now
 from storage import KdfParams, Store
-from sync.home import APP_NAME, default_home
+from sync.home import default_home
 from sync.identity import Identity
 
 

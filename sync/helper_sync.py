@@ -370,16 +370,9 @@ def saved_contact(svc: Any) -> dict[str, str]:
     return {"committee": store.meta_get("committee") or "", "phone": store.meta_get("phone") or ""}
 
 
-def default_folder(home: Path | None = None) -> str:
-    """Where files are looked for first: ~/Downloads when it exists, else the home folder."""
-    base = Path(home) if home else Path.home()
-    downloads = base / "Downloads"
-    return str(downloads if downloads.is_dir() else base)
-
-
 __all__ = [
     "BUNDLE_SUFFIX", "CARD_EXTENSIONS", "HelperSyncError", "ImportSummary", "NoOffice", "REQUEST_SUFFIX",
-    "bundle_files", "default_folder", "enrolment_request_bytes", "export_bytes", "export_preview", "export_to",
+    "bundle_files", "enrolment_request_bytes", "export_bytes", "export_preview", "export_to",
     "fingerprints", "import_bundle_bytes", "import_bundle_file", "office_card_preview", "office_card_preview_bytes",
     "picked_name", "pin_office_from_bytes", "pin_office_from_file", "remember_contact", "saved_contact",
     "write_enrolment_request"

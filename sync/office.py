@@ -623,12 +623,6 @@ def resolve_conflict(svc: Any, record_id: str, chosen_hash: str) -> Record:
 # ---------------------------------------------------------------------------- files for people
 
 
-def default_folder() -> str:
-    """Where path fields start: ~/Downloads when it exists, else the home folder."""
-    downloads = Path.home() / "Downloads"
-    return str(downloads if downloads.is_dir() else Path.home())
-
-
 def write_office_card(svc: Any, out: str | Path) -> Path:
     """The office's public card (keys + name) for helpers to pin after comparing the digits."""
     from storage.documents import write_atomically
@@ -679,5 +673,5 @@ __all__ = [
     "dashboard", "enrol_from_request", "save_registration_docx", "subject_page", "enrolment_preview", "export_all", "export_all_to", "helper_rows",
     "import_paths", "import_roster", "import_roster_into", "issue_notice", "list_files", "notice_rows",
     "notice_tasks", "resolve_conflict", "revoke", "save_notice_docx", "save_subject", "subject_rows",
-    "unassign", "default_folder", "write_office_card", "write_report", "write_card_docx",
+    "unassign", "write_office_card", "write_report", "write_card_docx",
 ]

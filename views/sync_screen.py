@@ -18,15 +18,11 @@ import flet as ft
 
 from core.errors import XietongError
 from core.routes import Screen
+from sync import folders
 from sync import helper_sync as hs
 
 if TYPE_CHECKING:
     from views.app import Shell
-
-
-def _folder_of(value: str) -> str:
-    p = Path(value.strip() or ".").expanduser()
-    return str(p if p.is_dir() else p.parent)
 
 
 def _heading(text: str) -> ft.Text:
@@ -34,6 +30,9 @@ def _heading(text: str) -> ft.Text:
 
 
 NO_DIALOG = "无法打开文件选择窗口:请在下面填写文件路径。"
+# The path fields of the sync screen; each starts in the folder last used in it.
+IMPORT_FOLDER = "数据包所在文件夹"
+EXPORT_TO = "导出到(文件夹或文件)"
 
 
 def _bytes_first(shell: "Shell") -> bool:
@@ -95,7 +94,7 @@ def office_pin_panel(shell: "Shell", on_done: Callable[[], None] | None = None) 
     """Import the office card: pick the file (or type its path), show its fingerprint, type the
     digits read aloud, pin."""
     svc = shell.service
-    folder = hs.default_folder()
+    folder = folders.default_folder()
     loaded: dict[str, bytes] = {}  # the card's bytes once picked or read; pinning uses exactly these
     path = ft.TextField(label="司法所身份卡文件路径", value=folder + "/")
     shown = ft.Text("")
@@ -179,7 +178,7 @@ def enrolment_panel(shell: "Shell") -> ft.Control:
     contact = hs.saved_contact(svc)
     committee = ft.TextField(label="所在村(居)委会", value=contact["committee"])
     phone = ft.TextField(label="联系电话", value=contact["phone"], keyboard_type=ft.KeyboardType.PHONE)
-    out = ft.TextField(label="登记申请保存位置", value=hs.default_folder())
+    out = ft.TextField(label="登记申请保存位置", value=folders.default_folder())
     message = ft.Text("")
 
     def failed(exc: XietongError) -> None:
@@ -255,7 +254,7 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
         return base
 
     # ---- import
-    folder = ft.TextField(label="数据包所在文件夹", value=hs.default_folder())
+    folder = ft.TextField(label=IMPORT_FOLDER, value=folders.last_folder(svc, IMPORT_FOLDER))
     path = ft.TextField(label="要导入的数据包文件")
     files = ft.Column()
     bar = ft.ProgressBar(value=0, visible=False)
@@ -272,6 +271,8 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
     def list_files(e: Any = None) -> None:
         shell.touch()
         found = hs.bundle_files(folder.value or "")
+        if e is not None:  # a folder typed, or listed again
+            folders.remember_folder(svc, IMPORT_FOLDER, folder.value or "")
         files.controls = [ft.TextButton(Path(p).name, icon=ft.Icons.DESCRIPTION_OUTLINED, on_click=choose(p))
                           for p in found[:20]]
         if not found:
@@ -326,6 +327,7 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
             result.controls = [_result_box("请先选择数据包", ["点选上面列出的文件,或填写文件路径。"], ok=False)]
             page.update()
             return
+        folders.remember_folder(svc, IMPORT_FOLDER, target)
         await run_import(lambda progress: hs.import_bundle_file(svc, target, progress=progress))
 
     async def pick_import(e: Any) -> None:
@@ -345,7 +347,7 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
 
     # ---- export
     preview_box = ft.Column()
-    out = ft.TextField(label="导出到(文件夹或文件)", value=hs.default_folder())
+    out = ft.TextField(label=EXPORT_TO, value=folders.last_folder(svc, EXPORT_TO))
     export_result = ft.Column()
 
     def show_preview() -> None:
@@ -378,12 +380,13 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
         page.update()
         try:
             with shell.busy():
-                done = await asyncio.to_thread(hs.export_to, svc, (out.value or "").strip() or hs.default_folder())
+                done = await asyncio.to_thread(hs.export_to, svc, (out.value or "").strip() or folders.default_folder())
         except XietongError as exc:
             export_failed(exc)
             return
         finally:
             busy["on"] = False
+        folders.remember_folder(svc, EXPORT_TO, done["path"])
         exported(done, done["path"])
 
     async def save_export(e: Any) -> None:

@@ -17,7 +17,7 @@ import pytest
 
 from conftest import PASS, SCREENSHOTS, launch_seconds
 from test_helper_forms import REGISTRATION_TEXT, fill_registration
-from ui import fill_checked, fingerprint_digits, nav, press, settle, shot, tap, tap_until
+from ui import fill_checked, fingerprint_digits, nav, press, settle, shot, shown_value, tap, tap_until
 from core.demo import SAMPLE_SUBJECT
 from core.kinds import KINDS
 
@@ -170,6 +170,8 @@ def _round_trip(tmp_path: Path, home: Path, page) -> None:  # type: ignore[no-un
     assert "社区矫正对象基本情况登记表:1 条" in body, body
     assert "紧急的重要情况报告:1 份" in body, body
     shot(page, "47_sync_preview.png")
+    # the screen, built again, starts in the folder the bundle came from (kept in the store)
+    assert shown_value(page, page.get_by_label("数据包所在文件夹", exact=True), str(usb)) == str(usb)
     fill_checked(page, "导出到(文件夹或文件)", str(back))
     press(page, "导出数据包")
     page.get_by_text("已导出 3 条记录").wait_for()

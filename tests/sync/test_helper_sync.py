@@ -171,9 +171,3 @@ def test_export_into_a_folder_names_the_file(tmp_path: Path, office: Office, hel
     result = hs.export_to(helper, folder)
     assert Path(result["path"]).parent == folder
     assert hs.bundle_files(folder) == [result["path"]]
-
-
-def test_default_folder_prefers_downloads(tmp_path: Path) -> None:
-    assert hs.default_folder(tmp_path) == str(tmp_path)
-    (tmp_path / "Downloads").mkdir()
-    assert hs.default_folder(tmp_path) == str(tmp_path / "Downloads")

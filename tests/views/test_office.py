@@ -673,3 +673,25 @@ def test_reports_into_a_new_folder_are_four_files_not_one_overwritten(tmp_path: 
     folder.value = str(tmp_path / "名册.xlsx")  # a file named outright is written as named
     next(c for c in _controls(view) if isinstance(c, ft.OutlinedButton) and c.content == "社区矫正对象名册").on_click(None)
     assert (tmp_path / "名册.xlsx").is_file()
+
+
+def test_a_path_field_starts_in_the_folder_last_used_in_it(tmp_path: Path, osvc: Service) -> None:
+    import flet as ft
+
+    from core.routes import Screen
+    from views.office.reports import reports_view
+    from views.office.sync_screen import sync_view
+
+    def field(view: Any, label: str) -> Any:
+        return next(c for c in _controls(view) if isinstance(c, ft.TextField) and c.label == label)
+
+    shell = _Shell(osvc)
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    before = field(reports_view(shell, Screen.of("office_reports")), "保存到文件夹").value
+    typed = field(reports_view(shell, Screen.of("office_reports")), "保存到文件夹")
+    typed.value = str(stick)
+    typed.on_blur(object())  # the officer typed the folder and moved on
+    assert field(reports_view(shell, Screen.of("office_reports")), "保存到文件夹").value == str(stick) != before
+    sync = sync_view(shell, Screen.of("office_sync"))  # another field keeps its own folder
+    assert field(sync, "数据包所在文件夹").value == before

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import flet as ft
 
-from sync import office
+from sync import folders, office
 
 if TYPE_CHECKING:
     from views.app import Shell
@@ -88,8 +88,9 @@ def table(columns: list[str], rows: list[list[ft.Control | str]]) -> ft.Control:
 
 def path_picker(shell: "Shell", label: str, *, value: str | None = None, suffixes: tuple[str, ...] = (),
                 folder_only: bool = False) -> tuple[ft.TextField, ft.Control]:
-    """A path field and, under it, the matching files of its folder; clicking a name fills the field."""
-    field = ft.TextField(label=label, value=value or office.default_folder(), expand=True)
+    """A path field and, under it, the matching files of its folder; clicking a name fills the field.
+    The field starts in the folder last used in it (``label`` names it in the store)."""
+    field = ft.TextField(label=label, value=value or folders.last_folder(shell.service, label), expand=True)
     listing = ft.Row(wrap=True, spacing=4)
 
     def folder_of() -> str:
@@ -106,6 +107,8 @@ def path_picker(shell: "Shell", label: str, *, value: str | None = None, suffixe
     def refresh(e: Any = None) -> None:
         shell.touch()
         names = office.list_files(folder_of(), suffixes)
+        if e is not None:  # a folder typed, or listed again
+            folders.remember_folder(shell.service, label, field.value or "")
         if folder_only:
             listing.controls = [ft.Text(f"此文件夹中有 {len(names)} 个文件。" if names else "此文件夹中没有匹配的文件。",
                                         size=13)]
@@ -113,7 +116,7 @@ def path_picker(shell: "Shell", label: str, *, value: str | None = None, suffixe
             listing.controls = [ft.TextButton(n, icon=ft.Icons.INSERT_DRIVE_FILE_OUTLINED, on_click=pick(n))
                                 for n in names[:30]] or [ft.Text("此文件夹中没有匹配的文件。", size=13)]
         if e is not None:
-            listing.update()
+            shell.page.update()
 
     field.on_submit = refresh
     field.on_blur = refresh  # the listing follows the folder typed

@@ -10,7 +10,7 @@ import flet as ft
 from core.errors import ValidationError, XietongError
 from core.kinds import DUTIES
 from core.routes import Screen
-from sync import office
+from sync import folders, office
 from views.office.layout import box, frame, heading, path_picker, relist, section, table
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ def notices_view(shell: "Shell", screen: Screen) -> ft.View:
     def save_docx(nid: str, number: str) -> Any:
         def on_click(e: Any) -> None:
             shell.touch()
-            folder = Path((out_dir.value or "").strip() or office.default_folder())
+            folder = Path((out_dir.value or "").strip() or folders.default_folder())
             name = number.replace("(", "").replace(")", "-") + ".docx"
             try:
                 out = office.save_notice_docx(svc, nid, folder / name if folder.is_dir() else folder)

@@ -9,7 +9,7 @@ import flet as ft
 
 from core.errors import XietongError
 from core.routes import Screen
-from sync import office
+from sync import folders, office
 from views.office.layout import box, frame, heading, path_picker, relist, section
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def reports_view(shell: "Shell", screen: Screen) -> ft.View:
         """The file to write: the path typed when it names an .xlsx/.docx file, else ``name`` in
         that folder (made if missing: a new folder typed here once took all four reports as one
         file, each overwriting the last)."""
-        p = Path((folder.value or "").strip() or office.default_folder()).expanduser()
+        p = Path((folder.value or "").strip() or folders.default_folder()).expanduser()
         if p.suffix.lower() in (".xlsx", ".docx"):
             return p
         try:
