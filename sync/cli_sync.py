@@ -188,8 +188,9 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
                 peer = pinned.get("fingerprint") or ""
                 if not peer:
                     raise CliError("尚未信任司法所:请先用 xietong trust 导入司法所身份卡。")
-            blob = pipeline.export_bundle(store, me, peer, clock=ctx.clock)
-            _write(Path(args.out), blob)
+            sealed = pipeline.seal_bundle(store, me, peer, clock=ctx.clock)
+            _write(Path(args.out), sealed.blob)
+            sealed.commit()
             written.append((Path(args.out), peer))
     finally:
         store.close()

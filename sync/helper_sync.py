@@ -150,27 +150,34 @@ def default_bundle_name(svc: Any) -> str:
     return f"协助人员数据包-{stamp}{BUNDLE_SUFFIX}"
 
 
-def export_bytes(svc: Any) -> tuple[str, bytes]:
-    """Seal the next bundle for the pinned office, for a save dialog or a browser download.
+def seal_export(svc: Any) -> tuple[str, pipeline.Sealed]:
+    """The next bundle for the pinned office and its file name, for a save dialog or a browser
+    download. Nothing counts as exported until ``commit`` (a cancelled save leaves the records
+    未导出 and correctable)."""
+    return default_bundle_name(svc), pipeline.seal_bundle(svc._open(), svc._me(), _office_fp(svc), clock=svc._clock)
 
-    Like ``export_to`` it marks the records as exported (the office acknowledges them later;
-    until then the next bundle carries them again, so a download the helper loses costs nothing).
-    """
-    blob = pipeline.export_bundle(svc._open(), svc._me(), _office_fp(svc), clock=svc._clock)
-    return default_bundle_name(svc), blob
+
+def export_bytes(svc: Any) -> tuple[str, bytes]:
+    """``seal_export``, counted as exported at once (the office acknowledges the records later;
+    until then the next bundle carries them again, so a file the helper loses costs nothing)."""
+    name, sealed = seal_export(svc)
+    sealed.commit()
+    return name, sealed.blob
 
 
 def export_to(svc: Any, out_path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Seal the next bundle for the pinned office and write it whole (encrypted) to ``out_path``."""
+    """Seal the next bundle for the pinned office and write it whole (encrypted) to ``out_path``;
+    its records count as exported once the file is written."""
     path = Path(out_path)
     preview = export_preview(svc)
-    name, blob = export_bytes(svc)
+    name, sealed = seal_export(svc)
     if path.is_dir():
         path = path / name
     if path.suffix != BUNDLE_SUFFIX:
         path = path.with_name(path.name + BUNDLE_SUFFIX)
-    _write(path, blob)
-    return {**preview, "path": str(path), "size": len(blob)}
+    _write(path, sealed.blob)
+    sealed.commit()
+    return {**preview, "path": str(path), "size": len(sealed.blob)}
 
 
 def bundle_files(folder: str | os.PathLike[str]) -> list[str]:
@@ -372,7 +379,7 @@ def saved_contact(svc: Any) -> dict[str, str]:
 
 __all__ = [
     "BUNDLE_SUFFIX", "CARD_EXTENSIONS", "HelperSyncError", "ImportSummary", "NoOffice", "REQUEST_SUFFIX",
-    "bundle_files", "enrolment_request_bytes", "export_bytes", "export_preview", "export_to",
+    "bundle_files", "enrolment_request_bytes", "export_bytes", "export_preview", "export_to", "seal_export",
     "fingerprints", "import_bundle_bytes", "import_bundle_file", "office_card_preview", "office_card_preview_bytes",
     "picked_name", "pin_office_from_bytes", "pin_office_from_file", "remember_contact", "saved_contact",
     "write_enrolment_request"

@@ -437,13 +437,14 @@ def export_all_to(store: Store, me: Identity, out_dir: str | Path, *, clock: Cal
         fp = h.data["fingerprint"]
         target = folder / f"至{h.data['name']}-{fp[:5]}{BUNDLE_SUFFIX}"
         try:  # one helper whose keys cannot be used must not stop the others
-            blob = pipeline.export_bundle(store, me, fp, clock=clock)
+            sealed = pipeline.seal_bundle(store, me, fp, clock=clock)
+            write_atomically(target, sealed.blob)
+            sealed.commit()  # written: its records and subjects count as handed over
         except XietongError as exc:
             out.append({"helper": h.data["name"], "fingerprint": fp, "file": "", "bytes": 0, "error": exc.message})
         else:
-            write_atomically(target, blob)
-            out.append({"helper": h.data["name"], "fingerprint": fp, "file": str(target), "bytes": len(blob),
-                        "error": ""})
+            out.append({"helper": h.data["name"], "fingerprint": fp, "file": str(target),
+                        "bytes": len(sealed.blob), "error": ""})
         if progress:
             progress(i + 1, len(helpers), target.name)
     return out

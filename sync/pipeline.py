@@ -93,6 +93,11 @@ class UnknownRecord(SyncError):
     default_message = "找不到该记录,请刷新后重试。"
 
 
+class ExportSuperseded(SyncError):
+    code = "export_superseded"
+    default_message = "这个数据包生成后又导出过一次,它已作废。请重新导出。"
+
+
 def _k(peer: str, name: str) -> str:
     return f"peers/{peer}/{name}"
 
@@ -342,13 +347,47 @@ def _helper_outbox(store: Store, me: Identity) -> list[Record]:
     ]
 
 
+@dataclass(frozen=True)
+class Sealed:
+    """A bundle sealed but not yet counted as handed over: ``commit`` once it was written (or
+    given to a save dialog that did not come back cancelled).
+
+    Only its sequence number is used up at sealing, so no two bundles ever share one (the
+    receiver refuses a second bundle with a seen number; a number never delivered is a gap it
+    notes and gets over). What it hands over is saved by ``commit``: until then its records
+    stay 未导出 and correctable, and its receipts go again with the next bundle, so a cancelled
+    save or a failed write costs nothing."""
+
+    blob: bytes
+    seq: int
+    _store: Store
+    _peer_fp: str
+    _actor: str
+    _meta: Callable[[], dict[str, Any]]
+
+    def commit(self) -> None:
+        """Save what this bundle hands over (receipts, what was exported) in one commit. Refused
+        when a later bundle to the same peer was sealed meanwhile: this one's view is stale."""
+        if int(self._store.meta_get(_k(self._peer_fp, "out_seq"), 0)) != self.seq:
+            raise ExportSuperseded()
+        self._store.apply([], actor=self._actor, meta=self._meta())
+
+
 def export_bundle(
     store: Store, me: Identity, peer_fp: str, *, clock: Clock, rng: Callable[[int], bytes] = os.urandom
 ) -> bytes:
-    """The next bundle to ``peer_fp``: what it has not acknowledged, plus my receipts.
+    """The next bundle to ``peer_fp``, counted as handed over at once (``seal_bundle`` and
+    ``Sealed.commit``)."""
+    sealed = seal_bundle(store, me, peer_fp, clock=clock, rng=rng)
+    sealed.commit()
+    return sealed.blob
 
-    State (seq, receipts handed over, what was exported) is saved in one commit after sealing.
-    """
+
+def seal_bundle(
+    store: Store, me: Identity, peer_fp: str, *, clock: Clock, rng: Callable[[int], bytes] = os.urandom
+) -> Sealed:
+    """The next bundle to ``peer_fp``: what it has not acknowledged, plus my receipts. Uses up
+    the next sequence number; what the bundle hands over is saved by ``Sealed.commit``."""
     try:
         peer = _peer_public(store, me, peer_fp)
     except UnknownSender as exc:
@@ -370,7 +409,7 @@ def export_bundle(
         versions.extend(_unacked_versions(store, rec, acked))
     pending: dict[str, int] = store.meta_get(_k(peer_fp, "pending_ack"), {})
     items = sorted(pending.items())
-    ack_now, ack_later = items[:MAX_ACK], dict(items[MAX_ACK:])
+    ack_now = items[:MAX_ACK]  # the rest go with the next bundle
     ack: dict[str, Any] = {
         "seq": int(store.meta_get(_k(peer_fp, "in_seq"), 0)),
         "records": [[rid, rev] for rid, rev in ack_now],
@@ -384,28 +423,39 @@ def export_bundle(
         counts[v.kind] = counts.get(v.kind, 0) + 1
     payload = encode_payload([v.to_dict() for v in versions])
     blob = seal(signer, peer, {"seq": seq, "created": clock(), "ack": ack, "counts": counts}, payload, rng=rng)
-    exported: dict[str, int] = dict(store.meta_get(_k(peer_fp, "exported"), {}))
-    for v in versions:
-        exported[v.id] = max(v.revision, exported.get(v.id, 0))
-    meta: dict[str, Any] = {
-        _k(peer_fp, "out_seq"): seq,
-        _k(peer_fp, "pending_ack"): ack_later,
-        _k(peer_fp, "exported"): exported,
-    }
+    sent = {v.id: v.revision for v in versions}
     if me.role == "office":
-        sent = set(store.meta_get(_k(peer_fp, "sent_subjects"), [])) | assigned
-        meta[_k(peer_fp, "sent_subjects")] = sorted(sent)
-        at = dict(store.meta_get(_k(peer_fp, "withdrawn_at"), {}))
-        for sid in withdrawn:
-            at.setdefault(sid, seq)
-        for sid in assigned:
-            at.pop(sid, None)
-        meta[_k(peer_fp, "withdrawn_at")] = at
-        if withdrawn:  # the phone drops these, so a later reassignment must send them again
-            gone = {r.id for sid in withdrawn for r in store.list(subject=sid, include_deleted=True)}
-            meta[_k(peer_fp, "acked")] = {rid: rev for rid, rev in acked.items() if rid not in gone}
-    store.apply([], actor=me.fingerprint, meta=meta)
-    return blob
+        gone = {r.id for sid in withdrawn for r in store.list(subject=sid, include_deleted=True)}
+    else:
+        gone = set()
+
+    def meta() -> dict[str, Any]:
+        """What the bundle hands over, on the store as it is at commit (an import may have
+        come in since sealing; its receipts and records are kept)."""
+        exported: dict[str, int] = dict(store.meta_get(_k(peer_fp, "exported"), {}))
+        for rid, rev in sent.items():
+            exported[rid] = max(rev, exported.get(rid, 0))
+        pending_now: dict[str, int] = dict(store.meta_get(_k(peer_fp, "pending_ack"), {}))
+        for rid, rev in ack_now:
+            if pending_now.get(rid) == rev:
+                del pending_now[rid]
+        out: dict[str, Any] = {_k(peer_fp, "pending_ack"): pending_now, _k(peer_fp, "exported"): exported}
+        if me.role == "office":
+            out[_k(peer_fp, "sent_subjects")] = sorted(set(store.meta_get(_k(peer_fp, "sent_subjects"), []))
+                                                        | assigned)
+            at = dict(store.meta_get(_k(peer_fp, "withdrawn_at"), {}))
+            for sid in withdrawn:
+                at.setdefault(sid, seq)
+            for sid in assigned:
+                at.pop(sid, None)
+            out[_k(peer_fp, "withdrawn_at")] = at
+            if gone:  # the phone drops these, so a later reassignment must send them again
+                out[_k(peer_fp, "acked")] = {rid: rev for rid, rev in store.meta_get(_k(peer_fp, "acked"), {}).items()
+                                             if rid not in gone}
+        return out
+
+    store.apply([], actor=me.fingerprint, meta={_k(peer_fp, "out_seq"): seq})
+    return Sealed(blob, seq, store, peer_fp, me.fingerprint, meta)
 
 
 # --- import -------------------------------------------------------------------------------

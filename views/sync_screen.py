@@ -402,14 +402,15 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
                 export_result.controls = [ft.Text("正在加密……")]
                 page.update()
                 with shell.busy():
-                    name, blob = await asyncio.to_thread(hs.export_bytes, svc)
-                where = await save_dialog(shell, name, hs.BUNDLE_SUFFIX[1:], blob)
-                if where is None:  # cancelled on a phone: already sealed, so it goes again next time
+                    name, sealed = await asyncio.to_thread(hs.seal_export, svc)
+                where = await save_dialog(shell, name, hs.BUNDLE_SUFFIX[1:], sealed.blob)
+                if where is None:  # cancelled on a phone: nothing counts as exported
                     export_result.controls = []
                     show_preview()
                     page.update()
                     return
-                done = {**preview, "path": where, "size": len(blob)}
+                await asyncio.to_thread(sealed.commit)
+                done = {**preview, "path": where, "size": len(sealed.blob)}
             else:
                 target = await save_dialog(shell, hs.default_bundle_name(svc), hs.BUNDLE_SUFFIX[1:])
                 if target is None:

@@ -124,3 +124,55 @@ def test_export_bytes_is_a_bundle_the_office_imports_and_marks_records_exported(
                                             ("..", "数据包.xtb")])
 def test_picked_names_lose_their_folders(name: str, expected: str) -> None:
     assert hs.picked_name(name) == expected
+
+
+def test_a_cancelled_save_leaves_the_records_unexported_and_correctable(office: Office, helper: Service) -> None:
+    """The phone's save dialog came back cancelled: the sealed bundle was never committed."""
+    from sync.pipeline import ExportSuperseded
+
+    sid = enrolled(office, helper)
+    hs.import_bundle_bytes(helper, "in.xtb", export_bundle(office.store, office.me, helper._me().fingerprint,
+                                                           clock=clock))
+    visit = helper.save_record("visit", dict(VISIT), subject=sid)
+    _, cancelled = hs.seal_export(helper)
+    assert helper.record_sync_status(visit.id) == "未导出" and helper.record_lock_reason(visit.id) is None
+    assert hs.export_preview(helper)["resend"] == 0
+    helper.save_record("visit", {**VISIT, "notes": "更正:情绪平稳"}, subject=sid, record_id=visit.id)
+
+    _, saved = hs.seal_export(helper)  # the next try, saved this time
+    assert saved.seq == cancelled.seq + 1  # never two bundles with one number
+    saved.commit()
+    assert helper.record_sync_status(visit.id) == "已导出" and helper.record_lock_reason(visit.id)
+    with pytest.raises(ExportSuperseded):  # a stale bundle cannot mark anything afterwards
+        cancelled.commit()
+    assert import_bundle(office.store, office.me, saved.blob, clock=clock).status == "accepted"
+    got = office.store.get(visit.id)
+    assert got is not None and got.revision == 2 and got.data["notes"] == "更正:情绪平稳"
+
+
+def test_a_failed_write_marks_nothing_exported(office: Office, helper: Service, tmp_path: Path) -> None:
+    sid = enrolled(office, helper)
+    hs.import_bundle_bytes(helper, "in.xtb", export_bundle(office.store, office.me, helper._me().fingerprint,
+                                                           clock=clock))
+    visit = helper.save_record("visit", dict(VISIT), subject=sid)
+    (tmp_path / "不是文件夹").write_text("x")
+    with pytest.raises(hs.HelperSyncError):
+        hs.export_to(helper, tmp_path / "不是文件夹" / "out.xtb")
+    assert helper.record_sync_status(visit.id) == "未导出"
+    assert hs.export_preview(helper)["total"] == 1  # still to go, with the office's receipts
+    assert hs.export_preview(helper)["receipts"] > 0
+
+
+def test_receipts_for_what_came_in_while_a_save_dialog_was_open_are_kept(office: Office, helper: Service) -> None:
+    sid = enrolled(office, helper)
+    hs.import_bundle_bytes(helper, "in.xtb", export_bundle(office.store, office.me, helper._me().fingerprint,
+                                                           clock=clock))
+    _, sealed = hs.seal_export(helper)  # carries the receipts for the first office bundle
+    second = Record.new("subject", {**SUBJECT, "name": "李四"}, author=office.me.fingerprint, clock=clock)
+    office.store.put(second, actor=office.me.fingerprint)
+    assign(office.store, office.me, second.id, helper._me().fingerprint, clock)
+    hs.import_bundle_bytes(helper, "in2.xtb", export_bundle(office.store, office.me, helper._me().fingerprint,
+                                                            clock=clock))
+    sealed.commit()
+    assert hs.export_preview(helper)["receipts"] > 0  # the second bundle's receipts go next time
+    assert sid != second.id

@@ -221,6 +221,26 @@ def test_export_all_writes_one_bundle_per_active_helper_readable_by_that_helper(
     assert [r["status_label"] for r in office.helper_rows(osvc)] == ["在册", "已撤销"]
 
 
+def test_export_all_goes_on_past_a_file_it_cannot_write_and_that_helper_gets_it_next_time(
+        tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    h1, r1 = make_helper(tmp_path, clock, osvc, "王五")
+    h2, r2 = make_helper(tmp_path, clock, osvc, "赵七")
+    s = office.save_subject(osvc, SUBJECT)
+    for h, req in ((h1, r1), (h2, r2)):
+        enrol(osvc, h, req)
+        office.assign(osvc, s.id, h._me().fingerprint)
+    out = tmp_path / "out"
+    blocker = out / f"至王五-{h1._me().fingerprint[:5]}.xtb"
+    blocker.mkdir(parents=True)  # a folder where his file should go: it cannot be written
+    rows = {r["helper"]: r for r in office.export_all(osvc, out)}
+    assert rows["王五"]["file"] == "" and rows["王五"]["error"].startswith(f"无法写入文件“{blocker}”"), rows
+    assert rows["赵七"]["error"] == "" and Path(rows["赵七"]["file"]).is_file()
+    blocker.rmdir()
+    again = {r["helper"]: r for r in office.export_all(osvc, out)}
+    outcome = pipeline.import_bundle(h1._open(), h1._me(), Path(again["王五"]["file"]).read_bytes(), clock=clock)
+    assert outcome.status == "accepted" and [r["name"] for r in h1.subject_rows()] == ["张三"]
+
+
 def test_batch_import_reports_each_file_and_quarantines_the_tampered_one(
         tmp_path: Path, clock: Clock, osvc: Service) -> None:
     helpers = [make_helper(tmp_path, clock, osvc, n) for n in ("王五", "赵七", "钱八")]
