@@ -504,7 +504,8 @@ def _open_urgent(store: Store, subject_id: str) -> list[Record]:
 
 
 def dashboard(svc: Any) -> dict[str, Any]:
-    """What needs the officer: urgent reports, overdue visits, terms ending, conflicts, silent helpers.
+    """What needs the officer: urgent reports, overdue visits, terms ending, subjects without a
+    helper on the roster, conflicts, silent helpers.
 
     Everything comes from the index summaries except the urgent reports themselves (only the
     partitions of the ``URGENT_DETAIL_SUBJECTS`` most recently active subjects with one open are
@@ -518,12 +519,19 @@ def dashboard(svc: Any) -> dict[str, Any]:
     overdue: list[dict[str, Any]] = []
     ending: list[dict[str, Any]] = []
     with_urgent: list[tuple[str, dict[str, Any]]] = []
+    unassisted: list[dict[str, Any]] = []
     urgent_total = 0
+    helpers = helper_rows(svc)
+    active = {h["fingerprint"] for h in helpers if h["status"] == "active"}
+    helper_name = {h["fingerprint"]: h["name"] for h in helpers}
     for sid, s in summaries.items():
         if s.get("deleted") or not s.get("name"):
             continue
         badges = summary_badges(s, today, visit_interval=interval, ending_days=ENDING_DAYS)
         base = {"subject": sid, "name": s.get("name", ""), "committee": s.get("committee") or ""}
+        assigned = [fp for fp in s.get("helpers") or [] if isinstance(fp, str)]
+        if not active.intersection(assigned) and str(s.get("term_end") or "9999") >= today.isoformat():
+            unassisted.append({**base, "revoked": [helper_name.get(fp, fp[:5]) for fp in assigned]})
         if BADGE_VISIT_OVERDUE in badges:
             overdue.append({**base, "last_visit": s.get("last_visit") or ""})
         if BADGE_TERM_ENDING in badges:
@@ -541,8 +549,9 @@ def dashboard(svc: Any) -> dict[str, Any]:
     urgent.sort(key=lambda r: r["occurred"], reverse=True)
     overdue.sort(key=lambda r: (r["last_visit"], r["name"]))
     ending.sort(key=lambda r: (r["term_end"], r["name"]))
+    unassisted.sort(key=lambda r: (r["committee"], r["name"]))
     silent = []
-    for h in helper_rows(svc):
+    for h in helpers:
         if h["status"] != "active":
             continue
         since = h["last_bundle"] or h["enrolled_date"]
@@ -553,8 +562,8 @@ def dashboard(svc: Any) -> dict[str, Any]:
         if days >= SILENT_DAYS:
             silent.append({"name": h["name"], "committee": h["committee"], "fingerprint": h["fingerprint"],
                            "last_bundle": h["last_bundle"], "days": days})
-    return {"urgent_reports": urgent, "urgent_total": max(urgent_total, len(urgent)), "overdue": overdue, "ending_soon": ending,
-            "conflicts": conflict_rows(svc), "silent_helpers": silent}
+    return {"urgent_reports": urgent, "urgent_total": max(urgent_total, len(urgent)), "overdue": overdue,
+            "ending_soon": ending, "unassisted": unassisted, "conflicts": conflict_rows(svc), "silent_helpers": silent}
 
 
 def acknowledge(svc: Any, report_id: str, note: str = "", by: str | None = None) -> Record:

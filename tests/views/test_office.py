@@ -650,10 +650,44 @@ def test_revoking_a_helper_with_subjects_says_they_need_another_helper(
     _button(helpers_view(shell, Screen.of("office_helpers")), "撤销").on_click(None)
     [dialog] = shell.page.dialogs
     said = [c.value for c in _controls(dialog.content) if isinstance(c, ft.Text)]
-    assert "王五仍负责 1 名社区矫正对象,撤销后请在“矫正对象”中为他们重新指定协助人员。" in said
+    assert "王五仍负责 1 名社区矫正对象。撤销后,其中没有其他在册协助人员的对象列在“工作台”,请为他们重新指定协助人员。" in said
     next(a for a in dialog.actions if "确认撤销" in str(a.content)).on_click(None)
     dialog.on_dismiss(None)
     assert "重新指定协助人员" in shell.toasts[0]
+    assert [(r["name"], r["revoked"]) for r in office.dashboard(osvc)["unassisted"]] == [("张三", ["王五"])]
+
+
+def test_the_dashboard_lists_subjects_without_a_helper_on_the_roster_until_one_is_assigned(
+        tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    (h1, r1), (h2, r2) = make_helper(tmp_path, clock, osvc, "王五"), make_helper(tmp_path, clock, osvc, "赵七")
+    enrol(osvc, h1, r1)
+    enrol(osvc, h2, r2)
+    both = office.save_subject(osvc, SUBJECT).id
+    alone = office.save_subject(osvc, {**SUBJECT, "name": "李四"}).id
+    office.save_subject(osvc, {**SUBJECT, "name": "孙六"})  # never assigned
+    office.save_subject(osvc, {**SUBJECT, "name": "周八", "judgment_date": "2024-06-01", "term_start": "2024-07-01",
+                               "term_end": "2025-12-31"})
+    for sid in (both, alone):
+        office.assign(osvc, sid, h1._me().fingerprint)
+    office.assign(osvc, both, h2._me().fingerprint)
+
+    def listed() -> list[tuple[str, list[str]]]:
+        return [(r["name"], r["revoked"]) for r in office.dashboard(osvc)["unassisted"]]
+
+    assert listed() == [("孙六", [])]  # 周八's term is over
+    office.revoke(osvc, h1._me().fingerprint, "设备丢失")
+    assert listed() == [("孙六", []), ("李四", ["王五"])]  # 张三 still has 赵七
+    from core.routes import Screen
+    from views.office.dashboard import dashboard_view
+
+    shell = _Shell(osvc)
+    view = dashboard_view(shell, Screen.of("office_dashboard"))
+    texts = {c.value for c in _controls(view) if isinstance(getattr(c, "value", None), str)}
+    assert {"没有在册协助人员的对象", "王五", "从未分配"} <= texts
+    _button(view, "李四").on_click(None)  # opens the subject's page, where the officer assigns
+    assert shell.went[-1] == ("office_subject", {"id": alone})
+    office.assign(osvc, alone, h2._me().fingerprint)
+    assert listed() == [("孙六", [])]
 
 
 def test_helper_roster_xlsx_says_yi_chexiao_and_when_data_last_arrived(tmp_path: Path, clock: Clock,

@@ -83,6 +83,7 @@ def dashboard_view(shell: "Shell", screen: Screen) -> ft.View:
         _count_card("紧急情况待处理", d["urgent_total"], ft.Colors.RED_100),
         _count_card("走访逾期", len(d["overdue"]), ft.Colors.ORANGE_100),
         _count_card("30天内解矫", len(d["ending_soon"]), ft.Colors.BLUE_100),
+        _count_card("待分配协助人员", len(d["unassisted"]), ft.Colors.AMBER_100),
         _count_card("数据冲突", len(d["conflicts"]), ft.Colors.PURPLE_100),
         _count_card("30天未交数据", len(d["silent_helpers"]), ft.Colors.GREY_200),
     ], wrap=True)
@@ -101,6 +102,11 @@ def dashboard_view(shell: "Shell", screen: Screen) -> ft.View:
                 table(["对象", "村(居)委会", "矫正期限止"],
                       [[subject_link(r), r["committee"], r["term_end"]] for r in d["ending_soon"]])
                 if d["ending_soon"] else ft.Text("30天内没有解矫的对象。")),
+        section(heading("没有在册协助人员的对象"),
+                table(["对象", "村(居)委会", "原协助人员(已撤销)"],
+                      [[subject_link(r), r["committee"], "、".join(r["revoked"]) or "从未分配"]
+                       for r in d["unassisted"][:50]])
+                if d["unassisted"] else ft.Text("每名对象都有在册的协助人员。")),
         section(heading("数据冲突"), *(conflict_items or [ft.Text("没有冲突。")])),
         section(heading("30天未交数据的协助人员"),
                 table(["姓名", "村(居)委会", "最近数据包", "天数"],

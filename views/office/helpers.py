@@ -39,7 +39,8 @@ def helpers_view(shell: "Shell", screen: Screen) -> ft.View:
             shell.page.pop_dialog()
             shell.page.update()
 
-        reassign = (f"{name}仍负责 {subjects} 名社区矫正对象,撤销后请在“矫正对象”中为他们重新指定协助人员。"
+        reassign = (f"{name}仍负责 {subjects} 名社区矫正对象。撤销后,其中没有其他在册协助人员的对象列在“工作台”,"
+                    "请为他们重新指定协助人员。"
                     if subjects else "")
 
         def closed(e: Any) -> None:
