@@ -436,7 +436,7 @@ def export_all_to(store: Store, me: Identity, out_dir: str | Path, *, clock: Cal
     for i, h in enumerate(helpers):
         fp = h.data["fingerprint"]
         target = folder / f"至{h.data['name']}-{fp[:5]}{BUNDLE_SUFFIX}"
-        try:  # one helper whose keys cannot be used must not stop the others
+        try:  # one helper whose keys or file cannot be used must not stop the others
             sealed = pipeline.seal_bundle(store, me, fp, clock=clock)
             write_atomically(target, sealed.blob)
             sealed.commit()  # written: its records and subjects count as handed over

@@ -22,8 +22,8 @@ from core.kinds import KIND_LABELS, KINDS
 from core.kinds import validate as validate_kind
 from core.records import HELPER_KINDS, OFFICE_KINDS, Clock, Record, utc_now
 from core.routes import Screen, build_route
-from core.timeline import PARTICULAR_FIELDS, headline, is_urgent, record_date, shown, timeline_row
 from core.rules import summary_badges
+from core.timeline import PARTICULAR_FIELDS, headline, is_urgent, record_date, shown, timeline_row
 from storage import KdfParams, Store, StoreCorrupt, StoreLocked, WrongPassphrase
 from storage.fsio import atomic_write, remove_durably
 from sync.identity import Identity
@@ -47,6 +47,7 @@ FAILURES_FILE = "unlock-failures.json"
 STATUS_DRAFT = "草稿"
 STATUS_FROM_OFFICE = "司法所发来"
 STATUS_OTHERS = "他人填写"
+
 
 class SetupError(XietongError):
     default_message = "初次设置信息有误,请检查后重试。"

@@ -94,8 +94,7 @@ def path_picker(shell: "Shell", label: str, *, value: str | None = None, suffixe
     listing = ft.Row(wrap=True, spacing=4)
 
     def folder_of() -> str:
-        p = Path((field.value or "").strip() or ".").expanduser()
-        return str(p if p.is_dir() else p.parent)
+        return folders.folder_of(field.value or "") or ""
 
     def pick(name: str) -> Callable[[Any], None]:
         def on_click(e: Any) -> None:
