@@ -1,6 +1,6 @@
 """Composition root: ``uv run main.py`` opens the app; ``uv run main.py <command>`` runs the CLI.
 
-The ``xietong`` console script is ``cli`` below; both share ``sync.cli``.
+The ``xietong`` console script is ``cli`` below; both share ``sync.cli.main``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ DEMO_HELPERS = ("周晓梅", "吴建国", "郑丽华")  # the first two are enro
 def _app(argv: list[str]) -> int:
     import argparse
 
-    from sync.home import default_home
+    from sync.app.home import default_home
 
     parser = argparse.ArgumentParser(prog="main.py", description="协通:打开应用(无命令时)")
     parser.add_argument("--home", help="数据目录")
@@ -63,7 +63,7 @@ def demo_homes() -> DemoHomes:
     helper who has imported the office's bundle (subjects, notices) and reported an urgent case."""
     import tempfile
 
-    from sync.cli import run as cli_run
+    from sync.cli.main import run as cli_run
 
     root = Path(tempfile.mkdtemp(prefix="xietong-demo-"))
     home = root / "home"
@@ -81,14 +81,15 @@ def _demo_exchange(root: Path, home: Path, passphrase: str) -> Path:
     The helpers' throw-away stores use cheap scrypt (demo only); their bundles carry an urgent
     report each, so the console's batch import and dashboard have something to show.
     """
-    from sync import office, pipeline
-    from sync.identity import make_enrolment_request, make_office_card
-    from sync.service import Service
+    from sync import exchange
+    from sync.app import office
+    from sync.protocol.identity import make_enrolment_request, make_office_card
+    from sync.app.session import Service
     from storage import KdfParams
 
     cheap = KdfParams(n=2**10, r=8, p=1)
-    exchange = root / "交换"
-    inbox, outbox, requests = exchange / "来自协助人员", exchange / "至协助人员", exchange / "登记申请"
+    shared = root / "交换"
+    inbox, outbox, requests = shared / "来自协助人员", shared / "至协助人员", shared / "登记申请"
     for folder in (inbox, outbox, requests):
         folder.mkdir(parents=True, exist_ok=True)
     svc = Service(home)
@@ -101,7 +102,7 @@ def _demo_exchange(root: Path, home: Path, passphrase: str) -> Path:
         for i, name in enumerate(DEMO_HELPERS):
             phone = Service(root / f"helper-{i + 1}", kdf=cheap)
             phone.setup("helper", name, passphrase)
-            pipeline.pin_office(phone._open(), make_office_card(me), me.public().grouped)
+            exchange.pin_office(phone._open(), make_office_card(me), me.public().grouped)
             request = requests / f"登记申请-{name}.xtreq"
             request.write_bytes(make_enrolment_request(phone._me(), "青山村民委员会", f"1380013800{i}"))
             phones.append((phone, request))
@@ -114,7 +115,7 @@ def _demo_exchange(root: Path, home: Path, passphrase: str) -> Path:
         for row in office.export_all(svc, outbox):
             for phone, _ in phones[:2]:
                 if row["fingerprint"] == phone._me().fingerprint:
-                    pipeline.import_bundle(phone._open(), phone._me(), Path(row["file"]).read_bytes(),
+                    exchange.import_bundle(phone._open(), phone._me(), Path(row["file"]).read_bytes(),
                                            clock=phone._clock)
         _demo_history(svc, phones[0][0])
         for phone, _ in phones[:2]:
@@ -123,14 +124,14 @@ def _demo_exchange(root: Path, home: Path, passphrase: str) -> Path:
                 phone.save_record("report", {"category": "家庭重大变故", "urgency": "紧急", "occurred": today,
                                              "description": "演示:家中老人突发重病住院,对象情绪波动。"},
                                   subject=mine[0]["id"])
-            blob = pipeline.export_bundle(phone._open(), phone._me(), me.fingerprint, clock=phone._clock)
+            blob = exchange.export_bundle(phone._open(), phone._me(), me.fingerprint, clock=phone._clock)
             (inbox / f"来自{phone._me().name}.xtb").write_bytes(blob)
         _demo_today(phones[0][0])
         for phone, _ in phones:
             phone.lock()
     finally:
         svc.lock()
-    return exchange
+    return shared
 
 
 def _demo_history(office_svc: Any, phone: Any) -> None:
@@ -140,7 +141,7 @@ def _demo_history(office_svc: Any, phone: Any) -> None:
     import random
 
     from core import demo
-    from sync import pipeline
+    from sync import exchange
 
     office_me, me = office_svc._me(), phone._me()
     store = phone._open()
@@ -149,10 +150,10 @@ def _demo_history(office_svc: Any, phone: Any) -> None:
     history = demo.generate_for_helper(random.Random(7), subjects, me.fingerprint, 4, today)
     for rec in history:
         store.put(rec, actor=me.fingerprint)
-    delivered = pipeline.export_bundle(store, me, office_me.fingerprint, clock=phone._clock)
-    pipeline.import_bundle(office_svc._open(), office_me, delivered, clock=office_svc._clock)
-    receipt = pipeline.export_bundle(office_svc._open(), office_me, me.fingerprint, clock=office_svc._clock)
-    pipeline.import_bundle(store, me, receipt, clock=phone._clock)
+    delivered = exchange.export_bundle(store, me, office_me.fingerprint, clock=phone._clock)
+    exchange.import_bundle(office_svc._open(), office_me, delivered, clock=office_svc._clock)
+    receipt = exchange.export_bundle(office_svc._open(), office_me, me.fingerprint, clock=office_svc._clock)
+    exchange.import_bundle(store, me, receipt, clock=phone._clock)
 
 
 def _demo_today(phone: Any) -> None:
@@ -172,7 +173,7 @@ def _demo_today(phone: Any) -> None:
 
 
 def cli(argv: list[str] | None = None) -> int:
-    from sync.cli import run
+    from sync.cli.main import run
 
     return run(sys.argv[1:] if argv is None else argv)
 
@@ -184,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     positionals = [a for i, a in enumerate(argv) if not a.startswith("-") and (i == 0 or argv[i - 1] not in {"--home", "--port"})]
     if not positionals:
         return _app(argv)
-    from sync.cli import build_parser
+    from sync.cli.main import build_parser
 
     commands = set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
     if positionals[0] in commands:

@@ -2,7 +2,7 @@
 
 Each error's message is the sentence a person reads (Chinese). Packages define their own
 families below this root: ``storage.errors`` (StoreLocked, WrongPassphrase, StoreCorrupt...)
-and ``sync.errors`` (BundleRejected and its reasons). Third-party exceptions are converted
+and ``sync.protocol.errors`` (BundleRejected and its reasons). Third-party exceptions are converted
 where they cross into our code (``raise ... from exc``).
 """
 

@@ -10,8 +10,8 @@ import flet as ft
 
 from core.errors import XietongError
 from core.routes import Screen
-from sync import helper_sync as hs
-from sync.service import MIN_PASSPHRASE, passphrase_problem, passphrase_strength
+from sync.app import helper_sync as hs
+from sync.app.session import MIN_PASSPHRASE, passphrase_problem, passphrase_strength
 
 if TYPE_CHECKING:
     from views.app import Shell

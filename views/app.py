@@ -34,7 +34,7 @@ from core.idle import idle_lock_due
 from core.routes import HOME, NOT_FOUND, Screen, build_route, parse_route
 
 if TYPE_CHECKING:
-    from sync.service import Service
+    from sync.app.session import Service
 
 REPO = Path(__file__).resolve().parent.parent
 ASSETS = REPO / "assets"
@@ -450,7 +450,7 @@ def warm_up(home: Path, service: Service | None) -> Service:
     theme()
     if service is not None:
         return service
-    from sync.service import Service
+    from sync.app.session import Service
 
     return Service(home)
 

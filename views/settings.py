@@ -13,8 +13,8 @@ import flet as ft
 
 from core.errors import ValidationError, XietongError
 from core.routes import Screen
-from sync import helper_sync as hs
-from sync.service import MIN_PASSPHRASE, passphrase_strength
+from sync.app import helper_sync as hs
+from sync.app.session import MIN_PASSPHRASE, passphrase_strength
 from views import sync_screen
 from views.access import fingerprint_block
 

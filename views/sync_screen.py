@@ -18,8 +18,8 @@ import flet as ft
 
 from core.errors import XietongError
 from core.routes import Screen
-from sync import folders
-from sync import helper_sync as hs
+from sync.app import folders
+from sync.app import helper_sync as hs
 
 if TYPE_CHECKING:
     from views.app import Shell

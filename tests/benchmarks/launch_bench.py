@@ -66,7 +66,7 @@ from pathlib import Path
 import flet as ft
 from views import access, forms, office, settings, subjects  # everything before the server
 from views import app as A
-from sync.service import Service
+from sync.app.session import Service
 
 svc = Service(Path(sys.argv[1]))
 
@@ -92,7 +92,7 @@ def free_port() -> int:
 
 def make_home(root: Path) -> Path:
     from storage import KdfParams
-    from sync.service import Service
+    from sync.app.session import Service
 
     home = root / "home"
     Service(home, kdf=KdfParams(n=2**4, r=8, p=1)).setup("helper", "李协助", PASS)

@@ -2,13 +2,13 @@
 
     uv run python tests/benchmarks/office_bench.py [--helpers 50] [--per-bundle 20] [--subjects 500] [--records 50000]
 
-- ``batch_import_s``: ``sync.office.batch_import`` of one folder holding one bundle from each of
+- ``batch_import_s``: ``sync.app.office.batch_import`` of one folder holding one bundle from each of
   ``--helpers`` enrolled helpers (``--per-bundle`` visits + one urgent report each), the store
   kept open throughout.
   ``naive_batch_import_s``: the same bundles into an identical copy of the office store, the way
   ``xietong import FILE`` run once per file does it: open the store (scrypt at the bench's store
   cost ``--kdf-n``), import one file, close.
-- ``dashboard_s``: ``sync.office.dashboard`` on ``--subjects`` subjects and ``--records``
+- ``dashboard_s``: ``sync.app.office.dashboard`` on ``--subjects`` subjects and ``--records``
   records (index summaries; only partitions with an open urgent report are opened), measured
   cold (just unlocked, no partition cached) and warm (second call). Urgent reports are counted
   from the summaries and listed in full for the 50 most recently active subjects.
@@ -40,9 +40,10 @@ from core.demo import SAMPLE_SUBJECT  # noqa: E402
 from core.records import Record  # noqa: E402
 from core.rules import open_urgent_reports, subject_badges, BADGE_TERM_ENDING, BADGE_VISIT_OVERDUE  # noqa: E402
 from storage import KdfParams  # noqa: E402
-from sync import office, pipeline  # noqa: E402
-from sync.identity import Identity, make_enrolment_request, make_office_card  # noqa: E402
-from sync.service import Service  # noqa: E402
+from sync.app import office
+from sync import exchange  # noqa: E402
+from sync.protocol.identity import Identity, make_enrolment_request, make_office_card  # noqa: E402
+from sync.app.session import Service  # noqa: E402
 
 PASS = "bench passphrase"
 CHEAP = KdfParams(n=2**4, r=8, p=1)
@@ -78,7 +79,7 @@ def batch_part(tmp: Path, helpers: int, per_bundle: int, kdf_n: int) -> dict[str
     for i in range(helpers):
         phone = Service(tmp / f"phone{i}", clock=clock, kdf=CHEAP)
         phone.setup("helper", f"协助人员{i}", PASS)
-        pipeline.pin_office(phone._open(), make_office_card(me), me.public().grouped)
+        exchange.pin_office(phone._open(), make_office_card(me), me.public().grouped)
         req = tmp / f"req{i}"
         req.write_bytes(make_enrolment_request(phone._me(), "青山村民委员会", "13800138000"))
         office.enrol_from_request(svc, req, phone._me().public().grouped, committee="青山村民委员会",
@@ -92,7 +93,7 @@ def batch_part(tmp: Path, helpers: int, per_bundle: int, kdf_n: int) -> dict[str
         recs.append(Record.new("report", {"category": "经济纠纷", "urgency": "紧急", "occurred": "2026-11-20",
                                           "description": "借款纠纷"}, author=fp, subject=subject.id, clock=clock))
         phone._open().apply(recs, actor=fp)
-        (inbox / f"{i:03d}.xtb").write_bytes(pipeline.export_bundle(phone._open(), phone._me(), me.fingerprint,
+        (inbox / f"{i:03d}.xtb").write_bytes(exchange.export_bundle(phone._open(), phone._me(), me.fingerprint,
                                                                     clock=clock))
         phone.lock()
     svc.lock()
@@ -116,7 +117,7 @@ def batch_part(tmp: Path, helpers: int, per_bundle: int, kdf_n: int) -> dict[str
         store = Store.open(tmp / "office-copy", PASS, clock=clock)
         try:
             who = Identity.from_private_dict(store.meta_get("identity"))
-            outcome = pipeline.import_file(store, who, path, tmp / "office-copy" / "quarantine", clock=clock)
+            outcome = exchange.import_file(store, who, path, tmp / "office-copy" / "quarantine", clock=clock)
             naive_ok += outcome.status == "accepted"
         finally:
             store.close()

@@ -40,8 +40,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: E402
 from core.demo import SAMPLE_SUBJECT  # noqa: E402
 from core.records import Record  # noqa: E402
 from storage import KdfParams, Store  # noqa: E402
-from sync.identity import Identity, make_enrolment_request, make_office_card  # noqa: E402
-from sync.pipeline import assign, enroll_helper, export_bundle, import_bundle, pin_office  # noqa: E402
+from sync.protocol.identity import Identity, make_enrolment_request, make_office_card  # noqa: E402
+from sync.exchange import assign, enroll_helper, export_bundle, import_bundle, pin_office  # noqa: E402
 
 KDF = KdfParams(n=2**10)
 PASS = "bench passphrase"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from storage import Store
-from sync.cli import run
+from sync.cli.main import run
 
 PASS = "correct-horse-口令"
 
@@ -49,7 +49,7 @@ def test_init_prints_fingerprint_in_groups_of_five_and_keeps_identity_encrypted(
     try:
         assert store.meta_get("role") == "helper"
         assert store.meta_get("name") == "王喆"
-        from sync.identity import Identity
+        from sync.protocol.identity import Identity
 
         ident = Identity.from_private_dict(store.meta_get("identity"))
         assert ident.public().grouped == m.group(1)

@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from sync.cli import run
+from sync.cli.main import run
 
 PASS = "correct-horse-口令"
 

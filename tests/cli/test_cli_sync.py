@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from storage import snapshot_bytes
-from sync.cli import run
+from sync.cli.main import run
 
 PASS = "correct-horse-口令"
 pytestmark = pytest.mark.crypto
@@ -137,7 +137,7 @@ def test_round_trip_office_helper_office_with_receipts_and_tamper(
     assert xt(office, "export", "--to", hfp, "--out", str(usb2 / "r.xtb"))[0] == 0
     assert xt(helper, "import", str(usb2 / "r.xtb"))[0] == 0
     from storage import Store
-    from sync.pipeline import record_status
+    from sync.exchange import record_status
 
     store = Store.open(helper, PASS)
     try:

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 import main
-from sync import office, pipeline
-from sync.service import Service
+from sync.app import office
+from sync import exchange
+from sync.app.session import Service
 
 
 def test_demo_homes_give_an_office_with_work_waiting_and_a_helper_phone_with_subjects(
@@ -29,8 +30,8 @@ def test_demo_homes_give_an_office_with_work_waiting_and_a_helper_phone_with_sub
         assert any(r["urgent"] for r in detail["timeline"]), "and the urgent report it made"
         store = phone._open()
         mine = [r for r in store.list() if r.author == phone._me().fingerprint]
-        assert set(pipeline.record_statuses(store, mine).values()) == {
-            pipeline.STATUS_DELIVERED, pipeline.STATUS_EXPORTED, pipeline.STATUS_UNSENT}, "work of every status"
+        assert set(exchange.record_statuses(store, mine).values()) == {
+            exchange.STATUS_DELIVERED, exchange.STATUS_EXPORTED, exchange.STATUS_UNSENT}, "work of every status"
         assert {r.kind for r in mine} >= {"visit", "report"}
         assert len(store.list_drafts()) == 1, "and a visit half typed"
     finally:

@@ -122,7 +122,7 @@ def seeded(home: Path) -> Path:
 
     from core import demo
     from storage import KdfParams
-    from sync.service import Service
+    from sync.app.session import Service
 
     path = home
     svc = Service(path, kdf=KdfParams(n=2**4, r=8, p=1))

@@ -42,9 +42,10 @@ def seed_office(home: Path, tmp_path: Path) -> Office:
 
     from core.kinds import KINDS
     from core.records import Record
-    from sync import office, pipeline
-    from sync.identity import make_enrolment_request, make_office_card
-    from sync.service import Service
+    from sync.app import office
+    from sync import exchange
+    from sync.protocol.identity import make_enrolment_request, make_office_card
+    from sync.app.session import Service
 
     cheap = cheap_kdf()
     exchange = tmp_path / "交换"
@@ -59,7 +60,7 @@ def seed_office(home: Path, tmp_path: Path) -> Office:
     for name in ("王五", "赵七", "钱八"):
         phone = Service(tmp_path / f"phone-{name}", kdf=cheap)
         phone.setup("helper", name, PASS)
-        pipeline.pin_office(phone._open(), make_office_card(me), me.public().grouped)
+        exchange.pin_office(phone._open(), make_office_card(me), me.public().grouped)
         request = exchange / f"登记申请-{name}.xtreq"
         request.write_bytes(make_enrolment_request(phone._me(), "青山村民委员会", "13800138000"))
         phones.append((phone, request))
@@ -77,7 +78,7 @@ def seed_office(home: Path, tmp_path: Path) -> Office:
                        author=qian._me().fingerprint, subject=subject.id)
     qian._open().put(visit, actor=qian._me().fingerprint)
     for n, phone in enumerate((wang, zhao, qian), start=1):
-        blob = pipeline.export_bundle(phone._open(), phone._me(), me.fingerprint, clock=phone._clock)
+        blob = exchange.export_bundle(phone._open(), phone._me(), me.fingerprint, clock=phone._clock)
         (inbox / f"{n}-{phone._me().name}.xtb").write_bytes(blob)
     tampered = inbox / "3-钱八.xtb"
     blob = bytearray(tampered.read_bytes())

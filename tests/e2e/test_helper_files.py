@@ -38,9 +38,9 @@ def test_card_and_bundle_picked_in_the_file_chooser_and_exports_downloaded(  # t
         tmp_path: Path, home: Path, page) -> None:
     from core.records import Record
     from storage import KdfParams
-    from sync import pipeline
-    from sync.identity import make_office_card
-    from sync.service import Service
+    from sync import exchange
+    from sync.protocol.identity import make_office_card
+    from sync.app.session import Service
 
     usb, downloads = tmp_path / "usb", tmp_path / "downloads"
     usb.mkdir()
@@ -79,13 +79,13 @@ def test_card_and_bundle_picked_in_the_file_chooser_and_exports_downloaded(  # t
     page.get_by_text(re.compile("登记申请已保存")).first.wait_for()
     shot(page, "61_files_request_downloaded.png")
     assert request.name == "登记申请-李协助.xtreq"
-    pipeline.enroll_helper(ostore, ome, request.read_bytes(), mine, committee="青山村民委员会",
+    exchange.enroll_helper(ostore, ome, request.read_bytes(), mine, committee="青山村民委员会",
                            conditions=[1, 2, 3, 4], reviewer="赵六", review_date=date.today().isoformat(),
                            clock=clock)
     subject = Record.new("subject", dict(SUBJECT), author=ome.fingerprint, clock=clock)
     ostore.put(subject, actor=ome.fingerprint)
-    pipeline.assign(ostore, ome, subject.id, mine, clock)
-    good = pipeline.export_bundle(ostore, ome, mine, clock=clock)
+    exchange.assign(ostore, ome, subject.id, mine, clock)
+    good = exchange.export_bundle(ostore, ome, mine, clock=clock)
     (usb / "至李协助.xtb").write_bytes(good)
     bad = good[:-40] + bytes(b ^ 1 for b in good[-40:])
     (usb / "被改动.xtb").write_bytes(bad)
@@ -123,7 +123,7 @@ def test_card_and_bundle_picked_in_the_file_chooser_and_exports_downloaded(  # t
     assert bundle.suffix == ".xtb" and bundle.name.startswith("协助人员数据包-")
     assert f"文件:{bundle.name}" in page.inner_text("body")
     assert "张三".encode() not in bundle.read_bytes()
-    outcome = pipeline.import_bundle(ostore, ome, bundle.read_bytes(), clock=clock)
+    outcome = exchange.import_bundle(ostore, ome, bundle.read_bytes(), clock=clock)
     assert outcome.status == "accepted", outcome
-    assert pipeline.peer_info(ostore, mine)["in_seq"] == 1
+    assert exchange.peer_info(ostore, mine)["in_seq"] == 1
     assert subject.id in ostore.meta_get(f"peers/{mine}/acked", {})  # the helper's receipt arrived

@@ -111,7 +111,7 @@ def test_office_enrols_imports_issues_syncs_and_acknowledges(office_home: Office
 def test_office_set_up_from_an_empty_home_then_its_card_for_helpers(tmp_path: Path, page) -> None:  # type: ignore[no-untyped-def]
     """First run as 司法所: keys made in the app, the console opens, the card file carries the
     same fingerprint the screen shows (what helpers compare)."""
-    from sync.identity import parse_office_card
+    from sync.protocol.identity import parse_office_card
 
     page.set_viewport_size({"width": 1440, "height": 1000})
     page.get_by_text("欢迎使用协通").wait_for()

@@ -2,7 +2,7 @@
 
 Resolving a conflict on the dashboard, editing a subject in the register, assigning a helper through
 the dropdown (and taking one off), revoking a helper and exporting the 报表 files. After each action the
-console is locked (which releases the store) and the store is read with ``sync.office``, then
+console is locked (which releases the store) and the store is read with ``sync.app.office``, then
 unlocked again, so each check is on what was really saved.
 """
 
@@ -40,14 +40,15 @@ def _restored_phone_conflict(svc: Any, o: Office, tmp_path: Path) -> str:
     """A conflict as it arises in the field, made with the real functions: 王五 records a visit,
     his phone is backed up, the visit is corrected on the phone and, differently, on the phone
     restored from the backup; both phones' bundles reach the office. Returns the visit's id."""
-    from sync import office, pipeline
-    from sync.service import Service
+    from sync.app import office
+    from sync import exchange
+    from sync.app.session import Service
 
     wang = Service(o.phones["王五"])
     wang.unlock(PASS)
     me = svc._me()
-    blob = pipeline.export_bundle(svc._open(), me, wang._me().fingerprint, clock=svc._clock)
-    assert pipeline.import_bundle(wang._open(), wang._me(), blob, clock=wang._clock).status == "accepted"
+    blob = exchange.export_bundle(svc._open(), me, wang._me().fingerprint, clock=svc._clock)
+    assert exchange.import_bundle(wang._open(), wang._me(), blob, clock=wang._clock).status == "accepted"
     visit = {"date": date.today().isoformat(), "place": "家中", "present": "本人", "thinking": "稳定",
              "work": "务农", "life": "正常", "family": "和睦", "notes": "E2E初次走访"}
     rid = wang.save_record("visit", visit, subject=o.subject).id
@@ -60,9 +61,9 @@ def _restored_phone_conflict(svc: Any, o: Office, tmp_path: Path) -> str:
         phone.unlock(PASS)
         phone.save_record("visit", {**visit, "notes": notes}, subject=o.subject, record_id=rid)
         if home != backup:  # the original phone exported once more: that stick was lost
-            pipeline.export_bundle(phone._open(), phone._me(), me.fingerprint, clock=phone._clock)
+            exchange.export_bundle(phone._open(), phone._me(), me.fingerprint, clock=phone._clock)
         outs[notes] = o.exchange / f"王五-{'备份' if home == backup else '原机'}.xtb"
-        outs[notes].write_bytes(pipeline.export_bundle(phone._open(), phone._me(), me.fingerprint,
+        outs[notes].write_bytes(exchange.export_bundle(phone._open(), phone._me(), me.fingerprint,
                                                        clock=phone._clock))
         phone.lock()
     results = office.batch_import(svc, [outs[RIVAL_NOTES], outs[KEPT_NOTES]])
@@ -73,8 +74,8 @@ def _restored_phone_conflict(svc: Any, o: Office, tmp_path: Path) -> str:
 @pytest.fixture
 def screens_home(home: Path, tmp_path: Path) -> Screens:
     """The console's seed, with 赵七 enrolled, the helpers' bundles imported and one open conflict."""
-    from sync import office
-    from sync.service import Service
+    from sync.app import office
+    from sync.app.session import Service
 
     o = seed_office(home, tmp_path)
     svc = Service(home)
@@ -96,7 +97,7 @@ def unlock_console(page) -> None:  # type: ignore[no-untyped-def]
 
 def in_store(page, home: Path, read: Callable[[Any], Any]) -> Any:  # type: ignore[no-untyped-def]
     """Lock the console (it lets go of the store), read the store here, unlock the console again."""
-    from sync.service import Service
+    from sync.app.session import Service
 
     tap(page, page.get_by_label("立即锁定", exact=True))  # the rail's lock icon, named by its tooltip
     page.get_by_text("协通已锁定").wait_for()
@@ -112,7 +113,7 @@ def in_store(page, home: Path, read: Callable[[Any], Any]) -> Any:  # type: igno
 def test_office_resolves_edits_assigns_revokes_and_exports_reports(screens_home: Screens, home: Path,
                                                                    tmp_path: Path, page) -> None:  # type: ignore[no-untyped-def]
     from core.kinds import KINDS
-    from sync import office
+    from sync.app import office
 
     page.set_viewport_size({"width": 1440, "height": 1000})
     unlock_console(page)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from helper_sync_setup import Office, new_helper
 
-from sync.service import Service
+from sync.app.session import Service
 
 
 @pytest.fixture

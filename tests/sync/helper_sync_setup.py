@@ -7,8 +7,8 @@ from pathlib import Path
 
 from core.demo import SAMPLE_SUBJECT
 from storage import KdfParams, Store
-from sync.identity import Identity
-from sync.service import Service
+from sync.protocol.identity import Identity
+from sync.app.session import Service
 
 CHEAP = KdfParams(n=2**4, r=8, p=1)
 PASS = "correct horse 1"

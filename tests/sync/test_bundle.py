@@ -12,21 +12,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import sync.bundle as bundle_mod
-from sync import canonical
-from sync.bundle import (
-    Opened,
-    check_recipient,
-    check_sequence,
-    decrypt,
-    known_senders,
-    open_bundle,
-    parse,
-    seal,
-    verify_signature,
-)
-from sync.crypto import Rng
-from sync.errors import (
+import sync.protocol.bundle as bundle_mod
+from sync.protocol import canonical
+from fakes import bare_store, enrol, pin, set_last_seq
+
+import sync.exchange.importing as importing_mod
+from storage import Store
+from sync.exchange.importing import Opened, open_bundle
+from sync.protocol.bundle import check_recipient, decrypt, parse, seal, verify_signature
+from sync.protocol.crypto import Rng
+from sync.protocol.errors import (
     BadSignature,
     BundleRejected,
     Malformed,
@@ -37,8 +32,8 @@ from sync.errors import (
     UnknownSender,
     WrongRecipient,
 )
-from sync.format import CHUNK_SIZE, Header, decode_payload, encode_payload, format_created
-from sync.identity import Identity
+from sync.protocol.format import CHUNK_SIZE, Header, decode_payload, encode_payload, format_created
+from sync.protocol.identity import Identity
 
 pytestmark = pytest.mark.crypto
 
@@ -73,32 +68,47 @@ def other_helper() -> Identity:
     return Identity.generate("helper", "李强", rng=det_rng(b"other-helper"))
 
 
+@pytest.fixture(scope="module")
+def office_store(tmp_path_factory: pytest.TempPathFactory, office: Identity, helper: Identity) -> Store:
+    """The office's store with ``helper`` enrolled (the stages read who is enrolled from it)."""
+    store = bare_store(tmp_path_factory.mktemp("office"), office)
+    enrol(store, office, helper)
+    return store
+
+
+@pytest.fixture(scope="module")
+def helper_store(tmp_path_factory: pytest.TempPathFactory, office: Identity, helper: Identity) -> Store:
+    store = bare_store(tmp_path_factory.mktemp("helper"), helper)
+    pin(store, office)
+    return store
+
+
 def fields(seq: int = 1, **extra: Any) -> dict[str, Any]:
     return {"seq": seq, "created": CREATED, **extra}
 
 
-def test_sealed_bundle_opens_to_the_same_payload_and_header(office: Identity, helper: Identity) -> None:
+def test_sealed_bundle_opens_to_the_same_payload_and_header(office: Identity, helper: Identity, office_store: Store) -> None:
     payload = encode_payload([{"id": "r1", "kind": "visit", "data": {"notes": "家中情况稳定"}}])
     ack = {"seq": 4, "records": [["abc", 2]]}
     blob = seal(helper, office.public(), fields(seq=5, ack=ack, counts={"visit": 1}), payload)
-    opened = open_bundle(blob, office, known_senders([helper.public()]))
+    opened = open_bundle(office_store, office, blob)
     assert isinstance(opened, Opened)
-    assert opened.payload == payload
-    assert decode_payload(opened.payload)[0]["data"]["notes"] == "家中情况稳定"
+    assert opened.plaintext == payload
+    assert decode_payload(opened.plaintext)[0]["data"]["notes"] == "家中情况稳定"
     assert opened.header.seq == 5
     assert opened.header.ack == ack
     assert opened.header.counts == {"visit": 1}
     assert opened.header.sender == helper.fingerprint
     assert opened.header.recipient == office.fingerprint
     assert opened.header.created == "2026-03-01T08:30:00.000000+00:00"
-    assert opened.sender == helper.public()
+    assert opened.who.sender == helper.public()
 
 
 @pytest.mark.parametrize("size", [0, 1, CHUNK_SIZE - 1, CHUNK_SIZE, CHUNK_SIZE + 1, 2 * CHUNK_SIZE, 2 * CHUNK_SIZE + 7])
-def test_payload_of_any_size_round_trips_across_chunk_edges(office: Identity, helper: Identity, size: int) -> None:
+def test_payload_of_any_size_round_trips_across_chunk_edges(office: Identity, helper: Identity, size: int, helper_store: Store) -> None:
     payload = det_rng(b"payload")(size)
     blob = seal(office, helper.public(), fields(), payload)
-    assert open_bundle(blob, helper, known_senders([office.public()])).payload == payload
+    assert open_bundle(helper_store, helper, blob).plaintext == payload
 
 
 def test_sealing_is_deterministic_given_randomness_and_fresh_otherwise(office: Identity, helper: Identity) -> None:
@@ -153,66 +163,70 @@ def test_decrypt_refuses_an_envelope_whose_signature_was_not_checked(office: Ide
 
 
 def test_wrong_recipient_is_refused_before_the_sender_is_looked_up(
-    office: Identity, helper: Identity, other_helper: Identity
+    office: Identity, helper: Identity, other_helper: Identity, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    store = bare_store(tmp_path / "other", other_helper)
+    pin(store, office)
     looked_up: list[str] = []
-
-    def lookup(fp: str) -> Any:
-        looked_up.append(fp)
-        return office.public()
-
+    real = importing_mod.sender_for_import
+    monkeypatch.setattr(importing_mod, "sender_for_import", lambda *a: looked_up.append(a[2]) or real(*a))
     blob = seal(office, helper.public(), fields(), b"x")
     with pytest.raises(WrongRecipient) as err:
-        open_bundle(blob, other_helper, lookup)
+        open_bundle(store, other_helper, blob)
     assert looked_up == []
     assert err.value.code == "wrong_recipient"
     assert "不是发给本机" in str(err.value)
 
 
 def test_unknown_and_revoked_senders_are_refused_before_signature_and_decryption(
-    office: Identity, helper: Identity, other_helper: Identity, monkeypatch: pytest.MonkeyPatch
+    office: Identity, helper: Identity, other_helper: Identity, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from sync import exchange
+
     calls: list[str] = []
-    monkeypatch.setattr(bundle_mod, "verify_signature", lambda *a: calls.append("verify"))
-    monkeypatch.setattr(bundle_mod, "stream_decrypt", lambda *a: calls.append("decrypt"))
+    monkeypatch.setattr(importing_mod, "verify_signature", lambda *a: calls.append("verify"))
+    monkeypatch.setattr(importing_mod, "decrypt", lambda *a: calls.append("decrypt"))
     blob = seal(helper, office.public(), fields(), b"x")
+    store = bare_store(tmp_path / "office", office)
+    enrol(store, office, other_helper)
     with pytest.raises(UnknownSender):
-        open_bundle(blob, office, known_senders([other_helper.public()]))
+        open_bundle(store, office, blob)
+    enrol(store, office, helper)
+    exchange.revoke_helper(store, office, helper.fingerprint, "设备丢失", lambda: CREATED)
     with pytest.raises(Revoked):
-        open_bundle(blob, office, known_senders([helper.public()], revoked=[helper.fingerprint]))
+        open_bundle(store, office, blob)
     assert calls == []
 
 
 def test_replayed_bundle_is_refused_after_signature_and_never_decrypted(
-    office: Identity, helper: Identity, monkeypatch: pytest.MonkeyPatch
+    office: Identity, helper: Identity, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     decrypted: list[int] = []
-    real = bundle_mod.stream_decrypt
-    monkeypatch.setattr(bundle_mod, "stream_decrypt", lambda *a: decrypted.append(1) or real(*a))
-    seen: list[int] = []
-
-    def replay(header: Header) -> None:
-        seen.append(header.seq)
-        check_sequence(header, last_seq=7)
-
+    real = importing_mod.decrypt
+    monkeypatch.setattr(importing_mod, "decrypt", lambda *a: decrypted.append(1) or real(*a))
+    store = bare_store(tmp_path / "office", office)
+    enrol(store, office, helper)
+    set_last_seq(store, helper.fingerprint, 7)
     old = seal(helper, office.public(), fields(seq=7), b"old")
     new = seal(helper, office.public(), fields(seq=8), b"new")
     with pytest.raises(Replayed) as err:
-        open_bundle(old, office, known_senders([helper.public()]), check_replay=replay)
+        open_bundle(store, office, old)
     assert err.value.code == "replayed"
     assert decrypted == []
-    assert open_bundle(new, office, known_senders([helper.public()]), check_replay=replay).payload == b"new"
-    assert seen == [7, 8]
+    assert open_bundle(store, office, new).plaintext == b"new"
     assert decrypted == [1]
 
 
-def test_replay_check_runs_only_after_the_signature_is_valid(office: Identity, helper: Identity) -> None:
+def test_replay_check_runs_only_after_the_signature_is_valid(
+    office: Identity, helper: Identity, tmp_path: Any
+) -> None:
+    store = bare_store(tmp_path / "office", office)
+    enrol(store, office, helper)
+    set_last_seq(store, helper.fingerprint, 7)
     blob = bytearray(seal(helper, office.public(), fields(seq=3), b"x"))
     blob[-1] ^= 1
-    seen: list[int] = []
-    with pytest.raises(BadSignature):
-        open_bundle(bytes(blob), office, known_senders([helper.public()]), check_replay=lambda h: seen.append(h.seq))
-    assert seen == []
+    with pytest.raises(BadSignature):  # not Replayed: the replay check comes after the signature
+        open_bundle(store, office, bytes(blob))
 
 
 def test_size_limit_is_checked_before_anything_is_parsed(office: Identity, helper: Identity) -> None:
@@ -292,11 +306,10 @@ headers = st.fixed_dictionaries(
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(header=headers, payload=st.binary(max_size=3000))
 def test_any_header_and_payload_round_trip(
-    office: Identity, helper: Identity, header: dict[str, Any], payload: bytes
-) -> None:
+    office: Identity, helper: Identity, header: dict[str, Any], payload: bytes, office_store: Store) -> None:
     blob = seal(helper, office.public(), header, payload)
-    opened = open_bundle(blob, office, known_senders([helper.public()]))
-    assert opened.payload == payload
+    opened = open_bundle(office_store, office, blob)
+    assert opened.plaintext == payload
     assert opened.header.seq == header["seq"]
     assert opened.header.ack == header["ack"]
     assert opened.header.counts == header["counts"]
@@ -312,21 +325,19 @@ def small_blob(office: Identity, helper: Identity) -> bytes:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_any_single_byte_change_is_refused(
-    office: Identity, helper: Identity, small_blob: bytes, data: st.DataObject
-) -> None:
+    office: Identity, helper: Identity, small_blob: bytes, data: st.DataObject, office_store: Store) -> None:
     pos = data.draw(st.integers(0, len(small_blob) - 1))
     xor = data.draw(st.integers(1, 255))
     bad = bytearray(small_blob)
     bad[pos] ^= xor
     with pytest.raises(BundleRejected):
-        open_bundle(bytes(bad), office, known_senders([helper.public()]))
+        open_bundle(office_store, office, bytes(bad))
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_any_insertion_or_deletion_is_refused(
-    office: Identity, helper: Identity, small_blob: bytes, data: st.DataObject
-) -> None:
+    office: Identity, helper: Identity, small_blob: bytes, data: st.DataObject, office_store: Store) -> None:
     pos = data.draw(st.integers(0, len(small_blob)))
     delete = data.draw(st.integers(0, 40))
     insert = data.draw(st.binary(max_size=40))
@@ -334,7 +345,7 @@ def test_any_insertion_or_deletion_is_refused(
     if bad == small_blob:
         return
     with pytest.raises(BundleRejected):
-        open_bundle(bad, office, known_senders([helper.public()]))
+        open_bundle(office_store, office, bad)
 
 
 # --- payload codec ----------------------------------------------------------------------------
@@ -379,7 +390,7 @@ def test_payload_decoder_refuses_odd_encodings(data: bytes, error: type[BundleRe
 
 
 def test_every_rejection_reason_has_a_stable_code_and_a_chinese_remedy() -> None:
-    from sync.errors import REJECTION_CODES
+    from sync.protocol.errors import REJECTION_CODES
 
     assert set(REJECTION_CODES) == {
         "too_large",

@@ -14,11 +14,15 @@ from typing import Any, Iterator
 
 import pytest
 
-import sync.bundle as bundle_mod
-from sync import canonical
-from sync.bundle import known_senders, open_bundle, parse, seal
-from sync.crypto import LABEL_BUNDLE_SIG, Rng
-from sync.errors import (
+import sync.protocol.bundle as bundle_mod
+from sync.protocol import canonical
+from fakes import bare_store, enrol
+
+from storage import Store
+from sync.exchange.importing import open_bundle
+from sync.protocol.bundle import parse, seal
+from sync.protocol.crypto import LABEL_BUNDLE_SIG, Rng
+from sync.protocol.errors import (
     BadSignature,
     BundleRejected,
     DecryptFailed,
@@ -27,7 +31,7 @@ from sync.errors import (
     UnknownSender,
     WrongRecipient,
 )
-from sync.format import (
+from sync.protocol.format import (
     CHUNK_SIZE,
     DEFAULT_MAX_SIZE,
     MAGIC,
@@ -39,7 +43,7 @@ from sync.format import (
     serialise,
     signed_prefix,
 )
-from sync.identity import Identity
+from sync.protocol.identity import Identity
 
 pytestmark = pytest.mark.crypto
 
@@ -63,7 +67,6 @@ OTHER_OFFICE = Identity.generate("office", "雨山区司法所", rng=det_rng(b"o
 HELPER = Identity.generate("helper", "王芳", rng=det_rng(b"helper"))
 OTHER_HELPER = Identity.generate("helper", "李强", rng=det_rng(b"other-helper"))
 STRANGER = Identity.generate("helper", "陌生人", rng=det_rng(b"stranger"))
-ENROLLED = known_senders([HELPER.public(), OTHER_HELPER.public()])
 
 RECORDS = [
     {
@@ -105,8 +108,24 @@ def no_decrypt(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     yield calls
 
 
+STORES: dict[str, Store] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def office_stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Each office's real store with HELPER and OTHER_HELPER enrolled: bundles are opened by the
+    stages the app's import runs, which read who is enrolled from the store."""
+    for me in (OFFICE, OTHER_OFFICE):
+        store = bare_store(tmp_path_factory.mktemp("office"), me)
+        enrol(store, me, HELPER)
+        enrol(store, me, OTHER_HELPER)
+        STORES[me.fingerprint] = store
+    yield
+    STORES.clear()
+
+
 def open_as_office(blob: bytes, me: Identity = OFFICE) -> bytes:
-    return open_bundle(blob, me, ENROLLED).payload
+    return open_bundle(STORES[me.fingerprint], me, blob).plaintext
 
 
 def rebuild(header: dict[str, Any] | bytes, *, blob: bytes = BLOB) -> bytes:

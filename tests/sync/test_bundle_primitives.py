@@ -13,8 +13,8 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from sync import crypto
-from sync.errors import DecryptFailed
+from sync.protocol import crypto
+from sync.protocol.errors import DecryptFailed
 
 pytestmark = pytest.mark.crypto
 

@@ -1,7 +1,10 @@
 """Replay the frozen vectors in tests/vectors/: each file must give exactly its ``expect``.
 
-A failure here means the bundle format changed: files written by an older build would no
-longer open (or, worse, a refused file would now be accepted).
+They run through the import the app runs (``sync.exchange.importing``), on a real store set up
+as the manifest says: the recipient's keys, the helpers it enrolled or revoked, the office a
+helper pinned, the last sequence number taken. A failure here means the bundle format changed:
+files written by an older build would no longer open (or, worse, a refused file would now be
+accepted).
 """
 
 from __future__ import annotations
@@ -9,15 +12,20 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes import bare_store, clock, enrol, pin, set_last_seq
 
-from sync.bundle import check_sequence, known_senders, open_bundle
-from sync.errors import REJECTION_CODES, BundleRejected
-from sync.format import DEFAULT_MAX_PAYLOAD, DEFAULT_MAX_SIZE, decode_payload
-from sync.identity import Identity
+
+from storage import Store, snapshot_bytes
+from sync import exchange
+from sync.exchange.importing import open_bundle, validate_records
+from sync.protocol.errors import REJECTION_CODES, BundleRejected
+from sync.protocol.format import DEFAULT_MAX_PAYLOAD, DEFAULT_MAX_SIZE, decode_payload
+from sync.protocol.identity import Identity
 
 pytestmark = pytest.mark.crypto
 
@@ -26,35 +34,71 @@ MANIFEST = json.loads((VECTORS / "vectors.json").read_text(encoding="utf-8"))
 IDS = {name: Identity.from_private_dict(d) for name, d in MANIFEST["identities"].items()}
 
 
-def run_vector(v: dict[str, Any]) -> Any:
-    """Every stage an importer runs, configured from the manifest entry."""
+def recipient_store(home: Path, v: dict[str, Any]) -> Store:
+    """The recipient's store as the vector describes it."""
+    me = IDS[v["recipient"]]
+    store = bare_store(home, me)
+    if me.role == "helper":
+        for name in v["known"]:
+            pin(store, IDS[name])
+            set_last_seq(store, IDS[name].fingerprint, v["last_seq"])
+        return store
+    for name in v["known"]:
+        enrol(store, me, IDS[name])
+        set_last_seq(store, IDS[name].fingerprint, v["last_seq"])
+    for name in v["revoked"]:
+        exchange.revoke_helper(store, me, IDS[name].fingerprint, "设备丢失", clock)
+    return store
+
+
+def run_vector(store: Store, v: dict[str, Any]) -> tuple[Any, list[Any] | None]:
+    """The app's import stages up to decryption, then (for ``decode`` vectors) its payload
+    decoding and record validation."""
     blob = (VECTORS / v["file"]).read_bytes()
-    lookup = known_senders([IDS[n].public() for n in v["known"]], revoked=[IDS[n].fingerprint for n in v["revoked"]])
-    opened = open_bundle(
-        blob,
-        IDS[v["recipient"]],
-        lookup,
-        check_replay=lambda header: check_sequence(header, v["last_seq"]),
-        max_size=v.get("max_size", DEFAULT_MAX_SIZE),
-    )
+    opened = open_bundle(store, IDS[v["recipient"]], blob, max_size=v.get("max_size", DEFAULT_MAX_SIZE))
     if v.get("decode"):
-        return opened, decode_payload(opened.payload, max_bytes=v.get("max_payload", DEFAULT_MAX_PAYLOAD))
+        raw = decode_payload(opened.plaintext, max_bytes=v.get("max_payload", DEFAULT_MAX_PAYLOAD))
+        return opened, raw
     return opened, None
 
 
 @pytest.mark.parametrize("v", MANIFEST["vectors"], ids=[v["file"] for v in MANIFEST["vectors"]])
-def test_vector_gives_its_expected_outcome(v: dict[str, Any]) -> None:
+def test_vector_gives_its_expected_outcome(v: dict[str, Any], tmp_path: Path) -> None:
+    store = recipient_store(tmp_path / "store", v)
     if v["expect"] == "ok":
-        opened, records = run_vector(v)
+        opened, raw = run_vector(store, v)
         assert opened.header.recipient == IDS[v["recipient"]].fingerprint
-        assert hashlib.sha256(opened.payload).hexdigest() == v["payload_sha256"]
+        assert hashlib.sha256(opened.plaintext).hexdigest() == v["payload_sha256"]
         if "records" in v:
-            assert len(records) == v["records"]
+            assert raw is not None and len(raw) == v["records"]
         return
     with pytest.raises(BundleRejected) as err:
-        run_vector(v)
+        opened, raw = run_vector(store, v)
+        if raw is not None:
+            validate_records(raw)
     assert err.value.code == v["expect"], err.value
     assert type(err.value) is REJECTION_CODES[v["expect"]]
+
+
+@pytest.mark.parametrize(
+    "v",
+    [v for v in MANIFEST["vectors"] if v["expect"] != "ok" and "max_size" not in v and "max_payload" not in v],
+    ids=lambda v: v["file"],
+)
+def test_refused_vector_file_is_quarantined_and_the_store_is_unchanged(v: dict[str, Any], tmp_path: Path) -> None:
+    home = tmp_path / "store"
+    store = recipient_store(home, v)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    path = inbox / v["file"]
+    shutil.copyfile(VECTORS / v["file"], path)
+    before = snapshot_bytes(home)
+    outcome = exchange.import_file(store, IDS[v["recipient"]], path, tmp_path / "quarantine", clock=clock)
+    assert outcome.status == "rejected" and outcome.code == v["expect"], outcome
+    assert snapshot_bytes(home) == before
+    assert not path.exists()
+    assert outcome.quarantined is not None
+    assert Path(outcome.quarantined).read_bytes() == (VECTORS / v["file"]).read_bytes()
 
 
 def test_manifest_lists_exactly_the_files_present_and_covers_every_bundle_level_reason() -> None:

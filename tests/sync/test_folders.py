@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sync.folders import default_folder, folder_of, last_folder, remember_folder
-from sync.service import Service
+from sync.app.folders import default_folder, folder_of, last_folder, remember_folder
+from sync.app.session import Service
 
 from helper_sync_setup import PASS
 

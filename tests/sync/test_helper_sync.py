@@ -9,11 +9,11 @@ import pytest
 from core.errors import XietongError
 from core.kinds import KIND_LABELS
 from core.records import Record
-from sync import helper_sync as hs
-from sync.errors import FingerprintMismatch
-from sync.identity import make_office_card, parse_enrolment_request
-from sync.pipeline import assign, enroll_helper, export_bundle, import_bundle
-from sync.service import Service
+from sync.app import helper_sync as hs
+from sync.protocol.errors import FingerprintMismatch
+from sync.protocol.identity import make_office_card, parse_enrolment_request
+from sync.exchange import assign, enroll_helper, export_bundle, import_bundle
+from sync.app.session import Service
 from helper_sync_setup import REPORT, SUBJECT, VISIT, Office, clock
 
 

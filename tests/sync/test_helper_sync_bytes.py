@@ -8,11 +8,11 @@ import pytest
 
 from core.records import Record
 from storage import snapshot_bytes
-from sync import helper_sync as hs
-from sync.errors import FingerprintMismatch
-from sync.identity import make_office_card, parse_enrolment_request
-from sync.pipeline import assign, enroll_helper, export_bundle, import_bundle
-from sync.service import Service
+from sync.app import helper_sync as hs
+from sync.protocol.errors import FingerprintMismatch
+from sync.protocol.identity import make_office_card, parse_enrolment_request
+from sync.exchange import assign, enroll_helper, export_bundle, import_bundle
+from sync.app.session import Service
 from helper_sync_setup import SUBJECT, VISIT, Office, clock
 
 
@@ -128,7 +128,7 @@ def test_picked_names_lose_their_folders(name: str, expected: str) -> None:
 
 def test_a_cancelled_save_leaves_the_records_unexported_and_correctable(office: Office, helper: Service) -> None:
     """The phone's save dialog came back cancelled: the sealed bundle was never committed."""
-    from sync.pipeline import ExportSuperseded
+    from sync.exchange import ExportSuperseded
 
     sid = enrolled(office, helper)
     hs.import_bundle_bytes(helper, "in.xtb", export_bundle(office.store, office.me, helper._me().fingerprint,

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from core.kinds import KIND_LABELS
-from sync import helper_sync as hs
-from sync import office as off
-from sync.identity import make_enrolment_request, make_office_card
-from sync.pipeline import enroll_helper, export_bundle, import_bundle
-from sync.service import Service
+from sync.app import helper_sync as hs
+from sync.app import office as off
+from sync.protocol.identity import make_enrolment_request, make_office_card
+from sync.exchange import enroll_helper, export_bundle, import_bundle
+from sync.app.session import Service
 from helper_sync_setup import CHEAP, PASS, REPORT, SUBJECT, VISIT, clock
 
 VISIT_LABEL, REPORT_LABEL = KIND_LABELS["visit"], KIND_LABELS["report"]

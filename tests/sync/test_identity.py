@@ -11,9 +11,9 @@ import pytest
 
 from core.errors import ValidationError
 from core.fingerprint import fingerprint as core_fingerprint
-from sync import canonical
-from sync.crypto import LABEL_ENROLMENT, LABEL_OFFICE_CARD, Rng
-from sync.errors import (
+from sync.protocol import canonical
+from sync.protocol.crypto import LABEL_ENROLMENT, LABEL_OFFICE_CARD, Rng
+from sync.protocol.errors import (
     BadCard,
     BadEnrolmentRequest,
     BadRotation,
@@ -21,7 +21,7 @@ from sync.errors import (
     IdentityCorrupt,
     IdentityError,
 )
-from sync.identity import (
+from sync.protocol.identity import (
     EnrolmentRequest,
     Identity,
     PublicIdentity,

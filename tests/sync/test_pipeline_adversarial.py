@@ -15,10 +15,10 @@ from test_pipeline_helpers import SUBJECT, TEAM, VISIT, Side, TickClock, make_si
 
 from core.records import Record
 from storage import snapshot_bytes
-from sync.bundle import DEFAULT_MAX_SIZE, encode_payload, seal
-from sync.errors import REJECTION_CODES
-from sync.identity import make_office_card
-from sync.pipeline import export_bundle, import_bundle, import_file, pin_office
+from sync.protocol.bundle import DEFAULT_MAX_SIZE, encode_payload, seal
+from sync.protocol.errors import REJECTION_CODES
+from sync.protocol.identity import make_office_card
+from sync.exchange import export_bundle, import_bundle, import_file, pin_office
 
 pytestmark = pytest.mark.crypto
 

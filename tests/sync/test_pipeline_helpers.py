@@ -11,8 +11,8 @@ from typing import Any
 from core.demo import SAMPLE_SUBJECT
 from core.records import Record
 from storage import KdfParams, Store
-from sync.identity import Identity, make_enrolment_request, make_office_card
-from sync.pipeline import assign, enroll_helper, pin_office
+from sync.protocol.identity import Identity, make_enrolment_request, make_office_card
+from sync.exchange import assign, enroll_helper, pin_office
 
 CHEAP_KDF = KdfParams(n=2**10, r=8, p=1)
 PASS = "correct horse 马"

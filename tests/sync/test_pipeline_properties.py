@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from test_pipeline_helpers import PASS, TickClock, content, setup_pair, visit
 
 from storage import Store
-from sync.identity import Identity
-from sync.pipeline import export_bundle, import_bundle
+from sync.protocol.identity import Identity
+from sync.exchange import export_bundle, import_bundle
 
 pytestmark = pytest.mark.crypto
 

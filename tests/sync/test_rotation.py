@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from test_pipeline_helpers import TickClock, content, setup_pair, visit
 
-from sync.bundle import encode_payload, parse, seal
-from sync.identity import Identity, make_rotation
-from sync.pipeline import (
+from sync.protocol.bundle import encode_payload, parse, seal
+from sync.protocol.identity import Identity, make_rotation
+from sync.exchange import (
     STATUS_DELIVERED,
     export_bundle,
     import_bundle,

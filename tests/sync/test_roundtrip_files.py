@@ -8,7 +8,7 @@ import pytest
 from test_pipeline_helpers import TEAM, TickClock, setup_pair, visit
 
 from core.records import Record
-from sync.pipeline import (
+from sync.exchange import (
     STATUS_DELIVERED,
     STATUS_EXPORTED,
     STATUS_UNSENT,
@@ -150,7 +150,7 @@ def test_deleted_record_travels_as_a_tombstone_and_history_is_kept(tmp_path: Pat
 def test_receipts_over_the_per_bundle_limit_arrive_in_later_bundles(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sync.pipeline as pipeline
+    import sync.exchange.export as pipeline
 
     monkeypatch.setattr(pipeline, "MAX_ACK", 2)
     clock = TickClock()
@@ -166,7 +166,7 @@ def test_receipts_over_the_per_bundle_limit_arrive_in_later_bundles(
 
 
 def test_office_remembers_when_each_helper_last_sent_a_bundle(tmp_path: Path) -> None:
-    from sync.pipeline import peer_info
+    from sync.exchange import peer_info
 
     clock = TickClock()
     office, helper, subject = setup_pair(tmp_path, clock)
@@ -188,7 +188,7 @@ def test_office_remembers_when_each_helper_last_sent_a_bundle(tmp_path: Path) ->
 def test_delivered_records_leave_the_phone_after_the_retention_period_and_others_stay(tmp_path: Path) -> None:
     from datetime import timedelta
 
-    from sync.pipeline import drop_delivered
+    from sync.exchange import drop_delivered
 
     clock = TickClock()
     office, helper, subject = setup_pair(tmp_path, clock)

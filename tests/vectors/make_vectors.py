@@ -20,11 +20,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from sync import canonical
-from sync.bundle import seal
-from sync.crypto import LABEL_BUNDLE_SIG
-from sync.format import CHUNK_SIZE, TAG_LEN, encode_payload, parse, serialise, signed_prefix
-from sync.identity import Identity
+from sync.protocol import canonical
+from sync.protocol.bundle import seal
+from sync.protocol.crypto import LABEL_BUNDLE_SIG
+from sync.protocol.format import CHUNK_SIZE, TAG_LEN, encode_payload, parse, serialise, signed_prefix
+from sync.protocol.identity import Identity
 
 HERE = Path(__file__).resolve().parent
 CREATED = datetime(2026, 3, 1, 8, 30, tzinfo=timezone.utc)

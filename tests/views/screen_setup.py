@@ -8,7 +8,7 @@ from pathlib import Path
 from core.demo import SAMPLE_SUBJECT
 from core.records import Record
 from storage import KdfParams
-from sync.service import Service
+from sync.app.session import Service
 
 CHEAP = KdfParams(n=2**4, r=8, p=1)
 PASS = "correct horse 1"

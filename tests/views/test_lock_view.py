@@ -11,7 +11,7 @@ import pytest
 
 from core.routes import Screen
 from storage import KdfParams, WrongPassphrase
-from sync.service import Service
+from sync.app.session import Service
 from views import access
 
 CHEAP = KdfParams(n=2**4, r=8, p=1)

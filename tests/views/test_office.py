@@ -12,9 +12,10 @@ from core.errors import NotFound, PermissionDenied, ValidationError, XietongErro
 from core.records import Record
 from core.kinds import KINDS
 from storage import KdfParams
-from sync import office, pipeline
-from sync.identity import make_enrolment_request, make_office_card
-from sync.service import Service
+from sync.app import office
+from sync import exchange
+from sync.protocol.identity import make_enrolment_request, make_office_card
+from sync.app.session import Service
 from core.demo import SAMPLE_SUBJECT
 
 CHEAP = KdfParams(n=2**4, r=8, p=1)
@@ -53,7 +54,7 @@ def make_helper(tmp_path: Path, clock: Clock, osvc: Service, name: str = "王五
     """A helper that pinned the office, and its enrolment request file."""
     h = Service(tmp_path / f"helper-{name}", clock=clock, kdf=CHEAP)
     h.setup("helper", name, PASS)
-    pipeline.pin_office(h._open(), make_office_card(osvc._me()), osvc._me().public().grouped)
+    exchange.pin_office(h._open(), make_office_card(osvc._me()), osvc._me().public().grouped)
     req = tmp_path / f"{name}.req"
     req.write_bytes(make_enrolment_request(h._me(), "青山村民委员会", "13800138000"))
     return h, req
@@ -70,7 +71,7 @@ def helper_bundle(h: Service, osvc: Service, out: Path, clock: Clock, **report: 
     if report:
         sid = next(iter(store.summaries()))
         h.save_record("report", {**URGENT, **report}, subject=sid)
-    out.write_bytes(pipeline.export_bundle(store, h._me(), osvc._me().fingerprint, clock=clock))
+    out.write_bytes(exchange.export_bundle(store, h._me(), osvc._me().fingerprint, clock=clock))
     return out
 
 
@@ -78,7 +79,7 @@ def deliver(osvc: Service, h: Service, tmp_path: Path) -> None:
     """Office -> helper: export all and let the helper import its own bundle."""
     for row in office.export_all(osvc, tmp_path / "out"):
         if row["fingerprint"] == h._me().fingerprint:
-            outcome = pipeline.import_bundle(h._open(), h._me(), Path(row["file"]).read_bytes(), clock=h._clock)
+            outcome = exchange.import_bundle(h._open(), h._me(), Path(row["file"]).read_bytes(), clock=h._clock)
             assert outcome.status == "accepted", outcome.message
 
 
@@ -215,7 +216,7 @@ def test_export_all_writes_one_bundle_per_active_helper_readable_by_that_helper(
     rows = office.export_all(osvc, tmp_path / "out", progress=lambda i, n, name: calls.append((i, n, name)))
     assert [r["helper"] for r in rows] == ["王五"] and calls[-1][:2] == (1, 1)
     assert office.list_files(tmp_path / "out", [".xtb"]) == [Path(rows[0]["file"]).name]
-    outcome = pipeline.import_bundle(h1._open(), h1._me(), Path(rows[0]["file"]).read_bytes(), clock=clock)
+    outcome = exchange.import_bundle(h1._open(), h1._me(), Path(rows[0]["file"]).read_bytes(), clock=clock)
     assert outcome.status == "accepted"
     assert [r["name"] for r in h1.subject_rows()] == ["张三"]
     assert [r["status_label"] for r in office.helper_rows(osvc)] == ["在册", "已撤销"]
@@ -237,7 +238,7 @@ def test_export_all_goes_on_past_a_file_it_cannot_write_and_that_helper_gets_it_
     assert rows["赵七"]["error"] == "" and Path(rows["赵七"]["file"]).is_file()
     blocker.rmdir()
     again = {r["helper"]: r for r in office.export_all(osvc, out)}
-    outcome = pipeline.import_bundle(h1._open(), h1._me(), Path(again["王五"]["file"]).read_bytes(), clock=clock)
+    outcome = exchange.import_bundle(h1._open(), h1._me(), Path(again["王五"]["file"]).read_bytes(), clock=clock)
     assert outcome.status == "accepted" and [r["name"] for r in h1.subject_rows()] == ["张三"]
 
 
@@ -313,7 +314,7 @@ def test_reassigning_moves_the_subject_to_the_new_helper(tmp_path: Path, clock: 
     office.assign(osvc, s.id, h1._me().fingerprint)
     rec = office.assign(osvc, s.id, h2._me().fingerprint, replace=h1._me().fingerprint)
     assert rec.data["helpers"] == [h2._me().fingerprint]
-    with pytest.raises(pipeline.NotEnrolled):
+    with pytest.raises(exchange.NotEnrolled):
         office.assign(osvc, s.id, "1" * 30)
 
 
@@ -394,7 +395,7 @@ def test_subject_page_shows_every_helpers_records_newest_first_and_urgent_report
     h.save_record("registration", REGISTRATION, subject=s.id)
     h.save_record("report", URGENT, subject=s.id)
     bundle = tmp_path / "in.xtb"
-    bundle.write_bytes(pipeline.export_bundle(h._open(), h._me(), osvc._me().fingerprint, clock=clock))
+    bundle.write_bytes(exchange.export_bundle(h._open(), h._me(), osvc._me().fingerprint, clock=clock))
     assert office.batch_import(osvc, [str(bundle)])[0]["status"] == "accepted"
 
     page = office.subject_page(osvc, s.id)

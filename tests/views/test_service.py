@@ -12,7 +12,7 @@ from core import demo
 from core.errors import NotFound, ValidationError
 from core.rules import BADGE_VISIT_OVERDUE
 from storage import KdfParams, StoreLocked, WrongPassphrase
-from sync.service import Service, SetupError, passphrase_strength
+from sync.app.session import Service, SetupError, passphrase_strength
 
 CHEAP = KdfParams(n=2**4, r=8, p=1)
 PASS = "correct horse 1"

@@ -13,9 +13,9 @@ from core import formstate as fs
 from core.errors import XietongError
 from core.records import HELPER_KINDS, Record
 from storage import KdfParams
-from sync.identity import make_enrolment_request, make_office_card
-from sync.pipeline import assign, enroll_helper, export_bundle, import_bundle, pin_office
-from sync.service import RecordLocked, Service
+from sync.protocol.identity import make_enrolment_request, make_office_card
+from sync.exchange import assign, enroll_helper, export_bundle, import_bundle, pin_office
+from sync.app.session import RecordLocked, Service
 from core.demo import SAMPLE_SUBJECT
 
 CHEAP = KdfParams(n=2**4, r=8, p=1)
@@ -250,7 +250,7 @@ def test_service_today_follows_its_clock(pair) -> None:  # type: ignore[no-untyp
 
 
 def test_drafts_of_records_dropped_by_retention_or_of_withdrawn_subjects_go_too(jump_pair) -> None:  # type: ignore[no-untyped-def]
-    from sync.pipeline import unassign
+    from sync.exchange import unassign
 
     office, helper, sid, clock = jump_pair
     delivered = helper.save_record("assistance", SAMPLES["assistance"], subject=sid)
@@ -310,7 +310,7 @@ def test_own_record_status_follows_the_sync_state_and_keeps_the_revision_note(pa
 
 
 def test_report_shows_its_sync_status_and_separately_whether_the_office_handled_it(pair) -> None:  # type: ignore[no-untyped-def]
-    from sync import office as office_actions
+    from sync.app import office as office_actions
 
     office, helper, sid, clock = pair
     report = helper.save_record("report", SAMPLES["report"], subject=sid)
@@ -328,7 +328,7 @@ def test_report_shows_its_sync_status_and_separately_whether_the_office_handled_
 
 
 def test_notice_and_acknowledgement_from_the_office_are_labelled_as_sent_by_the_office(pair) -> None:  # type: ignore[no-untyped-def]
-    from sync import office as office_actions
+    from sync.app import office as office_actions
 
     office, helper, sid, clock = pair
     notice = office_actions.issue_notice(office, sid, tasks=["报告重要情况"], contact="赵六", contact_phone="13800000000",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sync.service import MIN_PASSPHRASE
+from sync.app.session import MIN_PASSPHRASE
 from views.settings import NEW_PASSPHRASE_HELP, new_passphrase_hint
 
 

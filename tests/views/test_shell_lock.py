@@ -443,7 +443,7 @@ def test_a_new_tab_while_another_has_the_store_open_asks_for_the_passphrase(
     """Browser sessions share one unlocked store: a tab opened meanwhile must not show anything
     personal until its own user types the passphrase."""
     from storage import KdfParams
-    from sync.service import Service
+    from sync.app.session import Service
     from views import access
 
     builders["lock"] = access.lock_view

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-HEAVY = ("storage", "sync.service", "sync.cli", "sync.pipeline", "views.access", "views.subjects", "views.forms",
+HEAVY = ("storage", "sync.app.session", "sync.cli.main", "sync.exchange", "views.access", "views.subjects", "views.forms",
          "views.office", "tinydb", "openpyxl", "docx")
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from core import formstate as fs
 from core.routes import Screen
-from sync.service import Service
+from sync.app.session import Service
 from views import subjects
 from screen_setup import helper_with_subject
 

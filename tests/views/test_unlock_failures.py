@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from storage import KdfParams, WrongPassphrase
-from sync.service import (
+from sync.app.session import (
     FAILURES_FILE,
     Service,
     UnlockFailures,
@@ -135,7 +135,7 @@ def test_the_count_file_holds_only_the_count_and_the_time(home: Path) -> None:
 
 
 def test_an_unwritable_count_file_keeps_the_count_for_this_session(home: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import sync.service as service
+    import sync.app.session as service
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError("read-only")

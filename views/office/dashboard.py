@@ -8,7 +8,7 @@ import flet as ft
 
 from core.errors import XietongError
 from core.routes import Screen
-from sync import office
+from sync.app import office
 from views.office.layout import box, frame, heading, section, table
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ import flet as ft
 from core.errors import ValidationError, XietongError
 from core.kinds import HELPER_CONDITIONS
 from core.routes import Screen
-from sync import office
+from sync.app import office
 from views.office.layout import box, frame, heading, path_picker, relist, section, table
 
 if TYPE_CHECKING:

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import flet as ft
 
-from sync import folders, office
+from sync.app import folders
+from sync.app import office
 
 if TYPE_CHECKING:
     from views.app import Shell
@@ -137,7 +138,7 @@ def run_in_thread(shell: "Shell", work: Callable[..., Any], *args: Any, **kwargs
 
 
 def threadsafe_progress(shell: "Shell", bar: ft.ProgressBar, text: ft.Text) -> Callable[[int, int, str], None]:
-    """A progress callback for ``sync.office`` that updates the bar from a worker thread."""
+    """A progress callback for ``sync.app.office`` that updates the bar from a worker thread."""
     loop = asyncio.get_running_loop()
 
     def progress(done: int, total: int, name: str) -> None:

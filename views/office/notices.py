@@ -10,7 +10,8 @@ import flet as ft
 from core.errors import ValidationError, XietongError
 from core.kinds import DUTIES
 from core.routes import Screen
-from sync import folders, office
+from sync.app import folders
+from sync.app import office
 from views.office.layout import box, frame, heading, path_picker, relist, section, table
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ import flet as ft
 from core.errors import ValidationError, XietongError
 from core.kinds import CATEGORIES, KINDS
 from core.routes import Screen
-from sync import office
+from sync.app import office
 from views.office.layout import box, frame, heading, path_picker, section, table
 from views.subjects import badge
 

@@ -9,7 +9,8 @@ import flet as ft
 
 from core.errors import XietongError
 from core.routes import Screen
-from sync import folders, office
+from sync.app import folders
+from sync.app import office
 from views.office.layout import box, frame, heading, path_picker, relist, section
 
 if TYPE_CHECKING:

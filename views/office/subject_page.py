@@ -14,7 +14,7 @@ from core.errors import XietongError
 from core.kinds import KINDS
 from core.routes import Screen
 from core.timeline import shown
-from sync import office
+from sync.app import office
 from views.office.layout import box, frame, heading, path_picker, relist, section, table
 
 if TYPE_CHECKING:

@@ -19,8 +19,8 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from sync.errors import DecryptFailed
-from sync.format import CHUNK_SIZE, KEY_LEN, SIG_LEN, TAG_LEN, chunk_count
+from sync.protocol.errors import DecryptFailed
+from sync.protocol.format import CHUNK_SIZE, KEY_LEN, SIG_LEN, TAG_LEN, chunk_count
 
 Rng = Callable[[int], bytes]
 

@@ -26,7 +26,7 @@ from storage.documents import (
     visits_per_helper_month,
     visits_xlsx,
 )
-from sync.identity import Identity
+from sync.protocol.identity import Identity
 
 REPORT_KINDS = ("visits", "evaluations", "subjects", "helpers")
 

@@ -15,9 +15,9 @@ from typing import Any, Callable
 from core.errors import XietongError
 from core.kinds import KIND_LABELS
 from core.records import HELPER_KINDS
-from sync import pipeline
-from sync.errors import BundleRejected
-from sync.identity import PublicIdentity, make_enrolment_request, parse_office_card
+from sync import exchange
+from sync.protocol.errors import BundleRejected
+from sync.protocol.identity import PublicIdentity, make_enrolment_request, parse_office_card
 
 BUNDLE_SUFFIX = ".xtb"
 REQUEST_SUFFIX = ".xtreq"
@@ -91,7 +91,7 @@ def export_preview(svc: Any) -> dict[str, Any]:
         label = KIND_LABELS.get(rec.kind, rec.kind)
         counts[label] = counts.get(label, 0) + 1
         total += 1
-        versions += rec.revision - have if rec.revision > 1 else 1  # as pipeline.export_bundle sends them
+        versions += rec.revision - have if rec.revision > 1 else 1  # as exchange.export_bundle sends them
         fixes = rec.revision - max(have, 1)
         if fixes:
             corrections[label] = corrections.get(label, 0) + fixes
@@ -150,11 +150,11 @@ def default_bundle_name(svc: Any) -> str:
     return f"协助人员数据包-{stamp}{BUNDLE_SUFFIX}"
 
 
-def seal_export(svc: Any) -> tuple[str, pipeline.Sealed]:
+def seal_export(svc: Any) -> tuple[str, exchange.Sealed]:
     """The next bundle for the pinned office and its file name, for a save dialog or a browser
     download. Nothing counts as exported until ``commit`` (a cancelled save leaves the records
     未导出 and correctable)."""
-    return default_bundle_name(svc), pipeline.seal_bundle(svc._open(), svc._me(), _office_fp(svc), clock=svc._clock)
+    return default_bundle_name(svc), exchange.seal_bundle(svc._open(), svc._me(), _office_fp(svc), clock=svc._clock)
 
 
 def export_bytes(svc: Any) -> tuple[str, bytes]:
@@ -260,9 +260,9 @@ def import_bundle_file(svc: Any, path: str | os.PathLike[str], *, progress: Prog
     _office_fp(svc)
     before = _before_import(store)  # read only; the import below stays one atomic apply
     try:
-        outcome = pipeline.import_file(store, me, p, svc.home / "quarantine", clock=svc._clock)
+        outcome = exchange.import_file(store, me, p, svc.home / "quarantine", clock=svc._clock)
     except BundleRejected as exc:  # defensive: import_file already turns these into outcomes
-        outcome = pipeline.ImportOutcome("rejected", code=exc.code, message=str(exc))
+        outcome = exchange.ImportOutcome("rejected", code=exc.code, message=str(exc))
     report(0.9, "正在整理结果……")
     summary = _summary(outcome)
     if outcome.status == "accepted":
@@ -296,7 +296,7 @@ def import_bundle_bytes(svc: Any, name: str, data: bytes, *, progress: Progress 
         return import_bundle_file(svc, path, progress=progress)
 
 
-def _summary(outcome: pipeline.ImportOutcome) -> ImportSummary:
+def _summary(outcome: exchange.ImportOutcome) -> ImportSummary:
     summary = ImportSummary(outcome.status, outcome.label, message=outcome.message or "")
     if outcome.status == "accepted":
         c = outcome.counts
@@ -337,7 +337,7 @@ def office_card_preview(path: str | os.PathLike[str]) -> dict[str, Any]:
 
 def pin_office_from_bytes(svc: Any, data: bytes, fingerprint_typed: str) -> dict[str, Any]:
     """Pin the office whose card is ``data`` once the digits typed match its fingerprint."""
-    pub = pipeline.pin_office(svc._open(), data, fingerprint_typed)
+    pub = exchange.pin_office(svc._open(), data, fingerprint_typed)
     return {"name": pub.name, "fingerprint": pub.grouped}
 
 

@@ -23,8 +23,8 @@ from core.numbering import format_number, next_seq
 from core.records import Record
 from core.rules import BADGE_TERM_ENDING, BADGE_URGENT_OPEN, BADGE_VISIT_OVERDUE, summary_badges
 from core.timeline import PARTICULAR_FIELDS, shown, timeline_row
-from sync import pipeline
-from sync.identity import Identity, parse_enrolment_request
+from sync import exchange
+from sync.protocol.identity import Identity, parse_enrolment_request
 
 Store = Any  # storage.Store (an open one)
 Progress = Callable[[int, int, str], None]  # (done, total, file name)
@@ -107,7 +107,7 @@ def helper_rows(svc: Any) -> list[dict[str, Any]]:
     for h in store.list("helper", include_deleted=True):
         d = h.data
         fp = d.get("fingerprint", "")
-        last = pipeline.peer_info(store, fp).get("last_in") or {}
+        last = exchange.peer_info(store, fp).get("last_in") or {}
         rows.append({
             "id": h.id,
             "name": d.get("name", ""),
@@ -150,7 +150,7 @@ def enrol_from_request(svc: Any, path: str | Path, fingerprint_typed: str, *, co
         errors["conditions"] = "四项资格条件须全部符合才能登记,请逐项核实后勾选。"
     if errors:
         raise ValidationError(errors)
-    rec = pipeline.enroll_helper(store, me, _read_bytes(path), fingerprint_typed, committee=committee.strip(),
+    rec = exchange.enroll_helper(store, me, _read_bytes(path), fingerprint_typed, committee=committee.strip(),
                                  conditions=chosen, reviewer=reviewer.strip(), review_date=review_date,
                                  filed_date=filed_date or None, clock=svc._clock)
     return next(r for r in helper_rows(svc) if r["id"] == rec.id)
@@ -159,7 +159,7 @@ def enrol_from_request(svc: Any, path: str | Path, fingerprint_typed: str, *, co
 def revoke(svc: Any, fingerprint: str, reason: str = "设备丢失") -> Record:
     """Revoke a helper's device: its later bundles are refused and quarantined."""
     store, me = _office(svc)
-    return pipeline.revoke_helper(store, me, normalise_fingerprint(fingerprint), reason or "设备丢失", svc._clock)
+    return exchange.revoke_helper(store, me, normalise_fingerprint(fingerprint), reason or "设备丢失", svc._clock)
 
 
 # ---------------------------------------------------------------------------- subjects
@@ -234,7 +234,7 @@ def save_subject(svc: Any, data: dict[str, Any], subject_id: str | None = None) 
 
 def import_roster_into(store: Store, me: Identity, path: str | Path, *, clock: Callable[[], datetime]) -> int:
     """All rows of a CSV/XLSX roster or none: any bad row raises ``ValidationError`` listing every problem."""
-    from sync.roster import read_roster
+    from sync.app.roster import read_roster
 
     result = read_roster(Path(str(path).strip()), today=clock().date())
     if result.errors:
@@ -254,15 +254,15 @@ def assign(svc: Any, subject_id: str, helper_fp: str, *, replace: str | None = N
     """Assign a helper; with ``replace`` the subject moves from that helper to this one."""
     store, me = _office(svc)
     fp = normalise_fingerprint(helper_fp)
-    rec = pipeline.assign(store, me, subject_id, fp, svc._clock)
+    rec = exchange.assign(store, me, subject_id, fp, svc._clock)
     if replace and normalise_fingerprint(replace) != fp:
-        rec = pipeline.unassign(store, me, subject_id, normalise_fingerprint(replace), svc._clock)
+        rec = exchange.unassign(store, me, subject_id, normalise_fingerprint(replace), svc._clock)
     return rec
 
 
 def unassign(svc: Any, subject_id: str, helper_fp: str) -> Record:
     store, me = _office(svc)
-    return pipeline.unassign(store, me, subject_id, normalise_fingerprint(helper_fp), svc._clock)
+    return exchange.unassign(store, me, subject_id, normalise_fingerprint(helper_fp), svc._clock)
 
 
 _REPORT_DETAIL = ("category", "urgency", "occurred", "description", "action")
@@ -322,7 +322,7 @@ def subject_page(svc: Any, subject_id: str) -> dict[str, Any]:
 
 def save_registration_docx(svc: Any, subject_id: str, out: str | Path) -> Path:
     """The subject's newest 附件2 as DOCX (pre-filled from the register if none yet) where asked."""
-    from sync import printing
+    from sync.app import printing
 
     store, _me = _office(svc)
     target = Path(str(out).strip())
@@ -437,7 +437,7 @@ def export_all_to(store: Store, me: Identity, out_dir: str | Path, *, clock: Cal
         fp = h.data["fingerprint"]
         target = folder / f"至{h.data['name']}-{fp[:5]}{BUNDLE_SUFFIX}"
         try:  # one helper whose keys or file cannot be used must not stop the others
-            sealed = pipeline.seal_bundle(store, me, fp, clock=clock)
+            sealed = exchange.seal_bundle(store, me, fp, clock=clock)
             write_atomically(target, sealed.blob)
             sealed.commit()  # written: its records and subjects count as handed over
         except XietongError as exc:
@@ -461,7 +461,7 @@ def import_paths(store: Store, me: Identity, paths: list[Path], quarantine: Path
     names = _helper_names(store)
     results = []
     for i, path in enumerate(paths):
-        o = pipeline.import_file(store, me, path, quarantine, clock=clock)
+        o = exchange.import_file(store, me, path, quarantine, clock=clock)
         sender = o.sender or (_claimed_sender(Path(o.quarantined)) if o.quarantined else None)
         results.append({
             "file": path.name, "path": str(path), "status": o.status, "label": o.label,
@@ -476,8 +476,8 @@ def import_paths(store: Store, me: Identity, paths: list[Path], quarantine: Path
 
 def _claimed_sender(path: Path) -> str | None:
     """Who a refused bundle says it is from (unauthenticated: only to tell the officer whose stick)."""
-    from sync.errors import BundleRejected
-    from sync.format import parse
+    from sync.protocol.errors import BundleRejected
+    from sync.protocol.format import parse
 
     try:
         return str(parse(path.read_bytes()).header.sender)
@@ -636,7 +636,7 @@ def resolve_conflict(svc: Any, record_id: str, chosen_hash: str) -> Record:
 def write_office_card(svc: Any, out: str | Path) -> Path:
     """The office's public card (keys + name) for helpers to pin after comparing the digits."""
     from storage.documents import write_atomically
-    from sync.identity import make_office_card
+    from sync.protocol.identity import make_office_card
 
     _store, me = _office(svc)
     target = Path(str(out).strip())
@@ -652,7 +652,7 @@ def write_office_card(svc: Any, out: str | Path) -> Path:
 def write_report(svc: Any, kind: str, out: str | Path, *, date_from: str | None = None,
                  date_to: str | None = None) -> Path:
     """One of the office spreadsheets (visits, evaluations, subjects, helpers) as XLSX."""
-    from sync import printing
+    from sync.app import printing
 
     store, _me = _office(svc)
     target = Path(str(out).strip())
@@ -669,7 +669,7 @@ def write_report(svc: Any, kind: str, out: str | Path, *, date_from: str | None 
 
 
 def write_card_docx(svc: Any, out: str | Path) -> Path:
-    from sync import printing
+    from sync.app import printing
 
     _store, me = _office(svc)
     target = Path(str(out).strip())

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sync import canonical
-from sync.errors import Malformed, SchemaInvalid, TooLarge, Truncated
+from sync.protocol import canonical
+from sync.protocol.errors import Malformed, SchemaInvalid, TooLarge, Truncated
 
 MAGIC = b"XIETONG-BUNDLE\n"
 VERSION = 1

@@ -10,8 +10,8 @@ Opening order (each stage a function, see docs/bundle-format.md):
     decrypt(verified, me)            every chunk, to the end        DecryptFailed
 
 ``decrypt`` takes only a ``VerifiedEnvelope``, which only ``verify_signature`` makes, so
-nothing can decrypt a bundle whose signature was not checked. ``open_bundle`` runs every
-stage with caller-supplied lookups; the import pipeline may run them one by one instead.
+nothing can decrypt a bundle whose signature was not checked. The stages run in this order in
+exactly one place, ``sync.exchange.importing``, against a real store.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Mapping
 
-from sync.crypto import (
+from sync.protocol.crypto import (
     LABEL_BUNDLE_SIG,
     Rng,
     ephemeral_share,
@@ -33,8 +33,8 @@ from sync.crypto import (
     stream_encrypt,
     usable_x25519_public,
 )
-from sync.errors import BadSignature, Replayed, Revoked, UnknownSender, WrongRecipient
-from sync.format import (
+from sync.protocol.errors import BadSignature, WrongRecipient
+from sync.protocol.format import (
     DEFAULT_MAX_SIZE,
     VERSION,
     Envelope,
@@ -47,23 +47,18 @@ from sync.format import (
     serialise,
     signed_prefix,
 )
-from sync.identity import Identity, PublicIdentity
+from sync.protocol.identity import Identity, PublicIdentity
 
 __all__ = [
     "DEFAULT_MAX_SIZE",
     "Envelope",
     "Header",
-    "Opened",
-    "SenderLookup",
     "VerifiedEnvelope",
     "check_recipient",
-    "check_sequence",
     "check_size",
     "decode_payload",
     "decrypt",
     "encode_payload",
-    "known_senders",
-    "open_bundle",
     "parse",
     "seal",
     "verify_signature",
@@ -156,55 +151,3 @@ def decrypt(verified: VerifiedEnvelope, me: Identity) -> bytes:
     digest = header_hash(env.header_bytes)
     key, nonce_prefix = payload_key(shared, env.eph_pub, mine.enc_pub, digest)
     return stream_decrypt(key, nonce_prefix, digest, env.payload)
-
-
-# --- running every stage ------------------------------------------------------------------
-
-SenderLookup = Callable[[str], PublicIdentity]
-ReplayCheck = Callable[[Header], None]
-
-
-def known_senders(known: Iterable[PublicIdentity], revoked: Iterable[str] = ()) -> SenderLookup:
-    """A lookup over pinned identities: unknown fingerprints and revoked ones are refused."""
-    table = {p.fingerprint: p for p in known}
-    gone = frozenset(revoked)
-
-    def lookup(fingerprint: str) -> PublicIdentity:
-        if fingerprint in gone:
-            raise Revoked()
-        if fingerprint not in table:
-            raise UnknownSender()
-        return table[fingerprint]
-
-    return lookup
-
-
-def check_sequence(header: Header, last_seq: int) -> None:
-    """Refuse a bundle not newer than the last one accepted from this sender."""
-    if header.seq <= last_seq:
-        raise Replayed(detail=f"序号 {header.seq},已导入到 {last_seq}")
-
-
-@dataclass(frozen=True)
-class Opened:
-    header: Header
-    sender: PublicIdentity
-    payload: bytes
-
-
-def open_bundle(
-    blob: bytes,
-    me: Identity,
-    lookup_sender: SenderLookup,
-    *,
-    check_replay: ReplayCheck | None = None,
-    max_size: int = DEFAULT_MAX_SIZE,
-) -> Opened:
-    """Every stage in order; raises the first BundleRejected reason met."""
-    env = parse(blob, max_size=max_size)
-    check_recipient(env, me.fingerprint)
-    sender = lookup_sender(env.header.sender)
-    verified = verify_signature(env, sender)
-    if check_replay is not None:
-        check_replay(verified.header)
-    return Opened(verified.header, sender, decrypt(verified, me))

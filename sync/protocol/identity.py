@@ -21,8 +21,8 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from core.errors import ValidationError
 from core.fingerprint import fingerprint as compute_fingerprint
 from core.fingerprint import group_fingerprint, normalise_fingerprint
-from sync import canonical
-from sync.crypto import (
+from sync.protocol import canonical
+from sync.protocol.crypto import (
     LABEL_ENROLMENT,
     LABEL_OFFICE_CARD,
     LABEL_ROTATION_NEW,
@@ -32,7 +32,7 @@ from sync.crypto import (
     usable_x25519_public,
     verify,
 )
-from sync.errors import (
+from sync.protocol.errors import (
     BadCard,
     BadEnrolmentRequest,
     BadRotation,
@@ -40,7 +40,7 @@ from sync.errors import (
     IdentityCorrupt,
     IdentityError,
 )
-from sync.format import KEY_LEN, SIG_LEN, is_fingerprint
+from sync.protocol.format import KEY_LEN, SIG_LEN, is_fingerprint
 
 ROLES = ("office", "helper")
 MAX_DOCUMENT = 64 * 1024

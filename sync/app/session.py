@@ -26,9 +26,9 @@ from core.rules import summary_badges
 from core.timeline import PARTICULAR_FIELDS, headline, is_urgent, record_date, shown, timeline_row
 from storage import KdfParams, Store, StoreCorrupt, StoreLocked, WrongPassphrase
 from storage.fsio import atomic_write, remove_durably
-from sync.identity import Identity
-from sync.pipeline import STATUS_DELIVERED, STATUS_EXPORTED, record_status, record_statuses
-from sync.pipeline import drop_delivered as _drop_delivered
+from sync.protocol.identity import Identity
+from sync.exchange import STATUS_DELIVERED, STATUS_EXPORTED, record_status, record_statuses
+from sync.exchange import drop_delivered as _drop_delivered
 
 ROLES = ("office", "helper")
 MIN_PASSPHRASE = 8

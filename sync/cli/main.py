@@ -22,8 +22,8 @@ from core.errors import XietongError
 from core.kinds import KIND_LABELS
 from core.records import ALL_KINDS, Clock, Record, utc_now
 from storage import KdfParams, Store
-from sync.home import default_home
-from sync.identity import Identity
+from sync.app.home import default_home
+from sync.protocol.identity import Identity
 
 
 
@@ -251,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_passwd)
 
     try:
-        from sync import cli_sync
+        from sync.cli import sync_commands as cli_sync
     except ImportError:  # the sync commands land separately
         cli_sync = None  # type: ignore[assignment]
     if cli_sync is not None:

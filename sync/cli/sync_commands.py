@@ -10,9 +10,10 @@ from pathlib import Path
 from core.errors import ValidationError
 from core.fingerprint import group_fingerprint, normalise_fingerprint
 from storage import Store
-from sync import office, pipeline
-from sync.cli import CliError, Context, load_identity
-from sync.identity import make_enrolment_request, make_office_card
+from sync.app import office
+from sync import exchange
+from sync.cli.main import CliError, Context, load_identity
+from sync.protocol.identity import make_enrolment_request, make_office_card
 
 BUNDLE_SUFFIX = office.BUNDLE_SUFFIX
 
@@ -70,7 +71,7 @@ def cmd_trust(args: argparse.Namespace, ctx: Context) -> int:
     store = ctx.open_store()
     try:
         _require_role(store, "helper")
-        pinned = pipeline.pin_office(store, blob, args.fingerprint)
+        pinned = exchange.pin_office(store, blob, args.fingerprint)
     finally:
         store.close()
     ctx.print(f"已信任司法所:{pinned.name}({pinned.grouped})")
@@ -91,7 +92,7 @@ def cmd_enroll(args: argparse.Namespace, ctx: Context) -> int:
     try:
         _require_role(store, "office")
         me = load_identity(store)
-        rec = pipeline.enroll_helper(
+        rec = exchange.enroll_helper(
             store,
             me,
             blob,
@@ -131,7 +132,7 @@ def cmd_assign(args: argparse.Namespace, ctx: Context) -> int:
     try:
         _require_role(store, "office")
         me = load_identity(store)
-        rec = pipeline.assign(store, me, args.subject, normalise_fingerprint(args.helper), ctx.clock)
+        rec = exchange.assign(store, me, args.subject, normalise_fingerprint(args.helper), ctx.clock)
     finally:
         store.close()
     ctx.print(f"已将 {rec.data['name']} 分配给协助人员 {group_fingerprint(normalise_fingerprint(args.helper))}。")
@@ -143,7 +144,7 @@ def cmd_revoke(args: argparse.Namespace, ctx: Context) -> int:
     try:
         _require_role(store, "office")
         me = load_identity(store)
-        pipeline.revoke_helper(store, me, normalise_fingerprint(args.helper), args.reason, ctx.clock)
+        exchange.revoke_helper(store, me, normalise_fingerprint(args.helper), args.reason, ctx.clock)
     finally:
         store.close()
     ctx.print("已撤销该协助人员的设备;此后来自该设备的新数据包将被拒收。")
@@ -154,7 +155,7 @@ def cmd_rotate(args: argparse.Namespace, ctx: Context) -> int:
     store = ctx.open_store()
     try:
         _require_role(store, "office")
-        new = pipeline.rotate_office_key(store, load_identity(store), ctx.clock)
+        new = exchange.rotate_office_key(store, load_identity(store), ctx.clock)
     finally:
         store.close()
     ctx.print(f"已更换司法所密钥。新指纹:{new.public().grouped}")
@@ -188,7 +189,7 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
                 peer = pinned.get("fingerprint") or ""
                 if not peer:
                     raise CliError("尚未信任司法所:请先用 xietong trust 导入司法所身份卡。")
-            sealed = pipeline.seal_bundle(store, me, peer, clock=ctx.clock)
+            sealed = exchange.seal_bundle(store, me, peer, clock=ctx.clock)
             _write(Path(args.out), sealed.blob)
             sealed.commit()
             written.append((Path(args.out), peer))
@@ -283,7 +284,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_print(args: argparse.Namespace, ctx: Context) -> int:
-    from sync import printing
+    from sync.app import printing
 
     store = ctx.open_store()
     try:
@@ -306,7 +307,7 @@ def cmd_print(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
-    from sync import printing
+    from sync.app import printing
 
     store = ctx.open_store()
     try:

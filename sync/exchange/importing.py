@@ -1,0 +1,376 @@
+"""Import a bundle into a store, as named stages; the first refusal stops it.
+
+    parse              size limit, strict layout                    TooLarge/Truncated/Malformed
+    identify_sender    addressed to one of my keys; sender enrolled, active, its signature
+                                                                    WrongRecipient/UnknownSender/
+                                                                    Revoked/BadSignature
+    check_freshness    not a bundle already taken, not an older seq  Replayed ("already" is no-op)
+    decrypt            every chunk, to the end                      DecryptFailed/Truncated
+    validate_records   each record strict and valid for its kind    SchemaInvalid
+    check_scope        only what the sender may write               OutOfScope
+    merge              the new sync state (receipts, withdrawals, rotation)
+    apply              records, sync state and purges in one atomic commit
+
+Nothing is written before ``apply``: a refusal leaves the store byte-for-byte unchanged, and
+``import_file`` moves the refused file to quarantine (never deletes it). The frozen vectors in
+``tests/vectors`` and the adversarial tests run through ``import_bundle`` on a real store.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from core.kinds import validate
+from core.records import HELPER_KINDS, OFFICE_KINDS, Clock, Record
+from storage import Store
+from sync.exchange.peers import (
+    CARRIED_ON_ROTATION,
+    WITHDRAWN,
+    PeerState,
+    office_keys,
+    pinned_office_key,
+    sender_for_import,
+)
+from sync.protocol.bundle import (
+    DEFAULT_MAX_SIZE,
+    Envelope,
+    Header,
+    VerifiedEnvelope,
+    check_size,
+    decode_payload,
+    decrypt,
+    parse,
+    verify_signature,
+)
+from sync.protocol.errors import (
+    BadRotation,
+    BundleRejected,
+    OutOfScope,
+    Replayed,
+    SchemaInvalid,
+    WrongRecipient,
+)
+from sync.protocol.identity import Identity, PublicIdentity, verify_rotation
+
+RECORD_KEYS = frozenset(
+    {"id", "kind", "subject", "author", "revision", "created", "updated", "deleted", "data"}
+)
+QUARANTINE_DIR = "quarantine"
+
+
+@dataclass
+class ImportOutcome:
+    """What one import did; ``status`` is "accepted", "already" or "rejected"."""
+
+    status: str
+    sender: str | None = None
+    seq: int | None = None
+    bundle_id: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    code: str | None = None
+    message: str | None = None
+    gap: tuple[int, int] | None = None  # seqs missing before this one (first, last), if any
+    withdrawn: list[str] = field(default_factory=list)
+    quarantined: str | None = None
+
+    @property
+    def label(self) -> str:
+        return {"accepted": "已导入", "already": "已导入(重复,无变化)", "rejected": "已拒绝"}[self.status]
+
+
+@dataclass(frozen=True)
+class Identified:
+    """A parsed bundle whose recipient key and sender are known and whose signature holds."""
+
+    envelope: Envelope
+    verified: VerifiedEnvelope
+    mine: Identity
+    keys: list[Identity]
+    sender: PublicIdentity
+
+
+class AlreadyImported(Exception):
+    """Internal: the bundle was taken before; importing it again changes nothing."""
+
+    def __init__(self, header: Header) -> None:
+        super().__init__(header.bundle_id)
+        self.header = header
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A bundle through the stages that need no record schema: its sender is known and active,
+    its signature holds, it is fresh, and its payload decrypted to the end."""
+
+    who: Identified
+    plaintext: bytes
+
+    @property
+    def header(self) -> Header:
+        return self.who.envelope.header
+
+
+# --- the stages ---------------------------------------------------------------------------
+
+
+def identify_sender(store: Store, me: Identity, env: Envelope) -> Identified:
+    keys = office_keys(store, me) if me.role == "office" else [me]
+    mine = next((k for k in keys if k.fingerprint == env.header.recipient), None)
+    if mine is None:
+        raise WrongRecipient()
+    sender = sender_for_import(store, me, env.header.sender, env.header.seq)
+    verified = verify_signature(env, sender)
+    return Identified(env, verified, mine, keys, sender)
+
+
+def check_freshness(state: PeerState, env: Envelope) -> None:
+    """A bundle taken before is "already"; an older or equal seq than the last taken is a replay."""
+    if env.header.bundle_id in state.bundles:
+        raise AlreadyImported(env.header)
+    if env.header.seq <= state.in_seq:
+        raise Replayed(detail=f"序号 {env.header.seq},已导入到 {state.in_seq}")
+
+
+def open_bundle(store: Store, me: Identity, blob: bytes, *, max_size: int = DEFAULT_MAX_SIZE) -> Opened:
+    """The stages up to and including decryption; raises the first refusal met (or
+    ``AlreadyImported``). Nothing is written."""
+    check_size(len(blob), max_size)
+    env = parse(blob, max_size=max_size)
+    who = identify_sender(store, me, env)
+    check_freshness(PeerState(store, env.header.sender), env)
+    return Opened(who, decrypt(who.verified, who.mine))
+
+
+def validate_records(raw: list[dict[str, Any]]) -> list[Record]:
+    return [strict_record(d) for d in raw]
+
+
+def strict_record(d: dict[str, Any]) -> Record:
+    """``Record.from_dict`` that refuses anything it would otherwise coerce."""
+    if set(d) != RECORD_KEYS:
+        raise SchemaInvalid(detail="记录字段不符")
+    ok = (
+        isinstance(d["id"], str)
+        and 0 < len(d["id"]) <= 64
+        and isinstance(d["kind"], str)
+        and (d["subject"] is None or (isinstance(d["subject"], str) and 0 < len(d["subject"]) <= 64))
+        and isinstance(d["author"], str)
+        and isinstance(d["revision"], int)
+        and not isinstance(d["revision"], bool)
+        and d["revision"] >= 1
+        and isinstance(d["created"], str)
+        and isinstance(d["updated"], str)
+        and isinstance(d["deleted"], bool)
+        and isinstance(d["data"], dict)
+    )
+    if not ok:
+        raise SchemaInvalid(detail="记录字段类型错误")
+    # a tombstone may drop its content (data minimisation); anything else must be valid
+    empty_tombstone = d["deleted"] and not d["data"] and d["kind"] in HELPER_KINDS | OFFICE_KINDS
+    errors = {} if empty_tombstone else validate(d["kind"], d["data"])
+    if errors:
+        raise SchemaInvalid(detail=f"{d['kind']}: {'; '.join(sorted(errors))}")
+    return Record.from_dict(d)
+
+
+def check_scope(store: Store, records: list[Record], sender: str, sender_role: str) -> None:
+    """The office writes only office kinds under its own key; a helper writes only helper kinds,
+    only for subjects assigned to it, and never over a record someone else wrote."""
+    if sender_role == "office":
+        for r in records:
+            if r.kind not in OFFICE_KINDS or r.author != sender:
+                raise OutOfScope(detail=f"{r.kind}")
+            existing = store.get(r.id)
+            if existing is not None and existing.author != sender:
+                raise OutOfScope(detail="记录属于他人")
+        return
+    allowed: dict[str, bool] = {}
+    for r in records:
+        if r.kind not in HELPER_KINDS or r.author != sender or r.subject is None:
+            raise OutOfScope(detail=f"{r.kind}")
+        if r.subject not in allowed:
+            subj = store.get(r.subject)
+            allowed[r.subject] = bool(
+                subj is not None and subj.kind == "subject" and sender in (subj.data.get("helpers") or [])
+            )
+        if not allowed[r.subject]:
+            raise OutOfScope(detail="对象未分配给该协助人员")
+        existing = store.get(r.id)
+        if existing is not None and existing.author != sender:
+            raise OutOfScope(detail="记录属于他人")
+
+
+@dataclass(frozen=True)
+class Merge:
+    """Everything ``apply`` writes, computed before anything is written."""
+
+    records: list[Record]
+    meta: dict[str, Any]
+    purge: list[str]
+    withdrawn: list[str]
+    gap: tuple[int, int] | None
+
+
+def merge(
+    store: Store, me: Identity, who: Identified, records: list[Record], clock: Clock
+) -> Merge:
+    header = who.envelope.header
+    fp, sender = header.sender, who.sender
+    state = PeerState(store, fp)
+    ack = header.ack
+    ack_entries = _ack_entries(ack)
+    withdrawn = ack.get("withdrawn", []) if sender.role == "office" else []
+    if not isinstance(withdrawn, list) or not all(isinstance(s, str) for s in withdrawn):
+        raise SchemaInvalid(detail="撤回列表格式错误")
+    new_office = follow_rotation(sender, ack.get("rotation", [])) if sender.role == "office" else None
+
+    pending = state.pending_ack
+    for r in records:
+        pending[r.id] = max(r.revision, pending.get(r.id, 0))
+    acked = state.acked
+    for rid, rev in ack_entries:
+        acked[rid] = max(rev, acked.get(rid, 0))
+    last = state.in_seq
+    meta: dict[str, Any] = {
+        state.key("in_seq"): header.seq,
+        state.key("bundles"): state.bundles + [header.bundle_id],
+        state.key("pending_ack"): pending,
+        state.key("acked"): acked,
+        state.key("last_in"): {"at": clock().isoformat(), "seq": header.seq, "records": len(records)},
+    }
+    purge: list[str] = []
+    if me.role == "office":
+        pinned = pinned_office_key(store, who.keys, fp)
+        if who.keys.index(who.mine) > who.keys.index(pinned):  # the helper answers to a newer key
+            meta[state.key("office_fp")] = who.mine.fingerprint
+        ack_seq = ack.get("seq", 0)
+        at = state.withdrawn_at
+        done = [sid for sid, s in at.items() if isinstance(ack_seq, int) and ack_seq >= s]
+        if done:
+            meta[state.key("sent_subjects")] = [s for s in state.sent_subjects if s not in done]
+            for sid in done:
+                del at[sid]
+            meta[state.key("withdrawn_at")] = at
+            dropped = {r.id for sid in done for r in store.list(subject=sid, include_deleted=True)}
+            meta[state.key("acked")] = {rid: rev for rid, rev in acked.items() if rid not in dropped}
+    else:
+        hidden = set(store.meta_get(WITHDRAWN, []))
+        hidden -= {r.subject for r in records if r.kind == "subject"}  # sent again: assigned again
+        hidden |= set(withdrawn)
+        meta[WITHDRAWN] = sorted(hidden)
+        if new_office is not None:  # re-pin to the office's new key, carrying the state over
+            meta["sync/office"] = new_office.to_dict()
+            moved = PeerState(store, new_office.fingerprint)
+            for name in CARRIED_ON_ROTATION:
+                value = meta.get(state.key(name), state.get(name))
+                if value is not None:
+                    meta[moved.key(name)] = value
+        if withdrawn:  # removed in the same commit as the import
+            purge = [r.id for s in withdrawn for r in store.list(subject=s, include_deleted=True)]
+    gap = (last + 1, header.seq - 1) if header.seq > last + 1 else None
+    return Merge(records, meta, purge, list(withdrawn), gap)
+
+
+def follow_rotation(sender: PublicIdentity, chain: Any) -> PublicIdentity | None:
+    """The office's newest key if ``chain`` validly hands over from ``sender``; None if empty."""
+    if chain == []:
+        return None
+    if not isinstance(chain, list) or len(chain) > 16:
+        raise SchemaInvalid(detail="密钥更换声明格式错误")
+    current = sender
+    try:
+        for statement in chain:
+            current = verify_rotation(current, statement)
+    except BadRotation as exc:
+        raise SchemaInvalid(detail="密钥更换声明无效") from exc
+    return current
+
+
+def _ack_entries(ack: dict[str, Any]) -> list[tuple[str, int]]:
+    entries = ack.get("records", [])
+    if not isinstance(entries, list):
+        raise SchemaInvalid(detail="回执格式错误")
+    out = []
+    for e in entries:
+        if not (isinstance(e, list) and len(e) == 2 and isinstance(e[0], str) and isinstance(e[1], int)):
+            raise SchemaInvalid(detail="回执格式错误")
+        out.append((e[0], e[1]))
+    return out
+
+
+# --- the pipeline -------------------------------------------------------------------------
+
+
+def import_bundle(
+    store: Store, me: Identity, blob: bytes, *, clock: Clock, max_size: int = DEFAULT_MAX_SIZE
+) -> ImportOutcome:
+    """Run every stage; a refusal leaves the store unchanged and returns status "rejected"."""
+    try:
+        opened = open_bundle(store, me, blob, max_size=max_size)
+        records = validate_records(decode_payload(opened.plaintext))
+        check_scope(store, records, opened.header.sender, opened.who.sender.role)
+        plan = merge(store, me, opened.who, records, clock)
+    except AlreadyImported as already:
+        h = already.header
+        return ImportOutcome(
+            "already", sender=h.sender, seq=h.seq, bundle_id=h.bundle_id,
+            message="该数据包已导入过,本次没有变化。",
+        )
+    except BundleRejected as exc:
+        return ImportOutcome("rejected", code=exc.code, message=str(exc))
+    env = opened.who.envelope
+    result = store.apply(plan.records, actor=env.header.sender, meta=plan.meta, purge=plan.purge)
+    message = "已导入。"
+    if plan.gap:
+        message += (
+            f"对方第{plan.gap[0]}至{plan.gap[1]}号数据包未收到;"
+            "其中尚未确认的记录已包含在本包中,无需补导。"
+        )
+    h = env.header
+    return ImportOutcome(
+        "accepted",
+        sender=h.sender,
+        seq=h.seq,
+        bundle_id=h.bundle_id,
+        counts=result.counts(),
+        gap=plan.gap,
+        withdrawn=plan.withdrawn,
+        message=message,
+    )
+
+
+def quarantine(path: Path, quarantine_dir: Path) -> Path:
+    """Move a refused file aside, never over another: a second copy gets a number."""
+    quarantine_dir.mkdir(parents=True, exist_ok=True)
+    target = quarantine_dir / path.name
+    n = 1
+    while target.exists():
+        target = quarantine_dir / f"{path.stem}.{n}{path.suffix}"
+        n += 1
+    shutil.move(str(path), str(target))
+    return target
+
+
+def import_file(
+    store: Store,
+    me: Identity,
+    path: str | os.PathLike[str],
+    quarantine_dir: str | os.PathLike[str],
+    *,
+    clock: Clock,
+    max_size: int = DEFAULT_MAX_SIZE,
+) -> ImportOutcome:
+    """Import one bundle file; a refused file is moved (never deleted) to ``quarantine_dir``."""
+    p = Path(path)
+    try:
+        check_size(p.stat().st_size, max_size)
+        outcome = import_bundle(store, me, p.read_bytes(), clock=clock, max_size=max_size)
+    except BundleRejected as exc:
+        outcome = ImportOutcome("rejected", code=exc.code, message=str(exc))
+    if outcome.status == "rejected":
+        outcome.quarantined = str(quarantine(p, Path(quarantine_dir)))
+    return outcome

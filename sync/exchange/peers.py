@@ -1,0 +1,226 @@
+"""Who is on the other side of an exchange, and what this store remembers about each of them.
+
+Sync state lives in the store's meta. Per peer (read and written only through ``PeerState``):
+
+    peers/<fp>/out_seq           last seq I sent to <fp>
+    peers/<fp>/in_seq            last seq I accepted from <fp>
+    peers/<fp>/bundles           bundle ids accepted from <fp> (re-import is "already")
+    peers/<fp>/pending_ack       {record id: revision} received since my last export to <fp>
+    peers/<fp>/acked             {record id: revision} <fp> told me it has received
+    peers/<fp>/exported          {record id: revision} I have put in a bundle to <fp>
+    peers/<fp>/sent_subjects     office side: subjects ever sent to helper <fp>
+    peers/<fp>/withdrawn_at      office side: {subject id: seq of the bundle announcing it}
+    peers/<fp>/last_in           {"at", "seq", "records"} of the last bundle accepted from <fp>
+    peers/<fp>/office_fp         office side: the office key helper <fp> is known to pin
+
+And for the whole store:
+
+    sync/office                  helper side: the pinned office public identity
+    sync/withdrawn               helper side: subject ids the office took away
+    sync/previous_identities     office side: private identities replaced by a key rotation
+    sync/rotations               office side: the rotation statements, oldest first
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from core.records import Record
+from storage import Store
+from sync.exchange.errors import NotEnrolled
+from sync.protocol.errors import Revoked, UnknownSender
+from sync.protocol.identity import Identity, PublicIdentity
+
+PeerField = Literal[
+    "out_seq",
+    "in_seq",
+    "bundles",
+    "pending_ack",
+    "acked",
+    "exported",
+    "sent_subjects",
+    "withdrawn_at",
+    "last_in",
+    "office_fp",
+]
+
+# Per-peer state a helper carries over to the office's new key when the office rotates it.
+CARRIED_ON_ROTATION: tuple[PeerField, ...] = (
+    "out_seq",
+    "in_seq",
+    "bundles",
+    "pending_ack",
+    "acked",
+    "exported",
+    "last_in",
+)
+
+PINNED_OFFICE = "sync/office"
+WITHDRAWN = "sync/withdrawn"
+PREVIOUS_IDENTITIES = "sync/previous_identities"
+ROTATIONS = "sync/rotations"
+
+
+@dataclass(frozen=True)
+class PeerState:
+    """This store's view of its exchanges with one peer, named by the peer's fingerprint.
+
+    Reads come straight from the store; writes are returned as meta entries (``key``) so the
+    caller applies them in the same atomic commit as the records they go with."""
+
+    store: Store
+    fp: str
+
+    def key(self, name: PeerField) -> str:
+        return f"peers/{self.fp}/{name}"
+
+    def get(self, name: PeerField, default: Any = None) -> Any:
+        return self.store.meta_get(self.key(name), default)
+
+    @property
+    def out_seq(self) -> int:
+        return int(self.get("out_seq", 0))
+
+    @property
+    def in_seq(self) -> int:
+        return int(self.get("in_seq", 0))
+
+    @property
+    def bundles(self) -> list[str]:
+        return list(self.get("bundles", []))
+
+    @property
+    def pending_ack(self) -> dict[str, int]:
+        return dict(self.get("pending_ack", {}))
+
+    @property
+    def acked(self) -> dict[str, int]:
+        return dict(self.get("acked", {}))
+
+    @property
+    def exported(self) -> dict[str, int]:
+        return dict(self.get("exported", {}))
+
+    @property
+    def sent_subjects(self) -> list[str]:
+        return list(self.get("sent_subjects", []))
+
+    @property
+    def withdrawn_at(self) -> dict[str, int]:
+        return dict(self.get("withdrawn_at", {}))
+
+    @property
+    def last_in(self) -> dict[str, Any] | None:
+        value = self.get("last_in")
+        return dict(value) if isinstance(value, dict) else None
+
+    @property
+    def office_fp(self) -> str | None:
+        value = self.get("office_fp")
+        return value if isinstance(value, str) else None
+
+
+def pinned_office(store: Store) -> PublicIdentity | None:
+    """Helper side: the office this phone pinned, or None before pinning."""
+    pinned = store.meta_get(PINNED_OFFICE)
+    return PublicIdentity.from_dict(pinned) if pinned else None
+
+
+def pinned_office_fp(store: Store) -> str | None:
+    pinned = store.meta_get(PINNED_OFFICE) or {}
+    fp = pinned.get("fingerprint")
+    return fp if isinstance(fp, str) else None
+
+
+def helper_record(store: Store, fp: str) -> Record | None:
+    """Office side: the enrolment record of helper ``fp`` (active or revoked), if any."""
+    for rec in store.list("helper", include_deleted=True):
+        if rec.data.get("fingerprint") == fp:
+            return rec
+    return None
+
+
+def office_keys(store: Store, me: Identity) -> list[Identity]:
+    """Every office key this store has had, oldest first, ending with ``me``."""
+    previous = store.meta_get(PREVIOUS_IDENTITIES, [])
+    return [Identity.from_private_dict(d) for d in previous] + [me]
+
+
+def pinned_office_key(store: Store, keys: list[Identity], helper_fp: str) -> Identity:
+    """Office side: which of its keys helper ``helper_fp`` pins (its bundles are signed with it)."""
+    fp = PeerState(store, helper_fp).office_fp
+    for key in keys:
+        if key.fingerprint == fp:
+            return key
+    return keys[0]  # enrolled before keys were recorded: it pinned the first key
+
+
+def rotation_chain(store: Store, from_fp: str) -> list[dict[str, Any]]:
+    """Office side: the rotation statements leading from key ``from_fp`` to the current key."""
+    rotations = store.meta_get(ROTATIONS, [])
+    for i, statement in enumerate(rotations):
+        if statement.get("old_fingerprint") == from_fp:
+            return list(rotations[i:])
+    return []
+
+
+def enrolled_helper(store: Store, fp: str) -> PublicIdentity:
+    """Office side: the public identity of enrolled helper ``fp`` (revoked or not)."""
+    helper = helper_record(store, fp)
+    if helper is None:
+        raise UnknownSender()
+    d = helper.data
+    public = PublicIdentity.from_keys(
+        "helper", d["name"], bytes.fromhex(d["sign_pub"]), bytes.fromhex(d["enc_pub"])
+    )
+    if public.fingerprint != fp:
+        raise UnknownSender()
+    return public
+
+
+def is_revoked(store: Store, fp: str) -> bool:
+    helper = helper_record(store, fp)
+    return helper is not None and helper.data.get("status") == "revoked"
+
+
+def last_accepted_before_revocation(store: Store, fp: str) -> int:
+    """The last seq the office accepted from helper ``fp`` before revoking it."""
+    return max(
+        (
+            int(r.data.get("last_seq", 0))
+            for r in store.list("revocation")
+            if r.data.get("helper") == fp
+        ),
+        default=0,
+    )
+
+
+def sender_for_import(store: Store, me: Identity, fp: str, seq: int) -> PublicIdentity:
+    """Who may have sent a bundle: the helper's pinned office, or an enrolled helper; a revoked
+    helper only for bundles it sealed before the revocation (up to its last accepted seq)."""
+    if me.role == "helper":
+        pinned = pinned_office(store)
+        if pinned is None or pinned.fingerprint != fp:
+            raise UnknownSender()
+        return pinned
+    public = enrolled_helper(store, fp)
+    if is_revoked(store, fp) and seq > last_accepted_before_revocation(store, fp):
+        raise Revoked()
+    return public
+
+
+def recipient_for_export(store: Store, me: Identity, fp: str) -> PublicIdentity:
+    """Who a bundle may be sealed for: the pinned office, or an enrolled, active helper."""
+    try:
+        if me.role == "helper":
+            pinned = pinned_office(store)
+            if pinned is None or pinned.fingerprint != fp:
+                raise UnknownSender()
+            return pinned
+        public = enrolled_helper(store, fp)
+    except UnknownSender as exc:
+        raise NotEnrolled() from exc
+    if is_revoked(store, fp):
+        raise NotEnrolled(detail="该协助人员已被撤销,不再向其发送数据包")
+    return public
