@@ -95,28 +95,28 @@ def _demo_exchange(root: Path, home: Path, passphrase: str) -> Path:
     svc = Service(home)
     svc.unlock(passphrase)
     try:
-        me = svc._me()
-        today = svc._clock().date().isoformat()
+        me = svc.me
+        today = svc.clock().date().isoformat()
         subjects = [r["id"] for r in office.subject_rows(svc)]
         phones = []
         for i, name in enumerate(DEMO_HELPERS):
             phone = Service(root / f"helper-{i + 1}", kdf=cheap)
             phone.setup("helper", name, passphrase)
-            exchange.pin_office(phone._open(), make_office_card(me), me.public().grouped)
+            exchange.pin_office(phone.store, make_office_card(me), me.public().grouped)
             request = requests / f"登记申请-{name}.xtreq"
-            request.write_bytes(make_enrolment_request(phone._me(), "青山村民委员会", f"1380013800{i}"))
+            request.write_bytes(make_enrolment_request(phone.me, "青山村民委员会", f"1380013800{i}"))
             phones.append((phone, request))
         for phone, request in phones[:2]:
-            office.enrol_from_request(svc, request, phone._me().public().grouped, committee="青山村民委员会",
+            office.enrol_from_request(svc, request, phone.me.public().grouped, committee="青山村民委员会",
                                       conditions=[1, 2, 3, 4], reviewer="演示审查人", review_date=today)
             request.unlink()
         for n, sid in enumerate(subjects[:6]):
-            office.assign(svc, sid, phones[n % 2][0]._me().fingerprint)
+            office.assign(svc, sid, phones[n % 2][0].me.fingerprint)
         for row in office.export_all(svc, outbox):
             for phone, _ in phones[:2]:
-                if row["fingerprint"] == phone._me().fingerprint:
-                    exchange.import_bundle(phone._open(), phone._me(), Path(row["file"]).read_bytes(),
-                                           clock=phone._clock)
+                if row["fingerprint"] == phone.me.fingerprint:
+                    exchange.import_bundle(phone.store, phone.me, Path(row["file"]).read_bytes(),
+                                           clock=phone.clock)
         _demo_history(svc, phones[0][0])
         for phone, _ in phones[:2]:
             mine = phone.subject_rows()
@@ -124,8 +124,8 @@ def _demo_exchange(root: Path, home: Path, passphrase: str) -> Path:
                 phone.save_record("report", {"category": "家庭重大变故", "urgency": "紧急", "occurred": today,
                                              "description": "演示:家中老人突发重病住院,对象情绪波动。"},
                                   subject=mine[0]["id"])
-            blob = exchange.export_bundle(phone._open(), phone._me(), me.fingerprint, clock=phone._clock)
-            (inbox / f"来自{phone._me().name}.xtb").write_bytes(blob)
+            blob = exchange.export_bundle(phone.store, phone.me, me.fingerprint, clock=phone.clock)
+            (inbox / f"来自{phone.me.name}.xtb").write_bytes(blob)
         _demo_today(phones[0][0])
         for phone, _ in phones:
             phone.lock()
@@ -143,25 +143,25 @@ def _demo_history(office_svc: Any, phone: Any) -> None:
     from core import demo
     from sync import exchange
 
-    office_me, me = office_svc._me(), phone._me()
-    store = phone._open()
+    office_me, me = office_svc.me, phone.me
+    store = phone.store
     subjects = store.list(kind="subject")
-    today = phone._clock().date()
+    today = phone.clock().date()
     history = demo.generate_for_helper(random.Random(7), subjects, me.fingerprint, 4, today)
     for rec in history:
         store.put(rec, actor=me.fingerprint)
-    delivered = exchange.export_bundle(store, me, office_me.fingerprint, clock=phone._clock)
-    exchange.import_bundle(office_svc._open(), office_me, delivered, clock=office_svc._clock)
-    receipt = exchange.export_bundle(office_svc._open(), office_me, me.fingerprint, clock=office_svc._clock)
-    exchange.import_bundle(store, me, receipt, clock=phone._clock)
+    delivered = exchange.export_bundle(store, me, office_me.fingerprint, clock=phone.clock)
+    exchange.import_bundle(office_svc.store, office_me, delivered, clock=office_svc.clock)
+    receipt = exchange.export_bundle(office_svc.store, office_me, me.fingerprint, clock=office_svc.clock)
+    exchange.import_bundle(store, me, receipt, clock=phone.clock)
 
 
 def _demo_today(phone: Any) -> None:
     """After the export: today's visit, not exported yet, and one half typed (a draft)."""
     from core import formstate as fs
 
-    subjects = phone._open().list(kind="subject")
-    today = phone._clock().date()
+    subjects = phone.store.list(kind="subject")
+    today = phone.clock().date()
     if subjects:
         first = subjects[0]
         phone.save_record("visit", {"date": today.isoformat(), "place": "家中", "present": "本人及其母亲",

@@ -36,7 +36,7 @@ def folder_of(path: str) -> str | None:
 def last_folder(svc: Any, field: str, home: Path | None = None) -> str:
     """The folder last used in ``field`` while it is still there, else ``default_folder``."""
     if not svc.locked:
-        kept = svc._open().meta_get(_KEY + field)
+        kept = svc.store.meta_get(_KEY + field)
         if isinstance(kept, str) and Path(kept).is_dir():
             return kept
     return default_folder(home)
@@ -48,4 +48,4 @@ def remember_folder(svc: Any, field: str, path: str) -> None:
     folder = folder_of(path)
     if folder is None or svc.locked:
         return
-    svc._open().meta_set(_KEY + field, folder, actor=svc._me().fingerprint)
+    svc.store.meta_set(_KEY + field, folder, actor=svc.me.fingerprint)

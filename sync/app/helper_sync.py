@@ -42,7 +42,7 @@ class FileUnwritable(HelperSyncError):
 
 
 def _office_fp(svc: Any) -> str:
-    office = svc._open().meta_get("sync/office") or {}
+    office = svc.store.meta_get("sync/office") or {}
     fp = office.get("fingerprint") or ""
     if not fp:
         raise NoOffice()
@@ -51,8 +51,8 @@ def _office_fp(svc: Any) -> str:
 
 def fingerprints(svc: Any) -> dict[str, Any]:
     """This device's fingerprint and the pinned office's (None before pinning), grouped by five."""
-    me = svc._me().public()
-    office = svc._open().meta_get("sync/office")
+    me = svc.me.public()
+    office = svc.store.meta_get("sync/office")
     result: dict[str, Any] = {"mine": me.grouped, "office": None, "office_name": None}
     if office:
         pub = PublicIdentity.from_dict(office)
@@ -70,8 +70,8 @@ def export_preview(svc: Any) -> dict[str, Any]:
     versions in the bundle; ``resend``: records already in an earlier, unacknowledged bundle;
     ``urgent``: open urgent reports; ``receipts``: acknowledgements for the office.
     """
-    store = svc._open()
-    me = svc._me()
+    store = svc.store
+    me = svc.me
     office = _office_fp(svc)
     acked: dict[str, int] = store.meta_get(f"peers/{office}/acked", {})
     exported: dict[str, int] = store.meta_get(f"peers/{office}/exported", {})
@@ -146,7 +146,7 @@ def _write(path: Path, data: bytes) -> Path:
 
 
 def default_bundle_name(svc: Any) -> str:
-    stamp = svc._clock().strftime("%Y%m%d-%H%M%S")
+    stamp = svc.clock().strftime("%Y%m%d-%H%M%S")
     return f"协助人员数据包-{stamp}{BUNDLE_SUFFIX}"
 
 
@@ -154,7 +154,7 @@ def seal_export(svc: Any) -> tuple[str, exchange.Sealed]:
     """The next bundle for the pinned office and its file name, for a save dialog or a browser
     download. Nothing counts as exported until ``commit`` (a cancelled save leaves the records
     未导出 and correctable)."""
-    return default_bundle_name(svc), exchange.seal_bundle(svc._open(), svc._me(), _office_fp(svc), clock=svc._clock)
+    return default_bundle_name(svc), exchange.seal_bundle(svc.store, svc.me, _office_fp(svc), clock=svc.clock)
 
 
 def export_bytes(svc: Any) -> tuple[str, bytes]:
@@ -256,11 +256,11 @@ def import_bundle_file(svc: Any, path: str | os.PathLike[str], *, progress: Prog
     if not p.is_file():
         raise FileUnreadable(f"找不到文件:{p}。请检查路径。")
     report(0.1, "正在核对数据包……")
-    store, me = svc._open(), svc._me()
+    store, me = svc.store, svc.me
     _office_fp(svc)
     before = _before_import(store)  # read only; the import below stays one atomic apply
     try:
-        outcome = exchange.import_file(store, me, p, svc.home / "quarantine", clock=svc._clock)
+        outcome = exchange.import_file(store, me, p, svc.home / "quarantine", clock=svc.clock)
     except BundleRejected as exc:  # defensive: import_file already turns these into outcomes
         outcome = exchange.ImportOutcome("rejected", code=exc.code, message=str(exc))
     report(0.9, "正在整理结果……")
@@ -337,7 +337,7 @@ def office_card_preview(path: str | os.PathLike[str]) -> dict[str, Any]:
 
 def pin_office_from_bytes(svc: Any, data: bytes, fingerprint_typed: str) -> dict[str, Any]:
     """Pin the office whose card is ``data`` once the digits typed match its fingerprint."""
-    pub = exchange.pin_office(svc._open(), data, fingerprint_typed)
+    pub = exchange.pin_office(svc.store, data, fingerprint_typed)
     return {"name": pub.name, "fingerprint": pub.grouped}
 
 
@@ -347,7 +347,7 @@ def pin_office_from_file(svc: Any, path: str | os.PathLike[str], fingerprint_typ
 
 def enrolment_request_bytes(svc: Any, *, committee: str, phone: str) -> tuple[str, bytes]:
     """This helper's self-signed enrolment request (keys, name, committee, phone) and its file name."""
-    me = svc._me()
+    me = svc.me
     if me.role != "helper":
         raise HelperSyncError("只有协助人员需要导出登记申请。")
     blob = make_enrolment_request(me, committee.strip(), phone.strip())
@@ -356,7 +356,7 @@ def enrolment_request_bytes(svc: Any, *, committee: str, phone: str) -> tuple[st
 
 def remember_contact(svc: Any, *, committee: str, phone: str) -> None:
     """Keep the committee and phone of a request handed over, to fill the form next time."""
-    store, me = svc._open(), svc._me()
+    store, me = svc.store, svc.me
     store.meta_set("committee", committee.strip(), actor=me.fingerprint)
     store.meta_set("phone", phone.strip(), actor=me.fingerprint)
 
@@ -373,7 +373,7 @@ def write_enrolment_request(svc: Any, out_path: str | os.PathLike[str], *, commi
 
 
 def saved_contact(svc: Any) -> dict[str, str]:
-    store = svc._open()
+    store = svc.store
     return {"committee": store.meta_get("committee") or "", "phone": store.meta_get("phone") or ""}
 
 

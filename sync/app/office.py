@@ -52,15 +52,15 @@ class OfficeError(XietongError):
 
 def _office(svc: Any) -> tuple[Store, Identity]:
     """The open store and the office identity; refuses on a helper's device."""
-    store = svc._open()
-    me = svc._me()
+    store = svc.store
+    me = svc.me
     if me.role != "office":
         raise PermissionDenied("此功能只能在司法所的设备上使用。")
     return store, me
 
 
 def _today(svc: Any) -> date:
-    return svc._clock().date()
+    return svc.clock().date()
 
 
 def _read_bytes(path: str | Path) -> bytes:
@@ -152,14 +152,14 @@ def enrol_from_request(svc: Any, path: str | Path, fingerprint_typed: str, *, co
         raise ValidationError(errors)
     rec = exchange.enroll_helper(store, me, _read_bytes(path), fingerprint_typed, committee=committee.strip(),
                                  conditions=chosen, reviewer=reviewer.strip(), review_date=review_date,
-                                 filed_date=filed_date or None, clock=svc._clock)
+                                 filed_date=filed_date or None, clock=svc.clock)
     return next(r for r in helper_rows(svc) if r["id"] == rec.id)
 
 
 def revoke(svc: Any, fingerprint: str, reason: str = "设备丢失") -> Record:
     """Revoke a helper's device: its later bundles are refused and quarantined."""
     store, me = _office(svc)
-    return exchange.revoke_helper(store, me, normalise_fingerprint(fingerprint), reason or "设备丢失", svc._clock)
+    return exchange.revoke_helper(store, me, normalise_fingerprint(fingerprint), reason or "设备丢失", svc.clock)
 
 
 # ---------------------------------------------------------------------------- subjects
@@ -226,9 +226,9 @@ def save_subject(svc: Any, data: dict[str, Any], subject_id: str | None = None) 
     if errors:
         raise ValidationError(errors)
     if subject_id is None:
-        rec = Record.new("subject", clean, author=me.fingerprint, clock=svc._clock)
+        rec = Record.new("subject", clean, author=me.fingerprint, clock=svc.clock)
     else:
-        rec = old.revise(clean, clock=svc._clock)
+        rec = old.revise(clean, clock=svc.clock)
     return store.put(rec, actor=me.fingerprint)
 
 
@@ -247,22 +247,22 @@ def import_roster_into(store: Store, me: Identity, path: str | Path, *, clock: C
 
 def import_roster(svc: Any, path: str | Path) -> dict[str, Any]:
     store, me = _office(svc)
-    return {"imported": import_roster_into(store, me, path, clock=svc._clock)}
+    return {"imported": import_roster_into(store, me, path, clock=svc.clock)}
 
 
 def assign(svc: Any, subject_id: str, helper_fp: str, *, replace: str | None = None) -> Record:
     """Assign a helper; with ``replace`` the subject moves from that helper to this one."""
     store, me = _office(svc)
     fp = normalise_fingerprint(helper_fp)
-    rec = exchange.assign(store, me, subject_id, fp, svc._clock)
+    rec = exchange.assign(store, me, subject_id, fp, svc.clock)
     if replace and normalise_fingerprint(replace) != fp:
-        rec = exchange.unassign(store, me, subject_id, normalise_fingerprint(replace), svc._clock)
+        rec = exchange.unassign(store, me, subject_id, normalise_fingerprint(replace), svc.clock)
     return rec
 
 
 def unassign(svc: Any, subject_id: str, helper_fp: str) -> Record:
     store, me = _office(svc)
-    return exchange.unassign(store, me, subject_id, normalise_fingerprint(helper_fp), svc._clock)
+    return exchange.unassign(store, me, subject_id, normalise_fingerprint(helper_fp), svc.clock)
 
 
 _REPORT_DETAIL = ("category", "urgency", "occurred", "description", "action")
@@ -374,7 +374,7 @@ def issue_notice(svc: Any, subject_id: str, *, tasks: list[str], contact: str, c
     errors = validate_kind("notice", data, today=_today(svc))
     if errors:
         raise ValidationError(errors)
-    rec = Record.new("notice", data, author=me.fingerprint, subject=subject_id, clock=svc._clock)
+    rec = Record.new("notice", data, author=me.fingerprint, subject=subject_id, clock=svc.clock)
     counter[str(year)] = seq
     store.apply([rec], actor=me.fingerprint, meta={_NOTICE_COUNTER: counter})
     return rec
@@ -452,7 +452,7 @@ def export_all_to(store: Store, me: Identity, out_dir: str | Path, *, clock: Cal
 
 def export_all(svc: Any, folder: str | Path, *, progress: Progress | None = None) -> list[dict[str, Any]]:
     store, me = _office(svc)
-    return export_all_to(store, me, folder, clock=svc._clock, progress=progress)
+    return export_all_to(store, me, folder, clock=svc.clock, progress=progress)
 
 
 def import_paths(store: Store, me: Identity, paths: list[Path], quarantine: Path, *,
@@ -490,7 +490,7 @@ def batch_import(svc: Any, folder: str | Path | list[str | Path], *,
     """Import every bundle in a folder (or the listed files); a result row per file."""
     store, me = _office(svc)
     items = folder if isinstance(folder, list) else [folder]
-    return import_paths(store, me, bundle_paths(items), svc.home / QUARANTINE_DIR, clock=svc._clock,
+    return import_paths(store, me, bundle_paths(items), svc.home / QUARANTINE_DIR, clock=svc.clock,
                         progress=progress)
 
 
@@ -580,7 +580,7 @@ def acknowledge(svc: Any, report_id: str, note: str = "", by: str | None = None)
     errors = validate_kind("ack", data, today=_today(svc))
     if errors:
         raise ValidationError(errors)
-    rec = Record.new("ack", data, author=me.fingerprint, subject=report.subject, clock=svc._clock)
+    rec = Record.new("ack", data, author=me.fingerprint, subject=report.subject, clock=svc.clock)
     return store.put(rec, actor=me.fingerprint)
 
 
@@ -625,7 +625,7 @@ def resolve_conflict(svc: Any, record_id: str, chosen_hash: str) -> Record:
     current = store.resolve_conflict(record_id, chosen_hash, actor=me.fingerprint)
     data = {"record": record_id, "chosen": chosen_hash, "by": str(store.meta_get("name", me.name)),
             "date": _today(svc).isoformat()}
-    store.put(Record.new("resolution", data, author=me.fingerprint, subject=current.subject, clock=svc._clock),
+    store.put(Record.new("resolution", data, author=me.fingerprint, subject=current.subject, clock=svc.clock),
               actor=me.fingerprint)
     return current
 

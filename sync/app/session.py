@@ -65,7 +65,7 @@ class Service:
     def __init__(self, home: Path, *, clock: Clock = utc_now, kdf: KdfParams | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.home = Path(home)
-        self._clock = clock
+        self.clock = clock
         self._kdf = kdf
         self._sleep = sleep
         self._store: Store | None = None
@@ -94,7 +94,7 @@ class Service:
         if problem:
             raise SetupError(problem)
         identity = Identity.generate(role, name)
-        store = Store.create(self.home, passphrase, clock=self._clock, kdf=self._kdf)
+        store = Store.create(self.home, passphrase, clock=self.clock, kdf=self._kdf)
         store.meta_set("identity", identity.to_private_dict(), actor="setup")
         store.meta_set("role", role, actor="setup")
         store.meta_set("name", name, actor="setup")
@@ -115,17 +115,17 @@ class Service:
         failure counts towards the wait. A wrong passphrase raises ``WrongPassphrase`` whose
         message also says how many times in a row and how long the next try waits."""
         state = self._load_failures()
-        wait = unlock_wait(state, self._clock())
+        wait = unlock_wait(state, self.clock())
         if wait:
             self._sleep(wait)
         held = self._store  # another browser session may have unlocked it: the passphrase still counts
         try:
             if held is not None:
                 held.check_passphrase(passphrase)
-            store = held or Store.open(self.home, passphrase, clock=self._clock)
+            store = held or Store.open(self.home, passphrase, clock=self.clock)
         except WrongPassphrase as exc:
             count = state.count + 1
-            self._set_failures(UnlockFailures(count, self._clock()))
+            self._set_failures(UnlockFailures(count, self.clock()))
             raise WrongPassphrase(wrong_passphrase_message(count, unlock_delay(count))) from exc
         if state.count:
             self._set_failures(UnlockFailures())
@@ -148,7 +148,7 @@ class Service:
 
     def unlock_wait(self) -> float:
         """Seconds the next unlock attempt would wait now (what the lock screen says meanwhile)."""
-        return unlock_wait(self._load_failures(), self._clock())
+        return unlock_wait(self._load_failures(), self.clock())
 
     def _load_failures(self) -> UnlockFailures:
         """The file's count (shared with a CLI run on the same home), or this session's when the
@@ -164,21 +164,23 @@ class Service:
             self._store.close()
         self._store, self._identity = None, None
 
-    def _open(self) -> Store:
+    @property
+    def store(self) -> Store:
+        """The open store; ``StoreLocked`` while locked."""
         if self._store is None:
             raise StoreLocked()
         return self._store
 
-    def _me(self) -> Identity:
-        self._open()
-        me = self._identity
-        if me is None:
+    @property
+    def me(self) -> Identity:
+        """This installation's identity; ``StoreLocked`` while locked."""
+        if self._store is None or self._identity is None:
             raise StoreLocked()
-        return me
+        return self._identity
 
     def identity(self) -> dict[str, Any]:
-        me = self._me()
-        store = self._open()
+        me = self.me
+        store = self.store
         public = me.public()
         return {
             "role": store.meta_get("role", me.role),
@@ -192,7 +194,7 @@ class Service:
     # ------------------------------------------------------------------ settings
 
     def settings(self) -> dict[str, int]:
-        stored = self._open().meta_get("settings") or {}
+        stored = self.store.meta_get("settings") or {}
         return {**DEFAULT_SETTINGS, **{k: v for k, v in stored.items() if k in DEFAULT_SETTINGS}}
 
     def update_settings(self, **changes: Any) -> dict[str, int]:
@@ -214,7 +216,7 @@ class Service:
             current[key] = number
         if errors:
             raise ValidationError(errors)
-        self._open().meta_set("settings", current, actor=self._actor())
+        self.store.meta_set("settings", current, actor=self._actor())
         self.drop_delivered()
         return current
 
@@ -225,13 +227,13 @@ class Service:
 
         Drafts for a record or a subject no longer on the phone (dropped here, or withdrawn by the
         office in a bundle) go as well: they hold the same personal data."""
-        dropped = _drop_delivered(self._open(), self._me(), self.settings()["retention_days"], self._clock)
+        dropped = _drop_delivered(self.store, self.me, self.settings()["retention_days"], self.clock)
         self.drop_orphan_drafts()
         return dropped
 
     def drop_orphan_drafts(self) -> int:
         """Delete the drafts whose record or subject is gone from the store; returns how many."""
-        store = self._open()
+        store = self.store
         gone = 0
         for did, _ in self._drafts():
             record, subject = fs.draft_owner(did)
@@ -245,7 +247,7 @@ class Service:
         """(draft id, saved at) of every draft; none when a draft file is damaged, so the subject
         page and unlocking still work (``store.check()`` names the damaged file)."""
         try:
-            return self._open().list_drafts()
+            return self.store.list_drafts()
         except StoreCorrupt:
             return []
 
@@ -253,25 +255,22 @@ class Service:
         problem = passphrase_problem(new)
         if problem:
             raise SetupError(problem)
-        self._open().change_passphrase(old, new)
+        self.store.change_passphrase(old, new)
 
     # ------------------------------------------------------------------ subjects
 
-    def _today(self) -> date:
-        return self._clock().date()
-
     def today(self) -> date:
         """Today by the service's clock: what a new record's date starts at."""
-        return self._today()
+        return self.clock().date()
 
     def _actor(self) -> str:
-        return self._me().fingerprint
+        return self.me.fingerprint
 
     def subject_rows(self, query: str = "") -> list[dict[str, Any]]:
         """Subjects with their badges, matching ``query`` in name, committee or category."""
-        store = self._open()
+        store = self.store
         interval = self.settings()["visit_interval_days"]
-        today = self._today()
+        today = self.today()
         q = (query or "").strip()
         rows: list[dict[str, Any]] = []
         for sid, s in store.summaries().items():
@@ -295,7 +294,7 @@ class Service:
     def subject_detail(self, subject_id: str) -> dict[str, Any]:
         """Particulars, tasks and the timeline: this subject's unsaved drafts first (草稿), then
         every record newest first, each with its ``status`` (see ``_helper_status``)."""
-        store = self._open()
+        store = self.store
         subject = store.get(subject_id)
         if subject is None or subject.kind != "subject" or subject.deleted:
             raise NotFound("找不到该社区矫正对象,可能已被删除。")
@@ -328,7 +327,7 @@ class Service:
             "id": subject_id,
             "name": subject.data.get("name", ""),
             "particulars": particulars,
-            "badges": summary_badges(summary, self._today(), visit_interval=self.settings()["visit_interval_days"]),
+            "badges": summary_badges(summary, self.today(), visit_interval=self.settings()["visit_interval_days"]),
             "tasks": tasks,
             "timeline": timeline,
         }
@@ -339,7 +338,7 @@ class Service:
         A new-record draft is ``new-<kind>-<subject>``; an edit draft ``edit-<record>`` belongs to
         that record's subject, and is left out once the record can no longer be corrected (its
         form would only show the record read-only)."""
-        store = self._open()
+        store = self.store
         rows: list[dict[str, Any]] = []
         for did, saved_at in reversed(self._drafts()):
             record_id, owner = fs.draft_owner(did)
@@ -370,18 +369,18 @@ class Service:
     # ------------------------------------------------------------------ records
 
     def record(self, record_id: str) -> Record:
-        rec = self._open().get(record_id)
+        rec = self.store.get(record_id)
         if rec is None:
             raise NotFound()
         return rec
 
     def validate(self, kind: str, data: dict[str, Any]) -> dict[str, str]:
-        return validate_kind(kind, data, today=self._today())
+        return validate_kind(kind, data, today=self.today())
 
     def save_record(self, kind: str, data: dict[str, Any], *, subject: str | None,
                     record_id: str | None = None) -> Record:
         """Validate, then save a new record or the next revision of ``record_id``."""
-        store = self._open()
+        store = self.store
         errors = self.validate(kind, data)
         if errors:
             raise ValidationError(errors)
@@ -391,7 +390,7 @@ class Service:
                 raise NotFound("找不到该社区矫正对象,可能已被删除。")
         actor = self._actor()
         if record_id is None:
-            rec = Record.new(kind, data, author=actor, subject=subject, clock=self._clock)
+            rec = Record.new(kind, data, author=actor, subject=subject, clock=self.clock)
         else:
             old = self.record(record_id)
             if old.kind != kind:
@@ -399,13 +398,13 @@ class Service:
             reason = self.record_lock_reason(record_id)
             if reason:
                 raise RecordLocked(reason)
-            rec = old.revise(data, clock=self._clock)
+            rec = old.revise(data, clock=self.clock)
         return store.put(rec, actor=actor)
 
     def record_sync_status(self, record_id: str) -> str:
         """未导出, 已导出 or 已送达 (as the sync pipeline counts it for this helper's office)."""
         self.record(record_id)
-        return record_status(self._open(), record_id)
+        return record_status(self.store, record_id)
 
     def record_lock_reason(self, record_id: str) -> str | None:
         """Why ``record_id`` cannot be corrected here (the sentence to show), or None if it can.
@@ -418,7 +417,7 @@ class Service:
             return "这条记录不是您填写的,只能查看,不能修改。"
         if rec.deleted:
             return "这条记录已删除,不能再修改。"
-        status = record_status(self._open(), record_id)
+        status = record_status(self.store, record_id)
         if status == STATUS_DELIVERED:
             return "这条记录已送达司法所,不能再修改。如需更正,请新增一条记录说明,或联系司法所。"
         if status == STATUS_EXPORTED:
@@ -428,13 +427,13 @@ class Service:
     # ------------------------------------------------------------------ drafts
 
     def save_draft(self, draft_id: str, data: dict[str, Any]) -> None:
-        self._open().save_draft(draft_id, data)
+        self.store.save_draft(draft_id, data)
 
     def load_draft(self, draft_id: str) -> dict[str, Any] | None:
-        return self._open().load_draft(draft_id)
+        return self.store.load_draft(draft_id)
 
     def discard_draft(self, draft_id: str) -> None:
-        self._open().delete_draft(draft_id)
+        self.store.delete_draft(draft_id)
 
 
 @dataclass(frozen=True)

@@ -72,28 +72,28 @@ def batch_part(tmp: Path, helpers: int, per_bundle: int, kdf_n: int) -> dict[str
     home = tmp / "office"
     svc = Service(home, clock=clock, kdf=KdfParams(n=kdf_n, r=8, p=1))
     svc.setup("office", "青山镇司法所", PASS)
-    me = svc._me()
+    me = svc.me
     inbox = tmp / "inbox"
     inbox.mkdir()
     t0 = time.perf_counter()
     for i in range(helpers):
         phone = Service(tmp / f"phone{i}", clock=clock, kdf=CHEAP)
         phone.setup("helper", f"协助人员{i}", PASS)
-        exchange.pin_office(phone._open(), make_office_card(me), me.public().grouped)
+        exchange.pin_office(phone.store, make_office_card(me), me.public().grouped)
         req = tmp / f"req{i}"
-        req.write_bytes(make_enrolment_request(phone._me(), "青山村民委员会", "13800138000"))
-        office.enrol_from_request(svc, req, phone._me().public().grouped, committee="青山村民委员会",
+        req.write_bytes(make_enrolment_request(phone.me, "青山村民委员会", "13800138000"))
+        office.enrol_from_request(svc, req, phone.me.public().grouped, committee="青山村民委员会",
                                   conditions=[1, 2, 3, 4], reviewer="所长", review_date="2026-11-20")
         subject = office.save_subject(svc, {**SUBJECT, "name": f"对象{i}"})
-        office.assign(svc, subject.id, phone._me().fingerprint)
-        fp = phone._me().fingerprint
+        office.assign(svc, subject.id, phone.me.fingerprint)
+        fp = phone.me.fingerprint
         recs = [Record.new("visit", {"date": "2026-11-01", "place": "家中", "present": "本人", "thinking": "稳定",
                                      "work": "务农", "life": "正常", "family": "和睦", "notes": f"走访{j}"},
                            author=fp, subject=subject.id, clock=clock) for j in range(per_bundle)]
         recs.append(Record.new("report", {"category": "经济纠纷", "urgency": "紧急", "occurred": "2026-11-20",
                                           "description": "借款纠纷"}, author=fp, subject=subject.id, clock=clock))
-        phone._open().apply(recs, actor=fp)
-        (inbox / f"{i:03d}.xtb").write_bytes(exchange.export_bundle(phone._open(), phone._me(), me.fingerprint,
+        phone.store.apply(recs, actor=fp)
+        (inbox / f"{i:03d}.xtb").write_bytes(exchange.export_bundle(phone.store, phone.me, me.fingerprint,
                                                                     clock=clock))
         phone.lock()
     svc.lock()
@@ -133,7 +133,7 @@ def batch_part(tmp: Path, helpers: int, per_bundle: int, kdf_n: int) -> dict[str
 
 def naive_dashboard(svc: Service) -> dict[str, Any]:
     """The same figures from every record: list all, group by subject, apply core.rules."""
-    store = svc._open()
+    store = svc.store
     records = store.list()
     by_subject: dict[str, list[Record]] = {}
     subjects: dict[str, Record] = {}
@@ -163,7 +163,7 @@ def dashboard_part(tmp: Path, subjects: int, records: int) -> dict[str, Any]:
     home = tmp / "big"
     svc = Service(home, clock=clock, kdf=CHEAP)
     svc.setup("office", "青山镇司法所", PASS)
-    me = svc._me()
+    me = svc.me
     helper_fps = ["".join(str((i * 7 + k) % 10) for k in range(30)) for i in range(max(1, subjects // 10))]
     t0 = time.perf_counter()
     recs = demo.generate(random.Random(11), subjects=subjects, records_per_subject=max(1, records // subjects),
@@ -172,7 +172,7 @@ def dashboard_part(tmp: Path, subjects: int, records: int) -> dict[str, Any]:
     by_author: dict[str, list[Record]] = {}
     for r in recs:
         by_author.setdefault(r.author, []).append(r)
-    store = svc._open()
+    store = svc.store
     for author, group in by_author.items():
         for start in range(0, len(group), 5000):
             store.apply(group[start:start + 5000], actor=author)

@@ -28,8 +28,8 @@ def test_demo_homes_give_an_office_with_work_waiting_and_a_helper_phone_with_sub
         assert rows, "the phone shows the subjects the office assigned"
         detail = phone.subject_detail(rows[0]["id"])
         assert any(r["urgent"] for r in detail["timeline"]), "and the urgent report it made"
-        store = phone._open()
-        mine = [r for r in store.list() if r.author == phone._me().fingerprint]
+        store = phone.store
+        mine = [r for r in store.list() if r.author == phone.me.fingerprint]
         assert set(exchange.record_statuses(store, mine).values()) == {
             exchange.STATUS_DELIVERED, exchange.STATUS_EXPORTED, exchange.STATUS_UNSENT}, "work of every status"
         assert {r.kind for r in mine} >= {"visit", "report"}

@@ -129,7 +129,7 @@ def seeded(home: Path) -> Path:
     me = svc.setup("helper", "李协助", PASS)["fingerprint"]
     records = demo.generate(random.Random(3), subjects=3, records_per_subject=4, office_fp="1" * 30,
                             helper_fps=[me], today=date.today())
-    svc._open().apply(records, actor="1" * 30)
+    svc.store.apply(records, actor="1" * 30)
     svc.lock()
     return path
 

@@ -53,33 +53,33 @@ def seed_office(home: Path, tmp_path: Path) -> Office:
     inbox.mkdir(parents=True)
     svc = Service(home, kdf=cheap)
     svc.setup("office", "青山镇司法所", PASS)
-    me = svc._me()
+    me = svc.me
     today = date.today().isoformat()
     subject = office.save_subject(svc, SUBJECT)
     phones = []
     for name in ("王五", "赵七", "钱八"):
         phone = Service(tmp_path / f"phone-{name}", kdf=cheap)
         phone.setup("helper", name, PASS)
-        exchange.pin_office(phone._open(), make_office_card(me), me.public().grouped)
+        exchange.pin_office(phone.store, make_office_card(me), me.public().grouped)
         request = exchange / f"登记申请-{name}.xtreq"
-        request.write_bytes(make_enrolment_request(phone._me(), "青山村民委员会", "13800138000"))
+        request.write_bytes(make_enrolment_request(phone.me, "青山村民委员会", "13800138000"))
         phones.append((phone, request))
     for phone, request in (phones[0], phones[2]):  # 赵七 is left to enrol through the console
-        office.enrol_from_request(svc, request, phone._me().public().grouped, committee="青山村民委员会",
+        office.enrol_from_request(svc, request, phone.me.public().grouped, committee="青山村民委员会",
                                   conditions=[1, 2, 3, 4], reviewer="所长", review_date=today)
-        office.assign(svc, subject.id, phone._me().fingerprint)
+        office.assign(svc, subject.id, phone.me.fingerprint)
         request.unlink()
     wang, zhao, qian = (p for p, _ in phones)
     report = Record.new("report", {"category": "家庭重大变故", "urgency": "紧急", "occurred": today,
-                                   "description": "E2E父亲病重住院"}, author=wang._me().fingerprint, subject=subject.id)
-    wang._open().put(report, actor=wang._me().fingerprint)
+                                   "description": "E2E父亲病重住院"}, author=wang.me.fingerprint, subject=subject.id)
+    wang.store.put(report, actor=wang.me.fingerprint)
     visit = Record.new("visit", {"date": today, "place": "家中", "present": "本人", "thinking": "稳定", "work": "务农",
                                  "life": "正常", "family": "和睦", "notes": "E2E走访"},
-                       author=qian._me().fingerprint, subject=subject.id)
-    qian._open().put(visit, actor=qian._me().fingerprint)
+                       author=qian.me.fingerprint, subject=subject.id)
+    qian.store.put(visit, actor=qian.me.fingerprint)
     for n, phone in enumerate((wang, zhao, qian), start=1):
-        blob = exchange.export_bundle(phone._open(), phone._me(), me.fingerprint, clock=phone._clock)
-        (inbox / f"{n}-{phone._me().name}.xtb").write_bytes(blob)
+        blob = exchange.export_bundle(phone.store, phone.me, me.fingerprint, clock=phone.clock)
+        (inbox / f"{n}-{phone.me.name}.xtb").write_bytes(blob)
     tampered = inbox / "3-钱八.xtb"
     blob = bytearray(tampered.read_bytes())
     blob[-40] ^= 0x01
@@ -92,7 +92,7 @@ def seed_office(home: Path, tmp_path: Path) -> Office:
         ws.append([{**SUBJECT, "name": name}[f.name] for f in fields])
     roster = exchange / "名册.xlsx"
     wb.save(roster)
-    typed = zhao._me().public().grouped
+    typed = zhao.me.public().grouped
     for phone, _ in phones:
         phone.lock()
     svc.lock()

@@ -47,7 +47,7 @@ def test_card_and_bundle_picked_in_the_file_chooser_and_exports_downloaded(  # t
     downloads.mkdir()
     office = Service(tmp_path / "office", kdf=KdfParams(n=2**4, r=8, p=1))
     office.setup("office", "青山镇司法所", PASS)
-    ostore, ome, clock = office._open(), office._me(), office._clock
+    ostore, ome, clock = office.store, office.me, office.clock
     card = usb / "青山镇司法所.xtcard"
     card.write_bytes(make_office_card(ome))
 

@@ -46,9 +46,9 @@ def _restored_phone_conflict(svc: Any, o: Office, tmp_path: Path) -> str:
 
     wang = Service(o.phones["王五"])
     wang.unlock(PASS)
-    me = svc._me()
-    blob = exchange.export_bundle(svc._open(), me, wang._me().fingerprint, clock=svc._clock)
-    assert exchange.import_bundle(wang._open(), wang._me(), blob, clock=wang._clock).status == "accepted"
+    me = svc.me
+    blob = exchange.export_bundle(svc.store, me, wang.me.fingerprint, clock=svc.clock)
+    assert exchange.import_bundle(wang.store, wang.me, blob, clock=wang.clock).status == "accepted"
     visit = {"date": date.today().isoformat(), "place": "家中", "present": "本人", "thinking": "稳定",
              "work": "务农", "life": "正常", "family": "和睦", "notes": "E2E初次走访"}
     rid = wang.save_record("visit", visit, subject=o.subject).id
@@ -61,10 +61,10 @@ def _restored_phone_conflict(svc: Any, o: Office, tmp_path: Path) -> str:
         phone.unlock(PASS)
         phone.save_record("visit", {**visit, "notes": notes}, subject=o.subject, record_id=rid)
         if home != backup:  # the original phone exported once more: that stick was lost
-            exchange.export_bundle(phone._open(), phone._me(), me.fingerprint, clock=phone._clock)
+            exchange.export_bundle(phone.store, phone.me, me.fingerprint, clock=phone.clock)
         outs[notes] = o.exchange / f"王五-{'备份' if home == backup else '原机'}.xtb"
-        outs[notes].write_bytes(exchange.export_bundle(phone._open(), phone._me(), me.fingerprint,
-                                                       clock=phone._clock))
+        outs[notes].write_bytes(exchange.export_bundle(phone.store, phone.me, me.fingerprint,
+                                                       clock=phone.clock))
         phone.lock()
     results = office.batch_import(svc, [outs[RIVAL_NOTES], outs[KEPT_NOTES]])
     assert [r["status"] for r in results] == ["accepted", "accepted"], results
@@ -133,7 +133,7 @@ def test_office_resolves_edits_assigns_revokes_and_exports_reports(screens_home:
 
     def resolved(svc: Any) -> tuple[str, list[Any], list[str]]:
         return (svc.record(screens_home.visit).data["notes"], office.conflict_rows(svc),
-                [r.data["record"] for r in svc._open().list("resolution")])
+                [r.data["record"] for r in svc.store.list("resolution")])
 
     assert in_store(page, home, resolved) == (KEPT_NOTES, [], [screens_home.visit])
 
@@ -216,7 +216,7 @@ def test_office_resolves_edits_assigns_revokes_and_exports_reports(screens_home:
 
     def revoked(svc: Any) -> tuple[dict[str, str], list[tuple[str, str]]]:
         status = {h["name"]: h["status"] for h in office.helper_rows(svc)}
-        return status, [(r.data["helper"], r.data["reason"]) for r in svc._open().list("revocation")]
+        return status, [(r.data["helper"], r.data["reason"]) for r in svc.store.list("revocation")]
 
     assert in_store(page, home, revoked) == ({"王五": "active", "赵七": "active", "钱八": "revoked"},
                                              [(fp["钱八"], "手机在赶集时丢失")])

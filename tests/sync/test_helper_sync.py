@@ -28,8 +28,8 @@ def enrol(tmp_path: Path, office: Office, helper: Service, card: Path) -> str:
     """Pin the office, hand the request over, enrol and assign one subject; returns the subject id."""
     hs.pin_office_from_file(helper, card, office.me.public().grouped)
     req = hs.write_enrolment_request(helper, tmp_path / "req", committee="青山村民委员会", phone="13800138000")
-    fp = helper._me().fingerprint
-    enroll_helper(office.store, office.me, Path(req).read_bytes(), helper._me().public().grouped,
+    fp = helper.me.fingerprint
+    enroll_helper(office.store, office.me, Path(req).read_bytes(), helper.me.public().grouped,
                   committee="青山村民委员会", conditions=[1, 2, 3, 4], reviewer="赵六", review_date="2026-11-01",
                   clock=clock)
     subject = Record.new("subject", dict(SUBJECT), author=office.me.fingerprint, clock=clock)
@@ -41,7 +41,7 @@ def enrol(tmp_path: Path, office: Office, helper: Service, card: Path) -> str:
 def office_bundle(tmp_path: Path, office: Office, helper: Service, name: str = "to-helper.xtb") -> Path:
     path = tmp_path / "usb" / name
     path.parent.mkdir(exist_ok=True)
-    path.write_bytes(export_bundle(office.store, office.me, helper._me().fingerprint, clock=clock))
+    path.write_bytes(export_bundle(office.store, office.me, helper.me.fingerprint, clock=clock))
     return path
 
 
@@ -49,7 +49,7 @@ def test_fingerprints_show_no_office_until_pinned_then_the_office(tmp_path: Path
                                                                   card: Path) -> None:
     before = hs.fingerprints(helper)
     assert before["office"] is None
-    assert before["mine"] == helper._me().public().grouped
+    assert before["mine"] == helper.me.public().grouped
     assert hs.office_card_preview(card) == {"name": "青山镇司法所", "fingerprint": office.me.public().grouped}
     hs.pin_office_from_file(helper, card, office.me.public().grouped.replace(" ", ""))
     after = hs.fingerprints(helper)
@@ -73,7 +73,7 @@ def test_missing_card_file_is_a_readable_error(tmp_path: Path, helper: Service) 
 
 def test_enrolment_request_file_carries_this_helper_and_contact(tmp_path: Path, helper: Service) -> None:
     out = hs.write_enrolment_request(helper, tmp_path, committee="青山村民委员会", phone="13800138000")
-    req = parse_enrolment_request(Path(out).read_bytes(), expected_fingerprint=helper._me().fingerprint)
+    req = parse_enrolment_request(Path(out).read_bytes(), expected_fingerprint=helper.me.fingerprint)
     assert req.name == "王五"
     assert hs.saved_contact(helper) == {"committee": "青山村民委员会", "phone": "13800138000"}
 
@@ -157,7 +157,7 @@ def test_preview_counts_match_the_exported_bundle_and_export_is_encrypted(tmp_pa
     again = hs.export_preview(helper)
     assert again["total"] == 2 and again["resend"] == 2 and again["receipts"] == 0
     # the office's reply acknowledges them: nothing left to send
-    reply = export_bundle(office.store, office.me, helper._me().fingerprint, clock=clock)
+    reply = export_bundle(office.store, office.me, helper.me.fingerprint, clock=clock)
     (tmp_path / "usb" / "reply.xtb").write_bytes(reply)
     assert hs.import_bundle_file(helper, tmp_path / "usb" / "reply.xtb").status == "accepted"
     after = hs.export_preview(helper)

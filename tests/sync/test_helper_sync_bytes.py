@@ -20,11 +20,11 @@ def enrolled(office: Office, helper: Service) -> str:
     """Pin the office from the card's bytes, enrol from the request's bytes, assign one subject."""
     hs.pin_office_from_bytes(helper, make_office_card(office.me), office.me.public().grouped)
     _, request = hs.enrolment_request_bytes(helper, committee="青山村民委员会", phone="13800138000")
-    enroll_helper(office.store, office.me, request, helper._me().public().grouped, committee="青山村民委员会",
+    enroll_helper(office.store, office.me, request, helper.me.public().grouped, committee="青山村民委员会",
                   conditions=[1, 2, 3, 4], reviewer="赵六", review_date="2026-11-01", clock=clock)
     subject = Record.new("subject", dict(SUBJECT), author=office.me.fingerprint, clock=clock)
     office.store.put(subject, actor=office.me.fingerprint)
-    assign(office.store, office.me, subject.id, helper._me().fingerprint, clock)
+    assign(office.store, office.me, subject.id, helper.me.fingerprint, clock)
     return subject.id
 
 
@@ -57,7 +57,7 @@ def test_garbage_card_bytes_are_refused_with_a_chinese_message(helper: Service) 
 def test_enrolment_request_bytes_carry_this_helper_and_change_nothing_until_remembered(helper: Service) -> None:
     name, blob = hs.enrolment_request_bytes(helper, committee="青山村民委员会", phone="13800138000")
     assert name == "登记申请-王五.xtreq"
-    req = parse_enrolment_request(blob, expected_fingerprint=helper._me().fingerprint)
+    req = parse_enrolment_request(blob, expected_fingerprint=helper.me.fingerprint)
     assert req.name == "王五"
     assert hs.saved_contact(helper) == {"committee": "", "phone": ""}  # a cancelled save dialog keeps nothing
     hs.remember_contact(helper, committee="青山村民委员会", phone="13800138000")
@@ -66,7 +66,7 @@ def test_enrolment_request_bytes_carry_this_helper_and_change_nothing_until_reme
 
 def test_bundle_bytes_import_like_a_file_and_leave_no_staging_behind(office: Office, helper: Service) -> None:
     sid = enrolled(office, helper)
-    blob = export_bundle(office.store, office.me, helper._me().fingerprint, clock=clock)
+    blob = export_bundle(office.store, office.me, helper.me.fingerprint, clock=clock)
     seen: list[float] = []
     summary = hs.import_bundle_bytes(helper, "至王五.xtb", blob, progress=lambda f, text: seen.append(f))
     assert summary.status == "accepted", summary
@@ -80,7 +80,7 @@ def test_bundle_bytes_import_like_a_file_and_leave_no_staging_behind(office: Off
 def test_tampered_bundle_bytes_are_refused_quarantined_under_the_picked_name_and_store_unchanged(
         office: Office, helper: Service) -> None:
     enrolled(office, helper)
-    blob = bytearray(export_bundle(office.store, office.me, helper._me().fingerprint, clock=clock))
+    blob = bytearray(export_bundle(office.store, office.me, helper.me.fingerprint, clock=clock))
     blob[-5] ^= 0x01
     before = store_bytes(helper.home)
     summary = hs.import_bundle_bytes(helper, "../../被改动.xtb", bytes(blob))
@@ -106,7 +106,7 @@ def test_bundle_bytes_need_a_pinned_office(helper: Service) -> None:
 def test_export_bytes_is_a_bundle_the_office_imports_and_marks_records_exported(office: Office,
                                                                                helper: Service) -> None:
     sid = enrolled(office, helper)
-    hs.import_bundle_bytes(helper, "in.xtb", export_bundle(office.store, office.me, helper._me().fingerprint,
+    hs.import_bundle_bytes(helper, "in.xtb", export_bundle(office.store, office.me, helper.me.fingerprint,
                                                            clock=clock))
     helper.save_record("visit", dict(VISIT), subject=sid)
     assert hs.export_preview(helper)["resend"] == 0
@@ -131,7 +131,7 @@ def test_a_cancelled_save_leaves_the_records_unexported_and_correctable(office: 
     from sync.exchange import ExportSuperseded
 
     sid = enrolled(office, helper)
-    hs.import_bundle_bytes(helper, "in.xtb", export_bundle(office.store, office.me, helper._me().fingerprint,
+    hs.import_bundle_bytes(helper, "in.xtb", export_bundle(office.store, office.me, helper.me.fingerprint,
                                                            clock=clock))
     visit = helper.save_record("visit", dict(VISIT), subject=sid)
     _, cancelled = hs.seal_export(helper)
@@ -152,7 +152,7 @@ def test_a_cancelled_save_leaves_the_records_unexported_and_correctable(office: 
 
 def test_a_failed_write_marks_nothing_exported(office: Office, helper: Service, tmp_path: Path) -> None:
     sid = enrolled(office, helper)
-    hs.import_bundle_bytes(helper, "in.xtb", export_bundle(office.store, office.me, helper._me().fingerprint,
+    hs.import_bundle_bytes(helper, "in.xtb", export_bundle(office.store, office.me, helper.me.fingerprint,
                                                            clock=clock))
     visit = helper.save_record("visit", dict(VISIT), subject=sid)
     (tmp_path / "不是文件夹").write_text("x")
@@ -165,13 +165,13 @@ def test_a_failed_write_marks_nothing_exported(office: Office, helper: Service, 
 
 def test_receipts_for_what_came_in_while_a_save_dialog_was_open_are_kept(office: Office, helper: Service) -> None:
     enrolled(office, helper)
-    hs.import_bundle_bytes(helper, "in.xtb", export_bundle(office.store, office.me, helper._me().fingerprint,
+    hs.import_bundle_bytes(helper, "in.xtb", export_bundle(office.store, office.me, helper.me.fingerprint,
                                                            clock=clock))
     _, sealed = hs.seal_export(helper)  # carries the receipts for the first office bundle
     second = Record.new("subject", {**SUBJECT, "name": "李四"}, author=office.me.fingerprint, clock=clock)
     office.store.put(second, actor=office.me.fingerprint)
-    assign(office.store, office.me, second.id, helper._me().fingerprint, clock)
-    hs.import_bundle_bytes(helper, "in2.xtb", export_bundle(office.store, office.me, helper._me().fingerprint,
+    assign(office.store, office.me, second.id, helper.me.fingerprint, clock)
+    hs.import_bundle_bytes(helper, "in2.xtb", export_bundle(office.store, office.me, helper.me.fingerprint,
                                                             clock=clock))
     sealed.commit()
     assert hs.export_preview(helper)["receipts"] > 0  # the second bundle's receipts go next time

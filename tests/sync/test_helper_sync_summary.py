@@ -26,9 +26,9 @@ def pair(tmp_path: Path) -> tuple[Service, Service]:
     office.setup("office", "青山镇司法所", PASS)
     helper = Service(tmp_path / "helper", clock=clock, kdf=CHEAP)
     helper.setup("helper", "王五", PASS)
-    ome, hme = office._me(), helper._me()
+    ome, hme = office.me, helper.me
     hs.pin_office_from_bytes(helper, make_office_card(ome), ome.public().grouped)
-    enroll_helper(office._open(), ome, make_enrolment_request(hme, "青山村民委员会", "13800138000"),
+    enroll_helper(office.store, ome, make_enrolment_request(hme, "青山村民委员会", "13800138000"),
                   hme.public().grouped, committee="青山村民委员会", conditions=[1, 2, 3, 4], reviewer="赵六",
                   review_date="2026-11-01", clock=clock)
     return office, helper
@@ -36,7 +36,7 @@ def pair(tmp_path: Path) -> tuple[Service, Service]:
 
 def subject(office: Service, helper: Service, name: str) -> str:
     sid = off.save_subject(office, {**SUBJECT, "name": name}).id
-    off.assign(office, sid, helper._me().fingerprint)
+    off.assign(office, sid, helper.me.fingerprint)
     return sid
 
 
@@ -46,13 +46,13 @@ def notice(office: Service, sid: str, tasks: list[str]) -> Any:
 
 
 def deliver(office: Service, helper: Service) -> hs.ImportSummary:
-    blob = export_bundle(office._open(), office._me(), helper._me().fingerprint, clock=clock)
+    blob = export_bundle(office.store, office.me, helper.me.fingerprint, clock=clock)
     return hs.import_bundle_bytes(helper, "to-helper.xtb", blob)
 
 
 def send_back(office: Service, helper: Service) -> None:
     _, blob = hs.export_bytes(helper)
-    assert import_bundle(office._open(), office._me(), blob, clock=clock).status == "accepted"
+    assert import_bundle(office.store, office.me, blob, clock=clock).status == "accepted"
 
 
 # ------------------------------------------------------------------ export counts
@@ -77,8 +77,8 @@ def test_a_visit_corrected_twice_counts_as_one_record_with_two_corrections(pair:
     assert any(line.startswith("共 2 条") for line in lines)
     # the bundle really holds one visit with its three versions
     send_back(office, helper)
-    visits = [r for r in office._open().list(subject=sid) if r.kind == "visit"]
-    assert len(visits) == 1 and len(office._open().history(visits[0].id)) == 3
+    visits = [r for r in office.store.list(subject=sid) if r.kind == "visit"]
+    assert len(visits) == 1 and len(office.store.history(visits[0].id)) == 3
 
 
 def test_an_uncorrected_record_has_no_correction_note_and_resend_counts_records(pair: tuple[Service, Service]) -> None:
@@ -160,7 +160,7 @@ def test_a_withdrawn_subject_is_named_although_its_records_leave_the_phone(pair:
     subject(office, helper, "李四")
     deliver(office, helper)
     send_back(office, helper)
-    off.unassign(office, zhang, helper._me().fingerprint)
+    off.unassign(office, zhang, helper.me.fingerprint)
     summary = deliver(office, helper)
     assert summary.status == "accepted" and summary.withdrawn == 1
     assert summary.withdrawn_subjects == ["张三"]
@@ -172,11 +172,11 @@ def test_a_withdrawn_subject_is_named_although_its_records_leave_the_phone(pair:
 def test_a_repeated_or_refused_bundle_names_nothing(pair: tuple[Service, Service], tmp_path: Path) -> None:
     office, helper = pair
     subject(office, helper, "张三")
-    blob = export_bundle(office._open(), office._me(), helper._me().fingerprint, clock=clock)
+    blob = export_bundle(office.store, office.me, helper.me.fingerprint, clock=clock)
     assert hs.import_bundle_bytes(helper, "a.xtb", blob).new_subjects == ["张三"]
     again = hs.import_bundle_bytes(helper, "a.xtb", blob)
     assert again.status == "already" and again.new_subjects == [] and again.new_notices == []
-    bad = bytearray(export_bundle(office._open(), office._me(), helper._me().fingerprint, clock=clock))
+    bad = bytearray(export_bundle(office.store, office.me, helper.me.fingerprint, clock=clock))
     bad[-5] ^= 1
     refused = hs.import_bundle_bytes(helper, "b.xtb", bytes(bad))
     assert refused.status == "rejected" and refused.new_subjects == [] and refused.withdrawn_subjects == []

@@ -24,5 +24,5 @@ def helper_with_subject(home: Path) -> tuple[Service, str]:
     svc = Service(home, clock=clock, kdf=CHEAP)
     svc.setup("helper", "王五", PASS)
     subject = Record.new("subject", dict(SUBJECT), author="office", clock=clock)
-    svc._open().put(subject, actor="office")
+    svc.store.put(subject, actor="office")
     return svc, subject.id

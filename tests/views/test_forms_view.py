@@ -183,11 +183,11 @@ def test_saving_while_locked_goes_to_the_lock_screen_and_saves_nothing(helper: t
     save_button(view).on_click(None)  # type: ignore[misc, arg-type]
     assert shell.rendered == ["/lock"] and shell.went == []
     svc.unlock(PASS)
-    assert svc._open().list("visit", subject=sid) == []
+    assert svc.store.list("visit", subject=sid) == []
     assert svc.load_draft(fs.draft_id("visit", sid, None))  # the draft is still there
     save_button(view).on_click(None)  # type: ignore[misc, arg-type]
     assert shell.went == [f"/subjects/{sid}"]
-    assert [r.data["place"] for r in svc._open().list("visit", subject=sid)] == ["家中"]
+    assert [r.data["place"] for r in svc.store.list("visit", subject=sid)] == ["家中"]
 
 
 def test_a_read_only_registration_shows_the_traits_heading_once_before_its_fields(helper: tuple[Service, str]) -> None:

@@ -54,32 +54,32 @@ def make_helper(tmp_path: Path, clock: Clock, osvc: Service, name: str = "王五
     """A helper that pinned the office, and its enrolment request file."""
     h = Service(tmp_path / f"helper-{name}", clock=clock, kdf=CHEAP)
     h.setup("helper", name, PASS)
-    exchange.pin_office(h._open(), make_office_card(osvc._me()), osvc._me().public().grouped)
+    exchange.pin_office(h.store, make_office_card(osvc.me), osvc.me.public().grouped)
     req = tmp_path / f"{name}.req"
-    req.write_bytes(make_enrolment_request(h._me(), "青山村民委员会", "13800138000"))
+    req.write_bytes(make_enrolment_request(h.me, "青山村民委员会", "13800138000"))
     return h, req
 
 
 def enrol(osvc: Service, h: Service, req: Path) -> dict[str, Any]:
-    return office.enrol_from_request(osvc, req, h._me().public().grouped, committee="青山村民委员会",
+    return office.enrol_from_request(osvc, req, h.me.public().grouped, committee="青山村民委员会",
                                      conditions=[1, 2, 3, 4], reviewer="赵六", review_date="2026-11-20")
 
 
 def helper_bundle(h: Service, osvc: Service, out: Path, clock: Clock, **report: Any) -> Path:
     """The helper saves an urgent report on its assigned subject and exports a bundle to ``out``."""
-    store = h._open()
+    store = h.store
     if report:
         sid = next(iter(store.summaries()))
         h.save_record("report", {**URGENT, **report}, subject=sid)
-    out.write_bytes(exchange.export_bundle(store, h._me(), osvc._me().fingerprint, clock=clock))
+    out.write_bytes(exchange.export_bundle(store, h.me, osvc.me.fingerprint, clock=clock))
     return out
 
 
 def deliver(osvc: Service, h: Service, tmp_path: Path) -> None:
     """Office -> helper: export all and let the helper import its own bundle."""
     for row in office.export_all(osvc, tmp_path / "out"):
-        if row["fingerprint"] == h._me().fingerprint:
-            outcome = exchange.import_bundle(h._open(), h._me(), Path(row["file"]).read_bytes(), clock=h._clock)
+        if row["fingerprint"] == h.me.fingerprint:
+            outcome = exchange.import_bundle(h.store, h.me, Path(row["file"]).read_bytes(), clock=h.clock)
             assert outcome.status == "accepted", outcome.message
 
 
@@ -91,7 +91,7 @@ def test_enrolled_helper_appears_in_roster_as_active_without_bundle(tmp_path: Pa
     [row] = office.helper_rows(osvc)
     assert (row["name"], row["committee"], row["phone"]) == ("王五", "青山村民委员会", "13800138000")
     assert row["status_label"] == "在册" and row["enrolled_date"] == "2026-11-23"
-    assert row["last_bundle"] == "" and row["fingerprint"] == h._me().fingerprint
+    assert row["last_bundle"] == "" and row["fingerprint"] == h.me.fingerprint
 
 
 def test_enrolment_with_wrong_digits_or_missing_condition_is_refused_and_roster_empty(
@@ -102,11 +102,11 @@ def test_enrolment_with_wrong_digits_or_missing_condition_is_refused_and_roster_
         office.enrol_from_request(osvc, req, wrong, committee="青山村民委员会", conditions=[1, 2, 3, 4],
                                   reviewer="赵六", review_date="2026-11-20")
     with pytest.raises(ValidationError) as exc:
-        office.enrol_from_request(osvc, req, h._me().public().grouped, committee="青山村民委员会",
+        office.enrol_from_request(osvc, req, h.me.public().grouped, committee="青山村民委员会",
                                   conditions=[1, 2, 3], reviewer="赵六", review_date="2026-11-20")
     assert "conditions" in exc.value.errors
     with pytest.raises(office.OfficeError):
-        office.enrol_from_request(osvc, tmp_path / "missing.req", h._me().public().grouped,
+        office.enrol_from_request(osvc, tmp_path / "missing.req", h.me.public().grouped,
                                   committee="青山村民委员会", conditions=[1, 2, 3, 4], reviewer="赵六",
                                   review_date="2026-11-20")
     assert office.helper_rows(osvc) == []
@@ -126,9 +126,9 @@ def test_subject_validation_errors_name_fields_and_edit_keeps_assigned_helpers(
     h, req = make_helper(tmp_path, clock, osvc)
     enrol(osvc, h, req)
     rec = office.save_subject(osvc, SUBJECT)
-    office.assign(osvc, rec.id, h._me().fingerprint)
+    office.assign(osvc, rec.id, h.me.fingerprint)
     edited = office.save_subject(osvc, {**SUBJECT, "residence": "青山镇新村"}, rec.id)
-    assert edited.revision == 3 and edited.data["helpers"] == [h._me().fingerprint]
+    assert edited.revision == 3 and edited.data["helpers"] == [h.me.fingerprint]
     assert edited.data["residence"] == "青山镇新村"
 
 
@@ -139,15 +139,15 @@ def test_subject_rows_filter_by_committee_category_helper_and_term_ending(
     a = office.save_subject(osvc, SUBJECT)
     office.save_subject(osvc, {**SUBJECT, "name": "李四", "category": "假释", "committee": "绿水社区居民委员会"})
     office.save_subject(osvc, {**SUBJECT, "name": "王二", "term_end": "2026-12-10"})
-    office.assign(osvc, a.id, h._me().fingerprint)
+    office.assign(osvc, a.id, h.me.fingerprint)
     names = lambda **kw: sorted(r["name"] for r in office.subject_rows(osvc, **kw))  # noqa: E731
     assert names() == ["张三", "李四", "王二"]
     assert names(committee="青山村民委员会") == ["张三", "王二"]
     assert names(category="假释") == ["李四"]
-    assert names(helper=h._me().fingerprint) == ["张三"]
+    assert names(helper=h.me.fingerprint) == ["张三"]
     assert names(helper="none") == ["李四", "王二"]
     assert names(ending_within=30) == ["王二"]
-    assert office.subject_rows(osvc, helper=h._me().fingerprint)[0]["helper_names"] == ["王五"]
+    assert office.subject_rows(osvc, helper=h.me.fingerprint)[0]["helper_names"] == ["王五"]
 
 
 def test_roster_with_one_bad_row_imports_nothing_then_good_roster_imports_all(tmp_path: Path, osvc: Service) -> None:
@@ -210,13 +210,13 @@ def test_export_all_writes_one_bundle_per_active_helper_readable_by_that_helper(
     enrol(osvc, h1, r1)
     enrol(osvc, h2, r2)
     s = office.save_subject(osvc, SUBJECT)
-    office.assign(osvc, s.id, h1._me().fingerprint)
-    office.revoke(osvc, h2._me().fingerprint, "设备丢失")
+    office.assign(osvc, s.id, h1.me.fingerprint)
+    office.revoke(osvc, h2.me.fingerprint, "设备丢失")
     calls: list[tuple[int, int, str]] = []
     rows = office.export_all(osvc, tmp_path / "out", progress=lambda i, n, name: calls.append((i, n, name)))
     assert [r["helper"] for r in rows] == ["王五"] and calls[-1][:2] == (1, 1)
     assert office.list_files(tmp_path / "out", [".xtb"]) == [Path(rows[0]["file"]).name]
-    outcome = exchange.import_bundle(h1._open(), h1._me(), Path(rows[0]["file"]).read_bytes(), clock=clock)
+    outcome = exchange.import_bundle(h1.store, h1.me, Path(rows[0]["file"]).read_bytes(), clock=clock)
     assert outcome.status == "accepted"
     assert [r["name"] for r in h1.subject_rows()] == ["张三"]
     assert [r["status_label"] for r in office.helper_rows(osvc)] == ["在册", "已撤销"]
@@ -229,16 +229,16 @@ def test_export_all_goes_on_past_a_file_it_cannot_write_and_that_helper_gets_it_
     s = office.save_subject(osvc, SUBJECT)
     for h, req in ((h1, r1), (h2, r2)):
         enrol(osvc, h, req)
-        office.assign(osvc, s.id, h._me().fingerprint)
+        office.assign(osvc, s.id, h.me.fingerprint)
     out = tmp_path / "out"
-    blocker = out / f"至王五-{h1._me().fingerprint[:5]}.xtb"
+    blocker = out / f"至王五-{h1.me.fingerprint[:5]}.xtb"
     blocker.mkdir(parents=True)  # a folder where his file should go: it cannot be written
     rows = {r["helper"]: r for r in office.export_all(osvc, out)}
     assert rows["王五"]["file"] == "" and rows["王五"]["error"].startswith(f"无法写入文件“{blocker}”"), rows
     assert rows["赵七"]["error"] == "" and Path(rows["赵七"]["file"]).is_file()
     blocker.rmdir()
     again = {r["helper"]: r for r in office.export_all(osvc, out)}
-    outcome = exchange.import_bundle(h1._open(), h1._me(), Path(again["王五"]["file"]).read_bytes(), clock=clock)
+    outcome = exchange.import_bundle(h1.store, h1.me, Path(again["王五"]["file"]).read_bytes(), clock=clock)
     assert outcome.status == "accepted" and [r["name"] for r in h1.subject_rows()] == ["张三"]
 
 
@@ -248,7 +248,7 @@ def test_batch_import_reports_each_file_and_quarantines_the_tampered_one(
     s = office.save_subject(osvc, SUBJECT)
     for h, req in helpers:
         enrol(osvc, h, req)
-        office.assign(osvc, s.id, h._me().fingerprint)
+        office.assign(osvc, s.id, h.me.fingerprint)
     for h, _ in helpers:
         deliver(osvc, h, tmp_path)
     inbox = tmp_path / "usb"
@@ -277,7 +277,7 @@ def test_dashboard_lists_urgent_report_until_acknowledged_and_ack_goes_back_to_h
     h, req = make_helper(tmp_path, clock, osvc)
     enrol(osvc, h, req)
     s = office.save_subject(osvc, {**SUBJECT, "term_end": "2026-12-10"})
-    office.assign(osvc, s.id, h._me().fingerprint)
+    office.assign(osvc, s.id, h.me.fingerprint)
     deliver(osvc, h, tmp_path)
     office.batch_import(osvc, [str(helper_bundle(h, osvc, tmp_path / "h1.xtb", clock, description="父亲病重"))])
     board = office.dashboard(osvc)
@@ -311,15 +311,15 @@ def test_reassigning_moves_the_subject_to_the_new_helper(tmp_path: Path, clock: 
     enrol(osvc, h1, r1)
     enrol(osvc, h2, r2)
     s = office.save_subject(osvc, SUBJECT)
-    office.assign(osvc, s.id, h1._me().fingerprint)
-    rec = office.assign(osvc, s.id, h2._me().fingerprint, replace=h1._me().fingerprint)
-    assert rec.data["helpers"] == [h2._me().fingerprint]
+    office.assign(osvc, s.id, h1.me.fingerprint)
+    rec = office.assign(osvc, s.id, h2.me.fingerprint, replace=h1.me.fingerprint)
+    assert rec.data["helpers"] == [h2.me.fingerprint]
     with pytest.raises(exchange.NotEnrolled):
         office.assign(osvc, s.id, "1" * 30)
 
 
 def test_conflict_is_listed_then_resolved_with_a_resolution_record(tmp_path: Path, clock: Clock, osvc: Service) -> None:
-    store = osvc._open()
+    store = osvc.store
     s = office.save_subject(osvc, SUBJECT)
     author = "2" * 30
     visit = {"date": "2026-11-01", "place": "家中", "present": "本人", "thinking": "稳定", "work": "务农",
@@ -340,7 +340,7 @@ def test_conflict_is_listed_then_resolved_with_a_resolution_record(tmp_path: Pat
 def test_dashboard_counts_every_open_urgent_report_but_lists_only_the_most_active_subjects(
         osvc: Service, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(office, "URGENT_DETAIL_SUBJECTS", 1)
-    store = osvc._open()
+    store = osvc.store
     author = "2" * 30
     subjects = [office.save_subject(osvc, {**SUBJECT, "name": n}) for n in ("甲", "乙")]
     for s in subjects:
@@ -382,8 +382,8 @@ def test_subject_page_shows_every_helpers_records_newest_first_and_urgent_report
     enrol(osvc, h, req)
     s = office.save_subject(osvc, SUBJECT)
     other = office.save_subject(osvc, {**SUBJECT, "name": "李四"})
-    office.assign(osvc, s.id, h._me().fingerprint)
-    office.assign(osvc, other.id, h._me().fingerprint)
+    office.assign(osvc, s.id, h.me.fingerprint)
+    office.assign(osvc, other.id, h.me.fingerprint)
     office.issue_notice(osvc, s.id, tasks=["报告重要情况"], contact="李所长", contact_phone="13900001111",
                         issuer="陈填发", approver="周批准")
     deliver(osvc, h, tmp_path)
@@ -395,11 +395,11 @@ def test_subject_page_shows_every_helpers_records_newest_first_and_urgent_report
     h.save_record("registration", REGISTRATION, subject=s.id)
     h.save_record("report", URGENT, subject=s.id)
     bundle = tmp_path / "in.xtb"
-    bundle.write_bytes(exchange.export_bundle(h._open(), h._me(), osvc._me().fingerprint, clock=clock))
+    bundle.write_bytes(exchange.export_bundle(h.store, h.me, osvc.me.fingerprint, clock=clock))
     assert office.batch_import(osvc, [str(bundle)])[0]["status"] == "accepted"
 
     page = office.subject_page(osvc, s.id)
-    assert page["name"] == "张三" and page["helpers"] == [{"fingerprint": h._me().fingerprint, "name": "王五"}]
+    assert page["name"] == "张三" and page["helpers"] == [{"fingerprint": h.me.fingerprint, "name": "王五"}]
     shown = {p["label"]: p["value"] for p in page["particulars"]}
     assert shown["罪名"] == "盗窃罪" and shown["矫正期限止"] == "2027-06-30"
     timeline = page["timeline"]
@@ -507,7 +507,7 @@ def test_register_name_opens_subject_page_whose_buttons_acknowledge_and_print(
     h, req = make_helper(tmp_path, clock, osvc)
     enrol(osvc, h, req)
     s = office.save_subject(osvc, SUBJECT)
-    office.assign(osvc, s.id, h._me().fingerprint)
+    office.assign(osvc, s.id, h.me.fingerprint)
     deliver(osvc, h, tmp_path)
     h.save_record("registration", REGISTRATION, subject=s.id)
     office.batch_import(osvc, [str(helper_bundle(h, osvc, tmp_path / "h.xtb", clock, description="父亲病重"))])
@@ -553,7 +553,7 @@ def test_subject_page_of_a_deleted_or_unknown_subject_says_so_and_offers_the_way
 
 def _rival_visits(osvc: Service, clock: Clock) -> tuple[Record, str]:
     """Revision 1 of a visit in two contents (a phone restored from a backup), as the store keeps them."""
-    store = osvc._open()
+    store = osvc.store
     s = office.save_subject(osvc, SUBJECT)
     author = "2" * 30
     visit = {"date": "2026-11-01", "place": "家中", "present": "本人", "thinking": "稳定", "work": "务农",
@@ -604,7 +604,7 @@ def test_register_chip_cross_is_named_in_chinese_and_unassigns(tmp_path: Path, c
     h, req = make_helper(tmp_path, clock, osvc)
     enrol(osvc, h, req)
     s = office.save_subject(osvc, SUBJECT)
-    office.assign(osvc, s.id, h._me().fingerprint)
+    office.assign(osvc, s.id, h.me.fingerprint)
     shell = _Shell(osvc)
     view = register_view(shell, Screen.of("office_subjects", id=s.id))
     [chip] = [c for c in _controls(view) if isinstance(c, ft.Chip)]
@@ -630,7 +630,7 @@ def test_revoke_dialog_closes_before_the_roster_is_shown_again(tmp_path: Path, c
     next(a for a in dialog.actions if "确认撤销" in str(a.content)).on_click(None)
     assert shell.page.dialogs == [] and shell.went == []  # closed; the roster waits for the dismissal
     assert [(r["name"], r["status_label"]) for r in office.helper_rows(osvc)] == [("王五", "已撤销")]
-    assert [r.data["reason"] for r in osvc._open().list("revocation")] == ["手机丢失"]
+    assert [r.data["reason"] for r in osvc.store.list("revocation")] == ["手机丢失"]
     dialog.on_dismiss(None)
     assert shell.went == [("office_helpers", {})] and "已撤销 王五 的设备" in shell.toasts[0]
     assert "重新指定" not in shell.toasts[0]  # 王五 had no subjects
@@ -646,7 +646,7 @@ def test_revoking_a_helper_with_subjects_says_they_need_another_helper(
     h, req = make_helper(tmp_path, clock, osvc)
     enrol(osvc, h, req)
     sid = office.save_subject(osvc, SUBJECT).id
-    office.assign(osvc, sid, h._me().fingerprint)
+    office.assign(osvc, sid, h.me.fingerprint)
     shell = _Shell(osvc)
     _button(helpers_view(shell, Screen.of("office_helpers")), "撤销").on_click(None)
     [dialog] = shell.page.dialogs
@@ -669,14 +669,14 @@ def test_the_dashboard_lists_subjects_without_a_helper_on_the_roster_until_one_i
     office.save_subject(osvc, {**SUBJECT, "name": "周八", "judgment_date": "2024-06-01", "term_start": "2024-07-01",
                                "term_end": "2025-12-31"})
     for sid in (both, alone):
-        office.assign(osvc, sid, h1._me().fingerprint)
-    office.assign(osvc, both, h2._me().fingerprint)
+        office.assign(osvc, sid, h1.me.fingerprint)
+    office.assign(osvc, both, h2.me.fingerprint)
 
     def listed() -> list[tuple[str, list[str]]]:
         return [(r["name"], r["revoked"]) for r in office.dashboard(osvc)["unassisted"]]
 
     assert listed() == [("孙六", [])]  # 周八's term is over
-    office.revoke(osvc, h1._me().fingerprint, "设备丢失")
+    office.revoke(osvc, h1.me.fingerprint, "设备丢失")
     assert listed() == [("孙六", []), ("李四", ["王五"])]  # 张三 still has 赵七
     from core.routes import Screen
     from views.office.dashboard import dashboard_view
@@ -687,7 +687,7 @@ def test_the_dashboard_lists_subjects_without_a_helper_on_the_roster_until_one_i
     assert {"没有在册协助人员的对象", "王五", "从未分配"} <= texts
     _button(view, "李四").on_click(None)  # opens the subject's page, where the officer assigns
     assert shell.went[-1] == ("office_subject", {"id": alone})
-    office.assign(osvc, alone, h2._me().fingerprint)
+    office.assign(osvc, alone, h2.me.fingerprint)
     assert listed() == [("孙六", [])]
 
 
@@ -700,7 +700,7 @@ def test_helper_roster_xlsx_says_yi_chexiao_and_when_data_last_arrived(tmp_path:
     q, req2 = make_helper(tmp_path, clock, osvc, "钱八")
     enrol(osvc, q, req2)
     office.batch_import(osvc, [str(helper_bundle(h, osvc, tmp_path / "h.xtb", clock))])
-    office.revoke(osvc, q._me().fingerprint, "手机丢失")
+    office.revoke(osvc, q.me.fingerprint, "手机丢失")
     out = office.write_report(osvc, "helpers", tmp_path / "roster")
     rows = list(load_workbook(out).active.iter_rows(values_only=True))
     table = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}

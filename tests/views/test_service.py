@@ -49,7 +49,7 @@ def filled(svc: Service) -> Service:
     office = "1" * 30
     records = demo.generate(random.Random(7), subjects=4, records_per_subject=5, office_fp=office,
                             helper_fps=[me], today=TODAY)
-    svc._open().apply(records, actor=office)
+    svc.store.apply(records, actor=office)
     return svc
 
 
@@ -97,7 +97,7 @@ def test_subject_rows_carry_badges_and_filter_by_query(filled: Service) -> None:
     rows = filled.subject_rows()
     assert len(rows) == 4
     assert all(set(r) >= {"id", "name", "committee", "category", "term_end", "badges", "last_visit"} for r in rows)
-    summaries = filled._open().summaries()
+    summaries = filled.store.summaries()
     from core.rules import summary_badges
     for r in rows:
         assert r["badges"] == summary_badges(summaries[r["id"]], TODAY)
@@ -109,7 +109,7 @@ def test_subject_rows_carry_badges_and_filter_by_query(filled: Service) -> None:
 
 def test_unvisited_subject_is_overdue(filled: Service) -> None:
     sid = filled.subject_rows()[0]["id"]
-    store = filled._open()
+    store = filled.store
     subj = store.get(sid)
     assert subj is not None
     # Remove every visit from this subject: it must be overdue while the term runs.

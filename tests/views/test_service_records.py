@@ -64,14 +64,14 @@ def _paired(tmp_path: Path, clock: Any) -> tuple[Service, Service, str]:
     office.setup("office", "青山镇司法所", PASS)
     helper = Service(tmp_path / "helper", clock=clock, kdf=CHEAP)
     helper.setup("helper", "王五", PASS)
-    ome, hme = office._me(), helper._me()
-    pin_office(helper._open(), make_office_card(ome), ome.public().grouped)
-    enroll_helper(office._open(), ome, make_enrolment_request(hme, "青山村民委员会", "13800138000"),
+    ome, hme = office.me, helper.me
+    pin_office(helper.store, make_office_card(ome), ome.public().grouped)
+    enroll_helper(office.store, ome, make_enrolment_request(hme, "青山村民委员会", "13800138000"),
                   hme.public().grouped, committee="青山村民委员会", conditions=[1, 2, 3, 4], reviewer="赵六",
                   review_date="2026-02-20", clock=clock)
     subject = Record.new("subject", dict(SUBJECT), author=ome.fingerprint, clock=clock)
-    office._open().put(subject, actor=ome.fingerprint)
-    assign(office._open(), ome, subject.id, hme.fingerprint, clock)
+    office.store.put(subject, actor=ome.fingerprint)
+    assign(office.store, ome, subject.id, hme.fingerprint, clock)
     send(office, helper, clock)
     return office, helper, subject.id
 
@@ -85,8 +85,8 @@ def pair(tmp_path: Path) -> tuple[Service, Service, str, TickClock]:
 
 
 def send(src: Service, dst: Service, clock: TickClock) -> None:
-    blob = export_bundle(src._open(), src._me(), dst._me().fingerprint, clock=clock)
-    assert import_bundle(dst._open(), dst._me(), blob, clock=clock).status == "accepted"
+    blob = export_bundle(src.store, src.me, dst.me.fingerprint, clock=clock)
+    assert import_bundle(dst.store, dst.me, blob, clock=clock).status == "accepted"
 
 
 def test_every_helper_kind_saves_through_the_form_values_and_appears_in_the_timeline(pair) -> None:  # type: ignore[no-untyped-def]
@@ -229,7 +229,7 @@ def test_subject_page_reads_the_sync_state_once_for_the_whole_timeline(pair, mon
     first = helper.save_record("visit", SAMPLES["visit"], subject=sid)
     send(helper, office, clock)
     later = [helper.save_record(k, SAMPLES[k], subject=sid) for k in ("report", "assistance", "meeting")]
-    store = helper._open()
+    store = helper.store
     reads: list[str] = []
     real = store.meta_get
 
@@ -272,7 +272,7 @@ def test_drafts_of_records_dropped_by_retention_or_of_withdrawn_subjects_go_too(
     assert helper.load_draft(fs.draft_id("visit", sid, None)) == {"note": "新走访"}
 
     # The office withdraws the subject: its drafts leave the phone at the next unlock.
-    unassign(office._open(), office._me(), sid, helper._me().fingerprint, clock)
+    unassign(office.store, office.me, sid, helper.me.fingerprint, clock)
     send(office, helper, clock)
     helper.lock()
     helper.unlock(PASS)
@@ -395,4 +395,4 @@ def test_a_damaged_draft_file_leaves_the_subject_page_and_unlocking_working(pair
     helper.lock()
     helper.unlock(PASS)
     assert not helper.locked
-    assert any("草稿" in p for p in helper._open().check()), "the damage is still reported"
+    assert any("草稿" in p for p in helper.store.check()), "the damage is still reported"

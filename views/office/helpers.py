@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 def helpers_view(shell: "Shell", screen: Screen) -> ft.View:
     svc = shell.service
-    today = svc._clock().date().isoformat()
+    today = svc.clock().date().isoformat()
     me = svc.identity()
     message = ft.Column()
 
