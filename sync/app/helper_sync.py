@@ -16,52 +16,44 @@ from core.errors import XietongError
 from core.kinds import KIND_LABELS
 from core.records import HELPER_KINDS
 from sync import exchange
+from sync.app.errors import FileUnreadable, HelperSyncError, NoOffice, WrongRole
+from sync.app.files import (
+    BUNDLE_SUFFIX,
+    CARD_EXTENSIONS,
+    REQUEST_SUFFIX,
+    list_files,
+    quarantine_dir,
+    read_file,
+    typed_path,
+    write_file,
+)
+from sync.app.session import Service
+from storage import Store
 from sync.protocol.errors import BundleRejected
-from sync.protocol.identity import PublicIdentity, make_enrolment_request, parse_office_card
+from sync.protocol.identity import make_enrolment_request, parse_office_card
 
-BUNDLE_SUFFIX = ".xtb"
-REQUEST_SUFFIX = ".xtreq"
-CARD_EXTENSIONS = ["xtcard", "card"]  # the office console writes .xtcard; the CLI takes any name
 Progress = Callable[[float, str], None]
 
 
-class HelperSyncError(XietongError):
-    default_message = "同步操作未能完成,请检查后重试。"
-
-
-class NoOffice(HelperSyncError):
-    default_message = "尚未导入司法所身份卡:请先在“设置”中导入司法所身份卡并核对指纹。"
-
-
-class FileUnreadable(HelperSyncError):
-    default_message = "无法读取该文件,请检查路径。"
-
-
-class FileUnwritable(HelperSyncError):
-    default_message = "无法写入该位置,请换一个文件夹。"
-
-
-def _office_fp(svc: Any) -> str:
-    office = svc.store.meta_get("sync/office") or {}
-    fp = office.get("fingerprint") or ""
+def _office_fp(svc: Service) -> str:
+    fp = exchange.pinned_office_fp(svc.store)
     if not fp:
         raise NoOffice()
-    return str(fp)
+    return fp
 
 
-def fingerprints(svc: Any) -> dict[str, Any]:
+def fingerprints(svc: Service) -> dict[str, Any]:
     """This device's fingerprint and the pinned office's (None before pinning), grouped by five."""
     me = svc.me.public()
-    office = svc.store.meta_get("sync/office")
+    pub = exchange.pinned_office(svc.store)
     result: dict[str, Any] = {"mine": me.grouped, "office": None, "office_name": None}
-    if office:
-        pub = PublicIdentity.from_dict(office)
+    if pub is not None:
         result["office"] = pub.grouped
         result["office_name"] = pub.name
     return result
 
 
-def export_preview(svc: Any) -> dict[str, Any]:
+def export_preview(svc: Service) -> dict[str, Any]:
     """What the next export would carry, without changing anything.
 
     ``counts``: distinct records per kind label (a visit corrected twice is one 走访记录);
@@ -135,29 +127,19 @@ def exported_lines(done: dict[str, Any], where: str) -> tuple[str, list[str]]:
     return title, lines
 
 
-def _write(path: Path, data: bytes) -> Path:
-    from storage.documents import write_atomically
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return write_atomically(path, data)
-    except OSError as exc:
-        raise FileUnwritable(f"无法写入 {path}:请换一个文件夹。") from exc
-
-
-def default_bundle_name(svc: Any) -> str:
+def default_bundle_name(svc: Service) -> str:
     stamp = svc.clock().strftime("%Y%m%d-%H%M%S")
     return f"协助人员数据包-{stamp}{BUNDLE_SUFFIX}"
 
 
-def seal_export(svc: Any) -> tuple[str, exchange.Sealed]:
+def seal_export(svc: Service) -> tuple[str, exchange.Sealed]:
     """The next bundle for the pinned office and its file name, for a save dialog or a browser
     download. Nothing counts as exported until ``commit`` (a cancelled save leaves the records
     未导出 and correctable)."""
     return default_bundle_name(svc), exchange.seal_bundle(svc.store, svc.me, _office_fp(svc), clock=svc.clock)
 
 
-def export_bytes(svc: Any) -> tuple[str, bytes]:
+def export_bytes(svc: Service) -> tuple[str, bytes]:
     """``seal_export``, counted as exported at once (the office acknowledges the records later;
     until then the next bundle carries them again, so a file the helper loses costs nothing)."""
     name, sealed = seal_export(svc)
@@ -165,7 +147,7 @@ def export_bytes(svc: Any) -> tuple[str, bytes]:
     return name, sealed.blob
 
 
-def export_to(svc: Any, out_path: str | os.PathLike[str]) -> dict[str, Any]:
+def export_to(svc: Service, out_path: str | os.PathLike[str]) -> dict[str, Any]:
     """Seal the next bundle for the pinned office and write it whole (encrypted) to ``out_path``;
     its records count as exported once the file is written."""
     path = Path(out_path)
@@ -175,20 +157,15 @@ def export_to(svc: Any, out_path: str | os.PathLike[str]) -> dict[str, Any]:
         path = path / name
     if path.suffix != BUNDLE_SUFFIX:
         path = path.with_name(path.name + BUNDLE_SUFFIX)
-    _write(path, sealed.blob)
+    write_file(path, sealed.blob)
     sealed.commit()
     return {**preview, "path": str(path), "size": len(sealed.blob)}
 
 
 def bundle_files(folder: str | os.PathLike[str]) -> list[str]:
     """The ``.xtb`` files directly in ``folder``, newest first (empty when it is not a folder)."""
-    p = Path(folder).expanduser()
-    try:
-        files = [q for q in p.iterdir() if q.is_file() and q.suffix == BUNDLE_SUFFIX]
-    except OSError:
-        return []
-    files.sort(key=lambda q: q.stat().st_mtime, reverse=True)
-    return [str(q) for q in files]
+    p = typed_path(folder)
+    return [str(p / name) for name in list_files(p, (BUNDLE_SUFFIX,), newest_first=True)]
 
 
 @dataclass
@@ -218,19 +195,19 @@ class _Before:
     notices: frozenset[str]
 
 
-def _subject_names(store: Any) -> dict[str, str]:
+def _subject_names(store: Store) -> dict[str, str]:
     hidden = set(store.meta_get("sync/withdrawn", []))
     return {sid: str(s.get("name")) for sid, s in store.summaries().items()
             if s.get("name") and not s.get("deleted") and sid not in hidden}
 
 
-def _before_import(store: Any) -> _Before:
+def _before_import(store: Store) -> _Before:
     # a damaged partition (store.check reports it) must not stop an import: its notices go unnamed
     notices = frozenset(r.id for r in store.list("notice", include_deleted=True, skip_damaged=True))
     return _Before(_subject_names(store), notices)
 
 
-def _name_changes(summary: ImportSummary, store: Any, before: _Before, withdrawn: list[str]) -> None:
+def _name_changes(summary: ImportSummary, store: Store, before: _Before, withdrawn: list[str]) -> None:
     """Name, for people, the subjects assigned and withdrawn and the notices that came in."""
     now = _subject_names(store)
     summary.new_subjects = sorted(name for sid, name in now.items() if sid not in before.subjects)
@@ -249,7 +226,7 @@ def _name_changes(summary: ImportSummary, store: Any, before: _Before, withdrawn
         summary.lines.extend(f"· {n['subject']} {n['number']},协助事项 {n['tasks']} 项" for n in summary.new_notices)
 
 
-def import_bundle_file(svc: Any, path: str | os.PathLike[str], *, progress: Progress | None = None) -> ImportSummary:
+def import_bundle_file(svc: Service, path: str | os.PathLike[str], *, progress: Progress | None = None) -> ImportSummary:
     """Import one office bundle; a refused file goes to ``<home>/quarantine``, the store unchanged."""
     report = progress or (lambda fraction, text: None)
     p = Path(path).expanduser()
@@ -260,7 +237,7 @@ def import_bundle_file(svc: Any, path: str | os.PathLike[str], *, progress: Prog
     _office_fp(svc)
     before = _before_import(store)  # read only; the import below stays one atomic apply
     try:
-        outcome = exchange.import_file(store, me, p, svc.home / "quarantine", clock=svc.clock)
+        outcome = exchange.import_file(store, me, p, quarantine_dir(svc.home), clock=svc.clock)
     except BundleRejected as exc:  # defensive: import_file already turns these into outcomes
         outcome = exchange.ImportOutcome("rejected", code=exc.code, message=str(exc))
     report(0.9, "正在整理结果……")
@@ -279,7 +256,7 @@ def picked_name(name: str, suffix: str = BUNDLE_SUFFIX) -> str:
     return bare
 
 
-def import_bundle_bytes(svc: Any, name: str, data: bytes, *, progress: Progress | None = None) -> ImportSummary:
+def import_bundle_bytes(svc: Service, name: str, data: bytes, *, progress: Progress | None = None) -> ImportSummary:
     """Import an office bundle picked in a file dialog (bytes, maybe no path, as in the browser).
 
     The bytes go through ``import_bundle_file`` from a staging folder in the home (the bundle is
@@ -317,14 +294,6 @@ def _summary(outcome: exchange.ImportOutcome) -> ImportSummary:
     return summary
 
 
-def read_file(path: str | os.PathLike[str]) -> bytes:
-    p = Path(path).expanduser()
-    try:
-        return p.read_bytes()
-    except OSError as exc:
-        raise FileUnreadable(f"无法读取文件:{p}。请检查路径。") from exc
-
-
 def office_card_preview_bytes(data: bytes) -> dict[str, Any]:
     """The office card's name and fingerprint, shown before the helper confirms."""
     pub = parse_office_card(data)
@@ -335,17 +304,19 @@ def office_card_preview(path: str | os.PathLike[str]) -> dict[str, Any]:
     return office_card_preview_bytes(read_file(path))
 
 
-def pin_office_from_bytes(svc: Any, data: bytes, fingerprint_typed: str) -> dict[str, Any]:
+def pin_office_from_bytes(svc: Service, data: bytes, fingerprint_typed: str) -> dict[str, Any]:
     """Pin the office whose card is ``data`` once the digits typed match its fingerprint."""
+    if svc.me.role != "helper":
+        raise WrongRole("此功能只能在协助人员的设备上使用。")
     pub = exchange.pin_office(svc.store, data, fingerprint_typed)
     return {"name": pub.name, "fingerprint": pub.grouped}
 
 
-def pin_office_from_file(svc: Any, path: str | os.PathLike[str], fingerprint_typed: str) -> dict[str, Any]:
+def pin_office_from_file(svc: Service, path: str | os.PathLike[str], fingerprint_typed: str) -> dict[str, Any]:
     return pin_office_from_bytes(svc, read_file(path), fingerprint_typed)
 
 
-def enrolment_request_bytes(svc: Any, *, committee: str, phone: str) -> tuple[str, bytes]:
+def enrolment_request_bytes(svc: Service, *, committee: str, phone: str) -> tuple[str, bytes]:
     """This helper's self-signed enrolment request (keys, name, committee, phone) and its file name."""
     me = svc.me
     if me.role != "helper":
@@ -354,25 +325,25 @@ def enrolment_request_bytes(svc: Any, *, committee: str, phone: str) -> tuple[st
     return f"登记申请-{me.name}{REQUEST_SUFFIX}", blob
 
 
-def remember_contact(svc: Any, *, committee: str, phone: str) -> None:
+def remember_contact(svc: Service, *, committee: str, phone: str) -> None:
     """Keep the committee and phone of a request handed over, to fill the form next time."""
     store, me = svc.store, svc.me
     store.meta_set("committee", committee.strip(), actor=me.fingerprint)
     store.meta_set("phone", phone.strip(), actor=me.fingerprint)
 
 
-def write_enrolment_request(svc: Any, out_path: str | os.PathLike[str], *, committee: str, phone: str) -> str:
+def write_enrolment_request(svc: Service, out_path: str | os.PathLike[str], *, committee: str, phone: str) -> str:
     """Write this helper's enrolment request to a file (a folder gets the default name)."""
     name, blob = enrolment_request_bytes(svc, committee=committee, phone=phone)
     path = Path(out_path).expanduser()
     if path.is_dir():
         path = path / name
-    _write(path, blob)
+    write_file(path, blob)
     remember_contact(svc, committee=committee, phone=phone)
     return str(path)
 
 
-def saved_contact(svc: Any) -> dict[str, str]:
+def saved_contact(svc: Service) -> dict[str, str]:
     store = svc.store
     return {"committee": store.meta_get("committee") or "", "phone": store.meta_get("phone") or ""}
 

@@ -26,6 +26,7 @@ from core.rules import summary_badges
 from core.timeline import PARTICULAR_FIELDS, headline, is_urgent, record_date, shown, timeline_row
 from storage import KdfParams, Store, StoreCorrupt, StoreLocked, WrongPassphrase
 from storage.fsio import atomic_write, remove_durably
+from sync.app.errors import RecordLocked, SetupError
 from sync.protocol.identity import Identity
 from sync.exchange import STATUS_DELIVERED, STATUS_EXPORTED, record_status, record_statuses
 from sync.exchange import drop_delivered as _drop_delivered
@@ -47,16 +48,6 @@ FAILURES_FILE = "unlock-failures.json"
 STATUS_DRAFT = "草稿"
 STATUS_FROM_OFFICE = "司法所发来"
 STATUS_OTHERS = "他人填写"
-
-
-class SetupError(XietongError):
-    default_message = "初次设置信息有误,请检查后重试。"
-
-
-class RecordLocked(PermissionDenied):
-    """A correction refused: the record has left this device, or someone else wrote it."""
-
-    default_message = "这条记录已导出给司法所,不能再修改。如需更正,请新增一条记录说明,或联系司法所。"
 
 
 class Service:
@@ -256,6 +247,20 @@ class Service:
         if problem:
             raise SetupError(problem)
         self.store.change_passphrase(old, new)
+
+    def list_records(self, kind: str | None = None, subject: str | None = None) -> list[Record]:
+        """Records of a kind (and subject) as stored; a damaged partition is skipped (``check``
+        names it) so a listing still shows everything readable."""
+        return self.store.list(kind, subject, skip_damaged=True)
+
+    def check_store(self) -> tuple[list[str], int]:
+        """Every partition opened and the audit chain verified: (problems found, records)."""
+        store = self.store
+        return store.check(), store.count()
+
+    def reload_identity(self) -> None:
+        """Read this installation's identity again (after the office rotated its key)."""
+        self._identity = Identity.from_private_dict(self.store.meta_get("identity"))
 
     # ------------------------------------------------------------------ subjects
 

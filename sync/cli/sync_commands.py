@@ -1,4 +1,8 @@
-"""The second part of the CLI: identity, trust, enrolment, register, assignment, bundles."""
+"""Commands between installations and for the office's paperwork: identity, trust, enrolment,
+the register, assignment, revocation, key rotation, bundles, print-outs and reports.
+
+Each command calls the ``sync.app`` function the matching screen calls.
+"""
 
 from __future__ import annotations
 
@@ -9,72 +13,35 @@ from pathlib import Path
 
 from core.errors import ValidationError
 from core.fingerprint import group_fingerprint, normalise_fingerprint
-from storage import Store
-from sync.app import office
-from sync import exchange
-from sync.cli.main import CliError, Context, load_identity
-from sync.protocol.identity import make_enrolment_request, make_office_card
-
-BUNDLE_SUFFIX = office.BUNDLE_SUFFIX
-
-
-def _require_role(store: Store, role: str) -> None:
-    if store.meta_get("role") != role:
-        who = "司法所" if role == "office" else "协助人员"
-        raise CliError(f"此命令只能在{who}的设备上使用。")
-
-
-def _read(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise CliError(f"无法读取文件:{path}。请检查路径。") from exc
-
-
-def _write(path: Path, data: bytes) -> None:
-    from storage.documents import write_atomically
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CliError(f"无法创建文件夹:{path.parent}。请选择其他位置。") from exc
-    write_atomically(path, data)
+from sync.app import helper_sync, office
+from sync.cli.main import CliError, Context
+from sync.cli.text import terminal_safe
 
 
 def cmd_identity(args: argparse.Namespace, ctx: Context) -> int:
-    store = ctx.open_store()
-    try:
-        me = load_identity(store)
+    with ctx.session() as svc:
+        me = svc.identity()
         if args.card:
-            if me.role == "office":
-                blob = make_office_card(me)
+            if me["role"] == "office":
+                office.write_office_card(svc, args.card)
             else:
-                committee = args.committee or store.meta_get("committee") or ""
-                phone = args.phone or store.meta_get("phone") or ""
+                saved = helper_sync.saved_contact(svc)
+                committee = args.committee or saved["committee"]
+                phone = args.phone or saved["phone"]
                 if not committee or not phone:
                     raise CliError("协助人员的登记申请需要所在村(居)委会和联系电话:请加上 --committee 和 --phone。")
-                blob = make_enrolment_request(me, committee, phone)
-                store.meta_set("committee", committee)
-                store.meta_set("phone", phone)
-            _write(Path(args.card), blob)
-    finally:
-        store.close()
-    ctx.print(f"身份:{'司法所' if me.role == 'office' else '协助人员'} {me.name}")
-    ctx.print(f"指纹:{me.public().grouped}")
+                helper_sync.write_enrolment_request(svc, args.card, committee=committee, phone=phone)
+    ctx.print(f"身份:{me['role_label']} {terminal_safe(me['name'])}")
+    ctx.print(f"指纹:{' '.join(me['fingerprint_groups'])}")
     if args.card:
         ctx.print(f"已写入:{args.card}")
     return 0
 
 
 def cmd_trust(args: argparse.Namespace, ctx: Context) -> int:
-    blob = _read(args.card)
-    store = ctx.open_store()
-    try:
-        _require_role(store, "helper")
-        pinned = exchange.pin_office(store, blob, args.fingerprint)
-    finally:
-        store.close()
-    ctx.print(f"已信任司法所:{pinned.name}({pinned.grouped})")
+    with ctx.session() as svc:
+        pinned = helper_sync.pin_office_from_file(svc, args.card, args.fingerprint)
+    ctx.print(f"已信任司法所:{terminal_safe(pinned['name'])}({pinned['fingerprint']})")
     return 0
 
 
@@ -87,149 +54,153 @@ def _conditions(text: str) -> list[int]:
 
 
 def cmd_enroll(args: argparse.Namespace, ctx: Context) -> int:
-    blob = _read(args.request)
-    store = ctx.open_store()
-    try:
-        _require_role(store, "office")
-        me = load_identity(store)
-        rec = exchange.enroll_helper(
-            store,
-            me,
-            blob,
+    with ctx.session() as svc:
+        row = office.enrol_from_request(
+            svc,
+            args.request,
             args.fingerprint,
             committee=args.committee,
             conditions=_conditions(args.qualified),
-            reviewer=args.reviewer or me.name,
-            review_date=ctx.today().isoformat(),
+            reviewer=args.reviewer or svc.identity()["name"],
             filed_date=args.filed,
-            clock=ctx.clock,
         )
-    finally:
-        store.close()
-    ctx.print(f"已登记协助人员:{rec.data['name']}({rec.data['committee']})指纹 {group_fingerprint(rec.data['fingerprint'])}")
+    ctx.print(
+        f"已登记协助人员:{terminal_safe(row['name'])}({terminal_safe(row['committee'])})"
+        f"指纹 {row['fingerprint_grouped']}"
+    )
     return 0
 
 
 def cmd_subjects_import(args: argparse.Namespace, ctx: Context) -> int:
-    store = ctx.open_store()
-    try:
-        _require_role(store, "office")
-        me = load_identity(store)
+    with ctx.session() as svc:
         try:
-            n = office.import_roster_into(store, me, args.file, clock=ctx.clock)
+            result = office.import_roster(svc, args.file)
         except ValidationError as exc:
             for e in exc.errors.values():
-                print(e, file=sys.stderr)
-            raise CliError(exc.message) from exc
-    finally:
-        store.close()
-    ctx.print(f"已导入 {n} 名社区矫正对象。")
+                print(terminal_safe(e), file=sys.stderr)
+            raise
+    ctx.print(f"已导入 {result['imported']} 名社区矫正对象。")
     return 0
 
 
 def cmd_assign(args: argparse.Namespace, ctx: Context) -> int:
-    store = ctx.open_store()
-    try:
-        _require_role(store, "office")
-        me = load_identity(store)
-        rec = exchange.assign(store, me, args.subject, normalise_fingerprint(args.helper), ctx.clock)
-    finally:
-        store.close()
-    ctx.print(f"已将 {rec.data['name']} 分配给协助人员 {group_fingerprint(normalise_fingerprint(args.helper))}。")
+    with ctx.session() as svc:
+        rec = office.assign(svc, args.subject, args.helper)
+    fp = group_fingerprint(normalise_fingerprint(args.helper))
+    ctx.print(f"已将 {terminal_safe(rec.data['name'])} 分配给协助人员 {fp}。")
     return 0
 
 
 def cmd_revoke(args: argparse.Namespace, ctx: Context) -> int:
-    store = ctx.open_store()
-    try:
-        _require_role(store, "office")
-        me = load_identity(store)
-        exchange.revoke_helper(store, me, normalise_fingerprint(args.helper), args.reason, ctx.clock)
-    finally:
-        store.close()
+    with ctx.session() as svc:
+        office.revoke(svc, args.helper, args.reason)
     ctx.print("已撤销该协助人员的设备;此后来自该设备的新数据包将被拒收。")
     return 0
 
 
 def cmd_rotate(args: argparse.Namespace, ctx: Context) -> int:
-    store = ctx.open_store()
-    try:
-        _require_role(store, "office")
-        new = exchange.rotate_office_key(store, load_identity(store), ctx.clock)
-    finally:
-        store.close()
-    ctx.print(f"已更换司法所密钥。新指纹:{new.public().grouped}")
+    with ctx.session() as svc:
+        grouped = office.rotate_key(svc)
+    ctx.print(f"已更换司法所密钥。新指纹:{grouped}")
     ctx.print("请为每位协助人员导出数据包:数据包用旧密钥签名并附带更换声明,协助人员导入后自动改用新密钥。")
     return 0
 
 
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
-    store = ctx.open_store()
-    written: list[tuple[Path, str]] = []
-    try:
-        me = load_identity(store)
+    written: list[tuple[str, str]] = []
+    with ctx.session() as svc:
+        role = svc.identity()["role"]
         if args.all:
-            _require_role(store, "office")
             if not args.out_dir:
                 raise CliError("请用 --out-dir 指定保存数据包的文件夹。")
-            for row in office.export_all_to(store, me, args.out_dir, clock=ctx.clock):
+            for row in office.export_all(svc, args.out_dir):
                 if row["error"]:
-                    ctx.print(f"未能导出给 {row['helper']}:{row['error']}")
+                    ctx.print(f"未能导出给 {terminal_safe(row['helper'])}:{row['error']}")
                 else:
-                    written.append((Path(row["file"]), row["helper"]))
+                    written.append((row["file"], row["helper"]))
+        elif not args.out:
+            raise CliError("请用 --out 指定数据包文件。")
+        elif role == "office":
+            if not args.to:
+                raise CliError("请用 --to 指定协助人员的指纹,或用 --all 为全部协助人员导出。")
+            done = office.export_to_helper(svc, args.to, args.out)
+            written.append((done["file"], done["fingerprint"]))
         else:
-            if not args.out:
-                raise CliError("请用 --out 指定数据包文件。")
-            if me.role == "office":
-                if not args.to:
-                    raise CliError("请用 --to 指定协助人员的指纹,或用 --all 为全部协助人员导出。")
-                peer = normalise_fingerprint(args.to)
-            else:
-                pinned = store.meta_get("sync/office") or {}
-                peer = pinned.get("fingerprint") or ""
-                if not peer:
-                    raise CliError("尚未信任司法所:请先用 xietong trust 导入司法所身份卡。")
-            sealed = exchange.seal_bundle(store, me, peer, clock=ctx.clock)
-            _write(Path(args.out), sealed.blob)
-            sealed.commit()
-            written.append((Path(args.out), peer))
-    finally:
-        store.close()
+            done = helper_sync.export_to(svc, args.out)
+            written.append((done["path"], "司法所"))
     for path, who in written:
-        ctx.print(f"已导出:{path}({who})")
+        ctx.print(f"已导出:{terminal_safe(path)}({terminal_safe(who)})")
     return 0
 
 
-def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
-    paths = office.bundle_paths(args.paths)
-    store = ctx.open_store()
-    try:
-        me = load_identity(store)
-        results = office.import_paths(store, me, paths, ctx.home / office.QUARANTINE_DIR, clock=ctx.clock)
-    finally:
-        store.close()
-    rejected = 0
+def _office_import_lines(results: list[dict[str, object]]) -> tuple[list[str], int]:
+    lines, rejected = [], 0
     for r in results:
+        name = terminal_safe(r["file"])
         if r["status"] == "accepted":
-            c = r["counts"]
+            c = r["counts"] if isinstance(r["counts"], dict) else {}
             line = (
-                f"{r['file']}:已导入 新增 {c.get('new', 0)} 更新 {c.get('updated', 0)} "
+                f"{name}:已导入 新增 {c.get('new', 0)} 更新 {c.get('updated', 0)} "
                 f"重复 {c.get('duplicate', 0)} 冲突 {c.get('conflict', 0)}"
             )
-            if r["gap"]:
-                line += f"(注意:缺少第 {r['gap'][0]}–{r['gap'][1]} 号数据包,可能在途中丢失)"
+            gap = r["gap"]
+            if isinstance(gap, tuple):
+                line += f"(注意:缺少第 {gap[0]}–{gap[1]} 号数据包,可能在途中丢失)"
         elif r["status"] == "already":
-            line = f"{r['file']}:已导入过,无变化"
+            line = f"{name}:已导入过,无变化"
         else:
             rejected += 1
-            line = f"{r['file']}:已拒绝 {r['message']}(文件已移至隔离区 {r['quarantined']})"
+            line = f"{name}:已拒绝 {r['message']}(文件已移至隔离区 {terminal_safe(r['quarantined'])})"
+        lines.append(line)
+    return lines, rejected
+
+
+def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
+    from sync.app.files import bundle_paths
+
+    paths = bundle_paths(args.paths)
+    lines: list[str] = []
+    rejected = 0
+    with ctx.session() as svc:
+        if svc.identity()["role"] == "office":
+            lines, rejected = _office_import_lines(office.batch_import(svc, paths))
+        else:
+            for path in paths:
+                summary = helper_sync.import_bundle_file(svc, path)
+                rejected += summary.status == "rejected"
+                detail = ";".join(summary.lines)
+                lines.append(f"{terminal_safe(path.name)}:{summary.label} {terminal_safe(detail)}")
+    for line in lines:
         ctx.print(line)
     if not paths:
         ctx.print("没有找到数据包文件(.xtb)。")
     return 1 if rejected else 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def cmd_print(args: argparse.Namespace, ctx: Context) -> int:
+    with ctx.session() as svc:
+        if args.what == "notice":
+            if not args.id:
+                raise CliError("请给出通知单编号,例如 “(2026)协通字第12号” 或 12。")
+            out = office.save_notice_docx(svc, office.notice_id(svc, args.id), args.out)
+        elif args.what == "registration":
+            if not args.id:
+                raise CliError("请给出社区矫正对象的编号(xietong list subject 可查)。")
+            out = office.save_registration_docx(svc, args.id, args.out)
+        else:
+            out = office.write_card_docx(svc, args.out)
+    ctx.print(f"已生成:{terminal_safe(out)}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
+    with ctx.session() as svc:
+        out = office.write_report(svc, args.kind, args.out, date_from=args.date_from, date_to=args.date_to)
+    ctx.print(f"已生成:{terminal_safe(out)}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("identity", help="显示本机身份与指纹;可写出身份卡或登记申请")
     p.add_argument("--card", help="写出司法所身份卡或协助人员登记申请的文件")
     p.add_argument("--committee", help="协助人员所在村(居)委会")
@@ -280,46 +251,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("paths", nargs="+")
     p.set_defaults(func=cmd_import)
 
-    register_office_documents(sub)
-
-
-def cmd_print(args: argparse.Namespace, ctx: Context) -> int:
-    from sync.app import printing
-
-    store = ctx.open_store()
-    try:
-        _require_role(store, "office")
-        out = Path(args.out)
-        if args.what == "notice":
-            if not args.id:
-                raise CliError("请给出通知单编号,例如 “(2026)协通字第12号” 或 12。")
-            printing.print_notice(store, args.id, out, today=ctx.today())
-        elif args.what == "registration":
-            if not args.id:
-                raise CliError("请给出社区矫正对象的编号(xietong list subject 可查)。")
-            printing.print_registration(store, args.id, out)
-        else:
-            printing.print_card(load_identity(store), out, today=ctx.today())
-    finally:
-        store.close()
-    ctx.print(f"已生成:{out}")
-    return 0
-
-
-def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
-    from sync.app import printing
-
-    store = ctx.open_store()
-    try:
-        _require_role(store, "office")
-        printing.report(store, args.kind, Path(args.out), date_from=args.date_from, date_to=args.date_to)
-    finally:
-        store.close()
-    ctx.print(f"已生成:{args.out}")
-    return 0
-
-
-def register_office_documents(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("print", help="司法所:打印通知单、登记表或身份卡(DOCX)")
     p.add_argument("what", choices=["notice", "registration", "card"])
     p.add_argument("id", nargs="?")

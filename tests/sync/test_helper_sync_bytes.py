@@ -8,6 +8,7 @@ import pytest
 
 from core.records import Record
 from storage import snapshot_bytes
+from sync.app.errors import FileUnwritable
 from sync.app import helper_sync as hs
 from sync.protocol.errors import FingerprintMismatch
 from sync.protocol.identity import make_office_card, parse_enrolment_request
@@ -156,7 +157,7 @@ def test_a_failed_write_marks_nothing_exported(office: Office, helper: Service, 
                                                            clock=clock))
     visit = helper.save_record("visit", dict(VISIT), subject=sid)
     (tmp_path / "不是文件夹").write_text("x")
-    with pytest.raises(hs.HelperSyncError):
+    with pytest.raises(FileUnwritable, match="不是文件夹"):
         hs.export_to(helper, tmp_path / "不是文件夹" / "out.xtb")
     assert helper.record_sync_status(visit.id) == "未导出"
     assert hs.export_preview(helper)["total"] == 1  # still to go, with the office's receipts

@@ -12,7 +12,9 @@ from core.errors import NotFound, PermissionDenied, ValidationError, XietongErro
 from core.records import Record
 from core.kinds import KINDS
 from storage import KdfParams
-from sync.app import office
+from sync.app import files, office
+from sync.app.office import overview
+from sync.app.errors import FileMissing, FileUnreadable
 from sync import exchange
 from sync.protocol.identity import make_enrolment_request, make_office_card
 from sync.app.session import Service
@@ -105,7 +107,7 @@ def test_enrolment_with_wrong_digits_or_missing_condition_is_refused_and_roster_
         office.enrol_from_request(osvc, req, h.me.public().grouped, committee="青山村民委员会",
                                   conditions=[1, 2, 3], reviewer="赵六", review_date="2026-11-20")
     assert "conditions" in exc.value.errors
-    with pytest.raises(office.OfficeError):
+    with pytest.raises(FileUnreadable, match="missing.req"):
         office.enrol_from_request(osvc, tmp_path / "missing.req", h.me.public().grouped,
                                   committee="青山村民委员会", conditions=[1, 2, 3, 4], reviewer="赵六",
                                   review_date="2026-11-20")
@@ -174,7 +176,7 @@ def test_roster_with_one_bad_row_imports_nothing_then_good_roster_imports_all(tm
     good = xlsx(tmp_path / "good.xlsx", [SUBJECT, {**SUBJECT, "name": "李四"}])
     assert office.import_roster(osvc, good) == {"imported": 2}
     assert sorted(r["name"] for r in office.subject_rows(osvc)) == ["张三", "李四"]
-    assert office.list_files(tmp_path, [".xlsx"]) == ["bad.xlsx", "good.xlsx"]
+    assert files.list_files(tmp_path, [".xlsx"]) == ["bad.xlsx", "good.xlsx"]
 
 
 def test_notices_are_numbered_in_sequence_and_saved_as_docx(tmp_path: Path, osvc: Service) -> None:
@@ -215,7 +217,7 @@ def test_export_all_writes_one_bundle_per_active_helper_readable_by_that_helper(
     calls: list[tuple[int, int, str]] = []
     rows = office.export_all(osvc, tmp_path / "out", progress=lambda i, n, name: calls.append((i, n, name)))
     assert [r["helper"] for r in rows] == ["王五"] and calls[-1][:2] == (1, 1)
-    assert office.list_files(tmp_path / "out", [".xtb"]) == [Path(rows[0]["file"]).name]
+    assert files.list_files(tmp_path / "out", [".xtb"]) == [Path(rows[0]["file"]).name]
     outcome = exchange.import_bundle(h1.store, h1.me, Path(rows[0]["file"]).read_bytes(), clock=clock)
     assert outcome.status == "accepted"
     assert [r["name"] for r in h1.subject_rows()] == ["张三"]
@@ -339,7 +341,7 @@ def test_conflict_is_listed_then_resolved_with_a_resolution_record(tmp_path: Pat
 
 def test_dashboard_counts_every_open_urgent_report_but_lists_only_the_most_active_subjects(
         osvc: Service, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(office, "URGENT_DETAIL_SUBJECTS", 1)
+    monkeypatch.setattr(overview, "URGENT_DETAIL_SUBJECTS", 1)
     store = osvc.store
     author = "2" * 30
     subjects = [office.save_subject(osvc, {**SUBJECT, "name": n}) for n in ("甲", "乙")]
@@ -351,8 +353,8 @@ def test_dashboard_counts_every_open_urgent_report_but_lists_only_the_most_activ
 
 
 def test_missing_folders_list_nothing_and_a_missing_bundle_path_is_a_clear_error(tmp_path: Path, osvc: Service) -> None:
-    assert office.list_files(tmp_path / "nowhere", [".xtb"]) == []
-    with pytest.raises(office.OfficeError, match="找不到文件或文件夹"):
+    assert files.list_files(tmp_path / "nowhere", [".xtb"]) == []
+    with pytest.raises(FileMissing, match="找不到文件或文件夹"):
         office.batch_import(osvc, tmp_path / "nowhere")
     (tmp_path / "empty").mkdir()
     assert office.batch_import(osvc, tmp_path / "empty") == []

@@ -1,0 +1,89 @@
+"""The office's actions as plain functions of the open ``Service``: the helper roster, the
+subject register, notices, the exchange of bundles, the dashboard and conflicts, print-outs.
+
+The office console (``views/office``) and the CLI (``sync/cli``) both call these, and nothing
+else, for the same action.
+"""
+
+from sync.app.errors import OfficeError
+from sync.app.files import BUNDLE_SUFFIX, CARD_SUFFIX, QUARANTINE_DIR, REQUEST_SUFFIXES, list_files
+from sync.app.office.access import office_of
+from sync.app.office.bundles import batch_import, export_all, export_to_helper
+from sync.app.office.overview import (
+    ENDING_DAYS,
+    SILENT_DAYS,
+    URGENT_DETAIL_SUBJECTS,
+    acknowledge,
+    conflict_rows,
+    dashboard,
+    resolve_conflict,
+)
+from sync.app.office.enrolment import (
+    enrol_from_request,
+    enrolment_preview,
+    helper_rows,
+    revoke,
+    rotate_key,
+    write_office_card,
+)
+from sync.app.office.notices import (
+    MAX_TASKS,
+    issue_notice,
+    notice_id,
+    notice_rows,
+    notice_tasks,
+    save_notice_docx,
+)
+from sync.app.office.printouts import write_card_docx, write_report
+from sync.app.office.register import (
+    assign,
+    committees,
+    import_roster,
+    save_registration_docx,
+    save_subject,
+    subject_page,
+    subject_rows,
+    unassign,
+)
+
+__all__ = [
+    "BUNDLE_SUFFIX",
+    "CARD_SUFFIX",
+    "QUARANTINE_DIR",
+    "REQUEST_SUFFIXES",
+    "OfficeError",
+    "list_files",
+    "ENDING_DAYS",
+    "MAX_TASKS",
+    "SILENT_DAYS",
+    "URGENT_DETAIL_SUBJECTS",
+    "acknowledge",
+    "assign",
+    "batch_import",
+    "committees",
+    "conflict_rows",
+    "dashboard",
+    "enrol_from_request",
+    "enrolment_preview",
+    "export_all",
+    "export_to_helper",
+    "helper_rows",
+    "import_roster",
+    "issue_notice",
+    "notice_id",
+    "notice_rows",
+    "notice_tasks",
+    "office_of",
+    "resolve_conflict",
+    "revoke",
+    "rotate_key",
+    "save_notice_docx",
+    "save_registration_docx",
+    "save_subject",
+    "subject_page",
+    "subject_rows",
+    "unassign",
+    "write_card_docx",
+    "write_office_card",
+    "write_report",
+]

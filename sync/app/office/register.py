@@ -1,0 +1,187 @@
+"""The subject register: the list and its filters, one subject's page, edits, roster import and
+helper assignment."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from core.errors import NotFound, ValidationError
+from core.fingerprint import normalise_fingerprint
+from core.kinds import KINDS
+from core.kinds import validate as validate_kind
+from core.records import Record
+from core.rules import summary_badges
+from core.timeline import PARTICULAR_FIELDS, shown, timeline_row
+from sync import exchange
+from sync.app.files import typed_path, with_suffix
+from sync.app.office.access import helper_names, office_of
+from sync.app.session import Service
+
+
+_SUBJECT_FIELDS = tuple(f.name for f in KINDS["subject"].fields if f.name != "helpers")
+
+
+def subject_rows(svc: Service, *, committee: str = "", category: str = "", helper: str = "",
+                 ending_within: int | None = None, query: str = "") -> list[dict[str, Any]]:
+    """The register from the index summaries, filtered; ``helper`` is a fingerprint or "none"."""
+    store, _me = office_of(svc)
+    today = svc.today()
+    interval = svc.settings()["visit_interval_days"]
+    names = helper_names(store)
+    rows = []
+    for sid, s in store.summaries().items():
+        if s.get("deleted") or not s.get("name"):
+            continue
+        helpers = list(s.get("helpers") or [])
+        if committee and s.get("committee") != committee:
+            continue
+        if category and s.get("category") != category:
+            continue
+        if helper == "none" and helpers:
+            continue
+        if helper and helper != "none" and helper not in helpers:
+            continue
+        end = s.get("term_end") or ""
+        if ending_within is not None:
+            try:
+                left = (date.fromisoformat(end) - today).days
+            except ValueError:
+                continue
+            if not 0 <= left <= ending_within:
+                continue
+        if query and not any(query in str(s.get(k) or "") for k in ("name", "committee", "category")):
+            continue
+        rows.append({
+            "id": sid, "name": s.get("name", ""), "committee": s.get("committee") or "",
+            "category": s.get("category") or "", "term_start": s.get("term_start") or "", "term_end": end,
+            "helpers": helpers, "helper_names": [names.get(h, h[:5]) for h in helpers],
+            "last_visit": s.get("last_visit"),
+            "badges": summary_badges(s, today, visit_interval=interval),
+        })
+    rows.sort(key=lambda r: (r["committee"], r["name"]))
+    return rows
+
+
+def committees(svc: Service) -> list[str]:
+    store, _me = office_of(svc)
+    return sorted({s.get("committee") for s in store.summaries().values() if s.get("committee")})
+
+
+def save_subject(svc: Service, data: dict[str, Any], subject_id: str | None = None) -> Record:
+    """Add a subject, or save the next revision of one (its helper assignments are kept)."""
+    store, me = office_of(svc)
+    clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()
+             if k in _SUBJECT_FIELDS and v not in (None, "")}
+    if subject_id is not None:
+        old = store.get(subject_id)
+        if old is None or old.kind != "subject":
+            raise NotFound("找不到该社区矫正对象,可能已被删除。")
+        if old.data.get("helpers"):
+            clean["helpers"] = list(old.data["helpers"])
+    errors = validate_kind("subject", clean, today=svc.today())
+    if errors:
+        raise ValidationError(errors)
+    if subject_id is None:
+        rec = Record.new("subject", clean, author=me.fingerprint, clock=svc.clock)
+    else:
+        rec = old.revise(clean, clock=svc.clock)
+    return store.put(rec, actor=me.fingerprint)
+
+
+def import_roster(svc: Service, path: str | Path) -> dict[str, Any]:
+    """All rows of a CSV/XLSX roster or none: any bad row raises ``ValidationError`` listing
+    every problem. The office console and ``xietong subjects import`` both call this."""
+    from sync.app.roster import read_roster
+
+    store, me = office_of(svc)
+    result = read_roster(typed_path(path), today=svc.today())
+    if result.errors:
+        raise ValidationError({f"row{i}": e for i, e in enumerate(result.errors)},
+                              f"名册有 {len(result.errors)} 处问题,未导入任何记录。请修改后重新导入。")
+    records = [Record.new("subject", row, author=me.fingerprint, clock=svc.clock) for row in result.rows]
+    store.apply(records, actor=me.fingerprint)
+    return {"imported": len(records)}
+
+
+def assign(svc: Service, subject_id: str, helper_fp: str, *, replace: str | None = None) -> Record:
+    """Assign a helper; with ``replace`` the subject moves from that helper to this one."""
+    store, me = office_of(svc)
+    fp = normalise_fingerprint(helper_fp)
+    rec = exchange.assign(store, me, subject_id, fp, svc.clock)
+    if replace and normalise_fingerprint(replace) != fp:
+        rec = exchange.unassign(store, me, subject_id, normalise_fingerprint(replace), svc.clock)
+    return rec
+
+
+def unassign(svc: Service, subject_id: str, helper_fp: str) -> Record:
+    store, me = office_of(svc)
+    return exchange.unassign(store, me, subject_id, normalise_fingerprint(helper_fp), svc.clock)
+
+
+_REPORT_DETAIL = ("category", "urgency", "occurred", "description", "action")
+
+
+def subject_page(svc: Service, subject_id: str) -> dict[str, Any]:
+    """Everything the office knows of one subject, from that subject's partition only.
+
+    The timeline holds every record from every helper (newest first) so the officer sees
+    the whole case in one place; reports say whether the office has acknowledged them.
+    """
+    store, _me = office_of(svc)
+    records = store.list(subject=subject_id)
+    subject = next((r for r in records if r.kind == "subject" and r.id == subject_id), None)
+    if subject is None or subject.deleted:
+        raise NotFound("找不到该社区矫正对象,可能已被删除。")
+    names = helper_names(store)
+    names.setdefault(_me.fingerprint, str(store.meta_get("name", _me.name)))
+    acked = {r.data.get("report") for r in records if r.kind == "ack" and not r.deleted}
+    labels = {f.name: f.label for f in KINDS["subject"].fields}
+    particulars = [{"name": k, "label": labels[k], "value": shown(subject.data.get(k))}
+                   for k in (*PARTICULAR_FIELDS, "household", "judgment_date", "court", "notes")
+                   if k in labels and subject.data.get(k) not in (None, "")]
+    particulars = list({p["name"]: p for p in particulars}.values())
+    live = [r for r in records if not r.deleted and r.kind != "subject"]
+    timeline = []
+    for r in live:
+        row = timeline_row(r, acked)
+        row["author"] = r.author
+        row["author_name"] = names.get(r.author, r.author[:5])
+        row["acknowledged"] = (r.id in acked) if r.kind == "report" else None
+        if r.kind == "report":
+            row["detail"] = {k: r.data.get(k, "") for k in _REPORT_DETAIL}
+        timeline.append(row)
+    timeline.sort(key=lambda row: (row["date"], row["id"]), reverse=True)
+    forms = [r for r in live if r.kind == "registration"]
+    registration = None
+    if forms:
+        newest = max(forms, key=lambda r: (r.data.get("fill_date") or "", r.updated))
+        registration = {"id": newest.id, "data": dict(newest.data)}
+    evaluations = sorted(
+        ({"id": r.id, "date": r.data.get("date", ""), "period": r.data.get("period", ""),
+          "grade": r.data.get("grade", ""), "law_abiding": r.data.get("law_abiding", ""),
+          "community_service": r.data.get("community_service", ""), "daily_conduct": r.data.get("daily_conduct", ""),
+          "evaluators": len(r.data.get("evaluators") or []), "author_name": names.get(r.author, r.author[:5])}
+         for r in live if r.kind == "evaluation"),
+        key=lambda e: (e["date"], e["id"]), reverse=True)
+    notices = sorted(
+        ({"id": r.id, "number": r.data.get("number", ""), "issue_date": r.data.get("issue_date", ""),
+          "tasks": list(r.data.get("tasks", []))} for r in live if r.kind == "notice"),
+        key=lambda n: (n["issue_date"], n["id"]), reverse=True)
+    helpers = [{"fingerprint": fp, "name": names.get(fp, fp[:5])} for fp in subject.data.get("helpers") or []]
+    return {"id": subject_id, "name": subject.data.get("name", ""), "particulars": particulars,
+            "helpers": helpers, "timeline": timeline, "registration": registration,
+            "evaluations": evaluations, "notices": notices}
+
+
+def save_registration_docx(svc: Service, subject_id: str, out: str | Path) -> Path:
+    """The subject's newest 附件2 as DOCX (pre-filled from the register if none yet) where asked."""
+    from sync.app import printing
+
+    store, _me = office_of(svc)
+    target = typed_path(out)
+    if target.is_dir():
+        subject = store.get(subject_id)
+        target = target / f"登记表-{(subject.data.get('name') if subject else '') or subject_id}.docx"
+    return printing.print_registration(store, subject_id, with_suffix(target, ".docx"))
