@@ -296,7 +296,7 @@ def cmd_print(args: argparse.Namespace, ctx: Context) -> int:
         elif args.what == "registration":
             if not args.id:
                 raise CliError("请给出社区矫正对象的编号(xietong list subject 可查)。")
-            printing.print_registration(store, args.id, out)
+            printing.print_registration(store, args.id, out, today=ctx.today())
         else:
             printing.print_card(load_identity(store), out, today=ctx.today())
     finally:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import NotFound, XietongError
+from core.formstate import age_on
 from core.numbering import parse_number
 from core.records import Record
 from storage import Store
@@ -47,8 +48,13 @@ def print_notice(store: Store, number: str, out: Path, *, today: date) -> Path:
     return notice_docx(find_notice(store, number, today=today).data, out)
 
 
-def print_registration(store: Store, subject_id: str, out: Path) -> Path:
-    """The newest registration form for a subject; a blank one pre-filled from the register if none."""
+def print_registration(store: Store, subject_id: str, out: Path, *, today: date | None = None) -> Path:
+    """The newest registration form for a subject; if none, a blank one pre-filled from the register.
+
+    The blank form carries everything on file: name, gender, 年龄 (full years on the print
+    date, from 出生年月), the phone, both addresses and the committee. ``today`` is the print
+    date; callers that do not pass it yet get the machine's date.
+    """
     forms = store.list("registration", subject_id)
     if forms:
         newest = max(forms, key=lambda r: (r.data.get("fill_date") or "", r.updated))
@@ -56,10 +62,18 @@ def print_registration(store: Store, subject_id: str, out: Path) -> Path:
     subject = store.get(subject_id)
     if subject is None or subject.kind != "subject":
         raise NotFound("找不到该社区矫正对象,请检查编号。")
-    d = subject.data
-    prefill = {"name": d.get("name"), "gender": d.get("gender"), "residence": d.get("residence"),
-               "household": d.get("household"), "committee": d.get("committee")}
-    return registration_docx(prefill, out)
+    return registration_docx(registration_prefill(subject.data, today or date.today()), out)
+
+
+def registration_prefill(subject: dict[str, Any], today: date) -> dict[str, Any]:
+    """What a blank 附件2 can print from the register, keyed like a registration record."""
+    prefill = {key: subject.get(key) for key in ("name", "gender", "residence", "household", "committee")}
+    age = age_on(subject.get("birth"), today)
+    if age is not None and 0 < age < 130:
+        prefill["age"] = age
+    if subject.get("phone"):
+        prefill["contact"] = subject["phone"]
+    return {k: v for k, v in prefill.items() if v not in (None, "")}
 
 
 def print_card(identity: Identity, out: Path, *, today: date) -> Path:
