@@ -114,15 +114,21 @@ def cmd_subjects_import(args: argparse.Namespace, ctx: Context) -> int:
     try:
         _require_role(store, "office")
         me = load_identity(store)
+        if getattr(args, "dry_run", False):
+            plan = office.preview_roster_in(store, args.file, today=ctx.today())
+            for line in plan.lines(limit=10_000):
+                ctx.print(line)
+            ctx.print("(预览,未写入任何记录。去掉 --dry-run 即可导入。)")
+            return 1 if plan.refuse else 0
         try:
-            n = office.import_roster_into(store, me, args.file, clock=ctx.clock)
+            counts = office.import_roster_into(store, me, args.file, clock=ctx.clock)
         except ValidationError as exc:
             for e in exc.errors.values():
                 print(e, file=sys.stderr)
             raise CliError(exc.message) from exc
     finally:
         store.close()
-    ctx.print(f"已导入 {n} 名社区矫正对象。")
+    ctx.print(f"已导入:新增 {counts['added']} 名,更新 {counts['updated']} 名,无变化跳过 {counts['skipped']} 名社区矫正对象。")
     return 0
 
 
@@ -253,6 +259,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ss = p.add_subparsers(dest="subjects_command", metavar="子命令")
     q = ss.add_parser("import", help="从 CSV 或 XLSX 导入名册")
     q.add_argument("file")
+    q.add_argument("--dry-run", action="store_true", help="只预览将新增、更新、跳过和不能导入的行,不写入")
     q.set_defaults(func=cmd_subjects_import)
 
     p = sub.add_parser("assign", help="司法所:分配协助人员")

@@ -232,22 +232,33 @@ def save_subject(svc: Any, data: dict[str, Any], subject_id: str | None = None) 
     return store.put(rec, actor=me.fingerprint)
 
 
-def import_roster_into(store: Store, me: Identity, path: str | Path, *, clock: Callable[[], datetime]) -> int:
-    """All rows of a CSV/XLSX roster or none: any bad row raises ``ValidationError`` listing every problem."""
-    from sync.roster import read_roster
+def preview_roster_in(store: Store, path: str | Path, *, today: date) -> Any:
+    """What importing the roster would add, update, skip and refuse (a ``sync.roster.RosterPlan``); writes nothing."""
+    from sync.roster import plan_import
 
-    result = read_roster(Path(str(path).strip()), today=clock().date())
-    if result.errors:
-        raise ValidationError({f"row{i}": e for i, e in enumerate(result.errors)},
-                              f"名册有 {len(result.errors)} 处问题,未导入任何记录。请修改后重新导入。")
-    records = [Record.new("subject", row, author=me.fingerprint, clock=clock) for row in result.rows]
-    store.apply(records, actor=me.fingerprint)
-    return len(records)
+    return plan_import(store.list("subject"), Path(str(path).strip()), today=today)
 
 
-def import_roster(svc: Any, path: str | Path) -> dict[str, Any]:
+def import_roster_into(store: Store, me: Identity, path: str | Path, *, clock: Callable[[], datetime]) -> dict[str, int]:
+    """All rows of a CSV/XLSX roster or none: any refused row raises ``ValidationError`` listing every problem.
+
+    Subjects already on the register are updated or skipped, never added twice.
+    """
+    from sync.roster import apply_plan
+
+    plan = preview_roster_in(store, path, today=clock().date())
+    return apply_plan(store, plan, author=me.fingerprint, clock=clock)
+
+
+def roster_preview(svc: Any, path: str | Path) -> Any:
+    """The office console's preview of a roster import (the CLI's ``subjects import --dry-run``)."""
+    store, _me = _office(svc)
+    return preview_roster_in(store, path, today=_today(svc))
+
+
+def import_roster(svc: Any, path: str | Path) -> dict[str, int]:
     store, me = _office(svc)
-    return {"imported": import_roster_into(store, me, path, clock=svc._clock)}
+    return import_roster_into(store, me, path, clock=svc._clock)
 
 
 def assign(svc: Any, subject_id: str, helper_fp: str, *, replace: str | None = None) -> Record:
@@ -681,7 +692,7 @@ def write_card_docx(svc: Any, out: str | Path) -> Path:
 __all__ = [
     "OfficeError", "acknowledge", "assign", "batch_import", "bundle_paths", "committees", "conflict_rows",
     "dashboard", "enrol_from_request", "save_registration_docx", "subject_page", "enrolment_preview", "export_all", "export_all_to", "helper_rows",
-    "import_paths", "import_roster", "import_roster_into", "issue_notice", "list_files", "notice_rows",
+    "import_paths", "import_roster", "import_roster_into", "preview_roster_in", "roster_preview", "issue_notice", "list_files", "notice_rows",
     "notice_tasks", "resolve_conflict", "revoke", "save_notice_docx", "save_subject", "subject_rows",
     "unassign", "write_office_card", "write_report", "write_card_docx",
 ]

@@ -171,7 +171,9 @@ def test_roster_with_one_bad_row_imports_nothing_then_good_roster_imports_all(tm
     assert "第3行" in " ".join(exc.value.errors.values())
     assert office.subject_rows(osvc) == []
     good = xlsx(tmp_path / "good.xlsx", [SUBJECT, {**SUBJECT, "name": "李四"}])
-    assert office.import_roster(osvc, good) == {"imported": 2}
+    assert office.import_roster(osvc, good) == {"imported": 2, "added": 2, "updated": 0, "skipped": 0}
+    assert sorted(r["name"] for r in office.subject_rows(osvc)) == ["张三", "李四"]
+    assert office.import_roster(osvc, good) == {"imported": 0, "added": 0, "updated": 0, "skipped": 2}
     assert sorted(r["name"] for r in office.subject_rows(osvc)) == ["张三", "李四"]
     assert office.list_files(tmp_path, [".xlsx"]) == ["bad.xlsx", "good.xlsx"]
 
