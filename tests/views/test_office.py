@@ -751,3 +751,50 @@ def test_a_path_field_starts_in_the_folder_last_used_in_it(tmp_path: Path, osvc:
     assert field(reports_view(shell, Screen.of("office_reports")), "保存到文件夹").value == str(stick) != before
     sync = sync_view(shell, Screen.of("office_sync"))  # another field keeps its own folder
     assert field(sync, "数据包所在文件夹").value == before
+
+
+def test_roster_import_in_the_console_previews_first_then_imports_what_it_showed(
+        tmp_path: Path, osvc: Service) -> None:
+    import flet as ft
+    from openpyxl import Workbook
+
+    from core.routes import Screen
+    from views.office.register import register_view
+
+    fields = [f for f in KINDS["subject"].fields if f.name in SUBJECT]
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["2026年名册"])  # a title row above the header
+    ws.append([f.label for f in fields] + ["籍贯"])
+    ws.append([SUBJECT[f.name] for f in fields] + ["四川"])
+    ws.append([{**SUBJECT, "name": "李四", "judgment_date": "2025/6/1"}[f.name] for f in fields] + ["四川"])
+    wb.save(tmp_path / "名册.xlsx")
+
+    shell = _Shell(osvc)
+
+    def fresh() -> tuple[Any, Any]:
+        view = register_view(shell, Screen.of("office_subjects"))
+        field = next(c for c in _controls(view) if isinstance(c, ft.TextField) and "名册文件路径" in (c.label or ""))
+        field.value = str(tmp_path / "名册.xlsx")
+        return view, next(c for c in _controls(view) if isinstance(c, ft.FilledButton) and "确认导入" in str(c.content))
+
+    view, confirm = fresh()
+    assert confirm.disabled
+    _button(view, "预览").on_click(None)
+    shown = [c.value for c in _controls(view) if isinstance(getattr(c, "value", None), str)]
+    assert "导入预览(尚未写入)" in shown
+    assert "新增 2 名,更新 0 名,无变化跳过 0 名,有问题 0 行。" in shown
+    assert "新增:第3行 张三" in shown and "新增:第4行 李四" in shown
+    assert any("“籍贯”" in t for t in shown)
+    assert not confirm.disabled
+    assert office.subject_rows(osvc) == []  # a preview writes nothing
+
+    confirm.on_click(None)
+    assert sorted(r["name"] for r in office.subject_rows(osvc)) == ["张三", "李四"]
+    assert shell.toasts[-1] == "已导入:新增 2 名,更新 0 名,跳过 0 名。"
+
+    view, confirm = fresh()
+    _button(view, "预览").on_click(None)
+    shown = [c.value for c in _controls(view) if isinstance(getattr(c, "value", None), str)]
+    assert "新增 0 名,更新 0 名,无变化跳过 2 名,有问题 0 行。" in shown
+    assert confirm.disabled  # nothing to add or update
