@@ -299,7 +299,7 @@ def cmd_print(args: argparse.Namespace, ctx: Context) -> int:
         if args.what == "notice":
             if not args.id:
                 raise CliError("请给出通知单编号,例如 “(2026)协通字第12号” 或 12。")
-            printing.print_notice(store, args.id, out, today=ctx.today())
+            printing.print_notice(store, args.id, out, today=ctx.today(), year=args.year)
         elif args.what == "registration":
             if not args.id:
                 raise CliError("请给出社区矫正对象的编号(xietong list subject 可查)。")
@@ -329,6 +329,7 @@ def register_office_documents(sub: argparse._SubParsersAction) -> None:  # type:
     p = sub.add_parser("print", help="司法所:打印通知单、登记表或身份卡(DOCX)")
     p.add_argument("what", choices=["notice", "registration", "card"])
     p.add_argument("id", nargs="?")
+    p.add_argument("--year", type=int, help="通知单的年份(同一序号在几个年份都有时必须给出)")
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_print)
 

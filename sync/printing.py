@@ -36,16 +36,48 @@ class BadPeriod(XietongError):
     default_message = "日期范围有误:请按 YYYY-MM-DD 填写,且开始日期不晚于结束日期。"
 
 
-def find_notice(store: Store, number: str, *, today: date) -> Record:
-    year, seq = parse_number(number, default_year=today.year)
-    for rec in store.list("notice"):
-        if rec.data.get("year") == year and rec.data.get("seq") == seq:
-            return rec
-    raise NotFound(f"找不到编号为({year})协通字第{seq}号的通知单。")
+class AmbiguousNotice(XietongError):
+    """A bare sequence number that several years share: the officer must say which year."""
+
+    def __init__(self, seq: int, candidates: list[str]) -> None:
+        self.seq = seq
+        self.candidates = candidates
+        years = "、".join(candidates)
+        super().__init__(f"第{seq}号通知单有{len(candidates)}份:{years}。请写出完整编号(如 {candidates[0]}),"
+                         f"或用 --year 指定年份。")
 
 
-def print_notice(store: Store, number: str, out: Path, *, today: date) -> Path:
-    return notice_docx(find_notice(store, number, today=today).data, out)
+def find_notice(store: Store, number: str, *, today: date, year: int | None = None) -> Record:
+    """The notice with this number; a bare sequence shared by several years is never guessed.
+
+    ``(2026)协通字第12号`` names its year. A bare ``12`` (or ``第12号``) is looked up in ``year``
+    when given; otherwise it must be unique across years, and ``AmbiguousNotice`` lists the
+    candidates when it is not.
+    """
+    from core.numbering import BadNoticeNumber
+
+    try:
+        wanted_year, seq = parse_number(number)
+        bare = False
+    except BadNoticeNumber:
+        wanted_year, seq = parse_number(number, default_year=year or today.year)
+        bare = year is None
+    notices = store.list("notice")
+    if not bare:
+        for rec in notices:
+            if rec.data.get("year") == wanted_year and rec.data.get("seq") == seq:
+                return rec
+        raise NotFound(f"找不到编号为({wanted_year})协通字第{seq}号的通知单。请用 xietong list notice 查看已有编号。")
+    same = sorted((r for r in notices if r.data.get("seq") == seq), key=lambda r: r.data.get("year") or 0)
+    if len(same) == 1:
+        return same[0]
+    if not same:
+        raise NotFound(f"找不到序号为第{seq}号的通知单。请用 xietong list notice 查看已有编号。")
+    raise AmbiguousNotice(seq, [str(r.data.get("number") or f"({r.data.get('year')})协通字第{seq}号") for r in same])
+
+
+def print_notice(store: Store, number: str, out: Path, *, today: date, year: int | None = None) -> Path:
+    return notice_docx(find_notice(store, number, today=today, year=year).data, out)
 
 
 def print_registration(store: Store, subject_id: str, out: Path, *, today: date | None = None) -> Path:

@@ -94,3 +94,33 @@ def test_report_period_filters_and_bad_dates_are_refused(office: Path, tmp_path:
     assert len(list(load_workbook(tmp_path / "none.xlsx").active.iter_rows(values_only=True))) == 1
     assert xt(office, "report", "visits", "--from", "2026-13-01", "--out", str(tmp_path / "bad.xlsx"))[0] == 1
     assert "日期范围有误" in capsys.readouterr().err
+
+
+def test_print_notice_whose_number_exists_in_two_years_asks_which_year(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from storage import Store
+
+    home = tmp_path / "o"
+    assert xt(home, "init", "--role", "office", "--name", "东岭司法所")[0] == 0
+    assert xt(home, "demo", "--subjects", "2", "--records", "4")[0] == 0
+    first = json.loads(xt(home, "list", "notice", "--json")[1].splitlines()[0])
+    year, seq = first["year"], first["seq"]
+    store = Store.open(home, PASS)
+    try:
+        rec = next(r for r in store.list("notice") if r.id == first["id"])
+        older = {**rec.data, "year": year - 1, "number": f"({year - 1})协通字第{seq}号", "name": "去年的人"}
+        store.put(rec.__class__.new("notice", older, author=rec.author, subject=rec.subject), actor=rec.author)
+    finally:
+        store.close()
+
+    capsys.readouterr()
+    assert xt(home, "print", "notice", str(seq), "--out", str(tmp_path / "x.docx"))[0] == 1
+    err = capsys.readouterr().err
+    assert f"第{seq}号通知单有2份" in err
+    assert f"({year - 1})协通字第{seq}号" in err and f"({year})协通字第{seq}号" in err and "--year" in err
+    assert not (tmp_path / "x.docx").exists()
+
+    assert xt(home, "print", "notice", str(seq), "--year", str(year - 1), "--out", str(tmp_path / "a.docx"))[0] == 0
+    assert "去年的人" in _text(tmp_path / "a.docx")
+    assert xt(home, "print", "notice", f"({year})协通字第{seq}号", "--out", str(tmp_path / "b.docx"))[0] == 0
+    assert first["name"] in _text(tmp_path / "b.docx") and "去年的人" not in _text(tmp_path / "b.docx")
