@@ -20,6 +20,7 @@ from storage.documents import (
     evaluation_rows,
     evaluations_xlsx,
     helpers_xlsx,
+    months_between,
     notice_docx,
     office_card_docx,
     registration_docx,
@@ -127,17 +128,39 @@ def _in(value: Any, lo: str, hi: str) -> bool:
     return isinstance(value, str) and lo <= value[:10] <= hi
 
 
+def _cn_day(iso: str) -> str:
+    d = date.fromisoformat(iso)
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def period_text(date_from: str | None, date_to: str | None) -> str:
+    """The period a report covers, for its title row."""
+    lo, hi = _period(date_from, date_to)
+    if date_from and date_to:
+        return f"{_cn_day(lo)}至{_cn_day(hi)}"
+    if date_from:
+        return f"{_cn_day(lo)}起"
+    if date_to:
+        return f"截至{_cn_day(hi)}"
+    return "全部日期"
+
+
 def report(store: Store, kind: str, out: Path, *, date_from: str | None = None, date_to: str | None = None) -> Path:
     """Write one of the office's spreadsheets for the period (by visit/evaluation date)."""
     lo, hi = _period(date_from, date_to)
+    period = period_text(date_from, date_to)
     helpers = {h.data.get("fingerprint"): h for h in store.list("helper")}
     if kind == "visits":
         visits = [v for v in store.list("visit") if _in(v.data.get("date"), lo, hi)]
-        return visits_xlsx(visits_per_helper_month(visits, helpers), out)
+        seen = sorted(str(v.data.get("date"))[:7] for v in visits)
+        first = lo[:7] if date_from else (seen[0] if seen else "")
+        last = hi[:7] if date_to else (seen[-1] if seen else "")
+        months = months_between(first, last) if first and last else []
+        return visits_xlsx(visits_per_helper_month(visits, helpers, months=months), out, period=period)
     if kind == "evaluations":
         evaluations = [e for e in store.list("evaluation") if _in(e.data.get("date"), lo, hi)]
         subjects = {s.id: s for s in store.list("subject")}
-        return evaluations_xlsx(evaluation_rows(evaluations, subjects), out)
+        return evaluations_xlsx(evaluation_rows(evaluations, subjects), out, period=period)
     if kind == "subjects":
         names = {fp: h.data.get("name", fp) for fp, h in helpers.items() if fp}
         return subjects_xlsx([s.data for s in store.list("subject")], out, helper_names=names)

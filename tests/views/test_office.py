@@ -704,9 +704,9 @@ def test_helper_roster_xlsx_says_yi_chexiao_and_when_data_last_arrived(tmp_path:
     office.revoke(osvc, q._me().fingerprint, "手机丢失")
     out = office.write_report(osvc, "helpers", tmp_path / "roster")
     rows = list(load_workbook(out).active.iter_rows(values_only=True))
-    table = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    table = {r[0]: dict(zip(rows[1], r)) for r in rows[2:]}  # row 1 is the title, row 2 the header
     assert {n: r["状态"] for n, r in table.items()} == {"王五": "在册", "钱八": "已撤销"}
-    assert table["王五"]["最近收到数据"] == clock.now.date().isoformat() and table["钱八"]["最近收到数据"] is None
+    assert table["王五"]["最近收到数据"].date() == clock.now.date() and table["钱八"]["最近收到数据"] is None
 
 
 def test_reports_into_a_new_folder_are_four_files_not_one_overwritten(tmp_path: Path, osvc: Service) -> None:
