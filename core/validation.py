@@ -141,3 +141,49 @@ def check_choice(value: Any, label: str, choices: tuple[str, ...], shown: tuple[
     if not isinstance(value, str) or value not in choices:
         return f"{label}只能选择:{'、'.join(shown or choices)}"
     return None
+
+
+# ------------------------------------------------------------- dates as offices type them
+
+# 2026-09-15, 2026/9/15 (the Chinese Excel CSV default), 2026.9.15, 2026年9月15日; a time after
+# a space (what a date cell turns into as text) is ignored.
+_LOOSE_DATE_RE = re.compile(
+    r"([0-9]{4})\s*(?:[-/.]\s*([0-9]{1,2})\s*[-/.]\s*([0-9]{1,2})|年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日?)"
+    r"(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?"
+)
+# 1975-03, 1975.03, 1975/3, 1975年3月 (the month may be written with one digit).
+_LOOSE_MONTH_RE = re.compile(r"([0-9]{4})\s*(?:[-/.]\s*([0-9]{1,2})|年\s*([0-9]{1,2})\s*月?)")
+_WIDE = str.maketrans("0123456789-/.", "0123456789-/.")
+
+
+def parse_date_loose(text: Any) -> date | None:
+    """A calendar date typed as YYYY-MM-DD, YYYY/M/D, YYYY.M.D or YYYY年M月D日; else None."""
+    if not isinstance(text, str):
+        return None
+    m = _LOOSE_DATE_RE.fullmatch(text.strip().translate(_WIDE))
+    if m is None:
+        return None
+    year = int(m.group(1))
+    month = int(m.group(2) or m.group(4))
+    day = int(m.group(3) or m.group(5))
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_yearmonth_loose(text: Any) -> tuple[int, int] | None:
+    """A year and month typed as YYYY-MM, YYYY.MM, YYYY/MM, YYYY年M月, or a full date (day ignored)."""
+    if not isinstance(text, str):
+        return None
+    cleaned = text.strip().translate(_WIDE)
+    day = parse_date_loose(cleaned)
+    if day is not None:
+        return day.year, day.month
+    m = _LOOSE_MONTH_RE.fullmatch(cleaned)
+    if m is None:
+        return None
+    year, month = int(m.group(1)), int(m.group(2) or m.group(3))
+    if not 1 <= month <= 12:
+        return None
+    return year, month

@@ -37,16 +37,22 @@ SIHAO = 14.0  # 四号
 XIAOSI = 12.0  # 小四
 WUHAO = 10.5  # 五号
 
-BODY_FONT = "宋体"
-TITLE_FONT = "黑体"
+# 公文 font stacks for East Asian text (w:eastAsia). OOXML holds one name per run, so the stack
+# is a LibreOffice font list: LibreOffice resolves its first entry through its own substitution
+# table (SimSun -> the installed CJK serif, e.g. Noto Serif CJK SC), where 宋体 would fall to a
+# sans face. Word and WPS find the font-table entry of the same name, whose altName is 宋体/黑体
+# and whose panose and GB2312 charset map it to SimSun/SimHei on Windows.
+BODY_FONT = "SimSun;宋体;Noto Serif CJK SC;Source Han Serif SC;Noto Sans CJK SC;Droid Sans Fallback"
+TITLE_FONT = "SimHei;黑体;Noto Sans CJK SC;Source Han Sans SC;Droid Sans Fallback"
 LATIN_FONT = "Times New Roman"
 DIGIT_FONT = "Courier New"
+LANGUAGE = "zh-CN"
 
-# Font-table entries: Word and LibreOffice use altName when the Chinese name is not installed.
+# Font-table entries: Word and WPS use altName when the listed name is not installed.
 _FONT_TABLE_ENTRIES = (
-    '<w:font w:name="宋体"><w:altName w:val="SimSun"/><w:panose1 w:val="02010600030101010101"/>'
+    f'<w:font w:name="{BODY_FONT}"><w:altName w:val="宋体"/><w:panose1 w:val="02010600030101010101"/>'
     '<w:charset w:val="86"/><w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>'
-    '<w:font w:name="黑体"><w:altName w:val="SimHei"/><w:panose1 w:val="02010609060101010101"/>'
+    f'<w:font w:name="{TITLE_FONT}"><w:altName w:val="黑体"/><w:panose1 w:val="02010609060101010101"/>'
     '<w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>'
 ).encode("utf-8")
 
@@ -66,6 +72,46 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 Segment = tuple[str, bool]  # (text, is a filled-in value)
+
+_HALF_TO_FULL = {",": "\uff0c", ":": "\uff1a", ";": "\uff1b", "?": "\uff1f", "!": "\uff01"}
+_PAREN_PAIR = re.compile(r"\(([^()]*)\)")
+
+
+def _is_cjk(ch: str) -> bool:
+    """A Chinese character or full-width form: what makes neighbouring punctuation Chinese."""
+    return bool(ch) and ("\u3000" <= ch <= "\u303f" or "\u3400" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef")
+
+
+def cn_punct(text: str) -> str:
+    """Half-width ``,:;?!()`` next to Chinese text as full-width, the way 公文 prints them.
+
+    Length-preserving (one character for one), so a paragraph can be converted whole and cut
+    back into its runs. Punctuation between Latin letters or digits (``0555-2426309``,
+    ``12:30``, ``(A)``) is left alone.
+    """
+    if not text:
+        return text
+
+    def paren(m: re.Match[str]) -> str:
+        before = m.string[m.start() - 1] if m.start() else ""
+        after = m.string[m.end()] if m.end() < len(m.string) else ""
+        inner = m.group(1)
+        chinese = any(_is_cjk(c) for c in inner) or _is_cjk(before) or _is_cjk(after)
+        return f"\uff08{inner}\uff09" if chinese else f"\x01{inner}\x02"
+
+    previous = None
+    while previous != text:  # innermost pairs first
+        previous = text
+        text = _PAREN_PAIR.sub(paren, text)
+    text = text.replace("\x01", "(").replace("\x02", ")")
+    chars = list(text)
+    for i, ch in enumerate(text):
+        if ch in _HALF_TO_FULL:
+            before = text[i - 1] if i else ""
+            after = text[i + 1] if i + 1 < len(text) else ""
+            if _is_cjk(before) or _is_cjk(after) or _is_cjk(chars[i - 1] if i else ""):
+                chars[i] = _HALF_TO_FULL[ch]
+    return "".join(chars)
 
 
 # ---------------------------------------------------------------- text helpers
@@ -201,17 +247,23 @@ def _set_fonts(rpr_owner: Any, east_asia: str, latin: str) -> None:
     fonts.set(qn("w:hint"), "eastAsia")
 
 
-def _new_document(title: str) -> DocxDocument:
-    """An A4 portrait document whose default text is 宋体 小四 with a Chinese language tag."""
+def _new_document(title: str, *, margins_mm: tuple[float, float, float, float] = (25, 20, 25, 25)) -> DocxDocument:
+    """An A4 portrait document whose default text is 宋体 小四 with a Chinese language tag.
+
+    ``margins_mm`` is (top, bottom, left, right).
+    """
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width = Mm(210)
     section.page_height = Mm(297)
-    section.top_margin = Mm(25)
-    section.bottom_margin = Mm(20)
-    section.left_margin = Mm(25)
-    section.right_margin = Mm(25)
+    top, bottom, left, right = margins_mm
+    section.top_margin = Mm(top)
+    section.bottom_margin = Mm(bottom)
+    section.left_margin = Mm(left)
+    section.right_margin = Mm(right)
+    section.header_distance = Mm(min(top, 12))
+    section.footer_distance = Mm(min(bottom, 10))
 
     normal = doc.styles["Normal"]
     normal.font.size = Pt(XIAOSI)
@@ -219,16 +271,18 @@ def _new_document(title: str) -> DocxDocument:
     rpr = normal.element.get_or_add_rPr()
     lang = OxmlElement("w:lang")
     lang.set(qn("w:val"), "en-US")
-    lang.set(qn("w:eastAsia"), "zh-CN")
+    lang.set(qn("w:eastAsia"), LANGUAGE)
     rpr.append(lang)
     normal.paragraph_format.space_before = Pt(0)
     normal.paragraph_format.space_after = Pt(0)
+    # No widow/orphan control: it would push single lines to the next page behind our back.
+    normal.paragraph_format.widow_control = False
 
     for rel in doc.part.rels.values():
         if rel.reltype.endswith("/fontTable"):
             part = rel.target_part
             blob = part.blob
-            if b"</w:fonts>" in blob and "SimSun".encode() not in blob:
+            if b"</w:fonts>" in blob and BODY_FONT.encode() not in blob:
                 # python-docx loads the font table as an opaque part; it has no setter.
                 part._blob = blob.replace(b"</w:fonts>", _FONT_TABLE_ENTRIES + b"</w:fonts>")
 
@@ -237,6 +291,7 @@ def _new_document(title: str) -> DocxDocument:
     props.author = "协通"
     props.last_modified_by = "协通"
     props.comments = ""
+    props.language = LANGUAGE
     return doc
 
 
@@ -270,6 +325,7 @@ def _paragraph(
     align: WD_ALIGN_PARAGRAPH | None = None,
     indent_chars: float = 0,
     left_indent_chars: float = 0,
+    line_pt: float | None = None,
     line_spacing: float = 1.3,
     space_before: float = 0,
     space_after: float = 0,
@@ -278,7 +334,11 @@ def _paragraph(
     east_asia: str = BODY_FONT,
     underline_fills: bool = True,
 ) -> Paragraph:
-    """Add one paragraph; filled-in values are underlined like handwriting on a blank."""
+    """Add one paragraph; filled-in values are underlined like handwriting on a blank.
+
+    ``line_pt`` fixes the line height (exact spacing), so the page holds the same number of
+    lines whatever font the printing machine substitutes for 宋体.
+    """
     p = container.add_paragraph()
     fmt = p.paragraph_format
     if align is not None:
@@ -287,16 +347,21 @@ def _paragraph(
         fmt.first_line_indent = Pt(size * indent_chars)
     if left_indent_chars:
         fmt.left_indent = Pt(size * left_indent_chars)
-    fmt.line_spacing = line_spacing
+    fmt.line_spacing = Pt(line_pt) if line_pt else line_spacing
     fmt.space_before = Pt(space_before)
     fmt.space_after = Pt(space_after)
     fmt.keep_with_next = keep_with_next
     fmt.page_break_before = page_break_before
     if isinstance(segments, str):
         segments = [(segments, False)]
+    # Punctuation is made full-width over the whole line, then cut back into its runs.
+    whole = cn_punct("".join(text for text, _ in segments))
+    at = 0
     for text, filled in segments:
-        if text:
-            _add_run(p, text, size=size, bold=bold, underline=filled and underline_fills, east_asia=east_asia)
+        piece = whole[at : at + len(text)]
+        at += len(text)
+        if piece:
+            _add_run(p, piece, size=size, bold=bold, underline=filled and underline_fills, east_asia=east_asia)
     return p
 
 
@@ -308,67 +373,100 @@ def _save(doc: DocxDocument, out_path: str | os.PathLike[str]) -> Path:
 
 # ---------------------------------------------------------------- 附件1 通知单
 
+# One A4 sheet holds the notice, the cut line and the stub. Line heights are exact, so the
+# budget below holds with any CJK font: the notice in 小四 on 16.5 pt lines, the stub (the
+# office's copy) in 五号 on 14 pt lines; 12 mm top/bottom margins leave 273 mm, and with ten
+# one-line tasks and a six-line particulars paragraph the sheet uses about 255 mm.
+_NOTICE_MARGINS = (12.0, 12.0, 22.0, 22.0)
+_NOTICE_LINE = 16.5
+_STUB_SIZE = WUHAO
+_STUB_LINE = 14.0
+_TASK_BLANK = "_" * 30
+
 
 def _notice_part(doc: DocxDocument, notice: Mapping[str, Any], tasks: list[str], *, stub: bool) -> None:
     keep = stub  # keep the stub on one page: each paragraph stays with the next
+    size = _STUB_SIZE if stub else XIAOSI
+    line = _STUB_LINE if stub else _NOTICE_LINE
     center = WD_ALIGN_PARAGRAPH.CENTER
-    _paragraph(doc, NOTICE_TITLE, size=XIAOER, bold=True, align=center, east_asia=TITLE_FONT,
-               line_spacing=1.2, space_after=0 if stub else 6, keep_with_next=keep)
+    right = WD_ALIGN_PARAGRAPH.RIGHT
+    _paragraph(doc, NOTICE_TITLE, size=SIHAO if stub else XIAOER, bold=True, align=center, east_asia=TITLE_FONT,
+               line_pt=20 if stub else 26, keep_with_next=keep)
     if stub:
-        _paragraph(doc, "(存根)", size=SIHAO, align=center, keep_with_next=keep, space_after=4)
-    _paragraph(doc, [(_number_of(notice), True)], size=XIAOSI, align=center, keep_with_next=keep,
-               space_after=6, underline_fills=False)
+        _paragraph(doc, "(存根)", size=size, align=center, keep_with_next=keep, line_pt=line)
+    _paragraph(doc, [(_number_of(notice), True)], size=size, align=center, keep_with_next=keep,
+               line_pt=line, space_after=2, underline_fills=False)
     if not stub:
-        _paragraph(doc, _committee_words(notice.get("committee")) + [(":", False)], size=SIHAO)
-    _paragraph(doc, _particulars(notice), size=XIAOSI, indent_chars=2, keep_with_next=keep)
+        _paragraph(doc, _committee_words(notice.get("committee")) + [(":", False)], size=size, line_pt=line)
+    _paragraph(doc, _particulars(notice), size=size, indent_chars=2, keep_with_next=keep, line_pt=line)
     for number in range(1, MAX_TASKS + 1):
         task = tasks[number - 1] if number <= len(tasks) else ""
-        _paragraph(doc, [(f"{number}.", False), (task or "_" * 36, bool(task))], size=XIAOSI,
-                   indent_chars=2, keep_with_next=keep, underline_fills=False)
+        _paragraph(doc, [(f"{number}.", False), (task or _TASK_BLANK, bool(task))], size=size,
+                   indent_chars=2, keep_with_next=keep, underline_fills=False, line_pt=line)
     if not stub:
         _paragraph(
             doc,
             [("执行地县级社区矫正机构或司法所联系人", False), (_or_blank(notice.get("contact")), True),
              (",电话", False), (_or_blank(notice.get("contact_phone"), "__________"), True)],
-            size=XIAOSI, indent_chars=2,
+            size=size, indent_chars=2, line_pt=line,
         )
-        _paragraph(doc, "特此通知。", size=XIAOSI, indent_chars=2, space_before=4)
-        right = WD_ALIGN_PARAGRAPH.RIGHT
-        _paragraph(doc, "(公章)", size=XIAOSI, align=right, space_before=24)
-        _paragraph(doc, [(date_cn(notice.get("issue_date")), True)], size=XIAOSI, align=right,
+        _paragraph(doc, "特此通知。", size=size, indent_chars=2, line_pt=line)
+        _paragraph(doc, "(公章)", size=size, align=right, line_pt=line, space_before=6)
+        _paragraph(doc, [(date_cn(notice.get("issue_date")), True)], size=size, align=right, line_pt=line,
                    underline_fills=False)
         return
     _paragraph(doc, [("发往", False)] + _town_words(notice.get("town")) + _committee_words(notice.get("committee"))
-               + [("。", False)], size=XIAOSI, indent_chars=2, keep_with_next=keep, space_before=4)
-    _paragraph(doc, [("填发人:", False), (_text(notice.get("issuer")), True)], size=XIAOSI,
-               left_indent_chars=18, keep_with_next=keep, space_before=12)
-    _paragraph(doc, [("批准人:", False), (_text(notice.get("approver")), True)], size=XIAOSI,
-               left_indent_chars=18, keep_with_next=keep)
-    _paragraph(doc, "(公章)", size=XIAOSI, align=WD_ALIGN_PARAGRAPH.RIGHT, keep_with_next=keep, space_before=12)
-    _paragraph(doc, [("填发日期:", False), (date_cn(notice.get("issue_date")), True)], size=XIAOSI,
-               left_indent_chars=18, underline_fills=False)
+               + [("。", False)], size=size, indent_chars=2, keep_with_next=keep, line_pt=line)
+    _paragraph(doc, [("填发人:", False), (_text(notice.get("issuer")), True)], size=size,
+               left_indent_chars=24, keep_with_next=keep, line_pt=line, space_before=4)
+    _paragraph(doc, [("批准人:", False), (_text(notice.get("approver")), True)], size=size,
+               left_indent_chars=24, keep_with_next=keep, line_pt=line)
+    _paragraph(doc, "(公章)", size=size, align=right, keep_with_next=keep, line_pt=line)
+    _paragraph(doc, [("填发日期:", False), (date_cn(notice.get("issue_date")), True)], size=size,
+               left_indent_chars=24, underline_fills=False, line_pt=line)
 
 
 def notice_docx(notice: Mapping[str, Any], out_path: str | os.PathLike[str]) -> Path:
-    """附件1 with its 存根: the notice the committee receives, a cut line, the stub the office keeps.
+    """附件1 with its 存根 on one A4 sheet: the notice, a cut line, the stub the office keeps.
 
     ``notice`` is the ``data`` of a notice record (see docs/fields.md). Raises ValidationError
     when more than ten tasks are given and ExportFailed when the file cannot be written.
     """
     tasks = _tasks_of(notice)
-    doc = _new_document(NOTICE_TITLE)
+    doc = _new_document(NOTICE_TITLE, margins_mm=_NOTICE_MARGINS)
     _notice_part(doc, notice, tasks, stub=False)
-    _paragraph(doc, CUT_LINE, size=WUHAO, align=WD_ALIGN_PARAGRAPH.CENTER, space_before=18, space_after=18)
+    _paragraph(doc, CUT_LINE, size=WUHAO, align=WD_ALIGN_PARAGRAPH.CENTER, line_pt=14, space_before=8,
+               space_after=8, keep_with_next=True)
     _notice_part(doc, notice, tasks, stub=True)
     return _save(doc, out_path)
 
 
 # ---------------------------------------------------------------- 附件2 登记表
 
-# Column widths (mm) of the 8-column grid; they add up to the 160 mm text width. With the
-# minimum row heights below an empty form fills about 220 mm, one A4 page with its title.
-_REG_COLS = (20.0, 22.0, 16.0, 18.0, 16.0, 16.0, 22.0, 30.0)
+# Column widths (mm) of the 8-column grid, adding up to the 170 mm text width. Label columns
+# hold four characters of 小四 (17 mm) beside 1 mm cell margins, so 4-character labels never
+# wrap; longer labels break where the paper form breaks them (see _LABEL_LINES).
+_REG_COLS = (21.0, 22.0, 19.5, 21.0, 19.5, 21.0, 20.0, 26.0)
+_REG_MARGINS = (15.0, 12.0, 20.0, 20.0)
+_CELL_MARGIN_TWIPS = 57  # 1 mm
 _MIN_FAMILY_ROWS = 4
+_FAMILY_ROWS_ON_PAGE = 4
+
+# Labels as the seed's form breaks them over lines.
+_LABEL_LINES: dict[str, str] = {
+    "文化程度": "文化\n程度",
+    "健康状况": "健康\n状况",
+    "原政治面貌": "原政治\n面貌",
+    "婚姻状况": "婚姻\n状况",
+    "居住地址": "居住\n地址",
+    "户籍地址": "户籍\n地址",
+    "个体特征": "个体\n特征",
+    "家庭主要成员": "家庭\n主要\n成员",
+    "所在工作单位或就读学校": "所在工作单位\n或就读学校",
+    "工作或在校学习情况": "工作或在校\n学习情况",
+    "家庭关系是否存在问题": "家庭关系\n是否存在\n问题",
+    "存在的主要问题": "存在的\n主要问题",
+}
 
 _PAIR_ROWS = (
     (("姓名", "name"), ("性别", "gender"), ("年龄", "age"), ("民族", "ethnicity")),
@@ -387,24 +485,58 @@ _TRAITS = (("性格特点", "personality"), ("能力专长", "skills"), ("其他
 _FAMILY_HEADER = ("姓名", "关系", "工作单位或住址", "联系电话")
 _FAMILY_KEYS = ("name", "relation", "workplace", "phone")
 _TAIL_ROWS = (("家庭关系是否存在问题", "family_problem"), ("存在的主要问题", "main_problems"), ("备注", "remarks"))
+_FAMILY_SPANS = ((1, 1), (2, 2), (3, 5), (6, 7))
 
 
 def _set_cell(cell: _Cell, value: Any, *, label: bool = False, size: float = XIAOSI) -> None:
-    """Replace the cell's content; labels are centred, values keep their own line breaks."""
+    """Replace the cell's content; labels are centred and break as on paper, values keep their lines."""
     for extra in cell.paragraphs[1:]:
         extra._element.getparent().remove(extra._element)
     p = cell.paragraphs[0]
     for run in list(p.runs):
         run._r.getparent().remove(run._r)
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER if label else WD_ALIGN_PARAGRAPH.LEFT
-    p.paragraph_format.line_spacing = 1.15
+    p.paragraph_format.line_spacing = Pt(size + 3)
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    lines = _text(value).split("\n") if not label else [str(value)]
-    for i, line in enumerate(lines):
+    text = _LABEL_LINES.get(str(value), str(value)) if label else _text(value)
+    for i, line in enumerate(cn_punct(text).split("\n")):
         if i:
             p.add_run().add_break()
         if line.strip():
             _add_run(p, line.strip(), size=size)
+
+
+def _row_props(row: Any, *, header: bool = False) -> None:
+    """Never split a row across pages (w:cantSplit); a header row repeats on each page (w:tblHeader)."""
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+    if header:
+        tr_pr.append(OxmlElement("w:tblHeader"))
+
+
+def _grid_table(doc: DocxDocument, n_rows: int) -> Any:
+    table = doc.add_table(rows=n_rows, cols=len(_REG_COLS))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        m = OxmlElement(f"w:{side}")
+        m.set(qn("w:w"), str(_CELL_MARGIN_TWIPS))
+        m.set(qn("w:type"), "dxa")
+        margins.append(m)
+    tbl_pr.append(margins)
+    for i, width in enumerate(_REG_COLS):
+        table.columns[i].width = Mm(width)
+        for cell in table.columns[i].cells:
+            cell.width = Mm(width)
+    for row in table.rows:
+        _row_props(row)
+    return table
 
 
 def _family_rows(reg: Mapping[str, Any]) -> list[list[str]]:
@@ -418,35 +550,45 @@ def _family_rows(reg: Mapping[str, Any]) -> list[list[str]]:
     return rows
 
 
+def _family_block(table: Any, first: int, members: list[list[str]], *, label: str) -> int:
+    """The family header and member rows from row ``first``; returns the row after the block."""
+    r = first
+    for row_values in [list(_FAMILY_HEADER)] + members:
+        cells = table.rows[r].cells
+        for (a, b), value in zip(_FAMILY_SPANS, row_values):
+            target = cells[a] if a == b else cells[a].merge(cells[b])
+            _set_cell(target, value, label=(r == first) or a <= 2)
+        table.rows[r].height = Mm(7.5)
+        table.rows[r].height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+        r += 1
+    _set_cell(table.rows[first].cells[0].merge(table.rows[r - 1].cells[0]), label, label=True)
+    return r
+
+
 def registration_docx(reg: Mapping[str, Any], out_path: str | os.PathLike[str]) -> Path:
     """附件2 as one bordered table on the seed's grid, the header line above and footnote below.
 
-    ``reg`` is the ``data`` of a registration record. The family table has at least four rows
-    (as on the paper form) and grows with the family list.
+    ``reg`` is the ``data`` of a registration record. The family block has four rows as on the
+    paper form and the form fits one A4 sheet; a fifth member or more continue in a table on a
+    second sheet whose header row repeats on every further page.
     """
-    doc = _new_document(REGISTRATION_TITLE)
+    doc = _new_document(REGISTRATION_TITLE, margins_mm=_REG_MARGINS)
     _paragraph(doc, REGISTRATION_TITLE, size=XIAOER, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
-               east_asia=TITLE_FONT, space_after=10)
-    gap = ("\u3000\u3000", False)
+               east_asia=TITLE_FONT, line_pt=28, space_after=6)
+    gap = ("\u3000", False)
     _paragraph(
         doc,
         [("村(居)民委员会(盖章):", False), (_text(reg.get("committee")), True), gap,
          ("填表人:", False), (_text(reg.get("filler")), True), gap,
          ("填表日期:", False), (date_cn(reg.get("fill_date"), ""), True)],
-        size=XIAOSI, space_after=6, underline_fills=False,
+        size=WUHAO, line_pt=16, space_after=4, underline_fills=False,
     )
 
     family = _family_rows(reg)
+    on_page, rest = family[:_FAMILY_ROWS_ON_PAGE], family[_FAMILY_ROWS_ON_PAGE:]
     n_rows = (len(_PAIR_ROWS) + len(_SHORT_ROWS) + len(_LONG_ROWS) + len(_TRAITS)
-              + 1 + len(family) + len(_TAIL_ROWS))
-    table = doc.add_table(rows=n_rows, cols=len(_REG_COLS))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for i, width in enumerate(_REG_COLS):
-        table.columns[i].width = Mm(width)
-        for cell in table.columns[i].cells:
-            cell.width = Mm(width)
+              + 1 + len(on_page) + len(_TAIL_ROWS))
+    table = _grid_table(doc, n_rows)
 
     def cell(r: int, c: int) -> _Cell:
         # Row-local lookup: Table.cell() re-walks the whole grid on every call.
@@ -468,13 +610,13 @@ def registration_docx(reg: Mapping[str, Any], out_path: str | os.PathLike[str]) 
         for j, (label, key) in enumerate(pairs):
             _set_cell(cell(r, 2 * j), label, label=True)
             _set_cell(cell(r, 2 * j + 1), reg.get(key))
-        height(r, 10)
+        height(r, 11)
         r += 1
     for label, key in _SHORT_ROWS:
-        whole_row(r, label, reg.get(key), 8, wide_label=False)
+        whole_row(r, label, reg.get(key), 10 if key != "contact" else 8, wide_label=False)
         r += 1
     for label, key in _LONG_ROWS:
-        whole_row(r, label, reg.get(key), 13, wide_label=True)
+        whole_row(r, label, reg.get(key), 12, wide_label=True)
         r += 1
 
     first = r
@@ -485,21 +627,20 @@ def registration_docx(reg: Mapping[str, Any], out_path: str | os.PathLike[str]) 
         r += 1
     _set_cell(cell(first, 0).merge(cell(r - 1, 0)), "个体特征", label=True)
 
-    first = r
-    spans = ((1, 1), (2, 2), (3, 5), (6, 7))
-    for row_values in [list(_FAMILY_HEADER)] + family:
-        for (a, b), value in zip(spans, row_values):
-            target = cell(r, a) if a == b else cell(r, a).merge(cell(r, b))
-            _set_cell(target, value, label=(r == first) or a <= 2)
-        height(r, 7)
-        r += 1
-    _set_cell(cell(first, 0).merge(cell(r - 1, 0)), "家庭主要成员", label=True)
+    r = _family_block(table, r, on_page, label="家庭主要成员")
 
     for label, key in _TAIL_ROWS:
-        whole_row(r, label, reg.get(key), 9 if key == "family_problem" else 12, wide_label=True)
+        whole_row(r, label, reg.get(key), 14 if key != "remarks" else 11, wide_label=True)
         r += 1
 
-    _paragraph(doc, REGISTRATION_FOOTNOTE, size=WUHAO, space_before=6)
+    _paragraph(doc, REGISTRATION_FOOTNOTE, size=WUHAO, line_pt=14, space_before=4)
+
+    if rest:
+        _paragraph(doc, "家庭主要成员(续)", size=SIHAO, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
+                   east_asia=TITLE_FONT, line_pt=22, space_after=6, page_break_before=True)
+        more = _grid_table(doc, 1 + len(rest))
+        _row_props(more.rows[0], header=True)
+        _family_block(more, 0, rest, label="家庭主要成员")
     return _save(doc, out_path)
 
 
@@ -561,6 +702,6 @@ def office_card_docx(
 
     _paragraph(doc, "核对方法(请当面进行):", size=SIHAO, bold=True, space_before=18, space_after=4)
     for step in _CARD_STEPS:
-        _paragraph(doc, step, size=SIHAO, left_indent_chars=0, line_spacing=1.4)
+        _paragraph(doc, step, size=SIHAO, line_spacing=1.4)
     _paragraph(doc, _CARD_NOTE, size=XIAOSI, space_before=12)
     return _save(doc, out_path)

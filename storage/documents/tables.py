@@ -20,7 +20,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from core.kinds import HELPER_STATUSES
@@ -109,16 +109,34 @@ def _month_of(value: Any) -> str:
     return m.group(1) if m else UNKNOWN_MONTH
 
 
+def months_between(first: str, last: str) -> list[str]:
+    """``YYYY-MM`` months from ``first`` to ``last`` inclusive (empty if either is not a month)."""
+    try:
+        y, m = (int(x) for x in first[:7].split("-"))
+        y2, m2 = (int(x) for x in last[:7].split("-"))
+    except ValueError:
+        return []
+    out: list[str] = []
+    while (y, m) <= (y2, m2) and len(out) < 1200:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
 def visits_per_helper_month(
     visit_records: Iterable[Record | Mapping[str, Any]],
     helpers_by_fp: Mapping[str, Record | Mapping[str, Any]],
+    *,
+    months: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Visits counted per helper (the record's author) and calendar month of the visit date.
 
     Each visit counts once, at its newest revision; deleted visits do not count. ``subjects``
     is how many different subjects the helper visited that month. Visits by a fingerprint not
     in ``helpers_by_fp`` are still counted, under ``未登记的协助人员``, so nothing disappears
-    from a subsidy tally. Rows are sorted by committee, helper and month.
+    from a subsidy tally. With ``months`` (``YYYY-MM``), every active helper also gets a row
+    with 0 for each of those months without a visit, so a missing month shows on paper.
+    Rows are sorted by committee, helper and month.
     """
     visits: dict[tuple[str, str], int] = defaultdict(int)
     subjects: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -126,6 +144,11 @@ def visits_per_helper_month(
         key = (rec.author, _month_of(rec.data.get("date")))
         visits[key] += 1
         subjects[key].add(rec.subject or rec.id)
+    for fp, helper in helpers_by_fp.items():
+        if str(_data_of(helper).get("status") or "active") != "active":
+            continue
+        for month in months or ():
+            visits.setdefault((fp, month), 0)
 
     rows: list[dict[str, Any]] = []
     for (fp, month), count in visits.items():
@@ -137,7 +160,7 @@ def visits_per_helper_month(
                 "committee": str(data.get("committee") or ""),
                 "month": month,
                 "visits": count,
-                "subjects": len(subjects[(fp, month)]),
+                "subjects": len(subjects.get((fp, month), ())),
                 "fingerprint": fp,
             }
         )
@@ -200,34 +223,100 @@ def _plain(value: Any) -> Any:
     return text or None  # an empty inline string is an empty cell
 
 
+DATE_KEYS = frozenset({"date", "term_start", "term_end", "judgment_date", "enrolled_date", "filed_date",
+                       "review_date", "last_received"})
+MONTH_KEYS = frozenset({"month", "birth"})
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+DATETIME_FORMAT = 'yyyy"年"m"月"d"日" hh:mm'
+MONTH_FORMAT = 'yyyy"年"m"月"'
+FOOTER = "第 &P 页 共 &N 页"
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T]([0-9]{2}):([0-9]{2}))?")
+_ISO_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+TITLE_ROW, HEADER_ROW = 1, 2
+
+
+def _dated(key: str, value: Any) -> tuple[Any, str | None]:
+    """An ISO date (or year-month) in a date column as a real date cell and its Chinese format.
+
+    Anything that is not a date (``日期不明``, free text) stays as it is, as text.
+    """
+    if isinstance(value, datetime):
+        return value, DATETIME_FORMAT
+    if isinstance(value, date):
+        return value, DATE_FORMAT
+    if not isinstance(value, str):
+        return value, None
+    text = value.strip()
+    if key in DATE_KEYS:
+        m = _ISO_DAY.fullmatch(text)
+        if m:
+            try:
+                if m.group(4):
+                    return datetime(*(int(g) for g in m.groups())), DATETIME_FORMAT  # type: ignore[arg-type]
+                return date(int(m.group(1)), int(m.group(2)), int(m.group(3))), DATE_FORMAT
+            except ValueError:
+                return value, None
+    if key in MONTH_KEYS:
+        m = _ISO_MONTH.fullmatch(text)
+        if m and 1 <= int(m.group(2)) <= 12:
+            return date(int(m.group(1)), int(m.group(2)), 1), MONTH_FORMAT
+    return value, None
+
+
 def _write_sheet(
     title: str,
     columns: Sequence[tuple[str, str]],
     rows: Iterable[Sequence[Any]],
     out_path: str | os.PathLike[str],
+    *,
+    period: str = "",
 ) -> Path:
+    """One printable sheet: a title row (with the period), the header row, bordered data rows.
+
+    Printed, it is landscape, one page wide, the title and header rows on every page and
+    ``第 1 页 共 3 页`` in the footer; on screen the header stays frozen and filters.
+    """
     wb = Workbook()
     wb.properties.creator = "协通"
     wb.properties.lastModifiedBy = "协通"
     wb.properties.title = title
     ws = wb.active
     ws.title = title
+    keys = [k for _, k in columns]
     headers = [h for h, _ in columns]
     widths = [_display_width(h) for h in headers]
+    ncols = len(headers)
+
+    heading = f"{title}({period})" if period else title
+    ws.cell(row=TITLE_ROW, column=1, value=heading).font = Font(bold=True, size=14)
+    ws.cell(row=TITLE_ROW, column=1).alignment = Alignment(horizontal="center", vertical="center")
+    if ncols > 1:
+        ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=ncols)
+    ws.row_dimensions[TITLE_ROW].height = 24
+
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="D9E1F2")
     for c, header in enumerate(headers, start=1):
-        cell = ws.cell(row=1, column=c, value=header)
+        cell = ws.cell(row=HEADER_ROW, column=c, value=header)
         cell.font = bold
         cell.fill = fill
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-    r = 1
-    for r, values in enumerate(rows, start=2):
+        cell.border = _BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    r = HEADER_ROW
+    for r, values in enumerate(rows, start=HEADER_ROW + 1):
         for c, raw in enumerate(values, start=1):
-            value = _plain(raw)
+            value, number_format = _dated(keys[c - 1], raw)
+            value = value if number_format else _plain(value)
             cell = ws.cell(row=r, column=c)
             cell.value = value
-            if isinstance(value, str):
+            cell.border = _BORDER
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            if number_format:
+                cell.number_format = number_format
+                widths[c - 1] = max(widths[c - 1], 18 if number_format == DATETIME_FORMAT else 14)
+            elif isinstance(value, str):
                 # Text is text: never let openpyxl (or Excel on edit) read it as a formula.
                 cell.data_type = "s"
                 if value.startswith(FORMULA_TRIGGERS):
@@ -237,8 +326,20 @@ def _write_sheet(
                 widths[c - 1] = max(widths[c - 1], len(str(value)))
     for c, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = min(max(width + 2, _MIN_WIDTH), _MAX_WIDTH)
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(r, 1)}"
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(ncols)}{max(r, HEADER_ROW)}"
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as needed
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{TITLE_ROW}:{HEADER_ROW}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.oddFooter.center.text = FOOTER
+    ws.evenFooter.center.text = FOOTER
     buffer = io.BytesIO()
     wb.save(buffer)
     return write_atomically(out_path, buffer.getvalue())
@@ -251,12 +352,12 @@ def _pick(rows: Iterable[Mapping[str, Any]], columns: Sequence[tuple[str, str]])
 # ---------------------------------------------------------------- exports
 
 
-def visits_xlsx(rows: Iterable[Mapping[str, Any]], out_path: str | os.PathLike[str]) -> Path:
+def visits_xlsx(rows: Iterable[Mapping[str, Any]], out_path: str | os.PathLike[str], *, period: str = "") -> Path:
     """Visits per helper per month (rows from ``visits_per_helper_month``)."""
-    return _write_sheet("走访统计", VISIT_COLUMNS, _pick(rows, VISIT_COLUMNS), out_path)
+    return _write_sheet("走访统计", VISIT_COLUMNS, _pick(rows, VISIT_COLUMNS), out_path, period=period)
 
 
-def evaluations_xlsx(rows: Iterable[Mapping[str, Any]], out_path: str | os.PathLike[str]) -> Path:
+def evaluations_xlsx(rows: Iterable[Mapping[str, Any]], out_path: str | os.PathLike[str], *, period: str = "") -> Path:
     """Community evaluations per subject and period (rows from ``evaluation_rows``).
 
     ``evaluators`` may be the list of evaluators or already their number.
@@ -268,7 +369,7 @@ def evaluations_xlsx(rows: Iterable[Mapping[str, Any]], out_path: str | os.PathL
         if isinstance(evaluators, (list, tuple)):
             values["evaluators"] = len(evaluators)
         table.append(values)
-    return _write_sheet("社区评议", EVALUATION_COLUMNS, _pick(table, EVALUATION_COLUMNS), out_path)
+    return _write_sheet("社区评议", EVALUATION_COLUMNS, _pick(table, EVALUATION_COLUMNS), out_path, period=period)
 
 
 def subjects_xlsx(
@@ -276,6 +377,7 @@ def subjects_xlsx(
     out_path: str | os.PathLike[str],
     *,
     helper_names: Mapping[str, str] | None = None,
+    period: str = "",
 ) -> Path:
     """The subject register; assigned helpers (fingerprints) print as names when known."""
     names = helper_names or {}
@@ -287,7 +389,7 @@ def subjects_xlsx(
             helpers = [helpers]
         values["helpers"] = [names.get(fp, fp) for fp in helpers]
         table.append(values)
-    return _write_sheet("对象名册", SUBJECT_COLUMNS, _pick(table, SUBJECT_COLUMNS), out_path)
+    return _write_sheet("对象名册", SUBJECT_COLUMNS, _pick(table, SUBJECT_COLUMNS), out_path, period=period)
 
 
 def _grouped(fingerprint: Any) -> str:
@@ -297,7 +399,8 @@ def _grouped(fingerprint: Any) -> str:
     return str(fingerprint or "")
 
 
-def helpers_xlsx(helper_dicts: Iterable[Mapping[str, Any]], out_path: str | os.PathLike[str]) -> Path:
+def helpers_xlsx(helper_dicts: Iterable[Mapping[str, Any]], out_path: str | os.PathLike[str], *,
+                 period: str = "") -> Path:
     """The helper roster. ``last_received`` (when data last arrived) is supplied by the caller."""
     table = []
     for helper in helper_dicts:
@@ -308,4 +411,4 @@ def helpers_xlsx(helper_dicts: Iterable[Mapping[str, Any]], out_path: str | os.P
         values["status"] = HELPER_STATUSES.get(str(status), status)
         values["fingerprint"] = _grouped(values.get("fingerprint"))
         table.append(values)
-    return _write_sheet("协助人员名册", HELPER_COLUMNS, _pick(table, HELPER_COLUMNS), out_path)
+    return _write_sheet("协助人员名册", HELPER_COLUMNS, _pick(table, HELPER_COLUMNS), out_path, period=period)

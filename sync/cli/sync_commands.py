@@ -73,13 +73,22 @@ def cmd_enroll(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_subjects_import(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.session() as svc:
+        if args.dry_run:
+            plan = office.roster_preview(svc, args.file)
+            for line in plan.lines(limit=10_000):
+                ctx.print(terminal_safe(line))
+            ctx.print("(预览,未写入任何记录。去掉 --dry-run 即可导入。)")
+            return 1 if plan.refuse else 0
         try:
-            result = office.import_roster(svc, args.file)
+            counts = office.import_roster(svc, args.file)
         except ValidationError as exc:
             for e in exc.errors.values():
                 print(terminal_safe(e), file=sys.stderr)
             raise
-    ctx.print(f"已导入 {result['imported']} 名社区矫正对象。")
+    ctx.print(
+        f"已导入:新增 {counts['added']} 名,更新 {counts['updated']} 名,"
+        f"无变化跳过 {counts['skipped']} 名社区矫正对象。"
+    )
     return 0
 
 
@@ -182,7 +191,7 @@ def cmd_print(args: argparse.Namespace, ctx: Context) -> int:
         if args.what == "notice":
             if not args.id:
                 raise CliError("请给出通知单编号,例如 “(2026)协通字第12号” 或 12。")
-            out = office.save_notice_docx(svc, office.notice_id(svc, args.id), args.out)
+            out = office.save_notice_docx(svc, office.notice_id(svc, args.id, year=args.year), args.out)
         elif args.what == "registration":
             if not args.id:
                 raise CliError("请给出社区矫正对象的编号(xietong list subject 可查)。")
@@ -225,6 +234,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ss = p.add_subparsers(dest="subjects_command", metavar="子命令")
     q = ss.add_parser("import", help="从 CSV 或 XLSX 导入名册")
     q.add_argument("file")
+    q.add_argument("--dry-run", action="store_true", help="只预览将新增、更新、跳过和不能导入的行,不写入")
     q.set_defaults(func=cmd_subjects_import)
 
     p = sub.add_parser("assign", help="司法所:分配协助人员")
@@ -254,6 +264,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("print", help="司法所:打印通知单、登记表或身份卡(DOCX)")
     p.add_argument("what", choices=["notice", "registration", "card"])
     p.add_argument("id", nargs="?")
+    p.add_argument("--year", type=int, help="通知单的年份(同一序号在几个年份都有时必须给出)")
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_print)
 

@@ -163,3 +163,19 @@ def test_rotate_gives_the_office_a_new_key_that_the_helper_follows_through_a_bun
     assert code == 0 and "已导入" in text, text
     assert xt(helper, "rotate")[0] == 1
     assert "司法所" in capsys.readouterr().err
+
+
+def test_subjects_import_dry_run_previews_and_writes_nothing(pair: tuple[Path, Path, str, str], tmp_path: Path) -> None:
+    office = pair[0]
+    path = _roster(tmp_path / "r.xlsx", [ROW])
+    code, text = xt(office, "subjects", "import", str(path), "--dry-run")
+    assert code == 0
+    assert "新增 1 名,更新 0 名,无变化跳过 0 名,有问题 0 行。" in text and "新增:第2行 张三" in text
+    assert "未写入任何记录" in text
+    assert xt(office, "list", "subject", "--json")[1] == ""
+    assert xt(office, "subjects", "import", str(path))[0] == 0
+    code, text = xt(office, "subjects", "import", str(path), "--dry-run")
+    assert "跳过:第2行 张三(与登记册中的记录相同)" in text
+    code, text = xt(office, "subjects", "import", str(path))
+    assert code == 0 and "新增 0 名,更新 0 名,无变化跳过 1 名" in text
+    assert len(xt(office, "list", "subject", "--json")[1].splitlines()) == 1

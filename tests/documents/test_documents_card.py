@@ -27,7 +27,7 @@ def test_card_prints_office_name_date_and_fingerprint_in_groups_of_five(tmp_path
     texts = [p.text for p in doc.paragraphs]
     assert texts[0] == "司法所身份卡"
     assert "花山区霍里司法所" in texts
-    assert "发卡日期:2026年3月1日" in texts
+    assert "发卡日期\uff1a2026年3月1日" in texts
     groups = _groups(out)
     assert groups == ["12345", "67890", "01234", "56789", "00123", "45678"]
     assert "".join(groups) == FINGERPRINT

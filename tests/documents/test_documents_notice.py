@@ -13,9 +13,9 @@ from docx.shared import Mm, Pt
 from core.errors import ValidationError, XietongError
 from core.kinds import DUTIES
 from storage.documents import notice_docx
-from storage.documents.forms import CUT_LINE
+from storage.documents.forms import BODY_FONT, CUT_LINE, TITLE_FONT, cn_punct
 
-PARTICULARS = (
+PARTICULARS = cn_punct(
     "社区矫正对象张小明,性别男,1990年5月出生,户籍地安徽省马鞍山市花山区解放路12号,"
     "居住地马鞍山市雨山区采石路8号。2026年1月15日,因犯盗窃罪,被马鞍山市花山区人民法院判处"
     "有期徒刑一年,缓刑二年,依据有关判决书(裁定书、决定书)被依法实行社区矫正,矫正类别缓刑,"
@@ -23,9 +23,14 @@ PARTICULARS = (
     "请贵单位协助做好以下社区矫正工作:"
 )
 
+PARTICULARS_TYPED = PARTICULARS.translate(str.maketrans("\uff0c\uff1a\uff08\uff09", ",:()"))
+
 
 def _texts(path: Path) -> list[str]:
-    return [p.text for p in docx.Document(str(path)).paragraphs]
+    """Paragraph texts with full-width punctuation turned back to half-width ``,:()``, so the
+    expectations below read as typed; test_official_text_uses_full_width_punctuation checks the widths."""
+    back = str.maketrans("\uff0c\uff1a\uff08\uff09", ",:()")
+    return [p.text.translate(back) for p in docx.Document(str(path)).paragraphs]
 
 
 def _split(texts: list[str]) -> tuple[list[str], list[str]]:
@@ -39,7 +44,7 @@ def test_notice_prints_number_addressee_particulars_and_contact(tmp_path: Path, 
     assert head[0] == "协助社区矫正工作通知单"
     assert head[1] == "(2026)协通字第12号"
     assert head[2] == "采石社区村(居)民委员会:"
-    assert head[3] == PARTICULARS
+    assert head[3] == PARTICULARS_TYPED
     assert "执行地县级社区矫正机构或司法所联系人李文,电话0555-2426309" in head
     assert "特此通知。" in head
     assert "(公章)" in head
@@ -68,7 +73,7 @@ def test_stub_after_cut_line_repeats_number_and_particulars_and_names_issuer(
     assert stub[0] == "协助社区矫正工作通知单"
     assert stub[1] == "(存根)"
     assert stub[2] == "(2026)协通字第12号"
-    assert PARTICULARS in stub
+    assert PARTICULARS_TYPED in stub
     assert "发往采石街道采石社区村(居)民委员会。" in stub
     assert "填发人:王芳" in stub
     assert "批准人:赵刚" in stub
@@ -121,13 +126,16 @@ def test_page_is_a4_and_every_run_names_a_chinese_font_with_sizes_of_the_form(
     assert runs
     for run in runs:
         fonts = run._r.rPr.rFonts
-        assert fonts.get(qn("w:eastAsia")) in {"宋体", "黑体"}
+        assert fonts.get(qn("w:eastAsia")) in {BODY_FONT, TITLE_FONT}
     title = doc.paragraphs[0].runs[0]
     assert title.font.bold and title.font.size == Pt(18)
     body = doc.paragraphs[3].runs[0]
     assert body.font.size in (Pt(12), Pt(14))
     font_table = next(r.target_part for r in doc.part.rels.values() if r.reltype.endswith("/fontTable"))
-    assert 'w:name="宋体"><w:altName w:val="SimSun"/>'.encode() in font_table.blob
+    assert f'w:name="{BODY_FONT}"><w:altName w:val="宋体"/>'.encode() in font_table.blob
+    assert BODY_FONT.split(";")[:2] == ["SimSun", "宋体"] and "Noto Serif CJK SC" in BODY_FONT
+    styles = doc.styles.element.xml
+    assert 'w:eastAsia="zh-CN"' in styles
 
 
 def test_control_characters_in_typed_text_do_not_break_the_document(
@@ -136,3 +144,24 @@ def test_control_characters_in_typed_text_do_not_break_the_document(
     notice["name"] = "张\x07小明\x00"
     texts = _texts(notice_docx(notice, tmp_path / "n.docx"))
     assert texts[3].startswith("社区矫正对象张小明,")
+
+
+def test_official_text_uses_full_width_punctuation_but_phone_numbers_keep_their_dash(
+    tmp_path: Path, notice: dict[str, Any]
+) -> None:
+    notice["sentence"] = "有期徒刑一年,缓刑二年"
+    texts = [p.text for p in docx.Document(str(notice_docx(notice, tmp_path / "n.docx"))).paragraphs]
+    body = "\n".join(texts)
+    for half in (",", ":", "(", ")"):
+        assert half not in body.replace(CUT_LINE, ""), half
+    assert texts[1] == "\uff082026\uff09协通字第12号"
+    assert "采石社区村\uff08居\uff09民委员会\uff1a" in texts
+    assert "有期徒刑一年\uff0c缓刑二年" in texts[3]
+    assert "电话0555-2426309" in body
+
+
+def test_cn_punct_converts_only_punctuation_beside_chinese() -> None:
+    assert cn_punct("村(居)民委员会(盖章):") == "村\uff08居\uff09民委员会\uff08盖章\uff09\uff1a"
+    assert cn_punct("(2026)协通字第12号") == "\uff082026\uff09协通字第12号"
+    assert cn_punct("12:30 (A), 0555-2426309") == "12:30 (A), 0555-2426309"
+    assert len(cn_punct("甲,乙(丙)")) == len("甲,乙(丙)")

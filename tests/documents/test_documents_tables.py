@@ -20,6 +20,7 @@ from storage.documents import (
     visits_per_helper_month,
     visits_xlsx,
 )
+from storage.documents.tables import DATE_FORMAT, DATETIME_FORMAT, FOOTER, MONTH_FORMAT
 
 FP_A = "111112222233333444445555566666"
 FP_B = "999998888877777666665555544444"
@@ -34,16 +35,28 @@ def visit(author: str, subject: str, day: str, **kw: Any) -> Record:
     return Record.new("visit", {"date": day, "place": "家中"}, author=author, subject=subject, clock=clock, **kw)
 
 
+def _shown(cell: Any) -> Any:
+    """A date cell as ISO text again (by its format), so expectations read like the data."""
+    if isinstance(cell.value, datetime):
+        if cell.number_format == MONTH_FORMAT:
+            return cell.value.strftime("%Y-%m")
+        if cell.number_format == DATETIME_FORMAT:
+            return cell.value.strftime("%Y-%m-%d %H:%M")
+        return cell.value.strftime("%Y-%m-%d")
+    return cell.value
+
+
 def _sheet(path: Path) -> list[list[Any]]:
+    """The header row and the data rows (the title row above them left out)."""
     ws = openpyxl.load_workbook(path).active
-    return [[c.value for c in row] for row in ws.iter_rows()]
+    return [[_shown(c) for c in row] for row in ws.iter_rows(min_row=2)]
 
 
 def _assert_table_shape(path: Path, headers: list[str]) -> None:
     ws = openpyxl.load_workbook(path).active
-    assert [c.value for c in ws[1]] == headers
-    assert all(c.font.bold for c in ws[1])
-    assert ws.freeze_panes == "A2"
+    assert [c.value for c in ws[2]] == headers
+    assert all(c.font.bold for c in ws[2])
+    assert ws.freeze_panes == "A3"
     for col in "ABCDEFGH"[: len(headers)]:
         assert ws.column_dimensions[col].width >= 8
 
@@ -151,13 +164,13 @@ def test_text_that_looks_like_a_formula_is_written_as_inert_text(tmp_path: Path)
     subjects = [{"name": e, "crime": e, "committee": "采石社区"} for e in evil]
     out = subjects_xlsx(subjects, tmp_path / "evil.xlsx")
     ws = openpyxl.load_workbook(out).active
-    for r, text in enumerate(evil, start=2):
+    for r, text in enumerate(evil, start=3):
         cell = ws.cell(row=r, column=1)
         assert cell.value == text
         assert cell.data_type == "s"
         assert cell.quotePrefix
     assert "<f>" not in _sheet_xml(out) and "<f " not in _sheet_xml(out)
-    assert not ws.cell(row=2, column=8).quotePrefix  # ordinary text is left alone
+    assert not ws.cell(row=3, column=8).quotePrefix  # ordinary text is left alone
 
 
 @settings(max_examples=40, deadline=None)
@@ -165,6 +178,38 @@ def test_text_that_looks_like_a_formula_is_written_as_inert_text(tmp_path: Path)
 def test_any_typed_text_round_trips_as_text_never_a_formula(tmp_path_factory: Any, text: str) -> None:
     out = tmp_path_factory.mktemp("prop") / "h.xlsx"
     helpers_xlsx([{"name": text, "status": "active"}], out)
-    value = openpyxl.load_workbook(out).active.cell(row=2, column=1).value
+    value = openpyxl.load_workbook(out).active.cell(row=3, column=1).value
     assert "<f>" not in _sheet_xml(out)
     assert value is None or isinstance(value, str)
+
+
+def test_dates_are_real_date_cells_in_chinese_format_and_text_stays_text(tmp_path: Path) -> None:
+    subjects = [{"name": "张三", "birth": "1980-05", "term_start": "2025-07-01", "term_end": "不详"}]
+    ws = openpyxl.load_workbook(subjects_xlsx(subjects, tmp_path / "s.xlsx")).active
+    birth, start, end = ws["C3"], ws["F3"], ws["G3"]
+    assert birth.is_date and birth.value == datetime(1980, 5, 1) and birth.number_format == MONTH_FORMAT
+    assert start.is_date and start.value == datetime(2025, 7, 1) and start.number_format == DATE_FORMAT
+    assert end.value == "不详" and end.data_type == "s"
+    assert DATE_FORMAT == 'yyyy"年"m"月"d"日"'
+
+
+def test_every_report_prints_landscape_one_page_wide_with_title_header_rows_and_page_numbers(tmp_path: Path) -> None:
+    out = visits_xlsx(visits_per_helper_month([], HELPERS), tmp_path / "v.xlsx", period="2026年1月1日至2026年3月31日")
+    ws = openpyxl.load_workbook(out).active
+    assert ws["A1"].value == "走访统计(2026年1月1日至2026年3月31日)"
+    assert "A1:E1" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == "$1:$2"
+    assert ws.oddFooter.center.text == FOOTER == "第 &P 页 共 &N 页"
+    assert ws["A2"].border.left.style == "thin" and ws["E2"].border.bottom.style == "thin"
+
+
+def test_visits_list_zero_months_for_each_active_helper_but_not_for_revoked_ones() -> None:
+    helpers = {FP_A: {"name": "王芳", "committee": "采石社区", "status": "active"},
+               FP_B: {"name": "陈军", "committee": "霍里村", "status": "revoked"}}
+    rows = visits_per_helper_month([visit(FP_A, "s1", "2026-02-10")], helpers,
+                                   months=["2026-01", "2026-02", "2026-03"])
+    assert [(r["helper"], r["month"], r["visits"]) for r in rows] == [
+        ("王芳", "2026-01", 0), ("王芳", "2026-02", 1), ("王芳", "2026-03", 0)]

@@ -53,10 +53,14 @@ def test_office_enrols_imports_issues_syncs_and_acknowledges(office_home: Office
     page.get_by_text("从名册导入").wait_for()
     settle(page)
     fill_checked(page, "名册文件路径(XLSX 或 CSV)", str(office_home.roster))
-    press(page, "导入名册")
+    press(page, "预览")
+    page.get_by_text("导入预览(尚未写入)").wait_for()
+    page.get_by_text("新增 2 名", exact=False).first.wait_for()
+    shot(page, "32_office_roster_preview.png")
+    press(page, "确认导入")
     page.get_by_text("共 3 名").wait_for()
     page.get_by_text("孙六").first.wait_for()
-    shot(page, "32_office_roster_imported.png")
+    shot(page, "32b_office_roster_imported.png")
 
     # issue a notice for 李四 and save it as DOCX
     nav(page, "通知单")

@@ -174,7 +174,9 @@ def test_roster_with_one_bad_row_imports_nothing_then_good_roster_imports_all(tm
     assert "第3行" in " ".join(exc.value.errors.values())
     assert office.subject_rows(osvc) == []
     good = xlsx(tmp_path / "good.xlsx", [SUBJECT, {**SUBJECT, "name": "李四"}])
-    assert office.import_roster(osvc, good) == {"imported": 2}
+    assert office.import_roster(osvc, good) == {"imported": 2, "added": 2, "updated": 0, "skipped": 0}
+    assert sorted(r["name"] for r in office.subject_rows(osvc)) == ["张三", "李四"]
+    assert office.import_roster(osvc, good) == {"imported": 0, "added": 0, "updated": 0, "skipped": 2}
     assert sorted(r["name"] for r in office.subject_rows(osvc)) == ["张三", "李四"]
     assert files.list_files(tmp_path, [".xlsx"]) == ["bad.xlsx", "good.xlsx"]
 
@@ -705,9 +707,9 @@ def test_helper_roster_xlsx_says_yi_chexiao_and_when_data_last_arrived(tmp_path:
     office.revoke(osvc, q.me.fingerprint, "手机丢失")
     out = office.write_report(osvc, "helpers", tmp_path / "roster")
     rows = list(load_workbook(out).active.iter_rows(values_only=True))
-    table = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    table = {r[0]: dict(zip(rows[1], r)) for r in rows[2:]}  # row 1 is the title, row 2 the header
     assert {n: r["状态"] for n, r in table.items()} == {"王五": "在册", "钱八": "已撤销"}
-    assert table["王五"]["最近收到数据"] == clock.now.date().isoformat() and table["钱八"]["最近收到数据"] is None
+    assert table["王五"]["最近收到数据"].date() == clock.now.date() and table["钱八"]["最近收到数据"] is None
 
 
 def test_reports_into_a_new_folder_are_four_files_not_one_overwritten(tmp_path: Path, osvc: Service) -> None:
@@ -752,3 +754,50 @@ def test_a_path_field_starts_in_the_folder_last_used_in_it(tmp_path: Path, osvc:
     assert field(reports_view(shell, Screen.of("office_reports")), "保存到文件夹").value == str(stick) != before
     sync = sync_view(shell, Screen.of("office_sync"))  # another field keeps its own folder
     assert field(sync, "数据包所在文件夹").value == before
+
+
+def test_roster_import_in_the_console_previews_first_then_imports_what_it_showed(
+        tmp_path: Path, osvc: Service) -> None:
+    import flet as ft
+    from openpyxl import Workbook
+
+    from core.routes import Screen
+    from views.office.register import register_view
+
+    fields = [f for f in KINDS["subject"].fields if f.name in SUBJECT]
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["2026年名册"])  # a title row above the header
+    ws.append([f.label for f in fields] + ["籍贯"])
+    ws.append([SUBJECT[f.name] for f in fields] + ["四川"])
+    ws.append([{**SUBJECT, "name": "李四", "judgment_date": "2025/6/1"}[f.name] for f in fields] + ["四川"])
+    wb.save(tmp_path / "名册.xlsx")
+
+    shell = _Shell(osvc)
+
+    def fresh() -> tuple[Any, Any]:
+        view = register_view(shell, Screen.of("office_subjects"))
+        field = next(c for c in _controls(view) if isinstance(c, ft.TextField) and "名册文件路径" in (c.label or ""))
+        field.value = str(tmp_path / "名册.xlsx")
+        return view, next(c for c in _controls(view) if isinstance(c, ft.FilledButton) and "确认导入" in str(c.content))
+
+    view, confirm = fresh()
+    assert confirm.disabled
+    _button(view, "预览").on_click(None)
+    shown = [c.value for c in _controls(view) if isinstance(getattr(c, "value", None), str)]
+    assert "导入预览(尚未写入)" in shown
+    assert "新增 2 名,更新 0 名,无变化跳过 0 名,有问题 0 行。" in shown
+    assert "新增:第3行 张三" in shown and "新增:第4行 李四" in shown
+    assert any("“籍贯”" in t for t in shown)
+    assert not confirm.disabled
+    assert office.subject_rows(osvc) == []  # a preview writes nothing
+
+    confirm.on_click(None)
+    assert sorted(r["name"] for r in office.subject_rows(osvc)) == ["张三", "李四"]
+    assert shell.toasts[-1] == "已导入:新增 2 名,更新 0 名,跳过 0 名。"
+
+    view, confirm = fresh()
+    _button(view, "预览").on_click(None)
+    shown = [c.value for c in _controls(view) if isinstance(getattr(c, "value", None), str)]
+    assert "新增 0 名,更新 0 名,无变化跳过 2 名,有问题 0 行。" in shown
+    assert confirm.disabled  # nothing to add or update

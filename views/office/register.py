@@ -163,14 +163,28 @@ def register_view(shell: "Shell", screen: Screen) -> ft.View:
                               on_click=lambda e: shell.go_screen("office_notices", subject=editing or "")),
         ]
 
-    # ---- roster import
+    # ---- roster import: a preview first, then the import of exactly what was previewed
     roster_path, roster_picker = path_picker(shell, "名册文件路径(XLSX 或 CSV)", suffixes=(".xlsx", ".csv"))
     roster_msg = ft.Column()
+    confirm = ft.FilledButton("确认导入", icon=ft.Icons.UPLOAD_FILE, disabled=True)
+
+    def do_preview(e: Any) -> None:
+        shell.touch()
+        confirm.disabled = True
+        try:
+            plan = office.roster_preview(svc, roster_path.value or "")
+        except XietongError as exc:
+            roster_msg.controls = [box("未能读取名册", [exc.message], ok=False)]
+            shell.page.update()
+            return
+        roster_msg.controls = [box("导入预览(尚未写入)", plan.lines(limit=30), ok=not plan.refuse)]
+        confirm.disabled = not plan.can_apply
+        shell.page.update()
 
     def do_import(e: Any) -> None:
         shell.touch()
         try:
-            n = office.import_roster(svc, roster_path.value or "")["imported"]
+            counts = office.import_roster(svc, roster_path.value or "")
         except ValidationError as exc:
             roster_msg.controls = [box(exc.message, list(exc.errors.values())[:20], ok=False)]
             shell.page.update()
@@ -179,8 +193,10 @@ def register_view(shell: "Shell", screen: Screen) -> ft.View:
             roster_msg.controls = [box("未能导入", [exc.message], ok=False)]
             shell.page.update()
             return
-        shell.toast(f"已导入 {n} 名社区矫正对象。")
+        shell.toast(f"已导入:新增 {counts['added']} 名,更新 {counts['updated']} 名,跳过 {counts['skipped']} 名。")
         shell.go_screen("office_subjects")
+
+    confirm.on_click = do_import
 
     return frame(shell, "office_subjects", "矫正对象", [
         ft.Row([committee, category, helper, ending, query,
@@ -188,6 +204,10 @@ def register_view(shell: "Shell", screen: Screen) -> ft.View:
         ft.Text(f"共 {len(rows)} 名" + ("(只显示前300名)" if len(rows) > 300 else "")),
         section(register),
         section(*edit_controls),
-        section(heading("从名册导入"), ft.Text("第一行为列名(姓名、性别、出生年月……);有任何一行不合格则整份不导入。"),
-                roster_picker, ft.FilledButton("导入名册", icon=ft.Icons.UPLOAD_FILE, on_click=do_import), roster_msg),
+        section(heading("从名册导入"),
+                ft.Text("名册需有一行列名(姓名、性别、出生年月……),上方可有标题行。先预览将新增、更新、跳过哪些人;"
+                        "有任何一行不合格则整份不导入。已在登记册中的人(姓名、出生年月、判决日期相同)只更新,不会重复。"),
+                roster_picker,
+                ft.Row([ft.OutlinedButton("预览", icon=ft.Icons.PREVIEW, on_click=do_preview), confirm]),
+                roster_msg),
     ])

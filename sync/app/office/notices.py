@@ -87,9 +87,10 @@ def save_notice_docx(svc: Service, notice_id: str, out: str | Path) -> Path:
     return notice_docx(rec.data, with_suffix(typed_path(out), ".docx"))
 
 
-def notice_id(svc: Service, number: str) -> str:
-    """The id of the notice an officer names by its number ("(2026)协通字第12号" or 12)."""
+def notice_id(svc: Service, number: str, *, year: int | None = None) -> str:
+    """The id of the notice an officer names by its number ("(2026)协通字第12号", or 12 with
+    ``year``); a bare number shared by several years is refused, never guessed."""
     from sync.app import printing
 
     store, _me = office_of(svc)
-    return printing.find_notice(store, number, today=svc.today()).id
+    return printing.find_notice(store, number, today=svc.today(), year=year).id

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.errors import NotFound, ValidationError
 from core.fingerprint import normalise_fingerprint
@@ -18,6 +18,9 @@ from sync import exchange
 from sync.app.files import typed_path, with_suffix
 from sync.app.office.access import helper_names, office_of
 from sync.app.session import Service
+
+if TYPE_CHECKING:
+    from sync.app.roster import RosterPlan
 
 
 _SUBJECT_FIELDS = tuple(f.name for f in KINDS["subject"].fields if f.name != "helpers")
@@ -90,19 +93,22 @@ def save_subject(svc: Service, data: dict[str, Any], subject_id: str | None = No
     return store.put(rec, actor=me.fingerprint)
 
 
-def import_roster(svc: Service, path: str | Path) -> dict[str, Any]:
-    """All rows of a CSV/XLSX roster or none: any bad row raises ``ValidationError`` listing
-    every problem. The office console and ``xietong subjects import`` both call this."""
-    from sync.app.roster import read_roster
+def roster_preview(svc: Service, path: str | Path) -> RosterPlan:
+    """What importing a CSV/XLSX roster would add, update, skip and refuse; writes nothing. The
+    console shows it before 确认导入, and ``subjects import FILE --dry-run`` prints it."""
+    from sync.app.roster import plan_import
+
+    store, _me = office_of(svc)
+    return plan_import(store.list("subject"), typed_path(path), today=svc.today())
+
+
+def import_roster(svc: Service, path: str | Path) -> dict[str, int]:
+    """All rows of a roster or none: any refused row raises ``ValidationError`` listing every
+    problem. Subjects already on the register are updated or skipped, never added twice."""
+    from sync.app.roster import apply_plan
 
     store, me = office_of(svc)
-    result = read_roster(typed_path(path), today=svc.today())
-    if result.errors:
-        raise ValidationError({f"row{i}": e for i, e in enumerate(result.errors)},
-                              f"名册有 {len(result.errors)} 处问题,未导入任何记录。请修改后重新导入。")
-    records = [Record.new("subject", row, author=me.fingerprint, clock=svc.clock) for row in result.rows]
-    store.apply(records, actor=me.fingerprint)
-    return {"imported": len(records)}
+    return apply_plan(store, roster_preview(svc, path), author=me.fingerprint, clock=svc.clock)
 
 
 def assign(svc: Service, subject_id: str, helper_fp: str, *, replace: str | None = None) -> Record:
@@ -184,4 +190,4 @@ def save_registration_docx(svc: Service, subject_id: str, out: str | Path) -> Pa
     if target.is_dir():
         subject = store.get(subject_id)
         target = target / f"登记表-{(subject.data.get('name') if subject else '') or subject_id}.docx"
-    return printing.print_registration(store, subject_id, with_suffix(target, ".docx"))
+    return printing.print_registration(store, subject_id, with_suffix(target, ".docx"), today=svc.today())
