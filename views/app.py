@@ -506,7 +506,7 @@ def locale_configuration() -> ft.LocaleConfiguration:
 def store_locked_error() -> type[Exception]:
     """``storage.errors.StoreLocked``, imported when an error is being handled: importing the
     storage package at start-up would delay the web server (launch_bench.py)."""
-    from storage.errors import StoreLocked
+    from sync.app.errors import StoreLocked
 
     return StoreLocked
 

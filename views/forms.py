@@ -27,7 +27,7 @@ from core import formstate as fs
 from core.errors import ValidationError, XietongError
 from core.kinds import BOOL, CHOICE, DATE, INT, INTS, KINDS, PHONE, ROWS, STRS, YEARMONTH, Field, section_of
 from core.routes import Screen
-from storage.errors import StoreLocked
+from sync.app.errors import StoreLocked
 
 if TYPE_CHECKING:
     from views.app import Shell

@@ -7,6 +7,23 @@ and the store's (``storage.errors``) reach the screens and the CLI unchanged.
 from __future__ import annotations
 
 from core.errors import PermissionDenied, XietongError
+from storage.errors import StoreLocked, WrongPassphrase
+
+__all__ = [
+    "AppError",
+    "FileMissing",
+    "FileUnreadable",
+    "FileUnwritable",
+    "HelperSyncError",
+    "NoOffice",
+    "OfficeError",
+    "RecordLocked",
+    "SetupError",
+    "StoreLocked",
+    "WeakPassphrase",
+    "WrongPassphrase",
+    "WrongRole",
+]
 
 
 class AppError(XietongError):

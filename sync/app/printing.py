@@ -149,7 +149,7 @@ def report(store: Store, kind: str, out: Path, *, date_from: str | None = None, 
     """Write one of the office's spreadsheets for the period (by visit/evaluation date)."""
     lo, hi = _period(date_from, date_to)
     period = period_text(date_from, date_to)
-    helpers = {h.data.get("fingerprint"): h for h in store.list("helper")}
+    helpers = {str(h.data.get("fingerprint", "")): h for h in store.list("helper")}
     if kind == "visits":
         visits = [v for v in store.list("visit") if _in(v.data.get("date"), lo, hi)]
         seen = sorted(str(v.data.get("date"))[:7] for v in visits)

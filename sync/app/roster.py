@@ -351,8 +351,12 @@ def read_roster(path: str | Path, *, today: date | None = None) -> RosterResult:
             if _blank(value):
                 continue
             raw[key] = value
+
+            def warn(msg: str, n: int = n) -> None:
+                result.warnings.append(f"第{n}行:{msg}。")
+
             try:
-                data[key] = _convert(key, value, lambda msg, n=n: result.warnings.append(f"第{n}行:{msg}。"))
+                data[key] = _convert(key, value, warn)
             except _Refused as refused:
                 problems.append(refused.message)
                 failed.add(key)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import secrets
 import time
 from dataclasses import dataclass
@@ -353,10 +354,11 @@ class Service:
                     continue
                 kind, route, note = rec.kind, build_route(Screen.of("edit_record", id=record_id)), "修改尚未保存"
             else:
-                kind = next((k for k in sorted(HELPER_KINDS) if owner == subject_id
-                             and fs.draft_id(k, subject_id, None) == did), None)
-                if kind is None:
+                found = next((k for k in sorted(HELPER_KINDS) if owner == subject_id
+                              and fs.draft_id(k, subject_id, None) == did), None)
+                if found is None:
                     continue
+                kind = found
                 route, note = build_route(Screen.of("new_record", id=subject_id, kind=kind)), "尚未保存"
             try:
                 values = fs.from_draft(kind, store.load_draft(did) or {})
@@ -507,6 +509,12 @@ def failures_note(failures: int, next_delay: float) -> str:
 def wrong_passphrase_message(failures: int, next_delay: float) -> str:
     """The lock screen's sentence after a wrong passphrase: what is wrong, then the count and wait."""
     return WrongPassphrase.default_message + failures_note(failures, next_delay)
+
+
+def test_kdf_from_env() -> KdfParams | None:
+    """A cheap scrypt cost for test suites (``XIETONG_SCRYPT_N``); None means calibrated."""
+    n = os.environ.get("XIETONG_SCRYPT_N")
+    return KdfParams(n=int(n)) if n else None
 
 
 def passphrase_problem(passphrase: str) -> str | None:

@@ -24,7 +24,7 @@ from typing import Any, TextIO
 from core.errors import XietongError
 from core.records import Clock, utc_now
 from sync.app.home import default_home
-from sync.app.session import Service
+from sync.app.session import Service, test_kdf_from_env
 
 
 class CliError(XietongError):
@@ -62,10 +62,7 @@ class Context:
 
     def service(self) -> Service:
         """The session object, locked (set-up and the passphrase change start from here)."""
-        from storage import KdfParams
-
-        n = os.environ.get("XIETONG_SCRYPT_N")  # test suites only: cheap key derivation
-        return Service(self.home, clock=self.clock, kdf=KdfParams(n=int(n)) if n else None)
+        return Service(self.home, clock=self.clock, kdf=test_kdf_from_env())
 
     @contextmanager
     def session(self) -> Iterator[Service]:

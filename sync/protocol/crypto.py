@@ -41,7 +41,7 @@ def frame(*parts: bytes) -> bytes:
     return b"".join(len(p).to_bytes(8, "big") + bytes(p) for p in parts)
 
 
-def sha256(data: bytes) -> bytes:
+def sha256(data: bytes | memoryview) -> bytes:
     return hashlib.sha256(data).digest()
 
 
@@ -128,7 +128,7 @@ def stream_encrypt(key: bytes, prefix: bytes, aad: bytes, plaintext: bytes, chun
     return b"".join(out)
 
 
-def stream_decrypt(key: bytes, prefix: bytes, aad: bytes, ciphertext: bytes, chunk_size: int = CHUNK_SIZE) -> bytes:
+def stream_decrypt(key: bytes, prefix: bytes, aad: bytes, ciphertext: bytes | memoryview, chunk_size: int = CHUNK_SIZE) -> bytes:
     """Decrypt every chunk; any cut, reordered, missing, appended or changed chunk fails."""
     view = memoryview(ciphertext)
     n = chunk_count(len(view), chunk_size)

@@ -70,7 +70,7 @@ def batch_import(svc: Service, items: PathLike | Iterable[PathLike], *,
     """Import every bundle in a folder (or the files and folders listed), in turn; a result row
     per file. A refused file is quarantined and does not stop the others."""
     store, me = office_of(svc)
-    named = [items] if isinstance(items, (str, Path)) else list(items)
+    named: list[PathLike] = [items] if isinstance(items, (str, Path)) else list(items)  # type: ignore[arg-type]
     paths = bundle_paths(named)
     names = helper_names(store)
     results = []

@@ -69,7 +69,7 @@ def subject_rows(svc: Service, *, committee: str = "", category: str = "", helpe
 
 def committees(svc: Service) -> list[str]:
     store, _me = office_of(svc)
-    return sorted({s.get("committee") for s in store.summaries().values() if s.get("committee")})
+    return sorted({str(s["committee"]) for s in store.summaries().values() if s.get("committee")})
 
 
 def save_subject(svc: Service, data: dict[str, Any], subject_id: str | None = None) -> Record:
@@ -77,6 +77,7 @@ def save_subject(svc: Service, data: dict[str, Any], subject_id: str | None = No
     store, me = office_of(svc)
     clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()
              if k in _SUBJECT_FIELDS and v not in (None, "")}
+    old: Record | None = None
     if subject_id is not None:
         old = store.get(subject_id)
         if old is None or old.kind != "subject":
@@ -86,7 +87,7 @@ def save_subject(svc: Service, data: dict[str, Any], subject_id: str | None = No
     errors = validate_kind("subject", clean, today=svc.today())
     if errors:
         raise ValidationError(errors)
-    if subject_id is None:
+    if old is None:
         rec = Record.new("subject", clean, author=me.fingerprint, clock=svc.clock)
     else:
         rec = old.revise(clean, clock=svc.clock)
