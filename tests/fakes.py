@@ -5,7 +5,7 @@ pinned its office). Imported as ``fakes`` (``tests/`` is on the path through the
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from storage import KdfParams, Store
@@ -14,7 +14,7 @@ from sync.protocol.identity import Identity, make_enrolment_request, make_office
 
 CHEAP = KdfParams(n=2**4, r=8, p=1)
 PASS = "correct horse 1"
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 def clock() -> datetime:

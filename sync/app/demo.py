@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import random
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
 
 from core import demo
 from core.records import Record
 from sync.app.errors import AppError
-from sync.app.session import Service
+from sync.app.session import Service, test_kdf_from_env
 
 BATCH = 5000  # records per commit
 
@@ -36,3 +39,120 @@ def fill_demo(svc: Service, *, subjects: int, records: int, seed: int) -> int:
         for start in range(0, len(group), BATCH):
             total += store.apply(group[start : start + BATCH], actor=author).new
     return total
+
+DEMO_HELPERS = ("周晓梅", "吴建国", "郑丽华")  # the first two are enrolled, the third has only asked
+
+
+@dataclass(frozen=True)
+class DemoHomes:
+    office: Path
+    helper: Path
+    helper_name: str
+    passphrase: str
+    exchange: Path
+
+
+def demo_homes() -> DemoHomes:
+    """Throw-away homes filled with ``xietong demo`` data: the office, and the phone of an enrolled
+    helper who has imported the office's bundle (subjects, notices) and reported an urgent case."""
+    root = Path(tempfile.mkdtemp(prefix="xietong-demo-"))
+    home = root / "home"
+    passphrase = "demo-口令-2026"
+    office_svc = Service(home, kdf=test_kdf_from_env())
+    office_svc.setup("office", "演示司法所", passphrase)
+    try:
+        fill_demo(office_svc, subjects=40, records=12, seed=2026)
+    finally:
+        office_svc.lock()
+    exchange = _demo_exchange(root, home, passphrase)
+    return DemoHomes(home, root / "helper-1", DEMO_HELPERS[0], passphrase, exchange)
+
+
+def _demo_exchange(root: Path, home: Path, passphrase: str) -> Path:
+    """Real helper phones for the demo: two enrolled with bundles waiting, one request to enrol.
+
+    The helpers' throw-away stores use cheap scrypt (demo only); their bundles carry an urgent
+    report each, so the console's batch import and dashboard have something to show.
+    """
+    from storage import KdfParams
+    from sync.app import helper_sync, office
+
+    cheap = KdfParams(n=2**10, r=8, p=1)
+    shared = root / "交换"
+    inbox, outbox, requests = shared / "来自协助人员", shared / "至协助人员", shared / "登记申请"
+    for folder in (inbox, outbox, requests):
+        folder.mkdir(parents=True, exist_ok=True)
+    svc = Service(home)
+    svc.unlock(passphrase)
+    try:
+        me = svc.me
+        today = svc.clock().date().isoformat()
+        subjects = [r["id"] for r in office.subject_rows(svc)]
+        phones = []
+        card = office.write_office_card(svc, shared / "司法所身份卡.xtcard")
+        for i, name in enumerate(DEMO_HELPERS):
+            phone = Service(root / f"helper-{i + 1}", kdf=cheap)
+            phone.setup("helper", name, passphrase)
+            helper_sync.pin_office_from_file(phone, card, me.public().grouped)
+            request = Path(helper_sync.write_enrolment_request(
+                phone, requests / f"登记申请-{name}.xtreq", committee="青山村民委员会", phone=f"1380013800{i}"))
+            phones.append((phone, request))
+        for phone, request in phones[:2]:
+            office.enrol_from_request(svc, request, phone.me.public().grouped, committee="青山村民委员会",
+                                      conditions=[1, 2, 3, 4], reviewer="演示审查人", review_date=today)
+            request.unlink()
+        for n, sid in enumerate(subjects[:6]):
+            office.assign(svc, sid, phones[n % 2][0].me.fingerprint)
+        for row in office.export_all(svc, outbox):
+            for phone, _ in phones[:2]:
+                if row["fingerprint"] == phone.me.fingerprint:
+                    helper_sync.import_bundle_file(phone, row["file"])
+        _demo_history(svc, phones[0][0])
+        for phone, _ in phones[:2]:
+            mine = phone.subject_rows()
+            if mine:
+                phone.save_record("report", {"category": "家庭重大变故", "urgency": "紧急", "occurred": today,
+                                             "description": "演示:家中老人突发重病住院,对象情绪波动。"},
+                                  subject=mine[0]["id"])
+            helper_sync.export_to(phone, inbox / f"来自{phone.me.name}.xtb")
+        _demo_today(phones[0][0])
+        for phone, _ in phones:
+            phone.lock()
+    finally:
+        svc.lock()
+    return shared
+
+
+def _demo_history(office_svc: Service, phone: Service) -> None:
+    """The first demo phone gets work of every status: records the office has received
+    (已送达) here; the caller adds the bundle waiting in the exchange folder (已导出) and
+    ``_demo_today`` a visit not yet exported (未导出) and one half typed (草稿)."""
+    from sync import exchange
+
+    office_me, me = office_svc.me, phone.me
+    store = phone.store
+    subjects = store.list(kind="subject")
+    today = phone.clock().date()
+    history = demo.generate_for_helper(random.Random(7), subjects, me.fingerprint, 4, today)
+    for rec in history:
+        store.put(rec, actor=me.fingerprint)
+    delivered = exchange.export_bundle(store, me, office_me.fingerprint, clock=phone.clock)
+    exchange.import_bundle(office_svc.store, office_me, delivered, clock=office_svc.clock)
+    receipt = exchange.export_bundle(office_svc.store, office_me, me.fingerprint, clock=office_svc.clock)
+    exchange.import_bundle(store, me, receipt, clock=phone.clock)
+
+
+def _demo_today(phone: Service) -> None:
+    """After the export: today's visit, not exported yet, and one half typed (a draft)."""
+    from core import formstate as fs
+
+    subjects = phone.store.list(kind="subject")
+    today = phone.clock().date()
+    if subjects:
+        first = subjects[0]
+        phone.save_record("visit", {"date": today.isoformat(), "place": "家中", "present": "本人及其母亲",
+                                    "thinking": "思想稳定", "work": "在家务农", "life": "生活正常",
+                                    "family": "家庭和睦", "notes": "演示:今天的走访,尚未导出。"},
+                          subject=first.id)
+        values = fs.set_value(fs.new_values("visit", today), "place", "村委会")
+        phone.save_draft(fs.draft_id("visit", subjects[-1].id, None), fs.to_draft("visit", values))

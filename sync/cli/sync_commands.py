@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from pathlib import Path
 
 from core.errors import ValidationError
 from core.fingerprint import group_fingerprint, normalise_fingerprint

@@ -9,15 +9,6 @@ from sync.app.errors import OfficeError
 from sync.app.files import BUNDLE_SUFFIX, CARD_SUFFIX, QUARANTINE_DIR, REQUEST_SUFFIXES, list_files
 from sync.app.office.access import office_of
 from sync.app.office.bundles import batch_import, export_all, export_to_helper
-from sync.app.office.overview import (
-    ENDING_DAYS,
-    SILENT_DAYS,
-    URGENT_DETAIL_SUBJECTS,
-    acknowledge,
-    conflict_rows,
-    dashboard,
-    resolve_conflict,
-)
 from sync.app.office.enrolment import (
     enrol_from_request,
     enrolment_preview,
@@ -33,6 +24,15 @@ from sync.app.office.notices import (
     notice_rows,
     notice_tasks,
     save_notice_docx,
+)
+from sync.app.office.overview import (
+    ENDING_DAYS,
+    SILENT_DAYS,
+    URGENT_DETAIL_SUBJECTS,
+    acknowledge,
+    conflict_rows,
+    dashboard,
+    resolve_conflict,
 )
 from sync.app.office.printouts import write_card_docx, write_report
 from sync.app.office.register import (

@@ -16,7 +16,6 @@ from sync.app.files import typed_path, with_suffix
 from sync.app.office.access import office_of
 from sync.app.session import Service
 
-
 MAX_TASKS = 10
 _NOTICE_COUNTER = "office/notice_seq"  # {year: highest seq ever issued}, so numbers are never reused
 _NOTICE_PARTICULARS = ("name", "gender", "birth", "household", "residence", "judgment_date", "crime", "court",

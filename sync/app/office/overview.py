@@ -24,7 +24,6 @@ from sync.app.office.access import helper_names, office_of
 from sync.app.office.enrolment import helper_rows
 from sync.app.session import Service
 
-
 SILENT_DAYS = 30
 ENDING_DAYS = 30
 URGENT_DETAIL_SUBJECTS = 50  # subjects whose open urgent reports the dashboard lists in full
