@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 
 import pytest
+from fakes import CHEAP, PASS, clock
 
 from core import demo
 from core.errors import NotFound, ValidationError
 from core.rules import BADGE_VISIT_OVERDUE
-from storage import KdfParams, StoreLocked, WrongPassphrase
+from storage import StoreLocked, WrongPassphrase
 from sync.app.session import Service, SetupError, passphrase_strength
 
-CHEAP = KdfParams(n=2**4, r=8, p=1)
-PASS = "correct horse 1"
 TODAY = date(2026, 11, 23)
 
 
-def clock() -> datetime:
-    return datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 
 
 class Sleeps:

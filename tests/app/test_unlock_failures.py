@@ -4,12 +4,13 @@ never crashes on a damaged count file, and the lock screen's sentence says count
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from fakes import CHEAP, PASS
 
-from storage import KdfParams, WrongPassphrase
+from storage import WrongPassphrase
 from sync.app.session import (
     FAILURES_FILE,
     Service,
@@ -20,9 +21,7 @@ from sync.app.session import (
     wrong_passphrase_message,
 )
 
-CHEAP = KdfParams(n=2**4, r=8, p=1)
-PASS = "correct horse 1"
-START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 class Clock:
