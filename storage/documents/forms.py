@@ -27,7 +27,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from core.errors import ValidationError
-from storage.documents import write_atomically
+from storage.exports import write_atomically
 
 # Chinese type sizes (字号) in points.
 ERHAO = 22.0  # 二号

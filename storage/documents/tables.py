@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 
 from core.kinds import HELPER_STATUSES
 from core.records import Record
-from storage.documents import write_atomically
+from storage.exports import write_atomically
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 UNKNOWN_MONTH = "日期不明"

@@ -10,6 +10,7 @@ from pathlib import Path
 from core import demo
 from core.records import Record
 from sync.app.errors import AppError
+from sync.app.home import temp_root
 from sync.app.session import Service, test_kdf_from_env
 
 BATCH = 5000  # records per commit
@@ -55,7 +56,7 @@ class DemoHomes:
 def demo_homes() -> DemoHomes:
     """Throw-away homes filled with ``xietong demo`` data: the office, and the phone of an enrolled
     helper who has imported the office's bundle (subjects, notices) and reported an urgent case."""
-    root = Path(tempfile.mkdtemp(prefix="xietong-demo-"))
+    root = Path(tempfile.mkdtemp(prefix="xietong-demo-", dir=temp_root()))
     home = root / "home"
     passphrase = "demo-口令-2026"
     office_svc = Service(home, kdf=test_kdf_from_env())

@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from storage.exports import write_atomically
 from sync.app.errors import FileMissing, FileUnreadable, FileUnwritable
 from sync.exchange import QUARANTINE_DIR
 
@@ -89,8 +90,6 @@ def read_file(path: PathLike) -> bytes:
 
 def write_file(path: PathLike, data: bytes) -> Path:
     """Write ``data`` whole or not at all (temp file, fsync, rename), making the folder if needed."""
-    from storage.documents import write_atomically  # python-docx/openpyxl load only when printing
-
     p = typed_path(path)
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
