@@ -3,17 +3,16 @@
 A partition's documents are its checkpointed file (``parts/<name>.bin``, one encrypted TinyDB)
 overlaid with the changes committed to the journal since. Decrypting a partition costs a whole
 file read, so the most recently used ones are kept (LRU, ``capacity`` of them). ``flush`` writes
-the pending changes into the files at a checkpoint. Records handed out are copies (``fresh``),
-so a caller can never change what the cache holds.
+the pending changes into the files at a checkpoint. Records handed out of it must be copies
+(``history.fresh``), so a caller can never change what the cache holds.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Callable, Mapping
 
-from core.records import Record
 from storage import partition
 from storage.crypto import Entropy, SubKeys
 from storage.errors import StoreLocked
@@ -109,28 +108,3 @@ def overlay(docs: dict[str, Doc], changes: Mapping[str, Doc | None]) -> None:
             docs.pop(rid, None)
         else:
             docs[rid] = doc
-
-
-def fresh(record: Record) -> Record:
-    """A copy the caller may mutate without touching the cache."""
-    return Record(
-        record.id,
-        record.kind,
-        record.subject,
-        record.author,
-        record.revision,
-        record.created,
-        record.updated,
-        record.deleted,
-        json_copy(record.data),
-    )
-
-
-def json_copy(value: Any) -> Any:
-    """Deep copy of JSON-shaped data (dicts, lists, scalars): several times faster than
-    ``copy.deepcopy``, which matters when listing thousands of records."""
-    if isinstance(value, dict):
-        return {k: json_copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [json_copy(v) for v in value]
-    return value

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Collection
 
 from storage.errors import StoreCorrupt
 
@@ -55,6 +55,17 @@ class Index:
         self.meta.update(tx.meta)
         for key in tx.meta_del:
             self.meta.pop(key, None)
+
+    def partitions(self, kind: str | None, subject: str | None, kinds: Collection[str] | None) -> list[str]:
+        """The partitions that can hold such records (the others need not be decrypted)."""
+        if subject is not None:
+            pkeys = [subject] if subject in self.members else []
+        else:
+            pkeys = [p for p, m in self.members.items() if kind is None or kind in m.values()]
+        if kinds is not None:
+            wanted = frozenset(kinds)
+            pkeys = [p for p in pkeys if not wanted.isdisjoint(self.members[p].values())]
+        return pkeys
 
     def body(self, *, gen: int, audit_bytes: int, audit_last: dict[str, Any] | None, fmt: int) -> dict[str, Any]:
         """The snapshot to seal (summaries must be refreshed first)."""

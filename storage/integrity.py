@@ -12,14 +12,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from storage import sealed
-from storage.audit import AuditLog, verify
-from storage.cache import PartitionCache, overlay
+from storage.audit import AUDIT_FILE, AuditLog, verify
+from storage.cache import PARTS_DIR, PartitionCache, overlay
 from storage.crypto import INDEX
-from storage.drafts import Drafts
+from storage.drafts import DRAFTS_DIR, Drafts
 from storage.errors import StoreCorrupt
+from storage.filelock import LOCK_FILE
+from storage.fsio import leftover_temps
 from storage.history import Doc
 from storage.index import INDEX_FILE, Index
-from storage.journal import Journal
+from storage.journal import JOURNAL_FILE, Journal
+from storage.keyfile import KEY_FILE
 from storage.transaction import AuditEntry
 
 
@@ -87,3 +90,13 @@ def _membership_problems(index: Index, parts: PartitionCache, pkey: str, docs: d
     if missing or extra:
         return [f"分区与索引不一致(缺少 {missing} 条,多出 {extra} 条):{parts.path(pkey)}。"]
     return []
+
+
+def owned_files(home: Path) -> list[Path]:
+    """Every file under ``home`` a store owns, leftover temporary files included."""
+    out = [home / name for name in (KEY_FILE, INDEX_FILE, JOURNAL_FILE, AUDIT_FILE, LOCK_FILE)]
+    out = [p for p in out if p.is_file()] + leftover_temps(home)
+    for folder in (home / PARTS_DIR, home / DRAFTS_DIR):
+        if folder.is_dir():
+            out.extend(p for p in folder.iterdir() if p.is_file())
+    return sorted(out)

@@ -28,56 +28,27 @@ from __future__ import annotations
 import copy
 import os
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Collection, Iterable
 
 from core.records import Clock, Record, iso, utc_now
-from storage import filelock, history, integrity, keyfile, migrations, sealed
-from storage.audit import AUDIT_FILE, AuditLog
-from storage.cache import PARTS_DIR, PartitionCache, fresh, json_copy
-from storage.crypto import INDEX, KEY_LEN, Entropy, KdfParams, SubKeys, calibrate_scrypt
-from storage.drafts import DRAFTS_DIR, Drafts
+from storage import filelock, history, integrity, keyfile, migrations
+from storage.crypto import KEY_LEN, Entropy, KdfParams, SubKeys, calibrate_scrypt
+from storage.drafts import Drafts
 from storage.errors import (
     StoreCorrupt,
     StoreError,
     StoreExists,
     StoreLocked,
     StoreMissing,
-    StoreTooNew,
 )
-from storage.filelock import LOCK_FILE
-from storage.fsio import atomic_write, leftover_temps, remove_durably
-from storage.index import INDEX_FILE, Index
-from storage.journal import JOURNAL_FILE, Journal
-from storage.summary import summarise
-from storage.transaction import NO_SUBJECT, ApplyResult, AuditEntry, Plan, Transaction, check_actor
+from storage.history import Conflict, fresh, json_copy
+from storage.ledger import Ledger, StoreOptions
+from storage.transaction import ApplyResult, Plan, check_actor
 
 FORMAT_VERSION = migrations.CURRENT_VERSION
 
 Doc = history.Doc
-
-
-@dataclass(frozen=True)
-class StoreOptions:
-    """Tuning knobs; tests shrink them to exercise checkpoints and cache eviction."""
-
-    checkpoint_every: int = 256  # commits folded into partitions per checkpoint
-    checkpoint_bytes: int = 8 * 1024 * 1024  # or when the journal grows past this
-    cache_partitions: int = 64  # decrypted partitions kept in memory
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """Two or more contents at one revision of a record, waiting for the officer."""
-
-    record_id: str
-    kind: str
-    subject: str | None
-    revision: int
-    hashes: tuple[str, ...]
-    versions: tuple[Record, ...]  # the rival versions, in arrival order
-    current_hash: str  # content hash of the current version
 
 
 class Store:
@@ -105,12 +76,9 @@ class Store:
         self._options = options
         self._lock_fd = lock_fd
         self._mutex = threading.RLock()
-        self._problems: list[str] = []
-        self._index = Index()  # checkpoint state plus committed transactions since the checkpoint
-        self._audit_pending: list[AuditEntry] = []
-        self._parts = PartitionCache(home, keys, entropy, options.cache_partitions)
-        self._journal = Journal(home / JOURNAL_FILE, keys.journal, entropy)
-        self._audit = AuditLog(home / AUDIT_FILE, keys.audit, entropy)
+        self._ledger = Ledger(home, keys, entropy, options, FORMAT_VERSION)
+        self._parts = self._ledger.parts
+        self._journal = self._ledger.journal  # tests reach it to simulate a crash or a full disk
         self._drafts = Drafts(home, keys, lambda: iso(self._clock()), entropy)
 
     @staticmethod
@@ -139,17 +107,11 @@ class Store:
         try:
             store_id = entropy(16).hex()
             data_key = entropy(KEY_LEN)
-            store = cls(
-                root,
-                store_id,
-                data_key,
-                clock=clock,
-                entropy=entropy,
-                options=options or StoreOptions(),
-                lock_fd=lock_fd,
-            )
-            store._init_layout()
-            blob = keyfile.build(
+            opts = options or StoreOptions()
+            store = cls(root, store_id, data_key, clock=clock, entropy=entropy, options=opts, lock_fd=lock_fd)
+            store._ledger.init_layout()
+            keyfile.write(
+                root / keyfile.KEY_FILE,
                 version=FORMAT_VERSION,
                 store_id=store_id,
                 passphrase=passphrase,
@@ -157,7 +119,6 @@ class Store:
                 params=params,
                 entropy=entropy,
             )
-            atomic_write(root / keyfile.KEY_FILE, blob, entropy(8).hex())
             return store
         except BaseException:
             filelock.release(lock_fd)
@@ -179,23 +140,10 @@ class Store:
             raise StoreMissing()
         lock_fd = filelock.acquire(root)
         try:
-            header = keyfile.parse(root / keyfile.KEY_FILE)
-            if header.version > FORMAT_VERSION:
-                raise StoreTooNew()
-            if header.version < FORMAT_VERSION:
-                migrations.upgrade(root, passphrase, header, clock=clock, entropy=entropy)
-                header = keyfile.parse(root / keyfile.KEY_FILE)
-            data_key = keyfile.unwrap(header, passphrase)
-            store = cls(
-                root,
-                header.store_id,
-                data_key,
-                clock=clock,
-                entropy=entropy,
-                options=options or StoreOptions(),
-                lock_fd=lock_fd,
-            )
-            store._load()
+            store_id, data_key = migrations.unlock(root, passphrase, clock=clock, entropy=entropy)
+            opts = options or StoreOptions()
+            store = cls(root, store_id, data_key, clock=clock, entropy=entropy, options=opts, lock_fd=lock_fd)
+            store._ledger.load()
             return store
         except BaseException:
             filelock.release(lock_fd)
@@ -208,17 +156,13 @@ class Store:
                 return
             try:
                 if self._journal.count:
-                    self._checkpoint()
+                    self._ledger.checkpoint()
             except (OSError, StoreError):
                 pass  # the journal still holds everything; the next open replays it
             finally:
-                self._journal.forget()
-                self._audit.forget()
+                self._ledger.forget()
                 self._drafts.forget()
                 self._keys = None
-                self._parts.forget()
-                self._index = Index()
-                self._audit_pending.clear()
                 filelock.release(self._lock_fd)
                 self._lock_fd = None
 
@@ -246,18 +190,7 @@ class Store:
         with self._mutex:
             self._ensure_open()
             _check_passphrase(new)
-            path = self.home / keyfile.KEY_FILE
-            header = keyfile.parse(path)
-            data_key = keyfile.unwrap(header, old)
-            blob = keyfile.build(
-                version=header.version,
-                store_id=header.store_id,
-                passphrase=new,
-                data_key=data_key,
-                params=header.params,
-                entropy=self._entropy,
-            )
-            atomic_write(path, blob, self._entropy(8).hex())
+            keyfile.rewrap(self.home / keyfile.KEY_FILE, old, new, self._entropy)
 
     # ------------------------------------------------------------------ records
 
@@ -288,13 +221,13 @@ class Store:
             plan = self._plan()
             count = plan.purge(record_ids, actor)
             if count:
-                self._commit(plan.tx)
+                self._ledger.commit(plan.tx)
             return count
 
     def get(self, record_id: str) -> Record | None:
         with self._mutex:
             self._ensure_open()
-            pkey = self._index.where.get(record_id)
+            pkey = self._ledger.index.where.get(record_id)
             if pkey is None:
                 return None
             doc = self._parts.docs(pkey).get(record_id)
@@ -319,42 +252,13 @@ class Store:
         """
         with self._mutex:
             self._ensure_open()
-            if subject is not None:
-                pkeys = [subject] if subject in self._index.members else []
-            else:
-                pkeys = [p for p, m in self._index.members.items() if kind is None or kind in m.values()]
-            if kinds is not None:
-                wanted = frozenset(kinds)
-                pkeys = [p for p in pkeys if not wanted.isdisjoint(self._index.members[p].values())]
-            out: list[Record] = []
-            for pkey in pkeys:
-                try:
-                    docs = self._parts.docs(pkey)
-                except StoreCorrupt as exc:
-                    if not skip_damaged:
-                        raise
-                    if exc.message not in self._problems:
-                        self._problems.append(exc.message)
-                    continue
-                for doc in docs.values():
-                    cur = history.current_dict(doc)
-                    if kind is not None and cur["kind"] != kind:
-                        continue
-                    if kinds is not None and cur["kind"] not in wanted:
-                        continue
-                    if subject is not None and cur.get("subject") != subject:
-                        continue
-                    if cur.get("deleted") and not include_deleted:
-                        continue
-                    out.append(fresh(Record.from_dict(cur)))
-            out.sort(key=lambda r: (r.created, r.id))
-            return out
+            return self._ledger.records(kind, subject, kinds, include_deleted, skip_damaged)
 
     def history(self, record_id: str) -> list[Record]:
         """Every version ever stored, oldest revision first (rivals in arrival order)."""
         with self._mutex:
             self._ensure_open()
-            pkey = self._index.where.get(record_id)
+            pkey = self._ledger.index.where.get(record_id)
             doc = self._parts.docs(pkey).get(record_id) if pkey is not None else None
             return [fresh(r) for r in history.history(doc)] if doc else []
 
@@ -366,36 +270,23 @@ class Store:
         """
         with self._mutex:
             self._ensure_open()
-            self._refresh_summaries()
-            return json_copy(self._index.summaries)
+            self._ledger.refresh_summaries()
+            return json_copy(self._ledger.index.summaries)
 
     def count(self) -> int:
         """How many records the store holds (from the index)."""
         with self._mutex:
             self._ensure_open()
-            return len(self._index.where)
+            return len(self._ledger.index.where)
 
     def conflicts(self) -> list[Conflict]:
         with self._mutex:
             self._ensure_open()
             out: list[Conflict] = []
-            for rid, pkey in sorted(self._index.conflicts.items()):
+            for rid, pkey in sorted(self._ledger.index.conflicts.items()):
                 doc = self._parts.docs(pkey).get(rid)
-                if not doc:
-                    continue
-                cur = history.current_dict(doc)
-                for rev_key, hashes in sorted(doc["conflicts"].items(), key=lambda kv: int(kv[0])):
-                    rivals = tuple(
-                        fresh(Record.from_dict(v["record"]))
-                        for h in hashes
-                        for v in doc["versions"]
-                        if v["rev"] == int(rev_key) and v["hash"] == h
-                    )
-                    out.append(
-                        Conflict(
-                            rid, cur["kind"], cur.get("subject"), int(rev_key), tuple(hashes), rivals, doc["current"][1]
-                        )
-                    )
+                if doc:
+                    out.extend(history.conflicts(rid, doc))
             return out
 
     def resolve_conflict(self, record_id: str, chosen_content_hash: str, *, actor: str) -> Record:
@@ -405,7 +296,7 @@ class Store:
             check_actor(actor)
             plan = self._plan()
             new_doc = plan.resolve(record_id, chosen_content_hash, actor)
-            self._commit(plan.tx)
+            self._ledger.commit(plan.tx)
             return fresh(history.current_record(new_doc))
 
     # ------------------------------------------------------------------ meta
@@ -413,7 +304,7 @@ class Store:
     def meta_get(self, key: str, default: Any = None) -> Any:
         with self._mutex:
             self._ensure_open()
-            return json_copy(self._index.meta[key]) if key in self._index.meta else default
+            return json_copy(self._ledger.index.meta[key]) if key in self._ledger.index.meta else default
 
     def meta_set(self, key: str, value: Any, *, actor: str = "system") -> None:
         """Set an encrypted setting (JSON value). Unchanged values write nothing."""
@@ -423,16 +314,16 @@ class Store:
     def meta_delete(self, key: str, *, actor: str = "system") -> None:
         with self._mutex:
             self._ensure_open()
-            if key not in self._index.meta:
+            if key not in self._ledger.index.meta:
                 return
             plan = self._plan()
             plan.delete_meta(key, actor)
-            self._commit(plan.tx)
+            self._ledger.commit(plan.tx)
 
     def meta_keys(self) -> list[str]:
         with self._mutex:
             self._ensure_open()
-            return sorted(self._index.meta)
+            return sorted(self._ledger.index.meta)
 
     # ------------------------------------------------------------------ drafts
 
@@ -462,10 +353,10 @@ class Store:
         """The whole audit log, oldest first (entries since the checkpoint included)."""
         with self._mutex:
             self._ensure_open()
-            entries, problems = self._audit.read(self._index.audit_bytes)
+            entries, problems = self._ledger.audit.read(self._ledger.index.audit_bytes)
             if problems:
-                raise StoreCorrupt(self._audit.path)
-            return entries + copy.deepcopy(self._audit_pending)
+                raise StoreCorrupt(self._ledger.audit.path)
+            return entries + copy.deepcopy(self._ledger.audit_pending)
 
     def check(self) -> list[str]:
         """Read back every file and verify the audit chain; returns the problems (Chinese)."""
@@ -474,37 +365,31 @@ class Store:
             return integrity.check(
                 self.home,
                 self._require_keys().index,
-                self._index,
+                self._ledger.index,
                 self._journal,
-                self._audit,
-                self._audit_pending,
+                self._ledger.audit,
+                self._ledger.audit_pending,
                 self._parts,
                 self._drafts,
-                self._problems,
+                self._ledger.problems,
             )
 
     def files(self) -> list[Path]:
         """Every file under the home this store owns (what tests scan for plaintext)."""
-        out = [self.home / name for name in (keyfile.KEY_FILE, INDEX_FILE, JOURNAL_FILE, AUDIT_FILE, LOCK_FILE)]
-        out = [p for p in out if p.is_file()] + leftover_temps(self.home)
-        for folder in (self.home / PARTS_DIR, self.home / DRAFTS_DIR):
-            if folder.is_dir():
-                out.extend(p for p in folder.iterdir() if p.is_file())
-        return sorted(out)
+        return integrity.owned_files(self.home)
 
     def checkpoint(self) -> None:
         """Fold the journal into the partitions and index now (normally automatic)."""
         with self._mutex:
             self._ensure_open()
             if self._journal.count:
-                self._checkpoint()
+                self._ledger.checkpoint()
 
     # ------------------------------------------------------------------ internals
 
     def _plan(self) -> Plan:
         """A new transaction whose first audit entry chains to the last one committed."""
-        last = self._audit_pending[-1] if self._audit_pending else self._index.audit_last
-        return Plan(self._index, self._parts.docs, last, lambda: iso(self._clock()))
+        return Plan(self._ledger.index, self._parts.docs, self._ledger.audit_last, lambda: iso(self._clock()))
 
     def _apply(
         self, records: list[Record], actor: str, meta: dict[str, Any] | None, purge: list[str] | None = None
@@ -521,111 +406,8 @@ class Store:
         if purge:
             plan.purge(purge, actor)
         if plan.needs_commit:
-            self._commit(plan.tx)
+            self._ledger.commit(plan.tx)
         return result, work
-
-    def _refresh_summaries(self) -> None:
-        """Recompute the summaries of subjects changed since they were last computed.
-
-        Kept off the save path (it reads the whole partition); done when summaries are read
-        and before each checkpoint writes the index. A damaged partition keeps its old summary.
-        """
-        for pkey in sorted(self._index.dirty):
-            if pkey == NO_SUBJECT:
-                continue
-            try:
-                docs = self._parts.docs(pkey) if pkey in self._index.members else {}
-            except StoreCorrupt as exc:
-                if exc.message not in self._problems:
-                    self._problems.append(exc.message)
-                continue
-            self._set_summary(pkey, docs)
-        self._index.dirty.clear()
-
-    def _set_summary(self, pkey: str, docs: dict[str, Doc]) -> None:
-        if docs:
-            records = [Record.from_dict(history.current_dict(d)) for d in docs.values()]
-            self._index.summaries[pkey] = summarise(pkey, records)
-        else:
-            self._index.summaries.pop(pkey, None)
-
-    def _commit(self, tx: Transaction) -> None:
-        """Durable once the journal frame is fsynced; then folded into memory."""
-        if self._journal.gen != self._index.gen:
-            self._journal.reset(self._index.gen)  # a journal of an older checkpoint is obsolete
-        before = self._journal.bytes
-        try:
-            self._journal.append(tx.to_dict())
-        except OSError as exc:
-            raise StoreError("保存失败:无法写入存储(空间不足或存储卡被移除?)。请检查后重试。") from exc
-        self._absorb(tx)
-        # The size test counts the journal as this commit found it, so a save never waits for the
-        # folding of its own large transaction: a big import is durable at its fsync and folded
-        # by the next commit, an explicit checkpoint() or close().
-        if self._journal.count >= self._options.checkpoint_every or before >= self._options.checkpoint_bytes:
-            try:
-                self._checkpoint()
-            except (OSError, StoreError) as exc:
-                # The commit is already durable in the journal; report the failure through check().
-                self._problems.append(f"整理数据文件失败,将在下次保存时重试:{exc}")
-
-    def _absorb(self, tx: Transaction) -> None:
-        self._parts.absorb(tx.parts)
-        self._index.absorb(tx)
-        self._audit_pending.extend(tx.audit)
-
-    def _checkpoint(self) -> None:
-        self._require_keys()
-        self._parts.flush(self._written)
-        self._refresh_summaries()
-        audit_bytes = self._index.audit_bytes
-        if self._audit_pending:
-            audit_bytes = self._audit.append(self._audit_pending, self._index.audit_bytes)
-        audit_last = self._audit_pending[-1] if self._audit_pending else self._index.audit_last
-        self._write_index(gen=self._index.gen + 1, audit_bytes=audit_bytes, audit_last=audit_last)
-        self._index.gen += 1
-        self._index.audit_bytes = audit_bytes
-        self._index.audit_last = {"seq": audit_last["seq"], "hash": audit_last["hash"]} if audit_last else None
-        self._parts.pending.clear()
-        self._audit_pending.clear()
-        self._journal.reset(self._index.gen)
-        for folder in (self.home, self.home / PARTS_DIR, self.home / DRAFTS_DIR):
-            for tmp in leftover_temps(folder):
-                remove_durably(tmp)
-
-    def _written(self, pkey: str, docs: dict[str, Doc]) -> None:
-        """A partition was just checkpointed: summarise what was written, no second read."""
-        if pkey in self._index.dirty and pkey != NO_SUBJECT:
-            self._set_summary(pkey, docs)
-            self._index.dirty.discard(pkey)
-
-    def _init_layout(self) -> None:
-        """Empty partitions folder, audit log, index and journal (before the key file exists)."""
-        for folder in (self.home / PARTS_DIR, self.home / DRAFTS_DIR):
-            folder.mkdir(exist_ok=True)
-            for stale in folder.glob("*.bin"):
-                stale.unlink()  # leftovers of an interrupted create or migration
-        atomic_write(self.home / AUDIT_FILE, b"", self._entropy(8).hex())
-        self._write_index()
-        self._journal.reset(0)
-
-    def _write_index(self, *, gen: int = 0, audit_bytes: int = 0, audit_last: AuditEntry | None = None) -> None:
-        body = self._index.body(gen=gen, audit_bytes=audit_bytes, audit_last=audit_last, fmt=FORMAT_VERSION)
-        sealed.write(self.home / INDEX_FILE, body, self._require_keys().index, INDEX, INDEX_FILE, self._entropy)
-
-    def _load(self) -> None:
-        keys = self._require_keys()
-        path = self.home / INDEX_FILE
-        body = sealed.read(path, keys.index, INDEX, INDEX_FILE)
-        self._index = Index.from_body(body, path)
-        state = self._journal.read()
-        self._problems.extend(state.problems)
-        if state.gen == self._index.gen:
-            self._journal.adopt(state)
-            for tx in state.txs:
-                self._absorb(Transaction.from_dict(tx))
-        elif state.gen is not None and state.gen > self._index.gen:
-            self._problems.append(f"索引文件比事务日志旧,可能被替换:{path}。")
 
     def _require_keys(self) -> SubKeys:
         if self._keys is None:
