@@ -3,7 +3,7 @@
 Everything comes from an injected ``random.Random`` and ``today``, so a seed always yields
 the same records (ids included). The place is a fictional county (云山市青石县); names mix
 common and rare characters (堃 喆 昇 曌 犇 ...) so fonts and sorting get exercised.
-Every generated record passes ``core.kinds.validate``.
+Every generated record passes ``core.record_checks.validate``.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable
 
-from core.kinds import DUTIES, REPORT_CATEGORIES
 from core.numbering import format_number, next_seq
 from core.records import Record
+from core.vocabularies import DUTIES, REPORT_CATEGORIES
 
 CITY = "云山市"
 COUNTY = "青石县"
