@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Callable
+from typing import Any, Callable, Sequence, TypeVar
 
 from core.numbering import format_number, next_seq
 from core.records import Record
@@ -148,7 +148,10 @@ def _record(rng: random.Random, kind: str, data: dict[str, Any], author: str, su
     return Record.new(kind, data, author=author, subject=subject, clock=_clock(rng, on), record_id=_rid(rng))
 
 
-def _pick(rng: random.Random, pool: tuple[str, ...] | list[str]) -> str:
+T = TypeVar("T")
+
+
+def _pick(rng: random.Random, pool: Sequence[T]) -> T:
     return pool[_below(rng, len(pool))]
 
 

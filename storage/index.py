@@ -47,11 +47,11 @@ class Index:
             if not members:
                 del self.members[pkey]
         self.dirty.update(tx.parts)
-        for rid, pkey in tx.conflicts.items():
-            if pkey is None:
+        for rid, part in tx.conflicts.items():
+            if part is None:
                 self.conflicts.pop(rid, None)
             else:
-                self.conflicts[rid] = pkey
+                self.conflicts[rid] = part
         self.meta.update(tx.meta)
         for key in tx.meta_del:
             self.meta.pop(key, None)

@@ -25,6 +25,7 @@ read-back check and ``storage.filelock`` keeps a second process out.
 
 from __future__ import annotations
 
+import builtins
 import copy
 import os
 import threading
@@ -254,7 +255,7 @@ class Store:
             self._ensure_open()
             return self._ledger.records(kind, subject, kinds, include_deleted, skip_damaged)
 
-    def history(self, record_id: str) -> list[Record]:
+    def history(self, record_id: str) -> builtins.list[Record]:
         """Every version ever stored, oldest revision first (rivals in arrival order)."""
         with self._mutex:
             self._ensure_open()
@@ -279,10 +280,10 @@ class Store:
             self._ensure_open()
             return len(self._ledger.index.where)
 
-    def conflicts(self) -> list[Conflict]:
+    def conflicts(self) -> builtins.list[Conflict]:
         with self._mutex:
             self._ensure_open()
-            out: list[Conflict] = []
+            out: builtins.list[Conflict] = []
             for rid, pkey in sorted(self._ledger.index.conflicts.items()):
                 doc = self._parts.docs(pkey).get(rid)
                 if doc:
@@ -320,7 +321,7 @@ class Store:
             plan.delete_meta(key, actor)
             self._ledger.commit(plan.tx)
 
-    def meta_keys(self) -> list[str]:
+    def meta_keys(self) -> builtins.list[str]:
         with self._mutex:
             self._ensure_open()
             return sorted(self._ledger.index.meta)
@@ -342,14 +343,14 @@ class Store:
             self._ensure_open()
             self._drafts.delete(draft_id)
 
-    def list_drafts(self) -> list[tuple[str, str]]:
+    def list_drafts(self) -> builtins.list[tuple[str, str]]:
         with self._mutex:
             self._ensure_open()
             return self._drafts.list()
 
     # ------------------------------------------------------------------ audit, check, files
 
-    def audit_entries(self) -> list[dict[str, Any]]:
+    def audit_entries(self) -> builtins.list[dict[str, Any]]:
         """The whole audit log, oldest first (entries since the checkpoint included)."""
         with self._mutex:
             self._ensure_open()
@@ -358,7 +359,7 @@ class Store:
                 raise StoreCorrupt(self._ledger.audit.path)
             return entries + copy.deepcopy(self._ledger.audit_pending)
 
-    def check(self) -> list[str]:
+    def check(self) -> builtins.list[str]:
         """Read back every file and verify the audit chain; returns the problems (Chinese)."""
         with self._mutex:
             self._ensure_open()
@@ -374,7 +375,7 @@ class Store:
                 self._ledger.problems,
             )
 
-    def files(self) -> list[Path]:
+    def files(self) -> builtins.list[Path]:
         """Every file under the home this store owns (what tests scan for plaintext)."""
         return integrity.owned_files(self.home)
 
@@ -392,7 +393,7 @@ class Store:
         return Plan(self._ledger.index, self._parts.docs, self._ledger.audit_last, lambda: iso(self._clock()))
 
     def _apply(
-        self, records: list[Record], actor: str, meta: dict[str, Any] | None, purge: list[str] | None = None
+        self, records: builtins.list[Record], actor: str, meta: dict[str, Any] | None, purge: builtins.list[str] | None = None
     ) -> tuple[ApplyResult, dict[str, Doc]]:
         self._ensure_open()
         check_actor(actor)
