@@ -3,7 +3,7 @@
 Everything comes from an injected ``random.Random`` and ``today``, so a seed always yields
 the same records (ids included). The place is a fictional county (云山市青石县); names mix
 common and rare characters (堃 喆 昇 曌 犇 ...) so fonts and sorting get exercised.
-Every generated record passes ``core.kinds.validate``.
+Every generated record passes ``core.record_checks.validate``.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Callable
+from typing import Any, Callable, Sequence, TypeVar
 
-from core.kinds import DUTIES, REPORT_CATEGORIES
 from core.numbering import format_number, next_seq
 from core.records import Record
+from core.vocabularies import DUTIES, REPORT_CATEGORIES
 
 CITY = "云山市"
 COUNTY = "青石县"
@@ -148,7 +148,10 @@ def _record(rng: random.Random, kind: str, data: dict[str, Any], author: str, su
     return Record.new(kind, data, author=author, subject=subject, clock=_clock(rng, on), record_id=_rid(rng))
 
 
-def _pick(rng: random.Random, pool: tuple[str, ...] | list[str]) -> str:
+T = TypeVar("T")
+
+
+def _pick(rng: random.Random, pool: Sequence[T]) -> T:
     return pool[_below(rng, len(pool))]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from core.errors import ValidationError
+from core.errors import BadFingerprint
 
 PURPOSE = b"xietong/v1/fingerprint"
 DIGITS = 30
@@ -17,13 +17,6 @@ _DIGITS_RE = re.compile(r"[0-9]{30}")
 # Spaces (ASCII, full-width, no-break) and dashes of every width people type between groups.
 _SEPARATORS = str.maketrans("", "", " \t\r\n\u3000\u00a0-\u2010\u2011\u2012\u2013\u2014\u2212\uff0d_.")
 _WIDE_DIGITS = str.maketrans("0123456789", "0123456789")
-
-
-class BadFingerprint(ValidationError):
-    """A typed or scanned fingerprint is not 30 digits."""
-
-    def __init__(self, message: str = "身份指纹应为30位数字,请核对后重新输入") -> None:
-        super().__init__({"fingerprint": message}, message)
 
 
 def _prefixed(data: bytes) -> bytes:

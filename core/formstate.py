@@ -3,7 +3,7 @@
 Form *values* are what the widgets show: scalar fields as the typed string (a BOOL as 是/否),
 list-of-str / list-of-int fields as the list of ticked choice strings, and list-of-rows fields
 as a list of ``{column: string}`` dicts, one per row the person added. ``to_data`` turns values
-into record data for ``core.kinds.validate``; ``from_data`` turns a saved record back into
+into record data for ``core.record_checks.validate``; ``from_data`` turns a saved record back into
 values for a correction; drafts are values made JSON-safe, and ``from_draft`` trusts nothing in
 them (a draft may come from an older app version).
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Sequence
 
-from core.kinds import BOOL, DATE, INT, INTS, KINDS, ROWS, STRS, Field, KindSchema
+from core.schemas import BOOL, DATE, INT, INTS, KINDS, ROWS, STRS, Field, KindSchema
 from core.validation import check_int
 
 YES, NO = "是", "否"

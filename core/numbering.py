@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from core.errors import ValidationError
+from core.errors import BadNoticeNumber, ValidationError
 
 PREFIX = "协通字"
 _FULL_RE = re.compile(r"[((]\s*([0-9]{4})\s*[))]\s*协通字\s*第\s*([0-9]{1,6})\s*号")
@@ -18,14 +18,6 @@ _WIDE_DIGITS = str.maketrans("0123456789", "0123456789")
 
 MIN_YEAR = 1900
 MAX_YEAR = 9999
-
-
-class BadNoticeNumber(ValidationError):
-    """The text is not a notice number; keyed on ``number`` like any form field."""
-
-    def __init__(self, text: str) -> None:
-        msg = f"通知单编号“{text}”无法识别,请按 (2026)协通字第12号 的格式填写,或只填序号"
-        super().__init__({"number": msg}, msg)
 
 
 def format_number(year: int, seq: int) -> str:

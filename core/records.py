@@ -2,7 +2,7 @@
 
 Every piece of data is a ``Record``: an envelope (id, kind, subject, author, revision,
 timestamps, tombstone) around a plain ``data`` dict whose keys are the code names of the
-kind's fields (see ``core.kinds``). A record has exactly one author (an installation
+kind's fields (see ``core.schemas``). A record has exactly one author (an installation
 fingerprint); a newer revision from its author supersedes the older one, and superseded
 versions stay in history.
 """

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from core.kinds import KIND_LABELS
 from core.records import Record
+from core.vocabularies import KIND_LABELS
 
 # The headline field shown for a record in a timeline, per kind.
 TITLE_FIELD = {"visit": "place", "report": "category", "evaluation": "grade", "assistance": "help",

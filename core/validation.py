@@ -1,6 +1,6 @@
 """Checks for single values of each field type, tolerant of any input.
 
-Kept apart from ``core.kinds`` (what each kind contains) so rules, numbering and the
+Kept apart from ``core.schemas`` (what each kind contains) so rules, numbering and the
 documents code can parse dates and phones the same way the forms do. Nothing here
 raises on bad input: parsers return ``None`` and checkers return a sentence or ``None``.
 """

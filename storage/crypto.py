@@ -12,7 +12,7 @@ import hmac
 import os
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -52,8 +52,9 @@ class KdfParams:
         return {"n": self.n, "r": self.r, "p": self.p}
 
     @classmethod
-    def from_dict(cls, d: dict[str, object]) -> "KdfParams":
-        n, r, p = int(d["n"]), int(d["r"]), int(d["p"])  # type: ignore[arg-type]
+    def from_dict(cls, d: dict[str, Any]) -> "KdfParams":
+        """From parsed JSON; anything not int-like raises ``ValueError`` or ``TypeError``."""
+        n, r, p = int(d["n"]), int(d["r"]), int(d["p"])
         if n < 2 or n & (n - 1) or not (1 <= r <= 64) or not (1 <= p <= 16) or n > 2**22:
             raise ValueError("bad scrypt parameters")
         return cls(n, r, p)

@@ -5,6 +5,7 @@ One sealed file per draft id, named by a keyed hash of the id; written atomicall
 
 from __future__ import annotations
 
+import builtins
 from pathlib import Path
 from typing import Any, Callable
 
@@ -61,14 +62,14 @@ class Drafts:
 
     def list(self) -> list[tuple[str, str]]:
         """(draft id, saved at) oldest first; a damaged draft file raises StoreCorrupt naming it."""
-        out: list[tuple[str, str]] = []
+        out: builtins.list[tuple[str, str]] = []
         for path in self._files():
             body = sealed.read(path, self._require().draft, DRAFT, f"{DRAFTS_DIR}/{path.name}")
             out.append((str(body["id"]), str(body["saved_at"])))
         return sorted(out, key=lambda item: (item[1], item[0]))
 
-    def problems(self) -> list[str]:
-        found: list[str] = []
+    def problems(self) -> builtins.list[str]:
+        found: builtins.list[str] = []
         for path in self._files():
             try:
                 sealed.read(path, self._require().draft, DRAFT, f"{DRAFTS_DIR}/{path.name}")
@@ -76,7 +77,7 @@ class Drafts:
                 found.append(f"草稿文件已损坏:{path}。")
         return found
 
-    def _files(self) -> list[Path]:
+    def _files(self) -> builtins.list[Path]:
         if not self.folder.is_dir():
             return []
         return sorted(p for p in self.folder.iterdir() if p.suffix == ".bin" and not p.name.startswith("."))

@@ -106,3 +106,57 @@ def resolve(doc: Doc, chosen_hash: str) -> tuple[Doc, int]:
 
 def history(doc: Doc) -> list[Record]:
     return [Record.from_dict(v["record"]) for v in doc["versions"]]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Two or more contents at one revision of a record, waiting for the officer."""
+
+    record_id: str
+    kind: str
+    subject: str | None
+    revision: int
+    hashes: tuple[str, ...]
+    versions: tuple[Record, ...]  # the rival versions, in arrival order
+    current_hash: str  # content hash of the current version
+
+
+def conflicts(record_id: str, doc: Doc) -> list[Conflict]:
+    """The record's open conflicts, oldest revision first; the rivals are copies."""
+    cur = current_dict(doc)
+    out: list[Conflict] = []
+    for rev_key, hashes in sorted(doc["conflicts"].items(), key=lambda kv: int(kv[0])):
+        rivals = tuple(
+            fresh(Record.from_dict(v["record"]))
+            for h in hashes
+            for v in doc["versions"]
+            if v["rev"] == int(rev_key) and v["hash"] == h
+        )
+        rev = int(rev_key)
+        out.append(Conflict(record_id, cur["kind"], cur.get("subject"), rev, tuple(hashes), rivals, doc["current"][1]))
+    return out
+
+
+def fresh(record: Record) -> Record:
+    """A copy the caller may mutate without touching the cache."""
+    return Record(
+        record.id,
+        record.kind,
+        record.subject,
+        record.author,
+        record.revision,
+        record.created,
+        record.updated,
+        record.deleted,
+        json_copy(record.data),
+    )
+
+
+def json_copy(value: Any) -> Any:
+    """Deep copy of JSON-shaped data (dicts, lists, scalars): several times faster than
+    ``copy.deepcopy``, which matters when listing thousands of records."""
+    if isinstance(value, dict):
+        return {k: json_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_copy(v) for v in value]
+    return value

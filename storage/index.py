@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Collection
 
 from storage.errors import StoreCorrupt
+
+if TYPE_CHECKING:
+    from storage.transaction import Transaction
 
 INDEX_FILE = "index.bin"
 
@@ -29,9 +32,9 @@ class Index:
     audit_bytes: int = 0  # audit log length at the checkpoint
     audit_last: dict[str, Any] | None = None  # {"seq", "hash"} of its last entry
 
-    def absorb(self, tx: dict[str, Any]) -> None:
+    def absorb(self, tx: Transaction) -> None:
         """Fold one committed transaction in (idempotent: replaying it again changes nothing)."""
-        for pkey, changes in tx["members"].items():
+        for pkey, changes in tx.members.items():
             members = self.members.setdefault(pkey, {})
             for rid, kind in changes.items():
                 if kind is None:
@@ -43,15 +46,26 @@ class Index:
                     self.where[rid] = pkey
             if not members:
                 del self.members[pkey]
-        self.dirty.update(tx["parts"])
-        for rid, pkey in tx["conflicts"].items():
-            if pkey is None:
+        self.dirty.update(tx.parts)
+        for rid, part in tx.conflicts.items():
+            if part is None:
                 self.conflicts.pop(rid, None)
             else:
-                self.conflicts[rid] = pkey
-        self.meta.update(tx["meta"])
-        for key in tx["meta_del"]:
+                self.conflicts[rid] = part
+        self.meta.update(tx.meta)
+        for key in tx.meta_del:
             self.meta.pop(key, None)
+
+    def partitions(self, kind: str | None, subject: str | None, kinds: Collection[str] | None) -> list[str]:
+        """The partitions that can hold such records (the others need not be decrypted)."""
+        if subject is not None:
+            pkeys = [subject] if subject in self.members else []
+        else:
+            pkeys = [p for p, m in self.members.items() if kind is None or kind in m.values()]
+        if kinds is not None:
+            wanted = frozenset(kinds)
+            pkeys = [p for p in pkeys if not wanted.isdisjoint(self.members[p].values())]
+        return pkeys
 
     def body(self, *, gen: int, audit_bytes: int, audit_last: dict[str, Any] | None, fmt: int) -> dict[str, Any]:
         """The snapshot to seal (summaries must be refreshed first)."""

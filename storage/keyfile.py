@@ -11,8 +11,18 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from storage.crypto import KEY_LEN, DecryptError, Entropy, KdfParams, derive_kek, seal, unseal, wrap_aad
+from storage.crypto import (
+    KEY_LEN,
+    DecryptError,
+    Entropy,
+    KdfParams,
+    derive_kek,
+    seal,
+    unseal,
+    wrap_aad,
+)
 from storage.errors import StoreCorrupt, WrongPassphrase
+from storage.fsio import atomic_write
 
 FORMAT = "xietong-store"
 KEY_FILE = "xietong.key"
@@ -72,3 +82,28 @@ def build(
         "wrapped": wrapped.hex(),
     }
     return json.dumps(body, sort_keys=True, indent=1).encode("utf-8")
+
+
+def write(
+    path: Path, *, version: int, store_id: str, passphrase: str, data_key: bytes, params: KdfParams, entropy: Entropy
+) -> None:
+    """Wrap ``data_key`` under ``passphrase`` and replace the key file atomically."""
+    blob = build(
+        version=version, store_id=store_id, passphrase=passphrase, data_key=data_key, params=params, entropy=entropy
+    )
+    atomic_write(path, blob, entropy(8).hex())
+
+
+def rewrap(path: Path, old: str, new: str, entropy: Entropy) -> None:
+    """Re-wrap the same data key under a new passphrase: only the key file changes."""
+    header = parse(path)
+    data_key = unwrap(header, old)
+    write(
+        path,
+        version=header.version,
+        store_id=header.store_id,
+        passphrase=new,
+        data_key=data_key,
+        params=header.params,
+        entropy=entropy,
+    )

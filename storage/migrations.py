@@ -20,9 +20,9 @@ from typing import Any, Callable
 
 from core.records import Clock, Record
 from storage.crypto import DecryptError, Entropy, unseal
-from storage.errors import StoreCorrupt, StoreError
+from storage.errors import StoreCorrupt, StoreError, StoreTooNew
 from storage.fsio import atomic_write, remove_durably
-from storage.keyfile import KEY_FILE, KeyHeader, build, unwrap
+from storage.keyfile import KEY_FILE, KeyHeader, build, parse, unwrap
 
 CURRENT_VERSION = 1
 
@@ -35,7 +35,10 @@ Migration = Callable[[Path, str, KeyHeader, Clock, Entropy], None]
 
 
 def _v0_to_v1(home: Path, passphrase: str, header: KeyHeader, clock: Clock, entropy: Entropy) -> None:
-    from storage.store import Store, StoreOptions  # the v1 writer; imported late to avoid a cycle
+    from storage.store import (  # the v1 writer; imported late to avoid a cycle
+        Store,
+        StoreOptions,
+    )
 
     data_key = unwrap(header, passphrase, V0_KEYWRAP)
     path = home / V0_STORE_FILE
@@ -48,7 +51,7 @@ def _v0_to_v1(home: Path, passphrase: str, header: KeyHeader, clock: Clock, entr
     store_id = entropy(16).hex()
     store = Store(home, store_id, data_key, clock=clock, entropy=entropy, options=StoreOptions(), lock_fd=None)
     try:
-        store._init_layout()
+        store._ledger.init_layout()
         store.apply(versions, actor=MIGRATION_ACTOR, meta=meta or None)
         store.checkpoint()
     finally:
@@ -65,8 +68,6 @@ MIGRATIONS: dict[int, Migration] = {0: _v0_to_v1}
 
 def upgrade(home: Path, passphrase: str, header: KeyHeader, *, clock: Clock, entropy: Entropy) -> None:
     """Run every step from the key file's version up to ``CURRENT_VERSION``."""
-    from storage.keyfile import parse
-
     version = header.version
     while version < CURRENT_VERSION:
         step = MIGRATIONS.get(version)
@@ -77,3 +78,14 @@ def upgrade(home: Path, passphrase: str, header: KeyHeader, *, clock: Clock, ent
         if header.version <= version:
             raise StoreError(f"数据格式升级未完成(版本 {version}),请重试。")
         version = header.version
+
+
+def unlock(home: Path, passphrase: str, *, clock: Clock, entropy: Entropy) -> tuple[str, bytes]:
+    """The store id and data key, after upgrading an older store to the current format."""
+    header = parse(home / KEY_FILE)
+    if header.version > CURRENT_VERSION:
+        raise StoreTooNew()
+    if header.version < CURRENT_VERSION:
+        upgrade(home, passphrase, header, clock=clock, entropy=entropy)
+        header = parse(home / KEY_FILE)
+    return header.store_id, unwrap(header, passphrase)

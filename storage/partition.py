@@ -85,10 +85,11 @@ def save(
     table = db.table(TABLE)
     present = set((db.storage.read() or {}).get(TABLE, {}))
     # Replace = remove then insert: two table updates whatever the number of changes.
+    # Doc ids are record ids (RecordTable); TinyDB annotates them as int but keys by any hashable.
     stale = [rid for rid in changes if rid in present]
     if stale:
-        table.remove(doc_ids=stale)
-    fresh = [Document(doc, doc_id=rid) for rid, doc in changes.items() if doc is not None]
+        table.remove(doc_ids=stale)  # type: ignore[arg-type]
+    fresh = [Document(doc, doc_id=rid) for rid, doc in changes.items() if doc is not None]  # type: ignore[arg-type]
     if fresh:
         table.insert_multiple(fresh)
     written = dict((db.storage.read() or {}).get(TABLE, {}))  # the middleware's cached tables

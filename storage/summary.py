@@ -10,11 +10,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from core.records import Record
-
-try:
-    from core.rules import summarise_subject as _rules_summary
-except ImportError:  # pragma: no cover - core.rules is optional for the index to work
-    _rules_summary = None
+from core.rules import summarise_subject
 
 SUBJECT_FIELDS = ("name", "gender", "category", "committee", "town", "term_start", "term_end", "helpers")
 
@@ -22,9 +18,8 @@ SUBJECT_FIELDS = ("name", "gender", "category", "committee", "town", "term_start
 def summarise(subject_id: str, records: Iterable[Record]) -> dict[str, Any]:
     records = list(records)
     out = _minimal(subject_id, records)
-    if _rules_summary is not None:
-        subject_data = next((r.data for r in records if r.kind == "subject" and r.id == subject_id), {})
-        out.update(_rules_summary(subject_data, records))
+    subject_data = next((r.data for r in records if r.kind == "subject" and r.id == subject_id), {})
+    out.update(summarise_subject(subject_data, records))
     return out
 
 

@@ -205,7 +205,7 @@ def bench_store(size: int, saves: int, folder: Path) -> dict[str, Any]:
 
 def _abandon(store: Store) -> None:
     """Leave the store as a killed process would (journal not folded in)."""
-    from storage.store import _unlock
+    from storage.filelock import release as _unlock
 
     store._journal.close()
     store._keys = None

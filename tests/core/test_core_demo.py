@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 from core import demo
-from core.kinds import validate
 from core.numbering import parse_number
+from core.record_checks import validate
 from core.records import HELPER_KINDS, OFFICE_KINDS, Record
 
 TODAY = date(2026, 5, 20)

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from core import formstate as fs
-from core.kinds import KINDS, validate
+from core.record_checks import validate
 from core.records import HELPER_KINDS
+from core.schemas import KINDS
 
 TODAY = date(2026, 5, 20)
 

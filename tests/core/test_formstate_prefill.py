@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from core import formstate as fs
-from core.kinds import KINDS, SECTIONS, section_of
+from core.schemas import KINDS, SECTIONS, section_of
 from core.demo import SAMPLE_SUBJECT
 
 TODAY = date(2026, 11, 23)

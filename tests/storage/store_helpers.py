@@ -35,9 +35,9 @@ def visit(clock: TickClock, subject_id: str, date: str = "2026-03-02", **data: o
 
 def abandon(store: Store) -> None:
     """Drop an open store the way a killed process would: no checkpoint, lock released."""
-    from storage.store import _unlock
+    from storage.filelock import release
 
     store._journal.close()
     store._keys = None
-    _unlock(store._lock_fd)
+    release(store._lock_fd)
     store._lock_fd = None

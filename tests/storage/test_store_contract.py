@@ -391,7 +391,7 @@ def test_check_reports_a_partition_that_lost_records_the_index_lists(
     a, b = subject(clock, "甲"), subject(clock, "乙")
     store.apply([a, visit(clock, a.id), b], actor="office")
     store.checkpoint()
-    path_a, path_b = store._part_path(a.id), store._part_path(b.id)
+    path_a, path_b = store._parts.path(a.id), store._parts.path(b.id)
     store.close()
     path_a.unlink()  # e.g. removed by a "cleaner" app
     store = make_store(reopen=True)
@@ -441,9 +441,9 @@ def test_list_by_kinds_returns_only_those_kinds_without_reading_other_partitions
     c = Record.new("visit", {"x": 3}, author="h" * 30, subject="sb", clock=clock)
     store.apply([a, b, c], actor="t")
     store.checkpoint()
-    store._cache.clear()
+    store._parts.evict_all()
     assert [r.id for r in store.list(kinds=("notice",))] == [b.id]
-    assert "sa" not in store._cache  # the partition without a notice was not decrypted
+    assert not store._parts.is_cached("sa")  # the partition without a notice was not decrypted
     assert [r.id for r in store.list(subject="sb", kinds={"visit"})] == [c.id]
     assert store.list(subject="sa", kinds=("notice",)) == []
     assert {r.id for r in store.list(kinds=("visit", "notice"))} == {a.id, b.id, c.id}

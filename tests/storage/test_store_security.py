@@ -40,7 +40,7 @@ def _two_subject_store(home: Path, clock: TickClock) -> tuple[Store, Record, Rec
 
 
 def _part_file(store: Store, subject_id: str) -> Path:
-    return store._part_path(subject_id)  # the test needs to know which file holds which subject
+    return store._parts.path(subject_id)  # the test needs to know which file holds which subject
 
 
 @pytest.mark.parametrize("checkpoint", [False, True], ids=["in-journal", "checkpointed"])

@@ -1,0 +1,65 @@
+"""The fixed word lists of the domain: kind names, choice lists, duties, conditions and statuses.
+
+Wording follows the seed documents (the notice's 附件1 duty catalogue, the helper conditions of
+三(一), Sichuan's 4+X team). Schemas offer these as choices, screens and printouts show them;
+records store the words themselves, so changing one is a data migration, not an edit.
+"""
+
+from __future__ import annotations
+
+KIND_LABELS: dict[str, str] = {
+    "office": "司法所",
+    "committee": "村(居)民委员会",
+    "helper": "协助人员",
+    "subject": "社区矫正对象",
+    "notice": "协助社区矫正工作通知单",
+    "registration": "社区矫正对象基本情况登记表",
+    "visit": "走访记录",
+    "report": "重要情况报告",
+    "evaluation": "社区评议",
+    "assistance": "困难帮扶",
+    "team": "矫正小组",
+    "meeting": "矫正小组会议",
+    "declaration": "矫正宣告",
+    "investigation": "调查评估",
+    "ack": "重要情况处理意见",
+    "revocation": "撤销协助人员",
+    "resolution": "冲突处理",
+}
+
+# 三(二) duty catalogue, the usual tasks of a notice (附件1).
+DUTIES: tuple[str, ...] = (
+    "协助调查评估",
+    "履行矫正小组成员职责",
+    "报告重要情况",
+    "参加矫正宣告",
+    "协助困难帮扶",
+    "引导社会力量参与",
+    "其他依法应当协助的工作",
+)
+# 三(二)3 plus the Sichuan travel / residence-change approvals.
+REPORT_CATEGORIES: tuple[str, ...] = (
+    "家庭重大变故", "经济纠纷", "严重情感纠纷", "异常社会交往", "外出", "居住地变更", "其他",
+)
+CATEGORIES: tuple[str, ...] = ("管制", "缓刑", "假释", "暂予监外执行")
+RATINGS: tuple[str, ...] = ("好", "较好", "一般", "差")
+URGENCIES: tuple[str, ...] = ("紧急", "一般")
+GENDERS: tuple[str, ...] = ("男", "女")
+YES_NO: tuple[str, ...] = ("是", "否")
+DECLARATION_TYPES: tuple[str, ...] = ("入矫", "解矫")
+HELPER_STATUSES: dict[str, str] = {"active": "在册", "revoked": "已撤销"}
+# The "4" of 4+X and the X (Sichuan 2016).
+TEAM_SLOTS: dict[str, str] = {
+    "office_staff": "司法所专职人员",
+    "police": "社区民警",
+    "social_worker": "专职社工",
+    "volunteer": "志愿者",
+    "x": "家属/工作单位/社区工作人员",
+}
+# 三(一): the four qualification conditions of a helper.
+HELPER_CONDITIONS: dict[int, str] = {
+    1: "遵纪守法、品行端正、作风正派",
+    2: "责任心强,热爱社区矫正工作,自愿加入协助人员队伍",
+    3: "具备履行职责的身体条件",
+    4: "具有一定的法律、教育、心理或社会工作等专业知识",
+}

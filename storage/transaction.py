@@ -1,0 +1,229 @@
+"""Transaction planning: what one all-or-nothing commit changes, worked out before it is written.
+
+A ``Plan`` reads the store's current state (through the index and a partition reader it is given)
+and fills a ``Transaction``: changed record documents per partition, index membership, open
+conflicts, meta keys and the chained audit entries. Nothing is changed until the store commits
+the transaction, which appends ``Transaction.to_dict()`` to the journal as one frame; replay at
+unlock reads it back with ``Transaction.from_dict``. Planning can therefore refuse (a bad meta
+value, a missing actor) without leaving anything half done.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from core.records import Record
+from storage import history, sealed
+from storage.audit import chained
+from storage.errors import StoreError, UnknownVersion
+from storage.history import Doc
+from storage.index import Index
+
+NO_SUBJECT = ""  # partition key of records without subject
+
+AuditEntry = dict[str, Any]
+
+
+@dataclass
+class Transaction:
+    """One journal frame. ``None`` values mean "removed" (a document, a membership, a conflict)."""
+
+    parts: dict[str, dict[str, Doc | None]] = field(default_factory=dict)  # partition -> id -> doc
+    members: dict[str, dict[str, str | None]] = field(default_factory=dict)  # partition -> id -> kind
+    conflicts: dict[str, str | None] = field(default_factory=dict)  # record id -> partition
+    meta: dict[str, Any] = field(default_factory=dict)
+    meta_del: list[str] = field(default_factory=list)
+    audit: list[AuditEntry] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The journal frame's body (its keys and their order are the on-disk format)."""
+        return {
+            "parts": self.parts,
+            "members": self.members,
+            "conflicts": self.conflicts,
+            "meta": self.meta,
+            "meta_del": self.meta_del,
+            "audit": self.audit,
+        }
+
+    @classmethod
+    def from_dict(cls, body: dict[str, Any]) -> "Transaction":
+        """A frame read back from the journal (authenticated, so its shape is ours)."""
+        return cls(
+            parts=body["parts"],
+            members=body["members"],
+            conflicts=body["conflicts"],
+            meta=body["meta"],
+            meta_del=body["meta_del"],
+            audit=body["audit"],
+        )
+
+    def remove(self, pkey: str, rid: str) -> None:
+        self.parts.setdefault(pkey, {})[rid] = None
+        self.members.setdefault(pkey, {})[rid] = None
+
+    def place(self, pkey: str, rid: str, doc: Doc, kind: str) -> None:
+        self.parts.setdefault(pkey, {})[rid] = doc
+        self.members.setdefault(pkey, {})[rid] = kind
+
+
+@dataclass
+class ApplyResult:
+    """What an apply did, per record id (a record appears once per version received)."""
+
+    new_ids: list[str] = field(default_factory=list)
+    updated_ids: list[str] = field(default_factory=list)
+    duplicate_ids: list[str] = field(default_factory=list)
+    conflict_ids: list[str] = field(default_factory=list)
+    historical_ids: list[str] = field(default_factory=list)
+
+    @property
+    def new(self) -> int:
+        return len(self.new_ids)
+
+    @property
+    def updated(self) -> int:
+        return len(self.updated_ids)
+
+    @property
+    def duplicate(self) -> int:
+        return len(self.duplicate_ids)
+
+    @property
+    def conflict(self) -> int:
+        return len(self.conflict_ids)
+
+    @property
+    def historical(self) -> int:
+        return len(self.historical_ids)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.new_ids or self.updated_ids or self.conflict_ids or self.historical_ids)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "new": self.new,
+            "updated": self.updated,
+            "duplicate": self.duplicate,
+            "conflict": self.conflict,
+            "historical": self.historical,
+        }
+
+    def _add(self, status: str, rid: str) -> None:
+        getattr(self, f"{status}_ids").append(rid)
+
+
+def check_actor(actor: str) -> None:
+    if not isinstance(actor, str) or not actor:
+        raise StoreError("缺少操作人,无法记录审计日志。")
+
+
+class Plan:
+    """Plans one transaction against the store as it stands; reads, never writes."""
+
+    def __init__(
+        self,
+        index: Index,
+        partition: Callable[[str], dict[str, Doc]],
+        audit_last: AuditEntry | None,
+        now: Callable[[], str],
+    ) -> None:
+        self.tx = Transaction()
+        self._index = index
+        self._partition = partition
+        self._audit_last = audit_last  # the entry the first new one chains to
+        self._now = now
+
+    @property
+    def needs_commit(self) -> bool:
+        return bool(self.tx.parts or self.tx.meta)
+
+    def audit(self, action: str, actor: str, rid: str, kind: str | None, old: Any, new: Any) -> None:
+        prev = self.tx.audit[-1] if self.tx.audit else self._audit_last
+        fields = {"at": self._now(), "actor": actor, "action": action, "record": rid, "kind": kind}
+        self.tx.audit.append(chained(prev, {**fields, "old": old, "new": new}))
+
+    def records(self, records: list[Record], actor: str) -> tuple[ApplyResult, dict[str, Doc]]:
+        """Merge versions into their documents; returns what happened and the documents as left."""
+        result = ApplyResult()
+        work: dict[str, Doc] = {}  # record id -> doc as this transaction leaves it
+        origin: dict[str, str | None] = {}  # record id -> partition before this transaction
+        for rec in records:
+            rid = rec.id
+            if rid not in work:
+                pkey = self._index.where.get(rid)
+                origin[rid] = pkey
+                doc = self._partition(pkey).get(rid) if pkey is not None else None
+                if doc is not None:
+                    work[rid] = doc
+            merged = history.merge(work.get(rid), rec)
+            result._add(merged.status, rid)
+            if merged.status == history.DUPLICATE:
+                continue
+            work[rid] = merged.doc
+            old = list(merged.old) if merged.old else None
+            self.audit(merged.status, actor, rid, rec.kind, old, list(merged.new))
+        for rid in dict.fromkeys(result.new_ids + result.updated_ids + result.conflict_ids + result.historical_ids):
+            doc = work[rid]
+            cur = history.current_dict(doc)
+            pkey = cur.get("subject") or NO_SUBJECT
+            old_pkey = origin.get(rid)
+            if old_pkey is not None and old_pkey != pkey:
+                self.tx.remove(old_pkey, rid)
+            self.tx.place(pkey, rid, doc, cur["kind"])
+            if doc["conflicts"]:
+                self.tx.conflicts[rid] = pkey
+            elif rid in self._index.conflicts:
+                self.tx.conflicts[rid] = None
+        return result, work
+
+    def set_meta(self, meta: dict[str, Any], actor: str) -> None:
+        """Settings to change (JSON values); values already set are left out."""
+        try:
+            sealed.dumps(meta)
+        except (TypeError, ValueError) as exc:
+            raise StoreError("设置值无法保存,只能保存文字、数字、列表和字典。") from exc
+        for key, value in meta.items():
+            if not isinstance(key, str):
+                raise StoreError("设置名必须是文字。")
+            if key in self._index.meta and self._index.meta[key] == value:
+                continue
+            self.tx.meta[key] = copy.deepcopy(value)
+            self.audit("meta", actor, key, "meta", None, None)
+
+    def delete_meta(self, key: str, actor: str) -> None:
+        self.tx.meta_del.append(key)
+        self.audit("meta-delete", actor, key, "meta", None, None)
+
+    def purge(self, record_ids: Iterable[str], actor: str) -> int:
+        """Remove records and their whole history; returns how many existed."""
+        count = 0
+        for rid in dict.fromkeys(record_ids):
+            pkey = self._index.where.get(rid)
+            if pkey is None:
+                continue
+            doc = self._partition(pkey).get(rid)
+            self.tx.remove(pkey, rid)
+            if rid in self._index.conflicts:
+                self.tx.conflicts[rid] = None
+            cur = history.current_dict(doc) if doc else {"kind": None}
+            self.audit("purge", actor, rid, cur.get("kind"), doc["current"] if doc else None, None)
+            count += 1
+        return count
+
+    def resolve(self, record_id: str, chosen_content_hash: str, actor: str) -> Doc:
+        """Close a conflict with the officer's choice; returns the record's new document."""
+        pkey = self._index.where.get(record_id)
+        doc = self._partition(pkey).get(record_id) if pkey is not None else None
+        if pkey is None or doc is None:
+            raise UnknownVersion()
+        new_doc, _rev = history.resolve(doc, chosen_content_hash)
+        self.tx.parts[pkey] = {record_id: new_doc}
+        if not new_doc["conflicts"]:
+            self.tx.conflicts[record_id] = None
+        kind = history.current_dict(new_doc)["kind"]
+        self.audit("resolve", actor, record_id, kind, doc["current"], new_doc["current"])
+        return new_doc
