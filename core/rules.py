@@ -7,11 +7,13 @@ badges from the small per-subject summaries in the store index without opening p
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any, Iterable
+from typing import Any
 
 from core.records import Record
 from core.validation import as_day, parse_date
+from core.vocabularies import URGENCIES
 
 BADGE_VISIT_OVERDUE = "走访逾期"
 BADGE_URGENT_OPEN = "紧急情况待处理"
@@ -98,37 +100,52 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
+URGENT = URGENCIES[0]  # 紧急
+SUBJECT_FIELDS = ("name", "gender", "category", "committee", "town", "term_start", "term_end")
+
+
+def is_urgent(kind: str, data: Mapping[str, Any]) -> bool:
+    """The one rule for an urgent report (三(二)3: 重要情况 reported at once)."""
+    return kind == "report" and isinstance(data, Mapping) and data.get("urgency") == URGENT
+
+
 def open_urgent_reports(records: Iterable[Record]) -> list[Record]:
     """Urgent reports not yet acknowledged by a (non-deleted) ``ack`` record."""
     live = [r for r in records if not r.deleted]
     acked = {r.data.get("report") for r in live if r.kind == "ack" and isinstance(r.data, dict)}
-    return [r for r in live if r.kind == "report" and isinstance(r.data, dict)
-            and r.data.get("urgency") == "紧急" and r.id not in acked]
+    return [r for r in live if is_urgent(r.kind, r.data) and r.id not in acked]
 
 
-def summarise_subject(subject_record_data: dict[str, Any], records: Iterable[Record]) -> dict[str, Any]:
-    """The small JSON-ready summary the store index keeps per subject.
+def summarise_subject(subject_id: str, records: Iterable[Record]) -> dict[str, Any]:
+    """The small JSON-ready summary the store index keeps per subject, so that dashboards, the
+    register and the overdue rule never open a partition.
 
-    ``records`` are the subject's other records (deleted ones are ignored; the subject record
-    itself, if included, is not counted).
+    ``records`` are the current records of the subject's partition (its own subject record
+    among them); deleted records are not counted.
     """
-    data = subject_record_data if isinstance(subject_record_data, dict) else {}
-    live = [r for r in records if not r.deleted and r.kind != "subject"]
-    visits = [parse_date(r.data.get("date")) for r in live if r.kind == "visit" and isinstance(r.data, dict)]
-    visit_dates = [d for d in visits if d is not None]
-    acked = {r.data.get("report") for r in live if r.kind == "ack" and isinstance(r.data, dict)}
-    reports = [r for r in live if r.kind == "report" and isinstance(r.data, dict)]
+    records = list(records)
+    subject = next((r for r in records if r.kind == "subject" and r.id == subject_id), None)
+    data = subject.data if subject is not None and isinstance(subject.data, dict) else {}
+    live = [r for r in records if not r.deleted and r.kind != "subject" and isinstance(r.data, dict)]
+    visit_dates = [d for d in (parse_date(r.data.get("date")) for r in live if r.kind == "visit") if d is not None]
+    evaluation_dates = [d for d in (parse_date(r.data.get("date")) for r in live if r.kind == "evaluation")
+                        if d is not None]
+    acked = {r.data.get("report") for r in live if r.kind == "ack"}
+    reports = [r for r in live if r.kind == "report"]
     helpers = data.get("helpers")
-    return {
-        "name": _text(data.get("name")),
-        "committee": _text(data.get("committee")),
-        "town": _text(data.get("town")),
-        "category": _text(data.get("category")),
-        "term_start": _text(data.get("term_start")),
-        "term_end": _text(data.get("term_end")),
+    stamps = [r.updated for r in records if not r.deleted]
+    summary: dict[str, Any] = {"subject": subject_id}
+    summary.update({name: _text(data.get(name)) for name in SUBJECT_FIELDS})
+    summary.update({
         "helpers": [h for h in helpers if isinstance(h, str)] if isinstance(helpers, list) else [],
+        "deleted": bool(subject.deleted) if subject is not None else False,
+        "records": len(stamps),
+        "updated": max(stamps) if stamps else None,
         "last_visit": max(visit_dates).isoformat() if visit_dates else None,
-        "open_urgent": sum(1 for r in reports if r.data.get("urgency") == "紧急" and r.id not in acked),
+        "last_evaluation": max(evaluation_dates).isoformat() if evaluation_dates else None,
+        "reports": len(reports),
         "open_reports": sum(1 for r in reports if r.id not in acked),
+        "open_urgent": sum(1 for r in reports if is_urgent(r.kind, r.data) and r.id not in acked),
         "counts": dict(sorted(Counter(r.kind for r in live).items())),
-    }
+    })
+    return summary

@@ -6,9 +6,11 @@ helper's page replaces a line's ``status`` with the sync state; the office keeps
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from core.records import Record
+from core.rules import is_urgent
 from core.vocabularies import KIND_LABELS
 
 # The headline field shown for a record in a timeline, per kind.
@@ -41,10 +43,6 @@ def headline(kind: str, data: Mapping[str, Any]) -> str:
 def record_date(kind: str, data: Mapping[str, Any], saved: str) -> str:
     """The date the record is about, else the day of ``saved`` (an ISO timestamp)."""
     return str(data.get(DATE_FIELD.get(kind, ""), "") or saved[:10])
-
-
-def is_urgent(kind: str, data: Mapping[str, Any]) -> bool:
-    return kind == "report" and data.get("urgency") == "紧急"
 
 
 def timeline_row(r: Record, acked: set[Any]) -> dict[str, Any]:

@@ -22,6 +22,8 @@ TEMP_PREFIX = TMP_PREFIX
 class ExportFailed(XietongError):
     """The export file could not be written; ``path`` is the destination asked for."""
 
+    code = "export_failed"
+
     def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
         self.path = Path(path)
         self.reason = reason

@@ -24,7 +24,7 @@ from storage.fsio import atomic_write, leftover_temps, remove_durably
 from storage.history import Doc, fresh
 from storage.index import INDEX_FILE, Index
 from storage.journal import JOURNAL_FILE, Journal
-from storage.summary import summarise
+from core.rules import summarise_subject
 from storage.transaction import NO_SUBJECT, AuditEntry, Transaction
 
 
@@ -138,7 +138,7 @@ class Ledger:
     def _set_summary(self, pkey: str, docs: dict[str, Doc]) -> None:
         if docs:
             records = [Record.from_dict(history.current_dict(d)) for d in docs.values()]
-            self.index.summaries[pkey] = summarise(pkey, records)
+            self.index.summaries[pkey] = summarise_subject(pkey, records)
         else:
             self.index.summaries.pop(pkey, None)
 

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from core.errors import XietongError
 from core.kinds import KIND_LABELS
 from core.records import HELPER_KINDS
+from core.rules import is_urgent
+from storage import Store
 from sync import exchange
 from sync.app.errors import FileUnreadable, HelperSyncError, NoOffice, WrongRole
 from sync.app.files import (
@@ -28,7 +30,6 @@ from sync.app.files import (
     write_file,
 )
 from sync.app.session import Service
-from storage import Store
 from sync.protocol.errors import BundleRejected
 from sync.protocol.identity import make_enrolment_request, parse_office_card
 
@@ -89,7 +90,7 @@ def export_preview(svc: Service) -> dict[str, Any]:
             corrections[label] = corrections.get(label, 0) + fixes
         if int(exported.get(rec.id, 0)) > have:
             resend += 1
-        if rec.kind == "report" and rec.data.get("urgency") == "紧急" and not rec.deleted:
+        if is_urgent(rec.kind, rec.data) and not rec.deleted:
             urgent += 1
     receipts = len(store.meta_get(f"peers/{office}/pending_ack", {}))
     return {"counts": counts, "corrections": corrections, "urgent": urgent, "total": total, "versions": versions,

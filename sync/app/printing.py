@@ -34,11 +34,14 @@ REPORT_KINDS = ("visits", "evaluations", "subjects", "helpers")
 
 
 class BadPeriod(XietongError):
+    code = "bad_period"
     default_message = "日期范围有误:请按 YYYY-MM-DD 填写,且开始日期不晚于结束日期。"
 
 
 class AmbiguousNotice(XietongError):
     """A bare sequence number that several years share: the officer must say which year."""
+
+    code = "ambiguous_notice"
 
     def __init__(self, seq: int, candidates: list[str]) -> None:
         self.seq = seq

@@ -51,6 +51,7 @@ MAX_CELL_CHARS = 2000
 
 
 class RosterError(XietongError):
+    code = "roster_unreadable"
     default_message = "名册文件无法读取。请确认是 XLSX 或 CSV 文件,并有一行列名(姓名、性别、出生年月……)。"
 
 

@@ -24,7 +24,8 @@ from core.kinds import validate as validate_kind
 from core.records import HELPER_KINDS, OFFICE_KINDS, Clock, Record, utc_now
 from core.routes import Screen, build_route
 from core.rules import summary_badges
-from core.timeline import PARTICULAR_FIELDS, headline, is_urgent, record_date, shown, timeline_row
+from core.rules import is_urgent
+from core.timeline import PARTICULAR_FIELDS, headline, record_date, shown, timeline_row
 from storage import KdfParams, Store, StoreCorrupt, StoreLocked, WrongPassphrase
 from storage.fsio import atomic_write, remove_durably
 from sync.app.errors import RecordLocked, SetupError

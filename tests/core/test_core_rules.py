@@ -89,6 +89,15 @@ def _rec(kind: str, data: dict[str, Any], *, deleted: bool = False, rid: str | N
     return r.revise(data, clock=_clock, deleted=True) if deleted else r
 
 
+def _as_subject(data: dict[str, Any]) -> Record:
+    return Record.new("subject", data, author=OFFICE, subject="s1", clock=_clock, record_id="s1")
+
+
+def test_summary_of_a_subject_nobody_registered_names_nothing() -> None:
+    summary = rules.summarise_subject("s1", [_rec("visit", {"date": "2026-04-01"})])
+    assert summary["name"] == "" and summary["last_visit"] == "2026-04-01" and summary["deleted"] is False
+
+
 def test_summary_counts_last_visit_and_unacknowledged_urgent_reports() -> None:
     subject = _subject(date(2026, 1, 1), date(2026, 12, 31))
     records = [
@@ -102,7 +111,7 @@ def test_summary_counts_last_visit_and_unacknowledged_urgent_reports() -> None:
         _rec("ack", {"report": "r1"}),
         _rec("ack", {"report": "r2"}, deleted=True),  # a withdrawn acknowledgement reopens r2
     ]
-    summary = rules.summarise_subject(subject, records)
+    summary = rules.summarise_subject("s1", [_as_subject(subject), *records])
     assert summary["name"] == "李堃" and summary["category"] == "缓刑" and summary["helpers"] == [HELPER]
     assert summary["term_end"] == "2026-12-31"
     assert summary["last_visit"] == "2026-04-15"
@@ -114,19 +123,20 @@ def test_summary_counts_last_visit_and_unacknowledged_urgent_reports() -> None:
 
 
 def test_summary_feeds_badges_directly() -> None:
-    summary = rules.summarise_subject(_subject(date(2026, 1, 1), date(2026, 6, 1)),
-                                      [_rec("visit", {"date": "2026-04-01"}), _rec("report", {"urgency": "紧急"})])
+    summary = rules.summarise_subject("s1", [_as_subject(_subject(date(2026, 1, 1), date(2026, 6, 1))),
+                                             _rec("visit", {"date": "2026-04-01"}), _rec("report", {"urgency": "紧急"})])
     assert rules.summary_badges(summary, TODAY) == ["走访逾期", "紧急情况待处理", "即将解矫"]
     assert rules.summary_badges(summary, date(2026, 4, 2)) == ["紧急情况待处理"]
 
 
 def test_summary_of_a_subject_with_no_records() -> None:
-    summary = rules.summarise_subject({"name": "王犇"}, [])
+    summary = rules.summarise_subject("s1", [_as_subject({"name": "王犇"})])
     assert summary["last_visit"] is None and summary["open_urgent"] == 0 and summary["counts"] == {}
     assert summary["helpers"] == [] and summary["term_end"] == ""
 
 
 @pytest.mark.parametrize("bad", [None, [], "x", {"helpers": "abc", "name": 3}])
 def test_summary_tolerates_malformed_subject_data(bad: Any) -> None:
-    summary = rules.summarise_subject(bad, [])
+    subject = Record("s1", "subject", "s1", OFFICE, 1, "2026-01-01", "2026-01-01", False, bad)
+    summary = rules.summarise_subject("s1", [subject])
     assert summary["name"] == "" and summary["helpers"] == []

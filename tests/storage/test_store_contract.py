@@ -294,7 +294,7 @@ def test_summaries_track_visits_and_open_reports_per_subject(store: Store, clock
     summary = store.summaries()[s.id]
     assert summary["name"] == "赵六" and summary["category"] == "缓刑" and summary["term_end"] == "2027-01-31"
     assert summary["last_visit"] == "2026-03-09"
-    assert (summary["reports"], summary["open_reports"], summary["urgent_open_reports"]) == (1, 1, 1)
+    assert (summary["reports"], summary["open_reports"], summary["open_urgent"]) == (1, 1, 1)
     ack = Record.new("ack", {"report": report.id, "note": "已处理"}, author="office", subject=s.id, clock=clock)
     store.put(ack, actor="office")
     assert store.summaries()[s.id]["open_reports"] == 0
