@@ -22,6 +22,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from core.kinds import HELPER_STATUSES
 from core.records import Record
@@ -79,7 +80,7 @@ _MAX_WIDTH = 60
 
 
 def _as_record(item: Record | Mapping[str, Any]) -> Record:
-    return item if isinstance(item, Record) else Record.from_dict(item)
+    return item if isinstance(item, Record) else Record.from_dict(dict(item))
 
 
 def _data_of(item: Any) -> Mapping[str, Any]:
@@ -152,8 +153,8 @@ def visits_per_helper_month(
 
     rows: list[dict[str, Any]] = []
     for (fp, month), count in visits.items():
-        helper = helpers_by_fp.get(fp)
-        data = _data_of(helper) if helper is not None else {}
+        known = helpers_by_fp.get(fp)
+        data = _data_of(known) if known is not None else {}
         rows.append(
             {
                 "helper": str(data.get("name") or UNKNOWN_HELPER),
@@ -282,7 +283,7 @@ def _write_sheet(
     wb.properties.creator = "协通"
     wb.properties.lastModifiedBy = "协通"
     wb.properties.title = title
-    ws = wb.active
+    ws = wb.worksheets[0]  # a new workbook has exactly one sheet
     ws.title = title
     keys = [k for _, k in columns]
     headers = [h for h, _ in columns]
@@ -309,18 +310,17 @@ def _write_sheet(
         for c, raw in enumerate(values, start=1):
             value, number_format = _dated(keys[c - 1], raw)
             value = value if number_format else _plain(value)
-            cell = ws.cell(row=r, column=c)
-            cell.value = value
-            cell.border = _BORDER
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            body = ws.cell(row=r, column=c, value=value)
+            body.border = _BORDER
+            body.alignment = Alignment(vertical="top", wrap_text=True)
             if number_format:
-                cell.number_format = number_format
+                body.number_format = number_format
                 widths[c - 1] = max(widths[c - 1], 18 if number_format == DATETIME_FORMAT else 14)
             elif isinstance(value, str):
                 # Text is text: never let openpyxl (or Excel on edit) read it as a formula.
-                cell.data_type = "s"
+                body.data_type = "s"
                 if value.startswith(FORMULA_TRIGGERS):
-                    cell.quotePrefix = True
+                    body.quotePrefix = True
                 widths[c - 1] = max(widths[c - 1], _display_width(value))
             elif value is not None:
                 widths[c - 1] = max(widths[c - 1], len(str(value)))
@@ -333,13 +333,14 @@ def _write_sheet(
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0  # as many pages down as needed
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)  # fit to one page wide
     ws.print_title_rows = f"{TITLE_ROW}:{HEADER_ROW}"
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.center.text = FOOTER
-    ws.evenFooter.center.text = FOOTER
+    for footer in (ws.oddFooter, ws.evenFooter):
+        if footer is not None and footer.center is not None:  # openpyxl makes both with a new sheet
+            footer.center.text = FOOTER
     buffer = io.BytesIO()
     wb.save(buffer)
     return write_atomically(out_path, buffer.getvalue())
