@@ -1,10 +1,9 @@
-"""Reading a subject roster as offices save it (Excel, WPS, LibreOffice; XLSX or CSV), and
-planning its import: which rows add a subject, update one, change nothing, or are refused.
+"""Reading a subject roster as offices save it (Excel, WPS, LibreOffice; XLSX or CSV).
 
 Stages: read the file within limits -> find the header (a title row may sit above it) ->
 turn each cell into the register's form (date cells, 2026/9/15, 1975.03, phones stored as
-numbers) -> validate with ``core.kinds`` -> match against the register -> a plan. Nothing is
-written until ``apply_plan``; a plan with a refused row applies nothing.
+numbers) -> validate with ``core.kinds``. Matching against the register and writing are
+``sync.app.roster_plan``.
 
 Every message names the spreadsheet's own row number (blank rows and a title row counted, as
 Excel shows them) and quotes the value it refuses.
@@ -16,14 +15,14 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from core.errors import ValidationError, XietongError
+from core.errors import XietongError
 from core.kinds import DATE, KINDS, PHONE, YEARMONTH, validate
-from core.records import Record
 from core.validation import MOBILE_RE, is_phone, parse_date_loose, parse_yearmonth_loose
 
 ROSTER_FIELDS = [f for f in KINDS["subject"].fields if f.name not in ("helpers",)]
@@ -32,12 +31,12 @@ _ALIASES = {
     "出生日期": "birth", "户籍地址": "household", "户籍所在地": "household", "居住地址": "residence",
     "现居住地": "residence", "联系方式": "phone", "电话": "phone", "手机": "phone", "手机号码": "phone",
     "矫正期限自": "term_start", "矫正开始日期": "term_start", "矫正期限至": "term_end", "矫正结束日期": "term_end",
-    "所在村(居)委会": "committee", "村(居)委会": "committee", "村(居)委会": "committee", "乡镇": "town",
+    "所在村(居)委会": "committee", "村(居)委会": "committee", "村（居）委会": "committee", "乡镇": "town",
     "身份证号": ID_COLUMN, "身份证号码": ID_COLUMN, "公民身份号码": ID_COLUMN,
 }
 _HEADER_TO_FIELD = ({f.label: f.name for f in ROSTER_FIELDS} | {f.name: f.name for f in ROSTER_FIELDS}
                     | _ALIASES)
-_LABELS = {f.name: f.label for f in ROSTER_FIELDS} | {ID_COLUMN: "身份证号"}
+LABELS = {f.name: f.label for f in ROSTER_FIELDS} | {ID_COLUMN: "身份证号"}
 _TYPES = {f.name: f.type for f in ROSTER_FIELDS}
 MATCH_FIELDS = ("name", "birth", "judgment_date")
 
@@ -280,13 +279,13 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 def _id_value(value: Any) -> str:
     text = _text_value(value).replace(" ", "").upper()
-    if not _ID_RE.fullmatch(text) or "10X98765432"[sum(int(c) * w for c, w in zip(text, _ID_WEIGHTS)) % 11] != text[-1]:
+    if not _ID_RE.fullmatch(text) or "10X98765432"[sum(int(c) * w for c, w in zip(text, _ID_WEIGHTS, strict=False)) % 11] != text[-1]:
         raise _Refused(f"身份证号“{_shown(value)}”不是有效的18位身份证号码,请核对(若被表格显示成科学计数法,请把该列设为文本后重新输入)")
     return text
 
 
 def _convert(key: str, value: Any, warn: Callable[[str], None]) -> str:
-    label = _LABELS[key]
+    label = LABELS[key]
     kind = _TYPES.get(key)
     if key == ID_COLUMN:
         return _id_value(value)
@@ -368,7 +367,7 @@ def read_roster(path: str | Path, *, today: date | None = None) -> RosterResult:
             if key in failed:
                 continue
             if key in raw:
-                problems.append(f"{_LABELS.get(key, key)}“{_shown(raw[key])}”:{msg}")
+                problems.append(f"{LABELS.get(key, key)}“{_shown(raw[key])}”:{msg}")
             else:
                 problems.append(msg)
         if problems:
@@ -378,115 +377,3 @@ def read_roster(path: str | Path, *, today: date | None = None) -> RosterResult:
         result.row_numbers.append(n)
         result.id_numbers.append(id_number)
     return result
-
-
-# ---------------------------------------------------------------------------- the plan
-
-
-@dataclass
-class PlannedRow:
-    row: int  # spreadsheet row number
-    name: str
-    data: dict[str, Any]
-    existing: Record | None = None
-    changed: list[str] = field(default_factory=list)  # labels of fields an update changes
-
-
-@dataclass
-class RosterPlan:
-    """What importing the file would do; nothing has been written."""
-
-    file: str
-    add: list[PlannedRow] = field(default_factory=list)
-    update: list[PlannedRow] = field(default_factory=list)
-    skip: list[PlannedRow] = field(default_factory=list)
-    refuse: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {"add": len(self.add), "update": len(self.update), "skip": len(self.skip),
-                "refuse": len(self.refuse)}
-
-    @property
-    def can_apply(self) -> bool:
-        return not self.refuse and bool(self.add or self.update)
-
-    def summary(self) -> str:
-        c = self.counts
-        text = f"新增 {c['add']} 名,更新 {c['update']} 名,无变化跳过 {c['skip']} 名,有问题 {len(self.refuse)} 行"
-        if self.refuse:
-            return text + "。请先修改有问题的行,再重新导入;现在不会写入任何记录。"
-        return text + "。"
-
-    def lines(self, limit: int = 50) -> list[str]:
-        """The preview as sentences, for the office console and the CLI alike."""
-        out = [self.summary()]
-        out += [f"新增:第{p.row}行 {p.name}" for p in self.add[:limit]]
-        out += [f"更新:第{p.row}行 {p.name}({'、'.join(p.changed)})" for p in self.update[:limit]]
-        out += [f"跳过:第{p.row}行 {p.name}(与登记册中的记录相同)" for p in self.skip[:limit]]
-        out += [f"不能导入:{msg}" for msg in self.refuse[:limit]]
-        out += [f"提示:{msg}" for msg in self.warnings[:limit]]
-        return out
-
-
-def _match_key(data: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(str(data.get(k, "")).strip() for k in MATCH_FIELDS)
-
-
-def plan_import(existing: list[Record], path: str | Path, *, today: date | None = None) -> RosterPlan:
-    """Read the roster and decide, row by row, to add, update, skip or refuse.
-
-    A row is the same person as a subject on the register when 姓名, 出生年月 and 判决日期
-    agree; within the file, two rows with the same 身份证号 (or the same three fields) are one
-    person twice, and the second is refused rather than added again.
-    """
-    result = read_roster(path, today=today)
-    plan = RosterPlan(file=Path(path).name, refuse=list(result.errors), warnings=list(result.warnings))
-    on_register = {_match_key(r.data): r for r in existing if r.kind == "subject" and not r.deleted}
-    seen_key: dict[tuple[str, ...], int] = {}
-    seen_id: dict[str, int] = {}
-    for data, n, id_number in zip(result.rows, result.row_numbers, result.id_numbers):
-        key = _match_key(data)
-        twin = seen_id.get(id_number) if id_number else None
-        if twin is None:
-            twin = seen_key.get(key)
-        if twin is not None:
-            what = f"身份证号“{id_number}”" if id_number and id_number in seen_id else f"{data['name']}(同一出生年月和判决日期)"
-            plan.refuse.append(f"第{n}行:{what}与第{twin}行重复,同一人只能出现一次,请删除其中一行。")
-            continue
-        seen_key[key] = n
-        if id_number:
-            seen_id[id_number] = n
-        old = on_register.get(key)
-        row = PlannedRow(row=n, name=str(data["name"]), data=data, existing=old)
-        if old is None:
-            plan.add.append(row)
-            continue
-        row.changed = [_LABELS.get(k, k) for k, v in data.items() if old.data.get(k) != v]
-        (plan.update if row.changed else plan.skip).append(row)
-    plan.refuse.sort(key=_row_of)
-    return plan
-
-
-def _row_of(message: str) -> int:
-    m = re.match(r"第(\d+)行", message)
-    return int(m.group(1)) if m else 0
-
-
-def apply_plan(store: Any, plan: RosterPlan, *, author: str, clock: Callable[[], datetime]) -> dict[str, int]:
-    """Write the plan's additions and updates in one commit; refuses the whole plan if any row was refused.
-
-    An update keeps what the file does not say (helper assignments, notes, fields left blank).
-    """
-    if plan.refuse:
-        raise ValidationError({f"row{i}": msg for i, msg in enumerate(plan.refuse)},
-                              f"名册“{plan.file}”有 {len(plan.refuse)} 处问题,未导入任何记录。请修改后重新导入。")
-    records = [Record.new("subject", p.data, author=author, clock=clock) for p in plan.add]
-    for p in plan.update:
-        if p.existing is not None:  # plan_import sets it for every update
-            records.append(p.existing.revise({**p.existing.data, **p.data}, clock=clock))
-    if records:
-        store.apply(records, actor=author)
-    return {"imported": len(plan.add) + len(plan.update), "added": len(plan.add), "updated": len(plan.update),
-            "skipped": len(plan.skip)}

@@ -21,7 +21,8 @@ from openpyxl import Workbook
 from core.errors import ValidationError
 from core.records import Record
 from sync.app import roster
-from sync.app.roster import RosterError, apply_plan, plan_import, read_roster
+from sync.app.roster import RosterError, read_roster
+from sync.app.roster_plan import apply_plan, plan_import
 
 TODAY = date(2026, 11, 20)
 HEADER = ["姓名", "性别", "出生年月", "户籍地", "居住地", "判决日期", "罪名", "法院", "判处", "矫正类别",

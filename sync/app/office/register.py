@@ -20,7 +20,7 @@ from sync.app.office.access import helper_names, office_of
 from sync.app.session import Service
 
 if TYPE_CHECKING:
-    from sync.app.roster import RosterPlan
+    from sync.app.roster_plan import RosterPlan
 
 
 _SUBJECT_FIELDS = tuple(f.name for f in KINDS["subject"].fields if f.name != "helpers")
@@ -97,7 +97,7 @@ def save_subject(svc: Service, data: dict[str, Any], subject_id: str | None = No
 def roster_preview(svc: Service, path: str | Path) -> RosterPlan:
     """What importing a CSV/XLSX roster would add, update, skip and refuse; writes nothing. The
     console shows it before 确认导入, and ``subjects import FILE --dry-run`` prints it."""
-    from sync.app.roster import plan_import
+    from sync.app.roster_plan import plan_import
 
     store, _me = office_of(svc)
     return plan_import(store.list("subject"), typed_path(path), today=svc.today())
@@ -106,7 +106,7 @@ def roster_preview(svc: Service, path: str | Path) -> RosterPlan:
 def import_roster(svc: Service, path: str | Path) -> dict[str, int]:
     """All rows of a roster or none: any refused row raises ``ValidationError`` listing every
     problem. Subjects already on the register are updated or skipped, never added twice."""
-    from sync.app.roster import apply_plan
+    from sync.app.roster_plan import apply_plan
 
     store, me = office_of(svc)
     return apply_plan(store, roster_preview(svc, path), author=me.fingerprint, clock=svc.clock)
