@@ -11,11 +11,9 @@ python-docx or openpyxl); they are re-exported here for the print-outs.
 
 from __future__ import annotations
 
-from storage.documents.forms import (
-    notice_docx,
-    office_card_docx,
-    registration_docx,
-)
+from storage.documents.card import office_card_docx
+from storage.documents.notice import notice_docx
+from storage.documents.registration import registration_docx
 from storage.documents.tables import (
     evaluation_rows,
     evaluations_xlsx,

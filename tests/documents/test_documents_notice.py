@@ -13,7 +13,7 @@ from docx.shared import Mm, Pt
 from core.errors import ValidationError, XietongError
 from core.kinds import DUTIES
 from storage.documents import notice_docx
-from storage.documents.forms import BODY_FONT, CUT_LINE, TITLE_FONT, cn_punct
+from storage.documents.docx_base import BODY_FONT, CUT_LINE, TITLE_FONT, cn_punct
 
 PARTICULARS = cn_punct(
     "社区矫正对象张小明,性别男,1990年5月出生,户籍地安徽省马鞍山市花山区解放路12号,"

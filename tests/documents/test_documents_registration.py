@@ -11,7 +11,7 @@ from docx.shared import Mm, Pt
 from docx.table import Table
 
 from storage.documents import registration_docx
-from storage.documents.forms import REGISTRATION_FOOTNOTE
+from storage.documents.docx_base import REGISTRATION_FOOTNOTE
 
 LABELS = (
     "姓名", "性别", "年龄", "民族", "文化程度", "健康状况", "原政治面貌", "婚姻状况", "联系方式",
