@@ -1,7 +1,9 @@
 """Fictional but realistic records of every kind, for demos, tests and benchmarks.
 
 Everything comes from an injected ``random.Random`` and ``today``, so a seed always yields
-the same records (ids included). The place is a fictional county (云山市青石县); names mix
+the same content; record ids come from ``ids`` (random by default), so two installations
+filled from the same seed never share a record id (pass a counter for identical runs). No
+helper-authored record is dated before its helper's enrolment. The place is a fictional county (云山市青石县); names mix
 common and rare characters (堃 喆 昇 曌 犇 ...) so fonts and sorting get exercised.
 Every generated record passes ``core.record_checks.validate``.
 """
@@ -14,7 +16,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable, Sequence, TypeVar
 
 from core.numbering import format_number, next_seq
-from core.records import Record
+from core.records import Record, new_id
 from core.vocabularies import DUTIES, REPORT_CATEGORIES
 
 CITY = "云山市"
@@ -60,6 +62,7 @@ class _World:
 
     rng: random.Random
     today: date
+    ids: Callable[[], str] = new_id
     officers: list[str] = field(default_factory=list)
     director: str = ""
     police: dict[str, str] = field(default_factory=dict)  # town -> community police officer
@@ -106,10 +109,6 @@ def _landline(rng: random.Random) -> str:
     return f"0558-{rng.randrange(2000000, 9999999)}"
 
 
-def _rid(rng: random.Random) -> str:
-    return f"{rng.getrandbits(128):032x}"
-
-
 def _between(rng: random.Random, a: date, b: date) -> date:
     if b <= a:
         return a
@@ -144,8 +143,8 @@ def _address(rng: random.Random, committee: str, town: str) -> str:
     return f"{CITY}{COUNTY}{town}{short}{_cn_number(rng.randrange(1, 9))}组{rng.randrange(1, 60)}号"
 
 
-def _record(rng: random.Random, kind: str, data: dict[str, Any], author: str, subject: str | None, on: date) -> Record:
-    return Record.new(kind, data, author=author, subject=subject, clock=_clock(rng, on), record_id=_rid(rng))
+def _record(w: _World, kind: str, data: dict[str, Any], author: str, subject: str | None, on: date) -> Record:
+    return Record.new(kind, data, author=author, subject=subject, clock=_clock(w.rng, on), record_id=w.ids())
 
 
 T = TypeVar("T")
@@ -157,8 +156,8 @@ def _pick(rng: random.Random, pool: Sequence[T]) -> T:
 
 # --- office-side records ----------------------------------------------------------------------
 
-def _world(rng: random.Random, today: date) -> _World:
-    w = _World(rng, today)
+def _world(rng: random.Random, today: date, ids: Callable[[], str]) -> _World:
+    w = _World(rng, today, ids)
     w.officers = [_name(rng) for _ in range(3)]
     w.director = _name(rng)
     w.police = {t: _name(rng, "男") for t in TOWNS}
@@ -463,24 +462,27 @@ _LATER_KINDS = ("visit", "report", "evaluation", "assistance", "meeting")
 _LATER_CUM_WEIGHTS = (60, 72, 82, 90, 100)
 
 
-def _helper_records(w: _World, subject: Record, author: str, helper: str, count: int) -> list[Record]:
-    """``count`` helper-authored records for one subject, dated within the term so far."""
+def _helper_records(w: _World, subject: Record, author: str, helper: str, count: int,
+                    enrolled: date | None = None) -> list[Record]:
+    """``count`` helper-authored records for one subject, dated within the term so far and never
+    before the helper's enrolment (``enrolled``): a helper enrolled after the 入矫宣告 did not
+    attend it, and one enrolled after the judgment did not help with the 调查评估."""
     rng, today = w.rng, w.today
     s = subject.data
-    start = date.fromisoformat(s["term_start"])
-    if start > today:
-        start = today
+    term_start = date.fromisoformat(s["term_start"])
+    start = min(max(term_start, enrolled or term_start), today)
     out: list[Record] = []
     sid = subject.subject or subject.id
     if count >= 1:
         on = _between(rng, start, min(today, start + timedelta(days=10)))
-        out.append(_record(rng, "registration", _registration(w, s, on, helper), author, sid, on))
-    if count >= 2:
-        out.append(_record(rng, "declaration", _declaration(w, s, start, helper), author, sid, start))
+        out.append(_record(w, "registration", _registration(w, s, on, helper), author, sid, on))
+    if count >= 2 and start == term_start:
+        out.append(_record(w, "declaration", _declaration(w, s, start, helper), author, sid, start))
     if count >= 3 and rng.random() < 0.3:
         judged = date.fromisoformat(s["judgment_date"])
         on = judged - timedelta(days=rng.randrange(10, 40))
-        out.append(_record(rng, "investigation", _investigation(w, s, on), author, sid, on))
+        if enrolled is None or on >= enrolled:
+            out.append(_record(w, "investigation", _investigation(w, s, on), author, sid, on))
     while len(out) < count:
         kind = rng.choices(_LATER_KINDS, cum_weights=_LATER_CUM_WEIGHTS)[0]
         on = _between(rng, start, today)
@@ -494,32 +496,34 @@ def _helper_records(w: _World, subject: Record, author: str, helper: str, count:
             data = _assistance(w, on)
         else:
             data = _meeting(w, s, on, helper)
-        out.append(_record(rng, kind, data, author, sid, on))
+        out.append(_record(w, kind, data, author, sid, on))
     return out
 
 
 # --- public API -------------------------------------------------------------------------------
 
 def generate(rng: random.Random, *, subjects: int, records_per_subject: int, office_fp: str,
-             helper_fps: list[str], today: date) -> list[Record]:
+             helper_fps: list[str], today: date, ids: Callable[[], str] = new_id) -> list[Record]:
     """A whole office's data: office, committees, helpers, subjects with notices and teams,
     ``records_per_subject`` helper-authored records per subject, and acks for some reports.
 
     Subjects are assigned round-robin to ``helper_fps`` (some get a second helper); without
     helpers, subjects are unassigned and helper kinds are authored by the office.
     """
-    w = _world(rng, today)
+    w = _world(rng, today, ids)
     out: list[Record] = []
     first = today - timedelta(days=900)
-    out.append(_record(rng, "office", {"name": OFFICE_NAME, "fingerprint": office_fp}, office_fp, None, first))
+    out.append(_record(w, "office", {"name": OFFICE_NAME, "fingerprint": office_fp}, office_fp, None, first))
     for name, town in COMMITTEES:
-        out.append(_record(rng, "committee", {"name": name, "town": town}, office_fp, None, first))
+        out.append(_record(w, "committee", {"name": name, "town": town}, office_fp, None, first))
     helper_info: list[tuple[str, str, str]] = []  # (fingerprint, name, committee)
+    enrolled_on: dict[str, date] = {}
     for i, fp in enumerate(helper_fps):
         committee = COMMITTEES[i % len(COMMITTEES)][0]
         data = _helper_data(w, fp, committee)
-        out.append(_record(rng, "helper", data, office_fp, None, date.fromisoformat(data["enrolled_date"])))
+        out.append(_record(w, "helper", data, office_fp, None, date.fromisoformat(data["enrolled_date"])))
         helper_info.append((fp, data["name"], committee))
+        enrolled_on[fp] = date.fromisoformat(data["enrolled_date"])
     town_of = dict(COMMITTEES)
 
     subject_records: list[tuple[Record, list[str]]] = []
@@ -536,7 +540,7 @@ def generate(rng: random.Random, *, subjects: int, records_per_subject: int, off
             assigned, names = [], []
         data = _subject_data(w, committee, town_of[committee], assigned)
         start = date.fromisoformat(data["term_start"])
-        subject = _record(rng, "subject", data, office_fp, None, start)
+        subject = _record(w, "subject", data, office_fp, None, start)
         subject_records.append((subject, names))
 
     # Notices are numbered in issue order, per year, as the office would have issued them.
@@ -548,17 +552,17 @@ def generate(rng: random.Random, *, subjects: int, records_per_subject: int, off
         seq = next_seq([(on.year, last_seq.get(on.year, 0))], on.year)
         last_seq[on.year] = seq
         subject = subject_records[idx][0]
-        notice_of[idx] = _record(rng, "notice", _notice_data(w, subject.data, on, seq), office_fp, subject.id, on)
+        notice_of[idx] = _record(w, "notice", _notice_data(w, subject.data, on, seq), office_fp, subject.id, on)
 
     for idx, (subject, names) in enumerate(subject_records):
         out.append(subject)
         out.append(notice_of[idx])
         start = date.fromisoformat(subject.data["term_start"])
-        out.append(_record(rng, "team", _team_data(w, subject.data, names), office_fp, subject.id, start))
+        out.append(_record(w, "team", _team_data(w, subject.data, names), office_fp, subject.id, start))
         helpers = subject.data["helpers"]
         author = helpers[0] if helpers else office_fp
         helper_name = names[0] if names else _name(rng)
-        records = _helper_records(w, subject, author, helper_name, records_per_subject)
+        records = _helper_records(w, subject, author, helper_name, records_per_subject, enrolled_on.get(author))
         out.extend(records)
         for r in records:
             if r.kind == "report" and rng.random() < 0.6:
@@ -566,18 +570,20 @@ def generate(rng: random.Random, *, subjects: int, records_per_subject: int, off
                 on = min(today, occurred + timedelta(days=rng.randrange(0, 4)))
                 ack = {"report": r.id, "note": _pick(rng, ("已知悉,请继续关注", "已安排专人上门核实", "已约谈本人")),
                        "by": _pick(rng, w.officers), "date": on.isoformat()}
-                out.append(_record(rng, "ack", ack, office_fp, subject.id, on))
+                out.append(_record(w, "ack", ack, office_fp, subject.id, on))
     return out
 
 
 def generate_for_helper(rng: random.Random, subjects: list[Record], helper_fp: str, records_per_subject: int,
-                        today: date) -> list[Record]:
-    """Only helper-authored records, by ``helper_fp``, for the given subject records."""
-    w = _world(rng, today)
+                        today: date, *, enrolled: date | None = None,
+                        ids: Callable[[], str] = new_id) -> list[Record]:
+    """Only helper-authored records, by ``helper_fp``, for the given subject records, none dated
+    before ``enrolled`` (when the phone first heard from its office, say)."""
+    w = _world(rng, today, ids)
     helper_name = _name(rng)
     out: list[Record] = []
     for subject in subjects:
         if subject.kind != "subject":
             continue
-        out.extend(_helper_records(w, subject, helper_fp, helper_name, records_per_subject))
+        out.extend(_helper_records(w, subject, helper_fp, helper_name, records_per_subject, enrolled))
     return out

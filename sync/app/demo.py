@@ -5,10 +5,12 @@ from __future__ import annotations
 import random
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from core import demo
 from core.records import Record
+from sync import exchange
 from sync.app.errors import AppError
 from sync.app.home import temp_root
 from sync.app.session import Service, test_kdf_from_env
@@ -31,7 +33,8 @@ def fill_demo(svc: Service, *, subjects: int, records: int, seed: int) -> int:
         mine = [s for s in store.list("subject") if me.fingerprint in s.data.get("helpers", [])]
         if not mine:
             raise AppError("本机还没有分配给您的社区矫正对象:请先导入司法所发来的数据包。")
-        made = demo.generate_for_helper(rng, mine, me.fingerprint, records, svc.today())
+        made = demo.generate_for_helper(rng, mine, me.fingerprint, records, svc.today(),
+                                        enrolled=_first_heard_from_office(svc))
     by_author: dict[str, list[Record]] = {}
     for r in made:
         by_author.setdefault(r.author, []).append(r)
@@ -40,6 +43,14 @@ def fill_demo(svc: Service, *, subjects: int, records: int, seed: int) -> int:
         for start in range(0, len(group), BATCH):
             total += store.apply(group[start : start + BATCH], actor=author).new
     return total
+
+def _first_heard_from_office(svc: Service) -> date | None:
+    """When the phone first imported a bundle from its office: it was enrolled by then, so no
+    demo record of this helper is dated earlier."""
+    office = exchange.pinned_office_fp(svc.store)
+    dates = [str(e.get("at", ""))[:10] for e in svc.store.audit_entries() if e.get("actor") == office]
+    return date.fromisoformat(min(dates)) if dates else None
+
 
 DEMO_HELPERS = ("周晓梅", "吴建国", "郑丽华")  # the first two are enrolled, the third has only asked
 
@@ -128,7 +139,6 @@ def _demo_history(office_svc: Service, phone: Service) -> None:
     """The first demo phone gets work of every status: records the office has received
     (已送达) here; the caller adds the bundle waiting in the exchange folder (已导出) and
     ``_demo_today`` a visit not yet exported (未导出) and one half typed (草稿)."""
-    from sync import exchange
 
     office_me, me = office_svc.me, phone.me
     store = phone.store

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import random
+from collections.abc import Callable
 from collections import Counter, defaultdict
 from datetime import date
 
@@ -18,9 +20,16 @@ OFFICE = "9" * 30
 HELPERS = [f"{i:030d}" for i in range(1, 6)]
 
 
-def _generate(seed: int = 7, subjects: int = 40, per: int = 12, helpers: list[str] | None = None) -> list[Record]:
+def counter() -> Callable[[], str]:
+    """Record ids for runs that must come out identical."""
+    numbers = itertools.count(1)
+    return lambda: f"{next(numbers):032x}"
+
+
+def _generate(seed: int = 7, subjects: int = 40, per: int = 12, helpers: list[str] | None = None,
+              ids: Callable[[], str] | None = None) -> list[Record]:
     return demo.generate(random.Random(seed), subjects=subjects, records_per_subject=per, office_fp=OFFICE,
-                         helper_fps=HELPERS if helpers is None else helpers, today=TODAY)
+                         helper_fps=HELPERS if helpers is None else helpers, today=TODAY, ids=ids or counter())
 
 
 @pytest.fixture(scope="module")
@@ -123,8 +132,40 @@ def test_generate_for_helper_makes_only_helper_kinds_by_that_helper() -> None:
     assert {r.kind for r in mine} <= HELPER_KINDS and {r.author for r in mine} == {HELPERS[0]}
     assert {r.subject for r in mine} == {s.id for s in subjects}
     assert all(not validate(r.kind, r.data, today=TODAY) for r in mine)
-    again = demo.generate_for_helper(random.Random(1), subjects, HELPERS[0], 9, TODAY)
-    assert [r.to_dict() for r in again] == [r.to_dict() for r in mine]
+    first = demo.generate_for_helper(random.Random(1), subjects, HELPERS[0], 9, TODAY, ids=counter())
+    again = demo.generate_for_helper(random.Random(1), subjects, HELPERS[0], 9, TODAY, ids=counter())
+    assert [r.to_dict() for r in again] == [r.to_dict() for r in first]
+
+
+def test_two_installations_filled_from_the_same_seed_share_no_record_id() -> None:
+    """The default seed on the office and on a phone used to give both the same ids, so the
+    phone's bundle was refused at the office as 记录属于他人."""
+    office = demo.generate(random.Random(2026), subjects=5, records_per_subject=4, office_fp=OFFICE,
+                           helper_fps=HELPERS[:1], today=TODAY)
+    again = demo.generate(random.Random(2026), subjects=5, records_per_subject=4, office_fp=OFFICE,
+                          helper_fps=HELPERS[:1], today=TODAY)
+    def content(r: Record) -> dict[str, object]:  # an ack names its report by id
+        return {k: v for k, v in r.data.items() if not (r.kind == "ack" and k == "report")}
+
+    assert [content(r) for r in office] == [content(r) for r in again]  # seeded content
+    assert not {r.id for r in office} & {r.id for r in again}  # random ids
+    subjects = [r for r in office if r.kind == "subject"]
+    phone = demo.generate_for_helper(random.Random(2026), subjects, HELPERS[0], 6, TODAY)
+    assert not {r.id for r in phone} & {r.id for r in office}
+
+
+def test_no_helper_record_is_dated_before_its_helpers_enrolment(records: list[Record]) -> None:
+    enrolled = {r.data["fingerprint"]: r.data["enrolled_date"] for r in records if r.kind == "helper"}
+    mine = [r for r in records if r.kind in HELPER_KINDS and r.author in enrolled]
+    assert mine
+    early = [(r.kind, r.created[:10], enrolled[r.author]) for r in mine if r.created[:10] < enrolled[r.author]]
+    assert early == []
+    subjects = [r for r in records if r.kind == "subject"]
+    joined = date(2026, 3, 1)
+    phone = demo.generate_for_helper(random.Random(5), subjects, HELPERS[0], 8, TODAY, enrolled=joined)
+    assert phone and min(r.created[:10] for r in phone) >= joined.isoformat()
+    assert "declaration" not in {r.kind for r in phone if r.subject in
+                                {s.id for s in subjects if s.data["term_start"] < joined.isoformat()}}
 
 
 @pytest.mark.parametrize("months,text", [(6, "六个月"), (12, "一年"), (18, "一年六个月"), (24, "二年"), (120, "十年"),
