@@ -14,7 +14,7 @@ from sync.app import helper_sync as hs
 from sync.app.session import MIN_PASSPHRASE, passphrase_problem, passphrase_strength
 
 if TYPE_CHECKING:
-    from views.app import Shell
+    from views.shell_protocol import ShellProtocol
 
 ROLE_LABELS = {"helper": "协助人员", "office": "司法所"}
 
@@ -28,7 +28,7 @@ def fingerprint_block(groups: list[str]) -> ft.Control:
     ])
 
 
-def _fingerprint_view(shell: "Shell") -> ft.View:
+def _fingerprint_view(shell: ShellProtocol) -> ft.View:
     """After set-up: the fingerprint; a helper can pin the office and hand over its request now."""
     from views import sync_screen  # the enrolment panels live with the sync screen
 
@@ -51,7 +51,7 @@ def _fingerprint_view(shell: "Shell") -> ft.View:
     return ft.View(scroll=ft.ScrollMode.AUTO, padding=20, controls=controls)
 
 
-def setup_view(shell: "Shell", screen: Screen) -> ft.View:
+def setup_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     svc = shell.service
     if svc.exists() and not svc.locked:
         return _fingerprint_view(shell)
@@ -115,7 +115,7 @@ def setup_view(shell: "Shell", screen: Screen) -> ft.View:
     ])
 
 
-def lock_view(shell: "Shell", screen: Screen) -> ft.View:
+def lock_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     svc = shell.service
     pw = ft.TextField(label="口令", password=True, can_reveal_password=True, autofocus=True)
     # Wrong passphrases typed before (also before the app was closed): say so at once.

@@ -30,7 +30,7 @@ from core.routes import Screen
 from storage.errors import StoreLocked
 
 if TYPE_CHECKING:
-    from views.app import Shell
+    from views.shell_protocol import ShellProtocol
 
 # Helper-authored kinds in the order a helper meets them (the add menu follows it).
 EDITABLE_KINDS = ("visit", "report", "registration", "evaluation", "assistance", "meeting", "declaration",
@@ -54,7 +54,7 @@ def row_title(f: Field, index: int) -> str:
 class _Form:
     """The controls of one open form and the values they show."""
 
-    def __init__(self, shell: "Shell", kind: str, did: str, values: fs.Values, status: ft.Text) -> None:
+    def __init__(self, shell: ShellProtocol, kind: str, did: str, values: fs.Values, status: ft.Text) -> None:
         self.shell, self.kind, self.did, self.values, self.status = shell, kind, did, values, status
         self.svc = shell.service
         self.inputs: dict[str, ft.Control] = {}  # error path -> control showing it
@@ -269,7 +269,7 @@ def _boxed(label: str, inner: ft.Control) -> ft.Column:
     return box
 
 
-def record_view(shell: "Shell", screen: Screen) -> ft.View:
+def record_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     svc = shell.service
     record_id = screen.get("id") if screen.name == "edit_record" else None
     try:
@@ -364,13 +364,13 @@ def record_view(shell: "Shell", screen: Screen) -> ft.View:
     )
 
 
-def to_lock_screen(shell: "Shell") -> None:
+def to_lock_screen(shell: ShellProtocol) -> None:
     """Another session locked the store (idle lock): show the lock screen here too. What was
     typed since the last draft save cannot be kept without the key."""
     shell.render("/lock")
 
 
-def _locked_view(shell: "Shell") -> ft.View:
+def _locked_view(shell: ShellProtocol) -> ft.View:
     return ft.View(controls=[ft.Text(StoreLocked().message),
                              ft.Button("解锁", on_click=lambda e: shell.go("/lock"))])
 
@@ -391,7 +391,7 @@ def shown_value(f: Field, value: Any) -> str:
     return str(value)
 
 
-def read_only_view(shell: "Shell", rec: Any, reason: str, back_to: str) -> ft.View:
+def read_only_view(shell: ShellProtocol, rec: Any, reason: str, back_to: str) -> ft.View:
     """A record that can no longer be corrected here: every field as text, and why."""
     schema = KINDS.get(rec.kind)
     lines: list[ft.Control] = [ft.Container(ft.Text(reason), bgcolor=ft.Colors.AMBER_50, padding=10,

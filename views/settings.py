@@ -19,7 +19,7 @@ from views import sync_screen
 from views.access import fingerprint_block
 
 if TYPE_CHECKING:
-    from views.app import Shell
+    from views.shell_protocol import ShellProtocol
 
 NEW_PASSPHRASE_HELP = f"至少{MIN_PASSPHRASE}个字符;忘记口令将无法找回数据"
 
@@ -31,7 +31,7 @@ def new_passphrase_hint(value: str | None) -> str:
     return f"口令强度:{strength}" if strength else NEW_PASSPHRASE_HELP
 
 
-def settings_view(shell: "Shell", screen: Screen) -> ft.View:
+def settings_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     svc = shell.service
     ident = svc.identity()
     current = svc.settings()
@@ -131,7 +131,7 @@ def settings_view(shell: "Shell", screen: Screen) -> ft.View:
     )
 
 
-def sync_view(shell: "Shell", screen: Screen) -> ft.View:
+def sync_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     return sync_screen.sync_view(shell, screen)
 
 

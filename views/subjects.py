@@ -12,7 +12,7 @@ from core.routes import Screen
 from views.forms import EDITABLE_KINDS
 
 if TYPE_CHECKING:
-    from views.app import Shell
+    from views.shell_protocol import ShellProtocol
 
 LIST_BATCH = 30  # subject tiles made per step while the list scrolls
 SCROLL_INTERVAL_MS = 300  # scroll events (activity for the idle lock) at most this often
@@ -26,7 +26,7 @@ def badge(text: str) -> ft.Control:
                         padding=ft.Padding.symmetric(horizontal=8, vertical=2), border_radius=10)
 
 
-def subject_tile(shell: "Shell", r: dict[str, Any]) -> ft.Control:
+def subject_tile(shell: ShellProtocol, r: dict[str, Any]) -> ft.Control:
     """The subject's line, and beside it an icon that opens a new visit at once (one tap).
 
     The icon sits next to the tile, not inside it, so the tile stays one readable item.
@@ -48,7 +48,7 @@ def subject_tile(shell: "Shell", r: dict[str, Any]) -> ft.Control:
                   spacing=0, vertical_alignment=ft.CrossAxisAlignment.CENTER)
 
 
-def list_view(shell: "Shell", screen: Screen) -> ft.View:
+def list_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     """Tiles are made a batch at a time as the list scrolls, so a long caseload opens at once."""
     svc = shell.service
     state: dict[str, Any] = {"rows": [], "shown": 0}
@@ -99,7 +99,7 @@ def list_view(shell: "Shell", screen: Screen) -> ft.View:
     )
 
 
-def detail_view(shell: "Shell", screen: Screen) -> ft.View:
+def detail_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     svc = shell.service
     sid = screen.get("id") or ""
     back = ft.IconButton(ft.Icons.ARROW_BACK, tooltip="返回", on_click=lambda e: shell.go("/subjects"))
@@ -143,7 +143,7 @@ def add_button_label(kind: str) -> str:
     return ADD_LABELS.get(kind) or "新增" + KIND_LABELS[kind]
 
 
-def add_buttons(shell: "Shell", sid: str) -> ft.Control:
+def add_buttons(shell: ShellProtocol, sid: str) -> ft.Control:
     """One button per helper-authored kind; the two everyday ones first and filled."""
     def opener(kind: str) -> Callable[[Any], None]:
         return lambda e: shell.go(f"/subjects/{sid}/new/{kind}")
@@ -185,7 +185,7 @@ def timeline_notes(t: dict[str, Any]) -> str:
     return "  ".join(p for p in parts if p)
 
 
-def timeline_tile(shell: "Shell", t: dict[str, Any]) -> ft.Control:
+def timeline_tile(shell: ShellProtocol, t: dict[str, Any]) -> ft.Control:
     """One record (or unsaved draft) in the timeline with its status label; urgent reports
     stand out; a tap opens the record, or the draft's form."""
     editable = bool(t.get("editable"))

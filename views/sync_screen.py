@@ -22,7 +22,7 @@ from sync.app import folders
 from sync.app import helper_sync as hs
 
 if TYPE_CHECKING:
-    from views.app import Shell
+    from views.shell_protocol import ShellProtocol
 
 
 def _heading(text: str) -> ft.Text:
@@ -35,7 +35,7 @@ IMPORT_FOLDER = "数据包所在文件夹"
 EXPORT_TO = "导出到(文件夹或文件)"
 
 
-def _bytes_first(shell: "Shell") -> bool:
+def _bytes_first(shell: ShellProtocol) -> bool:
     """Whether a save dialog needs the file's bytes before it opens (browser and phones): then
     the bundle is sealed first; on a desktop the place is asked first and nothing is sealed on
     cancel."""
@@ -43,7 +43,7 @@ def _bytes_first(shell: "Shell") -> bool:
     return bool(page.web) or page.platform is None or page.platform.is_mobile()
 
 
-async def pick_one(shell: "Shell", extensions: list[str]) -> tuple[str, bytes] | None:
+async def pick_one(shell: ShellProtocol, extensions: list[str]) -> tuple[str, bytes] | None:
     """Let the person pick one file; its name and bytes, or None when the dialog was cancelled.
     Raises ``XietongError`` when there is no dialog here or the file cannot be read."""
     try:
@@ -63,7 +63,7 @@ async def pick_one(shell: "Shell", extensions: list[str]) -> tuple[str, bytes] |
     raise hs.FileUnreadable(f"无法读取所选文件:{picked.name}。请换一种方式选择文件。")
 
 
-async def save_dialog(shell: "Shell", name: str, extension: str, data: bytes | None = None) -> str | None:
+async def save_dialog(shell: ShellProtocol, name: str, extension: str, data: bytes | None = None) -> str | None:
     """Offer ``name`` to save. With ``data`` the dialog (or browser download) writes it and the
     result is the place or the name; without, it only asks where (desktop) and returns the path.
     None when cancelled."""
@@ -90,7 +90,7 @@ def _result_box(title: str, lines: list[str], *, ok: bool) -> ft.Container:
 # ---------------------------------------------------------------------- enrolment panels
 
 
-def office_pin_panel(shell: "Shell", on_done: Callable[[], None] | None = None) -> ft.Control:
+def office_pin_panel(shell: ShellProtocol, on_done: Callable[[], None] | None = None) -> ft.Control:
     """Import the office card: pick the file (or type its path), show its fingerprint, type the
     digits read aloud, pin."""
     svc = shell.service
@@ -172,7 +172,7 @@ def office_pin_panel(shell: "Shell", on_done: Callable[[], None] | None = None) 
     ])
 
 
-def enrolment_panel(shell: "Shell") -> ft.Control:
+def enrolment_panel(shell: ShellProtocol) -> ft.Control:
     """Write this helper's enrolment request to a file for the office."""
     svc = shell.service
     contact = hs.saved_contact(svc)
@@ -236,7 +236,7 @@ def enrolment_panel(shell: "Shell") -> ft.Control:
 # ---------------------------------------------------------------------- sync screen
 
 
-def sync_view(shell: "Shell", screen: Screen) -> ft.View:
+def sync_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     svc = shell.service
     page = shell.page
     base = ft.View(appbar=ft.AppBar(title=ft.Text("同步")), navigation_bar=shell.nav_bar(1),

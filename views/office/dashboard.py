@@ -12,7 +12,7 @@ from sync.app import office
 from views.office.layout import box, frame, heading, section, table
 
 if TYPE_CHECKING:
-    from views.app import Shell
+    from views.shell_protocol import ShellProtocol
 
 
 def _count_card(label: str, n: int, colour: str) -> ft.Control:
@@ -23,7 +23,7 @@ def _count_card(label: str, n: int, colour: str) -> ft.Control:
     )
 
 
-def dashboard_view(shell: "Shell", screen: Screen) -> ft.View:
+def dashboard_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     svc = shell.service
     try:
         d = office.dashboard(svc)

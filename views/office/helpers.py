@@ -14,10 +14,10 @@ from sync.app import office
 from views.office.layout import box, frame, heading, path_picker, relist, section, table
 
 if TYPE_CHECKING:
-    from views.app import Shell
+    from views.shell_protocol import ShellProtocol
 
 
-def helpers_view(shell: "Shell", screen: Screen) -> ft.View:
+def helpers_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     svc = shell.service
     today = svc.clock().date().isoformat()
     me = svc.identity()

@@ -15,10 +15,10 @@ from sync.app import office
 from views.office.layout import box, frame, heading, path_picker, relist, section, table
 
 if TYPE_CHECKING:
-    from views.app import Shell
+    from views.shell_protocol import ShellProtocol
 
 
-def notices_view(shell: "Shell", screen: Screen) -> ft.View:
+def notices_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     svc = shell.service
     me = svc.identity()
     chosen = screen.get("subject") or ""

@@ -14,7 +14,7 @@ from views.office.layout import box, frame, heading, path_picker, section, table
 from views.subjects import badge
 
 if TYPE_CHECKING:
-    from views.app import Shell
+    from views.shell_protocol import ShellProtocol
 
 FORM_FIELDS = [f for f in KINDS["subject"].fields if f.name != "helpers"]
 
@@ -24,7 +24,7 @@ def _dropdown(label: str, value: str, options: list[tuple[str, str]], width: int
                        options=[ft.DropdownOption(key=k, text=t) for k, t in options])
 
 
-def register_view(shell: "Shell", screen: Screen) -> ft.View:
+def register_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     svc = shell.service
     params = dict(screen.params)
     helpers = [h for h in office.helper_rows(svc) if h["status"] == "active"]

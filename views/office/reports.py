@@ -14,13 +14,13 @@ from sync.app import office
 from views.office.layout import box, frame, heading, path_picker, relist, section
 
 if TYPE_CHECKING:
-    from views.app import Shell
+    from views.shell_protocol import ShellProtocol
 
 REPORTS = (("visits", "走访统计(按协助人员、月份)"), ("evaluations", "社区评议"), ("subjects", "社区矫正对象名册"),
            ("helpers", "协助人员名册(补贴核算)"))
 
 
-def reports_view(shell: "Shell", screen: Screen) -> ft.View:
+def reports_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     svc = shell.service
     folder, picker = path_picker(shell, "保存到文件夹", suffixes=(".xlsx", ".docx"))
     date_from = ft.TextField(label="开始日期(可不填)", hint_text="YYYY-MM-DD", width=200)

@@ -18,7 +18,7 @@ from sync.app import office
 from views.office.layout import box, frame, heading, path_picker, relist, section, table
 
 if TYPE_CHECKING:
-    from views.app import Shell
+    from views.shell_protocol import ShellProtocol
 
 _REG_LABELS = {f.name: f.label for f in KINDS["registration"].fields}
 _FAMILY_COLUMNS = (("name", "姓名"), ("relation", "关系"), ("age", "年龄"), ("political", "政治面貌"),
@@ -32,7 +32,7 @@ def _pairs(items: list[tuple[str, str]]) -> ft.Control:
                    for label, value in items], wrap=True, spacing=12, run_spacing=6)
 
 
-def subject_page_view(shell: "Shell", screen: Screen) -> ft.View:
+def subject_page_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     svc = shell.service
     sid = screen.get("id") or ""
     try:
