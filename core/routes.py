@@ -218,6 +218,8 @@ def parent(screen: Screen) -> Screen:
         return Screen("subjects")
     if name == "office_subject":
         return Screen("office_subjects")
+    if screen.is_office and screen.params:  # e.g. the register opened on a subject deleted meanwhile
+        return Screen(name)
     if screen.is_office:
         return Screen("office_dashboard")
     return Screen(HOME)

@@ -215,6 +215,7 @@ def test_only_real_work_screens_are_resumed_after_an_unlock() -> None:
     (f"/records/{RID}/edit", "/subjects"),
     (f"/office/subjects/{RID}", "/office/subjects"),
     ("/office/notices", "/office/dashboard"),
+    (f"/office/subjects?id={RID}", "/office/subjects"),
     ("/settings", "/"),
 ])
 def test_the_way_back_from_a_screen(route: str, back: str) -> None:
