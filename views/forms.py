@@ -25,7 +25,20 @@ import flet as ft
 
 from core import formstate as fs
 from core.errors import ValidationError, XietongError
-from core.kinds import BOOL, CHOICE, DATE, INT, INTS, KINDS, PHONE, ROWS, STRS, YEARMONTH, Field, section_of
+from core.kinds import (
+    BOOL,
+    CHOICE,
+    DATE,
+    INT,
+    INTS,
+    KINDS,
+    PHONE,
+    ROWS,
+    STRS,
+    YEARMONTH,
+    Field,
+    section_of,
+)
 from core.routes import Screen
 from storage.errors import StoreLocked
 

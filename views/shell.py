@@ -23,7 +23,18 @@ import flet as ft
 
 from core.errors import XietongError
 from core.idle import idle_lock_due
-from core.routes import HOME_ROUTE, LOCK, SETUP, SUBJECTS, Screen, build_route, guard, parent, parse_route, resumes
+from core.routes import (
+    HOME_ROUTE,
+    LOCK,
+    SETUP,
+    SUBJECTS,
+    Screen,
+    build_route,
+    guard,
+    parent,
+    parse_route,
+    resumes,
+)
 from views.errors import ERROR_MESSAGE, locked_store, log_unexpected
 
 if TYPE_CHECKING:

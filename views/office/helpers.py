@@ -11,7 +11,16 @@ from core.errors import XietongError
 from core.kinds import HELPER_CONDITIONS
 from core.routes import Screen
 from sync.app import office
-from views.office.layout import box, frame, heading, path_picker, relist, section, show_in, table
+from views.office.layout import (
+    box,
+    frame,
+    heading,
+    path_picker,
+    relist,
+    section,
+    show_in,
+    table,
+)
 from views.work import run
 
 if TYPE_CHECKING:

@@ -14,8 +14,7 @@ import flet as ft
 
 from core import routes
 from core.errors import XietongError
-from sync.app import folders
-from sync.app import office
+from sync.app import folders, office
 from views.work import on_loop
 
 if TYPE_CHECKING:

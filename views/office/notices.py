@@ -10,9 +10,17 @@ import flet as ft
 from core.errors import XietongError
 from core.kinds import DUTIES
 from core.routes import Screen
-from sync.app import folders
-from sync.app import office
-from views.office.layout import box, frame, heading, path_picker, relist, section, show_in, table
+from sync.app import folders, office
+from views.office.layout import (
+    box,
+    frame,
+    heading,
+    path_picker,
+    relist,
+    section,
+    show_in,
+    table,
+)
 from views.work import run
 
 if TYPE_CHECKING:

@@ -10,9 +10,17 @@ from core.errors import XietongError
 from core.kinds import CATEGORIES, KINDS
 from core.routes import Screen
 from sync.app import office
-from views.office.layout import box, frame, heading, path_picker, section, show_in, table
-from views.work import run
+from views.office.layout import (
+    box,
+    frame,
+    heading,
+    path_picker,
+    section,
+    show_in,
+    table,
+)
 from views.subjects import badge
+from views.work import run
 
 if TYPE_CHECKING:
     from views.shell_protocol import ShellProtocol

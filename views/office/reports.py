@@ -8,9 +8,16 @@ from typing import TYPE_CHECKING, Any
 import flet as ft
 
 from core.routes import Screen
-from sync.app import folders
-from sync.app import office
-from views.office.layout import box, frame, heading, path_picker, relist, section, show_in
+from sync.app import folders, office
+from views.office.layout import (
+    box,
+    frame,
+    heading,
+    path_picker,
+    relist,
+    section,
+    show_in,
+)
 from views.work import run
 
 if TYPE_CHECKING:

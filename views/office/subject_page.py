@@ -14,7 +14,16 @@ from core.kinds import KINDS
 from core.routes import Screen
 from core.timeline import shown
 from sync.app import office
-from views.office.layout import box, frame, heading, path_picker, relist, section, show_in, table
+from views.office.layout import (
+    box,
+    frame,
+    heading,
+    path_picker,
+    relist,
+    section,
+    show_in,
+    table,
+)
 from views.work import run
 
 if TYPE_CHECKING:

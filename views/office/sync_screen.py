@@ -13,7 +13,17 @@ import flet as ft
 
 from core.routes import Screen
 from sync.app import office
-from views.office.layout import box, frame, heading, path_picker, progress_of, relist, section, show_in, table
+from views.office.layout import (
+    box,
+    frame,
+    heading,
+    path_picker,
+    progress_of,
+    relist,
+    section,
+    show_in,
+    table,
+)
 from views.work import run
 
 if TYPE_CHECKING:
