@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import flet as ft
 
-from core.errors import XietongError
+from core import routes
 from core.kinds import KIND_LABELS
 from core.routes import Screen
 from views.forms import EDITABLE_KINDS
@@ -38,10 +38,10 @@ def subject_tile(shell: ShellProtocol, r: dict[str, Any]) -> ft.Control:
             ft.Text(f"最近走访:{r['last_visit'] or '尚无'}", size=13),
             ft.Row([badge(b) for b in r["badges"]], wrap=True),
         ], spacing=2, tight=True),
-        on_click=lambda e, sid=r["id"]: shell.go(f"/subjects/{sid}"),
+        on_click=lambda e, sid=r["id"]: shell.go(routes.subject(sid)),
     )
     quick = ft.IconButton(ft.Icons.NOTE_ADD_OUTLINED, tooltip=add_button_label("visit"),
-                          on_click=lambda e, sid=r["id"]: shell.go(f"/subjects/{sid}/new/visit"))
+                          on_click=lambda e, sid=r["id"]: shell.go(routes.new_record(sid, "visit")))
     # Separate semantics nodes: merged, the tile's words would become one label with the icon's.
     return ft.Row([ft.Container(ft.Semantics(content=tile, container=True), expand=True),
                    ft.Semantics(content=quick, container=True)],
@@ -102,11 +102,8 @@ def list_view(shell: ShellProtocol, screen: Screen) -> ft.View:
 def detail_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     svc = shell.service
     sid = screen.get("id") or ""
-    back = ft.IconButton(ft.Icons.ARROW_BACK, tooltip="返回", on_click=lambda e: shell.go("/subjects"))
-    try:
-        d = svc.subject_detail(sid)
-    except XietongError as exc:
-        return ft.View(appbar=ft.AppBar(leading=back, title=ft.Text("社区矫正对象")), controls=[ft.Text(exc.message)])
+    back = ft.IconButton(ft.Icons.ARROW_BACK, tooltip="返回", on_click=lambda e: shell.go(routes.SUBJECTS))
+    d = svc.subject_detail(sid)  # a subject not found: the shell says so and leads back
     particulars = [ft.Row([ft.Text(p["label"], width=110, color=ft.Colors.GREY_700), ft.Text(p["value"], expand=True)])
                    for p in d["particulars"]]
     urgent_open = [t for t in d["timeline"] if t["urgent"] and t.get("handling") == "待处理"]
@@ -146,7 +143,7 @@ def add_button_label(kind: str) -> str:
 def add_buttons(shell: ShellProtocol, sid: str) -> ft.Control:
     """One button per helper-authored kind; the two everyday ones first and filled."""
     def opener(kind: str) -> Callable[[Any], None]:
-        return lambda e: shell.go(f"/subjects/{sid}/new/{kind}")
+        return lambda e: shell.go(routes.new_record(sid, kind))
 
     buttons: list[ft.Control] = [
         ft.Button(add_button_label("visit"), icon=ft.Icons.ADD, on_click=opener("visit")),
@@ -194,7 +191,7 @@ def timeline_tile(shell: ShellProtocol, t: dict[str, Any]) -> ft.Control:
                       color=ft.Colors.RED_900 if urgent else None,
                       weight=ft.FontWeight.BOLD if urgent else None)
     notes = timeline_notes(t)
-    route = t.get("route") or f"/records/{t['id']}/edit"
+    route = t.get("route") or routes.edit_record(t["id"])
     tile = ft.ListTile(
         leading=ft.Icon(ft.Icons.WARNING_AMBER if urgent else
                         ft.Icons.EDIT_NOTE if t.get("draft") else ft.Icons.DESCRIPTION_OUTLINED,
