@@ -495,3 +495,17 @@ def test_an_open_store_nobody_is_past_the_lock_screen_of_locks_without_redrawing
         await asyncio.wait_for(watcher, 1)
 
     asyncio.run(scenario())
+
+
+def test_a_screen_whose_record_is_gone_says_why_and_leads_back(builders: dict[str, Any]) -> None:
+    from core.errors import NotFound
+
+    def gone(shell: sh.Shell, screen: Any) -> ft.View:
+        raise NotFound("找不到该社区矫正对象,可能已被删除。")
+
+    builders["subject"] = gone
+    shell = open_session(FakeService(), "/subjects/s1")
+    assert page_of(shell).shown_texts() == ["找不到该社区矫正对象,可能已被删除。"]
+    back = next(c for c in page_of(shell).views[-1].controls if isinstance(c, ft.Button))
+    back.on_click(None)
+    assert shell.rendered == "/subjects"
