@@ -36,7 +36,7 @@ def _fingerprint_view(shell: ShellProtocol) -> ft.View:
     ident = shell.service.identity()
     controls: list[ft.Control] = [
         ft.Text("设置完成", size=24, weight=ft.FontWeight.BOLD),
-        ft.Text(f"{ident['role_label']}:{ident['name']}", size=16),
+        ft.Text(f"{ROLE_LABELS[ident['role']]}:{ident['name']}", size=16),
         fingerprint_block(ident["fingerprint_groups"]),
         ft.Button("开始使用", on_click=lambda e: shell.go(routes.SUBJECTS)),
     ]

@@ -16,7 +16,7 @@ from storage.errors import WrongPassphrase
 from sync.app import helper_sync as hs
 from sync.app.session import MIN_PASSPHRASE, passphrase_strength
 from views import enrolment
-from views.access import fingerprint_block
+from views.access import ROLE_LABELS, fingerprint_block
 from views.work import run
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ def settings_view(shell: ShellProtocol, screen: Screen) -> ft.View:
 
     fields: list[ft.Control] = [idle, interval] + ([retention] if helper else [])
     controls: list[ft.Control] = [
-        ft.Text(f"{ident['role_label']}:{ident['name']}", size=18),
+        ft.Text(f"{ROLE_LABELS[ident['role']]}:{ident['name']}", size=18),
         fingerprint_block(ident["fingerprint_groups"]),
     ]
     if helper:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import flet as ft
 
 from core.errors import XietongError
-from core.kinds import HELPER_CONDITIONS
+from core.kinds import HELPER_CONDITIONS, HELPER_STATUSES
 from core.routes import Screen
 from sync.app import office
 from views.office.layout import (
@@ -71,7 +71,7 @@ def helpers_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     rows = office.helper_rows(svc)
     roster = table(
         ["姓名", "村(居)委会", "联系电话", "状态", "登记日期", "备案日期", "最近数据包", "对象数", "身份指纹", ""],
-        [[r["name"], r["committee"], r["phone"], r["status_label"], r["enrolled_date"], r["filed_date"] or "—",
+        [[r["name"], r["committee"], r["phone"], HELPER_STATUSES.get(r["status"], r["status"]), r["enrolled_date"], r["filed_date"] or "—",
           r["last_bundle"] or "尚无", str(r["subjects"]), ft.Text(r["fingerprint_grouped"], size=12),
           ft.TextButton("撤销", on_click=revoke(r["fingerprint"], r["name"], r["subjects"])) if r["status"] == "active" else ""]
          for r in rows],
