@@ -39,6 +39,7 @@ from views.errors import ERROR_MESSAGE, locked_store, log_unexpected
 
 if TYPE_CHECKING:
     from sync.app.session import Service
+    from views.shell_protocol import ShellProtocol
 
 IDLE_CHECK_SECONDS = 10
 LOCK_ROUTE = LOCK
@@ -342,7 +343,7 @@ def _not_found(shell: Shell, screen: Screen) -> ft.View:
     ])
 
 
-def message_view(shell: Any, message: str, back: Screen) -> ft.View:
+def message_view(shell: ShellProtocol, message: str, back: Screen) -> ft.View:
     """A screen that cannot be shown (e.g. a subject deleted meanwhile): why, and the way back."""
     return ft.View(padding=20, controls=[
         ft.Text(message, size=18),
@@ -350,7 +351,7 @@ def message_view(shell: Any, message: str, back: Screen) -> ft.View:
     ])
 
 
-def build_screen(shell: Any, screen: Screen) -> ft.View:
+def build_screen(shell: ShellProtocol, screen: Screen) -> ft.View:
     """Draw ``screen``. A ``XietongError`` while reading what it shows (a subject deleted, a
     record not found) gives its sentence and the way back; a locked store is left to the caller."""
     build = screen_builders().get(screen.name, _not_found)
@@ -362,7 +363,7 @@ def build_screen(shell: Any, screen: Screen) -> ft.View:
         return message_view(shell, exc.message, parent(screen))
 
 
-def screen_builders() -> dict[str, Callable[[Any, Screen], ft.View]]:
+def screen_builders() -> dict[str, Callable[[ShellProtocol, Screen], ft.View]]:
     """Route name -> screen builder. The screens are imported here, not at the top, so that
     the web server can start before them (see the module docstring)."""
     from views import access, forms, office, settings, subjects, sync_screen

@@ -6,7 +6,7 @@ one fake shell (``tests/views/fake_shell.py``) that implements it. Kept to what 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ContextManager, Protocol
+from typing import TYPE_CHECKING, ContextManager, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     import flet as ft
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from sync.app.session import Service
 
 
+@runtime_checkable
 class ShellProtocol(Protocol):
     service: Service  # the one session of this process (shared by the browser sessions)
     page: ft.Page

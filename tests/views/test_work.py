@@ -116,3 +116,11 @@ def test_progress_from_the_worker_is_shown_on_the_loop(shell: FakeShell) -> None
 
     asyncio.run(scenario())
     assert shown == [(1, 2, "a.xtb", True), (2, 2, "b.xtb", True)]
+
+
+def test_the_shell_and_the_fake_shell_both_implement_the_protocol_screens_use() -> None:
+    from views.shell import Shell
+    from views.shell_protocol import ShellProtocol
+
+    assert isinstance(Shell(page=None, service=None), ShellProtocol)  # type: ignore[arg-type]
+    assert isinstance(FakeShell(service=None), ShellProtocol)
