@@ -10,7 +10,14 @@ from hypothesis import strategies as st
 
 from core.errors import NotFound, XietongError
 from core.records import ALL_KINDS
-from core.routes import NOT_FOUND, OFFICE_SCREENS, ROUTES, Screen, build_route, parse_route
+from core.routes import (
+    NOT_FOUND,
+    OFFICE_SCREENS,
+    ROUTES,
+    Screen,
+    build_route,
+    parse_route,
+)
 
 RID = "0123456789abcdef0123456789abcdef"
 

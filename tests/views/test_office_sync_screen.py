@@ -8,13 +8,13 @@ from typing import Any
 
 import flet as ft
 import pytest
+from fake_shell import FakeShell, click
+from screen_setup import CHEAP, PASS, clock
 
 from core.routes import Screen
 from sync.app import office
 from sync.app.session import Service
 from views.office.sync_screen import sync_view
-from fake_shell import FakeShell, click
-from screen_setup import CHEAP, PASS, clock
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import threading
 from typing import Any, Iterator
 
 import pytest
+from fake_shell import FakeShell
 
 from core.errors import NotFound, ValidationError, XietongError
-from fake_shell import FakeShell
 from storage.errors import StoreLocked
 from views.work import FAILED, on_loop, run
 
