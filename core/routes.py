@@ -3,6 +3,10 @@
 The route is the single source of navigation truth; views render whatever screen the
 current route parses to. Parsing never raises: anything unknown is the not-found screen.
 Extra query parameters (``/office/subjects?filter=overdue``) travel as screen params.
+
+Screens build routes with the functions at the end (``route``, ``subject``, ``new_record``...),
+never by hand, and ``guard`` decides which screen a session may see: the set-up until there is
+a store, the lock screen until this session has had the passphrase, and the screens of its role.
 """
 
 from __future__ import annotations
@@ -42,6 +46,10 @@ SCREEN_NAMES: frozenset[str] = frozenset(name for name, _ in ROUTES) | {NOT_FOUN
 OFFICE_SCREENS: frozenset[str] = frozenset(name for name, _ in ROUTES if name.startswith("office_"))
 # Screens shown without an unlocked store.
 PUBLIC_SCREENS: frozenset[str] = frozenset({"lock", "setup", NOT_FOUND})
+# Screens not worth coming back to after an unlock.
+NOT_RESUMED: frozenset[str] = frozenset({HOME, "lock", "setup", NOT_FOUND})
+# Screens of the helper's app the office may also use (its console has the rest).
+SHARED_SCREENS: frozenset[str] = frozenset({"setup", "settings", NOT_FOUND})
 
 _ID_RE = re.compile(r"[A-Za-z0-9_-]{1,128}")
 _PATTERNS: dict[str, tuple[str, ...]] = {name: tuple(s for s in path.split("/") if s) for name, path in ROUTES}
@@ -136,3 +144,82 @@ def build_route(screen: Screen) -> str:
     path = "/" + "/".join(segments)
     extra = sorted((k, v) for k, v in screen.params.items() if k not in used)
     return path + ("?" + urlencode(extra) if extra else "")
+
+
+# ---------------------------------------------------------------------- building routes
+
+
+def route(name: str, **params: str) -> str:
+    """The route of screen ``name``; raises ``NotFound`` for an unknown screen or a bad parameter."""
+    return build_route(Screen(name, params))
+
+
+def subject(subject_id: str) -> str:
+    """The helper's page of one subject."""
+    return route("subject", id=subject_id)
+
+
+def new_record(subject_id: str, kind: str) -> str:
+    """The form of a new record of ``kind`` on a subject."""
+    return route("new_record", id=subject_id, kind=kind)
+
+
+def edit_record(record_id: str) -> str:
+    """The form (or read-only page) of a saved record."""
+    return route("edit_record", id=record_id)
+
+
+def office_subject(subject_id: str) -> str:
+    """The office's page of one subject."""
+    return route("office_subject", id=subject_id)
+
+
+LOCK = route("lock")
+SETUP = route("setup")
+HOME_ROUTE = route(HOME)
+SUBJECTS = route("subjects")
+
+
+# ---------------------------------------------------------------------- the guard
+
+
+def guard(asked: Screen, *, set_up: bool, unlocked: bool, role: str) -> Screen:
+    """The screen a session shows when ``asked`` is requested.
+
+    ``set_up``: a store exists; ``unlocked``: the store is open and this session has had the
+    passphrase (the browser sessions share one store, so a new tab still asks); ``role``:
+    "office", "helper", or "" when it could not be read. The office works in its console, a
+    helper never sees it."""
+    if not set_up:
+        return Screen("setup")
+    if not unlocked:
+        return Screen("lock")
+    if role == "office":
+        if asked.is_office or asked.name in SHARED_SCREENS:
+            return asked
+        return Screen("office_dashboard")
+    if asked.name in (HOME, "lock") or asked.is_office:
+        return Screen("subjects")
+    return asked
+
+
+def resumes(asked: Screen) -> bool:
+    """Whether the lock screen shown instead of ``asked`` should lead back to it once unlocked
+    (a form restores its draft there)."""
+    return asked.name not in NOT_RESUMED
+
+
+def parent(screen: Screen) -> Screen:
+    """Where "返回" leads from ``screen`` (e.g. when it cannot be shown)."""
+    name, sid = screen.name, screen.get("id")
+    if name == "new_record" and sid and _valid_param("id", sid):
+        return Screen("subject", {"id": sid})
+    if name in ("subject", "edit_record"):
+        return Screen("subjects")
+    if name == "office_subject":
+        return Screen("office_subjects")
+    if screen.is_office and screen.params:  # e.g. the register opened on a subject deleted meanwhile
+        return Screen(name)
+    if screen.is_office:
+        return Screen("office_dashboard")
+    return Screen(HOME)

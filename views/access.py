@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 import math
 from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
+from core import routes
 from core.errors import XietongError
 from core.routes import Screen
 from sync.app import helper_sync as hs
 from sync.app.session import MIN_PASSPHRASE, passphrase_problem, passphrase_strength
+from views.work import Failed, run
 
 if TYPE_CHECKING:
-    from views.app import Shell
+    from views.shell_protocol import ShellProtocol
 
 ROLE_LABELS = {"helper": "协助人员", "office": "司法所"}
 
@@ -28,16 +29,16 @@ def fingerprint_block(groups: list[str]) -> ft.Control:
     ])
 
 
-def _fingerprint_view(shell: "Shell") -> ft.View:
+def _fingerprint_view(shell: ShellProtocol) -> ft.View:
     """After set-up: the fingerprint; a helper can pin the office and hand over its request now."""
-    from views import sync_screen  # the enrolment panels live with the sync screen
+    from views import enrolment  # imports this module: imported when drawn
 
     ident = shell.service.identity()
     controls: list[ft.Control] = [
         ft.Text("设置完成", size=24, weight=ft.FontWeight.BOLD),
-        ft.Text(f"{ident['role_label']}:{ident['name']}", size=16),
+        ft.Text(f"{ROLE_LABELS[ident['role']]}:{ident['name']}", size=16),
         fingerprint_block(ident["fingerprint_groups"]),
-        ft.Button("开始使用", on_click=lambda e: shell.go("/subjects")),
+        ft.Button("开始使用", on_click=lambda e: shell.go(routes.SUBJECTS)),
     ]
     if ident["role"] == "helper":
         office = hs.fingerprints(shell.service)
@@ -45,13 +46,13 @@ def _fingerprint_view(shell: "Shell") -> ft.View:
         if office["office"]:
             controls.append(ft.Text(f"已信任司法所:{office['office_name']}({office['office']})"))
         else:
-            controls.append(sync_screen.office_pin_panel(shell, on_done=lambda: shell.render("/setup")))
-        controls += [ft.Divider(), sync_screen.enrolment_panel(shell),
+            controls.append(enrolment.office_pin_panel(shell, on_done=lambda: shell.render(routes.SETUP)))
+        controls += [ft.Divider(), enrolment.enrolment_panel(shell),
                      ft.Text("以上两步也可以稍后在“设置”中完成。", size=13)]
     return ft.View(scroll=ft.ScrollMode.AUTO, padding=20, controls=controls)
 
 
-def setup_view(shell: "Shell", screen: Screen) -> ft.View:
+def setup_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     svc = shell.service
     if svc.exists() and not svc.locked:
         return _fingerprint_view(shell)
@@ -93,18 +94,18 @@ def setup_view(shell: "Shell", screen: Screen) -> ft.View:
             message.value = "正在生成密钥,请稍候……"
             shell.page.update()
             busy["on"] = True
-            try:  # scrypt calibration and key derivation: off the event loop, the page keeps answering
-                with shell.busy():
-                    await asyncio.to_thread(svc.setup, role.value or "helper", name.value.strip(), pw1.value)
-            except XietongError as exc:
-                message.value = exc.message
-            else:
+            chosen, who, passphrase = role.value or "helper", name.value.strip(), pw1.value
+            # scrypt calibration and key derivation: off the event loop, the page keeps answering
+            done = await run(shell, lambda: svc.setup(chosen, who, passphrase), failed=said)
+            busy["on"] = False
+            if not isinstance(done, Failed):
                 shell.unlocked_here = True
-                shell.go("/setup")
+                shell.go(routes.SETUP)
                 return
-            finally:
-                busy["on"] = False
         shell.page.update()
+
+    def said(exc: XietongError) -> None:
+        message.value = exc.message
 
     return ft.View(scroll=ft.ScrollMode.AUTO, padding=20, controls=[
         ft.Text("欢迎使用协通", size=24, weight=ft.FontWeight.BOLD),
@@ -115,7 +116,7 @@ def setup_view(shell: "Shell", screen: Screen) -> ft.View:
     ])
 
 
-def lock_view(shell: "Shell", screen: Screen) -> ft.View:
+def lock_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     svc = shell.service
     pw = ft.TextField(label="口令", password=True, can_reveal_password=True, autofocus=True)
     # Wrong passphrases typed before (also before the app was closed): say so at once.
@@ -127,17 +128,17 @@ def lock_view(shell: "Shell", screen: Screen) -> ft.View:
         wait = svc.unlock_wait()
         message.value = f"请稍候{math.ceil(wait)}秒,正在解锁……" if wait else "正在解锁……"
         shell.page.update()
-        try:  # scrypt (and the back-off delay): off the event loop
-            with shell.busy():
-                await asyncio.to_thread(svc.unlock, pw.value or "")
-        except XietongError as exc:
-            message.value = ""
-            pw.error = exc.message  # says how many times in a row, and how long the next try waits
-            pw.value = ""  # typed again from the start, as on a phone's lock screen
-            shell.page.update()
-            return
+        typed = pw.value or ""
+        await run(shell, lambda: svc.unlock(typed), done=unlocked, failed=refused)  # scrypt and the back-off delay
+
+    def unlocked(_: Any) -> None:
         shell.unlocked_here = True
         shell.go(shell.route_after_unlock())
+
+    def refused(exc: XietongError) -> None:
+        message.value = ""
+        pw.error = exc.message  # says how many times in a row, and how long the next try waits
+        pw.value = ""  # typed again from the start, as on a phone's lock screen
 
     pw.on_submit = submit
     return ft.View(padding=20, controls=[

@@ -24,13 +24,30 @@ from typing import TYPE_CHECKING, Any, Callable
 import flet as ft
 
 from core import formstate as fs
-from core.errors import ValidationError, XietongError
-from core.kinds import BOOL, CHOICE, DATE, INT, INTS, KINDS, PHONE, ROWS, STRS, YEARMONTH, Field, section_of
+from core import routes
+from core.errors import XietongError
+from core.kinds import (
+    BOOL,
+    CHOICE,
+    DATE,
+    INT,
+    INTS,
+    KINDS,
+    PHONE,
+    ROWS,
+    STRS,
+    YEARMONTH,
+    Field,
+    section_of,
+)
 from core.routes import Screen
 from sync.app.errors import StoreLocked
+from views import record_page
+from views.record_page import row_title
+from views.work import run
 
 if TYPE_CHECKING:
-    from views.app import Shell
+    from views.shell_protocol import ShellProtocol
 
 # Helper-authored kinds in the order a helper meets them (the add menu follows it).
 EDITABLE_KINDS = ("visit", "report", "registration", "evaluation", "assistance", "meeting", "declaration",
@@ -46,15 +63,10 @@ def field_label(f: Field) -> str:
     return f.label + ("" if f.required or f.min_items else OPTIONAL)
 
 
-def row_title(f: Field, index: int) -> str:
-    """"第2人" for people tables, "第2行" otherwise."""
-    return f"第{index + 1}{'人' if f.unit == '人' else '行'}"
-
-
 class _Form:
     """The controls of one open form and the values they show."""
 
-    def __init__(self, shell: "Shell", kind: str, did: str, values: fs.Values, status: ft.Text) -> None:
+    def __init__(self, shell: ShellProtocol, kind: str, did: str, values: fs.Values, status: ft.Text) -> None:
         self.shell, self.kind, self.did, self.values, self.status = shell, kind, did, values, status
         self.svc = shell.service
         self.inputs: dict[str, ft.Control] = {}  # error path -> control showing it
@@ -269,46 +281,47 @@ def _boxed(label: str, inner: ft.Control) -> ft.Column:
     return box
 
 
-def record_view(shell: "Shell", screen: Screen) -> ft.View:
+def record_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     svc = shell.service
     record_id = screen.get("id") if screen.name == "edit_record" else None
-    try:
-        if record_id:
-            rec = svc.record(record_id)
-            kind, subject, initial = rec.kind, rec.subject or "", fs.from_data(rec.kind, rec.data) \
-                if rec.kind in KINDS else {}
-            locked = svc.record_lock_reason(record_id)
-        else:
-            kind, subject, initial, locked = screen.get("kind") or "", screen.get("id") or "", None, None
-            svc.subject_detail(subject)
-    except XietongError as exc:
-        return ft.View(controls=[ft.Text(exc.message), ft.Button("返回", on_click=lambda e: shell.go("/subjects"))])
-    back_to = f"/subjects/{subject}" if subject else "/subjects"
+    # A record or subject not found: the shell says so and leads back.
+    if record_id:
+        rec = svc.record(record_id)
+        kind, subject, initial = rec.kind, rec.subject or "", fs.from_data(rec.kind, rec.data) \
+            if rec.kind in KINDS else {}
+        locked = svc.record_lock_reason(record_id)
+    else:
+        kind, subject, initial, locked = screen.get("kind") or "", screen.get("id") or "", None, None
+        svc.subject_detail(subject)
+    back_to = routes.subject(subject) if subject else routes.SUBJECTS
     if record_id and (locked or kind not in EDITABLE_KINDS):
-        return read_only_view(shell, rec, locked or "这类记录只能查看,不能在本机修改。", back_to)
+        return record_page.read_only_view(shell, rec, locked or "这类记录只能查看,不能在本机修改。", back_to)
     if kind not in EDITABLE_KINDS:
         return ft.View(controls=[ft.Text("协助人员不能在本机填写这类记录。"),
                                  ft.Button("返回", on_click=lambda e: shell.go(back_to))])
     schema = KINDS[kind]
     did = fs.draft_id(kind, subject, record_id)
-    try:
-        draft = svc.load_draft(did)
-        if draft:
-            values = fs.from_draft(kind, draft)
-        elif initial is not None:
-            values = initial
-        else:  # a new record: what the subject record and this helper already answer
-            values = fs.prefill(kind, svc.record(subject).data, svc.identity()["name"], today=svc.today())
-    except StoreLocked:
-        return _locked_view(shell)
-    except XietongError as exc:
-        return ft.View(controls=[ft.Text(exc.message), ft.Button("返回", on_click=lambda e: shell.go(back_to))])
+    draft = svc.load_draft(did)
+    if draft:
+        values = fs.from_draft(kind, draft)
+    elif initial is not None:
+        values = initial
+    else:  # a new record: what the subject record and this helper already answer
+        values = fs.prefill(kind, svc.record(subject).data, svc.identity()["name"], today=svc.today())
     status = ft.Text("", size=12, color=ft.Colors.GREY_700)
     form = _Form(shell, kind, did, values, status)
     controls = form.build_all()
     form.autofocus_first_empty()
 
-    def save(e: ft.Event[ft.Button]) -> None:
+    def refused(exc: XietongError) -> None:
+        form.show_errors(fs.error_paths(getattr(exc, "errors", {}), kind))
+        status.value = exc.message
+
+    def saved(_: Any) -> None:
+        shell.toast(f"{schema.label}已保存")
+        shell.go(back_to)
+
+    async def save(e: ft.Event[ft.Button]) -> None:
         shell.touch()
         data = fs.to_data(kind, form.values)
         errors = fs.error_paths(svc.validate(kind, data), kind)
@@ -317,35 +330,15 @@ def record_view(shell: "Shell", screen: Screen) -> ft.View:
             status.value = f"有{len(errors)}处需要修改,请查看标红的项目。" + "".join(f"\n{m}" for m in unshown)
             shell.page.update()
             return
-        try:
-            svc.save_record(kind, data, subject=subject or None, record_id=record_id)
-        except StoreLocked:
-            to_lock_screen(shell)
-            return
-        except ValidationError as exc:
-            unshown = form.show_errors(fs.error_paths(exc.errors, kind))
-            status.value = exc.message
-            shell.page.update()
-            return
-        except XietongError as exc:
-            status.value = exc.message
-            shell.page.update()
-            return
-        try:
-            svc.discard_draft(did)
-        except StoreLocked:  # locked in between: the record is saved, its draft is offered again
-            to_lock_screen(shell)
-            return
-        shell.toast(f"{schema.label}已保存")
-        shell.go(back_to)
 
-    def discard(e: ft.Event[ft.Button]) -> None:
-        try:
-            svc.discard_draft(did)
-        except StoreLocked:
-            to_lock_screen(shell)
-            return
-        shell.go(back_to)
+        def keep() -> None:
+            svc.save_record(kind, data, subject=subject or None, record_id=record_id)
+            svc.discard_draft(did)  # locked in between: the record is saved, its draft is offered again
+
+        await run(shell, keep, done=saved, failed=refused)
+
+    async def discard(e: ft.Event[ft.Button]) -> None:
+        await run(shell, lambda: svc.discard_draft(did), done=lambda _: shell.go(back_to))
 
     title, full_title = fs.form_titles(kind, editing=bool(record_id))
     head = [ft.Text(full_title, size=20, weight=ft.FontWeight.BOLD)] if full_title else []
@@ -364,63 +357,10 @@ def record_view(shell: "Shell", screen: Screen) -> ft.View:
     )
 
 
-def to_lock_screen(shell: "Shell") -> None:
+def to_lock_screen(shell: ShellProtocol) -> None:
     """Another session locked the store (idle lock): show the lock screen here too. What was
     typed since the last draft save cannot be kept without the key."""
-    shell.render("/lock")
-
-
-def _locked_view(shell: "Shell") -> ft.View:
-    return ft.View(controls=[ft.Text(StoreLocked().message),
-                             ft.Button("解锁", on_click=lambda e: shell.go("/lock"))])
-
-
-def shown_value(f: Field, value: Any) -> str:
-    """A saved value as a person reads it (choices by their label, yes/no in words)."""
-    if value is None or value == "" or value == []:
-        return "—"
-    if f.type == BOOL:
-        return fs.YES if value is True else fs.NO if value is False else str(value)
-    if f.type == CHOICE and f.choice_labels and value in f.choices:
-        return f.choice_labels[f.choices.index(value)]
-    if isinstance(value, list):
-        if f.choice_labels:
-            names = dict(zip(f.choices, f.choice_labels))
-            return "、".join(names.get(str(x), str(x)) for x in value)
-        return "、".join(str(x) for x in value)
-    return str(value)
-
-
-def read_only_view(shell: "Shell", rec: Any, reason: str, back_to: str) -> ft.View:
-    """A record that can no longer be corrected here: every field as text, and why."""
-    schema = KINDS.get(rec.kind)
-    lines: list[ft.Control] = [ft.Container(ft.Text(reason), bgcolor=ft.Colors.AMBER_50, padding=10,
-                                            border_radius=8)]
-    for f in schema.fields if schema else ():
-        value = rec.data.get(f.name)
-        section = section_of(rec.kind, f.name)
-        if section is not None and section[1][0] == f.name:  # 个体特征 over its fields, as in the form
-            lines.append(ft.Text(section[0], weight=ft.FontWeight.BOLD))
-        if f.type == ROWS:
-            lines.append(ft.Text(f.label, weight=ft.FontWeight.BOLD))
-            for i, row in enumerate(value if isinstance(value, list) else []):
-                cells = ",".join(f"{c.label}:{shown_value(c, row.get(c.name))}" for c in f.row
-                                 if isinstance(row, dict) and row.get(c.name) not in (None, ""))
-                lines.append(ft.Text(f"{row_title(f, i)} {cells}"))
-            if not value:
-                lines.append(ft.Text("—"))
-            continue
-        lines.append(ft.Row([ft.Text(f.label, width=130, color=ft.Colors.GREY_700),
-                             ft.Text(shown_value(f, value), expand=True, selectable=True)],
-                            vertical_alignment=ft.CrossAxisAlignment.START))
-    title = schema.label if schema else rec.kind
-    return ft.View(
-        scroll=ft.ScrollMode.AUTO,
-        appbar=ft.AppBar(leading=ft.IconButton(ft.Icons.ARROW_BACK, tooltip="返回",
-                                               on_click=lambda e: shell.go(back_to)),
-                         title=ft.Text(f"查看{title}")),
-        controls=lines,
-    )
+    shell.show_lock()
 
 
 def _set_error(control: ft.Control, message: str | None) -> None:

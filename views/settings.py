@@ -1,25 +1,26 @@
 """The settings screen (identity, fingerprints, idle lock, retention, passphrase, enrolment).
 
-The sync screen lives in ``views.sync_screen``; ``sync_view`` stays here because the shell
-routes "sync" to ``settings.sync_view``.
+The enrolment panels shown here live with the sync screen (``views.sync_screen``).
 """
 
 from __future__ import annotations
 
-import asyncio
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
-from core.errors import ValidationError, XietongError
+from core import routes
+from core.errors import XietongError
 from core.routes import Screen
+from sync.app.errors import WrongPassphrase
 from sync.app import helper_sync as hs
 from sync.app.session import MIN_PASSPHRASE, passphrase_strength
-from views import sync_screen
-from views.access import fingerprint_block
+from views import enrolment
+from views.access import ROLE_LABELS, fingerprint_block
+from views.work import run
 
 if TYPE_CHECKING:
-    from views.app import Shell
+    from views.shell_protocol import ShellProtocol
 
 NEW_PASSPHRASE_HELP = f"至少{MIN_PASSPHRASE}个字符;忘记口令将无法找回数据"
 
@@ -31,7 +32,7 @@ def new_passphrase_hint(value: str | None) -> str:
     return f"口令强度:{strength}" if strength else NEW_PASSPHRASE_HELP
 
 
-def settings_view(shell: "Shell", screen: Screen) -> ft.View:
+def settings_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     svc = shell.service
     ident = svc.identity()
     current = svc.settings()
@@ -47,20 +48,31 @@ def settings_view(shell: "Shell", screen: Screen) -> ft.View:
     again = ft.TextField(label="再次输入新口令", password=True, can_reveal_password=True)
     pw_message = ft.Text("")
 
-    def save(e: ft.Event[ft.Button]) -> None:
-        shell.touch()
+    def refused(exc: XietongError) -> None:
+        errors = getattr(exc, "errors", {})
+        idle.error = errors.get("idle_minutes")
+        interval.error = errors.get("visit_interval_days")
+        retention.error = errors.get("retention_days")
+        if not errors:
+            shell.toast(exc.message)
+
+    async def save(e: ft.Event[ft.Button]) -> None:
         idle.error = interval.error = retention.error = None
-        try:
-            svc.update_settings(idle_minutes=idle.value, visit_interval_days=interval.value,
-                                retention_days=retention.value)
-        except ValidationError as exc:
-            idle.error = exc.errors.get("idle_minutes")
-            interval.error = exc.errors.get("visit_interval_days")
-            retention.error = exc.errors.get("retention_days")
-            shell.page.update()
-            return
-        shell.toast("设置已保存")
-        shell.page.update()
+        typed = {"idle_minutes": idle.value, "visit_interval_days": interval.value,
+                 "retention_days": retention.value}
+        await run(shell, lambda: svc.update_settings(**typed), done=lambda _: shell.toast("设置已保存"),
+                  failed=refused)
+
+    def changed(_: Any) -> None:
+        old.value = new.value = again.value = ""
+        new.helper = NEW_PASSPHRASE_HELP
+        pw_message.value = "口令已修改"
+        shell.toast("口令已修改")
+
+    def not_changed(exc: XietongError) -> None:
+        pw_message.value = ""
+        target = old if isinstance(exc, WrongPassphrase) else new
+        target.error = exc.message
 
     async def change(e: ft.Event[ft.Button]) -> None:
         shell.touch()
@@ -71,20 +83,9 @@ def settings_view(shell: "Shell", screen: Screen) -> ft.View:
             return
         pw_message.value = "正在修改口令,请稍候……"
         shell.page.update()
-        try:  # scrypt: off the event loop so the page keeps answering
-            with shell.busy():  # the idle lock waits: locking mid-way would fail the re-encryption
-                await asyncio.to_thread(svc.change_passphrase, old.value or "", new.value or "")
-        except XietongError as exc:
-            pw_message.value = ""
-            target = old if "口令不正确" in exc.message else new
-            target.error = exc.message
-            shell.page.update()
-            return
-        old.value = new.value = again.value = ""
-        new.helper = NEW_PASSPHRASE_HELP
-        pw_message.value = "口令已修改"
-        shell.toast("口令已修改")
-        shell.page.update()
+        before, after = old.value or "", new.value or ""
+        # scrypt and re-encryption: the idle lock waits (locking mid-way would fail it)
+        await run(shell, lambda: svc.change_passphrase(before, after), done=changed, failed=not_changed)
 
     def on_new(e: ft.Event[ft.TextField]) -> None:
         shell.touch()
@@ -96,11 +97,11 @@ def settings_view(shell: "Shell", screen: Screen) -> ft.View:
 
     def lock(e: ft.Event[ft.Button]) -> None:
         svc.lock()
-        shell.go("/lock")
+        shell.go(routes.LOCK)
 
     fields: list[ft.Control] = [idle, interval] + ([retention] if helper else [])
     controls: list[ft.Control] = [
-        ft.Text(f"{ident['role_label']}:{ident['name']}", size=18),
+        ft.Text(f"{ROLE_LABELS[ident['role']]}:{ident['name']}", size=18),
         fingerprint_block(ident["fingerprint_groups"]),
     ]
     if helper:
@@ -120,8 +121,8 @@ def settings_view(shell: "Shell", screen: Screen) -> ft.View:
     ]
     if helper:
         if not hs.fingerprints(svc)["office"]:
-            controls += [sync_screen.office_pin_panel(shell, on_done=lambda: shell.go("/settings")), ft.Divider()]
-        controls += [sync_screen.enrolment_panel(shell), ft.Divider()]
+            controls += [enrolment.office_pin_panel(shell, on_done=lambda: shell.go_screen("settings")), ft.Divider()]
+        controls += [enrolment.enrolment_panel(shell), ft.Divider()]
     controls.append(ft.OutlinedButton("立即锁定", icon=ft.Icons.LOCK, on_click=lock))
     return ft.View(
         scroll=ft.ScrollMode.AUTO,
@@ -129,9 +130,5 @@ def settings_view(shell: "Shell", screen: Screen) -> ft.View:
         navigation_bar=shell.nav_bar(2),
         controls=controls,
     )
-
-
-def sync_view(shell: "Shell", screen: Screen) -> ft.View:
-    return sync_screen.sync_view(shell, screen)
 
 

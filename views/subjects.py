@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import flet as ft
 
-from core.errors import XietongError
+from core import routes
 from core.kinds import KIND_LABELS
 from core.routes import Screen
 from views.forms import EDITABLE_KINDS
 
 if TYPE_CHECKING:
-    from views.app import Shell
+    from views.shell_protocol import ShellProtocol
 
 LIST_BATCH = 30  # subject tiles made per step while the list scrolls
 SCROLL_INTERVAL_MS = 300  # scroll events (activity for the idle lock) at most this often
@@ -26,7 +26,7 @@ def badge(text: str) -> ft.Control:
                         padding=ft.Padding.symmetric(horizontal=8, vertical=2), border_radius=10)
 
 
-def subject_tile(shell: "Shell", r: dict[str, Any]) -> ft.Control:
+def subject_tile(shell: ShellProtocol, r: dict[str, Any]) -> ft.Control:
     """The subject's line, and beside it an icon that opens a new visit at once (one tap).
 
     The icon sits next to the tile, not inside it, so the tile stays one readable item.
@@ -38,17 +38,17 @@ def subject_tile(shell: "Shell", r: dict[str, Any]) -> ft.Control:
             ft.Text(f"最近走访:{r['last_visit'] or '尚无'}", size=13),
             ft.Row([badge(b) for b in r["badges"]], wrap=True),
         ], spacing=2, tight=True),
-        on_click=lambda e, sid=r["id"]: shell.go(f"/subjects/{sid}"),
+        on_click=lambda e, sid=r["id"]: shell.go(routes.subject(sid)),
     )
     quick = ft.IconButton(ft.Icons.NOTE_ADD_OUTLINED, tooltip=add_button_label("visit"),
-                          on_click=lambda e, sid=r["id"]: shell.go(f"/subjects/{sid}/new/visit"))
+                          on_click=lambda e, sid=r["id"]: shell.go(routes.new_record(sid, "visit")))
     # Separate semantics nodes: merged, the tile's words would become one label with the icon's.
     return ft.Row([ft.Container(ft.Semantics(content=tile, container=True), expand=True),
                    ft.Semantics(content=quick, container=True)],
                   spacing=0, vertical_alignment=ft.CrossAxisAlignment.CENTER)
 
 
-def list_view(shell: "Shell", screen: Screen) -> ft.View:
+def list_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     """Tiles are made a batch at a time as the list scrolls, so a long caseload opens at once."""
     svc = shell.service
     state: dict[str, Any] = {"rows": [], "shown": 0}
@@ -99,14 +99,11 @@ def list_view(shell: "Shell", screen: Screen) -> ft.View:
     )
 
 
-def detail_view(shell: "Shell", screen: Screen) -> ft.View:
+def detail_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     svc = shell.service
     sid = screen.get("id") or ""
-    back = ft.IconButton(ft.Icons.ARROW_BACK, tooltip="返回", on_click=lambda e: shell.go("/subjects"))
-    try:
-        d = svc.subject_detail(sid)
-    except XietongError as exc:
-        return ft.View(appbar=ft.AppBar(leading=back, title=ft.Text("社区矫正对象")), controls=[ft.Text(exc.message)])
+    back = ft.IconButton(ft.Icons.ARROW_BACK, tooltip="返回", on_click=lambda e: shell.go(routes.SUBJECTS))
+    d = svc.subject_detail(sid)  # a subject not found: the shell says so and leads back
     particulars = [ft.Row([ft.Text(p["label"], width=110, color=ft.Colors.GREY_700), ft.Text(p["value"], expand=True)])
                    for p in d["particulars"]]
     urgent_open = [t for t in d["timeline"] if t["urgent"] and t.get("handling") == "待处理"]
@@ -143,10 +140,10 @@ def add_button_label(kind: str) -> str:
     return ADD_LABELS.get(kind) or "新增" + KIND_LABELS[kind]
 
 
-def add_buttons(shell: "Shell", sid: str) -> ft.Control:
+def add_buttons(shell: ShellProtocol, sid: str) -> ft.Control:
     """One button per helper-authored kind; the two everyday ones first and filled."""
     def opener(kind: str) -> Callable[[Any], None]:
-        return lambda e: shell.go(f"/subjects/{sid}/new/{kind}")
+        return lambda e: shell.go(routes.new_record(sid, kind))
 
     buttons: list[ft.Control] = [
         ft.Button(add_button_label("visit"), icon=ft.Icons.ADD, on_click=opener("visit")),
@@ -185,7 +182,7 @@ def timeline_notes(t: dict[str, Any]) -> str:
     return "  ".join(p for p in parts if p)
 
 
-def timeline_tile(shell: "Shell", t: dict[str, Any]) -> ft.Control:
+def timeline_tile(shell: ShellProtocol, t: dict[str, Any]) -> ft.Control:
     """One record (or unsaved draft) in the timeline with its status label; urgent reports
     stand out; a tap opens the record, or the draft's form."""
     editable = bool(t.get("editable"))
@@ -194,7 +191,7 @@ def timeline_tile(shell: "Shell", t: dict[str, Any]) -> ft.Control:
                       color=ft.Colors.RED_900 if urgent else None,
                       weight=ft.FontWeight.BOLD if urgent else None)
     notes = timeline_notes(t)
-    route = t.get("route") or f"/records/{t['id']}/edit"
+    route = t.get("route") or routes.edit_record(t["id"])
     tile = ft.ListTile(
         leading=ft.Icon(ft.Icons.WARNING_AMBER if urgent else
                         ft.Icons.EDIT_NOTE if t.get("draft") else ft.Icons.DESCRIPTION_OUTLINED,

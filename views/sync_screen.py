@@ -1,18 +1,16 @@
-"""The helper's sync screen (import the office's bundle, export ours) and the enrolment panels.
+"""The helper's sync screen: import the office's bundle, export ours.
 
-Files are chosen with the system's file dialogs (Flet's ``FilePicker``): a picked file arrives
-as bytes (in the browser there is no path), a saved one is a browser download or, natively, a
-save dialog. Where there may be no dialog (some phones), a path field with a default folder and
-a list of the bundle files found there stays as the fallback. Slow work (scrypt, sealing,
+Files are chosen with the system's file dialogs (``views.dialogs``). Where there may be no
+dialog (some phones), a path field with a default folder and a list of the bundle files found
+there stays as the fallback. Slow work (scrypt, sealing,
 applying) runs off the event loop inside ``shell.busy()`` so the page keeps answering and the
 idle lock waits for it.
 """
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 import flet as ft
 
@@ -20,223 +18,54 @@ from core.errors import XietongError
 from core.routes import Screen
 from sync.app import folders
 from sync.app import helper_sync as hs
+from views.dialogs import bytes_first, pick_one, save_dialog
+from views.enrolment import heading, office_pin_panel, result_box
+from views.work import Failed, on_loop, run
 
 if TYPE_CHECKING:
-    from views.app import Shell
+    from views.shell_protocol import ShellProtocol
 
 
-def _heading(text: str) -> ft.Text:
-    return ft.Text(text, size=18, weight=ft.FontWeight.BOLD)
-
-
-NO_DIALOG = "无法打开文件选择窗口:请在下面填写文件路径。"
 # The path fields of the sync screen; each starts in the folder last used in it.
 IMPORT_FOLDER = "数据包所在文件夹"
 EXPORT_TO = "导出到(文件夹或文件)"
 
 
-def _bytes_first(shell: "Shell") -> bool:
-    """Whether a save dialog needs the file's bytes before it opens (browser and phones): then
-    the bundle is sealed first; on a desktop the place is asked first and nothing is sealed on
-    cancel."""
-    page = shell.page
-    return bool(page.web) or page.platform is None or page.platform.is_mobile()
-
-
-async def pick_one(shell: "Shell", extensions: list[str]) -> tuple[str, bytes] | None:
-    """Let the person pick one file; its name and bytes, or None when the dialog was cancelled.
-    Raises ``XietongError`` when there is no dialog here or the file cannot be read."""
-    try:
-        files = await shell.file_picker().pick_files(
-            dialog_title="选择文件", file_type=ft.FilePickerFileType.CUSTOM, allowed_extensions=extensions,
-            with_data=True)
-    except Exception as exc:  # no dialog on this platform, or the client did not answer
-        raise hs.HelperSyncError(NO_DIALOG) from exc
-    shell.touch()
-    if not files:
-        return None
-    picked = files[0]
-    if picked.bytes is not None:
-        return picked.name, picked.bytes
-    if picked.path:
-        return picked.name, hs.read_file(picked.path)
-    raise hs.FileUnreadable(f"无法读取所选文件:{picked.name}。请换一种方式选择文件。")
-
-
-async def save_dialog(shell: "Shell", name: str, extension: str, data: bytes | None = None) -> str | None:
-    """Offer ``name`` to save. With ``data`` the dialog (or browser download) writes it and the
-    result is the place or the name; without, it only asks where (desktop) and returns the path.
-    None when cancelled."""
-    try:
-        where = await shell.file_picker().save_file(
-            dialog_title="保存文件", file_name=name, file_type=ft.FilePickerFileType.CUSTOM,
-            allowed_extensions=[extension], src_bytes=data)
-    except Exception as exc:
-        raise hs.HelperSyncError("无法打开保存窗口:请在下面填写保存位置。") from exc
-    shell.touch()
-    if shell.page.web and data is not None:
-        return where or f"{name}(浏览器的下载文件夹)"  # a download: no dialog to cancel, no path
-    return where or None
-
-
-def _result_box(title: str, lines: list[str], *, ok: bool) -> ft.Container:
-    colour = ft.Colors.GREEN_50 if ok else ft.Colors.RED_50
-    return ft.Container(
-        bgcolor=colour, padding=12, border_radius=8,
-        content=ft.Column([ft.Text(title, size=16, weight=ft.FontWeight.BOLD)] + [ft.Text(line) for line in lines]),
-    )
-
-
-# ---------------------------------------------------------------------- enrolment panels
-
-
-def office_pin_panel(shell: "Shell", on_done: Callable[[], None] | None = None) -> ft.Control:
-    """Import the office card: pick the file (or type its path), show its fingerprint, type the
-    digits read aloud, pin."""
-    svc = shell.service
-    folder = folders.default_folder()
-    loaded: dict[str, bytes] = {}  # the card's bytes once picked or read; pinning uses exactly these
-    path = ft.TextField(label="司法所身份卡文件路径", value=folder + "/")
-    shown = ft.Text("")
-    typed = ft.TextField(label="司法所念出的指纹数字", keyboard_type=ft.KeyboardType.NUMBER,
-                         helper="30位数字,空格可有可无")
-    message = ft.Text("")
-
-    def show_card(data: bytes, label: str) -> None:
-        try:
-            card = hs.office_card_preview_bytes(data)
-        except XietongError as exc:
-            loaded.clear()
-            shown.value, message.value, message.color = "", exc.message, ft.Colors.RED_700
-        else:
-            loaded["data"] = data
-            shown.value = f"{label}\n{card['name']}\n文件中的指纹:{card['fingerprint']}"
-            message.value, message.color = "请司法所工作人员念出其指纹,在下面逐组输入并核对。", None
-
-    def preview(e: ft.Event[ft.Button]) -> None:
-        shell.touch()
-        try:
-            data = hs.read_file(path.value)
-        except XietongError as exc:
-            loaded.clear()
-            shown.value, message.value, message.color = "", exc.message, ft.Colors.RED_700
-        else:
-            show_card(data, f"文件:{path.value}")
-        shell.page.update()
-
-    async def pick(e: ft.Event[ft.Button]) -> None:
-        shell.touch()
-        try:
-            picked = await pick_one(shell, hs.CARD_EXTENSIONS)
-        except XietongError as exc:
-            message.value, message.color = exc.message, ft.Colors.RED_700
-            shell.page.update()
-            return
-        if picked is None:  # cancelled: nothing changes
-            return
-        show_card(picked[1], f"已选择:{picked[0]}")
-        shell.page.update()
-
-    def typed_path(e: ft.Event[ft.TextField]) -> None:
-        loaded.clear()  # a new path: read it again before pinning
-
-    path.on_change = typed_path
-
-    def pin(e: ft.Event[ft.Button]) -> None:
-        shell.touch()
-        try:
-            if "data" in loaded:
-                office = hs.pin_office_from_bytes(svc, loaded["data"], typed.value or "")
-            else:
-                office = hs.pin_office_from_file(svc, path.value, typed.value or "")
-        except XietongError as exc:
-            message.value = exc.message
-            message.color = ft.Colors.RED_700
-            shell.page.update()
-            return
-        message.value = f"已信任司法所:{office['name']}"
-        message.color = ft.Colors.GREEN_800
-        shell.page.update()
-        if on_done:
-            on_done()
-
-    return ft.Column([
-        _heading("导入司法所身份卡"),
-        ft.Button("选择身份卡文件…", icon=ft.Icons.FOLDER_OPEN, on_click=pick),
-        ft.Text("选择不了文件时,把司法所给的身份卡文件放到本机,填写其路径:", size=13),
-        path,
-        ft.OutlinedButton("读取身份卡", on_click=preview),
-        shown, typed,
-        ft.Button("核对并信任司法所", on_click=pin),
-        message,
-    ])
-
-
-def enrolment_panel(shell: "Shell") -> ft.Control:
-    """Write this helper's enrolment request to a file for the office."""
-    svc = shell.service
-    contact = hs.saved_contact(svc)
-    committee = ft.TextField(label="所在村(居)委会", value=contact["committee"])
-    phone = ft.TextField(label="联系电话", value=contact["phone"], keyboard_type=ft.KeyboardType.PHONE)
-    out = ft.TextField(label="登记申请保存位置", value=folders.default_folder())
-    message = ft.Text("")
-
-    def failed(exc: XietongError) -> None:
-        errors = getattr(exc, "errors", None)
-        message.value = ";".join(errors.values()) if errors else exc.message
-        message.color = ft.Colors.RED_700
-        shell.page.update()
-
-    def saved(where: str) -> None:
-        message.value = f"登记申请已保存:{where}。请交给司法所,并当面核对指纹。"
-        message.color = ft.Colors.GREEN_800
-        shell.page.update()
-
-    def write(e: ft.Event[ft.Button]) -> None:
-        shell.touch()
-        try:
-            written = hs.write_enrolment_request(svc, out.value.strip(), committee=committee.value or "",
-                                                 phone=phone.value or "")
-        except XietongError as exc:
-            failed(exc)
-        else:
-            saved(written)
-
-    async def save(e: ft.Event[ft.Button]) -> None:
-        shell.touch()
-        who = {"committee": committee.value or "", "phone": phone.value or ""}
-        try:
-            name, blob = hs.enrolment_request_bytes(svc, **who)  # checks the contact before any dialog
-            if _bytes_first(shell):
-                where = await save_dialog(shell, name, hs.REQUEST_SUFFIX[1:], blob)
-                if where is None:
-                    return  # cancelled: nothing saved, nothing said
-                hs.remember_contact(svc, **who)
-            else:
-                where = await save_dialog(shell, name, hs.REQUEST_SUFFIX[1:])
-                if where is None:
-                    return
-                where = hs.write_enrolment_request(svc, where, **who)
-        except XietongError as exc:
-            failed(exc)
-            return
-        saved(where)
-
-    return ft.Column([
-        _heading("导出登记申请"),
-        committee, phone,
-        ft.Button("保存登记申请文件…", icon=ft.Icons.SAVE_ALT, on_click=save),
-        ft.Text("或者写入本机文件夹:", size=13),
-        out,
-        ft.Button("导出登记申请", on_click=write),
-        message,
-    ])
-
-
 # ---------------------------------------------------------------------- sync screen
 
 
-def sync_view(shell: "Shell", screen: Screen) -> ft.View:
+def count_lines(pv: dict[str, Any]) -> list[str]:
+    """One line per kind: "走访记录:1 条(含2次更正)"; then the urgent reports, as the screen
+    shows them both before and after an export."""
+    fixes = pv.get("corrections") or {}
+    lines = [f"{label}:{n} 条" + (f"(含{fixes[label]}次更正)" if fixes.get(label) else "")
+             for label, n in sorted(pv["counts"].items())]
+    if pv.get("urgent"):
+        lines.append(f"其中紧急的重要情况报告:{pv['urgent']} 份")
+    return lines
+
+
+def preview_lines(pv: dict[str, Any]) -> list[str]:
+    """What the next export will carry, listed under "下次导出将包含"."""
+    lines = count_lines(pv) or ["没有新的记录。"]
+    if pv.get("resend"):
+        lines.append(f"其中 {pv['resend']} 条已导出过、司法所尚未确认收到,将再次附上。")
+    lines.append(f"共 {pv['total']} 条;另附给司法所的接收回执 {pv['receipts']} 条。")
+    return lines
+
+
+def exported_lines(done: dict[str, Any], where: str) -> tuple[str, list[str]]:
+    """(title, lines) of the box shown after an export: what went, where, and what to do next."""
+    lines = count_lines(done)
+    if done.get("receipts"):
+        lines.append(f"给司法所的接收回执:{done['receipts']} 条")
+    lines.append(f"文件:{where}")
+    lines.append("文件已加密,只有司法所能打开。请把它交给司法所导入。")
+    title = f"已导出 {done['total']} 条记录" if done["total"] else "已导出数据包(没有新的记录,只有接收回执)"
+    return title, lines
+
+
+def sync_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     svc = shell.service
     page = shell.page
     base = ft.View(appbar=ft.AppBar(title=ft.Text("同步")), navigation_bar=shell.nav_bar(1),
@@ -247,9 +76,9 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
     fps = hs.fingerprints(svc)
     if fps["office"] is None:
         base.controls = [
-            _heading("与司法所交换数据"),
+            heading("与司法所交换数据"),
             ft.Text("尚未信任司法所。请先导入司法所身份卡并核对指纹。"),
-            office_pin_panel(shell, on_done=lambda: shell.go("/sync")),
+            office_pin_panel(shell, on_done=lambda: shell.go_screen("sync")),
         ]
         return base
 
@@ -285,38 +114,33 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
 
     busy = {"on": False}  # one import or export at a time
 
+    def import_failed(exc: XietongError) -> None:
+        bar.visible, stage.value = False, ""
+        result.controls = [result_box("导入失败", [exc.message], ok=False)]
+
+    def imported(summary: hs.ImportSummary) -> None:
+        bar.value, stage.value = 1.0, "完成"
+        lines = list(summary.lines) + ([summary.gap] if summary.gap else [])
+        title = {"accepted": "导入完成", "already": "已导入过", "rejected": "已拒绝该数据包"}[summary.status]
+        result.controls = [result_box(title, lines, ok=summary.status != "rejected")]
+        path.value = ""
+        list_files()
+        show_preview()  # the receipts for what just came in go out with the next export
+
     async def run_import(work: Callable[[hs.Progress], hs.ImportSummary]) -> None:
         """Run one import off the event loop with progress, then show its summary."""
-        loop = asyncio.get_running_loop()
+        def show(fraction: float, text: str) -> None:
+            bar.value, stage.value = fraction, text
 
-        def progress(fraction: float, text: str) -> None:
-            def show() -> None:
-                bar.value, stage.value = fraction, text
-                page.update()
-            loop.call_soon_threadsafe(show)
-
+        progress = on_loop(shell, show)
         bar.visible, bar.value, stage.value = True, 0.0, "正在导入……"
         result.controls = []
         page.update()
         busy["on"] = True
         try:
-            with shell.busy():
-                summary = await asyncio.to_thread(work, progress)
-        except XietongError as exc:
-            bar.visible, stage.value = False, ""
-            result.controls = [_result_box("导入失败", [exc.message], ok=False)]
-            page.update()
-            return
+            await run(shell, lambda: work(progress), done=imported, failed=import_failed)
         finally:
             busy["on"] = False
-        bar.value, stage.value = 1.0, "完成"
-        lines = list(summary.lines) + ([summary.gap] if summary.gap else [])
-        title = {"accepted": "导入完成", "already": "已导入过", "rejected": "已拒绝该数据包"}[summary.status]
-        result.controls = [_result_box(title, lines, ok=summary.status != "rejected")]
-        path.value = ""
-        list_files()
-        show_preview()  # the receipts for what just came in go out with the next export
-        page.update()
 
     async def do_import(e: Any) -> None:
         shell.touch()
@@ -324,7 +148,7 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
             return
         target = (path.value or "").strip()
         if not target:
-            result.controls = [_result_box("请先选择数据包", ["点选上面列出的文件,或填写文件路径。"], ok=False)]
+            result.controls = [result_box("请先选择数据包", ["点选上面列出的文件,或填写文件路径。"], ok=False)]
             page.update()
             return
         folders.remember_folder(svc, IMPORT_FOLDER, target)
@@ -334,13 +158,8 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
         shell.touch()
         if busy["on"]:
             return
-        try:
-            picked = await pick_one(shell, [hs.BUNDLE_SUFFIX[1:]])
-        except XietongError as exc:
-            result.controls = [_result_box("导入失败", [exc.message], ok=False)]
-            page.update()
-            return
-        if picked is None or busy["on"]:  # cancelled: nothing changes, nothing said
+        picked = await run(shell, pick_one(shell, [hs.BUNDLE_SUFFIX[1:]]), failed=import_failed)
+        if picked is None or isinstance(picked, Failed) or busy["on"]:  # cancelled: nothing changes, nothing said
             return
         name, data = picked
         await run_import(lambda progress: hs.import_bundle_bytes(svc, name, data, progress=progress))
@@ -351,85 +170,74 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
     export_result = ft.Column()
 
     def show_preview() -> None:
-        try:
-            pv = hs.export_preview(svc)
-        except XietongError as exc:
-            preview_box.controls = [ft.Text(exc.message)]
-            return
-        lines = hs.preview_lines(pv)
+        lines = preview_lines(hs.export_preview(svc))
         preview_box.controls = [ft.Text("下次导出将包含:", weight=ft.FontWeight.BOLD)] + [ft.Text(x) for x in lines]
 
     show_preview()
 
-    def exported(done: dict[str, Any], where: str) -> None:
-        title, lines = hs.exported_lines(done, where)
-        export_result.controls = [_result_box(title, lines, ok=True)]
+    def exported(done: dict[str, Any]) -> None:
+        title, lines = exported_lines(done, done["path"])
+        export_result.controls = [result_box(title, lines, ok=True)]
         show_preview()
-        page.update()
 
     def export_failed(exc: XietongError) -> None:
-        export_result.controls = [_result_box("导出失败", [exc.message], ok=False)]
-        page.update()
+        export_result.controls = [result_box("导出失败", [exc.message], ok=False)]
 
-    async def do_export(e: Any) -> None:
-        shell.touch()
+    async def exporting(flow: Callable[[], Awaitable[None]]) -> None:
+        """One import or export at a time: a second tap meanwhile does nothing."""
         if busy["on"]:
             return
         busy["on"] = True
-        export_result.controls = [ft.Text("正在加密并写入……")]
-        page.update()
         try:
-            with shell.busy():
-                done = await asyncio.to_thread(hs.export_to, svc, (out.value or "").strip() or folders.default_folder())
-        except XietongError as exc:
-            export_failed(exc)
-            return
+            await flow()
         finally:
             busy["on"] = False
-        folders.remember_folder(svc, EXPORT_TO, done["path"])
-        exported(done, done["path"])
+
+    async def do_export(e: Any) -> None:
+        async def flow() -> None:
+            export_result.controls = [ft.Text("正在加密并写入……")]
+            page.update()
+            target = (out.value or "").strip() or folders.default_folder()
+            done = await run(shell, lambda: hs.export_to(svc, target), done=exported, failed=export_failed)
+            if not isinstance(done, Failed):
+                folders.remember_folder(svc, EXPORT_TO, done["path"])
+
+        await exporting(flow)
 
     async def save_export(e: Any) -> None:
         """Seal and hand the bundle to a save dialog (a download in the browser). On a desktop
         the place is asked first, so a cancelled dialog seals nothing."""
-        shell.touch()
-        if busy["on"]:
-            return
-        busy["on"] = True
-        try:
-            if _bytes_first(shell):
-                preview = hs.export_preview(svc)
-                export_result.controls = [ft.Text("正在加密……")]
+        async def sealed_first() -> None:
+            export_result.controls = [ft.Text("正在加密……")]
+            page.update()
+            made = await run(shell, lambda: (hs.export_preview(svc), *hs.seal_export(svc)), failed=export_failed)
+            if isinstance(made, Failed):
+                return
+            preview, name, sealed = made
+            where = await run(shell, save_dialog(shell, name, hs.BUNDLE_SUFFIX[1:], sealed.blob), failed=export_failed)
+            if where is None:  # cancelled on a phone: nothing counts as exported
+                export_result.controls = []
+                show_preview()
                 page.update()
-                with shell.busy():
-                    name, sealed = await asyncio.to_thread(hs.seal_export, svc)
-                where = await save_dialog(shell, name, hs.BUNDLE_SUFFIX[1:], sealed.blob)
-                if where is None:  # cancelled on a phone: nothing counts as exported
-                    export_result.controls = []
-                    show_preview()
-                    page.update()
-                    return
-                await asyncio.to_thread(sealed.commit)
-                done = {**preview, "path": where, "size": len(sealed.blob)}
-            else:
-                target = await save_dialog(shell, hs.default_bundle_name(svc), hs.BUNDLE_SUFFIX[1:])
-                if target is None:
-                    return
-                export_result.controls = [ft.Text("正在加密并写入……")]
-                page.update()
-                with shell.busy():
-                    done = await asyncio.to_thread(hs.export_to, svc, target)
-        except XietongError as exc:
-            export_failed(exc)
-            return
-        finally:
-            busy["on"] = False
-        exported(done, done["path"])
+            elif not isinstance(where, Failed):
+                await run(shell, sealed.commit, failed=export_failed,
+                          done=lambda _: exported({**preview, "path": where, "size": len(sealed.blob)}))
+
+        async def place_first() -> None:
+            target = await run(shell, save_dialog(shell, hs.default_bundle_name(svc), hs.BUNDLE_SUFFIX[1:]),
+                               failed=export_failed)
+            if target is None or isinstance(target, Failed):
+                return
+            export_result.controls = [ft.Text("正在加密并写入……")]
+            page.update()
+            await run(shell, lambda: hs.export_to(svc, target), done=exported, failed=export_failed)
+
+        await exporting(sealed_first if bytes_first(shell) else place_first)
 
     base.controls = [
         ft.Text(f"司法所:{fps['office_name']}", size=16),
         ft.Divider(),
-        _heading("导入司法所数据包"),
+        heading("导入司法所数据包"),
         ft.Button("选择数据包文件…", icon=ft.Icons.FOLDER_OPEN, on_click=pick_import),
         ft.Text("或者从本机文件夹中选择:", size=13),
         folder,
@@ -438,7 +246,7 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
         ft.Button("导入数据包", icon=ft.Icons.DOWNLOAD, on_click=do_import),
         bar, stage, result,
         ft.Divider(),
-        _heading("导出数据包给司法所"),
+        heading("导出数据包给司法所"),
         preview_box,
         ft.Button("导出并保存数据包…", icon=ft.Icons.SAVE_ALT, on_click=save_export),
         ft.Text("或者写入本机文件夹:", size=13),

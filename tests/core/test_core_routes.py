@@ -8,9 +8,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.errors import XietongError
+from core.errors import NotFound, XietongError
 from core.records import ALL_KINDS
-from core.routes import NOT_FOUND, OFFICE_SCREENS, ROUTES, Screen, build_route, parse_route
+from core.routes import (
+    NOT_FOUND,
+    OFFICE_SCREENS,
+    ROUTES,
+    Screen,
+    build_route,
+    parse_route,
+)
 
 RID = "0123456789abcdef0123456789abcdef"
 
@@ -124,3 +131,101 @@ def test_build_then_parse_is_identity(screen: Screen) -> None:
 def test_parse_never_raises_on_arbitrary_text(route: str) -> None:
     screen = parse_route(route)
     assert screen.name in {n for n, _ in ROUTES} | {NOT_FOUND}
+
+
+# ---------------------------------------------------------------------- route builders
+
+
+def test_route_builders_give_the_routes_the_screens_parse_back() -> None:
+    from core import routes
+
+    assert routes.subject(RID) == f"/subjects/{RID}"
+    assert routes.new_record(RID, "visit") == f"/subjects/{RID}/new/visit"
+    assert routes.edit_record(RID) == f"/records/{RID}/edit"
+    assert routes.office_subject(RID) == f"/office/subjects/{RID}"
+    assert routes.route("office_subjects", committee="青山村") == "/office/subjects?committee=%E9%9D%92%E5%B1%B1%E6%9D%91"
+    assert parse_route(routes.route("office_notices", subject=RID)) == Screen.of("office_notices", subject=RID)
+    assert (routes.LOCK, routes.SETUP, routes.HOME_ROUTE, routes.SUBJECTS) == ("/lock", "/setup", "/", "/subjects")
+
+
+def test_a_route_builder_refuses_an_id_that_would_change_the_path() -> None:
+    from core import routes
+
+    with pytest.raises(NotFound):
+        routes.subject("../office")
+    with pytest.raises(NotFound):
+        routes.new_record(RID, "not_a_kind")
+
+
+# ---------------------------------------------------------------------- the guard
+
+
+def _guard(route: str, *, set_up: bool = True, unlocked: bool = True, role: str = "helper") -> str:
+    from core.routes import guard
+
+    return build_route(guard(parse_route(route), set_up=set_up, unlocked=unlocked, role=role))
+
+
+@pytest.mark.parametrize("route", ["/", "/subjects", f"/subjects/{RID}", "/office/dashboard", "/lock", "/nowhere"])
+def test_without_a_store_every_route_shows_the_setup(route: str) -> None:
+    assert _guard(route, set_up=False) == "/setup"
+    assert _guard(route, set_up=False, role="office") == "/setup"
+
+
+@pytest.mark.parametrize("route", ["/", "/subjects", f"/subjects/{RID}/new/visit", "/settings", "/office/sync"])
+def test_a_locked_store_or_a_session_without_the_passphrase_shows_the_lock_screen(route: str) -> None:
+    assert _guard(route, unlocked=False) == "/lock"
+    assert _guard(route, unlocked=False, role="office") == "/lock"
+
+
+@pytest.mark.parametrize("route,shown", [
+    ("/", "/subjects"),
+    ("/lock", "/subjects"),
+    ("/office/dashboard", "/subjects"),  # the console is not for helpers
+    (f"/office/subjects/{RID}", "/subjects"),
+    (f"/subjects/{RID}", f"/subjects/{RID}"),
+    ("/settings", "/settings"),
+    ("/setup", "/setup"),  # the fingerprint after set-up
+    ("/nowhere", "/nowhere"),  # not found, shown as such
+])
+def test_a_helper_sees_the_helper_screens(route: str, shown: str) -> None:
+    assert _guard(route) == shown
+    assert _guard(route, role="") == shown  # a role that could not be read is no office
+
+
+@pytest.mark.parametrize("route,shown", [
+    ("/", "/office/dashboard"),
+    ("/lock", "/office/dashboard"),
+    ("/subjects", "/office/dashboard"),  # the helper screens are not for the office
+    (f"/subjects/{RID}/new/visit", "/office/dashboard"),
+    ("/sync", "/office/dashboard"),
+    (f"/office/subjects/{RID}", f"/office/subjects/{RID}"),
+    ("/office/reports", "/office/reports"),
+    ("/settings", "/settings"),
+    ("/setup", "/setup"),
+    ("/nowhere", "/nowhere"),
+])
+def test_the_office_sees_its_console_and_the_shared_screens(route: str, shown: str) -> None:
+    assert _guard(route, role="office") == shown
+
+
+def test_only_real_work_screens_are_resumed_after_an_unlock() -> None:
+    from core.routes import resumes
+
+    assert resumes(parse_route(f"/subjects/{RID}/new/visit")) and resumes(parse_route("/office/sync"))
+    assert not any(resumes(parse_route(r)) for r in ("/", "/lock", "/setup", "/nowhere"))
+
+
+@pytest.mark.parametrize("route,back", [
+    (f"/subjects/{RID}/new/visit", f"/subjects/{RID}"),
+    (f"/subjects/{RID}", "/subjects"),
+    (f"/records/{RID}/edit", "/subjects"),
+    (f"/office/subjects/{RID}", "/office/subjects"),
+    ("/office/notices", "/office/dashboard"),
+    (f"/office/subjects?id={RID}", "/office/subjects"),
+    ("/settings", "/"),
+])
+def test_the_way_back_from_a_screen(route: str, back: str) -> None:
+    from core.routes import parent
+
+    assert build_route(parent(parse_route(route))) == back

@@ -43,7 +43,7 @@ def seed_office(home: Path, tmp_path: Path) -> Office:
     from core.kinds import KINDS
     from core.records import Record
     from sync.app import office
-    from sync import exchange
+    from sync import exchange as sync_exchange
     from sync.protocol.identity import make_enrolment_request, make_office_card
     from sync.app.session import Service
 
@@ -60,7 +60,7 @@ def seed_office(home: Path, tmp_path: Path) -> Office:
     for name in ("王五", "赵七", "钱八"):
         phone = Service(tmp_path / f"phone-{name}", kdf=cheap)
         phone.setup("helper", name, PASS)
-        exchange.pin_office(phone.store, make_office_card(me), me.public().grouped)
+        sync_exchange.pin_office(phone.store, make_office_card(me), me.public().grouped)
         request = exchange / f"登记申请-{name}.xtreq"
         request.write_bytes(make_enrolment_request(phone.me, "青山村民委员会", "13800138000"))
         phones.append((phone, request))
@@ -78,7 +78,7 @@ def seed_office(home: Path, tmp_path: Path) -> Office:
                        author=qian.me.fingerprint, subject=subject.id)
     qian.store.put(visit, actor=qian.me.fingerprint)
     for n, phone in enumerate((wang, zhao, qian), start=1):
-        blob = exchange.export_bundle(phone.store, phone.me, me.fingerprint, clock=phone.clock)
+        blob = sync_exchange.export_bundle(phone.store, phone.me, me.fingerprint, clock=phone.clock)
         (inbox / f"{n}-{phone.me.name}.xtb").write_bytes(blob)
     tampered = inbox / "3-钱八.xtb"
     blob = bytearray(tampered.read_bytes())

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import flet as ft
 import pytest
+from fake_shell import FakeShell
 
 from core.routes import Screen
 from storage import KdfParams, WrongPassphrase
@@ -20,11 +21,6 @@ PASS = "correct horse 1"
 
 def clock() -> datetime:
     return datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
-
-
-class FakeShell:
-    def __init__(self, service: Service) -> None:
-        self.service = service
 
 
 def shown(view: ft.View) -> list[str]:

@@ -19,6 +19,8 @@ from sync import exchange
 from sync.protocol.identity import make_enrolment_request, make_office_card
 from sync.app.session import Service
 from core.demo import SAMPLE_SUBJECT
+from core import routes
+from fake_shell import FakeShell as _Shell, click  # the view tests' one fake shell
 
 CHEAP = KdfParams(n=2**4, r=8, p=1)
 PASS = "correct horse 1"
@@ -451,39 +453,6 @@ def test_registration_docx_without_a_form_is_prefilled_from_the_register(tmp_pat
     assert "张三" in text
 
 
-class _Page:
-    def __init__(self) -> None:
-        self.dialogs: list[Any] = []
-
-    def update(self, *args: Any) -> None:
-        pass
-
-    def show_dialog(self, dialog: Any) -> None:
-        self.dialogs.append(dialog)
-
-    def pop_dialog(self) -> Any:
-        return self.dialogs.pop() if self.dialogs else None
-
-
-class _Shell:
-    """Just enough of ``views.app.Shell`` to build and click office screens outside a browser."""
-
-    def __init__(self, service: Service) -> None:
-        self.service = service
-        self.page = _Page()
-        self.went: list[tuple[str, dict[str, str]]] = []
-        self.toasts: list[str] = []
-
-    def touch(self) -> None:
-        pass
-
-    def toast(self, message: str) -> None:
-        self.toasts.append(message)
-
-    def go_screen(self, name: str, **params: str) -> None:
-        self.went.append((name, params))
-
-
 def _controls(control: Any) -> list[Any]:
     """Every control under ``control`` (depth first)."""
     out = [control]
@@ -517,42 +486,42 @@ def test_register_name_opens_subject_page_whose_buttons_acknowledge_and_print(
     office.batch_import(osvc, [str(helper_bundle(h, osvc, tmp_path / "h.xtb", clock, description="父亲病重"))])
     shell = _Shell(osvc)
 
-    _button(register_view(shell, Screen.of("office_subjects")), "张三").on_click(None)
-    assert shell.went[-1] == ("office_subject", {"id": s.id})
+    click(_button(register_view(shell, Screen.of("office_subjects")), "张三").on_click)
+    assert shell.went[-1] == routes.office_subject(s.id)
 
     view = subject_page_view(shell, Screen.of("office_subject", id=s.id))
     texts = {c.value for c in _controls(view) if isinstance(getattr(c, "value", None), str)}
     assert {"基本情况", "协助人员", "社区评议", "协助社区矫正工作通知单", "王五"} <= texts
     red = [c for c in _controls(view) if isinstance(c, ft.Container) and c.bgcolor == ft.Colors.RED_50]
     assert len(red) == 1
-    _button(view, "确认处理").on_click(None)
+    click(_button(view, "确认处理").on_click)
     assert office.subject_page(osvc, s.id)["timeline"][0]["kind"] == "ack"
-    assert shell.went[-1] == ("office_subject", {"id": s.id})
+    assert shell.went[-1] == routes.office_subject(s.id)
 
     after = subject_page_view(shell, Screen.of("office_subject", id=s.id))
     assert not any(isinstance(c, ft.FilledButton) and "确认处理" in str(c.content) for c in _controls(after))
     field = next(c for c in _controls(after) if isinstance(c, ft.TextField) and "登记表" in (c.label or ""))
     field.value = str(tmp_path / "printed")
-    _button(after, "打印登记表").on_click(None)
+    click(_button(after, "打印登记表").on_click)
     assert (tmp_path / "printed.docx").is_file()
 
     helpers = helpers_view(shell, Screen.of("office_helpers"))
     card = next(c for c in _controls(helpers) if isinstance(c, ft.TextField) and "身份卡" in (c.label or ""))
     card.value = str(tmp_path)
-    _button(helpers, "打印身份卡").on_click(None)
+    click(_button(helpers, "打印身份卡").on_click)
     assert (tmp_path / "司法所身份卡-青山镇司法所.docx").is_file()
 
 
 def test_subject_page_of_a_deleted_or_unknown_subject_says_so_and_offers_the_way_back(osvc: Service) -> None:
     from core.routes import Screen
-    from views.office.subject_page import subject_page_view
+    from views.shell import build_screen
 
     shell = _Shell(osvc)
-    view = subject_page_view(shell, Screen.of("office_subject", id="nosuchsubject"))
+    view = build_screen(shell, Screen.of("office_subject", id="nosuchsubject"))
     texts = " ".join(c.value for c in _controls(view) if isinstance(getattr(c, "value", None), str))
     assert "找不到该社区矫正对象" in texts
-    _button(view, "返回矫正对象").on_click(None)
-    assert shell.went == [("office_subjects", {})]
+    click(_button(view, "返回").on_click)
+    assert shell.went == [routes.route("office_subjects")]
 
 
 def _rival_visits(osvc: Service, clock: Clock) -> tuple[Record, str]:
@@ -594,7 +563,7 @@ def test_dashboard_conflict_shows_labels_not_field_codes_and_chosen_version_beco
     notes = next(f.label for f in KINDS["visit"].fields if f.name == "notes")
     assert "张三的走访记录" in texts and "版本2:" in texts and f"{notes}:乙" in texts
     assert "notes=" not in texts and "date=" not in texts
-    _button(view, "采用版本2").on_click(None)
+    click(_button(view, "采用版本2").on_click)
     assert osvc.record(a.id).data["notes"] == "乙" and office.conflict_rows(osvc) == []
     assert shell.toasts == ["已采用所选版本。"]
 
@@ -613,7 +582,7 @@ def test_register_chip_cross_is_named_in_chinese_and_unassigns(tmp_path: Path, c
     view = register_view(shell, Screen.of("office_subjects", id=s.id))
     [chip] = [c for c in _controls(view) if isinstance(c, ft.Chip)]
     assert chip.delete_icon_tooltip == "取消分配王五"
-    chip.on_delete(None)
+    click(chip.on_delete)
     assert osvc.record(s.id).data.get("helpers") in (None, [])
     assert shell.toasts == ["已取消分配王五;下次导出时通知协助人员。"]
 
@@ -627,16 +596,16 @@ def test_revoke_dialog_closes_before_the_roster_is_shown_again(tmp_path: Path, c
     h, req = make_helper(tmp_path, clock, osvc)
     enrol(osvc, h, req)
     shell = _Shell(osvc)
-    _button(helpers_view(shell, Screen.of("office_helpers")), "撤销").on_click(None)
+    click(_button(helpers_view(shell, Screen.of("office_helpers")), "撤销").on_click)
     [dialog] = shell.page.dialogs
     reason = next(c for c in _controls(dialog.content) if isinstance(c, ft.TextField))
     reason.value = "手机丢失"
-    next(a for a in dialog.actions if "确认撤销" in str(a.content)).on_click(None)
+    click(next(a for a in dialog.actions if "确认撤销" in str(a.content)).on_click)
     assert shell.page.dialogs == [] and shell.went == []  # closed; the roster waits for the dismissal
     assert [(r["name"], r["status_label"]) for r in office.helper_rows(osvc)] == [("王五", "已撤销")]
     assert [r.data["reason"] for r in osvc.store.list("revocation")] == ["手机丢失"]
     dialog.on_dismiss(None)
-    assert shell.went == [("office_helpers", {})] and "已撤销 王五 的设备" in shell.toasts[0]
+    assert shell.went == [routes.route("office_helpers")] and "已撤销 王五 的设备" in shell.toasts[0]
     assert "重新指定" not in shell.toasts[0]  # 王五 had no subjects
 
 
@@ -652,11 +621,11 @@ def test_revoking_a_helper_with_subjects_says_they_need_another_helper(
     sid = office.save_subject(osvc, SUBJECT).id
     office.assign(osvc, sid, h.me.fingerprint)
     shell = _Shell(osvc)
-    _button(helpers_view(shell, Screen.of("office_helpers")), "撤销").on_click(None)
+    click(_button(helpers_view(shell, Screen.of("office_helpers")), "撤销").on_click)
     [dialog] = shell.page.dialogs
     said = [c.value for c in _controls(dialog.content) if isinstance(c, ft.Text)]
     assert "王五仍负责 1 名社区矫正对象。撤销后,其中没有其他在册协助人员的对象列在“工作台”,请为他们重新指定协助人员。" in said
-    next(a for a in dialog.actions if "确认撤销" in str(a.content)).on_click(None)
+    click(next(a for a in dialog.actions if "确认撤销" in str(a.content)).on_click)
     dialog.on_dismiss(None)
     assert "重新指定协助人员" in shell.toasts[0]
     assert [(r["name"], r["revoked"]) for r in office.dashboard(osvc)["unassisted"]] == [("张三", ["王五"])]
@@ -689,8 +658,8 @@ def test_the_dashboard_lists_subjects_without_a_helper_on_the_roster_until_one_i
     view = dashboard_view(shell, Screen.of("office_dashboard"))
     texts = {c.value for c in _controls(view) if isinstance(getattr(c, "value", None), str)}
     assert {"没有在册协助人员的对象", "王五", "从未分配"} <= texts
-    _button(view, "李四").on_click(None)  # opens the subject's page, where the officer assigns
-    assert shell.went[-1] == ("office_subject", {"id": alone})
+    click(_button(view, "李四").on_click)  # opens the subject's page, where the officer assigns
+    assert shell.went[-1] == routes.office_subject(alone)
     office.assign(osvc, alone, h2.me.fingerprint)
     assert listed() == [("孙六", [])]
 
@@ -724,13 +693,13 @@ def test_reports_into_a_new_folder_are_four_files_not_one_overwritten(tmp_path: 
     folder = next(c for c in _controls(view) if isinstance(c, ft.TextField) and c.label == "保存到文件夹")
     folder.value = str(tmp_path / "new" / "reports")
     for _kind, label in REPORTS:
-        _button(view, label).on_click(None)
+        click(_button(view, label).on_click)
     names = sorted(p.name for p in (tmp_path / "new" / "reports").iterdir())
     assert names == sorted(f"{label.split('(')[0]}.xlsx" for _k, label in REPORTS)
     listed = {c.content for c in _controls(view) if isinstance(c, ft.TextButton) and str(c.content).endswith(".xlsx")}
     assert listed == set(names)  # the folder's listing shows what was just written
     folder.value = str(tmp_path / "名册.xlsx")  # a file named outright is written as named
-    next(c for c in _controls(view) if isinstance(c, ft.OutlinedButton) and c.content == "社区矫正对象名册").on_click(None)
+    click(next(c for c in _controls(view) if isinstance(c, ft.OutlinedButton) and c.content == "社区矫正对象名册").on_click)
     assert (tmp_path / "名册.xlsx").is_file()
 
 
@@ -783,7 +752,7 @@ def test_roster_import_in_the_console_previews_first_then_imports_what_it_showed
 
     view, confirm = fresh()
     assert confirm.disabled
-    _button(view, "预览").on_click(None)
+    click(_button(view, "预览").on_click)
     shown = [c.value for c in _controls(view) if isinstance(getattr(c, "value", None), str)]
     assert "导入预览(尚未写入)" in shown
     assert "新增 2 名,更新 0 名,无变化跳过 0 名,有问题 0 行。" in shown
@@ -792,12 +761,12 @@ def test_roster_import_in_the_console_previews_first_then_imports_what_it_showed
     assert not confirm.disabled
     assert office.subject_rows(osvc) == []  # a preview writes nothing
 
-    confirm.on_click(None)
+    click(confirm.on_click)
     assert sorted(r["name"] for r in office.subject_rows(osvc)) == ["张三", "李四"]
     assert shell.toasts[-1] == "已导入:新增 2 名,更新 0 名,跳过 0 名。"
 
     view, confirm = fresh()
-    _button(view, "预览").on_click(None)
+    click(_button(view, "预览").on_click)
     shown = [c.value for c in _controls(view) if isinstance(getattr(c, "value", None), str)]
     assert "新增 0 名,更新 0 名,无变化跳过 2 名,有问题 0 行。" in shown
     assert confirm.disabled  # nothing to add or update

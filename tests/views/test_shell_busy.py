@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from views import app
+from views import shell as sh
 
 
 class FakeService:
@@ -26,8 +26,8 @@ class FakeService:
         self.locks += 1
 
 
-def idle_shell(svc: FakeService) -> app.Shell:
-    shell = app.Shell(page=None, service=svc)  # type: ignore[arg-type]  # no page: nothing is drawn
+def idle_shell(svc: FakeService) -> sh.Shell:
+    shell = sh.Shell(page=None, service=svc)  # type: ignore[arg-type]  # no page: nothing is drawn
     shell.rendered_routes = []  # type: ignore[attr-defined]
     shell.render = shell.rendered_routes.append  # type: ignore[attr-defined, method-assign]
     shell.last_activity = time.monotonic() - 6 * 60  # idle longer than the 5 minutes set
@@ -55,7 +55,7 @@ def test_a_failing_job_still_releases_the_lock() -> None:
 
 
 def test_watch_idle_does_not_lock_during_a_job_and_locks_right_after_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(app, "IDLE_CHECK_SECONDS", 0.01)
+    monkeypatch.setattr(sh, "IDLE_CHECK_SECONDS", 0.01)
     svc = FakeService()
     shell = idle_shell(svc)
 
@@ -65,7 +65,7 @@ def test_watch_idle_does_not_lock_during_a_job_and_locks_right_after_it(monkeypa
             with shell.busy():
                 await asyncio.sleep(0.1)  # ten checks while the job runs
                 assert svc.locks == 0
-                monkeypatch.setattr(app, "IDLE_CHECK_SECONDS", 3600)  # only the job's end can wake it now
+                monkeypatch.setattr(sh, "IDLE_CHECK_SECONDS", 3600)  # only the job's end can wake it now
                 await asyncio.sleep(0.05)
             await asyncio.sleep(0.05)
             assert svc.locks == 1

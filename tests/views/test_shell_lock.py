@@ -19,7 +19,8 @@ import pytest
 from flet.controls.context import _context_page
 
 from storage.errors import StoreLocked
-from views import app
+from views import app, errors
+from views import shell as sh
 
 FORM = "/subjects/s1/new/visit"
 PERSONAL = "张三 身份证号 110101199001011234"
@@ -107,17 +108,17 @@ class FakePage:
         self.route = route
 
 
-def plain_builder(shell: app.Shell, screen: Any) -> ft.View:
+def plain_builder(shell: sh.Shell, screen: Any) -> ft.View:
     return ft.View(controls=[ft.Text(f"screen {screen.name}")])
 
 
-def store_builder(shell: app.Shell, screen: Any) -> ft.View:
+def store_builder(shell: sh.Shell, screen: Any) -> ft.View:
     """Reads the store, as a subject or form screen does."""
     shell.service.identity()
     return plain_builder(shell, screen)
 
 
-def failing_builder(shell: app.Shell, screen: Any) -> ft.View:
+def failing_builder(shell: sh.Shell, screen: Any) -> ft.View:
     raise ValueError(PERSONAL)
 
 
@@ -126,25 +127,25 @@ def builders(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     table: dict[str, Any] = {name: plain_builder for name in
                              ("lock", "setup", "subjects", "subject", "new_record", "settings", "sync")}
     table["new_record"] = store_builder
-    monkeypatch.setattr(app, "screen_builders", lambda: table)
+    monkeypatch.setattr(sh, "screen_builders", lambda: table)
     yield table
-    app.Shell._open.clear()
+    sh.Shell._open.clear()
     for page in FakePage.made:  # tasks a test did not run (e.g. push_route) are dropped quietly
         for task in page.tasks:
             task.close()
     FakePage.made.clear()
 
 
-def open_session(svc: Any, route: str, *, unlocked: bool = True, **page_args: Any) -> app.Shell:
+def open_session(svc: Any, route: str, *, unlocked: bool = True, **page_args: Any) -> sh.Shell:
     """A session at ``route``; ``unlocked``: one whose user has typed the passphrase in it."""
-    shell = app.Shell(FakePage(**page_args), svc)  # type: ignore[arg-type]
+    shell = sh.Shell(FakePage(**page_args), svc)  # type: ignore[arg-type]
     shell.attach()
     shell.unlocked_here = unlocked
     shell.render(route)
     return shell
 
 
-def page_of(shell: app.Shell) -> FakePage:
+def page_of(shell: sh.Shell) -> FakePage:
     return shell.page  # type: ignore[return-value]
 
 
@@ -200,7 +201,7 @@ def test_a_closed_session_leaves_the_registry_and_is_sent_nothing() -> None:
     one.render("/lock")
     assert page_of(closed).tasks == [] and closed.rendered == FORM
     one.on_close()
-    assert id(svc) not in app.Shell._open
+    assert id(svc) not in sh.Shell._open
 
 
 def test_a_session_whose_page_is_gone_is_dropped_instead_of_failing_the_lock() -> None:
@@ -268,7 +269,7 @@ def test_the_idle_lock_waits_while_another_session_is_in_use() -> None:
 
 def test_watch_idle_shows_the_lock_screen_when_the_store_was_locked_without_telling(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(app, "IDLE_CHECK_SECONDS", 0.01)
+    monkeypatch.setattr(sh, "IDLE_CHECK_SECONDS", 0.01)
     svc = FakeService()
     shell = open_session(svc, FORM)
 
@@ -300,13 +301,13 @@ def test_a_failing_screen_shows_the_chinese_message_and_logs_no_personal_data(
     builders["subject"] = failing_builder
     stream = logged
     shell = open_session(FakeService(), "/subjects/s1")
-    assert page_of(shell).shown_texts() == [app.ERROR_MESSAGE]
+    assert page_of(shell).shown_texts() == [errors.ERROR_MESSAGE]
     text = stream.getvalue()
     assert "ValueError" in text and "failing_builder" in text
     assert "张三" not in text and "1101011990" not in text
 
 
-def flet_dispatches(shell: app.Shell, handler: Callable[[], None]) -> None:
+def flet_dispatches(shell: sh.Shell, handler: Callable[[], None]) -> None:
     """What Flet 1.0.5's Session.dispatch_event does with a handler's exception."""
     try:
         handler()
@@ -316,7 +317,7 @@ def flet_dispatches(shell: app.Shell, handler: Callable[[], None]) -> None:
 
 
 def test_a_failing_handler_shows_the_chinese_message_instead_of_the_crash_page(logged: io.StringIO) -> None:
-    app.keep_exception_messages_out_of_logs()
+    errors.keep_exception_messages_out_of_logs()
     stream = logged
     shell = open_session(FakeService(), FORM)
     shell.guard_errors()
@@ -325,7 +326,7 @@ def test_a_failing_handler_shows_the_chinese_message_instead_of_the_crash_page(l
         raise KeyError(PERSONAL)
 
     flet_dispatches(shell, on_click)
-    assert app.ERROR_MESSAGE in page_of(shell).shown_texts()
+    assert errors.ERROR_MESSAGE in page_of(shell).shown_texts()
     assert shell.rendered == FORM  # the form stays under the message, typed text kept
     text = stream.getvalue()
     assert "KeyError" in text and "on_click" in text
@@ -356,7 +357,7 @@ def test_a_screen_hitting_a_locked_store_shows_the_lock_screen(builders: dict[st
     svc.lock()
     svc.locked = False  # the shell believes it is open ...
 
-    def locks_while_building(shell: app.Shell, screen: Any) -> ft.View:
+    def locks_while_building(shell: sh.Shell, screen: Any) -> ft.View:
         svc.locked = True  # ... and another session locks while this screen is built
         raise StoreLocked()
 
@@ -366,9 +367,9 @@ def test_a_screen_hitting_a_locked_store_shows_the_lock_screen(builders: dict[st
 
 
 def test_flet_and_asyncio_log_records_lose_the_exception_message() -> None:
-    app.keep_exception_messages_out_of_logs()
-    app.keep_exception_messages_out_of_logs()  # once is enough, twice is harmless
-    assert sum(isinstance(f, app._NoExceptionMessages) for f in logging.getLogger("flet").filters) == 1
+    errors.keep_exception_messages_out_of_logs()
+    errors.keep_exception_messages_out_of_logs()  # once is enough, twice is harmless
+    assert sum(isinstance(f, errors._NoExceptionMessages) for f in logging.getLogger("flet").filters) == 1
     for name in ("flet", "asyncio", "concurrent.futures"):
         stream = io.StringIO()
         handler = logging.StreamHandler(stream)
@@ -391,8 +392,8 @@ def test_the_logged_traceback_names_chained_exceptions_without_their_messages() 
         except StoreLocked as exc:
             raise RuntimeError(PERSONAL) from exc
     except RuntimeError as exc:
-        text = app.traceback_without_data(exc)
-        assert app.caused_by(exc, StoreLocked) and not app.caused_by(exc, KeyError)
+        text = errors.traceback_without_data(exc)
+        assert errors.caused_by(exc, StoreLocked) and not errors.caused_by(exc, KeyError)
     assert text.index("StoreLocked") < text.index("RuntimeError")
     assert "张三" not in text and "数据已锁定" not in text
 
@@ -425,17 +426,17 @@ def test_a_new_session_is_registered_in_chinese_and_leaves_on_close() -> None:
     app.make_main(svc)(page)  # type: ignore[arg-type]
     config = page.locale_configuration
     assert config.current_locale == ft.Locale("zh", "CN") and config.supported_locales == [ft.Locale("zh", "CN")]
-    (shell,) = app.Shell._open[id(svc)]
+    (shell,) = sh.Shell._open[id(svc)]
     assert shell.page is page and page.on_close == shell.on_close
     try:  # Flet's crash path, as Session.dispatch_event takes it
         raise ValueError(PERSONAL)
     except ValueError:
         page.session.error("crashed")
-    assert app.ERROR_MESSAGE in page.shown_texts()  # not the crash page (FakeSession.error fails)
+    assert errors.ERROR_MESSAGE in page.shown_texts()  # not the crash page (FakeSession.error fails)
     for task in page.tasks:
         task.close()  # watch_idle: not run here
     page.on_close(None)
-    assert id(svc) not in app.Shell._open
+    assert id(svc) not in sh.Shell._open
 
 
 def test_a_new_tab_while_another_has_the_store_open_asks_for_the_passphrase(
@@ -479,7 +480,7 @@ def test_the_store_locks_at_once_when_no_session_is_past_its_lock_screen() -> No
 
 def test_an_open_store_nobody_is_past_the_lock_screen_of_locks_without_redrawing_that_screen(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(app, "IDLE_CHECK_SECONDS", 0.01)
+    monkeypatch.setattr(sh, "IDLE_CHECK_SECONDS", 0.01)
     svc = FakeService()
     waiting = open_session(svc, "/subjects", unlocked=False)  # the tab that unlocked was closed
     drawn = list(page_of(waiting).views)
@@ -494,3 +495,17 @@ def test_an_open_store_nobody_is_past_the_lock_screen_of_locks_without_redrawing
         await asyncio.wait_for(watcher, 1)
 
     asyncio.run(scenario())
+
+
+def test_a_screen_whose_record_is_gone_says_why_and_leads_back(builders: dict[str, Any]) -> None:
+    from core.errors import NotFound
+
+    def gone(shell: sh.Shell, screen: Any) -> ft.View:
+        raise NotFound("找不到该社区矫正对象,可能已被删除。")
+
+    builders["subject"] = gone
+    shell = open_session(FakeService(), "/subjects/s1")
+    assert page_of(shell).shown_texts() == ["找不到该社区矫正对象,可能已被删除。"]
+    back = next(c for c in page_of(shell).views[-1].controls if isinstance(c, ft.Button))
+    back.on_click(None)
+    assert shell.rendered == "/subjects"

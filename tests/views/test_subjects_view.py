@@ -9,35 +9,18 @@ from typing import Any
 
 import flet as ft
 import pytest
+from fake_shell import FakeShell
+from screen_setup import helper_with_subject
 
 from core import formstate as fs
 from core.routes import Screen
 from sync.app.session import Service
 from views import subjects
-from screen_setup import helper_with_subject
 
 VISIT = {"date": "2026-11-20", "place": "家中", "present": "本人", "thinking": "稳定", "work": "务农", "life": "正常",
          "family": "和睦", "notes": "无"}
 URGENT = {"category": "外出", "urgency": "紧急", "occurred": "2026-11-21", "description": "未请假外出"}
 
-
-
-class FakeShell:
-    """What the subject screens use of the shell: the service, touch, go and the nav bar."""
-
-    def __init__(self, service: Service) -> None:
-        self.service = service
-        self.touches = 0
-        self.went: list[str] = []
-
-    def touch(self) -> None:
-        self.touches += 1
-
-    def go(self, route: str) -> None:
-        self.went.append(route)
-
-    def nav_bar(self, index: int) -> None:
-        return None
 
 
 @pytest.fixture

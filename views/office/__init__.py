@@ -19,9 +19,9 @@ from views.office.subject_page import subject_page_view
 from views.office.sync_screen import sync_view
 
 if TYPE_CHECKING:
-    from views.app import Shell
+    from views.shell_protocol import ShellProtocol
 
-BUILDERS: dict[str, Callable[["Shell", Screen], ft.View]] = {
+BUILDERS: dict[str, Callable[[ShellProtocol, Screen], ft.View]] = {
     "office_dashboard": dashboard_view,
     "office_helpers": helpers_view,
     "office_subjects": register_view,

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import flet as ft
 
-from core.errors import XietongError
 from core.routes import Screen
 from sync.app import office
-from views.office.layout import box, frame, heading, section, table
+from views.office.layout import frame, heading, section, show_in, table
+from views.work import run
 
 if TYPE_CHECKING:
-    from views.app import Shell
+    from views.shell_protocol import ShellProtocol
 
 
 def _count_card(label: str, n: int, colour: str) -> ft.Control:
@@ -23,38 +23,27 @@ def _count_card(label: str, n: int, colour: str) -> ft.Control:
     )
 
 
-def dashboard_view(shell: "Shell", screen: Screen) -> ft.View:
+def dashboard_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     svc = shell.service
-    try:
-        d = office.dashboard(svc)
-    except XietongError as exc:
-        return frame(shell, "office_dashboard", "工作台", [ft.Text(exc.message)])
+    d = office.dashboard(svc)
     message = ft.Column()
 
-    def ack(report_id: str, note: ft.TextField) -> Any:
-        def on_click(e: Any) -> None:
-            shell.touch()
-            try:
-                office.acknowledge(svc, report_id, note.value or "")
-            except XietongError as exc:
-                message.controls = [box("未能确认", [exc.message], ok=False)]
-                shell.page.update()
-                return
-            shell.toast("已确认处理,处理意见将在下次导出时送达协助人员。")
+    def done(said: str) -> Callable[[Any], None]:
+        def again(_: Any) -> None:
+            shell.toast(said)
             shell.go_screen("office_dashboard")
+        return again
+
+    def ack(report_id: str, note: ft.TextField) -> Any:
+        async def on_click(e: Any) -> None:
+            await run(shell, lambda: office.acknowledge(svc, report_id, note.value or ""),
+                      done=done("已确认处理,处理意见将在下次导出时送达协助人员。"), failed=show_in(message, "未能确认"))
         return on_click
 
     def resolve(record_id: str, chosen: str) -> Any:
-        def on_click(e: Any) -> None:
-            shell.touch()
-            try:
-                office.resolve_conflict(svc, record_id, chosen)
-            except XietongError as exc:
-                message.controls = [box("未能处理冲突", [exc.message], ok=False)]
-                shell.page.update()
-                return
-            shell.toast("已采用所选版本。")
-            shell.go_screen("office_dashboard")
+        async def on_click(e: Any) -> None:
+            await run(shell, lambda: office.resolve_conflict(svc, record_id, chosen),
+                      done=done("已采用所选版本。"), failed=show_in(message, "未能处理冲突"))
         return on_click
 
     def subject_link(r: dict[str, Any]) -> ft.Control:

@@ -3,23 +3,33 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import flet as ft
 
-from core.errors import ValidationError, XietongError
-from core.kinds import HELPER_CONDITIONS
+from core.errors import XietongError
+from core.kinds import HELPER_CONDITIONS, HELPER_STATUSES
 from core.routes import Screen
 from sync.app import office
-from views.office.layout import box, frame, heading, path_picker, relist, section, table
+from views.office.layout import (
+    box,
+    frame,
+    heading,
+    path_picker,
+    relist,
+    section,
+    show_in,
+    table,
+)
+from views.work import run
 
 if TYPE_CHECKING:
-    from views.app import Shell
+    from views.shell_protocol import ShellProtocol
 
 
-def helpers_view(shell: "Shell", screen: Screen) -> ft.View:
+def helpers_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     svc = shell.service
-    today = svc.clock().date().isoformat()
+    today = svc.today().isoformat()
     me = svc.identity()
     message = ft.Column()
 
@@ -28,14 +38,9 @@ def helpers_view(shell: "Shell", screen: Screen) -> ft.View:
         closing while the screen is rebuilt stayed open over the new roster."""
         done: list[bool] = []
 
-        def confirm(e: Any) -> None:
-            shell.touch()
-            try:
-                office.revoke(svc, fp, reason.value or "设备丢失")
-            except XietongError as exc:
-                message.controls = [box("未能撤销", [exc.message], ok=False)]
-            else:
-                done.append(True)
+        async def confirm(e: Any) -> None:
+            why = reason.value or "设备丢失"
+            await run(shell, lambda: office.revoke(svc, fp, why), done=done.append, failed=show_in(message, "未能撤销"))
             shell.page.pop_dialog()
             shell.page.update()
 
@@ -66,7 +71,7 @@ def helpers_view(shell: "Shell", screen: Screen) -> ft.View:
     rows = office.helper_rows(svc)
     roster = table(
         ["姓名", "村(居)委会", "联系电话", "状态", "登记日期", "备案日期", "最近数据包", "对象数", "身份指纹", ""],
-        [[r["name"], r["committee"], r["phone"], r["status_label"], r["enrolled_date"], r["filed_date"] or "—",
+        [[r["name"], r["committee"], r["phone"], HELPER_STATUSES.get(r["status"], r["status"]), r["enrolled_date"], r["filed_date"] or "—",
           r["last_bundle"] or "尚无", str(r["subjects"]), ft.Text(r["fingerprint_grouped"], size=12),
           ft.TextButton("撤销", on_click=revoke(r["fingerprint"], r["name"], r["subjects"])) if r["status"] == "active" else ""]
          for r in rows],
@@ -83,73 +88,59 @@ def helpers_view(shell: "Shell", screen: Screen) -> ft.View:
     filed = ft.TextField(label="备案日期(可不填)", value="")
     enrol_msg = ft.Column()
 
-    def do_preview(e: Any) -> None:
-        shell.touch()
-        try:
-            p = office.enrolment_preview(svc, req_path.value or "")
-        except XietongError as exc:
-            preview.controls = [box("无法读取登记申请", [exc.message], ok=False)]
-        else:
-            committee.value = committee.value or p["committee"]
-            preview.controls = [box(f"申请人:{p['name']}", [
-                f"村(居)委会:{p['committee']}  电话:{p['phone']}",
-                "指纹:" + " ".join(p["fingerprint_groups"]),
-                "请让申请人念出手机上显示的指纹,逐组核对后填在下面。"], ok=True)]
-        shell.page.update()
+    def previewed(p: dict[str, Any]) -> None:
+        committee.value = committee.value or p["committee"]
+        preview.controls = [box(f"申请人:{p['name']}", [
+            f"村(居)委会:{p['committee']}  电话:{p['phone']}",
+            "指纹:" + " ".join(p["fingerprint_groups"]),
+            "请让申请人念出手机上显示的指纹,逐组核对后填在下面。"], ok=True)]
 
-    def do_enrol(e: Any) -> None:
-        shell.touch()
-        for f in (typed, committee, reviewer, review_date, filed):
-            f.error = None
-        try:
-            row = office.enrol_from_request(
-                svc, req_path.value or "", typed.value or "", committee=committee.value or "",
-                conditions=[b.data for b in boxes if b.value], reviewer=reviewer.value or "",
-                review_date=(review_date.value or "").strip(), filed_date=(filed.value or "").strip() or None)
-        except ValidationError as exc:
-            fields = {"committee": committee, "reviewer": reviewer, "review_date": review_date, "filed_date": filed}
-            for k, msg in exc.errors.items():
-                if k in fields:
-                    fields[k].error = msg
-            enrol_msg.controls = [box("未能登记", list(exc.errors.values()), ok=False)]
-            shell.page.update()
-            return
-        except XietongError as exc:
-            enrol_msg.controls = [box("未能登记", [exc.message], ok=False)]
-            shell.page.update()
-            return
+    async def do_preview(e: Any) -> None:
+        path = req_path.value or ""
+        await run(shell, lambda: office.enrolment_preview(svc, path), done=previewed,
+                  failed=show_in(preview, "无法读取登记申请"))
+
+    def enrolled(row: dict[str, Any]) -> None:
         shell.toast(f"已登记协助人员:{row['name']}")
         shell.go_screen("office_helpers")
+
+    def refused(exc: XietongError) -> None:
+        fields = {"committee": committee, "reviewer": reviewer, "review_date": review_date, "filed_date": filed}
+        for k, msg in getattr(exc, "errors", {}).items():
+            if k in fields:
+                fields[k].error = msg
+        show_in(enrol_msg, "未能登记")(exc)
+
+    async def do_enrol(e: Any) -> None:
+        for f in (typed, committee, reviewer, review_date, filed):
+            f.error = None
+        path, digits = req_path.value or "", typed.value or ""
+        review = {"committee": committee.value or "", "conditions": [b.data for b in boxes if b.value],
+                  "reviewer": reviewer.value or "", "review_date": (review_date.value or "").strip(),
+                  "filed_date": (filed.value or "").strip() or None}
+        await run(shell, lambda: office.enrol_from_request(svc, path, digits, **review), done=enrolled, failed=refused)
 
     # ---- office card
     card_path, card_picker = path_picker(shell, "身份卡保存位置(文件夹或文件)", folder_only=True)
     card_msg = ft.Column()
 
-    def do_card(e: Any) -> None:
-        shell.touch()
-        try:
-            out = office.write_office_card(svc, card_path.value or "")
-        except XietongError as exc:
-            card_msg.controls = [box("未能导出", [exc.message], ok=False)]
-        else:
-            card_msg.controls = [box("已导出司法所身份卡", [str(out), "指纹:" + " ".join(me["fingerprint_groups"])], ok=True)]
+    def card_written(title: str) -> Callable[[Any], None]:
+        def show(out: Any) -> None:
+            card_msg.controls = [box(title, [str(out), "指纹:" + " ".join(me["fingerprint_groups"])], ok=True)]
             relist(card_picker)
-        shell.page.update()
+        return show
 
-    def do_card_docx(e: Any) -> None:
-        shell.touch()
+    async def do_card(e: Any) -> None:
+        where = card_path.value or ""
+        await run(shell, lambda: office.write_office_card(svc, where), done=card_written("已导出司法所身份卡"),
+                  failed=show_in(card_msg, "未能导出"))
+
+    async def do_card_docx(e: Any) -> None:
         target = Path((card_path.value or "").strip())
         if target.is_dir():
             target = target / f"司法所身份卡-{me['name']}.docx"
-        try:
-            out = office.write_card_docx(svc, target)
-        except XietongError as exc:
-            card_msg.controls = [box("未能保存", [exc.message], ok=False)]
-        else:
-            card_msg.controls = [box("已保存可打印的身份卡", [str(out), "指纹:" + " ".join(me["fingerprint_groups"])],
-                                     ok=True)]
-            relist(card_picker)
-        shell.page.update()
+        await run(shell, lambda: office.write_card_docx(svc, target), done=card_written("已保存可打印的身份卡"),
+                  failed=show_in(card_msg, "未能保存"))
 
     return frame(shell, "office_helpers", "协助人员", [
         message,

@@ -7,17 +7,18 @@ a path, so files are named by path and picked from the listing).
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import flet as ft
 
-from sync.app import folders
-from sync.app import office
+from core import routes
+from core.errors import XietongError
+from sync.app import folders, office
+from views.work import on_loop
 
 if TYPE_CHECKING:
-    from views.app import Shell
+    from views.shell_protocol import ShellProtocol
 
 RAIL: tuple[tuple[str, str, ft.IconData], ...] = (
     ("office_dashboard", "工作台", ft.Icons.DASHBOARD_OUTLINED),
@@ -29,7 +30,7 @@ RAIL: tuple[tuple[str, str, ft.IconData], ...] = (
 )
 
 
-def frame(shell: "Shell", name: str, title: str, controls: list[ft.Control]) -> ft.View:
+def frame(shell: ShellProtocol, name: str, title: str, controls: list[ft.Control]) -> ft.View:
     """A full office screen: rail + title + controls (scrolls vertically)."""
     index = next((i for i, (n, _l, _i) in enumerate(RAIL) if n == name), 0)
 
@@ -38,7 +39,7 @@ def frame(shell: "Shell", name: str, title: str, controls: list[ft.Control]) -> 
 
     def lock(e: Any) -> None:
         shell.service.lock()
-        shell.go("/lock")
+        shell.go(routes.LOCK)
 
     rail = ft.NavigationRail(
         selected_index=index,
@@ -46,7 +47,7 @@ def frame(shell: "Shell", name: str, title: str, controls: list[ft.Control]) -> 
         min_width=96,
         leading=ft.Text("协通·司法所", weight=ft.FontWeight.BOLD),
         trailing=ft.Column([
-            ft.IconButton(ft.Icons.SETTINGS_OUTLINED, tooltip="设置(自动锁定、口令)", on_click=lambda e: shell.go("/settings")),
+            ft.IconButton(ft.Icons.SETTINGS_OUTLINED, tooltip="设置(自动锁定、口令)", on_click=lambda e: shell.go_screen("settings")),
             ft.IconButton(ft.Icons.LOCK_OUTLINE, tooltip="立即锁定", on_click=lock),
         ], tight=True),
         destinations=[ft.NavigationRailDestination(icon=icon, label=label) for _n, label, icon in RAIL],
@@ -65,6 +66,7 @@ def heading(text: str) -> ft.Text:
 
 
 def box(title: str, lines: Iterable[str], *, ok: bool) -> ft.Container:
+    """A green (done) or red (failed) box: a title and lines under it."""
     return ft.Container(
         bgcolor=ft.Colors.GREEN_50 if ok else ft.Colors.RED_50, padding=12, border_radius=8,
         content=ft.Column([ft.Text(title, size=16, weight=ft.FontWeight.BOLD), *[ft.Text(x) for x in lines]]),
@@ -87,7 +89,7 @@ def table(columns: list[str], rows: list[list[ft.Control | str]]) -> ft.Control:
     return ft.Row([dt], scroll=ft.ScrollMode.AUTO)
 
 
-def path_picker(shell: "Shell", label: str, *, value: str | None = None, suffixes: tuple[str, ...] = (),
+def path_picker(shell: ShellProtocol, label: str, *, value: str | None = None, suffixes: tuple[str, ...] = (),
                 folder_only: bool = False) -> tuple[ft.TextField, ft.Control]:
     """A path field and, under it, the matching files of its folder; clicking a name fills the field.
     The field starts in the folder last used in it (``label`` names it in the store)."""
@@ -132,20 +134,23 @@ def relist(picker: ft.Control) -> None:
     picker.data()
 
 
-def run_in_thread(shell: "Shell", work: Callable[..., Any], *args: Any, **kwargs: Any) -> "asyncio.Future[Any]":
-    """Run slow work (sealing, decrypting, writing) off the event loop so the page keeps answering."""
-    return asyncio.to_thread(work, *args, **kwargs)  # type: ignore[return-value]
+def show_in(place: ft.Column, title: str) -> Callable[[XietongError], None]:
+    """A ``failed`` for ``views.work.run``: the error's sentence in a red box in ``place``; a
+    validation error lists every field's problem."""
+    def failed(exc: XietongError) -> None:
+        place.controls = [box(title, problems(exc), ok=False)]
+    return failed
 
 
-def threadsafe_progress(shell: "Shell", bar: ft.ProgressBar, text: ft.Text) -> Callable[[int, int, str], None]:
-    """A progress callback for ``sync.app.office`` that updates the bar from a worker thread."""
-    loop = asyncio.get_running_loop()
+def problems(exc: XietongError, most: int = 8) -> list[str]:
+    """The sentences to show for ``exc``: each field's problem, or its message."""
+    errors = getattr(exc, "errors", None)
+    return list(errors.values())[:most] if errors else [exc.message]
 
-    def progress(done: int, total: int, name: str) -> None:
-        def show() -> None:
-            bar.value = done / total if total else 1.0
-            text.value = f"{done}/{total}:{name}"
-            shell.page.update()
-        loop.call_soon_threadsafe(show)
 
-    return progress
+def progress_of(shell: ShellProtocol, bar: ft.ProgressBar, text: ft.Text) -> Callable[[int, int, str], None]:
+    """A progress callback for ``sync.app.office`` that moves the bar from a worker thread."""
+    def show(done: int, total: int, name: str) -> None:
+        bar.value = done / total if total else 1.0
+        text.value = f"{done}/{total}:{name}"
+    return on_loop(shell, show)

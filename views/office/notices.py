@@ -7,18 +7,27 @@ from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
-from core.errors import ValidationError, XietongError
+from core.errors import XietongError
 from core.kinds import DUTIES
 from core.routes import Screen
-from sync.app import folders
-from sync.app import office
-from views.office.layout import box, frame, heading, path_picker, relist, section, table
+from sync.app import folders, office
+from views.office.layout import (
+    box,
+    frame,
+    heading,
+    path_picker,
+    relist,
+    section,
+    show_in,
+    table,
+)
+from views.work import run
 
 if TYPE_CHECKING:
-    from views.app import Shell
+    from views.shell_protocol import ShellProtocol
 
 
-def notices_view(shell: "Shell", screen: Screen) -> ft.View:
+def notices_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     svc = shell.service
     me = svc.identity()
     chosen = screen.get("subject") or ""
@@ -54,7 +63,17 @@ def notices_view(shell: "Shell", screen: Screen) -> ft.View:
     approver = ft.TextField(label="批准人", width=200)
     fields = {"contact": contact, "contact_phone": contact_phone, "issuer": issuer, "approver": approver, "tasks": extra}
 
-    def issue(e: Any) -> None:
+    def issued(rec: Any) -> None:
+        shell.toast(f"已填发 {rec.data['number']}")
+        shell.go_screen("office_notices", subject=chosen)
+
+    def refused(exc: XietongError) -> None:
+        for k, msg in getattr(exc, "errors", {}).items():
+            if k in fields:
+                fields[k].error = msg
+        show_in(message, "通知单未填发")(exc)
+
+    async def issue(e: Any) -> None:
         shell.touch()
         for f in fields.values():
             f.error = None
@@ -63,41 +82,24 @@ def notices_view(shell: "Shell", screen: Screen) -> ft.View:
             shell.page.update()
             return
         tasks = office.notice_tasks([c.data for c in duties if c.value], extra.value or "")
-        try:
-            rec = office.issue_notice(svc, chosen, tasks=tasks, contact=contact.value or "",
-                                      contact_phone=contact_phone.value or "", issuer=issuer.value or "",
-                                      approver=approver.value or "")
-        except ValidationError as exc:
-            for k, msg in exc.errors.items():
-                if k in fields:
-                    fields[k].error = msg
-            message.controls = [box("通知单未填发", list(exc.errors.values())[:8], ok=False)]
-            shell.page.update()
-            return
-        except XietongError as exc:
-            message.controls = [box("通知单未填发", [exc.message], ok=False)]
-            shell.page.update()
-            return
-        shell.toast(f"已填发 {rec.data['number']}")
-        shell.go_screen("office_notices", subject=chosen)
+        typed = {"contact": contact.value or "", "contact_phone": contact_phone.value or "",
+                 "issuer": issuer.value or "", "approver": approver.value or ""}
+        await run(shell, lambda: office.issue_notice(svc, chosen, tasks=tasks, **typed), done=issued, failed=refused)
 
     # ---- existing notices, each can be saved as DOCX
     out_dir, out_picker = path_picker(shell, "DOCX 保存文件夹", folder_only=True)
     saved = ft.Column()
 
+    def written(out: Any) -> None:
+        saved.controls = [box("已保存通知单(含存根)", [str(out)], ok=True)]
+        relist(out_picker)
+
     def save_docx(nid: str, number: str) -> Any:
-        def on_click(e: Any) -> None:
-            shell.touch()
+        async def on_click(e: Any) -> None:
             folder = Path((out_dir.value or "").strip() or folders.default_folder())
             name = number.replace("(", "").replace(")", "-") + ".docx"
-            try:
-                out = office.save_notice_docx(svc, nid, folder / name if folder.is_dir() else folder)
-            except XietongError as exc:
-                saved.controls = [box("未能保存", [exc.message], ok=False)]
-            else:
-                saved.controls = [box("已保存通知单(含存根)", [str(out)], ok=True)]
-                relist(out_picker)
-            shell.page.update()
+            await run(shell, lambda: office.save_notice_docx(svc, nid, folder / name if folder.is_dir() else folder),
+                      done=written, failed=show_in(saved, "未能保存"))
         return on_click
 
     rows = office.notice_rows(svc)

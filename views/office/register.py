@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import flet as ft
 
-from core.errors import ValidationError, XietongError
+from core.errors import XietongError
 from core.kinds import CATEGORIES, KINDS
 from core.routes import Screen
 from sync.app import office
-from views.office.layout import box, frame, heading, path_picker, section, table
+from views.office.layout import (
+    box,
+    frame,
+    heading,
+    path_picker,
+    section,
+    show_in,
+    table,
+)
 from views.subjects import badge
+from views.work import run
 
 if TYPE_CHECKING:
-    from views.app import Shell
+    from sync.app.roster_plan import RosterPlan
+    from views.shell_protocol import ShellProtocol
 
 FORM_FIELDS = [f for f in KINDS["subject"].fields if f.name != "helpers"]
 
@@ -24,7 +34,7 @@ def _dropdown(label: str, value: str, options: list[tuple[str, str]], width: int
                        options=[ft.DropdownOption(key=k, text=t) for k, t in options])
 
 
-def register_view(shell: "Shell", screen: Screen) -> ft.View:
+def register_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     svc = shell.service
     params = dict(screen.params)
     helpers = [h for h in office.helper_rows(svc) if h["status"] == "active"]
@@ -45,13 +55,10 @@ def register_view(shell: "Shell", screen: Screen) -> ft.View:
         c.on_select = apply_filters
     ending.on_change = apply_filters
     query.on_submit = apply_filters
-    try:
-        rows = office.subject_rows(svc, committee=params.get("committee", ""), category=params.get("category", ""),
-                                   helper=params.get("helper", ""),
-                                   ending_within=30 if params.get("ending") == "30" else None,
-                                   query=params.get("q", ""))
-    except XietongError as exc:
-        return frame(shell, "office_subjects", "矫正对象", [ft.Text(exc.message)])
+    rows = office.subject_rows(svc, committee=params.get("committee", ""), category=params.get("category", ""),
+                               helper=params.get("helper", ""),
+                               ending_within=30 if params.get("ending") == "30" else None,
+                               query=params.get("q", ""))
 
     def open_subject(sid: str) -> Any:
         return lambda e: shell.go_screen("office_subject", id=sid)
@@ -66,11 +73,8 @@ def register_view(shell: "Shell", screen: Screen) -> ft.View:
     # ---- add / edit
     editing = params.get("id")
     current: dict[str, Any] = {}
-    if editing:
-        try:
-            current = dict(svc.record(editing).data)
-        except XietongError:
-            editing = None
+    if editing:  # a subject not found: the shell says so and leads back to the register
+        current = dict(svc.record(editing).data)
     inputs: dict[str, ft.Control] = {}
     for f in FORM_FIELDS:
         value = str(current.get(f.name, "") or "")
@@ -83,28 +87,28 @@ def register_view(shell: "Shell", screen: Screen) -> ft.View:
                                           hint_text=hint, multiline=f.multiline)
     form_msg = ft.Column()
 
-    def save(e: Any) -> None:
-        shell.touch()
+    def saved(rec: Any) -> None:
+        shell.toast(f"已保存:{rec.data['name']}")
+        shell.go_screen("office_subjects", **{**params, "id": rec.id})
+
+    def refused(exc: XietongError) -> None:
+        errors = getattr(exc, "errors", {})
+        for k, msg in errors.items():
+            c = inputs.get(k)
+            if isinstance(c, ft.TextField):
+                c.error = msg
+            elif isinstance(c, ft.Dropdown):
+                c.error_text = msg
+        show_in(form_msg, f"有 {len(errors)} 处需要修改" if errors else "未能保存")(exc)
+
+    async def save(e: Any) -> None:
         data = {k: (c.value or "") for k, c in inputs.items()}  # type: ignore[attr-defined]
         for c in inputs.values():
             if isinstance(c, ft.TextField):
                 c.error = None
             elif isinstance(c, ft.Dropdown):
                 c.error_text = None
-        try:
-            rec = office.save_subject(svc, data, editing)
-        except ValidationError as exc:
-            for k, msg in exc.errors.items():
-                c = inputs.get(k)
-                if isinstance(c, ft.TextField):
-                    c.error = msg
-                elif isinstance(c, ft.Dropdown):
-                    c.error_text = msg
-            form_msg.controls = [box(f"有 {len(exc.errors)} 处需要修改", list(exc.errors.values())[:8], ok=False)]
-            shell.page.update()
-            return
-        shell.toast(f"已保存:{rec.data['name']}")
-        shell.go_screen("office_subjects", **{**params, "id": rec.id})
+        await run(shell, lambda: office.save_subject(svc, data, editing), done=saved, failed=refused)
 
     # ---- assignment
     assign_msg = ft.Column()
@@ -112,34 +116,29 @@ def register_view(shell: "Shell", screen: Screen) -> ft.View:
     assigned = list(current.get("helpers") or [])
     names = {h["fingerprint"]: h["name"] for h in office.helper_rows(svc)}
 
+    def again(said: str) -> Callable[[Any], None]:
+        def show(_: Any) -> None:
+            shell.toast(said)
+            shell.go_screen("office_subjects", **params)
+        return show
+
     def do_assign(replace: str | None) -> Any:
-        def on_click(e: Any) -> None:
+        async def on_click(e: Any) -> None:
             shell.touch()
-            if not assign_to.value:
+            chosen = assign_to.value
+            if not chosen:
                 assign_msg.controls = [box("请先选择协助人员", [], ok=False)]
                 shell.page.update()
                 return
-            try:
-                office.assign(svc, editing or "", assign_to.value, replace=replace)
-            except XietongError as exc:
-                assign_msg.controls = [box("未能分配", [exc.message], ok=False)]
-                shell.page.update()
-                return
-            shell.toast("已分配;下次导出时送达协助人员。")
-            shell.go_screen("office_subjects", **params)
+            await run(shell, lambda: office.assign(svc, editing or "", chosen, replace=replace),
+                      done=again("已分配;下次导出时送达协助人员。"), failed=show_in(assign_msg, "未能分配"))
         return on_click
 
     def do_unassign(fp: str) -> Any:
-        def on_click(e: Any) -> None:
-            shell.touch()
-            try:
-                office.unassign(svc, editing or "", fp)
-            except XietongError as exc:
-                assign_msg.controls = [box("未能取消分配", [exc.message], ok=False)]
-                shell.page.update()
-                return
-            shell.toast(f"已取消分配{names.get(fp, fp[:5])};下次导出时通知协助人员。")
-            shell.go_screen("office_subjects", **params)
+        async def on_click(e: Any) -> None:
+            await run(shell, lambda: office.unassign(svc, editing or "", fp),
+                      done=again(f"已取消分配{names.get(fp, fp[:5])};下次导出时通知协助人员。"),
+                      failed=show_in(assign_msg, "未能取消分配"))
         return on_click
 
     edit_controls: list[ft.Control] = [
@@ -168,33 +167,30 @@ def register_view(shell: "Shell", screen: Screen) -> ft.View:
     roster_msg = ft.Column()
     confirm = ft.FilledButton("确认导入", icon=ft.Icons.UPLOAD_FILE, disabled=True)
 
-    def do_preview(e: Any) -> None:
-        shell.touch()
-        confirm.disabled = True
-        try:
-            plan = office.roster_preview(svc, roster_path.value or "")
-        except XietongError as exc:
-            roster_msg.controls = [box("未能读取名册", [exc.message], ok=False)]
-            shell.page.update()
-            return
+    def previewed(plan: RosterPlan) -> None:
         roster_msg.controls = [box("导入预览(尚未写入)", plan.lines(limit=30), ok=not plan.refuse)]
         confirm.disabled = not plan.can_apply
-        shell.page.update()
 
-    def do_import(e: Any) -> None:
-        shell.touch()
-        try:
-            counts = office.import_roster(svc, roster_path.value or "")
-        except ValidationError as exc:
-            roster_msg.controls = [box(exc.message, list(exc.errors.values())[:20], ok=False)]
-            shell.page.update()
-            return
-        except XietongError as exc:
-            roster_msg.controls = [box("未能导入", [exc.message], ok=False)]
-            shell.page.update()
-            return
+    def unreadable(exc: XietongError) -> None:
+        roster_msg.controls = [box("未能读取名册", [exc.message], ok=False)]
+
+    async def do_preview(e: Any) -> None:
+        confirm.disabled = True
+        path = roster_path.value or ""
+        await run(shell, lambda: office.roster_preview(svc, path), done=previewed, failed=unreadable)
+
+    def imported(counts: dict[str, int]) -> None:
         shell.toast(f"已导入:新增 {counts['added']} 名,更新 {counts['updated']} 名,跳过 {counts['skipped']} 名。")
         shell.go_screen("office_subjects")
+
+    def refused_roster(exc: XietongError) -> None:
+        errors = getattr(exc, "errors", None)
+        roster_msg.controls = [box(exc.message, list(errors.values())[:20], ok=False) if errors
+                               else box("未能导入", [exc.message], ok=False)]
+
+    async def do_import(e: Any) -> None:
+        path = roster_path.value or ""
+        await run(shell, lambda: office.import_roster(svc, path), done=imported, failed=refused_roster)
 
     confirm.on_click = do_import
 

@@ -7,20 +7,27 @@ from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
-from core.errors import XietongError
 from core.routes import Screen
-from sync.app import folders
-from sync.app import office
-from views.office.layout import box, frame, heading, path_picker, relist, section
+from sync.app import folders, office
+from views.office.layout import (
+    box,
+    frame,
+    heading,
+    path_picker,
+    relist,
+    section,
+    show_in,
+)
+from views.work import run
 
 if TYPE_CHECKING:
-    from views.app import Shell
+    from views.shell_protocol import ShellProtocol
 
 REPORTS = (("visits", "走访统计(按协助人员、月份)"), ("evaluations", "社区评议"), ("subjects", "社区矫正对象名册"),
            ("helpers", "协助人员名册(补贴核算)"))
 
 
-def reports_view(shell: "Shell", screen: Screen) -> ft.View:
+def reports_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     svc = shell.service
     folder, picker = path_picker(shell, "保存到文件夹", suffixes=(".xlsx", ".docx"))
     date_from = ft.TextField(label="开始日期(可不填)", hint_text="YYYY-MM-DD", width=200)
@@ -40,30 +47,21 @@ def reports_view(shell: "Shell", screen: Screen) -> ft.View:
             pass  # write_report names the folder it cannot write to
         return p / name
 
+    def written(out: Any) -> None:
+        result.controls = [box("已生成", [str(out)], ok=True)]
+        relist(picker)
+
     def make(kind: str, label: str) -> Any:
-        def on_click(e: Any) -> None:
-            shell.touch()
-            try:
-                out = office.write_report(svc, kind, target(f"{label.split('(')[0]}.xlsx"),
-                                          date_from=(date_from.value or "").strip(), date_to=(date_to.value or "").strip())
-            except XietongError as exc:
-                result.controls = [box("未能生成", [exc.message], ok=False)]
-            else:
-                result.controls = [box("已生成", [str(out)], ok=True)]
-                relist(picker)
-            shell.page.update()
+        async def on_click(e: Any) -> None:
+            start, end = (date_from.value or "").strip(), (date_to.value or "").strip()
+            await run(shell, lambda: office.write_report(svc, kind, target(f"{label.split('(')[0]}.xlsx"),
+                                                         date_from=start, date_to=end),
+                      done=written, failed=show_in(result, "未能生成"))
         return on_click
 
-    def card(e: Any) -> None:
-        shell.touch()
-        try:
-            out = office.write_card_docx(svc, target("司法所身份卡.docx"))
-        except XietongError as exc:
-            result.controls = [box("未能生成", [exc.message], ok=False)]
-        else:
-            result.controls = [box("已生成", [str(out)], ok=True)]
-            relist(picker)
-        shell.page.update()
+    async def card(e: Any) -> None:
+        await run(shell, lambda: office.write_card_docx(svc, target("司法所身份卡.docx")), done=written,
+                  failed=show_in(result, "未能生成"))
 
     return frame(shell, "office_reports", "报表", [
         section(heading("导出报表(XLSX)"), picker, ft.Row([date_from, date_to], wrap=True),

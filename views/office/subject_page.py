@@ -10,15 +10,24 @@ from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
-from core.errors import XietongError
 from core.kinds import KINDS
 from core.routes import Screen
 from core.timeline import shown
 from sync.app import office
-from views.office.layout import box, frame, heading, path_picker, relist, section, table
+from views.office.layout import (
+    box,
+    frame,
+    heading,
+    path_picker,
+    relist,
+    section,
+    show_in,
+    table,
+)
+from views.work import run
 
 if TYPE_CHECKING:
-    from views.app import Shell
+    from views.shell_protocol import ShellProtocol
 
 _REG_LABELS = {f.name: f.label for f in KINDS["registration"].fields}
 _FAMILY_COLUMNS = (("name", "姓名"), ("relation", "关系"), ("age", "年龄"), ("political", "政治面貌"),
@@ -32,16 +41,10 @@ def _pairs(items: list[tuple[str, str]]) -> ft.Control:
                    for label, value in items], wrap=True, spacing=12, run_spacing=6)
 
 
-def subject_page_view(shell: "Shell", screen: Screen) -> ft.View:
+def subject_page_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     svc = shell.service
     sid = screen.get("id") or ""
-    try:
-        page = office.subject_page(svc, sid)
-    except XietongError as exc:
-        return frame(shell, "office_subjects", "矫正对象", [
-            box("无法打开", [exc.message], ok=False),
-            ft.OutlinedButton("返回矫正对象", icon=ft.Icons.ARROW_BACK,
-                              on_click=lambda e: shell.go_screen("office_subjects"))])
+    page = office.subject_page(svc, sid)  # a subject not found: the shell says so and leads back
     message = ft.Column()
 
     def again() -> None:
@@ -66,16 +69,13 @@ def subject_page_view(shell: "Shell", screen: Screen) -> ft.View:
 
     # ---- 工作记录
     def acknowledge(report_id: str) -> Any:
-        def on_click(e: Any) -> None:
-            shell.touch()
-            try:
-                office.acknowledge(svc, report_id)
-            except XietongError as exc:
-                message.controls = [box("未能确认", [exc.message], ok=False)]
-                shell.page.update()
-                return
+        def acknowledged(_: Any) -> None:
             shell.toast("已确认处理,处理意见将在下次导出时送达协助人员。")
             again()
+
+        async def on_click(e: Any) -> None:
+            await run(shell, lambda: office.acknowledge(svc, report_id), done=acknowledged,
+                      failed=show_in(message, "未能确认"))
         return on_click
 
     def timeline_row(r: dict[str, Any]) -> ft.Control:
@@ -114,16 +114,14 @@ def subject_page_view(shell: "Shell", screen: Screen) -> ft.View:
     reg_path, reg_picker = path_picker(shell, "登记表保存位置(文件夹或文件)", suffixes=(".docx",))
     reg_msg = ft.Column()
 
-    def print_registration(e: Any) -> None:
-        shell.touch()
-        try:
-            out = office.save_registration_docx(svc, sid, reg_path.value or "")
-        except XietongError as exc:
-            reg_msg.controls = [box("未能保存", [exc.message], ok=False)]
-        else:
-            reg_msg.controls = [box("已保存登记表", [str(out)], ok=True)]
-            relist(reg_picker)
-        shell.page.update()
+    def printed(out: Any) -> None:
+        reg_msg.controls = [box("已保存登记表", [str(out)], ok=True)]
+        relist(reg_picker)
+
+    async def print_registration(e: Any) -> None:
+        target = reg_path.value or ""
+        await run(shell, lambda: office.save_registration_docx(svc, sid, target), done=printed,
+                  failed=show_in(reg_msg, "未能保存"))
 
     reg_controls: list[ft.Control] = [heading("社区矫正对象基本情况登记表(附件2)")]
     if reg:

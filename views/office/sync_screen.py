@@ -1,6 +1,8 @@
-"""同步: export one bundle per helper to a folder, batch-import a folder of helpers' bundles.
+"""同步 (office): export one bundle per helper to a folder, batch-import a folder of helpers' bundles.
 
-Both run off the event loop with a moving progress bar; the import ends with one row per file.
+Both run through ``views.work.run``: off the event loop inside ``shell.busy()`` (the idle lock
+must not close the store under them) with a moving progress bar; the import ends with one row
+per file.
 """
 
 from __future__ import annotations
@@ -9,22 +11,52 @@ from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
-from core.errors import XietongError
 from core.routes import Screen
 from sync.app import office
-from views.office.layout import box, frame, heading, path_picker, relist, section, table, threadsafe_progress
+from views.office.layout import (
+    box,
+    frame,
+    heading,
+    path_picker,
+    progress_of,
+    relist,
+    section,
+    show_in,
+    table,
+)
+from views.work import run
 
 if TYPE_CHECKING:
-    from views.app import Shell
+    from views.shell_protocol import ShellProtocol
 
 STATUS_COLOURS = {"accepted": ft.Colors.GREEN_700, "already": ft.Colors.GREY_700, "rejected": ft.Colors.RED_700}
+STATUS_LABELS = {"accepted": "已导入", "already": "已导入(重复,无变化)", "rejected": "已拒绝"}
 
 
 def _counts(c: dict[str, int]) -> str:
     return f"新增 {c.get('new', 0)} 更新 {c.get('updated', 0)} 重复 {c.get('duplicate', 0)} 冲突 {c.get('conflict', 0)}"
 
 
-def sync_view(shell: "Shell", screen: Screen) -> ft.View:
+def export_summary(rows: list[dict[str, Any]]) -> ft.Control:
+    """One line per helper: the file written, or why not."""
+    done = [r for r in rows if not r["error"]]
+    title = f"已导出 {len(done)} 个数据包" + (f",{len(rows) - len(done)} 个未能导出" if len(done) < len(rows) else "")
+    lines = [f"{r['helper']}:{r['file'] or r['error']}" for r in rows] or ["没有在册的协助人员。"]
+    return box(title, lines, ok=len(done) == len(rows))
+
+
+def import_table(results: list[dict[str, Any]]) -> ft.Control:
+    """One row per file: who sent it (as claimed, when refused), the outcome, the records, why."""
+    rows = [[r["file"], (r["sender_name"] or "—") + ("(自称,未验证)" if r["status"] == "rejected" and r["sender_name"] else ""),
+             ft.Text(STATUS_LABELS[r["status"]], color=STATUS_COLOURS[r["status"]], weight=ft.FontWeight.BOLD),
+             _counts(r["counts"]) if r["status"] == "accepted" else "",
+             ft.Text((r["message"] or "") + (f"(已移至隔离区 {r['quarantined']})" if r["quarantined"] else ""),
+                     width=420, size=13)]
+            for r in results]
+    return table(["文件", "协助人员", "结果", "记录", "说明"], rows) if rows else ft.Text("没有找到数据包文件(.xtb)。")
+
+
+def sync_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     svc = shell.service
     page = shell.page
 
@@ -35,25 +67,22 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
     out_result = ft.Column()
 
     async def do_export(e: Any) -> None:
-        shell.touch()
         out_bar.visible, out_bar.value, out_text.value = True, 0.0, "正在加密并写入……"
         out_result.controls = []
         page.update()
-        try:
-            rows = await _to_thread(office.export_all, svc, (out_dir.value or "").strip(),
-                                    progress=threadsafe_progress(shell, out_bar, out_text))
-        except XietongError as exc:
+        progress = progress_of(shell, out_bar, out_text)
+        folder = (out_dir.value or "").strip()
+
+        def exported(rows: list[dict[str, Any]]) -> None:
+            out_bar.value, out_text.value = 1.0, f"完成:共 {sum(not r['error'] for r in rows)} 个数据包"
+            out_result.controls = [export_summary(rows)]
+            relist(out_picker)
+
+        def failed(exc: Any) -> None:
             out_bar.visible, out_text.value = False, ""
-            out_result.controls = [box("导出失败", [exc.message], ok=False)]
-            page.update()
-            return
-        out_bar.value, out_text.value = 1.0, f"完成:共 {sum(not r['error'] for r in rows)} 个数据包"
-        done = [r for r in rows if not r["error"]]
-        title = f"已导出 {len(done)} 个数据包" + (f",{len(rows) - len(done)} 个未能导出" if len(done) < len(rows) else "")
-        lines = [f"{r['helper']}:{r['file'] or r['error']}" for r in rows] or ["没有在册的协助人员。"]
-        out_result.controls = [box(title, lines, ok=len(done) == len(rows))]
-        relist(out_picker)
-        page.update()
+            show_in(out_result, "导出失败")(exc)
+
+        await run(shell, lambda: office.export_all(svc, folder, progress=progress), done=exported, failed=failed)
 
     # ---- batch import
     in_dir, in_picker = path_picker(shell, "数据包所在文件夹", suffixes=(office.BUNDLE_SUFFIX,))
@@ -62,32 +91,24 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
     in_result = ft.Column()
 
     async def do_import(e: Any) -> None:
-        shell.touch()
         in_bar.visible, in_bar.value, in_text.value = True, 0.0, "正在导入……"
         in_result.controls = []
         page.update()
-        try:
-            results = await _to_thread(office.batch_import, svc, (in_dir.value or "").strip(),
-                                       progress=threadsafe_progress(shell, in_bar, in_text))
-        except XietongError as exc:
+        progress = progress_of(shell, in_bar, in_text)
+        folder = (in_dir.value or "").strip()
+
+        def imported(results: list[dict[str, Any]]) -> None:
+            ok = sum(r["status"] == "accepted" for r in results)
+            bad = sum(r["status"] == "rejected" for r in results)
+            in_bar.value = 1.0
+            in_text.value = f"完成:共 {len(results)} 个文件,已导入 {ok},已拒绝 {bad},重复 {len(results) - ok - bad}"
+            in_result.controls = [import_table(results)]
+
+        def failed(exc: Any) -> None:
             in_bar.visible, in_text.value = False, ""
-            in_result.controls = [box("导入失败", [exc.message], ok=False)]
-            page.update()
-            return
-        in_bar.value = 1.0
-        ok = sum(r["status"] == "accepted" for r in results)
-        bad = sum(r["status"] == "rejected" for r in results)
-        same = len(results) - ok - bad
-        in_text.value = f"完成:共 {len(results)} 个文件,已导入 {ok},已拒绝 {bad},重复 {same}"
-        rows = [[r["file"], (r["sender_name"] or "—") + ("(自称,未验证)" if r["status"] == "rejected" and r["sender_name"] else ""),
-                 ft.Text(r["label"], color=STATUS_COLOURS[r["status"]], weight=ft.FontWeight.BOLD),
-                 _counts(r["counts"]) if r["status"] == "accepted" else "",
-                 ft.Text((r["message"] or "") + (f"(已移至隔离区 {r['quarantined']})" if r["quarantined"] else ""),
-                         width=420, size=13)]
-                for r in results]
-        in_result.controls = [table(["文件", "协助人员", "结果", "记录", "说明"], rows)] if rows else [
-            ft.Text("没有找到数据包文件(.xtb)。")]
-        page.update()
+            show_in(in_result, "导入失败")(exc)
+
+        await run(shell, lambda: office.batch_import(svc, folder, progress=progress), done=imported, failed=failed)
 
     return frame(shell, "office_sync", "同步", [
         section(heading("导出给协助人员"), ft.Text("为每名在册的协助人员生成一个加密数据包(对象、通知单、处理意见、回执)。"),
@@ -98,9 +119,3 @@ def sync_view(shell: "Shell", screen: Screen) -> ft.View:
                 in_picker, ft.FilledButton("批量导入", icon=ft.Icons.DOWNLOAD, on_click=do_import), in_bar, in_text,
                 in_result),
     ])
-
-
-async def _to_thread(fn: Any, *args: Any, **kwargs: Any) -> Any:
-    import asyncio
-
-    return await asyncio.to_thread(fn, *args, **kwargs)
