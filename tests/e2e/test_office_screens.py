@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable
 
@@ -237,18 +237,25 @@ def test_office_resolves_edits_assigns_revokes_and_exports_reports(screens_home:
         page.get_by_text(str(out / name)).wait_for()  # 已生成 and the file's path
         written[name] = [list(r) for r in load_workbook(out / name).active.iter_rows(values_only=True)]
     shot(page, "47_office_reports.png")
-    month = date.today().isoformat()[:7]
-    assert written["走访统计.xlsx"] == [["协助人员", "村(居)委会", "月份", "走访次数", "走访对象数"],
-                                      ["王五", "青山村民委员会", month, 1, 1]]
-    assert written["社区评议.xlsx"][0][:2] == ["对象姓名", "评议期间"] and len(written["社区评议.xlsx"]) == 1
-    [head, zhang] = written["社区矫正对象名册.xlsx"]
-    assert dict(zip(head, zhang)) == {
-        "姓名": "张三", "性别": "男", "出生年月": "1980-05", "矫正类别": "缓刑", "罪名": "盗窃罪",
-        "矫正期限起": "2025-07-01", "矫正期限止": "2027-06-30", "村(居)委会": "青山村民委员会",
+    # Each report: a title row (with the period), the header row, then the rows; dates are date cells.
+    titles = {name: rows[0][0] for name, rows in written.items()}
+    assert titles["走访统计.xlsx"].startswith("走访统计") and titles["协助人员名册.xlsx"] == "协助人员名册"
+    table = {name: rows[1:] for name, rows in written.items()}
+    first_of_month = datetime.combine(date.today().replace(day=1), datetime.min.time())
+    visits = {(r[0], r[2]): r for r in table["走访统计.xlsx"][1:]}
+    assert table["走访统计.xlsx"][0] == ["协助人员", "村(居)委会", "月份", "走访次数", "走访对象数"]
+    assert visits[("王五", first_of_month)] == ["王五", "青山村民委员会", first_of_month, 1, 1]
+    assert all(r[3] == 0 for (name, _), r in visits.items() if name != "王五")  # the months nobody visited
+    assert "钱八" not in {name for name, _ in visits}  # a revoked helper has no months to account for
+    assert table["社区评议.xlsx"][0][:2] == ["对象姓名", "评议期间"] and len(table["社区评议.xlsx"]) == 1
+    [head, zhang] = table["社区矫正对象名册.xlsx"]
+    assert dict(zip(head, zhang, strict=True)) == {
+        "姓名": "张三", "性别": "男", "出生年月": datetime(1980, 5, 1), "矫正类别": "缓刑", "罪名": "盗窃罪",
+        "矫正期限起": datetime(2025, 7, 1), "矫正期限止": datetime(2027, 6, 30), "村(居)委会": "青山村民委员会",
         "协助人员": "王五、赵七"}
-    roster = {r[0]: dict(zip(written["协助人员名册.xlsx"][0], r)) for r in written["协助人员名册.xlsx"][1:]}
+    roster = {r[0]: dict(zip(table["协助人员名册.xlsx"][0], r, strict=True)) for r in table["协助人员名册.xlsx"][1:]}
     assert {n: r["状态"] for n, r in roster.items()} == {"王五": "在册", "赵七": "在册", "钱八": "已撤销"}
-    today = date.today().isoformat()
+    today = datetime.combine(date.today(), datetime.min.time())
     assert roster["王五"]["最近收到数据"] == today and roster["钱八"]["最近收到数据"] is None
     assert roster["钱八"]["指纹"].replace(" ", "") == fp["钱八"]
 
