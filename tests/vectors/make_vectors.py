@@ -20,6 +20,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from core.fingerprint import fingerprint
 from sync.protocol import canonical
 from sync.protocol.bundle import seal
 from sync.protocol.crypto import LABEL_BUNDLE_SIG
@@ -69,6 +72,18 @@ def records(n: int) -> list[dict[str, Any]]:
         }
         for i in range(n)
     ]
+
+
+class SmallOrderSigner:
+    """Stands in for an Identity whose Ed25519 key is the identity point (no private key exists)."""
+
+    def __init__(self, enc_key: X25519PrivateKey) -> None:
+        self.sign_pub = (1).to_bytes(32, "little")
+        self.enc_pub = enc_key.public_key().public_bytes_raw()
+        self.fingerprint = fingerprint(self.sign_pub, self.enc_pub)
+
+    def sign(self, purpose: bytes, *parts: bytes) -> bytes:
+        return (1).to_bytes(32, "little") + bytes(32)  # R = identity, S = 0
 
 
 def resign(signer: Identity, header_bytes: bytes, eph_pub: bytes, payload: bytes) -> bytes:
@@ -260,6 +275,19 @@ def build() -> tuple[dict[str, bytes], dict[str, Any]]:
         resign(ids["helper"], two_env.header_bytes, two_env.eph_pub, ct[:full]),
         "decrypt_failed",
         "sender-signed bundle whose final chunk was left out (first chunk is not marked last)",
+    )
+
+    # A key of small order: R = identity, S = 0 verifies under it for any message (OpenSSL accepts),
+    # so the bundle below was made with no private key at all. Only a store that enrolled such a
+    # key before the fix knows the sender; the signature check must still refuse it.
+    small = SmallOrderSigner(X25519PrivateKey.from_private_bytes(det_rng("small-order/enc")(32)))
+    add(
+        "small_order_sender.bundle",
+        seal(small, pub["office"], {"seq": 5, "created": CREATED, "ack": {"seq": 2}, "counts": {"visit": 3}},
+             encode_payload(records(3)), rng=det_rng("seal/small-order")),
+        "bad_signature",
+        "forged without a private key by a 'helper' whose signing key is the identity point (enrolled before the fix)",
+        legacy_enrolled={"name": "小阶点", "sign_pub": small.sign_pub.hex(), "enc_pub": small.enc_pub.hex()},
     )
 
     # Limits.
