@@ -43,12 +43,12 @@ def _office_outbox(store: Store, me: Identity, peer: str) -> tuple[list[Record],
         s.id: s for s in sorted(found, key=lambda r: (r.created, r.id)) if peer in (s.data.get("helpers") or [])
     }
     out: list[Record] = list(assigned.values())
-    mine = me.fingerprint
+    mine = {k.fingerprint for k in office_keys(store, me)}  # records from before a rotation are ours too
     for sid in assigned:  # only partitions holding notices, teams or receipts are decrypted
         out.extend(
             r
             for r in store.list(subject=sid, kinds=OFFICE_TO_HELPER_KINDS, include_deleted=True)
-            if r.author == mine
+            if r.author in mine
         )
     out.extend(r for r in store.list("revocation") if r.data.get("helper") == peer)
     sent = set(PeerState(store, peer).sent_subjects)

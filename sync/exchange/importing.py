@@ -28,10 +28,11 @@ from core.kinds import validate
 from core.records import HELPER_KINDS, OFFICE_KINDS, Clock, Record
 from storage import Store
 from sync.exchange.peers import (
-    CARRIED_ON_ROTATION,
+    PENDING_ROTATION,
     WITHDRAWN,
     PeerState,
     office_keys,
+    office_lineage,
     pinned_office_key,
     sender_for_import,
 )
@@ -76,6 +77,7 @@ class ImportOutcome:
     gap: tuple[int, int] | None = None  # seqs missing before this one (first, last), if any
     withdrawn: list[str] = field(default_factory=list)
     quarantined: str | None = None
+    rotation_pending: str | None = None  # helper side: the office announced a new key (its name)
 
     @property
     def label(self) -> str:
@@ -177,15 +179,20 @@ def strict_record(d: dict[str, Any]) -> Record:
     return Record.from_dict(d)
 
 
-def check_scope(store: Store, records: list[Record], sender: str, sender_role: str) -> None:
-    """The office writes only office kinds under its own key; a helper writes only helper kinds,
-    only for subjects assigned to it, and never over a record someone else wrote."""
+def check_scope(
+    store: Store, records: list[Record], sender: str, sender_role: str, *, office_keys: frozenset[str] = frozenset()
+) -> None:
+    """The office writes only office kinds under one of its keys (the sender, the keys this phone
+    pinned before, and those the bundle's verified rotation chain hands over to: the signing key
+    vouches for them); a helper writes only helper kinds, only for subjects assigned to it, and
+    never over a record someone else wrote."""
     if sender_role == "office":
+        authors = office_keys | {sender}
         for r in records:
-            if r.kind not in OFFICE_KINDS or r.author != sender:
+            if r.kind not in OFFICE_KINDS or r.author not in authors:
                 raise OutOfScope(detail=f"{r.kind}")
             existing = store.get(r.id)
-            if existing is not None and existing.author != sender:
+            if existing is not None and existing.author not in authors:
                 raise OutOfScope(detail="记录属于他人")
         return
     allowed: dict[str, bool] = {}
@@ -226,7 +233,7 @@ def merge(
     withdrawn = ack.get("withdrawn", []) if sender.role == "office" else []
     if not isinstance(withdrawn, list) or not all(isinstance(s, str) for s in withdrawn):
         raise SchemaInvalid(detail="撤回列表格式错误")
-    new_office = follow_rotation(sender, ack.get("rotation", [])) if sender.role == "office" else None
+    chain = rotation_keys(who)
 
     pending = state.pending_ack
     for r in records:
@@ -262,32 +269,37 @@ def merge(
         hidden -= {r.subject for r in records if r.kind == "subject"}  # sent again: assigned again
         hidden |= set(withdrawn)
         meta[WITHDRAWN] = sorted(hidden)
-        if new_office is not None:  # re-pin to the office's new key, carrying the state over
-            meta["sync/office"] = new_office.to_dict()
-            moved = PeerState(store, new_office.fingerprint)
-            for name in CARRIED_ON_ROTATION:
-                value = meta.get(state.key(name), state.get(name))
-                if value is not None:
-                    meta[moved.key(name)] = value
+        if chain:  # a new office key waits for the in-person check (confirm_office_rotation)
+            meta[PENDING_ROTATION] = {
+                "from": fp, "office": chain[-1].to_dict(), "chain": [k.fingerprint for k in chain],
+            }
         if withdrawn:  # removed in the same commit as the import
             purge = [r.id for s in withdrawn for r in store.list(subject=s, include_deleted=True)]
     gap = (last + 1, header.seq - 1) if header.seq > last + 1 else None
     return Merge(records, meta, purge, list(withdrawn), gap)
 
 
-def follow_rotation(sender: PublicIdentity, chain: Any) -> PublicIdentity | None:
-    """The office's newest key if ``chain`` validly hands over from ``sender``; None if empty."""
+def follow_rotation(sender: PublicIdentity, chain: Any) -> list[PublicIdentity]:
+    """The office keys ``chain`` validly hands over to from ``sender``, oldest first ([] if none)."""
     if chain == []:
-        return None
+        return []
     if not isinstance(chain, list) or len(chain) > 16:
         raise SchemaInvalid(detail="密钥更换声明格式错误")
-    current = sender
+    current, keys = sender, []
     try:
         for statement in chain:
             current = verify_rotation(current, statement)
+            keys.append(current)
     except BadRotation as exc:
         raise SchemaInvalid(detail="密钥更换声明无效") from exc
-    return current
+    return keys
+
+
+def rotation_keys(who: Identified) -> list[PublicIdentity]:
+    """Helper side: the keys a bundle from the office announces it rotated to (verified)."""
+    if who.sender.role != "office":
+        return []
+    return follow_rotation(who.sender, who.envelope.header.ack.get("rotation", []))
 
 
 def _ack_entries(ack: dict[str, Any]) -> list[tuple[str, int]]:
@@ -312,7 +324,10 @@ def import_bundle(
     try:
         opened = open_bundle(store, me, blob, max_size=max_size)
         records = validate_records(decode_payload(opened.plaintext))
-        check_scope(store, records, opened.header.sender, opened.who.sender.role)
+        office_authors: frozenset[str] = frozenset()
+        if opened.who.sender.role == "office":
+            office_authors = frozenset(office_lineage(store)) | {k.fingerprint for k in rotation_keys(opened.who)}
+        check_scope(store, records, opened.header.sender, opened.who.sender.role, office_keys=office_authors)
         plan = merge(store, me, opened.who, records, clock)
     except AlreadyImported as already:
         h = already.header
@@ -331,8 +346,12 @@ def import_bundle(
             "其中尚未确认的记录已包含在本包中,无需补导。"
         )
     h = env.header
+    pending = plan.meta.get(PENDING_ROTATION)
+    if pending:
+        message += "司法所已更换密钥:请当面向司法所工作人员核对新指纹后确认,确认前本机仍使用原密钥。"
     return ImportOutcome(
         "accepted",
+        rotation_pending=str(pending["office"]["name"]) if pending else None,
         sender=h.sender,
         seq=h.seq,
         bundle_id=h.bundle_id,
