@@ -284,6 +284,7 @@ def _summary(outcome: exchange.ImportOutcome) -> ImportSummary:
             summary.lines.append(f"冲突 {summary.conflict} 条(已保留两个版本,请联系司法所)")
         if outcome.gap:
             summary.gap = f"司法所第{outcome.gap[0]}至{outcome.gap[1]}号数据包未收到;其中尚未确认的记录已包含在本包中,无需补导。"
+        summary.lines.extend(f"警告:{w}" for w in outcome.warnings)
         if outcome.rotation_pending:
             summary.lines.append("司法所已更换密钥:请当面请工作人员读出新指纹并输入确认;确认前本机仍使用原密钥")
     elif outcome.status == "rejected":

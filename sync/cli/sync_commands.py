@@ -163,6 +163,8 @@ def _office_import_lines(results: list[dict[str, object]]) -> tuple[list[str], i
             gap = r["gap"]
             if isinstance(gap, tuple):
                 line += f"(注意:缺少第 {gap[0]}–{gap[1]} 号数据包,可能在途中丢失)"
+            for warning in r.get("warnings") or []:
+                line += f"【警告】{terminal_safe(str(warning))}"
         elif r["status"] == "already":
             line = f"{name}:已导入过,无变化"
         else:

@@ -14,6 +14,7 @@ from sync.exchange.peers import (
     PeerState,
     office_keys,
     pinned_office_key,
+    audit_head,
     recipient_for_export,
     rotation_chain,
 )
@@ -133,7 +134,10 @@ def seal_bundle(
     for v in versions:
         counts[v.kind] = counts.get(v.kind, 0) + 1
     payload = encode_payload([v.to_dict() for v in versions])
-    header = {"seq": seq, "created": clock(), "ack": ack, "counts": counts}
+    header: dict[str, Any] = {"seq": seq, "created": clock(), "ack": ack, "counts": counts}
+    head = audit_head(store)
+    if head is not None:  # the peer remembers it: our freshness anchor against a rolled-back store
+        header["audit"] = head
     blob = seal(signer, recipient, header, payload, rng=rng)
     sent = {v.id: v.revision for v in versions}
     gone: set[str] = set()

@@ -78,6 +78,7 @@ class ImportOutcome:
     withdrawn: list[str] = field(default_factory=list)
     quarantined: str | None = None
     rotation_pending: str | None = None  # helper side: the office announced a new key (its name)
+    warnings: list[str] = field(default_factory=list)  # accepted, but a person should look (rollback)
 
     @property
     def label(self) -> str:
@@ -220,6 +221,28 @@ class Merge:
     purge: list[str]
     withdrawn: list[str]
     gap: tuple[int, int] | None
+    warnings: list[str] = field(default_factory=list)
+
+
+def freshness_warnings(state: PeerState, header: Header, my_role: str) -> list[str]:
+    """What the peer's header says about a rollback nobody could see locally: it acknowledges a
+    bundle this store never sent (this store is an older copy), or its audit log is shorter than
+    in an earlier bundle (the peer's store is an older copy)."""
+    out = []
+    ack_seq = header.ack.get("seq")
+    if isinstance(ack_seq, int) and not isinstance(ack_seq, bool) and ack_seq > state.out_seq:
+        out.append(
+            f"对方确认收到本机第{ack_seq}号数据包,但本机记录只发出到第{state.out_seq}号:"
+            "本机数据可能被恢复成了旧副本(回滚),请核查并联系技术人员。"
+        )
+    seen = state.get("audit")
+    if header.audit is not None and isinstance(seen, dict) and (
+        header.audit["seq"] < int(seen.get("seq", 0))
+        or (header.audit["seq"] == seen.get("seq") and header.audit["hash"] != seen.get("hash"))
+    ):
+        who = "协助人员手机" if my_role == "office" else "司法所"
+        out.append(f"{who}的审计记录比上次收到时更少:对方数据可能被恢复成了旧副本(回滚),请核查。")
+    return out
 
 
 def merge(
@@ -249,6 +272,9 @@ def merge(
         state.key("acked"): acked,
         state.key("last_in"): {"at": clock().isoformat(), "seq": header.seq, "records": len(records)},
     }
+    if header.audit is not None:
+        meta[state.key("audit")] = header.audit
+    warnings = freshness_warnings(state, header, me.role)
     purge: list[str] = []
     if me.role == "office":
         pinned = pinned_office_key(store, who.keys, fp)
@@ -276,7 +302,7 @@ def merge(
         if withdrawn:  # removed in the same commit as the import
             purge = [r.id for s in withdrawn for r in store.list(subject=s, include_deleted=True)]
     gap = (last + 1, header.seq - 1) if header.seq > last + 1 else None
-    return Merge(records, meta, purge, list(withdrawn), gap)
+    return Merge(records, meta, purge, list(withdrawn), gap, warnings)
 
 
 def follow_rotation(sender: PublicIdentity, chain: Any) -> list[PublicIdentity]:
@@ -346,6 +372,7 @@ def import_bundle(
             "其中尚未确认的记录已包含在本包中,无需补导。"
         )
     h = env.header
+    message += "".join(plan.warnings)
     pending = plan.meta.get(PENDING_ROTATION)
     if pending:
         message += "司法所已更换密钥:请当面向司法所工作人员核对新指纹后确认,确认前本机仍使用原密钥。"
@@ -359,6 +386,7 @@ def import_bundle(
         gap=plan.gap,
         withdrawn=plan.withdrawn,
         message=message,
+        warnings=list(plan.warnings),
     )
 
 

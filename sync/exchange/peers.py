@@ -12,6 +12,7 @@ Sync state lives in the store's meta. Per peer (read and written only through ``
     peers/<fp>/withdrawn_at      office side: {subject id: seq of the bundle announcing it}
     peers/<fp>/last_in           {"at", "seq", "records"} of the last bundle accepted from <fp>
     peers/<fp>/office_fp         office side: the office key helper <fp> is known to pin
+    peers/<fp>/audit             the audit head {"seq", "hash"} <fp> last sent in a bundle header
 
 And for the whole store:
 
@@ -49,6 +50,7 @@ PeerField = Literal[
     "withdrawn_at",
     "last_in",
     "office_fp",
+    "audit",
 ]
 
 # Per-peer state a helper carries over to the office's new key when the office rotates it.
@@ -140,6 +142,18 @@ def pinned_office_fp(store: Store) -> str | None:
     pinned = store.meta_get(PINNED_OFFICE) or {}
     fp = pinned.get("fingerprint")
     return fp if isinstance(fp, str) else None
+
+
+def audit_head(store: Store) -> dict[str, Any] | None:
+    """This store's audit head {"seq", "hash"} for a bundle header, or None for an empty log.
+
+    Read through ``Store.audit_entries`` (the only public view of the log): it decrypts the whole
+    log; a ``Store.audit_head()`` reading the index is asked of storage (see the hardening report)."""
+    entries = store.audit_entries()
+    if not entries:
+        return None
+    last = entries[-1]
+    return {"seq": int(last["seq"]), "hash": str(last["hash"])[:32]}  # 128 bits name a head
 
 
 def office_lineage(store: Store) -> list[str]:

@@ -34,6 +34,9 @@ VERSION = 1
 MAX_HEADER = 1024 * 1024
 DEFAULT_MAX_SIZE = 256 * 1024 * 1024
 HEADER_FIELDS = ("ack", "bundle_id", "counts", "created", "format", "recipient", "sender", "seq")
+# Optional fields: absent in bundles of older builds (which refuse a header carrying them).
+OPTIONAL_FIELDS = ("audit",)
+_HASH_HEX = re.compile(r"[0-9a-f]{32}")
 
 KEY_LEN = 32  # Ed25519 / X25519 public keys
 SIG_LEN = 64  # Ed25519 signature
@@ -99,9 +102,13 @@ class Header:
     created: str
     ack: dict[str, Any]
     counts: dict[str, int]
+    audit: dict[str, Any] | None = None  # the sender's audit head {"seq", "hash"}, the peer's freshness anchor
 
     def to_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in HEADER_FIELDS}
+        out = {name: getattr(self, name) for name in HEADER_FIELDS}
+        if self.audit is not None:
+            out["audit"] = self.audit
+        return out
 
     def to_bytes(self) -> bytes:
         problem = header_problem(self.to_dict())
@@ -126,10 +133,21 @@ def header_problem(value: Any) -> str | None:
     if not isinstance(value, dict):
         return "文件头不是对象"
     keys = set(value)
-    if keys != set(HEADER_FIELDS):
+    if not set(HEADER_FIELDS) <= keys <= set(HEADER_FIELDS) | set(OPTIONAL_FIELDS):
         missing = sorted(set(HEADER_FIELDS) - keys)
-        extra = sorted(keys - set(HEADER_FIELDS))
+        extra = sorted(keys - set(HEADER_FIELDS) - set(OPTIONAL_FIELDS))
         return f"文件头字段不符:缺少{missing},多余{extra}"
+    if "audit" in value:
+        audit = value["audit"]
+        if not (
+            isinstance(audit, dict)
+            and set(audit) == {"seq", "hash"}
+            and _is_int(audit["seq"])
+            and 0 <= audit["seq"] <= canonical.MAX_INT
+            and isinstance(audit["hash"], str)
+            and _HASH_HEX.fullmatch(audit["hash"])
+        ):
+            return "审计位置格式错误"
     if not _is_int(value["format"]) or value["format"] != VERSION:
         return "文件头版本不受支持"
     if not isinstance(value["bundle_id"], str) or not _BUNDLE_ID.fullmatch(value["bundle_id"]):

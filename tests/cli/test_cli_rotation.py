@@ -91,3 +91,32 @@ def test_confirm_key_without_an_announced_rotation_is_refused(
     assert xt(helper, "confirm-key", "--fingerprint", ofp)[0] == 1
     assert "没有待核对" in capsys.readouterr().err
     assert store_bytes(helper) == before
+
+
+def test_office_warns_when_a_helper_acknowledges_a_bundle_its_rolled_back_store_never_sent(
+    pair: tuple[Path, Path, str, str], tmp_path: Path
+) -> None:
+    """A whole-store rollback (an old copy of the office folder put back) cannot be seen locally;
+    the helper's acknowledgement of a sequence number the office never sent shows it."""
+    import shutil
+
+    office, helper, ofp, hfp = pair
+    assert xt(office, "export", "--to", hfp, "--out", str(tmp_path / "o1.xtb"))[0] == 0
+    shutil.copytree(office, tmp_path / "office-copy")  # the old copy, taken after bundle 1
+    assert xt(office, "export", "--to", hfp, "--out", str(tmp_path / "o2.xtb"))[0] == 0
+    assert xt(helper, "import", str(tmp_path / "o1.xtb"), str(tmp_path / "o2.xtb"))[0] == 0
+    shutil.rmtree(office)
+    shutil.copytree(tmp_path / "office-copy", office)  # rolled back: the office "sent" only bundle 1
+    assert xt(helper, "export", "--out", str(tmp_path / "h1.xtb"))[0] == 0
+    code, text = xt(office, "import", str(tmp_path / "h1.xtb"))
+    assert code == 0 and "已导入" in text
+    assert "【警告】" in text and "第2号" in text and "回滚" in text
+
+
+def test_no_warning_when_nothing_was_rolled_back(pair: tuple[Path, Path, str, str], tmp_path: Path) -> None:
+    office, helper, ofp, hfp = pair
+    assert xt(office, "export", "--to", hfp, "--out", str(tmp_path / "o1.xtb"))[0] == 0
+    assert xt(helper, "import", str(tmp_path / "o1.xtb"))[0] == 0
+    assert xt(helper, "export", "--out", str(tmp_path / "h1.xtb"))[0] == 0
+    code, text = xt(office, "import", str(tmp_path / "h1.xtb"))
+    assert code == 0 and "警告" not in text

@@ -167,6 +167,13 @@ def build() -> tuple[dict[str, bytes], dict[str, Any]]:
         "zero-length payload (one empty final chunk)",
         payload_sha256=digest(b""),
     )
+    add(
+        "ok_with_audit_head.bundle",
+        sealed("audit", audit={"seq": 41, "hash": "ab" * 16}),
+        "ok",
+        "header with the optional audit field (the sender's audit head)",
+        payload_sha256=digest(encode_payload(records(3))),
+    )
     big = det_rng("payload/two")(CHUNK_SIZE + 1)
     two = sealed("two", payload=big)
     add(
@@ -211,6 +218,12 @@ def build() -> tuple[dict[str, bytes], dict[str, Any]]:
         with_header(canonical.dumps({**header, "note": "x"})),
         "malformed",
         "header with an undefined field",
+    )
+    add(
+        "header_bad_audit_field.bundle",
+        with_header(canonical.dumps({**header, "audit": {"seq": -1, "hash": "ab" * 16}})),
+        "malformed",
+        "optional audit field present but invalid (negative seq)",
     )
     add(
         "header_payload_len_mismatch.bundle",
