@@ -156,6 +156,10 @@ def seal_bundle(
                 del pending_now[rid]
         out: dict[str, Any] = {state.key("pending_ack"): pending_now, state.key("exported"): exported}
         if me.role == "office":
+            acked_in = dict(state.get("acked_in", {}))
+            for rid, _rev in ack_now:
+                acked_in[rid] = seq  # once the phone has this bundle, the record is final
+            out[state.key("acked_in")] = acked_in
             out[state.key("sent_subjects")] = sorted(set(state.sent_subjects) | assigned)
             at = state.withdrawn_at
             for sid in withdrawn:

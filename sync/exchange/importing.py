@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import shutil
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -148,11 +149,18 @@ def open_bundle(store: Store, me: Identity, blob: bytes, *, max_size: int = DEFA
     return Opened(who, decrypt(who.verified, who.mine))
 
 
-def validate_records(raw: list[dict[str, Any]]) -> list[Record]:
-    return [strict_record(d) for d in raw]
+SLACK = timedelta(days=1)  # time zones and a phone clock a little ahead
 
 
-def strict_record(d: dict[str, Any]) -> Record:
+def validate_records(raw: list[dict[str, Any]], today: date | None = None) -> list[Record]:
+    """Every record strict and valid for its kind; with ``today`` (the receiver's date, plus one
+    day of slack) a date that may not lie in the future (a visit's) is refused, so a visit dated
+    ahead never silences the overdue-visit rule."""
+    limit = today + SLACK if today is not None else None
+    return [strict_record(d, limit) for d in raw]
+
+
+def strict_record(d: dict[str, Any], today: date | None = None) -> Record:
     """``Record.from_dict`` that refuses anything it would otherwise coerce."""
     if set(d) != RECORD_KEYS:
         raise SchemaInvalid(detail="记录字段不符")
@@ -174,9 +182,10 @@ def strict_record(d: dict[str, Any]) -> Record:
         raise SchemaInvalid(detail="记录字段类型错误")
     # a tombstone may drop its content (data minimisation); anything else must be valid
     empty_tombstone = d["deleted"] and not d["data"] and d["kind"] in HELPER_KINDS | OFFICE_KINDS
-    errors = {} if empty_tombstone else validate(d["kind"], d["data"])
+    errors = {} if empty_tombstone else validate(d["kind"], d["data"], today=today)
     if errors:
-        raise SchemaInvalid(detail=f"{d['kind']}: {'; '.join(sorted(errors))}")
+        # the field names, and each field's sentence (they name the rule, never the record's data)
+        raise SchemaInvalid(detail=f"{d['kind']}: {'; '.join(f'{k}:{errors[k]}' for k in sorted(errors))}")
     return Record.from_dict(d)
 
 
@@ -210,8 +219,6 @@ def check_scope(
         existing = store.get(r.id)
         if existing is not None and existing.author != sender:
             raise OutOfScope(detail="记录属于他人")
-
-
 @dataclass(frozen=True)
 class Merge:
     """Everything ``apply`` writes, computed before anything is written."""
@@ -305,6 +312,36 @@ def merge(
     return Merge(records, meta, purge, list(withdrawn), gap, warnings)
 
 
+def flag_acknowledged_changes(store: Store, who: Identified, records: list[Record], plan: Merge) -> None:
+    """Office side: a helper's new revision or tombstone of a record the office had acknowledged
+    in a bundle the phone had received when it sealed this one. It is applied (the acknowledged
+    version stays in the record's history, so nothing is lost) but never silently: it is kept
+    in ``peers/<fp>/flagged`` for the officer and named in the import's warnings."""
+    if who.sender.role != "helper":
+        return
+    state = PeerState(store, who.envelope.header.sender)
+    ack_seq = who.envelope.header.ack.get("seq", 0)
+    ack_seq = ack_seq if isinstance(ack_seq, int) and not isinstance(ack_seq, bool) else 0
+    acked_in = dict(state.get("acked_in", {}))
+    flagged = list(state.get("flagged", []))
+    new = []
+    for r in records:
+        existing = store.get(r.id)
+        at = acked_in.get(r.id)
+        if existing is None or r.revision <= existing.revision or at is None or at > ack_seq:
+            continue
+        new.append({"record": r.id, "kind": r.kind, "revision": r.revision, "deleted": r.deleted,
+                    "acked_revision": existing.revision, "seq": who.envelope.header.seq})
+    if not new:
+        return
+    plan.meta[state.key("flagged")] = flagged + new
+    deleted = sum(1 for f in new if f["deleted"])
+    plan.warnings.append(
+        f"对方修改了 {len(new) - deleted} 条、删除了 {deleted} 条司法所已确认收到的记录:"
+        "原版本保留在历史中,已标记待核查。"
+    )
+
+
 def follow_rotation(sender: PublicIdentity, chain: Any) -> list[PublicIdentity]:
     """The office keys ``chain`` validly hands over to from ``sender``, oldest first ([] if none)."""
     if chain == []:
@@ -349,12 +386,13 @@ def import_bundle(
     """Run every stage; a refusal leaves the store unchanged and returns status "rejected"."""
     try:
         opened = open_bundle(store, me, blob, max_size=max_size)
-        records = validate_records(decode_payload(opened.plaintext))
+        records = validate_records(decode_payload(opened.plaintext), clock().date())
         office_authors: frozenset[str] = frozenset()
         if opened.who.sender.role == "office":
             office_authors = frozenset(office_lineage(store)) | {k.fingerprint for k in rotation_keys(opened.who)}
         check_scope(store, records, opened.header.sender, opened.who.sender.role, office_keys=office_authors)
         plan = merge(store, me, opened.who, records, clock)
+        flag_acknowledged_changes(store, opened.who, records, plan)
     except AlreadyImported as already:
         h = already.header
         return ImportOutcome(

@@ -12,6 +12,9 @@ Sync state lives in the store's meta. Per peer (read and written only through ``
     peers/<fp>/withdrawn_at      office side: {subject id: seq of the bundle announcing it}
     peers/<fp>/last_in           {"at", "seq", "records"} of the last bundle accepted from <fp>
     peers/<fp>/office_fp         office side: the office key helper <fp> is known to pin
+    peers/<fp>/acked_in          office side: {record id: seq of my bundle that acknowledged it}
+    peers/<fp>/flagged           office side: changes or deletions by <fp> of records already
+                                 acknowledged to it, for the officer to review
     peers/<fp>/audit             the audit head {"seq", "hash"} <fp> last sent in a bundle header
 
 And for the whole store:
@@ -51,6 +54,8 @@ PeerField = Literal[
     "last_in",
     "office_fp",
     "audit",
+    "acked_in",
+    "flagged",
 ]
 
 # Per-peer state a helper carries over to the office's new key when the office rotates it.

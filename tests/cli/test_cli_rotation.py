@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from test_cli_sync import ROW, _roster, cheap_env, fingerprint, pair, store_bytes, xt  # noqa: F401
+from test_cli_sync import PASS, ROW, _roster, cheap_env, fingerprint, pair, store_bytes, xt  # noqa: F401
 
 from sync.protocol.bundle import parse
 
@@ -120,3 +120,26 @@ def test_no_warning_when_nothing_was_rolled_back(pair: tuple[Path, Path, str, st
     assert xt(helper, "export", "--out", str(tmp_path / "h1.xtb"))[0] == 0
     code, text = xt(office, "import", str(tmp_path / "h1.xtb"))
     assert code == 0 and "警告" not in text
+
+
+def test_no_bundle_is_sealed_for_a_revoked_helper_in_the_cli_or_the_app(
+    pair: tuple[Path, Path, str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sync.app import office as office_app
+    from sync.app.session import Service
+
+    office, helper, ofp, hfp = pair
+    assert xt(office, "revoke", hfp)[0] == 0
+    code, _ = xt(office, "export", "--to", hfp, "--out", str(tmp_path / "x.xtb"))
+    assert code == 1 and "撤销" in capsys.readouterr().err and not (tmp_path / "x.xtb").exists()
+    code, text = xt(office, "export", "--all", "--out-dir", str(tmp_path / "all"))
+    assert not list((tmp_path / "all").glob("*.xtb")) if (tmp_path / "all").exists() else True
+    svc = Service(office)
+    svc.unlock(PASS)
+    try:
+        with pytest.raises(Exception) as err:
+            office_app.export_to_helper(svc, hfp, tmp_path / "y.xtb")
+        assert "撤销" in str(err.value) and not (tmp_path / "y.xtb").exists()
+        assert office_app.export_all(svc, tmp_path / "all2") == []
+    finally:
+        svc.lock()

@@ -315,6 +315,13 @@ def build() -> tuple[dict[str, bytes], dict[str, Any]]:
         max_payload=1024 * 1024,
     )
     add(
+        "payload_too_many_records.bundle",
+        sealed("manyrecords", payload=b"XTP1" + zlib.compress(b"[" + b"{}," * 50_000 + b"{}]", 9)),
+        "too_large",
+        "authentic bundle of 50,001 (empty) records: parsing stops at the first one past the default limit",
+        decode=True,
+    )
+    add(
         "payload_not_records.bundle",
         sealed("notrecords", payload=b"XTP1" + zlib.compress(b'{"records":[]}')),
         "schema_invalid",
