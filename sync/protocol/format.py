@@ -283,17 +283,22 @@ _DECODER = json.JSONDecoder(object_pairs_hook=canonical.no_duplicates, parse_con
 _WS = re.compile(r"[ \t\n\r]*")
 
 
+def _skip_ws(text: str, pos: int) -> int:
+    m = _WS.match(text, pos)
+    return m.end() if m else pos
+
+
 def _records(text: str, max_records: int) -> list[dict[str, Any]]:
     """The JSON array of objects in ``text``, decoded one element at a time: TooLarge as soon as
     element ``max_records + 1`` starts, SchemaInvalid at the first element that is not an object,
     ValueError for anything that is not one JSON array with nothing after it."""
-    pos = _WS.match(text, 0).end()
+    pos = _skip_ws(text, 0)
     if text[pos : pos + 1] != "[":
         value, end = _DECODER.raw_decode(text, pos)  # a valid JSON value that is not a list?
-        if _WS.match(text, end).end() != len(text):
+        if _skip_ws(text, end) != len(text):
             raise ValueError("trailing data")
         raise SchemaInvalid(detail="内容必须是记录列表")
-    pos = _WS.match(text, pos + 1).end()
+    pos = _skip_ws(text, pos + 1)
     out: list[dict[str, Any]] = []
     if text[pos : pos + 1] == "]":
         pos += 1
@@ -305,15 +310,15 @@ def _records(text: str, max_records: int) -> list[dict[str, Any]]:
             if not isinstance(value, dict):
                 raise SchemaInvalid(detail="内容必须是记录列表")
             out.append(value)
-            pos = _WS.match(text, pos).end()
+            pos = _skip_ws(text, pos)
             sep = text[pos : pos + 1]
             if sep == "]":
                 pos += 1
                 break
             if sep != ",":
                 raise ValueError("expected , or ]")
-            pos = _WS.match(text, pos + 1).end()
-    if _WS.match(text, pos).end() != len(text):
+            pos = _skip_ws(text, pos + 1)
+    if _skip_ws(text, pos) != len(text):
         raise ValueError("trailing data")
     return out
 
