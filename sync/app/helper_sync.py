@@ -285,6 +285,9 @@ def _summary(outcome: exchange.ImportOutcome) -> ImportSummary:
             summary.lines.append(f"冲突 {summary.conflict} 条(已保留两个版本,请联系司法所)")
         if outcome.gap:
             summary.gap = f"司法所第{outcome.gap[0]}至{outcome.gap[1]}号数据包未收到;其中尚未确认的记录已包含在本包中,无需补导。"
+        summary.lines.extend(f"警告:{w}" for w in outcome.warnings)
+        if outcome.rotation_pending:
+            summary.lines.append("司法所已更换密钥:请当面请工作人员读出新指纹并输入确认;确认前本机仍使用原密钥")
     elif outcome.status == "rejected":
         summary.quarantined = outcome.quarantined
         summary.lines = [f"原因:{outcome.message}", "本机数据没有任何改变。"]
@@ -293,6 +296,19 @@ def _summary(outcome: exchange.ImportOutcome) -> ImportSummary:
     else:
         summary.lines = ["该数据包已导入过,本次没有变化。"]
     return summary
+
+
+def pending_office_rotation(svc: Service) -> dict[str, Any] | None:
+    """A key change the office announced, awaiting the in-person check: the office's name only.
+    The new digits are not shown: the helper types what the officer reads out."""
+    pending = exchange.pending_rotation(svc.store)
+    return {"name": str(pending["office"]["name"])} if pending else None
+
+
+def confirm_office_rotation(svc: Service, fingerprint_typed: str) -> dict[str, Any]:
+    """The helper typed the new fingerprint an officer read out: move to the office's new key."""
+    pub = exchange.confirm_office_rotation(svc.store, fingerprint_typed)
+    return {"name": pub.name, "fingerprint": pub.grouped}
 
 
 def office_card_preview_bytes(data: bytes) -> dict[str, Any]:

@@ -110,7 +110,15 @@ def cmd_rotate(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.session() as svc:
         grouped = office.rotate_key(svc)
     ctx.print(f"已更换司法所密钥。新指纹:{grouped}")
-    ctx.print("请为每位协助人员导出数据包:数据包用旧密钥签名并附带更换声明,协助人员导入后自动改用新密钥。")
+    ctx.print("请为每位协助人员导出数据包:数据包用旧密钥签名并附带更换声明。协助人员导入后,"
+              "须当面听工作人员读出上面的新指纹并输入确认(xietong confirm-key),才改用新密钥。")
+    return 0
+
+
+def cmd_confirm_key(args: argparse.Namespace, ctx: Context) -> int:
+    with ctx.session() as svc:
+        done = helper_sync.confirm_office_rotation(svc, args.fingerprint)
+    ctx.print(f"已核对并改用司法所新密钥:{terminal_safe(done['name'])}({done['fingerprint']})")
     return 0
 
 
@@ -154,6 +162,8 @@ def _office_import_lines(results: list[dict[str, object]]) -> tuple[list[str], i
             gap = r["gap"]
             if isinstance(gap, tuple):
                 line += f"(注意:缺少第 {gap[0]}–{gap[1]} 号数据包,可能在途中丢失)"
+            for warning in r.get("warnings") or []:
+                line += f"【警告】{terminal_safe(str(warning))}"
         elif r["status"] == "already":
             line = f"{name}:已导入过,无变化"
         else:
@@ -248,6 +258,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser("rotate", help="司法所:更换本所密钥(旧设备或密钥可能泄露时)")
     p.set_defaults(func=cmd_rotate)
+
+    p = sub.add_parser("confirm-key", help="协助人员:当面核对司法所新指纹后改用新密钥")
+    p.add_argument("--fingerprint", required=True, help="司法所工作人员当面读出的新指纹")
+    p.set_defaults(func=cmd_confirm_key)
 
     p = sub.add_parser("export", help="导出数据包")
     p.add_argument("--to")

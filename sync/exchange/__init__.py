@@ -8,16 +8,24 @@ May import: ``sync.protocol``, ``storage``, ``core``. Never ``sync.app``, ``sync
 
 from sync.exchange.enrolment import (
     assign,
+    confirm_office_rotation,
     enroll_helper,
     pin_office,
     revoke_helper,
     rotate_office_key,
     unassign,
 )
-from sync.exchange.errors import ExportSuperseded, NotEnrolled, NotOffice, UnknownRecord
+from sync.exchange.errors import ExportSuperseded, NoPendingRotation, NotEnrolled, NotOffice, UnknownRecord
 from sync.exchange.export import Sealed, export_bundle, seal_bundle
 from sync.exchange.importing import QUARANTINE_DIR, ImportOutcome, import_bundle, import_file
-from sync.exchange.peers import PeerState, helper_record, pinned_office, pinned_office_fp
+from sync.exchange.peers import (
+    PeerState,
+    helper_record,
+    office_lineage,
+    pending_rotation,
+    pinned_office,
+    pinned_office_fp,
+)
 from sync.exchange.retention import (
     STATUS_DELIVERED,
     STATUS_EXPORTED,
@@ -35,19 +43,23 @@ __all__ = [
     "STATUS_UNSENT",
     "ExportSuperseded",
     "ImportOutcome",
+    "NoPendingRotation",
     "NotEnrolled",
     "NotOffice",
     "PeerState",
     "Sealed",
     "UnknownRecord",
     "assign",
+    "confirm_office_rotation",
     "drop_delivered",
     "enroll_helper",
     "export_bundle",
     "helper_record",
     "import_bundle",
     "import_file",
+    "office_lineage",
     "peer_info",
+    "pending_rotation",
     "pin_office",
     "pinned_office",
     "pinned_office_fp",

@@ -7,13 +7,20 @@ from typing import Any
 from core.kinds import check as check_kind
 from core.records import Clock, Record
 from storage import Store
-from sync.exchange.errors import NotEnrolled, NotOffice, UnknownRecord
+from sync.exchange.errors import NoPendingRotation, NotEnrolled, NotOffice, UnknownRecord
 from sync.exchange.peers import (
+    OFFICE_LINEAGE,
+    OFFICE_VIA,
+    PENDING_ROTATION,
     PINNED_OFFICE,
     PREVIOUS_IDENTITIES,
     ROTATIONS,
     PeerState,
+    carried_state,
     helper_record,
+    office_lineage,
+    pending_rotation,
+    pinned_office_fp,
 )
 from sync.protocol.errors import FingerprintMismatch, UnknownSender
 from sync.protocol.identity import (
@@ -27,14 +34,50 @@ from sync.protocol.identity import (
 
 
 def pin_office(store: Store, card_bytes: bytes, fingerprint_typed: str) -> PublicIdentity:
-    """Helper side: read the office card, compare the digits read aloud, pin the office."""
+    """Helper side: read the office card, compare the digits read aloud, pin the office.
+
+    A phone pinned in person to another office refuses; a pin that came from a rotation (or a
+    rotation still awaiting its check) is overridden by this in-person pin, which carries the
+    exchange state over to the card's key."""
     public = parse_office_card(card_bytes)
     confirm_fingerprint(public, fingerprint_typed)
-    pinned = store.meta_get(PINNED_OFFICE)
-    if pinned is not None and pinned.get("fingerprint") != public.fingerprint:
-        raise FingerprintMismatch(detail="本机已绑定另一个司法所")
-    store.meta_set(PINNED_OFFICE, public.to_dict())
+    current = pinned_office_fp(store)
+    pending = pending_rotation(store)
+    meta: dict[str, Any] = {PINNED_OFFICE: public.to_dict(), OFFICE_VIA: "card", PENDING_ROTATION: {}}
+    if current is not None and current != public.fingerprint:
+        pending_to = (pending or {}).get("office", {}).get("fingerprint")
+        if store.meta_get(OFFICE_VIA) != "rotation" and pending_to != public.fingerprint:
+            raise FingerprintMismatch(detail="本机已绑定另一个司法所")
+        meta.update(carried_state(store, current, public.fingerprint))
+    meta[OFFICE_LINEAGE] = [fp for fp in office_lineage(store) if fp != public.fingerprint] + [public.fingerprint]
+    store.apply([], actor="system", meta=meta)
     return public
+
+
+def confirm_office_rotation(store: Store, fingerprint_typed: str) -> PublicIdentity:
+    """Helper side: the in-person check of a rotation a bundle announced. The helper types the
+    new fingerprint an officer reads out (the phone does not show it); only a match moves the
+    phone to the new key. A mismatch changes nothing: someone holding the old office key may
+    have made the statement, and the officer must be told."""
+    pending = pending_rotation(store)
+    if pending is None:
+        raise NoPendingRotation()
+    new = PublicIdentity.from_dict(pending["office"])
+    try:
+        confirm_fingerprint(new, fingerprint_typed)
+    except FingerprintMismatch as exc:
+        raise FingerprintMismatch(
+            "新指纹与更换声明不一致,本机仍使用原司法所密钥。"
+            "请当面再核对一次;仍不一致时请立即报告司法所(原密钥可能已泄露)。"
+        ) from exc
+    old = pinned_office_fp(store)
+    meta: dict[str, Any] = {PINNED_OFFICE: new.to_dict(), OFFICE_VIA: "rotation", PENDING_ROTATION: {}}
+    if old is not None:
+        meta.update(carried_state(store, old, new.fingerprint))
+    lineage = office_lineage(store)
+    meta[OFFICE_LINEAGE] = lineage + [fp for fp in pending.get("chain", []) if fp not in lineage]
+    store.apply([], actor="system", meta=meta)
+    return new
 
 
 def enroll_helper(

@@ -23,3 +23,8 @@ class ExportSuperseded(SyncError):
 class NotOffice(SyncError):
     code = "not_office"
     default_message = "只有司法所可以更换密钥。"
+
+
+class NoPendingRotation(SyncError):
+    code = "no_pending_rotation"
+    default_message = "没有待核对的司法所密钥更换。请先导入司法所的数据包。"

@@ -15,6 +15,7 @@ from sync.exchange.peers import (
     PeerState,
     office_keys,
     pinned_office_key,
+    audit_head,
     recipient_for_export,
     rotation_chain,
 )
@@ -44,12 +45,12 @@ def _office_outbox(store: Store, me: Identity, peer: str) -> tuple[list[Record],
         s.id: s for s in sorted(found, key=lambda r: (r.created, r.id)) if peer in (s.data.get("helpers") or [])
     }
     out: list[Record] = list(assigned.values())
-    mine = me.fingerprint
+    mine = {k.fingerprint for k in office_keys(store, me)}  # records from before a rotation are ours too
     for sid in assigned:  # only partitions holding notices, teams or receipts are decrypted
         out.extend(
             r
             for r in store.list(subject=sid, kinds=OFFICE_TO_HELPER_KINDS, include_deleted=True)
-            if r.author == mine
+            if r.author in mine
         )
     out.extend(r for r in store.list("revocation") if r.data.get("helper") == peer)
     sent = set(PeerState(store, peer).sent_subjects)
@@ -134,7 +135,10 @@ def seal_bundle(
     for v in versions:
         counts[v.kind] = counts.get(v.kind, 0) + 1
     payload = encode_payload([v.to_dict() for v in versions])
-    header = {"seq": seq, "created": clock(), "ack": ack, "counts": counts}
+    header: dict[str, Any] = {"seq": seq, "created": clock(), "ack": ack, "counts": counts}
+    head = audit_head(store)
+    if head is not None:  # the peer remembers it: our freshness anchor against a rolled-back store
+        header["audit"] = head
     blob = seal(signer, recipient, header, payload, rng=rng)
     sent = {v.id: v.revision for v in versions}
     gone: set[str] = set()
@@ -153,6 +157,10 @@ def seal_bundle(
                 del pending_now[rid]
         out: dict[str, Any] = {state.key("pending_ack"): pending_now, state.key("exported"): exported}
         if me.role == "office":
+            acked_in = dict(state.get("acked_in", {}))
+            for rid, _rev in ack_now:
+                acked_in[rid] = seq  # once the phone has this bundle, the record is final
+            out[state.key("acked_in")] = acked_in
             out[state.key("sent_subjects")] = sorted(set(state.sent_subjects) | assigned)
             at = state.withdrawn_at
             for sid in withdrawn:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import shutil
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +29,11 @@ from core.kinds import validate
 from core.records import HELPER_KINDS, OFFICE_KINDS, Clock, Record
 from storage import Store
 from sync.exchange.peers import (
-    CARRIED_ON_ROTATION,
+    PENDING_ROTATION,
     WITHDRAWN,
     PeerState,
     office_keys,
+    office_lineage,
     pinned_office_key,
     sender_for_import,
 )
@@ -76,6 +78,8 @@ class ImportOutcome:
     gap: tuple[int, int] | None = None  # seqs missing before this one (first, last), if any
     withdrawn: list[str] = field(default_factory=list)
     quarantined: str | None = None
+    rotation_pending: str | None = None  # helper side: the office announced a new key (its name)
+    warnings: list[str] = field(default_factory=list)  # accepted, but a person should look (rollback)
 
     @property
     def label(self) -> str:
@@ -145,11 +149,18 @@ def open_bundle(store: Store, me: Identity, blob: bytes, *, max_size: int = DEFA
     return Opened(who, decrypt(who.verified, who.mine))
 
 
-def validate_records(raw: list[dict[str, Any]]) -> list[Record]:
-    return [strict_record(d) for d in raw]
+SLACK = timedelta(days=1)  # time zones and a phone clock a little ahead
 
 
-def strict_record(d: dict[str, Any]) -> Record:
+def validate_records(raw: list[dict[str, Any]], today: date | None = None) -> list[Record]:
+    """Every record strict and valid for its kind; with ``today`` (the receiver's date, plus one
+    day of slack) a date that may not lie in the future (a visit's) is refused, so a visit dated
+    ahead never silences the overdue-visit rule."""
+    limit = today + SLACK if today is not None else None
+    return [strict_record(d, limit) for d in raw]
+
+
+def strict_record(d: dict[str, Any], today: date | None = None) -> Record:
     """``Record.from_dict`` that refuses anything it would otherwise coerce."""
     if set(d) != RECORD_KEYS:
         raise SchemaInvalid(detail="记录字段不符")
@@ -171,21 +182,27 @@ def strict_record(d: dict[str, Any]) -> Record:
         raise SchemaInvalid(detail="记录字段类型错误")
     # a tombstone may drop its content (data minimisation); anything else must be valid
     empty_tombstone = d["deleted"] and not d["data"] and d["kind"] in HELPER_KINDS | OFFICE_KINDS
-    errors = {} if empty_tombstone else validate(d["kind"], d["data"])
+    errors = {} if empty_tombstone else validate(d["kind"], d["data"], today=today)
     if errors:
-        raise SchemaInvalid(detail=f"{d['kind']}: {'; '.join(sorted(errors))}")
+        # the field names, and each field's sentence (they name the rule, never the record's data)
+        raise SchemaInvalid(detail=f"{d['kind']}: {'; '.join(f'{k}:{errors[k]}' for k in sorted(errors))}")
     return Record.from_dict(d)
 
 
-def check_scope(store: Store, records: list[Record], sender: str, sender_role: str) -> None:
-    """The office writes only office kinds under its own key; a helper writes only helper kinds,
-    only for subjects assigned to it, and never over a record someone else wrote."""
+def check_scope(
+    store: Store, records: list[Record], sender: str, sender_role: str, *, office_keys: frozenset[str] = frozenset()
+) -> None:
+    """The office writes only office kinds under one of its keys (the sender, the keys this phone
+    pinned before, and those the bundle's verified rotation chain hands over to: the signing key
+    vouches for them); a helper writes only helper kinds, only for subjects assigned to it, and
+    never over a record someone else wrote."""
     if sender_role == "office":
+        authors = office_keys | {sender}
         for r in records:
-            if r.kind not in OFFICE_KINDS or r.author != sender:
+            if r.kind not in OFFICE_KINDS or r.author not in authors:
                 raise OutOfScope(detail=f"{r.kind}")
             existing = store.get(r.id)
-            if existing is not None and existing.author != sender:
+            if existing is not None and existing.author not in authors:
                 raise OutOfScope(detail="记录属于他人")
         return
     allowed: dict[str, bool] = {}
@@ -202,8 +219,6 @@ def check_scope(store: Store, records: list[Record], sender: str, sender_role: s
         existing = store.get(r.id)
         if existing is not None and existing.author != sender:
             raise OutOfScope(detail="记录属于他人")
-
-
 @dataclass(frozen=True)
 class Merge:
     """Everything ``apply`` writes, computed before anything is written."""
@@ -213,6 +228,28 @@ class Merge:
     purge: list[str]
     withdrawn: list[str]
     gap: tuple[int, int] | None
+    warnings: list[str] = field(default_factory=list)
+
+
+def freshness_warnings(state: PeerState, header: Header, my_role: str) -> list[str]:
+    """What the peer's header says about a rollback nobody could see locally: it acknowledges a
+    bundle this store never sent (this store is an older copy), or its audit log is shorter than
+    in an earlier bundle (the peer's store is an older copy)."""
+    out = []
+    ack_seq = header.ack.get("seq")
+    if isinstance(ack_seq, int) and not isinstance(ack_seq, bool) and ack_seq > state.out_seq:
+        out.append(
+            f"对方确认收到本机第{ack_seq}号数据包,但本机记录只发出到第{state.out_seq}号:"
+            "本机数据可能被恢复成了旧副本(回滚),请核查并联系技术人员。"
+        )
+    seen = state.get("audit")
+    if header.audit is not None and isinstance(seen, dict) and (
+        header.audit["seq"] < int(seen.get("seq", 0))
+        or (header.audit["seq"] == seen.get("seq") and header.audit["hash"] != seen.get("hash"))
+    ):
+        who = "协助人员手机" if my_role == "office" else "司法所"
+        out.append(f"{who}的审计记录比上次收到时更少:对方数据可能被恢复成了旧副本(回滚),请核查。")
+    return out
 
 
 def merge(
@@ -226,7 +263,7 @@ def merge(
     withdrawn = ack.get("withdrawn", []) if sender.role == "office" else []
     if not isinstance(withdrawn, list) or not all(isinstance(s, str) for s in withdrawn):
         raise SchemaInvalid(detail="撤回列表格式错误")
-    new_office = follow_rotation(sender, ack.get("rotation", [])) if sender.role == "office" else None
+    chain = rotation_keys(who)
 
     pending = state.pending_ack
     for r in records:
@@ -242,6 +279,9 @@ def merge(
         state.key("acked"): acked,
         state.key("last_in"): {"at": clock().isoformat(), "seq": header.seq, "records": len(records)},
     }
+    if header.audit is not None:
+        meta[state.key("audit")] = header.audit
+    warnings = freshness_warnings(state, header, me.role)
     purge: list[str] = []
     if me.role == "office":
         pinned = pinned_office_key(store, who.keys, fp)
@@ -262,32 +302,67 @@ def merge(
         hidden -= {r.subject for r in records if r.kind == "subject"}  # sent again: assigned again
         hidden |= set(withdrawn)
         meta[WITHDRAWN] = sorted(hidden)
-        if new_office is not None:  # re-pin to the office's new key, carrying the state over
-            meta["sync/office"] = new_office.to_dict()
-            moved = PeerState(store, new_office.fingerprint)
-            for name in CARRIED_ON_ROTATION:
-                value = meta.get(state.key(name), state.get(name))
-                if value is not None:
-                    meta[moved.key(name)] = value
+        if chain:  # a new office key waits for the in-person check (confirm_office_rotation)
+            meta[PENDING_ROTATION] = {
+                "from": fp, "office": chain[-1].to_dict(), "chain": [k.fingerprint for k in chain],
+            }
         if withdrawn:  # removed in the same commit as the import
             purge = [r.id for s in withdrawn for r in store.list(subject=s, include_deleted=True)]
     gap = (last + 1, header.seq - 1) if header.seq > last + 1 else None
-    return Merge(records, meta, purge, list(withdrawn), gap)
+    return Merge(records, meta, purge, list(withdrawn), gap, warnings)
 
 
-def follow_rotation(sender: PublicIdentity, chain: Any) -> PublicIdentity | None:
-    """The office's newest key if ``chain`` validly hands over from ``sender``; None if empty."""
+def flag_acknowledged_changes(store: Store, who: Identified, records: list[Record], plan: Merge) -> None:
+    """Office side: a helper's new revision or tombstone of a record the office had acknowledged
+    in a bundle the phone had received when it sealed this one. It is applied (the acknowledged
+    version stays in the record's history, so nothing is lost) but never silently: it is kept
+    in ``peers/<fp>/flagged`` for the officer and named in the import's warnings."""
+    if who.sender.role != "helper":
+        return
+    state = PeerState(store, who.envelope.header.sender)
+    ack_seq = who.envelope.header.ack.get("seq", 0)
+    ack_seq = ack_seq if isinstance(ack_seq, int) and not isinstance(ack_seq, bool) else 0
+    acked_in = dict(state.get("acked_in", {}))
+    flagged = list(state.get("flagged", []))
+    new = []
+    for r in records:
+        existing = store.get(r.id)
+        at = acked_in.get(r.id)
+        if existing is None or r.revision <= existing.revision or at is None or at > ack_seq:
+            continue
+        new.append({"record": r.id, "kind": r.kind, "revision": r.revision, "deleted": r.deleted,
+                    "acked_revision": existing.revision, "seq": who.envelope.header.seq})
+    if not new:
+        return
+    plan.meta[state.key("flagged")] = flagged + new
+    deleted = sum(1 for f in new if f["deleted"])
+    plan.warnings.append(
+        f"对方修改了 {len(new) - deleted} 条、删除了 {deleted} 条司法所已确认收到的记录:"
+        "原版本保留在历史中,已标记待核查。"
+    )
+
+
+def follow_rotation(sender: PublicIdentity, chain: Any) -> list[PublicIdentity]:
+    """The office keys ``chain`` validly hands over to from ``sender``, oldest first ([] if none)."""
     if chain == []:
-        return None
+        return []
     if not isinstance(chain, list) or len(chain) > 16:
         raise SchemaInvalid(detail="密钥更换声明格式错误")
-    current = sender
+    current, keys = sender, []
     try:
         for statement in chain:
             current = verify_rotation(current, statement)
+            keys.append(current)
     except BadRotation as exc:
         raise SchemaInvalid(detail="密钥更换声明无效") from exc
-    return current
+    return keys
+
+
+def rotation_keys(who: Identified) -> list[PublicIdentity]:
+    """Helper side: the keys a bundle from the office announces it rotated to (verified)."""
+    if who.sender.role != "office":
+        return []
+    return follow_rotation(who.sender, who.envelope.header.ack.get("rotation", []))
 
 
 def _ack_entries(ack: dict[str, Any]) -> list[tuple[str, int]]:
@@ -311,9 +386,13 @@ def import_bundle(
     """Run every stage; a refusal leaves the store unchanged and returns status "rejected"."""
     try:
         opened = open_bundle(store, me, blob, max_size=max_size)
-        records = validate_records(decode_payload(opened.plaintext))
-        check_scope(store, records, opened.header.sender, opened.who.sender.role)
+        records = validate_records(decode_payload(opened.plaintext), clock().date())
+        office_authors: frozenset[str] = frozenset()
+        if opened.who.sender.role == "office":
+            office_authors = frozenset(office_lineage(store)) | {k.fingerprint for k in rotation_keys(opened.who)}
+        check_scope(store, records, opened.header.sender, opened.who.sender.role, office_keys=office_authors)
         plan = merge(store, me, opened.who, records, clock)
+        flag_acknowledged_changes(store, opened.who, records, plan)
     except AlreadyImported as already:
         h = already.header
         return ImportOutcome(
@@ -331,8 +410,13 @@ def import_bundle(
             "其中尚未确认的记录已包含在本包中,无需补导。"
         )
     h = env.header
+    message += "".join(plan.warnings)
+    pending = plan.meta.get(PENDING_ROTATION)
+    if pending:
+        message += "司法所已更换密钥:请当面向司法所工作人员核对新指纹后确认,确认前本机仍使用原密钥。"
     return ImportOutcome(
         "accepted",
+        rotation_pending=str(pending["office"]["name"]) if pending else None,
         sender=h.sender,
         seq=h.seq,
         bundle_id=h.bundle_id,
@@ -340,6 +424,7 @@ def import_bundle(
         gap=plan.gap,
         withdrawn=plan.withdrawn,
         message=message,
+        warnings=list(plan.warnings),
     )
 
 

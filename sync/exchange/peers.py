@@ -12,10 +12,20 @@ Sync state lives in the store's meta. Per peer (read and written only through ``
     peers/<fp>/withdrawn_at      office side: {subject id: seq of the bundle announcing it}
     peers/<fp>/last_in           {"at", "seq", "records"} of the last bundle accepted from <fp>
     peers/<fp>/office_fp         office side: the office key helper <fp> is known to pin
+    peers/<fp>/acked_in          office side: {record id: seq of my bundle that acknowledged it}
+    peers/<fp>/flagged           office side: changes or deletions by <fp> of records already
+                                 acknowledged to it, for the officer to review
+    peers/<fp>/audit             the audit head {"seq", "hash"} <fp> last sent in a bundle header
 
 And for the whole store:
 
     sync/office                  helper side: the pinned office public identity
+    sync/office_via              helper side: "card" (pinned in person) or "rotation" (followed a
+                                 rotation confirmed in person); an in-person pin overrides the latter
+    sync/office_lineage          helper side: every office key this phone has pinned, oldest first
+                                 (records they authored stay the office's)
+    sync/pending_rotation        helper side: a rotation a bundle announced, awaiting the in-person
+                                 check of the new fingerprint ({} when none)
     sync/withdrawn               helper side: subject ids the office took away
     sync/previous_identities     office side: private identities replaced by a key rotation
     sync/rotations               office side: the rotation statements, oldest first
@@ -43,6 +53,9 @@ PeerField = Literal[
     "withdrawn_at",
     "last_in",
     "office_fp",
+    "audit",
+    "acked_in",
+    "flagged",
 ]
 
 # Per-peer state a helper carries over to the office's new key when the office rotates it.
@@ -57,6 +70,9 @@ CARRIED_ON_ROTATION: tuple[PeerField, ...] = (
 )
 
 PINNED_OFFICE = "sync/office"
+OFFICE_VIA = "sync/office_via"
+OFFICE_LINEAGE = "sync/office_lineage"
+PENDING_ROTATION = "sync/pending_rotation"
 WITHDRAWN = "sync/withdrawn"
 PREVIOUS_IDENTITIES = "sync/previous_identities"
 ROTATIONS = "sync/rotations"
@@ -131,6 +147,46 @@ def pinned_office_fp(store: Store) -> str | None:
     pinned = store.meta_get(PINNED_OFFICE) or {}
     fp = pinned.get("fingerprint")
     return fp if isinstance(fp, str) else None
+
+
+def audit_head(store: Store) -> dict[str, Any] | None:
+    """This store's audit head {"seq", "hash"} for a bundle header, or None for an empty log.
+
+    Read through ``Store.audit_entries`` (the only public view of the log): it decrypts the whole
+    log; a ``Store.audit_head()`` reading the index is asked of storage (see the hardening report)."""
+    entries = store.audit_entries()
+    if not entries:
+        return None
+    last = entries[-1]
+    return {"seq": int(last["seq"]), "hash": str(last["hash"])[:32]}  # 128 bits name a head
+
+
+def office_lineage(store: Store) -> list[str]:
+    """Helper side: the office keys this phone has pinned, oldest first (the current one last)."""
+    current = pinned_office_fp(store)
+    lineage = [fp for fp in store.meta_get(OFFICE_LINEAGE, []) if isinstance(fp, str)]
+    if current is not None and current not in lineage:
+        lineage.append(current)
+    return lineage
+
+
+def pending_rotation(store: Store) -> dict[str, Any] | None:
+    """Helper side: {"from": fp, "office": public identity dict, "chain": [fp, ...]} of a rotation
+    announced by the pinned office and not yet confirmed in person, or None."""
+    value = store.meta_get(PENDING_ROTATION)
+    return dict(value) if isinstance(value, dict) and value else None
+
+
+def carried_state(store: Store, old_fp: str, new_fp: str) -> dict[str, Any]:
+    """Meta entries copying the per-office exchange state to the office's new key (what the new
+    key already has is kept: a re-pin never rewinds it)."""
+    old, new = PeerState(store, old_fp), PeerState(store, new_fp)
+    out: dict[str, Any] = {}
+    for name in CARRIED_ON_ROTATION:
+        value = old.get(name)
+        if value is not None and new.get(name) is None:
+            out[new.key(name)] = value
+    return out
 
 
 def helper_record(store: Store, fp: str) -> Record | None:

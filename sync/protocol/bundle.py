@@ -64,7 +64,7 @@ __all__ = [
     "verify_signature",
 ]
 
-SEAL_FIELDS = {"seq", "created", "ack", "counts", "bundle_id"}
+SEAL_FIELDS = {"seq", "created", "ack", "counts", "bundle_id", "audit"}
 
 
 def _signature_message(prefix: bytes, payload: bytes | memoryview) -> tuple[bytes, bytes]:
@@ -84,7 +84,8 @@ def seal(
 
     ``header_fields``: ``seq`` (int >= 1) and ``created`` (aware datetime or the ISO string
     ``format_created`` makes) are required; ``ack`` (JSON object), ``counts`` (kind ->
-    count) and ``bundle_id`` (32 hex digits) are optional. ``rng`` supplies the bundle id
+    count), ``bundle_id`` (32 hex digits) and ``audit`` (the sender's audit head, ``{"seq", "hash"}``)
+    are optional. ``rng`` supplies the bundle id
     (16 bytes, unless given) and then the ephemeral X25519 key (32 bytes).
     """
     unknown = set(header_fields) - SEAL_FIELDS
@@ -104,6 +105,7 @@ def seal(
         created=created,
         ack=dict(header_fields.get("ack") or {}),
         counts=dict(header_fields.get("counts") or {}),
+        audit=header_fields.get("audit"),
     )
     header_bytes = header.to_bytes()  # validates every field
     eph_pub, shared = ephemeral_share(recipient.enc_pub, rng)

@@ -47,14 +47,47 @@ def sha256(data: bytes | memoryview) -> bytes:
 
 # --- signatures ---------------------------------------------------------------------------
 
+# Ed25519 public keys of small order: the 8 points of the torsion subgroup and their
+# non-canonical encodings (y + p, and the sign bit set on x = 0), i.e. every encoding libsodium's
+# ``ge25519_has_small_order`` refuses. Under such a key a signature "R = identity, S = 0" (and
+# others) verifies for any message, so anyone could sign as its holder from public values alone.
+# OpenSSL (cryptography 43 and later) accepts them; we refuse them before any verification.
+SMALL_ORDER_ED25519 = frozenset(
+    bytes.fromhex(h)
+    for h in (
+        # canonical encodings of the 8 small-order points
+        "0100000000000000000000000000000000000000000000000000000000000000",  # identity (order 1)
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  # (0, -1), order 2
+        "0000000000000000000000000000000000000000000000000000000000000000",  # order 4
+        "0000000000000000000000000000000000000000000000000000000000000080",  # order 4
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",  # order 8
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",  # order 8
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",  # order 8
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",  # order 8
+        # non-canonical encodings of them
+        "0100000000000000000000000000000000000000000000000000000000000080",  # identity, sign bit set
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",  # (0, -1), sign bit set
+        "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  # y = p (= 0)
+        "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",  # y = p, sign bit set
+        "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  # y = p + 1 (= 1)
+        "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",  # y = p + 1, sign bit set
+    )
+)
+
+
+def usable_ed25519_public(sign_pub: bytes) -> bool:
+    """False for keys of the wrong length or of small order (libsodium's refused set)."""
+    return len(sign_pub) == KEY_LEN and bytes(sign_pub) not in SMALL_ORDER_ED25519
+
 
 def sign(key: Ed25519PrivateKey, purpose: bytes, *parts: bytes) -> bytes:
     return key.sign(frame(purpose, *parts))
 
 
 def verify(sign_pub: bytes, signature: bytes, purpose: bytes, *parts: bytes) -> bool:
-    """True only for a valid Ed25519 signature over ``frame(purpose, *parts)``."""
-    if len(sign_pub) != KEY_LEN or len(signature) != SIG_LEN:
+    """True only for a valid Ed25519 signature over ``frame(purpose, *parts)`` by a key that is
+    not of small order."""
+    if not usable_ed25519_public(sign_pub) or len(signature) != SIG_LEN:
         return False
     try:
         Ed25519PublicKey.from_public_bytes(bytes(sign_pub)).verify(bytes(signature), frame(purpose, *parts))

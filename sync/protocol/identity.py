@@ -29,6 +29,7 @@ from sync.protocol.crypto import (
     LABEL_ROTATION_OLD,
     Rng,
     sign,
+    usable_ed25519_public,
     usable_x25519_public,
     verify,
 )
@@ -114,6 +115,8 @@ def _public_from(d: Any, error: type[IdentityError], keys: tuple[str, ...], role
             raise error(detail="公钥格式错误")
     if not is_fingerprint(d["fingerprint"]):
         raise error(detail="指纹格式错误")
+    if not usable_ed25519_public(bytes.fromhex(d["sign_pub"])):
+        raise error(detail="签名公钥是小阶点,任何人都能用它伪造签名,不能使用")
     enc_pub = bytes.fromhex(d["enc_pub"])
     if not usable_x25519_public(enc_pub):
         raise error(detail="加密公钥无效")

@@ -193,8 +193,10 @@ def test_delivered_records_leave_the_phone_after_the_retention_period_and_others
     clock = TickClock()
     office, helper, subject = setup_pair(tmp_path, clock)
     _send(office, helper, tmp_path, "o1.xtb", clock)
-    delivered = visit(helper, subject.id, clock)
-    latest = visit(helper, subject.id, clock, date="2026-03-05")  # the newest visit stays for the rules
+    delivered = visit(helper, subject.id, clock, date="2026-02-20")
+    # the newest visit stays for the rules (dated within the office's day plus one of slack:
+    # a later date would now be refused)
+    latest = visit(helper, subject.id, clock, date="2026-03-02")
     helper.store.apply([delivered, latest], actor=helper.me.fingerprint)
     _send(helper, office, tmp_path, "h1.xtb", clock)
     _send(office, helper, tmp_path, "o2.xtb", clock)  # receipt
@@ -211,7 +213,7 @@ def test_delivered_records_leave_the_phone_after_the_retention_period_and_others
     assert helper.store.get(delivered.id) is None and helper.store.history(delivered.id) == []
     assert helper.store.get(only_exported.id) == only_exported and helper.store.get(unsent.id) == unsent
     assert helper.store.get(latest.id) == latest
-    assert helper.store.summaries()[subject.id]["last_visit"] == "2026-03-05"
+    assert helper.store.summaries()[subject.id]["last_visit"] == "2026-03-02"
     assert helper.store.get(subject.id) == subject  # office records are the office's business
     assert office.store.get(delivered.id) == delivered  # the office keeps its copy
     assert drop_delivered(office.store, office.me, 0, later) == 0  # never on the office

@@ -20,6 +20,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from core.fingerprint import fingerprint
 from sync.protocol import canonical
 from sync.protocol.bundle import seal
 from sync.protocol.crypto import LABEL_BUNDLE_SIG
@@ -69,6 +72,18 @@ def records(n: int) -> list[dict[str, Any]]:
         }
         for i in range(n)
     ]
+
+
+class SmallOrderSigner:
+    """Stands in for an Identity whose Ed25519 key is the identity point (no private key exists)."""
+
+    def __init__(self, enc_key: X25519PrivateKey) -> None:
+        self.sign_pub = (1).to_bytes(32, "little")
+        self.enc_pub = enc_key.public_key().public_bytes_raw()
+        self.fingerprint = fingerprint(self.sign_pub, self.enc_pub)
+
+    def sign(self, purpose: bytes, *parts: bytes) -> bytes:
+        return (1).to_bytes(32, "little") + bytes(32)  # R = identity, S = 0
 
 
 def resign(signer: Identity, header_bytes: bytes, eph_pub: bytes, payload: bytes) -> bytes:
@@ -152,6 +167,13 @@ def build() -> tuple[dict[str, bytes], dict[str, Any]]:
         "zero-length payload (one empty final chunk)",
         payload_sha256=digest(b""),
     )
+    add(
+        "ok_with_audit_head.bundle",
+        sealed("audit", audit={"seq": 41, "hash": "ab" * 16}),
+        "ok",
+        "header with the optional audit field (the sender's audit head)",
+        payload_sha256=digest(encode_payload(records(3))),
+    )
     big = det_rng("payload/two")(CHUNK_SIZE + 1)
     two = sealed("two", payload=big)
     add(
@@ -196,6 +218,12 @@ def build() -> tuple[dict[str, bytes], dict[str, Any]]:
         with_header(canonical.dumps({**header, "note": "x"})),
         "malformed",
         "header with an undefined field",
+    )
+    add(
+        "header_bad_audit_field.bundle",
+        with_header(canonical.dumps({**header, "audit": {"seq": -1, "hash": "ab" * 16}})),
+        "malformed",
+        "optional audit field present but invalid (negative seq)",
     )
     add(
         "header_payload_len_mismatch.bundle",
@@ -262,6 +290,19 @@ def build() -> tuple[dict[str, bytes], dict[str, Any]]:
         "sender-signed bundle whose final chunk was left out (first chunk is not marked last)",
     )
 
+    # A key of small order: R = identity, S = 0 verifies under it for any message (OpenSSL accepts),
+    # so the bundle below was made with no private key at all. Only a store that enrolled such a
+    # key before the fix knows the sender; the signature check must still refuse it.
+    small = SmallOrderSigner(X25519PrivateKey.from_private_bytes(det_rng("small-order/enc")(32)))
+    add(
+        "small_order_sender.bundle",
+        seal(small, pub["office"], {"seq": 5, "created": CREATED, "ack": {"seq": 2}, "counts": {"visit": 3}},
+             encode_payload(records(3)), rng=det_rng("seal/small-order")),
+        "bad_signature",
+        "forged without a private key by a 'helper' whose signing key is the identity point (enrolled before the fix)",
+        legacy_enrolled={"name": "小阶点", "sign_pub": small.sign_pub.hex(), "enc_pub": small.enc_pub.hex()},
+    )
+
     # Limits.
     add("too_large.bundle", ok, "too_large", "a good bundle refused by a lower size limit", max_size=len(ok) - 1)
     bomb = b"XTP1" + zlib.compress(b"[" + b" " * (2 * 1024 * 1024) + b"]", 9)
@@ -272,6 +313,13 @@ def build() -> tuple[dict[str, bytes], dict[str, Any]]:
         "authentic bundle whose payload inflates past the decode limit",
         decode=True,
         max_payload=1024 * 1024,
+    )
+    add(
+        "payload_too_many_records.bundle",
+        sealed("manyrecords", payload=b"XTP1" + zlib.compress(b"[" + b"{}," * 50_000 + b"{}]", 9)),
+        "too_large",
+        "authentic bundle of 50,001 (empty) records: parsing stops at the first one past the default limit",
+        decode=True,
     )
     add(
         "payload_not_records.bundle",

@@ -81,7 +81,7 @@ def batch_import(svc: Service, items: PathLike | Iterable[PathLike], *,
             "file": path.name, "path": str(path), "status": o.status, "label": o.label,
             "sender": sender, "sender_name": names.get(sender or "", ""), "seq": o.seq,
             "counts": dict(o.counts), "gap": o.gap, "code": o.code, "message": o.message or "",
-            "quarantined": o.quarantined,
+            "quarantined": o.quarantined, "warnings": list(o.warnings),
         })
         if progress:
             progress(i + 1, len(paths), path.name)
