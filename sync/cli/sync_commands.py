@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from typing import Any
 
 from core.errors import ValidationError
 from core.fingerprint import group_fingerprint, normalise_fingerprint
@@ -149,7 +150,7 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def _office_import_lines(results: list[dict[str, object]]) -> tuple[list[str], int]:
+def _office_import_lines(results: list[dict[str, Any]]) -> tuple[list[str], int]:
     lines, rejected = [], 0
     for r in results:
         name = terminal_safe(r["file"])
