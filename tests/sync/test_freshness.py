@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_pipeline_helpers import PASS, TickClock, setup_pair, visit
+from pipeline_setup import PASS, TickClock, setup_pair, visit
 
 from storage import Store
 from sync.exchange import export_bundle, import_bundle

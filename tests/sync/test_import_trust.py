@@ -7,7 +7,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from test_pipeline_helpers import TickClock, content, setup_pair, visit
+from pipeline_setup import TickClock, content, setup_pair, visit
 
 from core.rules import visit_overdue
 from sync.exchange import export_bundle, import_bundle, revoke_helper

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
-from test_pipeline_helpers import SUBJECT, TEAM, VISIT, Side, TickClock, make_side, setup_pair, visit
+from pipeline_setup import SUBJECT, TEAM, VISIT, Side, TickClock, make_side, setup_pair, visit
 
 from core.records import Record
 from storage import snapshot_bytes

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_pipeline_helpers import SUBJECT, TickClock, make_side, setup_pair
+from pipeline_setup import SUBJECT, TickClock, make_side, setup_pair
 
 from core.errors import ValidationError
 from core.records import Record

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_pipeline_helpers import PASS, TickClock, content, setup_pair, visit
+from pipeline_setup import PASS, TickClock, content, setup_pair, visit
 
 from storage import Store
 from sync.protocol.identity import Identity

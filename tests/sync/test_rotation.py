@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_pipeline_helpers import TickClock, content, setup_pair, visit
+from pipeline_setup import TickClock, content, setup_pair, visit
 
 from sync.protocol.bundle import encode_payload, parse, seal
 from sync.protocol.errors import FingerprintMismatch
@@ -169,7 +169,7 @@ def test_records_authored_under_the_old_key_stay_the_offices_after_rotation(tmp_
                                                                 clock=clock), clock=clock).status == "accepted"
     office.me = rotate_office_key(office.store, office.me, clock)
     from core.records import Record
-    from test_pipeline_helpers import SUBJECT
+    from pipeline_setup import SUBJECT
 
     second = Record.new("subject", {**SUBJECT, "name": "李四"}, author=office.me.fingerprint, clock=clock)
     office.store.put(second, actor=office.me.fingerprint)

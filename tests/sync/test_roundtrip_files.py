@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_pipeline_helpers import TEAM, TickClock, setup_pair, visit
+from pipeline_setup import TEAM, TickClock, setup_pair, visit
 
 from core.records import Record
 from sync.exchange import (
