@@ -4,7 +4,8 @@ write this helper's enrolment request for the office. Shown at set-up, in 设置
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
@@ -105,6 +106,37 @@ def office_pin_panel(shell: ShellProtocol, on_done: Callable[[], None] | None = 
         ft.Button("核对并信任司法所", on_click=pin),
         message,
     ])
+
+
+def rotation_panel(shell: ShellProtocol, office_name: str, on_done: Callable[[], None] | None = None) -> ft.Control:
+    """The office changed its key: the phone keeps the old one until the helper types the new
+    fingerprint an officer reads out in person (the phone never shows those digits, so they
+    cannot be copied from the bundle that announced the change)."""
+    svc = shell.service
+    typed = ft.TextField(label="司法所工作人员当面念出的新指纹", keyboard_type=ft.KeyboardType.NUMBER,
+                         helper="30位数字,空格可有可无")
+    message = ft.Text("")
+
+    def confirmed(office: dict[str, Any]) -> None:
+        message.value, message.color = f"已改用{office['name']}的新密钥:{office['fingerprint']}", ft.Colors.GREEN_800
+        if on_done:
+            on_done()
+
+    async def confirm(e: ft.Event[ft.Button]) -> None:
+        digits = typed.value or ""
+        await run(shell, lambda: hs.confirm_office_rotation(svc, digits), done=confirmed, failed=said(message))
+
+    return ft.Container(
+        bgcolor=ft.Colors.AMBER_50, padding=12, border_radius=8,
+        content=ft.Column([
+            heading("司法所更换了密钥,请当面核对"),
+            ft.Text(f"{office_name}发来的数据包说明其已更换密钥。请到司法所(或请工作人员来访时)当面请工作人员"
+                    "念出新指纹,在下面输入。核对一致前,本机继续使用原来的密钥;指纹不一致请立即报告司法所。"),
+            typed,
+            ft.Button("核对新指纹", icon=ft.Icons.VERIFIED_USER, on_click=confirm),
+            message,
+        ]),
+    )
 
 
 def enrolment_panel(shell: ShellProtocol) -> ft.Control:

@@ -12,8 +12,8 @@ import flet as ft
 from core import routes
 from core.errors import XietongError
 from core.routes import Screen
-from sync.app.errors import WrongPassphrase
 from sync.app import helper_sync as hs
+from sync.app.errors import WrongPassphrase
 from sync.app.session import MIN_PASSPHRASE, passphrase_strength
 from views import enrolment
 from views.access import ROLE_LABELS, fingerprint_block
@@ -120,6 +120,10 @@ def settings_view(shell: ShellProtocol, screen: Screen) -> ft.View:
         ft.Divider(),
     ]
     if helper:
+        pending = hs.pending_office_rotation(svc)
+        if pending:
+            controls += [enrolment.rotation_panel(shell, pending["name"], on_done=lambda: shell.go_screen("settings")),
+                         ft.Divider()]
         if not hs.fingerprints(svc)["office"]:
             controls += [enrolment.office_pin_panel(shell, on_done=lambda: shell.go_screen("settings")), ft.Divider()]
         controls += [enrolment.enrolment_panel(shell), ft.Divider()]

@@ -9,8 +9,9 @@ idle lock waits for it.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
@@ -19,7 +20,7 @@ from core.routes import Screen
 from sync.app import folders
 from sync.app import helper_sync as hs
 from views.dialogs import bytes_first, pick_one, save_dialog
-from views.enrolment import heading, office_pin_panel, result_box
+from views.enrolment import heading, office_pin_panel, result_box, rotation_panel
 from views.work import Failed, on_loop, run
 
 if TYPE_CHECKING:
@@ -82,6 +83,16 @@ def sync_view(shell: ShellProtocol, screen: Screen) -> ft.View:
         ]
         return base
 
+    # ---- a key change the office announced, waiting for the in-person check
+    rotation_slot = ft.Column()
+
+    def show_rotation() -> None:
+        pending = hs.pending_office_rotation(svc)
+        rotation_slot.controls = [rotation_panel(shell, pending["name"], on_done=lambda: shell.go_screen("sync"))
+                                  ] if pending else []
+
+    show_rotation()
+
     # ---- import
     folder = ft.TextField(label=IMPORT_FOLDER, value=folders.last_folder(svc, IMPORT_FOLDER))
     path = ft.TextField(label="要导入的数据包文件")
@@ -126,6 +137,7 @@ def sync_view(shell: ShellProtocol, screen: Screen) -> ft.View:
         path.value = ""
         list_files()
         show_preview()  # the receipts for what just came in go out with the next export
+        show_rotation()
 
     async def run_import(work: Callable[[hs.Progress], hs.ImportSummary]) -> None:
         """Run one import off the event loop with progress, then show its summary."""
@@ -237,6 +249,7 @@ def sync_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     base.controls = [
         ft.Text(f"司法所:{fps['office_name']}", size=16),
         ft.Divider(),
+        rotation_slot,
         heading("导入司法所数据包"),
         ft.Button("选择数据包文件…", icon=ft.Icons.FOLDER_OPEN, on_click=pick_import),
         ft.Text("或者从本机文件夹中选择:", size=13),

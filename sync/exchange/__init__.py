@@ -18,6 +18,7 @@ from sync.exchange.enrolment import (
 from sync.exchange.errors import ExportSuperseded, NoPendingRotation, NotEnrolled, NotOffice, UnknownRecord
 from sync.exchange.export import Sealed, export_bundle, seal_bundle
 from sync.exchange.importing import QUARANTINE_DIR, ImportOutcome, import_bundle, import_file
+from sync.exchange.peers import dismiss_flag, flagged_changes
 from sync.exchange.peers import (
     PeerState,
     helper_record,
@@ -51,7 +52,9 @@ __all__ = [
     "UnknownRecord",
     "assign",
     "confirm_office_rotation",
+    "dismiss_flag",
     "drop_delivered",
+    "flagged_changes",
     "enroll_helper",
     "export_bundle",
     "helper_record",

@@ -280,3 +280,25 @@ def recipient_for_export(store: Store, me: Identity, fp: str) -> PublicIdentity:
     if is_revoked(store, fp):
         raise NotEnrolled(detail="该协助人员已被撤销,不再向其发送数据包")
     return public
+
+
+def flagged_changes(store: Store) -> list[dict[str, Any]]:
+    """Office side: every helper's changes or deletions of records the office had already
+    acknowledged, kept for the officer to review (each with the helper's fingerprint)."""
+    out: list[dict[str, Any]] = []
+    for helper in store.list("helper", include_deleted=True):
+        fp = str(helper.data.get("fingerprint", ""))
+        out.extend({**f, "helper": fp} for f in PeerState(store, fp).get("flagged", []) if isinstance(f, dict))
+    return out
+
+
+def dismiss_flag(store: Store, helper_fp: str, record_id: str, revision: int, *, actor: str) -> bool:
+    """The officer has reviewed one flagged change: it leaves the list (the record and its
+    history are untouched). False when it was not on the list."""
+    state = PeerState(store, helper_fp)
+    flagged = [f for f in state.get("flagged", []) if isinstance(f, dict)]
+    kept = [f for f in flagged if not (f.get("record") == record_id and f.get("revision") == revision)]
+    if len(kept) == len(flagged):
+        return False
+    store.apply([], actor=actor, meta={state.key("flagged"): kept})
+    return True

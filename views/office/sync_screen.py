@@ -50,10 +50,47 @@ def import_table(results: list[dict[str, Any]]) -> ft.Control:
     rows = [[r["file"], (r["sender_name"] or "—") + ("(自称,未验证)" if r["status"] == "rejected" and r["sender_name"] else ""),
              ft.Text(STATUS_LABELS[r["status"]], color=STATUS_COLOURS[r["status"]], weight=ft.FontWeight.BOLD),
              _counts(r["counts"]) if r["status"] == "accepted" else "",
-             ft.Text((r["message"] or "") + (f"(已移至隔离区 {r['quarantined']})" if r["quarantined"] else ""),
-                     width=420, size=13)]
+             ft.Column([ft.Text((r["message"] or "") + (f"(已移至隔离区 {r['quarantined']})" if r["quarantined"] else ""),
+                                width=420, size=13)]
+                       + [ft.Text(f"警告:{w}", width=420, size=13, color=ft.Colors.ORANGE_900, weight=ft.FontWeight.BOLD)
+                          for w in r.get("warnings") or []])]
             for r in results]
     return table(["文件", "协助人员", "结果", "记录", "说明"], rows) if rows else ft.Text("没有找到数据包文件(.xtb)。")
+
+
+def flagged_section(shell: ShellProtocol) -> ft.Control:
+    """Changes and deletions of records the office had already acknowledged: applied, the
+    acknowledged version kept in the record's history, listed until the officer has looked."""
+    svc = shell.service
+    holder = ft.Column()
+
+    def fill(rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            holder.controls = [ft.Text("没有待核查的修改。")]
+            return
+        lines = []
+        for r in rows:
+            what = "删除了" if r["deleted"] else f"修改为第{r['revision']}版"
+            lines.append([r["helper_name"], r["subject_name"] or "—", r["kind_label"] or r["kind"],
+                          f"司法所已确认第{r['acked_revision']}版,对方{what}",
+                          ft.OutlinedButton("已核查", on_click=dismiss(r))])
+        holder.controls = [table(["协助人员", "矫正对象", "记录", "变化", ""], lines)]
+
+    def dismiss(row: dict[str, Any]) -> Any:
+        def looked_at() -> list[dict[str, Any]]:
+            office.dismiss_flagged(svc, row["helper"], row["record"], row["revision"])
+            return office.flagged_rows(svc)
+
+        async def click(e: Any) -> None:
+            await run(shell, looked_at, done=fill)
+
+        return click
+
+    fill(office.flagged_rows(svc))
+    return section(heading("已确认记录的后续修改(待核查)"),
+                   ft.Text("协助人员修改或删除了司法所已确认收到的记录。修改已生效,原版本保留在记录历史中;"
+                           "请到对象页面核对后点“已核查”。"),
+                   holder)
 
 
 def sync_view(shell: ShellProtocol, screen: Screen) -> ft.View:
@@ -84,6 +121,8 @@ def sync_view(shell: ShellProtocol, screen: Screen) -> ft.View:
 
         await run(shell, lambda: office.export_all(svc, folder, progress=progress), done=exported, failed=failed)
 
+    flagged = ft.Column([flagged_section(shell)])
+
     # ---- batch import
     in_dir, in_picker = path_picker(shell, "数据包所在文件夹", suffixes=(office.BUNDLE_SUFFIX,))
     in_bar = ft.ProgressBar(value=0, visible=False, width=520)
@@ -103,6 +142,7 @@ def sync_view(shell: ShellProtocol, screen: Screen) -> ft.View:
             in_bar.value = 1.0
             in_text.value = f"完成:共 {len(results)} 个文件,已导入 {ok},已拒绝 {bad},重复 {len(results) - ok - bad}"
             in_result.controls = [import_table(results)]
+            flagged.controls = [flagged_section(shell)]
 
         def failed(exc: Any) -> None:
             in_bar.visible, in_text.value = False, ""
@@ -118,4 +158,5 @@ def sync_view(shell: ShellProtocol, screen: Screen) -> ft.View:
                 ft.Text("导入文件夹中全部 .xtb 文件;被拒收的文件移至隔离区,不会删除。"),
                 in_picker, ft.FilledButton("批量导入", icon=ft.Icons.DOWNLOAD, on_click=do_import), in_bar, in_text,
                 in_result),
+        flagged,
     ])

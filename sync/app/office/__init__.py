@@ -32,6 +32,8 @@ from sync.app.office.overview import (
     acknowledge,
     conflict_rows,
     dashboard,
+    dismiss_flagged,
+    flagged_rows,
     resolve_conflict,
 )
 from sync.app.office.printouts import write_card_docx, write_report
@@ -64,10 +66,12 @@ __all__ = [
     "committees",
     "conflict_rows",
     "dashboard",
+    "dismiss_flagged",
     "enrol_from_request",
     "enrolment_preview",
     "export_all",
     "export_to_helper",
+    "flagged_rows",
     "helper_rows",
     "import_roster",
     "issue_notice",

@@ -20,6 +20,7 @@ from core.rules import (
     open_urgent_reports,
     summary_badges,
 )
+from sync import exchange
 from sync.app.office.access import helper_names, office_of
 from sync.app.office.enrolment import helper_rows
 from sync.app.session import Service
@@ -154,3 +155,31 @@ def resolve_conflict(svc: Service, record_id: str, chosen_hash: str) -> Record:
     store.put(Record.new("resolution", data, author=me.fingerprint, subject=current.subject, clock=svc.clock),
               actor=me.fingerprint)
     return current
+
+
+def flagged_rows(svc: Service) -> list[dict[str, Any]]:
+    """Helpers' later changes or deletions of records the office had acknowledged, newest
+    bundle first: applied (the acknowledged version stays in the record's history) and listed
+    here until the officer has looked at each."""
+    store, _me = office_of(svc)
+    names = helper_names(store)
+    summaries = store.summaries()
+    rows = []
+    for f in exchange.flagged_changes(store):
+        record = store.get(str(f.get("record", "")))
+        subject = record.subject if record is not None else None
+        rows.append({
+            "helper": f["helper"], "helper_name": names.get(f["helper"], f["helper"][:5]),
+            "record": f.get("record"), "kind": f.get("kind"), "kind_label": KIND_LABELS.get(str(f.get("kind")), ""),
+            "revision": f.get("revision"), "acked_revision": f.get("acked_revision"),
+            "deleted": bool(f.get("deleted")), "seq": f.get("seq"), "subject": subject,
+            "subject_name": str((summaries.get(subject or "") or {}).get("name") or ""),
+        })
+    rows.sort(key=lambda r: (r["seq"] or 0, r["record"] or ""), reverse=True)
+    return rows
+
+
+def dismiss_flagged(svc: Service, helper_fp: str, record_id: str, revision: int) -> bool:
+    """The officer looked at one flagged change (the record's history shows both versions)."""
+    store, me = office_of(svc)
+    return exchange.dismiss_flag(store, helper_fp, record_id, revision, actor=me.fingerprint)
