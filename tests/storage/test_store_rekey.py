@@ -192,3 +192,33 @@ def test_a_leftover_uncommitted_staging_folder_is_thrown_away_at_open(tmp_path: 
     with Store.open(home, PASS, clock=clock) as reopened:
         assert _state(reopened) == before
     assert not staging.exists()
+
+
+CHILD = """
+import os, sys
+from storage import Store
+store = Store.open(sys.argv[1], sys.argv[2])
+def kill(step):
+    if step == sys.argv[4]:
+        os._exit(9)
+store.rekey(sys.argv[2], sys.argv[3], _step=kill)
+os._exit(0)
+"""
+
+
+@pytest.mark.parametrize("at", [rekey.STAGED, rekey.MOVED])
+def test_a_real_process_killed_during_rekey_leaves_a_store_that_opens(tmp_path: Path, clock: TickClock, at: str) -> None:
+    import subprocess
+    import sys
+
+    home = tmp_path / "home"
+    store, before = _filled(home, clock)
+    store.close()
+    repo = Path(__file__).resolve().parents[2]
+    proc = subprocess.run([sys.executable, "-c", CHILD, str(home), PASS, NEW, at], cwd=repo,
+                          env={**__import__("os").environ, "PYTHONPATH": str(repo)}, capture_output=True, text=True)
+    assert proc.returncode == 9, proc.stderr
+    with Store.open(home, PASS if at == rekey.STAGED else NEW, clock=clock) as reopened:
+        assert _state(reopened) == before
+        assert reopened.check() == []
+    _no_plaintext(home)
