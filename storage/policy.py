@@ -3,14 +3,15 @@
 ``Store.create``, ``Store.change_passphrase`` and ``Store.rekey`` call these, so the app, the
 CLI and any later entry point get the same rule and the same sentence.
 
-Why these numbers (measured on the development machine, AMD EPYC, cryptography 50; see
-``docs/threat-model.md``): at the calibrated cost (n = 2**18, about 0.9 s per guess on one core)
-all 10**8 eight-digit passphrases take about 2.8 years on one core, and about 10 days on a rig
-100 times faster; at the floor n = 2**15 (about 0.1 s) the rig needs about 1.2 days. Twelve
-digits (10**12) take about 280 years on that rig even at the floor; eight characters drawn from
-letters and digits (62**8, about 2 * 10**14) longer still. Hence: at least 8 characters, and a
-passphrase made only of digits (spaces and separators aside, so "1234-5678-9" counts as 9 digits)
-needs at least 12 of them.
+Why these numbers (measured on the development machine, one core of an AMD EPYC, cryptography
+50; the figures are in ``docs/threat-model.md``): at the cost calibration chose there (n = 2**18,
+about 0.87 s per guess) trying all 10**8 eight-digit passphrases takes about 2.8 years on one
+core and about 10 days on a rig 100 times faster; at the floor n = 2**15 (about 0.13 s) that rig
+needs about 1.5 days. Twelve digits (10**12) take that rig about 275 years at the calibrated
+cost and about 40 years at the floor; eight characters drawn from letters and digits
+(62**8, about 2 * 10**14) longer still. Hence: at least 8 characters, and a passphrase made
+only of digits (spaces and separators aside, so "1234-5678-9" counts as 9 digits) needs at
+least 12 of them.
 
 The scrypt floor is ``MIN_SCRYPT_N``. Cheaper parameters exist only for test suites, and only
 with the explicit switch ``XIETONG_INSECURE_TEST_KDF=1`` (tests/conftest.py sets it); without it

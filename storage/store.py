@@ -239,6 +239,7 @@ class Store:
                 if (self.home / rekey.REKEY_DIR / keyfile.KEY_FILE).is_file():
                     self._abandon()  # committed: only the new key may write from now on
                 raise
+            self._journal.close()  # no handle on a file about to be replaced (Windows refuses)
             try:
                 rekey.finish(self.home, step)
             except BaseException as exc:

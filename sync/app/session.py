@@ -50,8 +50,9 @@ _DELAYS = (0.0, 0.0, 1.0, 2.0, 4.0, 8.0)
 # The limit, written down: the delay slows guessing through the app and the CLI only (both unlock
 # here), to at most one guess per 8 s plus the scrypt time. Whoever can delete this file can also
 # copy ``xietong.key`` and guess with scrypt directly, where no delay applies: one guess costs
-# what calibration chose (about 0.9 s at n = 2**18 on the development machine, 10**8 eight-digit
-# guesses about 2.8 years on one core, about 10 days on a rig 100 times faster). The protection
+# what calibration chose (about 0.87 s at n = 2**18 on the development machine, 10**8 eight-digit
+# guesses about 2.8 years on one core, about 10 days on a rig 100 times faster). Through the app,
+# the same 10**8 guesses at 8 s + 0.87 s each would take about 28 years. The protection
 # against that attacker is the scrypt cost and the passphrase rule (storage.policy), not this
 # file; so deleting it, which resets the count, gives nothing that file access did not give.
 FAILURES_FILE = "unlock-failures.json"
