@@ -99,10 +99,7 @@ def kdf_from_env(environ: Mapping[str, str] | None = None) -> KdfParams | None:
     if not raw:
         return None
     if not insecure_kdf_allowed(env):
-        raise WeakKdf(
-            f"环境变量 {SCRYPT_N_ENV} 仅供测试使用,须同时设置 {INSECURE_TEST_KDF}=1;"
-            "正式使用请删除该变量。"
-        )
+        raise WeakKdf(f"环境变量 {SCRYPT_N_ENV} 仅供测试使用,须同时设置 {INSECURE_TEST_KDF}=1;正式使用请删除该变量。")
     try:
         return KdfParams.from_dict({"n": raw, "r": 8, "p": 1})
     except (TypeError, ValueError) as exc:

@@ -205,7 +205,7 @@ class Store:
             params = policy.kdf_for_new_key(None, keyfile.parse(path).params)
             keyfile.rewrap(path, old, new, self._entropy, params)
 
-    def rekey(self, old: str, new: str, *, _step: rekey.Step | None = None) -> "Store":
+    def rekey(self, old: str, new: str, *, _step: rekey.Step | None = None) -> Store:
         """A new data key with every file re-encrypted under it, wrapped under ``new``.
 
         Returns the store open under the new key; this object is closed. After it, neither a

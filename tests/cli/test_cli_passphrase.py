@@ -109,7 +109,11 @@ def test_a_scrypt_cost_from_the_environment_without_the_test_switch_is_refused(t
     env.update(XIETONG_PASSPHRASE=PASS, XIETONG_SCRYPT_N="1024")
     proc = subprocess.run(
         [sys.executable, "main.py", "--home", str(tmp_path / "h"), "init", "--role", "helper", "--name", "李协助"],
-        cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL,
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
     )
     assert proc.returncode == 1
     assert "XIETONG_INSECURE_TEST_KDF" in proc.stderr and "Traceback" not in proc.stderr

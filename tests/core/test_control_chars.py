@@ -12,8 +12,14 @@ from core.kinds import validate
 
 TODAY = date(2026, 11, 23)
 VISIT = {
-    "date": "2026-11-20", "place": "家中", "present": "本人及母亲",
-    "thinking": "稳定", "work": "在厂里上班", "life": "正常", "family": "和睦", "notes": "按时报到",
+    "date": "2026-11-20",
+    "place": "家中",
+    "present": "本人及母亲",
+    "thinking": "稳定",
+    "work": "在厂里上班",
+    "life": "正常",
+    "family": "和睦",
+    "notes": "按时报到",
 }
 # every C0 except tab and newline, DEL, and a sample of C1 (NEL, CSI, the ends of the range)
 CONTROLS = [chr(c) for c in range(0x20) if c not in (0x09, 0x0A)] + ["\x7f", "\x80", "\x85", "\x9b", "\x9f"]

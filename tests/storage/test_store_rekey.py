@@ -36,7 +36,9 @@ def _filled(home: Path, clock: TickClock, *, options: StoreOptions | None = None
 
 def _state(store: Store) -> dict[str, object]:
     return {
-        "records": sorted((r.id, r.revision, json.dumps(r.data, ensure_ascii=False)) for r in store.list(include_deleted=True)),
+        "records": sorted(
+            (r.id, r.revision, json.dumps(r.data, ensure_ascii=False)) for r in store.list(include_deleted=True)
+        ),
         "history": {r.id: len(store.history(r.id)) for r in store.list()},
         "meta": {k: store.meta_get(k) for k in store.meta_keys()},
         "drafts": [(d, store.load_draft(d)) for d, _ in store.list_drafts()],
@@ -207,7 +209,9 @@ os._exit(0)
 
 
 @pytest.mark.parametrize("at", [rekey.STAGED, rekey.MOVED])
-def test_a_real_process_killed_during_rekey_leaves_a_store_that_opens(tmp_path: Path, clock: TickClock, at: str) -> None:
+def test_a_real_process_killed_during_rekey_leaves_a_store_that_opens(
+    tmp_path: Path, clock: TickClock, at: str
+) -> None:
     import subprocess
     import sys
 
@@ -215,8 +219,13 @@ def test_a_real_process_killed_during_rekey_leaves_a_store_that_opens(tmp_path: 
     store, before = _filled(home, clock)
     store.close()
     repo = Path(__file__).resolve().parents[2]
-    proc = subprocess.run([sys.executable, "-c", CHILD, str(home), PASS, NEW, at], cwd=repo,
-                          env={**__import__("os").environ, "PYTHONPATH": str(repo)}, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, str(home), PASS, NEW, at],
+        cwd=repo,
+        env={**__import__("os").environ, "PYTHONPATH": str(repo)},
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 9, proc.stderr
     with Store.open(home, PASS if at == rekey.STAGED else NEW, clock=clock) as reopened:
         assert _state(reopened) == before
