@@ -35,7 +35,8 @@ def _check_value(f: Field, value: Any, label: str, today: date | None) -> str | 
     """The error for one present (non-blank) scalar value, or None."""
     t = f.type
     if t == TEXT:
-        return v.check_text(value, label, max_len=f.max_len, pattern=f.pattern, pattern_hint=f.pattern_hint)
+        return v.check_text(value, label, max_len=f.max_len, pattern=f.pattern, pattern_hint=f.pattern_hint,
+                            multiline=f.multiline)
     if t == DATE:
         return v.check_date(value, label, today=today, past=f.past)
     if t == YEARMONTH:

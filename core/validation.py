@@ -79,10 +79,37 @@ def is_blank(value: Any) -> bool:
     return False
 
 
+# Allowed only in multi-line text fields: what a person types to lay text out.
+MULTILINE_CONTROLS = frozenset("\t\n")
+
+
+def is_control(ch: str) -> bool:
+    """C0 (U+0000-U+001F), DEL and C1 (U+0080-U+009F): invisible, and able to drive a terminal."""
+    code = ord(ch)
+    return code < 0x20 or code == 0x7F or 0x80 <= code < 0xA0
+
+
+def check_control_chars(value: str, label: str, *, multiline: bool = False) -> str | None:
+    """Refuse control characters in typed text; tab and newline only where ``multiline``.
+
+    A control character is invisible on screen and in print, and in a terminal it can move the
+    cursor or forge a line; nobody types one on purpose into a form."""
+    for i, ch in enumerate(value):
+        if not is_control(ch) or (multiline and ch in MULTILINE_CONTROLS):
+            continue
+        if ch in "\r\n" and not multiline:
+            return f"{label}只能填写一行,请删除其中的换行"
+        return f"{label}含有不可见的控制字符(第{i + 1}个字符,U+{ord(ch):04X}),请删除后重新填写"
+    return None
+
+
 def check_text(value: Any, label: str, *, max_len: int, pattern: re.Pattern[str] | None = None,
-               pattern_hint: str = "") -> str | None:
+               pattern_hint: str = "", multiline: bool = False) -> str | None:
     if not isinstance(value, str):
         return f"{label}应为文字,请重新填写"
+    control = check_control_chars(value, label, multiline=multiline)
+    if control:
+        return control
     if len(value) > max_len:
         return f"{label}过长(最多{max_len}字),请精简"
     if pattern is not None and not pattern.fullmatch(value.strip()):

@@ -33,7 +33,9 @@ PURPOSES = (PARTITION, INDEX, JOURNAL, AUDIT, DRAFT, NAMES)
 
 NONCE_LEN = 12
 KEY_LEN = 32
+MIN_SCRYPT_N = 2**15  # 32 MiB at r=8: the floor for any key file written (storage.policy)
 MAX_SCRYPT_N = 2**18  # 256 MiB at r=8: the ceiling a phone can afford
+CALIBRATION_TARGET = (0.5, 1.0)  # seconds per derivation on the device
 
 
 class DecryptError(Exception):
@@ -67,13 +69,18 @@ def derive_kek(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
 
 
 def calibrate_scrypt(
-    *, low: float = 0.3, high: float = 1.0, timer: Callable[[], float] = time.perf_counter
+    *,
+    low: float = CALIBRATION_TARGET[0],
+    high: float = CALIBRATION_TARGET[1],
+    timer: Callable[[], float] = time.perf_counter,
 ) -> KdfParams:
     """Pick scrypt n so one derivation takes between ``low`` and ``high`` seconds here.
 
-    Doubles n from 2**14 until the derivation is slow enough (capped by memory on phones).
+    Doubles n from the floor (``MIN_SCRYPT_N``) until the derivation is slow enough, or until
+    doubling again would pass ``high``; capped by memory on phones. A device so slow that the
+    floor already takes longer than ``high`` still gets the floor: never less.
     """
-    n = 2**14
+    n = MIN_SCRYPT_N
     salt = b"\x00" * 16
     while True:
         start = timer()

@@ -55,3 +55,22 @@ class StoreCorrupt(StoreError):
     def __init__(self, path: str | Path, message: str | None = None) -> None:
         self.path = Path(path)
         super().__init__(message or f"数据文件已损坏:{self.path}。其他数据不受影响,请从备份恢复或联系技术支持。")
+
+
+class WeakPassphrase(StoreError):
+    """A new passphrase breaks the passphrase rule (``storage.policy``); the message names the rule."""
+
+    code = "passphrase_too_weak"
+    default_message = "口令太弱:至少需要8个字符,纯数字口令至少需要12位,请重新设置。"
+
+
+class WeakKdf(StoreError):
+    """A key file would be written with a scrypt cost below the floor, outside the test switch."""
+
+    code = "weak_kdf"
+    default_message = "口令保护强度(scrypt 参数)低于安全下限,已拒绝。低强度参数只能在测试中使用。"
+
+
+class RekeyFailed(StoreError):
+    code = "rekey_failed"
+    default_message = "更换数据密钥未能完成,数据仍可用原口令打开,请检查存储空间后重试。"

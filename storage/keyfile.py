@@ -2,7 +2,8 @@
 
 It holds no personal data and no plaintext key: a JSON header (format name, version, store id,
 KDF parameters and salt) and the data key sealed with the passphrase-derived key. Changing the
-passphrase rewrites only this file.
+passphrase rewrites only this file, so a copy of the old file still opens the store with the old
+passphrase; ``storage.rekey`` replaces the data key itself when that matters.
 """
 
 from __future__ import annotations
@@ -94,8 +95,11 @@ def write(
     atomic_write(path, blob, entropy(8).hex())
 
 
-def rewrap(path: Path, old: str, new: str, entropy: Entropy) -> None:
-    """Re-wrap the same data key under a new passphrase: only the key file changes."""
+def rewrap(path: Path, old: str, new: str, entropy: Entropy, params: KdfParams | None = None) -> None:
+    """Re-wrap the same data key under a new passphrase: only the key file changes.
+
+    ``params`` replaces the scrypt cost (a store made before the floor is raised to it);
+    by default the key file keeps its own."""
     header = parse(path)
     data_key = unwrap(header, old)
     write(
@@ -104,6 +108,6 @@ def rewrap(path: Path, old: str, new: str, entropy: Entropy) -> None:
         store_id=header.store_id,
         passphrase=new,
         data_key=data_key,
-        params=header.params,
+        params=params or header.params,
         entropy=entropy,
     )

@@ -33,10 +33,11 @@ from pathlib import Path
 from typing import Any, Collection, Iterable
 
 from core.records import Clock, Record, iso, utc_now
-from storage import filelock, history, integrity, keyfile, migrations
-from storage.crypto import KEY_LEN, Entropy, KdfParams, SubKeys, calibrate_scrypt
+from storage import filelock, history, integrity, keyfile, migrations, policy, rekey
+from storage.crypto import KEY_LEN, Entropy, KdfParams, SubKeys
 from storage.drafts import Drafts
 from storage.errors import (
+    RekeyFailed,
     StoreCorrupt,
     StoreError,
     StoreExists,
@@ -97,12 +98,16 @@ class Store:
         entropy: Entropy = os.urandom,
         options: StoreOptions | None = None,
     ) -> "Store":
-        """Make a new empty store; the key file is written last, so a half-made store does not exist."""
+        """Make a new empty store; the key file is written last, so a half-made store does not exist.
+
+        The passphrase must meet ``storage.policy`` (``WeakPassphrase`` names the rule). ``kdf``
+        below the scrypt floor is refused (``WeakKdf``) unless the test switch is on; without
+        ``kdf`` the cost is calibrated on this device."""
         root = Path(home)
         if cls.exists(root):
             raise StoreExists()
-        _check_passphrase(passphrase)
-        params = kdf or calibrate_scrypt()
+        policy.check_passphrase(passphrase)
+        params = policy.kdf_for_new_key(kdf)
         root.mkdir(parents=True, exist_ok=True)
         lock_fd = filelock.acquire(root)
         try:
@@ -141,6 +146,7 @@ class Store:
             raise StoreMissing()
         lock_fd = filelock.acquire(root)
         try:
+            _finish_rekey(root)
             store_id, data_key = migrations.unlock(root, passphrase, clock=clock, entropy=entropy)
             opts = options or StoreOptions()
             store = cls(root, store_id, data_key, clock=clock, entropy=entropy, options=opts, lock_fd=lock_fd)
@@ -187,11 +193,81 @@ class Store:
             keyfile.unwrap(keyfile.parse(self.home / keyfile.KEY_FILE), passphrase)
 
     def change_passphrase(self, old: str, new: str) -> None:
-        """Re-wrap the same data key under a new passphrase: only the key file changes."""
+        """Re-wrap the same data key under a new passphrase: only the key file changes.
+
+        A copy of the old key file therefore still opens the store with the old passphrase;
+        ``rekey`` is what makes such a copy useless. A store whose scrypt cost is below the
+        floor is raised to a calibrated cost on the way."""
         with self._mutex:
             self._ensure_open()
-            _check_passphrase(new)
-            keyfile.rewrap(self.home / keyfile.KEY_FILE, old, new, self._entropy)
+            policy.check_passphrase(new)
+            path = self.home / keyfile.KEY_FILE
+            params = policy.kdf_for_new_key(None, keyfile.parse(path).params)
+            keyfile.rewrap(path, old, new, self._entropy, params)
+
+    def rekey(self, old: str, new: str, *, _step: rekey.Step | None = None) -> Store:
+        """A new data key with every file re-encrypted under it, wrapped under ``new``.
+
+        Returns the store open under the new key; this object is closed. After it, neither a
+        copy of the old key file nor the old passphrase opens the store. Crash-safe (see
+        ``storage.rekey``): a kill before the commit point leaves the old store, after it the
+        next open completes the new one. ``_step`` lets tests play a kill at a named point."""
+        with self._mutex:
+            self._ensure_open()
+            policy.check_passphrase(new)
+            path = self.home / keyfile.KEY_FILE
+            header = keyfile.parse(path)
+            keyfile.unwrap(header, old)  # WrongPassphrase before any work
+            params = policy.kdf_for_new_key(None, header.params)
+            new_key = self._entropy(KEY_LEN)
+            step = _step or (lambda name: None)
+            try:
+                rekey.stage(
+                    self.home, store_id=self._store_id, version=header.version, old=self._ledger,
+                    old_drafts=self._drafts, new_key=new_key, passphrase=new, params=params,
+                    entropy=self._entropy, options=self._options, step=step,
+                )
+            except Exception as exc:
+                try:
+                    rekey.discard(self.home)
+                except OSError:
+                    pass  # the next open discards it
+                if isinstance(exc, StoreError):
+                    raise
+                raise RekeyFailed() from exc
+            except BaseException:
+                if (self.home / rekey.REKEY_DIR / keyfile.KEY_FILE).is_file():
+                    self._abandon()  # committed: only the new key may write from now on
+                raise
+            self._journal.close()  # no handle on a file about to be replaced (Windows refuses)
+            try:
+                rekey.finish(self.home, step)
+            except BaseException as exc:
+                self._abandon()  # the next open completes the move
+                if isinstance(exc, Exception):
+                    raise StoreError("更换数据密钥已提交,但文件尚未全部替换;请重新用新口令解锁以完成。") from exc
+                raise
+            lock_fd, self._lock_fd = self._lock_fd, None
+            self._forget_keys()
+            store = Store(self.home, self._store_id, new_key, clock=self._clock, entropy=self._entropy,
+                          options=self._options, lock_fd=lock_fd)
+            try:
+                store._ledger.load()
+            except BaseException:
+                store.close()
+                raise
+            return store
+
+    def _forget_keys(self) -> None:
+        self._ledger.forget()
+        self._drafts.forget()
+        self._keys = None
+
+    def _abandon(self) -> None:
+        """Lock without writing anything (the files on disk belong to a re-key in progress)."""
+        self._forget_keys()
+        filelock.release(self._lock_fd)
+        self._lock_fd = None
 
     # ------------------------------------------------------------------ records
 
@@ -420,9 +496,12 @@ class Store:
             raise StoreLocked()
 
 
-def _check_passphrase(passphrase: str) -> None:
-    if not isinstance(passphrase, str) or not passphrase:
-        raise StoreError("口令不能为空,请输入口令。")
+def _finish_rekey(home: Path) -> None:
+    """Complete (or discard) a re-key a crash interrupted, before the key file is read."""
+    try:
+        rekey.finish(home)
+    except OSError as exc:
+        raise StoreError("上次更换数据密钥未完成,且现在无法完成(存储是否只读?)。请检查后重试。") from exc
 
 
 __all__ = ["ApplyResult", "Conflict", "FORMAT_VERSION", "Store", "StoreOptions"]

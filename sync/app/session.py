@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import secrets
 import time
 from dataclasses import dataclass
@@ -26,7 +25,9 @@ from core.routes import Screen, build_route
 from core.rules import summary_badges
 from core.rules import is_urgent
 from core.timeline import PARTICULAR_FIELDS, headline, record_date, shown, timeline_row
+from core.validation import check_control_chars
 from storage import KdfParams, Store, StoreCorrupt, StoreLocked, WrongPassphrase
+from storage.policy import MIN_PASSPHRASE, kdf_from_env, passphrase_problem
 from storage.fsio import atomic_write, remove_durably
 from sync.app.errors import RecordLocked, SetupError
 from sync.protocol.identity import Identity
@@ -34,7 +35,6 @@ from sync.exchange import STATUS_DELIVERED, STATUS_EXPORTED, record_status, reco
 from sync.exchange import drop_delivered as _drop_delivered
 
 ROLES = ("office", "helper")
-MIN_PASSPHRASE = 8
 DEFAULT_SETTINGS: dict[str, int] = {"idle_minutes": 5, "visit_interval_days": 30, "retention_days": 90}
 SETTING_LIMITS: dict[str, tuple[int, int, str]] = {
     "idle_minutes": (1, 120, "自动锁定时间"),
@@ -45,7 +45,21 @@ SETTING_LIMITS: dict[str, tuple[int, int, str]] = {
 _DELAYS = (0.0, 0.0, 1.0, 2.0, 4.0, 8.0)
 # In the home beside the store: the count of consecutive wrong passphrases and when the last was
 # typed (nothing personal), so closing the app does not reset the growing delay.
+#
+# The limit, written down: the delay slows guessing through the app and the CLI only (both unlock
+# here), to at most one guess per 8 s plus the scrypt time. Whoever can delete this file can also
+# copy ``xietong.key`` and guess with scrypt directly, where no delay applies: one guess costs
+# what calibration chose (about 0.87 s at n = 2**18 on the development machine, 10**8 eight-digit
+# guesses about 2.8 years on one core, about 10 days on a rig 100 times faster). Through the app,
+# the same 10**8 guesses at 8 s + 0.87 s each would take about 28 years. The protection
+# against that attacker is the scrypt cost and the passphrase rule (storage.policy), not this
+# file; so deleting it, which resets the count, gives nothing that file access did not give.
 FAILURES_FILE = "unlock-failures.json"
+REKEY_DONE = "口令已更改,全部数据已用新的数据密钥重新加密:此前复制的密钥文件连同旧口令已无法再打开数据。"
+PASSPHRASE_ONLY = (
+    "口令已更改。注意:这只改写了密钥文件,此前复制的密钥文件(xietong.key)连同旧口令仍能打开这里的数据;"
+    "如担心旧副本外泄,请同时更换数据密钥(重新加密全部数据)。"
+)
 # Timeline statuses besides the pipeline's 未导出 / 已导出 / 已送达.
 STATUS_DRAFT = "草稿"
 STATUS_FROM_OFFICE = "司法所发来"
@@ -83,9 +97,13 @@ class Service:
         name = (name or "").strip()
         if not name:
             raise SetupError("请填写姓名(或司法所名称)。")
-        problem = passphrase_problem(passphrase)
-        if problem:
-            raise SetupError(problem)
+        for value, label in ((name, "姓名(或司法所名称)"), (org, "单位"), (committee, "所在村(居)委会"),
+                             (phone, "联系电话")):
+            problem = check_control_chars(value, label) if isinstance(value, str) else None
+            if problem:
+                raise SetupError(problem + "。")
+        # The passphrase rule and the scrypt floor are the store's (storage.policy): Store.create
+        # refuses a weak passphrase with WeakPassphrase naming the rule, on every path.
         identity = Identity.generate(role, name)
         store = Store.create(self.home, passphrase, clock=self.clock, kdf=self._kdf)
         store.meta_set("identity", identity.to_private_dict(), actor="setup")
@@ -244,11 +262,19 @@ class Service:
         except StoreCorrupt:
             return []
 
-    def change_passphrase(self, old: str, new: str) -> None:
-        problem = passphrase_problem(new)
-        if problem:
-            raise SetupError(problem)
-        self.store.change_passphrase(old, new)
+    def change_passphrase(self, old: str, new: str, *, rekey: bool = False) -> str:
+        """Change the passphrase; returns the sentence to show afterwards.
+
+        Without ``rekey`` only the key file is rewritten, and the sentence says that an old copy
+        of it still opens the data with the old passphrase. With ``rekey`` every file is
+        re-encrypted under a new data key (slower: the whole store is rewritten), after which
+        such a copy opens nothing. The rule for ``new`` is the store's (``WeakPassphrase``); a
+        wrong ``old`` raises ``WrongPassphrase`` and changes nothing."""
+        if not rekey:
+            self.store.change_passphrase(old, new)
+            return PASSPHRASE_ONLY
+        self._store = self.store.rekey(old, new)
+        return REKEY_DONE
 
     def list_records(self, kind: str | None = None, subject: str | None = None) -> list[Record]:
         """Records of a kind (and subject) as stored; a damaged partition is skipped (``check``
@@ -513,16 +539,9 @@ def wrong_passphrase_message(failures: int, next_delay: float) -> str:
 
 
 def test_kdf_from_env() -> KdfParams | None:
-    """A cheap scrypt cost for test suites (``XIETONG_SCRYPT_N``); None means calibrated."""
-    n = os.environ.get("XIETONG_SCRYPT_N")
-    return KdfParams(n=int(n)) if n else None
-
-
-def passphrase_problem(passphrase: str) -> str | None:
-    """The sentence saying why a new passphrase is refused, or None."""
-    if not isinstance(passphrase, str) or len(passphrase) < MIN_PASSPHRASE:
-        return f"口令至少需要{MIN_PASSPHRASE}个字符,请重新设置。"
-    return None
+    """A cheap scrypt cost for test suites (``XIETONG_SCRYPT_N``), honoured only with the explicit
+    switch ``XIETONG_INSECURE_TEST_KDF=1`` and refused without it; None means calibrated."""
+    return kdf_from_env()
 
 
 def passphrase_strength(passphrase: str) -> str:
@@ -533,6 +552,8 @@ def passphrase_strength(passphrase: str) -> str:
     classes += any(not c.isascii() or not c.isalnum() for c in passphrase)
     if len(passphrase) < MIN_PASSPHRASE:
         return "太短"
+    if passphrase_problem(passphrase):
+        return "太弱"
     if len(passphrase) >= 14 and classes >= 2 or len(passphrase) >= 10 and classes >= 3:
         return "强"
     return "中" if classes >= 2 else "弱"

@@ -14,6 +14,7 @@ import argparse
 import getpass
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ class Context:
     clock: Clock = utc_now
     out: TextIO = field(default_factory=lambda: sys.stdout)
     ask: Callable[[str], str] = getpass.getpass
+    sleep: Callable[[float], None] = time.sleep  # the unlock back-off waits through this
 
     def passphrase(self, prompt: str = "请输入口令:", env: str = "XIETONG_PASSPHRASE") -> str:
         value = os.environ.get(env)
@@ -54,15 +56,18 @@ class Context:
         value = os.environ.get("XIETONG_NEW_PASSPHRASE")
         if value:
             return value
-        first = self.passphrase("请设置新口令(至少 8 个字符):", env="XIETONG_NEW_PASSPHRASE_UNSET")
+        first = self.passphrase("请设置新口令(至少 8 个字符;纯数字至少 12 位):", env="XIETONG_NEW_PASSPHRASE_UNSET")
         second = self.passphrase("请再次输入新口令:", env="XIETONG_NEW_PASSPHRASE_UNSET")
         if first != second:
             raise CliError("两次输入的口令不一致,请重新设置。")
         return first
 
     def service(self) -> Service:
-        """The session object, locked (set-up and the passphrase change start from here)."""
-        return Service(self.home, clock=self.clock, kdf=test_kdf_from_env())
+        """The session object, locked (set-up and the passphrase change start from here).
+
+        Its unlock is the app's: the same growing delay after wrong passphrases, counted in the
+        same file, so alternating between the CLI and the app does not escape it."""
+        return Service(self.home, clock=self.clock, kdf=test_kdf_from_env(), sleep=self.sleep)
 
     @contextmanager
     def session(self) -> Iterator[Service]:
@@ -95,7 +100,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run(argv: list[str] | None = None, *, clock: Clock = utc_now, out: TextIO | None = None) -> int:
+def run(
+    argv: list[str] | None = None,
+    *,
+    clock: Clock = utc_now,
+    out: TextIO | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -105,7 +116,7 @@ def run(argv: list[str] | None = None, *, clock: Clock = utc_now, out: TextIO | 
         parser.print_help(out or sys.stdout)
         return 1
     home = Path(args.home or os.environ.get("XIETONG_HOME") or default_home())
-    ctx = Context(home=home, clock=clock, out=out or sys.stdout)
+    ctx = Context(home=home, clock=clock, out=out or sys.stdout, sleep=sleep)
     try:
         return int(args.func(args, ctx))
     except XietongError as exc:

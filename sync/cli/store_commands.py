@@ -17,7 +17,7 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
     svc = ctx.service()
     if svc.exists():
         raise CliError(f"该目录已有数据存储:{ctx.home}。如需重新开始,请换一个 --home 目录。")
-    passphrase = ctx.passphrase("请设置口令(至少 8 个字符):")
+    passphrase = ctx.passphrase("请设置口令(至少 8 个字符;纯数字至少 12 位):")
     identity = svc.setup(args.role, args.name, passphrase, org=args.org or None)
     svc.lock()
     ctx.print(f"已初始化:{identity['role_label']} {terminal_safe(identity['name'])}")
@@ -92,10 +92,15 @@ def cmd_passwd(args: argparse.Namespace, ctx: Context) -> int:
     svc = ctx.service()
     svc.unlock(old)
     try:
-        svc.change_passphrase(old, ctx.new_passphrase())
+        new = ctx.new_passphrase()
+        if args.rekey:
+            ctx.print("正在用新的数据密钥重新加密全部数据,请勿中断……")
+        note = svc.change_passphrase(old, new, rekey=args.rekey)
     finally:
         svc.lock()
-    ctx.print("口令已更改。")
+    ctx.print(note)
+    if not args.rekey:
+        ctx.print("如需同时更换数据密钥,请运行:xietong passwd --rekey")
     return 0
 
 
@@ -121,5 +126,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("check", help="检查数据完整性与审计链")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("passwd", help="更改口令")
+    p = sub.add_parser("passwd", help="更改口令(可同时更换数据密钥)")
+    p.add_argument(
+        "--rekey",
+        action="store_true",
+        help="同时生成新的数据密钥并重新加密全部数据,使旧密钥文件副本连同旧口令失效",
+    )
     p.set_defaults(func=cmd_passwd)

@@ -13,6 +13,7 @@ from core import demo
 from core.errors import NotFound, ValidationError
 from core.rules import BADGE_VISIT_OVERDUE
 from storage import StoreLocked, WrongPassphrase
+from storage.errors import WeakPassphrase
 from sync.app.session import Service, SetupError, passphrase_strength
 
 TODAY = date(2026, 11, 23)
@@ -66,10 +67,12 @@ def test_setup_then_unlock_after_lock_returns_same_identity(tmp_path: Path) -> N
     assert again.identity()["name"] == "王芳" and again.identity()["role_label"] == "协助人员"
 
 
-def test_setup_refuses_short_passphrase_and_unknown_role(tmp_path: Path) -> None:
+def test_setup_refuses_weak_passphrase_and_unknown_role(tmp_path: Path) -> None:
     s = Service(tmp_path / "h", kdf=CHEAP)
-    with pytest.raises(SetupError, match="至少需要8个字符"):
+    with pytest.raises(WeakPassphrase, match="至少需要8个字符"):
         s.setup("helper", "王芳", "short")
+    with pytest.raises(WeakPassphrase, match="纯数字口令至少需要12位"):
+        s.setup("helper", "王芳", "20261123")
     with pytest.raises(SetupError, match="请选择身份"):
         s.setup("boss", "王芳", PASS)
     assert not s.exists()
@@ -190,3 +193,71 @@ def test_passphrase_strength_hint_orders_weak_to_strong() -> None:
     assert passphrase_strength("abcdefgh") == "弱"
     assert passphrase_strength("abcd1234") == "中"
     assert passphrase_strength("Abcd1234!xyz") == "强"
+
+
+def test_change_passphrase_says_an_old_key_file_copy_still_opens_the_data(svc: Service, tmp_path: Path) -> None:
+    from sync.app.session import PASSPHRASE_ONLY
+
+    old_copy = (svc.home / "xietong.key").read_bytes()
+    note = svc.change_passphrase(PASS, "new passphrase 2")
+    assert note == PASSPHRASE_ONLY and "旧口令仍能打开" in note
+    svc.lock()
+    (svc.home / "xietong.key").write_bytes(old_copy)
+    assert Service(svc.home, clock=clock).unlock(PASS)  # what the note warns about
+
+
+def test_change_passphrase_with_rekey_makes_an_old_key_file_copy_useless_and_stays_unlocked(
+    filled: Service,
+) -> None:
+    from storage import StoreError
+    from sync.app.session import REKEY_DONE
+
+    svc = filled
+    old_copy = (svc.home / "xietong.key").read_bytes()
+    rows = svc.subject_rows()
+    me = svc.identity()
+    assert svc.change_passphrase(PASS, "new passphrase 2", rekey=True) == REKEY_DONE
+    assert not svc.locked and svc.identity() == me and svc.subject_rows() == rows
+    saved = svc.save_record("visit", {**_visit(), "notes": "换钥之后"}, subject=rows[0]["id"])
+    svc.lock()
+    again = Service(svc.home, clock=clock)
+    again.unlock("new passphrase 2")
+    assert again.record(saved.id).data["notes"] == "换钥之后"
+    again.lock()
+    (svc.home / "xietong.key").write_bytes(old_copy)
+    with pytest.raises(StoreError):
+        Service(svc.home, clock=clock).unlock(PASS)
+
+
+def test_change_passphrase_with_rekey_refuses_a_wrong_old_passphrase(svc: Service) -> None:
+    with pytest.raises(WrongPassphrase):
+        svc.change_passphrase("not the passphrase", "new passphrase 2", rekey=True)
+    svc.lock()
+    svc.unlock(PASS)
+
+
+def test_setup_refuses_control_characters_in_the_name(tmp_path: Path) -> None:
+    s = Service(tmp_path / "h", kdf=CHEAP)
+    with pytest.raises(SetupError, match="姓名.*控制字符"):
+        s.setup("helper", "王\x1b[31m芳", PASS)
+    assert not s.exists()
+
+
+def test_a_cheap_kdf_is_refused_by_setup_without_the_test_switch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storage.errors import WeakKdf
+    from sync.app.session import test_kdf_from_env
+
+    monkeypatch.delenv("XIETONG_INSECURE_TEST_KDF")
+    with pytest.raises(WeakKdf):
+        Service(tmp_path / "h", kdf=CHEAP).setup("helper", "王芳", PASS)
+    assert not Service(tmp_path / "h").exists()
+    monkeypatch.setenv("XIETONG_SCRYPT_N", "1024")
+    with pytest.raises(WeakKdf, match="XIETONG_INSECURE_TEST_KDF"):
+        test_kdf_from_env()
+
+
+def test_passphrase_strength_calls_a_short_all_digit_passphrase_too_weak() -> None:
+    assert passphrase_strength("12345678") == "太弱"
+    assert passphrase_strength("123456789012") != "太弱"

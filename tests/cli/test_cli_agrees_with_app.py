@@ -14,8 +14,8 @@ from fakes import CHEAP, clock
 from openpyxl import load_workbook
 
 from storage import Store
+from storage.errors import WeakPassphrase
 from sync.app import helper_sync, office
-from sync.app.errors import SetupError
 from sync.app.session import Service
 from sync.cli.main import run
 
@@ -34,18 +34,20 @@ def xt(home: Path, *args: str) -> tuple[int, str]:
     return run(["--home", str(home), *args], out=out, clock=clock), out.getvalue()
 
 
-@pytest.mark.parametrize("weak", ["x", "1234567"])
-def test_init_refuses_a_short_passphrase_as_the_app_does(
-    weak: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(("weak", "rule"), [("x", "至少需要8个字符"), ("1234567", "至少需要8个字符"),
+                                           ("12345678", "纯数字口令至少需要12位")])
+def test_init_refuses_a_weak_passphrase_as_the_app_does(
+    weak: str, rule: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("XIETONG_PASSPHRASE", weak)
     assert xt(tmp_path / "cli", "init", "--role", "helper", "--name", "王喆")[0] == 1
     cli_message = capsys.readouterr().err.strip()
     assert not Store.exists(tmp_path / "cli")
-    with pytest.raises(SetupError) as app:
+    with pytest.raises(WeakPassphrase) as app:  # the store's rule, whichever path reaches it
         Service(tmp_path / "app", kdf=CHEAP).setup("helper", "王喆", weak)
     assert cli_message == str(app.value)
-    assert "8" in cli_message
+    assert rule in cli_message
+    assert not Store.exists(tmp_path / "app")
 
 
 def test_passwd_refuses_a_short_new_passphrase_as_the_app_does(

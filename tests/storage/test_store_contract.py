@@ -89,14 +89,14 @@ def test_changed_passphrase_keeps_data_and_rewrites_only_the_key_file(
     store = make_store(reopen=True)
     before = snapshot_bytes(home)
     with pytest.raises(WrongPassphrase):
-        store.change_passphrase("not it", "新口令")
-    store.change_passphrase(PASS, "新口令")
+        store.change_passphrase("not it", "新的口令第二版!")
+    store.change_passphrase(PASS, "新的口令第二版!")
     after = snapshot_bytes(home)
     assert {k for k in before if before[k] != after.get(k)} == {"xietong.key"}
     store.close()
     with pytest.raises(WrongPassphrase):
         Store.open(home, PASS)
-    reopened = Store.open(home, "新口令")
+    reopened = Store.open(home, "新的口令第二版!")
     try:
         assert reopened.get(s.id) == s
     finally:

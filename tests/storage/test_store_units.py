@@ -77,8 +77,8 @@ def test_kdf_params_reject_nonsense() -> None:
             KdfParams.from_dict(bad)
 
 
-def test_calibration_doubles_n_until_the_derivation_is_slow_enough(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Each fake derivation "takes" n / 2**16 seconds: 2**14 -> 0.25 s (too fast), 2**15 -> 0.5 s.
+def _fake_device(monkeypatch: pytest.MonkeyPatch, seconds_per_n: float) -> tuple[list[float], list[int]]:
+    """A device where one derivation "takes" n * seconds_per_n seconds."""
     import storage.crypto as crypto
 
     now = [0.0]
@@ -86,12 +86,37 @@ def test_calibration_doubles_n_until_the_derivation_is_slow_enough(monkeypatch: 
 
     def fake_derive(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
         tried.append(params.n)
-        now[0] += params.n / 2**16
+        now[0] += params.n * seconds_per_n
         return b"k" * 32
 
     monkeypatch.setattr(crypto, "derive_kek", fake_derive)
+    return now, tried
+
+
+def test_calibration_starts_at_the_floor_and_doubles_until_half_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 2**15 -> 0.25 s (too fast), 2**16 -> 0.5 s: enough.
+    now, tried = _fake_device(monkeypatch, 1 / 2**17)
+    assert calibrate_scrypt(timer=lambda: now[0]) == KdfParams(n=2**16)
+    assert tried == [2**15, 2**16]
+
+
+@pytest.mark.parametrize("ms_at_floor", [20, 45, 60, 99, 130, 251, 499])
+def test_calibration_lands_between_half_a_second_and_one_second(
+    monkeypatch: pytest.MonkeyPatch, ms_at_floor: int
+) -> None:
+    import storage.crypto as crypto
+
+    now, _ = _fake_device(monkeypatch, ms_at_floor / 1000 / 2**15)
+    n = calibrate_scrypt(timer=lambda: now[0]).n
+    took = n * ms_at_floor / 1000 / 2**15
+    # A device so fast that the memory ceiling is reached first stops there (256 MiB on a phone).
+    assert n >= 2**15 and (0.5 <= took <= 1.0 or n == crypto.MAX_SCRYPT_N and took < 0.5), (n, took)
+
+
+def test_a_slow_device_still_gets_the_floor_never_less(monkeypatch: pytest.MonkeyPatch) -> None:
+    now, tried = _fake_device(monkeypatch, 2.0 / 2**15)  # 2 s at the floor
     assert calibrate_scrypt(timer=lambda: now[0]) == KdfParams(n=2**15)
-    assert tried == [2**14, 2**15]
+    assert tried == [2**15]
 
 
 def test_calibration_stops_at_the_phone_memory_ceiling(monkeypatch: pytest.MonkeyPatch) -> None:
