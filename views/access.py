@@ -17,6 +17,7 @@ from views.work import Failed, run
 if TYPE_CHECKING:
     from views.shell_protocol import ShellProtocol
 
+NEW_PASSPHRASE_HELP = f"至少{MIN_PASSPHRASE}个字符;纯数字口令至少12位;忘记口令将无法找回数据"
 ROLE_LABELS = {"helper": "协助人员", "office": "司法所"}
 
 
@@ -62,14 +63,14 @@ def setup_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     ]))
     name = ft.TextField(label="姓名(或司法所名称)")  # no autofocus: text typed while it grabs focus was lost
     pw1 = ft.TextField(label="设置口令", password=True, can_reveal_password=True,
-                       helper=f"至少{MIN_PASSPHRASE}个字符;忘记口令将无法找回数据")
+                       helper=NEW_PASSPHRASE_HELP)
     pw2 = ft.TextField(label="再次输入口令", password=True, can_reveal_password=True)
     message = ft.Text("", color=ft.Colors.RED_700)
 
     def on_pw(e: ft.Event[ft.TextField]) -> None:
         shell.touch()
         hint = passphrase_strength(pw1.value)
-        pw1.helper = f"口令强度:{hint}" if hint else f"至少{MIN_PASSPHRASE}个字符;忘记口令将无法找回数据"
+        pw1.helper = f"口令强度:{hint}" if hint else NEW_PASSPHRASE_HELP
         pw1.error = None
         pw1.update()
 

@@ -5,7 +5,7 @@ The enrolment panels shown here live with the sync screen (``views.sync_screen``
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import flet as ft
 
@@ -14,15 +14,14 @@ from core.errors import XietongError
 from core.routes import Screen
 from sync.app import helper_sync as hs
 from sync.app.errors import WrongPassphrase
-from sync.app.session import MIN_PASSPHRASE, passphrase_strength
+from sync.app.session import passphrase_strength
 from views import enrolment
-from views.access import ROLE_LABELS, fingerprint_block
+from views.access import NEW_PASSPHRASE_HELP, ROLE_LABELS, fingerprint_block
 from views.work import run
 
 if TYPE_CHECKING:
     from views.shell_protocol import ShellProtocol
 
-NEW_PASSPHRASE_HELP = f"至少{MIN_PASSPHRASE}个字符;忘记口令将无法找回数据"
 
 
 def new_passphrase_hint(value: str | None) -> str:
@@ -46,6 +45,7 @@ def settings_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     old = ft.TextField(label="原口令", password=True, can_reveal_password=True)
     new = ft.TextField(label="新口令", password=True, can_reveal_password=True, helper=NEW_PASSPHRASE_HELP)
     again = ft.TextField(label="再次输入新口令", password=True, can_reveal_password=True)
+    rekey = ft.Switch(label="同时更换数据密钥(重新加密全部数据,较慢;手机丢失或口令可能泄露时选用)", value=False)
     pw_message = ft.Text("")
 
     def refused(exc: XietongError) -> None:
@@ -63,10 +63,10 @@ def settings_view(shell: ShellProtocol, screen: Screen) -> ft.View:
         await run(shell, lambda: svc.update_settings(**typed), done=lambda _: shell.toast("设置已保存"),
                   failed=refused)
 
-    def changed(_: Any) -> None:
+    def changed(said: str) -> None:
         old.value = new.value = again.value = ""
         new.helper = NEW_PASSPHRASE_HELP
-        pw_message.value = "口令已修改"
+        pw_message.value = said  # says whether an old copy of the key file would still open the data
         shell.toast("口令已修改")
 
     def not_changed(exc: XietongError) -> None:
@@ -83,9 +83,12 @@ def settings_view(shell: ShellProtocol, screen: Screen) -> ft.View:
             return
         pw_message.value = "正在修改口令,请稍候……"
         shell.page.update()
-        before, after = old.value or "", new.value or ""
+        before, after, whole = old.value or "", new.value or "", bool(rekey.value)
+        if whole:
+            pw_message.value = "正在重新加密全部数据,请勿关闭应用……"
+            shell.page.update()
         # scrypt and re-encryption: the idle lock waits (locking mid-way would fail it)
-        await run(shell, lambda: svc.change_passphrase(before, after), done=changed, failed=not_changed)
+        await run(shell, lambda: svc.change_passphrase(before, after, rekey=whole), done=changed, failed=not_changed)
 
     def on_new(e: ft.Event[ft.TextField]) -> None:
         shell.touch()
@@ -116,7 +119,7 @@ def settings_view(shell: ShellProtocol, screen: Screen) -> ft.View:
         *fields, ft.Button("保存设置", on_click=save),
         ft.Divider(),
         ft.Text("修改口令", size=18, weight=ft.FontWeight.BOLD),
-        old, new, again, ft.Button("修改口令", on_click=change), pw_message,
+        old, new, again, rekey, ft.Button("修改口令", on_click=change), pw_message,
         ft.Divider(),
     ]
     if helper:

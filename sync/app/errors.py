@@ -20,7 +20,6 @@ __all__ = [
     "RecordLocked",
     "SetupError",
     "StoreLocked",
-    "WeakPassphrase",
     "WrongPassphrase",
     "WrongRole",
 ]
@@ -34,11 +33,6 @@ class AppError(XietongError):
 class SetupError(AppError):
     code = "setup_invalid"
     default_message = "初次设置信息有误,请检查后重试。"
-
-
-class WeakPassphrase(SetupError):
-    code = "weak_passphrase"
-    default_message = "口令太弱,请换一个更长的口令。"
 
 
 class WrongRole(PermissionDenied):
