@@ -97,37 +97,6 @@ def export_preview(svc: Service) -> dict[str, Any]:
             "resend": resend, "receipts": receipts}
 
 
-def count_lines(pv: dict[str, Any]) -> list[str]:
-    """One line per kind: "走访记录:1 条(含2次更正)"; then the urgent reports, as the sync screen
-    shows them both before and after an export."""
-    fixes = pv.get("corrections") or {}
-    lines = [f"{label}:{n} 条" + (f"(含{fixes[label]}次更正)" if fixes.get(label) else "")
-             for label, n in sorted(pv["counts"].items())]
-    if pv.get("urgent"):
-        lines.append(f"其中紧急的重要情况报告:{pv['urgent']} 份")
-    return lines
-
-
-def preview_lines(pv: dict[str, Any]) -> list[str]:
-    """What the next export will carry, as the sync screen lists it under "下次导出将包含"."""
-    lines = count_lines(pv) or ["没有新的记录。"]
-    if pv.get("resend"):
-        lines.append(f"其中 {pv['resend']} 条已导出过、司法所尚未确认收到,将再次附上。")
-    lines.append(f"共 {pv['total']} 条;另附给司法所的接收回执 {pv['receipts']} 条。")
-    return lines
-
-
-def exported_lines(done: dict[str, Any], where: str) -> tuple[str, list[str]]:
-    """(title, lines) of the box shown after an export: what went, where, and what to do next."""
-    lines = count_lines(done)
-    if done.get("receipts"):
-        lines.append(f"给司法所的接收回执:{done['receipts']} 条")
-    lines.append(f"文件:{where}")
-    lines.append("文件已加密,只有司法所能打开。请把它交给司法所导入。")
-    title = f"已导出 {done['total']} 条记录" if done["total"] else "已导出数据包(没有新的记录,只有接收回执)"
-    return title, lines
-
-
 def default_bundle_name(svc: Service) -> str:
     stamp = svc.clock().strftime("%Y%m%d-%H%M%S")
     return f"协助人员数据包-{stamp}{BUNDLE_SUFFIX}"

@@ -14,6 +14,7 @@ from sync.app import office as off
 from sync.protocol.identity import make_enrolment_request, make_office_card
 from sync.exchange import enroll_helper, export_bundle, import_bundle
 from sync.app.session import Service
+from views.sync_screen import exported_lines, preview_lines  # the wording is the screen's
 from helper_sync_setup import CHEAP, PASS, REPORT, SUBJECT, VISIT, clock
 
 VISIT_LABEL, REPORT_LABEL = KIND_LABELS["visit"], KIND_LABELS["report"]
@@ -70,7 +71,7 @@ def test_a_visit_corrected_twice_counts_as_one_record_with_two_corrections(pair:
     assert pv["counts"] == {VISIT_LABEL: 1, REPORT_LABEL: 1}
     assert pv["corrections"] == {VISIT_LABEL: 2}
     assert pv["total"] == 2 and pv["versions"] == 4 and pv["urgent"] == 1
-    lines = hs.preview_lines(pv)
+    lines = preview_lines(pv)
     assert f"{VISIT_LABEL}:1 条(含2次更正)" in lines
     assert f"{REPORT_LABEL}:1 条" in lines
     assert "其中紧急的重要情况报告:1 份" in lines
@@ -92,7 +93,7 @@ def test_an_uncorrected_record_has_no_correction_note_and_resend_counts_records(
     pv = hs.export_preview(helper)
     assert pv["counts"] == {VISIT_LABEL: 2} and pv["corrections"] == {VISIT_LABEL: 1}
     assert pv["resend"] == 2  # two records, although three versions
-    assert hs.preview_lines(pv)[0] == f"{VISIT_LABEL}:2 条(含1次更正)"
+    assert preview_lines(pv)[0] == f"{VISIT_LABEL}:2 条(含1次更正)"
 
 
 def test_the_export_result_repeats_the_urgent_reports_and_the_corrections(pair: tuple[Service, Service],
@@ -103,7 +104,7 @@ def test_the_export_result_repeats_the_urgent_reports_and_the_corrections(pair: 
     report = helper.save_record("report", dict(REPORT), subject=sid)
     helper.save_record("report", {**REPORT, "action": "已电话联系"}, subject=sid, record_id=report.id)
     done = hs.export_to(helper, tmp_path / "usb")
-    title, lines = hs.exported_lines(done, done["path"])
+    title, lines = exported_lines(done, done["path"])
     assert title == "已导出 1 条记录"
     assert lines[0] == f"{REPORT_LABEL}:1 条(含1次更正)"
     assert "其中紧急的重要情况报告:1 份" in lines
@@ -112,10 +113,10 @@ def test_the_export_result_repeats_the_urgent_reports_and_the_corrections(pair: 
 
 def test_an_export_with_only_receipts_says_so() -> None:
     pv = {"counts": {}, "corrections": {}, "urgent": 0, "total": 0, "versions": 0, "resend": 0, "receipts": 3}
-    title, lines = hs.exported_lines(pv, "a.xtb")
+    title, lines = exported_lines(pv, "a.xtb")
     assert title == "已导出数据包(没有新的记录,只有接收回执)"
     assert lines[0] == "给司法所的接收回执:3 条"
-    assert hs.preview_lines(pv)[0] == "没有新的记录。"
+    assert preview_lines(pv)[0] == "没有新的记录。"
 
 
 # ------------------------------------------------------------------ import summary
