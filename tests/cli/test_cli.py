@@ -9,11 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from fakes import PASS
 
 from storage import Store
 from sync.cli.main import run
-
-PASS = "correct-horse-口令"
 
 
 @pytest.fixture(autouse=True)

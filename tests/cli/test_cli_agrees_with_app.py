@@ -10,7 +10,7 @@ import io
 from pathlib import Path
 
 import pytest
-from fakes import CHEAP, clock
+from fakes import CHEAP, PASS, clock
 from openpyxl import load_workbook
 
 from storage import Store
@@ -18,8 +18,6 @@ from storage.errors import WeakPassphrase
 from sync.app import helper_sync, office
 from sync.app.session import Service
 from sync.cli.main import run
-
-PASS = "correct-horse-口令"
 
 
 @pytest.fixture(autouse=True)

@@ -11,10 +11,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from fakes import PASS
 
 from sync.cli.main import run
-
-PASS = "correct-horse-口令"
 
 
 @pytest.fixture(autouse=True)

@@ -8,13 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from fakes import clock
+from fakes import PASS, clock
 
 from storage.keyfile import KEY_FILE
 from sync.app.session import Service
 from sync.cli.main import run
 
-PASS = "correct-horse-口令"
 NEW = "a-new-passphrase"
 
 

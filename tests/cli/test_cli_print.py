@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from fakes import PASS
 from openpyxl import load_workbook
 
 from sync.cli.main import run
-
-PASS = "correct-horse-口令"
 
 
 @pytest.fixture(autouse=True)

@@ -8,12 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
+from fakes import PASS
 from openpyxl import Workbook
 
 from storage import snapshot_bytes
 from sync.cli.main import run
 
-PASS = "correct-horse-口令"
 pytestmark = pytest.mark.crypto
 
 HEADER = ["姓名", "性别", "出生年月", "户籍地", "居住地", "判决日期", "罪名", "法院", "判处", "矫正类别",

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 
-from core.demo import SAMPLE_SUBJECT
-from storage import KdfParams, Store
-from sync.protocol.identity import Identity
-from sync.app.session import Service
+from fakes import CHEAP, PASS, clock
 
-CHEAP = KdfParams(n=2**4, r=8, p=1)
-PASS = "correct horse 1"
+from core.demo import SAMPLE_SUBJECT
+from storage import Store
+from sync.app.session import Service
+from sync.protocol.identity import Identity
+
 SUBJECT = dict(SAMPLE_SUBJECT)
 VISIT = {"date": "2026-11-20", "place": "家中", "present": "本人、母亲", "thinking": "思想稳定", "work": "务农",
          "life": "正常", "family": "和睦", "notes": "情绪稳定"}
 REPORT = {"category": "其他", "urgency": "紧急", "occurred": "2026-11-21", "description": "夜间外出未归"}
 
-
-def clock() -> datetime:
-    return datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 
 
 class Office:

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
+
+from fakes import CHEAP, PASS, clock
 
 from core.demo import SAMPLE_SUBJECT
 from core.records import Record
-from storage import KdfParams
 from sync.app.session import Service
 
-CHEAP = KdfParams(n=2**4, r=8, p=1)
-PASS = "correct horse 1"
 SUBJECT = {**SAMPLE_SUBJECT, "gender": "女", "household": "四川省某县城关镇"}
 
-
-def clock() -> datetime:
-    return datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 
 
 def helper_with_subject(home: Path) -> tuple[Service, str]:

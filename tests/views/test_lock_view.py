@@ -3,24 +3,17 @@ passphrases came before (also before the app was closed) and how long the next t
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 
 import flet as ft
 import pytest
 from fake_shell import FakeShell
+from fakes import CHEAP, PASS, clock
 
 from core.routes import Screen
-from storage import KdfParams, WrongPassphrase
+from storage import WrongPassphrase
 from sync.app.session import Service
 from views import access
-
-CHEAP = KdfParams(n=2**4, r=8, p=1)
-PASS = "correct horse 1"
-
-
-def clock() -> datetime:
-    return datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 
 
 def shown(view: ft.View) -> list[str]:

@@ -7,23 +7,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fake_shell import FakeShell as _Shell  # the view tests' one fake shell
+from fake_shell import click
+from fakes import CHEAP, PASS
 
-from core.errors import NotFound, PermissionDenied, ValidationError, XietongError
-from core.records import Record
-from core.kinds import KINDS
-from storage import KdfParams
-from sync.app import files, office
-from sync.app.office import overview
-from sync.app.errors import FileMissing, FileUnreadable
-from sync import exchange
-from sync.protocol.identity import make_enrolment_request, make_office_card
-from sync.app.session import Service
-from core.demo import SAMPLE_SUBJECT
 from core import routes
-from fake_shell import FakeShell as _Shell, click  # the view tests' one fake shell
+from core.demo import SAMPLE_SUBJECT
+from core.errors import NotFound, PermissionDenied, ValidationError, XietongError
+from core.kinds import KINDS
+from core.records import Record
+from sync import exchange
+from sync.app import files, office
+from sync.app.errors import FileMissing, FileUnreadable
+from sync.app.office import overview
+from sync.app.session import Service
+from sync.protocol.identity import make_enrolment_request, make_office_card
 
-CHEAP = KdfParams(n=2**4, r=8, p=1)
-PASS = "correct horse 1"
 SUBJECT = dict(SAMPLE_SUBJECT)
 URGENT = {"category": "家庭重大变故", "urgency": "紧急", "occurred": "2026-11-20", "description": "父亲病重住院"}
 
