@@ -39,6 +39,10 @@ OFFICE_KINDS = frozenset(
 HELPER_KINDS = frozenset(
     {"registration", "visit", "report", "evaluation", "assistance", "meeting", "declaration", "investigation"}
 )
+# Issue 15: close-out, assessment and rewards (office);
+# 引导社会力量 (helper). Kept apart so other branches' additions merge cleanly.
+OFFICE_KINDS = OFFICE_KINDS | {"closure", "assessment", "reward"}
+HELPER_KINDS = HELPER_KINDS | {"social_support"}
 ALL_KINDS = OFFICE_KINDS | HELPER_KINDS
 
 

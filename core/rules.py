@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from core.closeout import BADGE_CLOSED, closed_summary
 from core.records import Record
 from core.validation import as_day, parse_date
 from core.vocabularies import URGENCIES
@@ -91,6 +92,8 @@ def summary_badges(summary: dict[str, Any], today: date, *, visit_interval: int 
     """Badges straight from a stored summary, for dashboards that never open partitions."""
     if not isinstance(summary, dict):
         return []
+    if isinstance(summary.get("closed"), dict):  # 解矫: nothing is due any more
+        return [BADGE_CLOSED]
     urgent = summary.get("open_urgent", 0)
     return subject_badges(summary, summary.get("last_visit"), urgent if isinstance(urgent, int) else 0, today,
                           visit_interval=visit_interval, ending_days=ending_days)
@@ -148,4 +151,5 @@ def summarise_subject(subject_id: str, records: Iterable[Record]) -> dict[str, A
         "open_urgent": sum(1 for r in reports if is_urgent(r.kind, r.data) and r.id not in acked),
         "counts": dict(sorted(Counter(r.kind for r in live).items())),
     })
+    summary["closed"] = closed_summary(records)
     return summary

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core import vocabularies as vocab15  # issue 15's lists
 from core.vocabularies import (
     CATEGORIES,
     DECLARATION_TYPES,
@@ -301,6 +302,42 @@ _SCHEMAS: tuple[KindSchema, ...] = (
         Field("chosen", "采用版本", TEXT, max_len=64, pattern=_HASH_RE, pattern_hint=",应为64位十六进制"),
         _text("by", "处理人", max_len=40),
         _date("date", "处理日期"),
+    )),
+    KindSchema("closure", KIND_LABELS["closure"], (
+        _choice("reason", "解矫原因", vocab15.CLOSE_REASONS),
+        _date("date", "解矫日期", past=False),
+        _text("transfer_to", "迁往单位", required=False, max_len=100),
+        _text("by", "经办人", max_len=40),
+        _long("note", "备注", required=False),
+    )),
+    KindSchema("social_support", KIND_LABELS["social_support"], (
+        _date("date", "日期"),
+        _text("organisation", "参与单位或人员", max_len=100),
+        _choice("org_type", "参与力量类别", vocab15.SUPPORT_ORGS),
+        _choice("help_type", "帮助类型", vocab15.SUPPORT_TYPES),
+        _long("content", "帮助内容"),
+        _long("outcome", "效果", required=False),
+    )),
+    KindSchema("assessment", KIND_LABELS["assessment"], (
+        _fingerprint("helper", "协助人员身份指纹"),
+        _text("period", "考核期间", max_len=40),
+        _date("period_start", "考核期间起"),
+        _date("period_end", "考核期间止"),
+        Field("visits_done", "走访次数", INT, lo=0, hi=100000),
+        Field("visits_due", "应走访次数", INT, lo=0, hi=100000),
+        Field("reports_on_time", "按时报告次数", INT, lo=0, hi=100000),
+        Field("reports_total", "报告总数", INT, lo=0, hi=100000),
+        _long("evaluation", "司法所评价"),
+        _choice("result", "考核结果", vocab15.ASSESSMENT_RESULTS),
+        _text("by", "考核人", max_len=40),
+        _date("date", "考核日期"),
+    )),
+    KindSchema("reward", KIND_LABELS["reward"], (
+        _fingerprint("helper", "协助人员身份指纹"),
+        _date("date", "日期"),
+        Field("amount", "金额(元)", INT, lo=1, hi=1000000),
+        _long("reason", "奖励事由"),
+        _text("by", "经办人", max_len=40),
     )),
 )
 

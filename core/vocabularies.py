@@ -25,6 +25,10 @@ KIND_LABELS: dict[str, str] = {
     "ack": "重要情况处理意见",
     "revocation": "撤销协助人员",
     "resolution": "冲突处理",
+    "closure": "解矫宣告",
+    "social_support": "引导社会力量参与",
+    "assessment": "协助人员考核",
+    "reward": "专项奖励",
 }
 
 # 三(二) duty catalogue, the usual tasks of a notice (附件1).
@@ -63,3 +67,18 @@ HELPER_CONDITIONS: dict[int, str] = {
     3: "具备履行职责的身体条件",
     4: "具有一定的法律、教育、心理或社会工作等专业知识",
 }
+# Why a case closes (解矫): the term ended, or 收监执行, 死亡, 迁出 to another office.
+CLOSE_REASONS: tuple[str, ...] = ("期满", "收监执行", "死亡", "迁出")
+# Why a helper's device is revoked, each worded for its case (the default is 设备丢失).
+REVOKE_REASONS: dict[str, str] = {
+    "设备丢失": "手机丢失或被盗:此后来自该设备的数据包将被拒收。",
+    "解聘": "经考核不合格或履职不到位,予以解聘:此后来自该设备的数据包将被拒收。",
+    "不再担任": "本人不再担任协助人员(辞任、调离等):此后来自该设备的数据包将被拒收。",
+}
+# 三(二)6: who is brought in, and what kind of help.
+SUPPORT_ORGS: tuple[str, ...] = (
+    "企事业单位", "社会组织", "学校", "社区民警", "网格员", "社会工作者", "志愿者", "社区群众", "家庭成员", "其他",
+)
+SUPPORT_TYPES: tuple[str, ...] = ("监督管理", "教育帮扶", "就业帮扶", "心理疏导", "法律援助", "生活救助", "其他")
+# 四.2: the result of a helper's assessment.
+ASSESSMENT_RESULTS: tuple[str, ...] = ("合格", "不合格")

@@ -124,7 +124,7 @@ def detail_view(shell: ShellProtocol, screen: Screen) -> ft.View:
         controls=[
             *alert,
             ft.Row([badge(b) for b in d["badges"]], wrap=True),
-            add_buttons(shell, sid),
+            closed_note(d["closed"]) if d.get("closed") else add_buttons(shell, sid),
             ft.Text("基本情况", size=18, weight=ft.FontWeight.BOLD),
             *particulars,
             ft.Text("协助事项", size=18, weight=ft.FontWeight.BOLD),
@@ -133,6 +133,13 @@ def detail_view(shell: ShellProtocol, screen: Screen) -> ft.View:
             *(timeline or [ft.Text("暂无记录。")]),
         ],
     )
+
+
+def closed_note(text: str) -> ft.Control:
+    """In place of the add buttons once the office closed the case (解矫)."""
+    return ft.Container(ft.Text(f"{text}:不能再新增或修改记录。已填写的记录导出并送达司法所后,"
+                                "该对象将从本机移除。", color=ft.Colors.BROWN_900),
+                        bgcolor=ft.Colors.AMBER_100, padding=10, border_radius=8)
 
 
 def add_button_label(kind: str) -> str:

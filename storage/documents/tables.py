@@ -60,6 +60,7 @@ SUBJECT_COLUMNS = (
     ("矫正期限止", "term_end"),
     ("村(居)委会", "committee"),
     ("协助人员", "helpers"),
+    ("状态", "status"),
 )
 HELPER_COLUMNS = (
     ("姓名", "name"),

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from core.closeout import closed_text
 from core.errors import NotFound, XietongError
 from core.formstate import age_on
 from core.numbering import parse_number
@@ -26,7 +27,6 @@ from storage.documents import (
     registration_docx,
     subjects_xlsx,
     visits_per_helper_month,
-    visits_xlsx,
 )
 from sync.protocol.identity import Identity
 
@@ -159,14 +159,44 @@ def report(store: Store, kind: str, out: Path, *, date_from: str | None = None, 
         first = lo[:7] if date_from else (seen[0] if seen else "")
         last = hi[:7] if date_to else (seen[-1] if seen else "")
         months = months_between(first, last) if first and last else []
-        return visits_xlsx(visits_per_helper_month(visits, helpers, months=months), out, period=period)
+        tally = visits_per_helper_month(visits, helpers, months=months)
+        return _subsidy_report(store, tally, visits, lo, hi, out, period)
     if kind == "evaluations":
         evaluations = [e for e in store.list("evaluation") if _in(e.data.get("date"), lo, hi)]
         subjects = {s.id: s for s in store.list("subject")}
         return evaluations_xlsx(evaluation_rows(evaluations, subjects), out, period=period)
     if kind == "subjects":
         names = {fp: h.data.get("name", fp) for fp, h in helpers.items() if fp}
-        return subjects_xlsx([s.data for s in store.list("subject")], out, helper_names=names)
+        summaries = store.summaries()  # 解矫 cases stay in the register, marked as such
+        rows = [{**s.data, "status": closed_text(summaries.get(s.id)) or "在矫"} for s in store.list("subject")]
+        return subjects_xlsx(rows, out, helper_names=names)
     if kind == "helpers":
         return helpers_xlsx([h.data for h in helpers.values()], out)
     raise NotFound(f"未知的报表类型“{kind}”:可选 {'、'.join(REPORT_KINDS)}。")
+
+
+def _subsidy_report(store: Store, tally: list[dict[str, Any]], visits: list[Record], lo: str, hi: str,
+                    out: Path, period: str) -> Path:
+    """The visit tally with the subsidy amounts (四.3): the rate and cap the office set, rewards
+    of the period, a totals row and a signature column (补贴核算)."""
+    from core.subsidy import amounts
+    from storage.documents.subsidy_table import subsidy_xlsx
+
+    saved = store.meta_get("subsidy") or {}
+    rate_fen, cap = int(saved.get("rate_fen", 0)), int(saved.get("cap", 0))
+    rewards = [r for r in store.list("reward") if _in(r.data.get("date"), lo, hi)]
+    money = amounts(visits, rewards, rate_fen=rate_fen, cap=cap)
+    helpers = {str(h.data.get("fingerprint", "")): h.data for h in store.list("helper", include_deleted=True)}
+    rows = []
+    seen = set()
+    for row in tally:
+        key = (row["fingerprint"], row["month"])
+        seen.add(key)
+        rows.append({**row, **money.get(key, {"counted": 0, "subsidy": 0, "reward": 0, "total": 0})})
+    for (fp, month), m in sorted(money.items()):  # a reward in a month without visits
+        if (fp, month) not in seen:
+            h = helpers.get(fp, {})
+            rows.append({"helper": h.get("name", ""), "committee": h.get("committee", ""), "month": month,
+                         "visits": 0, "subjects": 0, "fingerprint": fp, **m})
+    rows.sort(key=lambda r: (r["committee"], r["helper"], r["fingerprint"], r["month"]))
+    return subsidy_xlsx(rows, out, period=period, rate_fen=rate_fen, cap=cap)

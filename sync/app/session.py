@@ -21,6 +21,7 @@ from core.errors import NotFound, PermissionDenied, ValidationError, XietongErro
 from core.kinds import KIND_LABELS, KINDS
 from core.kinds import validate as validate_kind
 from core.records import HELPER_KINDS, OFFICE_KINDS, Clock, Record, utc_now
+from core.closeout import CaseClosed, closed_text, closure_of
 from core.routes import Screen, build_route
 from core.rules import summary_badges
 from core.rules import is_urgent
@@ -363,6 +364,7 @@ class Service:
             "badges": summary_badges(summary, self.today(), visit_interval=self.settings()["visit_interval_days"]),
             "tasks": tasks,
             "timeline": timeline,
+            "closed": closed_text(summary),
         }
 
     def _draft_rows(self, subject_id: str, records: dict[str, Record], editable: set[str]) -> list[dict[str, Any]]:
@@ -422,6 +424,10 @@ class Service:
             target = store.get(subject)
             if target is None or target.kind != "subject":
                 raise NotFound("找不到该社区矫正对象,可能已被删除。")
+            closure = closure_of(store.list(subject=subject, kinds=("closure",)))
+            if closure is not None:  # 解矫: the case is read-only on the phone until it leaves it
+                raise CaseClosed(f"该社区矫正对象已解矫({closure.data.get('reason', '')},"
+                                 f"{closure.data.get('date', '')}),不能再新增或修改记录。")
         actor = self._actor()
         if record_id is None:
             rec = Record.new(kind, data, author=actor, subject=subject, clock=self.clock)

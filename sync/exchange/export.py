@@ -23,7 +23,27 @@ from sync.protocol.bundle import encode_payload, seal
 from sync.protocol.identity import Identity
 
 MAX_ACK = 15000  # record acks per header (keeps the header well under its 1 MiB limit)
-OFFICE_TO_HELPER_KINDS = ("notice", "team", "ack")
+OFFICE_TO_HELPER_KINDS = ("notice", "team", "ack", "closure")
+
+
+def closed_and_received(store: Store, peer: str, subject_ids: list[str]) -> list[str]:
+    """Closed subjects (解矫) whose closure the phone ``peer`` has acknowledged. The phone stops
+    taking records for a subject once it has the closure, and the bundle that acknowledges it
+    carries every record of its own the office had not yet acknowledged: so the next bundle
+    can acknowledge those and withdraw the subject, and the phone purges nothing unsent.
+    A closed case is never sent to a phone that does not have it, and stays withdrawn while
+    the withdrawal is on its way."""
+    summaries = store.summaries()
+    state = PeerState(store, peer)
+    acked, sent, in_flight = state.acked, set(state.sent_subjects), state.withdrawn_at
+    out = []
+    for sid in subject_ids:
+        closed = summaries.get(sid, {}).get("closed")
+        if not isinstance(closed, dict):
+            continue
+        if sid not in sent or sid in in_flight or int(acked.get(str(closed.get("id")), 0)) >= 1:
+            out.append(sid)
+    return out
 
 
 def _unacked_versions(store: Store, rec: Record, acked: dict[str, int]) -> list[Record]:
@@ -44,6 +64,8 @@ def _office_outbox(store: Store, me: Identity, peer: str) -> tuple[list[Record],
     assigned = {
         s.id: s for s in sorted(found, key=lambda r: (r.created, r.id)) if peer in (s.data.get("helpers") or [])
     }
+    for sid in closed_and_received(store, peer, candidates):  # 解矫: the phone's last records are in
+        assigned.pop(sid, None)
     out: list[Record] = list(assigned.values())
     mine = {k.fingerprint for k in office_keys(store, me)}  # records from before a rotation are ours too
     for sid in assigned:  # only partitions holding notices, teams or receipts are decrypted

@@ -44,6 +44,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "declaration": {"type": "入矫", "date": "2026-03-01", "place": "司法所", "attended": True, "attendees": "本人"},
     "investigation": {"date": "2026-03-01", "requested_by": "某县人民法院", "residence": "固定", "family": "和睦",
                       "social": "简单", "community_opinion": "同意", "opinion": "适宜社区矫正"},
+    "social_support": {"date": "2026-03-01", "organisation": "县农技站", "org_type": "企事业单位",
+                       "help_type": "就业帮扶", "content": "介绍果园务工"},
 }
 
 

@@ -133,10 +133,10 @@ def test_subject_register_names_assigned_helpers(tmp_path: Path) -> None:
     }
     out = subjects_xlsx([subject], tmp_path / "subjects.xlsx", helper_names={FP_A: "王芳"})
     _assert_table_shape(
-        out, ["姓名", "性别", "出生年月", "矫正类别", "罪名", "矫正期限起", "矫正期限止", "村(居)委会", "协助人员"]
+        out, ["姓名", "性别", "出生年月", "矫正类别", "罪名", "矫正期限起", "矫正期限止", "村(居)委会", "协助人员", "状态"]
     )
     assert _sheet(out)[1] == [
-        "张小明", "男", "1990-05", "缓刑", "盗窃", "2026-02-01", "2028-01-31", "采石社区", f"王芳、{FP_GONE}",
+        "张小明", "男", "1990-05", "缓刑", "盗窃", "2026-02-01", "2028-01-31", "采石社区", f"王芳、{FP_GONE}", None,
     ]
 
 

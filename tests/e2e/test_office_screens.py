@@ -231,8 +231,8 @@ def test_office_resolves_edits_assigns_revokes_and_exports_reports(screens_home:
     out = tmp_path / "报表" / "十一月"
     fill_checked(page, "保存到文件夹", str(out))
     written = {}
-    for label, name in (("走访统计(按协助人员、月份)", "走访统计.xlsx"), ("社区评议", "社区评议.xlsx"),
-                        ("社区矫正对象名册", "社区矫正对象名册.xlsx"), ("协助人员名册(补贴核算)", "协助人员名册.xlsx")):
+    for label, name in (("走访统计(补贴核算)", "走访统计.xlsx"), ("社区评议", "社区评议.xlsx"),
+                        ("社区矫正对象名册", "社区矫正对象名册.xlsx"), ("协助人员名册", "协助人员名册.xlsx")):
         tap(page, page.get_by_role("button", name=label, exact=True))
         page.get_by_text(str(out / name)).wait_for()  # 已生成 and the file's path
         written[name] = [list(r) for r in load_workbook(out / name).active.iter_rows(values_only=True)]
@@ -242,8 +242,9 @@ def test_office_resolves_edits_assigns_revokes_and_exports_reports(screens_home:
     assert titles["走访统计.xlsx"].startswith("走访统计") and titles["协助人员名册.xlsx"] == "协助人员名册"
     table = {name: rows[1:] for name, rows in written.items()}
     first_of_month = datetime.combine(date.today().replace(day=1), datetime.min.time())
-    visits = {(r[0], r[2]): r for r in table["走访统计.xlsx"][1:]}
-    assert table["走访统计.xlsx"][0] == ["协助人员", "村(居)委会", "月份", "走访次数", "走访对象数"]
+    visits = {(r[0], r[2]): r[:5] for r in table["走访统计.xlsx"][1:-1]}  # the last row is 合计
+    assert table["走访统计.xlsx"][0][:5] == ["协助人员", "村(居)委会", "月份", "走访次数", "走访对象数"]
+    assert table["走访统计.xlsx"][0][-1] == "签名" and table["走访统计.xlsx"][-1][0] == "合计"
     assert visits[("王五", first_of_month)] == ["王五", "青山村民委员会", first_of_month, 1, 1]
     assert all(r[3] == 0 for (name, _), r in visits.items() if name != "王五")  # the months nobody visited
     assert "钱八" not in {name for name, _ in visits}  # a revoked helper has no months to account for

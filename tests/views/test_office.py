@@ -597,14 +597,15 @@ def test_revoke_dialog_closes_before_the_roster_is_shown_again(tmp_path: Path, c
     shell = _Shell(osvc)
     click(_button(helpers_view(shell, Screen.of("office_helpers")), "撤销").on_click)
     [dialog] = shell.page.dialogs
-    reason = next(c for c in _controls(dialog.content) if isinstance(c, ft.TextField))
-    reason.value = "手机丢失"
+    reason = next(c for c in _controls(dialog.content) if isinstance(c, ft.Dropdown))
+    assert [o.key for o in reason.options] == ["设备丢失", "解聘", "不再担任"]  # each worded for its case
+    reason.value = "解聘"
     click(next(a for a in dialog.actions if "确认撤销" in str(a.content)).on_click)
     assert shell.page.dialogs == [] and shell.went == []  # closed; the roster waits for the dismissal
     assert [(r["name"], r["status_label"]) for r in office.helper_rows(osvc)] == [("王五", "已撤销")]
-    assert [r.data["reason"] for r in osvc.store.list("revocation")] == ["手机丢失"]
+    assert [r.data["reason"] for r in osvc.store.list("revocation")] == ["解聘"]
     dialog.on_dismiss(None)
-    assert shell.went == [routes.route("office_helpers")] and "已撤销 王五 的设备" in shell.toasts[0]
+    assert shell.went == [routes.route("office_helpers")] and "已撤销 王五(经考核不合格" in shell.toasts[0]
     assert "重新指定" not in shell.toasts[0]  # 王五 had no subjects
 
 

@@ -10,7 +10,9 @@ import flet as ft
 from core.errors import XietongError
 from core.kinds import HELPER_CONDITIONS, HELPER_STATUSES
 from core.routes import Screen
+from core.vocabularies import REVOKE_REASONS
 from sync.app import office
+from views.office.assessment import assessment_section
 from views.office.layout import (
     box,
     frame,
@@ -50,10 +52,12 @@ def helpers_view(shell: ShellProtocol, screen: Screen) -> ft.View:
 
         def closed(e: Any) -> None:
             if done:
-                shell.toast(f"已撤销 {name} 的设备;此后来自该设备的新数据包将被拒收。" + reassign)
+                shell.toast(f"已撤销 {name}({REVOKE_REASONS.get(reason.value or '', reason.value or '')})" + reassign)
                 shell.go_screen("office_helpers")
 
-        reason = ft.TextField(label="撤销原因", value="设备丢失")
+        reason = ft.Dropdown(label="撤销原因", value="设备丢失", width=320,
+                             options=[ft.DropdownOption(key=k, text=f"{k}:{v.split(':')[0]}")
+                                      for k, v in REVOKE_REASONS.items()])
 
         def on_click(e: Any) -> None:
             shell.touch()
@@ -69,10 +73,13 @@ def helpers_view(shell: ShellProtocol, screen: Screen) -> ft.View:
         return on_click
 
     rows = office.helper_rows(svc)
+    assessed = office.latest_assessments(svc)
     roster = table(
-        ["姓名", "村(居)委会", "联系电话", "状态", "登记日期", "备案日期", "最近数据包", "对象数", "身份指纹", ""],
+        ["姓名", "村(居)委会", "联系电话", "状态", "登记日期", "备案日期", "最近数据包", "对象数", "最近考核", "身份指纹", ""],
         [[r["name"], r["committee"], r["phone"], HELPER_STATUSES.get(r["status"], r["status"]), r["enrolled_date"], r["filed_date"] or "—",
-          r["last_bundle"] or "尚无", str(r["subjects"]), ft.Text(r["fingerprint_grouped"], size=12),
+          r["last_bundle"] or "尚无", str(r["subjects"]),
+          (lambda a: f"{a['period']} {a['result']}" if a else "—")(assessed.get(r["fingerprint"])),
+          ft.Text(r["fingerprint_grouped"], size=12),
           ft.TextButton("撤销", on_click=revoke(r["fingerprint"], r["name"], r["subjects"])) if r["status"] == "active" else ""]
          for r in rows],
     ) if rows else ft.Text("还没有登记的协助人员。")
@@ -145,6 +152,7 @@ def helpers_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     return frame(shell, "office_helpers", "协助人员", [
         message,
         section(heading("协助人员名册"), roster),
+        assessment_section(shell, rows, lambda: shell.go_screen("office_helpers")),
         section(heading("登记新的协助人员"),
                 ft.Text("1. 选择协助人员手机导出的登记申请文件;2. 核对指纹;3. 记录资格审查(三(一)四项条件)。"),
                 req_picker, ft.OutlinedButton("读取申请", icon=ft.Icons.VISIBILITY, on_click=do_preview), preview,

@@ -44,21 +44,23 @@ def register_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     helper = _dropdown("协助人员", params.get("helper", ""),
                        [("", "全部"), ("none", "未分配")] + [(h["fingerprint"], h["name"]) for h in helpers], 180)
     ending = ft.Checkbox(label="30天内解矫", value=params.get("ending") == "30")
+    status = _dropdown("状态", params.get("status", ""), [("", "全部"), ("active", "在矫"), ("archived", "已解矫")], 140)
     query = ft.TextField(label="搜索姓名", value=params.get("q", ""), width=180)
 
     def apply_filters(e: Any = None) -> None:
         chosen = {"committee": committee.value or "", "category": category.value or "", "helper": helper.value or "",
-                  "ending": "30" if ending.value else "", "q": (query.value or "").strip()}
+                  "ending": "30" if ending.value else "", "q": (query.value or "").strip(),
+                  "status": status.value or ""}
         shell.go_screen("office_subjects", **{k: v for k, v in chosen.items() if v})
 
-    for c in (committee, category, helper):
+    for c in (committee, category, helper, status):
         c.on_select = apply_filters
     ending.on_change = apply_filters
     query.on_submit = apply_filters
     rows = office.subject_rows(svc, committee=params.get("committee", ""), category=params.get("category", ""),
                                helper=params.get("helper", ""),
                                ending_within=30 if params.get("ending") == "30" else None,
-                               query=params.get("q", ""))
+                               query=params.get("q", ""), status=params.get("status", ""))
 
     def open_subject(sid: str) -> Any:
         return lambda e: shell.go_screen("office_subject", id=sid)
@@ -195,7 +197,7 @@ def register_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     confirm.on_click = do_import
 
     return frame(shell, "office_subjects", "矫正对象", [
-        ft.Row([committee, category, helper, ending, query,
+        ft.Row([committee, category, helper, ending, status, query,
                 ft.OutlinedButton("筛选", icon=ft.Icons.FILTER_ALT, on_click=apply_filters)], wrap=True),
         ft.Text(f"共 {len(rows)} 名" + ("(只显示前300名)" if len(rows) > 300 else "")),
         section(register),

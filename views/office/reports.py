@@ -18,13 +18,14 @@ from views.office.layout import (
     section,
     show_in,
 )
+from views.office.subsidies import subsidy_section
 from views.work import run
 
 if TYPE_CHECKING:
     from views.shell_protocol import ShellProtocol
 
-REPORTS = (("visits", "走访统计(按协助人员、月份)"), ("evaluations", "社区评议"), ("subjects", "社区矫正对象名册"),
-           ("helpers", "协助人员名册(补贴核算)"))
+REPORTS = (("visits", "走访统计(补贴核算)"), ("evaluations", "社区评议"), ("subjects", "社区矫正对象名册"),
+           ("helpers", "协助人员名册"))
 
 
 def reports_view(shell: ShellProtocol, screen: Screen) -> ft.View:
@@ -68,4 +69,5 @@ def reports_view(shell: ShellProtocol, screen: Screen) -> ft.View:
                 ft.Row([ft.OutlinedButton(label, icon=ft.Icons.TABLE_CHART, on_click=make(kind, label))
                         for kind, label in REPORTS], wrap=True),
                 ft.OutlinedButton("打印司法所身份卡(DOCX)", icon=ft.Icons.PRINT, on_click=card), result),
+        subsidy_section(shell, lambda: shell.go_screen("office_reports")),
     ])

@@ -14,6 +14,7 @@ from core.kinds import KINDS
 from core.routes import Screen
 from core.timeline import shown
 from sync.app import office
+from views.office.closeout import closeout_section
 from views.office.layout import (
     box,
     frame,
@@ -157,4 +158,5 @@ def subject_page_view(shell: ShellProtocol, screen: Screen) -> ft.View:
 
     return frame(shell, "office_subjects", f"矫正对象:{page['name']}", [
         message, basics, helpers, records, section(*reg_controls), evaluations, notices,
+        closeout_section(shell, sid, page.get("closure"), again),
     ])

@@ -8,7 +8,9 @@ else, for the same action.
 from sync.app.errors import OfficeError
 from sync.app.files import BUNDLE_SUFFIX, CARD_SUFFIX, QUARANTINE_DIR, REQUEST_SUFFIXES, list_files
 from sync.app.office.access import office_of
+from sync.app.office.assessment import assess_helper, assessment_figures, latest_assessments
 from sync.app.office.bundles import batch_import, export_all, export_to_helper
+from sync.app.office.closeout import archived_rows, close_case, closure
 from sync.app.office.enrolment import (
     enrol_from_request,
     enrolment_preview,
@@ -48,6 +50,7 @@ from sync.app.office.register import (
     subject_rows,
     unassign,
 )
+from sync.app.office.subsidies import add_reward, reward_rows, set_subsidy, subsidy_settings
 
 __all__ = [
     "BUNDLE_SUFFIX",
@@ -92,4 +95,14 @@ __all__ = [
     "write_card_docx",
     "write_office_card",
     "write_report",
+    "archived_rows",
+    "close_case",
+    "closure",
+    "add_reward",
+    "reward_rows",
+    "set_subsidy",
+    "subsidy_settings",
+    "assess_helper",
+    "assessment_figures",
+    "latest_assessments",
 ]

@@ -57,7 +57,8 @@ def dashboard(svc: Service) -> dict[str, Any]:
         badges = summary_badges(s, today, visit_interval=interval, ending_days=ENDING_DAYS)
         base = {"subject": sid, "name": s.get("name", ""), "committee": s.get("committee") or ""}
         assigned = [fp for fp in s.get("helpers") or [] if isinstance(fp, str)]
-        if not active.intersection(assigned) and str(s.get("term_end") or "9999") >= today.isoformat():
+        if (not active.intersection(assigned) and str(s.get("term_end") or "9999") >= today.isoformat()
+                and not isinstance(s.get("closed"), dict)):  # a closed case needs no helper
             unassisted.append({**base, "revoked": [helper_name.get(fp, fp[:5]) for fp in assigned]})
         if BADGE_VISIT_OVERDUE in badges:
             overdue.append({**base, "last_visit": s.get("last_visit") or ""})

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core.closeout import closed_text, closure_of
 from core.errors import NotFound, ValidationError
 from core.fingerprint import normalise_fingerprint
 from core.kinds import KINDS
@@ -27,8 +28,9 @@ _SUBJECT_FIELDS = tuple(f.name for f in KINDS["subject"].fields if f.name != "he
 
 
 def subject_rows(svc: Service, *, committee: str = "", category: str = "", helper: str = "",
-                 ending_within: int | None = None, query: str = "") -> list[dict[str, Any]]:
-    """The register from the index summaries, filtered; ``helper`` is a fingerprint or "none"."""
+                 ending_within: int | None = None, query: str = "", status: str = "") -> list[dict[str, Any]]:
+    """The register from the index summaries, filtered; ``helper`` is a fingerprint or "none";
+    ``status`` is "active" (在矫), "archived" (已解矫) or "" for both."""
     store, _me = office_of(svc)
     today = svc.today()
     interval = svc.settings()["visit_interval_days"]
@@ -43,6 +45,9 @@ def subject_rows(svc: Service, *, committee: str = "", category: str = "", helpe
         if category and s.get("category") != category:
             continue
         if helper == "none" and helpers:
+            continue
+        closed = s.get("closed") if isinstance(s.get("closed"), dict) else None
+        if (status == "active" and closed) or (status == "archived" and not closed):
             continue
         if helper and helper != "none" and helper not in helpers:
             continue
@@ -62,6 +67,7 @@ def subject_rows(svc: Service, *, committee: str = "", category: str = "", helpe
             "helpers": helpers, "helper_names": [names.get(h, h[:5]) for h in helpers],
             "last_visit": s.get("last_visit"),
             "badges": summary_badges(s, today, visit_interval=interval),
+            "closed": closed, "status_label": closed_text(s) or "在矫",
         })
     rows.sort(key=lambda r: (r["committee"], r["name"]))
     return rows
@@ -179,7 +185,14 @@ def subject_page(svc: Service, subject_id: str) -> dict[str, Any]:
     helpers = [{"fingerprint": fp, "name": names.get(fp, fp[:5])} for fp in subject.data.get("helpers") or []]
     return {"id": subject_id, "name": subject.data.get("name", ""), "particulars": particulars,
             "helpers": helpers, "timeline": timeline, "registration": registration,
-            "evaluations": evaluations, "notices": notices}
+            "evaluations": evaluations, "notices": notices,
+            "closure": _closure_view(closure_of(records))}
+
+
+def _closure_view(rec: Record | None) -> dict[str, Any] | None:
+    if rec is None:
+        return None
+    return {"id": rec.id, **{k: rec.data.get(k, "") for k in ("reason", "date", "transfer_to", "by", "note")}}
 
 
 def save_registration_docx(svc: Service, subject_id: str, out: str | Path) -> Path:
