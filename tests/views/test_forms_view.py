@@ -142,9 +142,7 @@ def save_button(view: ft.View) -> ft.Button:
 def test_saving_while_locked_goes_to_the_lock_screen_and_saves_nothing(helper: tuple[Service, str]) -> None:
     svc, sid = helper
     did = fs.draft_id("visit", sid, None)
-    values = fs.new_values("visit")
-    for name, text in VISIT.items():
-        values = fs.set_value(values, name, text)
+    values = fs.set_value(fs.new_values("visit", svc.today()), "present_who", ["本人"])
     svc.save_draft(did, fs.to_draft("visit", values))  # a complete visit, restored when the form opens
     shell = FakeShell(svc)
     view = forms.record_view(shell, Screen.of("new_record", id=sid, kind="visit"))  # type: ignore[arg-type]
