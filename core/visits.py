@@ -88,6 +88,24 @@ def other_shown(values: Mapping[str, Any]) -> bool:
     return (isinstance(ticked, list) and PRESENT_OTHER in ticked) or not is_blank(values.get("present_other"))
 
 
+def required_now(values: Mapping[str, Any], name: str) -> bool | None:
+    """Whether a field whose need depends on other answers is needed with these values: a note
+    when its answer is not normal, 走访记录 when any answer is not, 其他在场人员 when 其他 is
+    ticked. None for the fields the schema alone decides."""
+    if is_legacy(values):
+        return None
+    if name.endswith("_note"):
+        state = name[: -len("_note")] + "_state"
+        value = values.get(state)
+        return isinstance(value, str) and value != "" and value != normal(state)
+    if name == "notes":
+        return bool(unusual(values))
+    if name == "present_other":
+        ticked = values.get("present_who")
+        return isinstance(ticked, list) and PRESENT_OTHER in ticked
+    return None
+
+
 def same_as_last(values: dict[str, Any], last: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """``values`` with the answers of the subject's ``last`` visit (place, who was present, the
     four answers and their notes); the date and 走访记录 stay as they are. None when there is
