@@ -244,7 +244,15 @@ class _Form:
 
     def _scalar(self, f: Field, path: str, value: Any, label: str) -> ft.Control:
         on: Callable[[Any], None] = lambda v, p=path: self.changed(p, v)  # noqa: E731
-        if f.type in (CHOICE, BOOL):
+        if f.type == CHOICE and self.kind == "visit":  # a visit's answers: one row of chips, one tap each
+            def answer(choice: str, lab: str, p: str = path) -> ft.Chip:
+                async def select(e: ft.Event[ft.Chip]) -> None:
+                    await self.chose(p, choice)
+                return ft.Chip(label=ft.Text(lab), selected=value == choice, on_select=select, show_checkmark=False)
+
+            control: ft.Control = _boxed(label, ft.Row(
+                [answer(c, lab) for c, lab in zip(f.choices, f.shown_choices, strict=True)], wrap=True, spacing=8))
+        elif f.type in (CHOICE, BOOL):
             choices = f.choices if f.type == CHOICE else (fs.YES, fs.NO)
             shown = f.shown_choices if f.type == CHOICE else (fs.YES, fs.NO)
             group = ft.RadioGroup(value=value or None, content=ft.Row(
@@ -253,7 +261,7 @@ class _Form:
             async def pick(e: ft.Event[ft.RadioGroup], p: str = path) -> None:
                 await self.chose(p, e.control.value)
             group.on_change = pick
-            control: ft.Control = _boxed(label, group)
+            control = _boxed(label, group)
         elif f.type == STRS and f.choices:  # quick chips (在场人员)
             ticked = list(value or [])
 
@@ -321,7 +329,7 @@ class _Form:
             out.append(ft.Row([
                 ft.Button(REPORT_FROM_VISIT, icon=ft.Icons.REPORT, on_click=on_click,
                           bgcolor=ft.Colors.RED_50, color=ft.Colors.RED_900),
-                ft.Text("先保存本次走访,再填报告(类别和说明已带入)", size=12, color=ft.Colors.GREY_700, expand=True),
+                ft.Text("先保存本次走访,再填报告(类别和说明已带入)", size=12, color=ft.Colors.GREY_700),
             ], wrap=True))
         return out
 

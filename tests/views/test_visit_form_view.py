@@ -56,12 +56,25 @@ def labels(view: ft.View) -> list[str]:
     return [str(c.label) for c in everything(view) if isinstance(c, ft.TextField)]
 
 
-def groups(view: ft.View) -> list[ft.RadioGroup]:
-    return [c for c in everything(view) if isinstance(c, ft.RadioGroup)]
+ANSWERS = {"稳定", "有波动", "正常", "有变化", "异常"}
+
+
+def answer_rows(view: ft.View) -> list[list[ft.Chip]]:
+    """The chips of each of the four answers, in form order."""
+    return [[c for c in row.controls] for row in everything(view)
+            if isinstance(row, ft.Row) and row.controls and all(isinstance(c, ft.Chip) for c in row.controls)
+            and row.controls[0].label.value in ANSWERS]
+
+
+def groups(view: ft.View) -> list[Any]:
+    """Each answer as chosen (the selected chip's word), like a radio group's value."""
+    return [type("G", (), {"value": next((c.label.value for c in row if c.selected), None), "row": row})()
+            for row in answer_rows(view)]
 
 
 def chips(view: ft.View) -> dict[str, ft.Chip]:
-    return {c.label.value: c for c in everything(view) if isinstance(c, ft.Chip)}
+    """The 在场人员 chips by their word."""
+    return {c.label.value: c for c in everything(view) if isinstance(c, ft.Chip) and c.label.value not in ANSWERS}
 
 
 def button(view: ft.View, text: str) -> Any:
@@ -75,9 +88,8 @@ def buttons(view: ft.View) -> list[str]:
     return [str(c.content) for c in everything(view) if isinstance(c, (ft.Button, ft.OutlinedButton, ft.TextButton))]
 
 
-def pick(group: ft.RadioGroup, value: str) -> None:
-    group.value = value
-    click(group.on_change, type("E", (), {"control": group})())
+def pick(group: Any, value: str) -> None:
+    click(next(c for c in group.row if c.label.value == value).on_select)
 
 
 def save(view: ft.View) -> None:
@@ -175,7 +187,8 @@ def test_report_from_an_abnormal_answer_saves_the_visit_and_opens_the_report_pre
     [visit] = svc.list_records("visit", sid)
     assert visit.data["family_note"] == "其父亲因病去世"
     report = forms.record_view(shell, Screen.of("new_record", id=sid, kind="report", source="visit"))  # type: ignore[arg-type]
-    assert [g.value for g in groups(report)][:1] == ["家庭重大变故"]
+    radios = [c for c in everything(report) if isinstance(c, ft.RadioGroup)]
+    assert [g.value for g in radios] == ["家庭重大变故", None], "category guessed, urgency left to choose"
     assert field(report, "情况描述").value == "走访发现家庭情况异常:其父亲因病去世"
     assert "已根据走访带入情况类别和说明,请选择紧急程度后保存。" in [c.value for c in everything(report)
                                                           if isinstance(c, ft.Text)]
