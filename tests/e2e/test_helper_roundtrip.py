@@ -143,7 +143,7 @@ def _round_trip(tmp_path: Path, home: Path, page) -> None:  # type: ignore[no-un
     page.get_by_text("工作记录").wait_for()
     open_by(page, "新增走访记录", "走访日期")
     tap(page, chip(page, "本人"))
-    fill_checked(page, "走访记录", "E2E往返走访")
+    fill_checked(page, "走访记录(选填)", "E2E往返走访")  # every answer normal: 走访记录 is optional
     tap_until(page, page.get_by_role("button", name="保存").first, page.get_by_text(f"{today} 走访记录").first)
 
     open_by(page, "报告重要情况", "情况描述")
