@@ -316,18 +316,49 @@ def _quarter(d: date) -> str:
     return f"{d.year}年第{(d.month - 1) // 3 + 1}季度"
 
 
+# Visits before this many days ago were typed as paragraphs (the form before issue 17); later
+# ones are choices, so the demo shows both side by side as an upgraded installation does.
+LEGACY_VISIT_DAYS = 180
+# Notes for an answer that is not the normal one, per assessment.
+UNUSUAL_NOTES: dict[str, tuple[str, ...]] = {
+    "thinking": ("近期情绪低落,少言寡语", "对矫正规定有抵触情绪,经谈话后缓和"),
+    "work": ("工厂停工,暂时失业在家", "改在县城做外卖骑手"),
+    "life": ("经济困难,靠亲友接济", "已搬至县城租房居住"),
+    "family": ("与妻子争吵后分居", "父亲病重住院,家庭负担加重"),
+}
+PRESENT_WEIGHTED = (["本人"], ["本人"], ["本人", "家属"], ["本人", "家属"], ["本人", "村(居)干部"],
+                    ["本人", "家属", "村(居)干部"])
+
+
 def _visit(w: _World, s: dict[str, Any], on: date, helper: str) -> dict[str, Any]:
     rng = w.rng
-    data = {
-        "date": on.isoformat(),
-        "place": _pick(rng, VISIT_PLACES),
-        "present": _pick(rng, (f"本人、协助人员{helper}", f"本人及家属、协助人员{helper}", f"本人、{helper}、村(居)委会委员")),
-        "thinking": _pick(rng, THINKING),
-        "work": _pick(rng, WORK),
-        "life": _pick(rng, LIFE),
-        "family": _pick(rng, FAMILY),
-        "notes": _pick(rng, NOTES),
-    }
+    data: dict[str, Any]
+    if (w.today - on).days > LEGACY_VISIT_DAYS:
+        data = {
+            "date": on.isoformat(),
+            "place": _pick(rng, VISIT_PLACES),
+            "present": _pick(rng, (f"本人、协助人员{helper}", f"本人及家属、协助人员{helper}",
+                                   f"本人、{helper}、村(居)委会委员")),
+            "thinking": _pick(rng, THINKING),
+            "work": _pick(rng, WORK),
+            "life": _pick(rng, LIFE),
+            "family": _pick(rng, FAMILY),
+            "notes": _pick(rng, NOTES),
+        }
+    else:
+        data = {"date": on.isoformat(), "place": "家中" if rng.random() < 0.7 else _pick(rng, VISIT_PLACES),
+                "present_who": list(_pick(rng, PRESENT_WEIGHTED))}
+        unusual = False
+        for name, choices in (("thinking", ("稳定", "有波动", "异常")), ("work", ("正常", "有变化", "异常")),
+                              ("life", ("正常", "有变化", "异常")), ("family", ("正常", "有变化", "异常"))):
+            roll = rng.random()
+            answer = choices[0] if roll < 0.85 else choices[1] if roll < 0.97 else choices[2]
+            data[f"{name}_state"] = answer
+            if answer != choices[0]:
+                data[f"{name}_note"] = _pick(rng, UNUSUAL_NOTES[name])
+                unusual = True
+        if unusual or rng.random() < 0.5:
+            data["notes"] = _pick(rng, NOTES)
     if rng.random() < 0.2:
         data["situation"] = _pick(rng, SITUATIONS)
     return data

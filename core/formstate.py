@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Sequence
 
+from core import visits
 from core.schemas import BOOL, DATE, INT, INTS, KINDS, ROWS, STRS, Field, KindSchema
 from core.validation import check_int
 
@@ -41,6 +42,12 @@ def _schema(kind: str) -> KindSchema:
     return KINDS[kind]
 
 
+def _fields(kind: str, values: Any) -> tuple[Field, ...]:
+    """The fields these values are edited with: a record (or draft) in the kind's earlier shape
+    keeps its own fields (a visit typed as paragraphs is corrected as paragraphs)."""
+    return _schema(kind).fields_for(values)
+
+
 def blank_row(f: Field) -> dict[str, str]:
     return {c.name: "" for c in f.row}
 
@@ -54,19 +61,21 @@ def today_fields(kind: str) -> tuple[str, ...]:
     return tuple(f.name for f in _schema(kind).fields if f.type == DATE and f.required and f.past)
 
 
-def new_values(kind: str, today: date | None = None) -> Values:
-    """Empty values for a new record; a table that needs rows starts with that many blank rows.
+def new_values(kind: str, today: date | None = None, *, fields: tuple[Field, ...] | None = None) -> Values:
+    """Values for a new record: empty, or the field's ``default`` (走访地点 家中, the normal answer
+    of a visit's choices); a table that needs rows starts with that many blank rows.
 
     With ``today`` (the caller's clock, never read here) the ``today_fields`` start at that date.
+    ``fields`` (the kind's legacy shape) gives blank values of that shape instead.
     """
     out: Values = {}
-    for f in _schema(kind).fields:
+    for f in fields if fields is not None else _schema(kind).fields:
         if f.type == ROWS:
             out[f.name] = [blank_row(f) for _ in range(f.min_items)]
         elif f.type in (STRS, INTS):
             out[f.name] = []
         else:
-            out[f.name] = ""
+            out[f.name] = f.default if fields is None else ""
     if today is not None:
         for name in today_fields(kind):
             out[name] = today.isoformat()
@@ -218,9 +227,10 @@ def _list_values(f: Field, value: Any) -> list[str]:
 
 
 def from_data(kind: str, data: dict[str, Any]) -> Values:
-    """Values showing a saved record's data (for a correction)."""
-    out = new_values(kind)
-    for f in _schema(kind).fields:
+    """Values showing a saved record's data (for a correction), in the shape it was saved in."""
+    fields = _fields(kind, data)
+    out = new_values(kind, fields=fields)
+    for f in fields:
         if f.name not in data:
             continue
         value = data[f.name]
@@ -261,7 +271,7 @@ def to_data(kind: str, values: Values) -> dict[str, Any]:
     error keys like ``family.1.phone`` point at the row on screen.
     """
     out: dict[str, Any] = {}
-    for f in _schema(kind).fields:
+    for f in _fields(kind, values):
         value = values.get(f.name)
         if f.type == ROWS:
             rows = value if isinstance(value, list) else []
@@ -280,6 +290,19 @@ def to_data(kind: str, values: Values) -> dict[str, Any]:
             if text or f.required:
                 out[f.name] = _convert(f, text)
     return out
+
+
+def form_fields(kind: str, values: Values) -> tuple[Field, ...]:
+    """The fields a form shows for ``values``, in order: the shape they are in (``_fields``),
+    less the inputs not relevant now (ODK's "relevant"): a visit's note while its answer is the
+    normal one and the note is empty, 其他在场人员 until 其他 is ticked."""
+    fields = _fields(kind, values)
+    if kind != "visit" or fields is not _schema(kind).fields:
+        return fields
+    notes = {note for _state, note in visits.ASSESSMENTS}
+    return tuple(f for f in fields
+                 if (f.name not in notes or visits.note_shown(values, f.name))
+                 and (f.name != "present_other" or visits.other_shown(values)))
 
 
 def set_value(values: Values, path: str, value: Any) -> Values:
@@ -353,8 +376,9 @@ def from_draft(kind: str, draft: Any) -> Values:
 
 
 def _clean(kind: str, values: dict[str, Any]) -> Values:
-    out = new_values(kind)
-    for f in _schema(kind).fields:
+    fields = _fields(kind, values)  # a draft of the earlier form restores as that form
+    out = new_values(kind, fields=None if fields is _schema(kind).fields else fields)
+    for f in fields:
         if f.name not in values:
             continue
         value = values[f.name]
@@ -373,7 +397,8 @@ def error_paths(errors: dict[str, str], kind: str) -> dict[str, str]:
 
     Errors on keys the form cannot show (``_``, unknown fields) are kept under ``_`` joined.
     """
-    names = set(_schema(kind).names)
+    schema = _schema(kind)
+    names = set(schema.names) | {f.name for f in schema.legacy}
     out: dict[str, str] = {}
     other: list[str] = []
     for key, message in errors.items():

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any, Callable
 
 from core import validation as v
+from core import visits
 from core.errors import ValidationError
 from core.numbering import format_number
 from core.schemas import (
@@ -67,7 +68,7 @@ def _count_error(f: Field, value: Any, label: str) -> str | None:
 
 
 def _missing_message(f: Field, label: str) -> str:
-    if f.type in (CHOICE, BOOL):
+    if f.type in (CHOICE, BOOL) or (f.type in (STRS, INTS) and f.choices and f.min_items <= 1):
         return f"请选择{label}"
     if f.type in (ROWS, STRS, INTS) and f.min_items:
         return _count_error(f, [], label) or f"请填写{label}"
@@ -98,6 +99,8 @@ def _check_field(f: Field, value: Any, key: str, errors: dict[str, str], today: 
                     errors[f"{key}.{i}"] = prefix + f"{item_label}为空,请填写或删除"
                     continue
                 msg = v.check_text(item, item_label, max_len=f.max_len, pattern=f.pattern, pattern_hint=f.pattern_hint)
+                if msg is None and f.choices and item not in f.choices:
+                    msg = f"{item_label}只能选择:{'、'.join(f.shown_choices)}"
                 if msg:
                     errors[f"{key}.{i}"] = prefix + msg
         else:
@@ -175,6 +178,7 @@ CROSS_CHECKS: dict[str, tuple[CrossCheck, ...]] = {
     "notice": (_check_term, _check_notice_number),
     "registration": (_check_family_problem,),
     "helper": (_check_helper_dates,),
+    "visit": (visits.check,),
 }
 
 
@@ -191,9 +195,10 @@ def validate(kind: Any, data: Any, *, today: date | None = None) -> dict[str, st
     day = v.as_day(today)
     schema = KINDS[kind]
     errors: dict[str, str] = {}
-    for f in schema.fields:
+    fields = schema.fields_for(data)  # a record in a kind's earlier shape keeps that shape's rules
+    for f in fields:
         _check_field(f, data.get(f.name), f.name, errors, day)
-    known = set(schema.names)
+    known = {f.name for f in fields}
     for k in data:
         if k not in known:
             errors[str(k)] = "包含无法识别的字段,请更新应用或联系司法所"

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from core import visits
 from core.closeout import BADGE_CLOSED, closed_summary
 from core.records import Record
 from core.validation import as_day, parse_date
@@ -103,6 +104,24 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
+UNUSUAL_VISITS_KEPT = 5  # the newest visits with an unusual answer a summary keeps for the dashboard
+
+
+def unusual_visits(records: Iterable[Record], keep: int = UNUSUAL_VISITS_KEPT) -> list[dict[str, Any]]:
+    """The newest ``keep`` live visits with an answer that is not the normal one, newest first:
+    id, date and the unusual answers (label, value, note cut to 60 characters)."""
+    found = []
+    for r in records:
+        if r.kind != "visit" or r.deleted or not isinstance(r.data, dict):
+            continue
+        off = visits.unusual(r.data)
+        if off:
+            found.append({"id": r.id, "date": _text(r.data.get("date")),
+                          "answers": [{**u, "note": u["note"][:60]} for u in off]})
+    found.sort(key=lambda v: (v["date"], v["id"]), reverse=True)
+    return found[:keep]
+
+
 URGENT = URGENCIES[0]  # 紧急
 SUBJECT_FIELDS = ("name", "gender", "category", "committee", "town", "term_start", "term_end")
 
@@ -150,6 +169,7 @@ def summarise_subject(subject_id: str, records: Iterable[Record]) -> dict[str, A
         "open_reports": sum(1 for r in reports if r.id not in acked),
         "open_urgent": sum(1 for r in reports if is_urgent(r.kind, r.data) and r.id not in acked),
         "counts": dict(sorted(Counter(r.kind for r in live).items())),
+        "unusual_visits": unusual_visits(live),
     })
     summary["closed"] = closed_summary(records)
     return summary

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from core import vocabularies as vocab15  # issue 15's lists
+from core.validation import is_blank
 from core.vocabularies import (
     CATEGORIES,
     DECLARATION_TYPES,
@@ -18,10 +20,14 @@ from core.vocabularies import (
     HELPER_CONDITIONS,
     HELPER_STATUSES,
     KIND_LABELS,
+    PRESENT_CHOICES,
     RATINGS,
     REPORT_CATEGORIES,
+    SITUATION_STATES,
     TEAM_SLOTS,
+    THINKING_STATES,
     URGENCIES,
+    VISIT_PLACE_DEFAULT,
     YES_NO,
 )
 
@@ -64,6 +70,7 @@ class Field:
     multiline: bool = False
     pattern: re.Pattern[str] | None = None  # for text and list-of-str items
     pattern_hint: str = ""
+    default: str = ""  # what a new record's form starts with (家中, the normal answer of a choice)
 
     @property
     def shown_choices(self) -> tuple[str, ...]:
@@ -78,15 +85,33 @@ class Field:
 
 @dataclass(frozen=True)
 class KindSchema:
+    """A kind's fields as the current form writes them, and ``legacy``: the fields as an earlier
+    app version wrote the kind. Records of that shape are never migrated; they stay valid, and
+    are shown and corrected with the fields they were written with (``fields_for``)."""
+
     kind: str
     label: str
     fields: tuple[Field, ...]
+    legacy: tuple[Field, ...] = ()
 
     def field(self, name: str) -> Field:
-        for f in self.fields:
+        for f in (*self.fields, *self.legacy):
             if f.name == name:
                 return f
         raise KeyError(name)
+
+    def is_legacy(self, data: Any) -> bool:
+        """Whether ``data`` (a record's data or form values) has the earlier shape: it fills a
+        field only that shape has, and none only the current form has."""
+        if not self.legacy or not isinstance(data, dict):
+            return False
+        now, old = set(self.names), {f.name for f in self.legacy}
+        filled = {k for k, v in data.items() if not is_blank(v)}
+        return bool(filled & (old - now)) and not filled & (now - old)
+
+    def fields_for(self, data: Any) -> tuple[Field, ...]:
+        """The fields ``data`` is validated, shown and edited with."""
+        return self.legacy if self.is_legacy(data) else self.fields
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -106,8 +131,16 @@ def _date(name: str, label: str, *, past: bool = True, required: bool = True) ->
     return Field(name, label, DATE, required=required, past=past)
 
 
-def _choice(name: str, label: str, choices: tuple[str, ...], *, labels: tuple[str, ...] = ()) -> Field:
-    return Field(name, label, CHOICE, choices=choices, choice_labels=labels)
+def _choice(name: str, label: str, choices: tuple[str, ...], *, labels: tuple[str, ...] = (),
+            default: str = "") -> Field:
+    return Field(name, label, CHOICE, choices=choices, choice_labels=labels, default=default)
+
+
+def _assessment(name: str, label: str, choices: tuple[str, ...]) -> tuple[Field, Field]:
+    """A visit's 思想状况 (工作, 生活, 家庭情况): a choice starting at its normal answer (the first),
+    and a short note, which ``core.record_checks`` requires when the answer is not the normal one."""
+    return (_choice(f"{name}_state", label, choices, default=choices[0]),
+            _text(f"{name}_note", f"{label}说明", required=False, max_len=200))
 
 
 def _fingerprint(name: str, label: str) -> Field:
@@ -218,6 +251,17 @@ _SCHEMAS: tuple[KindSchema, ...] = (
         _long("remarks", "备注", required=False),
     )),
     KindSchema("visit", KIND_LABELS["visit"], (
+        _date("date", "走访日期"),
+        Field("place", "走访地点", TEXT, max_len=200, default=VISIT_PLACE_DEFAULT),
+        Field("present_who", "在场人员", STRS, choices=PRESENT_CHOICES, max_items=len(PRESENT_CHOICES), max_len=20),
+        _text("present_other", "其他在场人员", required=False, max_len=100),
+        *_assessment("thinking", "思想状况", THINKING_STATES),
+        *_assessment("work", "工作情况", SITUATION_STATES),
+        *_assessment("life", "生活情况", SITUATION_STATES),
+        *_assessment("family", "家庭情况", SITUATION_STATES),
+        _long("notes", "走访记录", required=False),  # required unless every answer is the normal one
+        _long("situation", "发现的情况", required=False),
+    ), legacy=(  # before issue 17: every answer typed as a paragraph
         _date("date", "走访日期"),
         _text("place", "走访地点"),
         _text("present", "在场人员"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from core import visits
 from core.records import Record
 from core.rules import is_urgent
 from core.vocabularies import KIND_LABELS
@@ -36,9 +37,9 @@ def shown(value: Any) -> str:
 
 
 def headline(kind: str, data: Mapping[str, Any]) -> str:
-    """The record's headline field, cut to 30 characters."""
+    """The record's headline field, cut to 30 characters; a visit adds its unusual answers."""
     key = TITLE_FIELD.get(kind, "")
-    title = shown(data.get(key)) if key else ""
+    title = visits.headline(data) if kind == "visit" else shown(data.get(key)) if key else ""
     return title[:30] + "…" if len(title) > 30 else title
 
 

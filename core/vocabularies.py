@@ -51,6 +51,15 @@ URGENCIES: tuple[str, ...] = ("紧急", "一般")
 GENDERS: tuple[str, ...] = ("男", "女")
 YES_NO: tuple[str, ...] = ("是", "否")
 DECLARATION_TYPES: tuple[str, ...] = ("入矫", "解矫")
+# 走访 (issue 17): how the subject is doing, each a choice with the normal answer first; a helper
+# types only what is not normal. 思想状况 is 稳定 when normal; work, life and family are 正常.
+THINKING_STATES: tuple[str, ...] = ("稳定", "有波动", "异常")
+SITUATION_STATES: tuple[str, ...] = ("正常", "有变化", "异常")
+ABNORMAL = "异常"
+# Who was present at a visit, as quick chips; 其他 asks for their names.
+PRESENT_CHOICES: tuple[str, ...] = ("本人", "家属", "村(居)干部", "其他")
+PRESENT_OTHER = "其他"
+VISIT_PLACE_DEFAULT = "家中"
 HELPER_STATUSES: dict[str, str] = {"active": "在册", "revoked": "已撤销"}
 # The "4" of 4+X and the X (Sichuan 2016).
 TEAM_SLOTS: dict[str, str] = {

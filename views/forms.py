@@ -4,17 +4,21 @@ Values live in ``core.formstate`` shape (rows included); this module only draws 
 encrypted draft on every change, and shows validation errors next to the field (or the table
 cell) they belong to. A record that has left the device is shown read-only.
 
-Few taps for the everyday visit (target: ≤ 6 taps plus typing from the subject list). A new
-record's event date starts at today by the service's clock, the first empty required input has
-focus when the form opens, and Enter in a one-line input moves to the next input (a multi-line
-input keeps Enter as a new line). The shortest path for a 走访记录, counted:
+Only the inputs relevant now are drawn (``fs.form_fields``): a visit's note appears when its
+answer is not the normal one (and takes the focus), 其他在场人员 when 其他 is ticked; the form is
+drawn again when a choice changes what is relevant. A visit saved as paragraphs before the
+choices is corrected with its own paragraphs.
 
-  1. tap the subject's 新增走访记录 icon in the subject list (the form opens at 走访地点, the
-     date already today); type the place, Enter; type 在场人员, Enter (to 思想状况); type it;
-  2-5. tap 工作情况, 生活情况, 家庭情况, 走访记录 in turn and type each;
-  6. tap 保存.
+Few taps for the everyday visit (issue 17: at most 4, no typing, from the subject list). A new
+visit starts at today, 家中, and the normal answer of each choice; the shortest path, counted:
 
-From the subject's own page it is one more tap (the subject, then 新增走访记录): 7.
+  1. tap the subject's 新增走访记录 icon in the subject list;
+  2. tap who was present (本人), or 与上次相同 (the answers and who was present of the last visit);
+  3. tap 保存.
+
+An answer that is not normal adds its note (focused, so the keyboard is up at once) and asks
+for a line of 走访记录; an 异常 answer offers 报告重要情况, which saves the visit and opens the
+report with the category guessed and the note carried over (``sync.app.visits``).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import flet as ft
 
 from core import formstate as fs
-from core import routes
+from core import routes, visits
 from core.errors import XietongError
 from core.kinds import (
     BOOL,
@@ -41,6 +45,8 @@ from core.kinds import (
     section_of,
 )
 from core.routes import Screen
+from core.vocabularies import ABNORMAL
+from sync.app import visits as visit_actions
 from sync.app.errors import StoreLocked
 from views import record_page
 from views.record_page import row_title
@@ -57,11 +63,20 @@ DRAFT_SAVED = "草稿已自动保存(加密)"
 ADD_ROW = "添加一行"
 REMOVE_ROW = "删除"
 OPTIONAL = "(选填)"
+FORM_BODY = "form-body"  # ``data`` of the column holding the inputs
+SAME_AS_LAST = "与上次相同"
+SAME_AS_LAST_DONE = "已带入上次走访的选项,只需修改有变化的项目。"
+ADD_NOTE = "加说明"
+REPORT_FROM_VISIT = "报告重要情况"
+FROM_VISIT_NOTE = "已根据走访带入情况类别和说明,请选择紧急程度后保存。"
 HINTS = {DATE: "例如 2026-01-31", YEARMONTH: "例如 1986-07", PHONE: "手机或座机号码"}
 
 
-def field_label(f: Field) -> str:
-    return f.label + ("" if f.required or f.min_items else OPTIONAL)
+def field_label(f: Field, needed: bool | None = None) -> str:
+    """The label, marked 选填 when the field may stay empty (``needed``: what the other answers
+    decide, for a field whose need depends on them)."""
+    required = f.required or bool(f.min_items) if needed is None else needed
+    return f.label + ("" if required else OPTIONAL)
 
 
 class _Form:
@@ -72,13 +87,27 @@ class _Form:
         self.svc = shell.service
         self.inputs: dict[str, ft.Control] = {}  # error path -> control showing it
         self.tables: dict[str, ft.Column] = {}
+        self.body = ft.Column(spacing=10, data=FORM_BODY)  # the inputs, drawn again when what is relevant changes
+        self.opened: set[str] = set()  # notes opened by 加说明 on a normal answer
+        self.report: Callable[[str], Any] | None = None  # 报告重要情况 from an 异常 answer
+
+    def fields(self) -> tuple[Field, ...]:
+        """The inputs drawn now, in form order (``fs.form_fields`` plus the notes opened)."""
+        shown = {f.name for f in fs.form_fields(self.kind, self.values)} | self.opened
+        return tuple(f for f in KINDS[self.kind].fields_for(self.values) if f.name in shown)
+
+    def redraw(self) -> None:
+        """Draw the inputs again (a choice changed which are relevant)."""
+        self.inputs.clear()
+        self.tables.clear()
+        self.body.controls = self.build_all()
 
     # ------------------------------------------------------------------ focus
 
     def order(self) -> list[str]:
         """Every input's path in the order the form shows them (table cells row by row)."""
         out: list[str] = []
-        for f in KINDS[self.kind].fields:
+        for f in self.fields():
             if f.type != ROWS:
                 out.append(f.name)
                 continue
@@ -121,13 +150,43 @@ class _Form:
             return False
         return True
 
-    def changed(self, path: str, value: Any) -> None:
+    async def chose(self, path: str, value: Any) -> None:
+        """A choice or a chip: saved like any change; when it changes which inputs are relevant
+        the form is drawn again, and a note that has just appeared takes the focus."""
+        before = {f.name for f in self.fields()}
+        self.changed(path, value, redraw=True)
+        appeared = [f.name for f in self.fields() if f.name not in before]
+        control = self.inputs.get(appeared[0]) if appeared else None
+        if isinstance(control, ft.TextField):
+            await _focus(control)
+
+    async def open_note(self, note: str) -> None:
+        """加说明: a note on a normal answer, which the form does not ask for."""
+        self.shell.touch()
+        self.opened.add(note)
+        self.redraw()
+        self.shell.page.update()
+        control = self.inputs.get(note)
+        if isinstance(control, ft.TextField):
+            await _focus(control)
+
+    def changed(self, path: str, value: Any, *, redraw: bool = False) -> None:
         self.shell.touch()
         try:
             self.values = fs.set_value(self.values, path, value)
         except KeyError:
             return  # a row removed meanwhile
         if not self._store_draft():
+            return
+        if redraw:
+            errors = {p: m for p, c in self.inputs.items() if _has_error(c)
+                      for m in [_error_of(c)] if m}
+            self.redraw()
+            if errors:  # errors shown stay shown, checked again against the new values
+                now = fs.error_paths(self.svc.validate(self.kind, fs.to_data(self.kind, self.values)), self.kind)
+                self.show_errors({p: now[p] for p in now if p in errors or p == path})
+            self.status.value = DRAFT_SAVED
+            self.shell.page.update()
             return
         control = self.inputs.get(path)
         dirty = False
@@ -157,20 +216,22 @@ class _Form:
     def build(self, f: Field) -> ft.Control:
         if f.type == ROWS:
             return self._table(f)
-        return self._scalar(f, f.name, self.values.get(f.name), field_label(f))
+        needed = visits.required_now(self.values, f.name) if self.kind == "visit" else None
+        return self._scalar(f, f.name, self.values.get(f.name), field_label(f, needed))
 
     def build_all(self) -> list[ft.Control]:
         """Every field in schema order; a section's fields (个体特征) framed under its heading,
         drawn like a row of the family table."""
         out: list[ft.Control] = []
         done: set[str] = set()
-        fields = KINDS[self.kind].fields
+        fields = self.fields()
         for f in fields:
             if f.name in done:
                 continue
             section = section_of(self.kind, f.name)
             if section is None:
                 out.append(self.build(f))
+                out.extend(self._after(f))
                 continue
             heading, names = section
             members = [g for g in fields if g.name in names]
@@ -184,13 +245,36 @@ class _Form:
 
     def _scalar(self, f: Field, path: str, value: Any, label: str) -> ft.Control:
         on: Callable[[Any], None] = lambda v, p=path: self.changed(p, v)  # noqa: E731
-        if f.type in (CHOICE, BOOL):
+        if f.type == CHOICE and self.kind == "visit":  # a visit's answers: one row of chips, one tap each
+            def answer(choice: str, lab: str, p: str = path) -> ft.Chip:
+                async def select(e: ft.Event[ft.Chip]) -> None:
+                    await self.chose(p, choice)
+                return ft.Chip(label=ft.Text(lab), selected=value == choice, on_select=select, show_checkmark=False)
+
+            control: ft.Control = _boxed(label, ft.Row(
+                [answer(c, lab) for c, lab in zip(f.choices, f.shown_choices, strict=True)], wrap=True, spacing=8))
+        elif f.type in (CHOICE, BOOL):
             choices = f.choices if f.type == CHOICE else (fs.YES, fs.NO)
             shown = f.shown_choices if f.type == CHOICE else (fs.YES, fs.NO)
             group = ft.RadioGroup(value=value or None, content=ft.Row(
                 [ft.Radio(value=c, label=lab) for c, lab in zip(choices, shown)], wrap=True))
-            group.on_change = lambda e: on(e.control.value)
-            control: ft.Control = _boxed(label, group)
+
+            async def pick(e: ft.Event[ft.RadioGroup], p: str = path) -> None:
+                await self.chose(p, e.control.value)
+            group.on_change = pick
+            control = _boxed(label, group)
+        elif f.type == STRS and f.choices:  # quick chips (在场人员)
+            ticked = list(value or [])
+
+            def chip(choice: str, lab: str, p: str = path) -> ft.Chip:
+                async def toggle(e: ft.Event[ft.Chip]) -> None:
+                    now = [c for c in f.choices if (c in ticked) != (c == choice)]
+                    ticked[:] = now
+                    await self.chose(p, now)
+                return ft.Chip(label=ft.Text(lab), selected=choice in ticked, on_select=toggle)
+
+            control = _boxed(label, ft.Row([chip(c, lab) for c, lab in zip(f.choices, f.shown_choices, strict=True)],
+                                           wrap=True, spacing=8, run_spacing=4))
         elif f.type in (STRS, INTS) and f.choices:
             ticked = list(value or [])
 
@@ -224,6 +308,31 @@ class _Form:
             control = tf
         self.inputs[path] = control
         return control
+
+    def _after(self, f: Field) -> list[ft.Control]:
+        """What follows a visit's answer: 加说明 while its note is not drawn, and 报告重要情况
+        under an 异常 answer (after its note)."""
+        if self.kind != "visit" or KINDS["visit"].is_legacy(self.values) or not f.name.endswith(("_state", "_note")):
+            return []
+        base = f.name.rsplit("_", 1)[0]
+        state, note = f"{base}_state", f"{base}_note"
+        drawn = {g.name for g in self.fields()}
+        out: list[ft.Control] = []
+        if f.name == state and note not in drawn:
+            out.append(ft.TextButton(f"{f.label}{ADD_NOTE}", icon=ft.Icons.EDIT_NOTE,
+                                     on_click=lambda e, n=note: self.open_note(n)))
+        last = f.name == note or note not in drawn
+        if last and self.values.get(state) == ABNORMAL and self.report is not None:
+            report = self.report
+
+            async def on_click(e: ft.Event[ft.Button], s: str = state) -> None:
+                await report(s)
+            out.append(ft.Row([
+                ft.Button(REPORT_FROM_VISIT, icon=ft.Icons.REPORT, on_click=on_click,
+                          bgcolor=ft.Colors.RED_50, color=ft.Colors.RED_900),
+                ft.Text("先保存本次走访,再填报告(类别和说明已带入)", size=12, color=ft.Colors.GREY_700),
+            ], wrap=True))
+        return out
 
     def _table(self, f: Field) -> ft.Control:
         body = ft.Column(spacing=8)
@@ -311,8 +420,6 @@ def record_view(shell: ShellProtocol, screen: Screen) -> ft.View:
         values = fs.prefill(kind, svc.record(subject).data, svc.identity()["name"], today=svc.today())
     status = ft.Text("", size=12, color=ft.Colors.GREY_700)
     form = _Form(shell, kind, did, values, status)
-    controls = form.build_all()
-    form.autofocus_first_empty()
 
     def refused(exc: XietongError) -> None:
         form.show_errors(fs.error_paths(getattr(exc, "errors", {}), kind))
@@ -338,19 +445,58 @@ def record_view(shell: ShellProtocol, screen: Screen) -> ft.View:
 
         await run(shell, keep, done=saved, failed=refused)
 
+    async def report(state: str) -> None:
+        """报告重要情况 from an 异常 answer: the visit is saved as by 保存, then the report opens."""
+        shell.touch()
+        data = fs.to_data(kind, form.values)
+        errors = fs.error_paths(svc.validate(kind, data), kind)
+        unshown = form.show_errors(errors)
+        if errors:
+            status.value = f"有{len(errors)}处需要修改,请查看标红的项目。" + "".join(f"\n{m}" for m in unshown)
+            shell.page.update()
+            return
+
+        def opened(_: Any) -> None:
+            shell.toast(f"{schema.label}已保存")
+            shell.go(routes.route("new_record", id=subject, kind="report", source="visit"))
+
+        await run(shell, lambda: visit_actions.save_and_report(svc, subject, data, state, record_id=record_id),
+                  done=opened, failed=refused)
+
+    async def copy_last(e: ft.Event[ft.Button]) -> None:
+        shell.touch()
+        try:
+            form.values = visit_actions.same_as_last(svc, subject, form.values)
+        except XietongError as exc:
+            status.value = exc.message
+            shell.page.update()
+            return
+        form.opened.clear()
+        if form._store_draft():
+            form.redraw()
+            status.value = SAME_AS_LAST_DONE
+            shell.page.update()
+
     async def discard(e: ft.Event[ft.Button]) -> None:
         await run(shell, lambda: svc.discard_draft(did), done=lambda _: shell.go(back_to))
 
+    if kind == "visit" and subject:
+        form.report = report
+    form.redraw()
+    form.autofocus_first_empty()
     title, full_title = fs.form_titles(kind, editing=bool(record_id))
-    head = [ft.Text(full_title, size=20, weight=ft.FontWeight.BOLD)] if full_title else []
+    head: list[ft.Control] = [ft.Text(full_title, size=20, weight=ft.FontWeight.BOLD)] if full_title else []
+    if kind == "visit" and not record_id and not KINDS[kind].is_legacy(form.values):
+        head.append(ft.OutlinedButton(SAME_AS_LAST, icon=ft.Icons.CONTENT_COPY, on_click=copy_last,
+                                      tooltip="带入该对象上次走访的选项和在场人员,日期仍为今天"))
     if draft:
-        status.value = "已恢复上次未保存的草稿"
+        status.value = FROM_VISIT_NOTE if screen.get("source") == "visit" else "已恢复上次未保存的草稿"
     return ft.View(
         scroll=ft.ScrollMode.AUTO, on_scroll=lambda e: shell.touch(), scroll_interval=300,  # reading is activity
         appbar=ft.AppBar(leading=ft.IconButton(ft.Icons.ARROW_BACK, tooltip="返回",
                                                on_click=lambda e: shell.go(back_to)),
                          title=ft.Text(title)),
-        controls=[*head, status, *controls, ft.Row(wrap=True, controls=[
+        controls=[*head, status, form.body, ft.Row(wrap=True, controls=[
             ft.Button("保存", icon=ft.Icons.SAVE, on_click=save),
             ft.OutlinedButton("稍后再填", on_click=lambda e: shell.go(back_to)),
             ft.TextButton("放弃草稿", on_click=discard),
@@ -370,6 +516,20 @@ def _set_error(control: ft.Control, message: str | None) -> None:
     elif isinstance(control.data, ft.Text):
         control.data.value = message or ""
         control.data.visible = bool(message)
+
+
+async def _focus(control: ft.TextField) -> None:
+    """Put the keyboard on an input just drawn; one not on a page (yet) has nothing to focus."""
+    try:
+        await control.focus()
+    except RuntimeError:
+        return
+
+
+def _error_of(control: ft.Control) -> str | None:
+    if isinstance(control, ft.TextField):
+        return str(control.error) if control.error else None
+    return control.data.value if isinstance(control.data, ft.Text) and control.data.visible else None
 
 
 def _has_error(control: ft.Control) -> bool:

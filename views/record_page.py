@@ -40,7 +40,7 @@ def read_only_view(shell: ShellProtocol, rec: Any, reason: str, back_to: str) ->
     schema = KINDS.get(rec.kind)
     lines: list[ft.Control] = [ft.Container(ft.Text(reason), bgcolor=ft.Colors.AMBER_50, padding=10,
                                             border_radius=8)]
-    for f in schema.fields if schema else ():
+    for f in schema.fields_for(rec.data) if schema else ():  # an old visit: its own paragraphs
         value = rec.data.get(f.name)
         section = section_of(rec.kind, f.name)
         if section is not None and section[1][0] == f.name:  # 个体特征 over its fields, as in the form

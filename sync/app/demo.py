@@ -161,9 +161,9 @@ def _demo_today(phone: Service) -> None:
     today = phone.clock().date()
     if subjects:
         first = subjects[0]
-        phone.save_record("visit", {"date": today.isoformat(), "place": "家中", "present": "本人及其母亲",
-                                    "thinking": "思想稳定", "work": "在家务农", "life": "生活正常",
-                                    "family": "家庭和睦", "notes": "演示:今天的走访,尚未导出。"},
+        phone.save_record("visit", {"date": today.isoformat(), "place": "家中", "present_who": ["本人", "家属"],
+                                    "thinking_state": "稳定", "work_state": "正常", "life_state": "正常",
+                                    "family_state": "正常", "notes": "演示:今天的走访,尚未导出。"},
                           subject=first.id)
         values = fs.set_value(fs.new_values("visit", today), "place", "村委会")
         phone.save_draft(fs.draft_id("visit", subjects[-1].id, None), fs.to_draft("visit", values))

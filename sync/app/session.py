@@ -410,6 +410,14 @@ class Service:
             raise NotFound()
         return rec
 
+    def last_visit(self, subject_id: str) -> dict[str, Any] | None:
+        """The data of the subject's newest visit (by 走访日期, then by when it was saved), or
+        None: what "与上次相同" copies from. Any helper's visit counts, as the subject's page shows."""
+        visits = [r for r in self.store.list("visit", subject_id) if not r.deleted and isinstance(r.data, dict)]
+        if not visits:
+            return None
+        return dict(max(visits, key=lambda r: (str(r.data.get("date") or ""), r.updated)).data)
+
     def validate(self, kind: str, data: dict[str, Any]) -> dict[str, str]:
         return validate_kind(kind, data, today=self.today())
 

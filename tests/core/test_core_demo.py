@@ -173,3 +173,13 @@ def test_no_helper_record_is_dated_before_its_helpers_enrolment(records: list[Re
                                          (11, "十一个月")])
 def test_sentence_durations_read_as_written(months: int, text: str) -> None:
     assert demo.cn_duration(months) == text
+
+
+def test_recent_visits_are_choices_and_old_ones_free_text_with_some_unusual_answers(records: list[Record]) -> None:
+    from core import visits
+
+    shown = [r for r in records if r.kind == "visit"]
+    legacy = [r for r in shown if visits.is_legacy(r.data)]
+    assert legacy and len(legacy) < len(shown), "an upgraded installation holds both shapes"
+    assert all((TODAY - date.fromisoformat(r.data["date"])).days > demo.LEGACY_VISIT_DAYS for r in legacy)
+    assert any(visits.unusual(r.data) for r in shown), "the dashboard's list of unusual visits has something"

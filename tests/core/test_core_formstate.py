@@ -158,10 +158,12 @@ def test_new_visit_starts_at_the_given_day_and_other_kinds_at_their_event_date_o
     day = date(2026, 11, 23)
     visit = fs.new_values("visit", today=day)
     assert visit["date"] == "2026-11-23"
-    assert [k for k, v in visit.items() if v] == ["date"], "nothing else is guessed"
+    guessed = {k: v for k, v in visit.items() if v}
+    assert guessed == {"date": "2026-11-23", "place": "家中", "thinking_state": "稳定", "work_state": "正常",
+                       "life_state": "正常", "family_state": "正常"}, "only the place and the normal answers"
     assert fs.new_values("report", today=day)["occurred"] == "2026-11-23"
     assert fs.new_values("registration", today=day)["fill_date"] == "2026-11-23"
-    assert fs.new_values("visit")["date"] == "", "without a day from the caller's clock nothing is filled"
+    assert fs.new_values("visit")["date"] == "", "without a day from the caller's clock no date is filled"
     # future dates (a term end) and optional dates are never prefilled
     assert fs.today_fields("subject") == ("judgment_date",)
     assert "filed_date" not in fs.today_fields("helper")
@@ -173,15 +175,24 @@ def test_new_visit_starts_at_the_given_day_and_other_kinds_at_their_event_date_o
 
 
 def test_first_empty_required_skips_the_prefilled_date_and_optional_fields() -> None:
-    paths = list(KINDS["visit"].names)
-    values = fs.new_values("visit", today=TODAY)
+    paths = [f.name for f in KINDS["visit"].legacy]
+    values = fs.new_values("visit", today=TODAY, fields=KINDS["visit"].legacy)
+    values["date"] = TODAY.isoformat()
     assert fs.first_empty_required("visit", values, paths) == "place"
     values = fs.set_value(fs.set_value(values, "place", "家中"), "present", "  ")
     assert fs.first_empty_required("visit", values, paths) == "present", "blank text counts as empty"
     for name in ("present", "thinking", "work", "life", "family", "notes"):
         values = fs.set_value(values, name, "有")
     assert fs.first_empty_required("visit", values, paths) is None, "the optional 发现的情况 is not asked for"
-    assert fs.first_empty_required("visit", fs.new_values("visit"), paths) == "date"
+    assert fs.first_empty_required("visit", fs.new_values("visit"), list(KINDS["visit"].names)) == "date"
+
+
+def test_a_new_visit_asks_first_for_who_was_present_and_never_for_a_note() -> None:
+    values = fs.new_values("visit", today=TODAY)
+    paths = list(KINDS["visit"].names)
+    assert fs.first_empty_required("visit", values, paths) == "present_who"
+    values = fs.set_value(values, "present_who", ["本人"])
+    assert fs.first_empty_required("visit", values, paths) is None, "notes and 走访记录 are optional fields"
 
 
 def test_first_empty_required_looks_into_table_cells_and_ignores_unknown_paths() -> None:

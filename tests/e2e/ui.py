@@ -230,6 +230,13 @@ def nav(page, label: str) -> None:  # type: ignore[no-untyped-def]
     settle(page)
 
 
+def chip(page, name: str, nth: int = 0):  # type: ignore[no-untyped-def]
+    """A chip (a visit's 在场人员 or answer) by its word, whichever role Flutter gives a filter
+    chip; ``nth`` counts the chips of that word in form order (异常 is offered four times)."""
+    return (page.get_by_role("checkbox", name=name, exact=True)
+            .or_(page.get_by_role("button", name=name, exact=True))).nth(nth)
+
+
 def button(page, name: str):  # type: ignore[no-untyped-def]
     """The first button whose accessible name contains ``name``."""
     return page.get_by_role("button", name=name).first

@@ -73,6 +73,7 @@ def dashboard_view(shell: ShellProtocol, screen: Screen) -> ft.View:
         _count_card("走访逾期", len(d["overdue"]), ft.Colors.ORANGE_100),
         _count_card("30天内解矫", len(d["ending_soon"]), ft.Colors.BLUE_100),
         _count_card("待分配协助人员", len(d["unassisted"]), ft.Colors.AMBER_100),
+        _count_card("30天内走访有异常", len(d["unusual_visits"]), ft.Colors.DEEP_ORANGE_100),
         _count_card("数据冲突", len(d["conflicts"]), ft.Colors.PURPLE_100),
         _count_card("30天未交数据", len(d["silent_helpers"]), ft.Colors.GREY_200),
     ], wrap=True)
@@ -83,6 +84,11 @@ def dashboard_view(shell: ShellProtocol, screen: Screen) -> ft.View:
                 if d["urgent_total"] > len(d["urgent_reports"]) else ft.Container(),
                 table(["发生日期", "对象", "村(居)委会", "类别", "情况", "处理意见", ""], urgent_rows)
                 if urgent_rows else ft.Text("没有待处理的紧急报告。")),
+        section(heading("近30天走访发现的变化和异常"),
+                table(["走访日期", "对象", "村(居)委会", "情况"],
+                      [[r["date"], subject_link(r), r["committee"], ft.Text(r["text"], width=420)]
+                       for r in d["unusual_visits"][:50]])
+                if d["unusual_visits"] else ft.Text("近30天的走访没有发现变化或异常。")),
         section(heading("走访逾期"),
                 table(["对象", "村(居)委会", "最近走访"],
                       [[subject_link(r), r["committee"], r["last_visit"] or "尚无"] for r in d["overdue"][:50]])

@@ -95,6 +95,11 @@ def subject_page_view(shell: ShellProtocol, screen: Screen) -> ft.View:
             parts.append(ft.Text("情况描述:" + shown(detail.get("description"))
                                  + (";已采取措施:" + shown(detail["action"]) if detail.get("action") else ""),
                                  size=13, color=colour, selectable=True))
+        for item in r.get("lines") or []:  # a visit's answers (or an old visit's paragraphs) as saved
+            unusual = ft.Colors.ORANGE_900 if item["unusual"] else None
+            parts.append(ft.Text(spans=[ft.TextSpan(f"{item['label']}:", ft.TextStyle(weight=ft.FontWeight.BOLD)),
+                                        ft.TextSpan(item["text"], ft.TextStyle(color=unusual))],
+                                 size=13, selectable=True))
         if open_urgent:
             parts.append(ft.FilledButton("确认处理", icon=ft.Icons.CHECK, on_click=acknowledge(r["id"]),
                                          style=ft.ButtonStyle(bgcolor=ft.Colors.RED_700, color=ft.Colors.WHITE)))

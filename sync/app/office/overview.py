@@ -6,7 +6,7 @@ hold an open urgent report are opened to list those reports.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from core.errors import NotFound, ValidationError
@@ -19,13 +19,16 @@ from core.rules import (
     BADGE_VISIT_OVERDUE,
     open_urgent_reports,
     summary_badges,
+    unusual_visits,
 )
+from storage import Store
 from sync import exchange
 from sync.app.office.access import helper_names, office_of
 from sync.app.office.enrolment import helper_rows
 from sync.app.session import Service
 
 SILENT_DAYS = 30
+UNUSUAL_VISIT_DAYS = 30  # visits with an answer that is not the normal one, listed this far back
 ENDING_DAYS = 30
 URGENT_DETAIL_SUBJECTS = 50  # subjects whose open urgent reports the dashboard lists in full
 
@@ -51,9 +54,13 @@ def dashboard(svc: Service) -> dict[str, Any]:
     helpers = helper_rows(svc)
     active = {h["fingerprint"] for h in helpers if h["status"] == "active"}
     helper_name = {h["fingerprint"]: h["name"] for h in helpers}
+    unusual: list[dict[str, Any]] = []
+    since = (today - timedelta(days=UNUSUAL_VISIT_DAYS)).isoformat()
     for sid, s in summaries.items():
         if s.get("deleted") or not s.get("name"):
             continue
+        if str(s.get("last_visit") or "") >= since:
+            unusual += _recent_unusual(store, sid, s, since, today.isoformat())
         badges = summary_badges(s, today, visit_interval=interval, ending_days=ENDING_DAYS)
         base = {"subject": sid, "name": s.get("name", ""), "committee": s.get("committee") or ""}
         assigned = [fp for fp in s.get("helpers") or [] if isinstance(fp, str)]
@@ -75,6 +82,7 @@ def dashboard(svc: Service) -> dict[str, Any]:
                            "occurred": r.data.get("occurred", ""), "description": r.data.get("description", ""),
                            "author": r.author})
     urgent.sort(key=lambda r: r["occurred"], reverse=True)
+    unusual.sort(key=lambda r: (r["date"], r["name"]), reverse=True)
     overdue.sort(key=lambda r: (r["last_visit"], r["name"]))
     ending.sort(key=lambda r: (r["term_end"], r["name"]))
     unassisted.sort(key=lambda r: (r["committee"], r["name"]))
@@ -91,7 +99,28 @@ def dashboard(svc: Service) -> dict[str, Any]:
             silent.append({"name": h["name"], "committee": h["committee"], "fingerprint": h["fingerprint"],
                            "last_bundle": h["last_bundle"], "days": days})
     return {"urgent_reports": urgent, "urgent_total": max(urgent_total, len(urgent)), "overdue": overdue,
-            "ending_soon": ending, "unassisted": unassisted, "conflicts": conflict_rows(svc), "silent_helpers": silent}
+            "ending_soon": ending, "unassisted": unassisted, "conflicts": conflict_rows(svc), "silent_helpers": silent,
+            "unusual_visits": unusual}
+
+
+def _recent_unusual(store: Store, sid: str, s: dict[str, Any], since: str, today: str) -> list[dict[str, Any]]:
+    """The subject's visits from ``since`` to ``today`` with an answer that is not the normal one.
+
+    Read from the index summary; a summary written before it kept these (an installation just
+    upgraded) lacks the key, and that subject's partition is read instead, until it next changes."""
+    found = s.get("unusual_visits")
+    if not isinstance(found, list):
+        found = unusual_visits(store.list("visit", subject=sid))
+    base = {"subject": sid, "name": s.get("name", ""), "committee": s.get("committee") or ""}
+    rows = []
+    for v in found:
+        if not isinstance(v, dict) or not since <= str(v.get("date") or "") <= today:
+            continue
+        answers = [a for a in v.get("answers") or [] if isinstance(a, dict)]
+        text = ";".join(f"{a.get('label', '')}{a.get('value', '')}" + (f"({a['note']})" if a.get("note") else "")
+                        for a in answers)
+        rows.append({**base, "id": v.get("id", ""), "date": v.get("date", ""), "answers": answers, "text": text})
+    return rows
 
 
 def acknowledge(svc: Service, report_id: str, note: str = "", by: str | None = None) -> Record:

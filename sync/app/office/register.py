@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core import visits
 from core.closeout import closed_text, closure_of
 from core.errors import NotFound, ValidationError
 from core.fingerprint import normalise_fingerprint
@@ -164,6 +165,8 @@ def subject_page(svc: Service, subject_id: str) -> dict[str, Any]:
         row["acknowledged"] = (r.id in acked) if r.kind == "report" else None
         if r.kind == "report":
             row["detail"] = {k: r.data.get(k, "") for k in _REPORT_DETAIL}
+        if r.kind == "visit":  # every answer, as the helper's form has it (or the paragraphs of an old visit)
+            row["lines"] = visits.detail_lines(r.data)
         timeline.append(row)
     timeline.sort(key=lambda row: (row["date"], row["id"]), reverse=True)
     forms = [r for r in live if r.kind == "registration"]
