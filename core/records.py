@@ -39,6 +39,10 @@ OFFICE_KINDS = frozenset(
 HELPER_KINDS = frozenset(
     {"registration", "visit", "report", "evaluation", "assistance", "meeting", "declaration", "investigation"}
 )
+# Issue 14: the first meeting (见面), travel / residence-change requests and returns from the
+# helper; the office's decision on a request.
+HELPER_KINDS = HELPER_KINDS | {"first_meeting", "movement", "travel_return"}
+OFFICE_KINDS = OFFICE_KINDS | {"decision"}
 ALL_KINDS = OFFICE_KINDS | HELPER_KINDS
 
 

@@ -21,6 +21,9 @@ TITLE_FIELD = {"visit": "place", "report": "category", "evaluation": "grade", "a
 DATE_FIELD = {"visit": "date", "report": "occurred", "evaluation": "date", "assistance": "date",
               "meeting": "date", "declaration": "date", "investigation": "date", "notice": "issue_date",
               "ack": "date", "registration": "fill_date"}
+TITLE_FIELD |= {"first_meeting": "place", "movement": "destination", "decision": "outcome",
+                "travel_return": "outcome", "team": "leader"}
+DATE_FIELD |= {"first_meeting": "date", "movement": "applied", "decision": "date", "travel_return": "date"}
 # A subject's particulars shown at the top of the subject's page, in this order.
 PARTICULAR_FIELDS = ("name", "gender", "birth", "category", "crime", "sentence", "term_start", "term_end",
                      "committee", "town", "residence", "phone")

@@ -97,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="命令")
     store_commands.register(sub)
     sync_commands.register(sub)
+    from sync.cli import workflow_commands  # issue 14: team, decide
+
+    workflow_commands.register(sub)
     return parser
 
 

@@ -44,6 +44,11 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "declaration": {"type": "入矫", "date": "2026-03-01", "place": "司法所", "attended": True, "attendees": "本人"},
     "investigation": {"date": "2026-03-01", "requested_by": "某县人民法院", "residence": "固定", "family": "和睦",
                       "social": "简单", "community_opinion": "同意", "opinion": "适宜社区矫正"},
+    "first_meeting": {"date": "2026-03-01", "place": "村委会", "present": "王五、本人、司法所李四",
+                      "explained": "协助事项和报告规定"},
+    "movement": {"type": "外出", "channel": "经协助人员提出", "applied": "2026-03-01", "start": "2026-03-05",
+                 "end": "2026-03-08", "destination": "成都市", "reason": "探亲"},
+    "travel_return": {"request": "0" * 32, "outcome": "按期返回", "date": "2026-03-09"},
 }
 
 

@@ -36,6 +36,8 @@ from sync.app.office.overview import (
     flagged_rows,
     resolve_conflict,
 )
+from sync.app.office.intake import FIRST_MEETING_DAYS, awaiting_meeting, awaiting_registration
+from sync.app.office.movements import decide, pending_requests, relocations
 from sync.app.office.printouts import write_card_docx, write_report
 from sync.app.office.register import (
     assign,
@@ -48,6 +50,7 @@ from sync.app.office.register import (
     subject_rows,
     unassign,
 )
+from sync.app.office.teams import role_names, save_team, slot_code, subjects_without_team, team_page
 
 __all__ = [
     "BUNDLE_SUFFIX",
@@ -92,4 +95,15 @@ __all__ = [
     "write_card_docx",
     "write_office_card",
     "write_report",
+    "FIRST_MEETING_DAYS",
+    "awaiting_meeting",
+    "awaiting_registration",
+    "decide",
+    "pending_requests",
+    "relocations",
+    "role_names",
+    "save_team",
+    "slot_code",
+    "subjects_without_team",
+    "team_page",
 ]
