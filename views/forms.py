@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 # Helper-authored kinds in the order a helper meets them (the add menu follows it).
 EDITABLE_KINDS = ("visit", "report", "registration", "evaluation", "assistance", "meeting", "declaration",
                   "investigation")
+EDITABLE_KINDS += ("first_meeting", "movement")  # issue 14; a travel return is recorded on the subject page
 DRAFT_SAVED = "草稿已自动保存(加密)"
 ADD_ROW = "添加一行"
 REMOVE_ROW = "删除"

@@ -54,6 +54,7 @@ def subject_page_view(shell: ShellProtocol, screen: Screen) -> ft.View:
         _pairs([(p["label"], p["value"]) for p in page["particulars"]]),
         ft.Row([ft.OutlinedButton("修改基本情况、分配协助人员", icon=ft.Icons.EDIT,
                                   on_click=lambda e: shell.go_screen("office_subjects", id=sid)),
+                ft.OutlinedButton("矫正小组", icon=ft.Icons.GROUPS, on_click=lambda e: shell.go_screen("office_team", id=sid)),
                 ft.OutlinedButton("返回矫正对象", icon=ft.Icons.ARROW_BACK,
                                   on_click=lambda e: shell.go_screen("office_subjects"))], wrap=True),
     )
