@@ -489,6 +489,30 @@ def _registration(w: _World, s: dict[str, Any], on: date, helper: str) -> dict[s
     }
 
 
+def _first_meeting(w: _World, s: dict[str, Any], on: date, helper: str) -> dict[str, Any]:
+    rng = w.rng
+    return {
+        "date": on.isoformat(),
+        "place": _pick(rng, ("村(居)委会办公室", "司法所", "家中")),
+        "present": f"协助人员{helper}、司法所{_pick(rng, w.officers)}、社区矫正对象{s['name']}",
+        "explained": "告知协助事项、报告重要情况和外出须事先审批的规定,了解基本情况以填写登记表",
+    }
+
+
+def _movement(w: _World, s: dict[str, Any], on: date) -> dict[str, Any]:
+    rng = w.rng
+    start = on + timedelta(days=rng.randrange(2, 6))
+    return {
+        "type": "外出",
+        "channel": "经协助人员提出",
+        "applied": on.isoformat(),
+        "start": start.isoformat(),
+        "end": (start + timedelta(days=rng.randrange(3, 10))).isoformat(),
+        "destination": _pick(rng, ("成都市武侯区", "重庆市渝中区", "绵阳市涪城区")),
+        "reason": _pick(rng, ("探望住院的亲属", "外出务工面试", "参加子女婚礼")),
+    }
+
+
 _LATER_KINDS = ("visit", "report", "evaluation", "assistance", "meeting")
 _LATER_CUM_WEIGHTS = (60, 72, 82, 90, 100)
 
@@ -507,6 +531,16 @@ def _helper_records(w: _World, subject: Record, author: str, helper: str, count:
     if count >= 1:
         on = _between(rng, start, min(today, start + timedelta(days=10)))
         out.append(_record(w, "registration", _registration(w, s, on, helper), author, sid, on))
+        if count >= 4:
+            out.append(_record(w, "first_meeting", _first_meeting(w, s, on, helper), author, sid, on))
+    if count >= 6 and rng.random() < 0.3:
+        on = _between(rng, start, today - timedelta(days=20)) if today - timedelta(days=20) > start else start
+        travel = _movement(w, s, on)
+        out.append(_record(w, "movement", travel, author, sid, on))
+        back = date.fromisoformat(travel["end"])
+        if back <= today:
+            returned = {"request": out[-1].id, "outcome": "按期返回", "date": back.isoformat()}
+            out.append(_record(w, "travel_return", returned, author, sid, back))
     if count >= 2 and start == term_start:
         out.append(_record(w, "declaration", _declaration(w, s, start, helper), author, sid, start))
     if count >= 3 and rng.random() < 0.3:
@@ -596,6 +630,11 @@ def generate(rng: random.Random, *, subjects: int, records_per_subject: int, off
         records = _helper_records(w, subject, author, helper_name, records_per_subject, enrolled_on.get(author))
         out.extend(records)
         for r in records:
+            if r.kind == "movement":  # the office approved each demo request within two days
+                on = min(today, date.fromisoformat(r.data["applied"]) + timedelta(days=1))
+                decision = {"request": r.id, "outcome": "批准", "note": "同意外出,按期返回后及时报告",
+                            "by": w.director, "date": on.isoformat()}
+                out.append(_record(w, "decision", decision, office_fp, subject.id, on))
             if r.kind == "report" and rng.random() < 0.6:
                 occurred = date.fromisoformat(r.data["occurred"])
                 on = min(today, occurred + timedelta(days=rng.randrange(0, 4)))

@@ -173,12 +173,34 @@ def _check_helper_dates(data: dict[str, Any], errors: dict[str, str]) -> None:
         errors["filed_date"] = "备案日期不能早于登记日期,请检查"
 
 
+def _check_team_leader(data: dict[str, Any], errors: dict[str, str]) -> None:
+    leader = data.get("leader")
+    if v.is_blank(leader) or not _ok(errors, "leader", "members"):
+        return
+    names = {str(m.get("name", "")).strip() for m in data.get("members") or [] if isinstance(m, dict)}
+    if str(leader).strip() not in names:
+        errors["leader"] = "组长应为小组成员之一,请先把组长加入小组成员"
+
+
+def _check_movement(data: dict[str, Any], errors: dict[str, str]) -> None:
+    start, end = v.parse_date(data.get("start")), v.parse_date(data.get("end"))
+    applied = v.parse_date(data.get("applied"))
+    if data.get("type") == "外出" and v.is_blank(data.get("end")) and "end" not in errors:
+        errors["end"] = "外出申请请填写预计返回日期"
+    if start and end and _ok(errors, "start", "end") and end < start:
+        errors["end"] = "预计返回日期不能早于外出日期,请检查"
+    if start and applied and _ok(errors, "start", "applied") and start < applied:
+        errors["start"] = "外出或迁居日期不能早于申请日期,请检查"
+
+
 CROSS_CHECKS: dict[str, tuple[CrossCheck, ...]] = {
     "subject": (_check_term,),
     "notice": (_check_term, _check_notice_number),
     "registration": (_check_family_problem,),
     "helper": (_check_helper_dates,),
     "visit": (visits.check,),
+    "team": (_check_team_leader,),
+    "movement": (_check_movement,),
 }
 
 

@@ -43,6 +43,10 @@ HELPER_KINDS = frozenset(
 # 引导社会力量 (helper). Kept apart so other branches' additions merge cleanly.
 OFFICE_KINDS = OFFICE_KINDS | {"closure", "assessment", "reward"}
 HELPER_KINDS = HELPER_KINDS | {"social_support"}
+# Issue 14: the first meeting (见面), travel / residence-change requests and returns from the
+# helper; the office's decision on a request.
+HELPER_KINDS = HELPER_KINDS | {"first_meeting", "movement", "travel_return"}
+OFFICE_KINDS = OFFICE_KINDS | {"decision"}
 ALL_KINDS = OFFICE_KINDS | HELPER_KINDS
 
 

@@ -41,6 +41,7 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("office_notices", "/office/notices"),
     ("office_sync", "/office/sync"),
     ("office_reports", "/office/reports"),
+    ("office_team", "/office/subjects/<id>/team"),
 )
 SCREEN_NAMES: frozenset[str] = frozenset(name for name, _ in ROUTES) | {NOT_FOUND}
 OFFICE_SCREENS: frozenset[str] = frozenset(name for name, _ in ROUTES if name.startswith("office_"))
@@ -169,6 +170,11 @@ def edit_record(record_id: str) -> str:
     return route("edit_record", id=record_id)
 
 
+def office_team(subject_id: str) -> str:
+    """The office's page of one subject's 矫正小组."""
+    return route("office_team", id=subject_id)
+
+
 def office_subject(subject_id: str) -> str:
     """The office's page of one subject."""
     return route("office_subject", id=subject_id)
@@ -218,6 +224,8 @@ def parent(screen: Screen) -> Screen:
         return Screen("subjects")
     if name == "office_subject":
         return Screen("office_subjects")
+    if name == "office_team" and sid and _valid_param("id", sid):
+        return Screen("office_subject", {"id": sid})
     if screen.is_office and screen.params:  # e.g. the register opened on a subject deleted meanwhile
         return Screen(name)
     if screen.is_office:

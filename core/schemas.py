@@ -30,6 +30,7 @@ from core.vocabularies import (
     VISIT_PLACE_DEFAULT,
     YES_NO,
 )
+from core.vocabularies import DECISIONS, MEETING_TYPES, MOVEMENT_CHANNELS, MOVEMENT_TYPES, RETURN_OUTCOMES
 
 # Field types.
 TEXT = "text"
@@ -306,8 +307,10 @@ _SCHEMAS: tuple[KindSchema, ...] = (
             Field("phone", "联系电话", PHONE, required=False),
             _text("unit", "工作单位", required=False),
         )),
+        _text("leader", "组长", required=False, max_len=40),
     )),
     KindSchema("meeting", KIND_LABELS["meeting"], (
+        Field("type", "会议类型", CHOICE, required=False, choices=MEETING_TYPES),
         _date("date", "会议日期"),
         _text("attendees", "参会人员", max_len=500),
         _long("topics", "议题"),
@@ -382,6 +385,37 @@ _SCHEMAS: tuple[KindSchema, ...] = (
         Field("amount", "金额(元)", INT, lo=1, hi=1000000),
         _long("reason", "奖励事由"),
         _text("by", "经办人", max_len=40),
+    )),
+    KindSchema("first_meeting", KIND_LABELS["first_meeting"], (
+        _text("notice", "通知单编号", required=False, max_len=40),
+        _date("date", "见面日期"),
+        _text("place", "见面地点"),
+        _text("present", "在场人员", max_len=500),
+        _long("explained", "告知事项"),
+        _long("notes", "备注", required=False),
+    )),
+    KindSchema("movement", KIND_LABELS["movement"], (
+        _choice("type", "申请类型", MOVEMENT_TYPES),
+        _choice("channel", "提出方式", MOVEMENT_CHANNELS),
+        _date("applied", "申请日期"),
+        _date("start", "外出或迁居日期", past=False),
+        _date("end", "预计返回日期", past=False, required=False),
+        _text("destination", "目的地或新居住地"),
+        _text("new_committee", "迁入地村(居)民委员会", required=False, max_len=100),
+        _long("reason", "事由"),
+    )),
+    KindSchema("decision", KIND_LABELS["decision"], (
+        _record_ref("request", "申请"),
+        _choice("outcome", "审批结果", DECISIONS),
+        _long("note", "审批意见", required=False),
+        _text("by", "审批人", max_len=40),
+        _date("date", "审批日期"),
+    )),
+    KindSchema("travel_return", KIND_LABELS["travel_return"], (
+        _record_ref("request", "外出申请"),
+        _choice("outcome", "返回情况", RETURN_OUTCOMES),
+        _date("date", "登记日期"),
+        _long("notes", "情况说明", required=False),
     )),
 )
 

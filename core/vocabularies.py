@@ -29,6 +29,10 @@ KIND_LABELS: dict[str, str] = {
     "social_support": "引导社会力量参与",
     "assessment": "协助人员考核",
     "reward": "专项奖励",
+    "first_meeting": "见面记录",
+    "movement": "外出/居住地变更申请",
+    "decision": "审批决定",
+    "travel_return": "外出返回登记",
 }
 
 # 三(二) duty catalogue, the usual tasks of a notice (附件1).
@@ -67,7 +71,10 @@ TEAM_SLOTS: dict[str, str] = {
     "police": "社区民警",
     "social_worker": "专职社工",
     "volunteer": "志愿者",
-    "x": "家属/工作单位/社区工作人员",
+    "committee": "村(居)委会人员",  # Ma'anshan 三(二)2: the committee's member of the team
+    "family": "家庭成员",
+    "employer": "所在单位/学校人员",
+    "x": "其他成员(X)",
 }
 # 三(一): the four qualification conditions of a helper.
 HELPER_CONDITIONS: dict[int, str] = {
@@ -91,3 +98,14 @@ SUPPORT_ORGS: tuple[str, ...] = (
 SUPPORT_TYPES: tuple[str, ...] = ("监督管理", "教育帮扶", "就业帮扶", "心理疏导", "法律援助", "生活救助", "其他")
 # 四.2: the result of a helper's assessment.
 ASSESSMENT_RESULTS: tuple[str, ...] = ("合格", "不合格")
+# Team meetings (Ma'anshan 四.8: 矫正小组会议、矫情分析会议; 四.1: 工作调度会).
+MEETING_TYPES: tuple[str, ...] = ("矫正小组会议", "矫情分析会", "工作调度会", "其他")
+# Sichuan 2016: 外出审批、居住地变更审批.
+MOVEMENT_TYPES: tuple[str, ...] = ("外出", "居住地变更")
+MOVEMENT_TRAVEL, MOVEMENT_RESIDENCE = MOVEMENT_TYPES
+# Who brought the request: the helper on the subject's behalf, or the subject at the office.
+MOVEMENT_CHANNELS: tuple[str, ...] = ("经协助人员提出", "对象直接向司法所提出")
+DECISIONS: tuple[str, ...] = ("批准", "不批准")
+APPROVED, REFUSED = DECISIONS
+RETURN_OUTCOMES: tuple[str, ...] = ("按期返回", "逾期未归")
+RETURNED, OVERDUE = RETURN_OUTCOMES

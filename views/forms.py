@@ -59,6 +59,7 @@ if TYPE_CHECKING:
 EDITABLE_KINDS = ("visit", "report", "registration", "evaluation", "assistance", "meeting", "declaration",
                   "investigation")
 EDITABLE_KINDS += ("social_support",)  # 三(二)6 引导社会力量参与 (issue 15)
+EDITABLE_KINDS += ("first_meeting", "movement")  # issue 14; a travel return is recorded on the subject page
 DRAFT_SAVED = "草稿已自动保存(加密)"
 ADD_ROW = "添加一行"
 REMOVE_ROW = "删除"

@@ -9,6 +9,7 @@ import flet as ft
 from core import routes
 from core.kinds import KIND_LABELS
 from core.routes import Screen
+from views.case_panels import case_panels
 from views.forms import EDITABLE_KINDS
 
 if TYPE_CHECKING:
@@ -129,6 +130,7 @@ def detail_view(shell: ShellProtocol, screen: Screen) -> ft.View:
             *particulars,
             ft.Text("协助事项", size=18, weight=ft.FontWeight.BOLD),
             *([ft.Text(f"· {t}") for t in d["tasks"]] or [ft.Text("暂无通知单。")]),
+            *case_panels(shell, sid),
             ft.Text("工作记录", size=18, weight=ft.FontWeight.BOLD),
             *(timeline or [ft.Text("暂无记录。")]),
         ],

@@ -23,7 +23,8 @@ from sync.protocol.bundle import encode_payload, seal
 from sync.protocol.identity import Identity
 
 MAX_ACK = 15000  # record acks per header (keeps the header well under its 1 MiB limit)
-OFFICE_TO_HELPER_KINDS = ("notice", "team", "ack", "closure")
+OFFICE_TO_HELPER_KINDS: tuple[str, ...] = ("notice", "team", "ack", "closure")
+OFFICE_TO_HELPER_KINDS += ("decision",)  # issue 14: the office's decision on a travel / move request
 
 
 def closed_and_received(store: Store, peer: str, subject_ids: list[str]) -> list[str]:

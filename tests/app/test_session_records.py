@@ -46,6 +46,11 @@ SAMPLES: dict[str, dict[str, Any]] = {
                       "social": "简单", "community_opinion": "同意", "opinion": "适宜社区矫正"},
     "social_support": {"date": "2026-03-01", "organisation": "县农技站", "org_type": "企事业单位",
                        "help_type": "就业帮扶", "content": "介绍果园务工"},
+    "first_meeting": {"date": "2026-03-01", "place": "村委会", "present": "王五、本人、司法所李四",
+                      "explained": "协助事项和报告规定"},
+    "movement": {"type": "外出", "channel": "经协助人员提出", "applied": "2026-03-01", "start": "2026-03-05",
+                 "end": "2026-03-08", "destination": "成都市", "reason": "探亲"},
+    "travel_return": {"request": "0" * 32, "outcome": "按期返回", "date": "2026-03-09"},
 }
 
 

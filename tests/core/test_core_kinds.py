@@ -41,7 +41,8 @@ def test_catalogues_match_the_seed() -> None:
     assert kinds.DUTIES[-1] == "其他依法应当协助的工作"
     assert kinds.CATEGORIES == ("管制", "缓刑", "假释", "暂予监外执行")
     assert kinds.RATINGS == ("好", "较好", "一般", "差")
-    assert set(kinds.TEAM_SLOTS) == {"office_staff", "police", "social_worker", "volunteer", "x"}
+    assert set(kinds.TEAM_SLOTS) == {"office_staff", "police", "social_worker", "volunteer", "committee", "family",
+                                    "employer", "x"}
     assert kinds.TEAM_SLOTS["police"] == "社区民警"
     assert "家庭重大变故" in kinds.REPORT_CATEGORIES and "居住地变更" in kinds.REPORT_CATEGORIES
 

@@ -17,6 +17,7 @@ from views.office.register import register_view
 from views.office.reports import reports_view
 from views.office.subject_page import subject_page_view
 from views.office.sync_screen import sync_view
+from views.office.team_page import team_page_view
 
 if TYPE_CHECKING:
     from views.shell_protocol import ShellProtocol
@@ -29,4 +30,5 @@ BUILDERS: dict[str, Callable[[ShellProtocol, Screen], ft.View]] = {
     "office_sync": sync_view,
     "office_reports": reports_view,
     "office_subject": subject_page_view,
+    "office_team": team_page_view,
 }

@@ -9,6 +9,7 @@ import flet as ft
 from core.routes import Screen
 from sync.app import office
 from views.office.layout import frame, heading, section, show_in, table
+from views.office.workflow_sections import workflow_sections
 from views.work import run
 
 if TYPE_CHECKING:
@@ -108,4 +109,5 @@ def dashboard_view(shell: ShellProtocol, screen: Screen) -> ft.View:
                       [[h["name"], h["committee"], h["last_bundle"] or "从未", str(h["days"])]
                        for h in d["silent_helpers"]])
                 if d["silent_helpers"] else ft.Text("所有协助人员30天内都交过数据。")),
+        *workflow_sections(shell, message),
     ])

@@ -31,8 +31,6 @@ if TYPE_CHECKING:
     from views.shell_protocol import ShellProtocol
 
 _REG_LABELS = {f.name: f.label for f in KINDS["registration"].fields}
-_FAMILY_COLUMNS = (("name", "姓名"), ("relation", "关系"), ("age", "年龄"), ("political", "政治面貌"),
-                   ("workplace", "工作单位或就读学校"), ("phone", "联系电话"))
 
 
 def _pairs(items: list[tuple[str, str]]) -> ft.Control:
@@ -57,6 +55,7 @@ def subject_page_view(shell: ShellProtocol, screen: Screen) -> ft.View:
         _pairs([(p["label"], p["value"]) for p in page["particulars"]]),
         ft.Row([ft.OutlinedButton("修改基本情况、分配协助人员", icon=ft.Icons.EDIT,
                                   on_click=lambda e: shell.go_screen("office_subjects", id=sid)),
+                ft.OutlinedButton("矫正小组", icon=ft.Icons.GROUPS, on_click=lambda e: shell.go_screen("office_team", id=sid)),
                 ft.OutlinedButton("返回矫正对象", icon=ft.Icons.ARROW_BACK,
                                   on_click=lambda e: shell.go_screen("office_subjects"))], wrap=True),
     )
@@ -137,8 +136,8 @@ def subject_page_view(shell: ShellProtocol, screen: Screen) -> ft.View:
         family = [m for m in data.get("family") or [] if isinstance(m, dict)]
         if family:
             reg_controls += [ft.Text("家庭主要成员", weight=ft.FontWeight.BOLD),
-                             table([label for _k, label in _FAMILY_COLUMNS],
-                                   [[shown(m.get(k)) for k, _label in _FAMILY_COLUMNS] for m in family])]
+                             table([label for _k, label in reg["family_columns"]],
+                                   [[shown(m.get(k)) for k, _label in reg["family_columns"]] for m in family])]
     else:
         reg_controls.append(ft.Text("协助人员尚未填报登记表;打印时按名册信息预填,其余空白。"))
     reg_controls += [reg_picker, ft.FilledButton("打印登记表(DOCX)", icon=ft.Icons.PRINT, on_click=print_registration),

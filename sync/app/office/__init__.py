@@ -38,6 +38,8 @@ from sync.app.office.overview import (
     flagged_rows,
     resolve_conflict,
 )
+from sync.app.office.intake import FIRST_MEETING_DAYS, awaiting_meeting, awaiting_registration
+from sync.app.office.movements import decide, pending_requests, relocations
 from sync.app.office.printouts import write_card_docx, write_report
 from sync.app.office.register import (
     assign,
@@ -51,6 +53,7 @@ from sync.app.office.register import (
     unassign,
 )
 from sync.app.office.subsidies import add_reward, reward_rows, set_subsidy, subsidy_settings
+from sync.app.office.teams import role_names, save_team, slot_code, subjects_without_team, team_page
 
 __all__ = [
     "BUNDLE_SUFFIX",
@@ -105,4 +108,15 @@ __all__ = [
     "assess_helper",
     "assessment_figures",
     "latest_assessments",
+    "FIRST_MEETING_DAYS",
+    "awaiting_meeting",
+    "awaiting_registration",
+    "decide",
+    "pending_requests",
+    "relocations",
+    "role_names",
+    "save_team",
+    "slot_code",
+    "subjects_without_team",
+    "team_page",
 ]

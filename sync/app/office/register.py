@@ -134,6 +134,8 @@ def unassign(svc: Service, subject_id: str, helper_fp: str) -> Record:
     return exchange.unassign(store, me, subject_id, normalise_fingerprint(helper_fp), svc.clock)
 
 
+# 附件2's 家庭主要成员 table as the form prints it: 姓名, 关系, 工作单位或住址, 联系电话.
+FAMILY_COLUMNS: list[tuple[str, str]] = [(c.name, c.label) for c in KINDS["registration"].field("family").row]
 _REPORT_DETAIL = ("category", "urgency", "occurred", "description", "action")
 
 
@@ -173,7 +175,7 @@ def subject_page(svc: Service, subject_id: str) -> dict[str, Any]:
     registration = None
     if forms:
         newest = max(forms, key=lambda r: (r.data.get("fill_date") or "", r.updated))
-        registration = {"id": newest.id, "data": dict(newest.data)}
+        registration = {"id": newest.id, "data": dict(newest.data), "family_columns": FAMILY_COLUMNS}
     evaluations = sorted(
         ({"id": r.id, "date": r.data.get("date", ""), "period": r.data.get("period", ""),
           "grade": r.data.get("grade", ""), "law_abiding": r.data.get("law_abiding", ""),
