@@ -112,11 +112,11 @@ class Journal:
         self.bytes = self.valid_end
         return len(blob)
 
-    def sibling(self, path: Path) -> "Journal":
+    def sibling(self, path: Path) -> Journal:
         """Another journal file under the same key (the retired one, for reading)."""
         return Journal(path, self._key, self._entropy)
 
-    def retire(self, to: Path) -> "Journal":
+    def retire(self, to: Path) -> Journal:
         """Rename this journal to ``to`` and start an empty one of the next generation here.
 
         Returns the retired journal (same generation and frames; never appended to again). A

@@ -41,7 +41,7 @@ class Stamp:
         return {"gen": self.gen, "journals": self.journals}
 
     @classmethod
-    def from_dict(cls, raw: Any, path: Path) -> "Stamp":
+    def from_dict(cls, raw: Any, path: Path) -> Stamp:
         if raw is None:
             return cls()
         try:

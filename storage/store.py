@@ -82,7 +82,7 @@ class Store:
         self._ledger = Ledger(home, keys, entropy, options, FORMAT_VERSION)
         self._parts = self._ledger.parts
         self._journal = self._ledger.journal  # tests reach it to simulate a crash or a full disk
-        self._drafts = Drafts(home, keys, lambda: iso(self._clock()), entropy)
+        self._drafts = Drafts(home, keys, lambda: iso(self._clock()), entropy, interval=options.draft_interval_s)
 
     @staticmethod
     def exists(home: str | os.PathLike[str]) -> bool:
@@ -157,6 +157,10 @@ class Store:
         with self._mutex:
             if self._keys is None:
                 return
+            try:
+                self._drafts.flush()  # typed in the last second: written before the keys go
+            except (OSError, StoreError):
+                pass  # the draft written before it is still there
             try:
                 if self._ledger.unfolded:
                     self._ledger.checkpoint()
@@ -331,9 +335,23 @@ class Store:
     # ------------------------------------------------------------------ drafts
 
     def save_draft(self, draft_id: str, data: dict[str, Any]) -> None:
+        """Write the draft now (durable when this returns)."""
         with self._mutex:
             self._ensure_open()
             self._drafts.save(draft_id, data)
+
+    def buffer_draft(self, draft_id: str, data: dict[str, Any]) -> None:
+        """Keep the draft and write it at most once a second (``storage.drafts``): for keystrokes.
+        A kill loses at most the last second; ``flush_drafts`` and ``close`` write what waits."""
+        with self._mutex:
+            self._ensure_open()
+            self._drafts.buffer(draft_id, data)
+
+    def flush_drafts(self) -> None:
+        """Write every buffered draft now (leaving a form, the app paused)."""
+        with self._mutex:
+            self._ensure_open()
+            self._drafts.flush()
 
     def load_draft(self, draft_id: str) -> dict[str, Any] | None:
         with self._mutex:
