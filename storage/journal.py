@@ -117,11 +117,9 @@ class Journal:
         return Journal(path, self._key, self._entropy)
 
     def retire(self, to: Path) -> Journal:
-        """Rename this journal to ``to`` and start an empty one of the next generation here.
-
-        Returns the retired journal (same generation and frames; never appended to again). A
-        crash in between leaves the retired file alone, or both: either way every frame is
-        still in a journal the next open replays.
+        """Rename this journal to ``to``; returns it (same generation and frames, never appended
+        to again). This journal is then unstarted: the caller ``reset``s it to the next
+        generation (a failure there is retried by the next commit, the retired file is safe).
         """
         if self.gen is None:
             raise RuntimeError("journal not started")
@@ -130,7 +128,7 @@ class Journal:
         fsync_dir(self.path.parent)
         old = self.sibling(to)
         old.gen, old.count, old.valid_end, old.bytes = self.gen, self.count, self.valid_end, self.bytes
-        self.reset(self.gen + 1)
+        self.gen, self.count, self.valid_end, self.bytes = None, 0, 0, 0
         return old
 
     def forget(self) -> None:

@@ -145,6 +145,7 @@ class Ledger:
     def _start_fold(self) -> None:
         old = self.journal.retire(self.home / OLD_JOURNAL_FILE)
         self.fold = Fold(old, sorted(self.parts.pending), len(self.audit_pending))
+        self.journal.reset(self.index.gen + 1)  # if this fails, the next commit starts it
 
     def _fold_slice(self, deadline: float) -> None:
         """One partition at least, more while time is left; the finishing step on its own."""

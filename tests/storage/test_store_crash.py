@@ -274,3 +274,32 @@ def test_a_kill_at_any_file_operation_of_a_rolling_fold_loses_no_reported_save(t
             else:
                 abandon(store)
     assert {"replace", "fsync"} <= killed_in  # inside renames (partition, journal, index) and syncs
+
+
+def test_a_failure_to_start_the_next_journal_is_retried_and_loses_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storage.journal import Journal
+
+    home = tmp_path / "home"
+    opts = StoreOptions(checkpoint_every=2)
+    store = Store.create(home, PASS, kdf=CHEAP_KDF, options=opts)
+    real_reset = Journal.reset
+    failures = [1]
+
+    def reset(self: Journal, gen: int) -> None:
+        if gen == 1 and failures[0]:  # the disk is full just after the journal was retired
+            failures[0] -= 1
+            raise OSError(28, "No space left on device")
+        real_reset(self, gen)
+
+    monkeypatch.setattr(Journal, "reset", reset)
+    store.put(_record("a", 1), actor="h")
+    store.put(_record("b", 1), actor="h")  # retires the journal; starting the next one fails
+    assert (home / "journal.old.bin").exists() and not (home / "journal.bin").exists()
+    assert any("整理数据文件失败" in p for p in store.check())
+    store.put(_record("c", 1), actor="h")  # the next commit starts it and saves
+    abandon(store)
+    store = Store.open(home, PASS, options=opts)
+    assert all(store.get(t) == _record(t, 1) for t in "abc")
+    store.close()
