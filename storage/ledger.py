@@ -53,7 +53,7 @@ class StoreOptions:
     checkpoint_bytes: int = 8 * 1024 * 1024  # or when the journal grows past this
     cache_partitions: int = 64  # decrypted partitions kept in memory
     fold_every: int = 3  # a rolling-checkpoint slice runs on every n-th commit (the others pay nothing)
-    fold_budget_ms: float = 8.0  # work per slice, after its first step (4x while catching up)
+    fold_budget_ms: float = 8.0  # work per slice, after its first step
     draft_interval_s: float = 1.0  # a buffered draft is written at most this often
 
 
@@ -129,15 +129,14 @@ class Ledger:
             else:
                 self.fold.wait += 1
                 # Behind: the next journal is already due while this fold lasts. Every commit
-                # then folds, with more time, so memory and the journal stay bounded.
+                # then folds (a slice no longer than usual), so memory and the journal stay bounded.
                 behind = (
                     self.journal.count >= self._options.checkpoint_every
                     or self.journal.bytes >= self._options.checkpoint_bytes
                 )
                 if behind or self.fold.wait >= self._options.fold_every:
                     self.fold.wait = 0
-                    budget = self._options.fold_budget_ms * (4 if behind else 1)
-                    self._fold_slice(time.perf_counter() + budget / 1000)
+                    self._fold_slice(time.perf_counter() + self._options.fold_budget_ms / 1000)
         except (OSError, StoreError) as exc:
             # The commit is already durable in the journal; report the failure through check().
             self.note(f"整理数据文件失败,将在下次保存时重试:{exc}")
