@@ -2,34 +2,67 @@
 
 A partition's documents are its checkpointed file (``parts/<name>.bin``, one encrypted TinyDB)
 overlaid with the changes committed to the journal since. Decrypting a partition costs a whole
-file read, so the most recently used ones are kept (LRU, ``capacity`` of them). ``flush`` writes
-the pending changes into the files at a checkpoint. Records handed out of it must be copies
-(``history.fresh``), so a caller can never change what the cache holds.
+file read, so the most recently used ones are kept (LRU, ``capacity`` of them). ``write`` puts
+one partition's pending changes into its file (a rolling checkpoint writes a few per commit).
+Records handed out of it must be copies (``history.fresh``), so a caller can never change what
+the cache holds.
+
+Every file read is checked against the generation and digest the index recorded for it
+(``recorded``): an older copy of a partition file put back in place is refused by name rather
+than silently showing older records.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping
 
 from storage import partition
 from storage.crypto import Entropy, SubKeys
-from storage.errors import StoreLocked
-from storage.fsio import fsync_dir
+from storage.errors import StoreCorrupt, StoreLocked
 from storage.history import Doc
+from storage.partition import Stamp
 
 PARTS_DIR = "parts"
 
+FileRecord = dict[str, Any]  # {"gen": int, "digest": str}: what the index knows of a partition file
+
+
+def rollback_message(path: Path) -> str:
+    return f"数据文件不是最新版本,可能被旧副本替换(回滚):{path}。请从备份恢复或联系技术支持。"
+
+
+def check_not_older(path: Path, loaded: partition.Loaded, recorded: FileRecord | None) -> None:
+    """Raise ``StoreCorrupt`` when ``loaded`` is older than the generation the index recorded.
+
+    A newer generation is normal: a fold wrote the file and was interrupted before the index
+    named it; the journals the index continues from still hold everything it added.
+    """
+    if not recorded:
+        return
+    gen = int(recorded.get("gen", 0))
+    if loaded.stamp.gen < gen or (loaded.stamp.gen == gen and recorded.get("digest") not in (None, loaded.digest)):
+        raise StoreCorrupt(path, rollback_message(path))
+
 
 class PartitionCache:
-    def __init__(self, home: Path, keys: SubKeys, entropy: Entropy, capacity: int) -> None:
+    def __init__(
+        self,
+        home: Path,
+        keys: SubKeys,
+        entropy: Entropy,
+        capacity: int,
+        recorded: Callable[[str], FileRecord | None] = lambda pkey: None,
+    ) -> None:
         self.folder = home / PARTS_DIR
         self._keys: SubKeys | None = keys
         self._entropy = entropy
         self._capacity = capacity
+        self._recorded = recorded
         self._names: dict[str, str] = {}
         self._cache: OrderedDict[str, dict[str, Doc]] = OrderedDict()
+        self._gens: dict[str, int] = {}  # partition -> generation of its file as last read or written
         self.pending: dict[str, dict[str, Doc | None]] = {}  # partition -> id -> doc (None: removed)
 
     def _key(self) -> SubKeys:
@@ -59,7 +92,12 @@ class PartitionCache:
             self._cache.move_to_end(pkey)
             return cached
         path = self.path(pkey)
-        docs = partition.load(path, self._key().partition, self.role(pkey), self._entropy) if path.exists() else {}
+        docs: dict[str, Doc] = {}
+        if path.exists():
+            loaded = partition.load(path, self._key().partition, self.role(pkey), self._entropy)
+            check_not_older(path, loaded, self._recorded(pkey))
+            docs = loaded.docs
+            self._gens[pkey] = max(self._gens.get(pkey, 0), loaded.stamp.gen)
         overlay(docs, self.pending.get(pkey, {}))
         if self._capacity > 0:
             self._cache[pkey] = docs
@@ -67,7 +105,7 @@ class PartitionCache:
                 self._cache.popitem(last=False)
         return docs
 
-    def load_file(self, path: Path) -> dict[str, Doc]:
+    def load_file(self, path: Path) -> partition.Loaded:
         """Read back one file of the parts folder as it is on disk (the integrity check)."""
         return partition.load(path, self._key().partition, f"{PARTS_DIR}/{path.name}", self._entropy)
 
@@ -79,14 +117,22 @@ class PartitionCache:
             if cached is not None:
                 overlay(cached, changes)
 
-    def flush(self, written: Callable[[str, dict[str, Doc]], None]) -> None:
-        """Write every pending change into its partition file; ``written`` sees each as saved."""
-        key = self._key().partition
-        for pkey, changes in self.pending.items():
-            docs = partition.save(self.path(pkey), key, self.role(pkey), self._entropy, changes, sync_dir=False)
-            written(pkey, docs)
-        if self.pending:
-            fsync_dir(self.folder)  # every partition rename durable before the index names them
+    def write(self, pkey: str, journals: list[list[int]]) -> tuple[FileRecord, dict[str, Doc]]:
+        """Write the partition as it stands (its file plus every pending change) under the next
+        generation; returns what the index should record of the file, and the documents written.
+
+        The folder is not fsynced here: the caller does it once before the index names the file.
+        """
+        docs = self.docs(pkey)
+        recorded = self._recorded(pkey) or {}
+        gen = max(int(recorded.get("gen", 0)), self._gens.get(pkey, 0)) + 1
+        digest = partition.write(
+            self.path(pkey), self._key().partition, self.role(pkey), self._entropy, docs, Stamp(gen, journals),
+            sync_dir=False,
+        )
+        self._gens[pkey] = gen
+        self.pending.pop(pkey, None)
+        return {"gen": gen, "digest": digest}, docs
 
     def is_cached(self, pkey: str) -> bool:
         return pkey in self._cache
@@ -99,6 +145,7 @@ class PartitionCache:
         self._cache.clear()
         self.pending.clear()
         self._names.clear()
+        self._gens.clear()
         self._keys = None
 
 

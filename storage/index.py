@@ -4,6 +4,11 @@ Record id -> partition (and kind), per-subject summaries for dashboards, open co
 small encrypted key-value ``meta``, and where the audit log ended at the last checkpoint.
 Kept whole in memory; written as one sealed file at each checkpoint and rebuilt at unlock
 from that file plus the journal's transactions.
+
+Freshness: ``files`` holds each partition file's generation and digest as the last checkpoint
+wrote it (an older copy put back is refused), and ``journals`` how many frames each journal the
+checkpoint continues from already had (frames cut from a journal's end are noticed). Indexes
+written before these existed read with both empty.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ class Index:
     meta: dict[str, Any] = field(default_factory=dict)
     audit_bytes: int = 0  # audit log length at the checkpoint
     audit_last: dict[str, Any] | None = None  # {"seq", "hash"} of its last entry
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)  # partition -> {"gen", "digest"}
+    journals: list[list[int]] = field(default_factory=list)  # [[journal generation, frames], ...]
 
     def absorb(self, tx: Transaction) -> None:
         """Fold one committed transaction in (idempotent: replaying it again changes nothing)."""
@@ -67,8 +74,10 @@ class Index:
             pkeys = [p for p in pkeys if not wanted.isdisjoint(self.members[p].values())]
         return pkeys
 
-    def body(self, *, gen: int, audit_bytes: int, audit_last: dict[str, Any] | None, fmt: int) -> dict[str, Any]:
-        """The snapshot to seal (summaries must be refreshed first)."""
+    def body(
+        self, *, gen: int, audit_bytes: int, audit_last: dict[str, Any] | None, fmt: int, journals: list[list[int]]
+    ) -> dict[str, Any]:
+        """The snapshot to seal (summaries of partitions not in a journal must be current)."""
         return {
             "format": fmt,
             "gen": gen,
@@ -80,6 +89,8 @@ class Index:
                 "bytes": audit_bytes,
                 "last": {"seq": audit_last["seq"], "hash": audit_last["hash"]} if audit_last else None,
             },
+            "files": self.files,
+            "journals": journals,
         }
 
     @classmethod
@@ -95,6 +106,9 @@ class Index:
                 meta=dict(body["meta"]),
                 audit_bytes=int(body["audit"]["bytes"]),
                 audit_last=body["audit"]["last"],
+                files={str(p): {"gen": int(f["gen"]), "digest": str(f["digest"])}
+                       for p, f in (body.get("files") or {}).items()},
+                journals=[[int(g), int(n)] for g, n in (body.get("journals") or [])],
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise StoreCorrupt(path) from exc

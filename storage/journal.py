@@ -5,20 +5,27 @@ The header names the checkpoint generation the journal continues; a journal of a
 generation was already folded into the index and is ignored. A frame that is incomplete or
 fails authentication ends the journal (a torn tail from a crash); it is cut off before the
 next append.
+
+A rolling checkpoint ``retire``s the journal: it is renamed to ``journal.old.bin`` (read-only
+from then on, folded a slice at a time) and an empty journal of the next generation takes its
+place, so saves never wait for the fold. Frames are bound to their file name only through the
+generation, so the renamed file still authenticates.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from storage.crypto import JOURNAL, DecryptError, Entropy, seal, unseal
-from storage.fsio import AppendFile, atomic_write, scan_frames
+from storage.fsio import AppendFile, atomic_write, fsync_dir, scan_frames
 
 JOURNAL_FILE = "journal.bin"
+OLD_JOURNAL_FILE = "journal.old.bin"  # the retired journal a rolling checkpoint is folding
 MAGIC = b"XTJ1"
 _GEN = struct.Struct(">Q")
 HEADER_LEN = len(MAGIC) + _GEN.size
@@ -104,6 +111,25 @@ class Journal:
         self.valid_end = self._file.end
         self.bytes = self.valid_end
         return len(blob)
+
+    def sibling(self, path: Path) -> Journal:
+        """Another journal file under the same key (the retired one, for reading)."""
+        return Journal(path, self._key, self._entropy)
+
+    def retire(self, to: Path) -> Journal:
+        """Rename this journal to ``to``; returns it (same generation and frames, never appended
+        to again). This journal is then unstarted: the caller ``reset``s it to the next
+        generation (a failure there is retried by the next commit, the retired file is safe).
+        """
+        if self.gen is None:
+            raise RuntimeError("journal not started")
+        self.close()
+        os.replace(self.path, to)
+        fsync_dir(self.path.parent)
+        old = self.sibling(to)
+        old.gen, old.count, old.valid_end, old.bytes = self.gen, self.count, self.valid_end, self.bytes
+        self.gen, self.count, self.valid_end, self.bytes = None, 0, 0, 0
+        return old
 
     def forget(self) -> None:
         """Drop the key (the store is locking)."""

@@ -1,30 +1,47 @@
-"""The committed state: the last checkpoint plus the journal since, and folding one into the other.
+"""The committed state: the last checkpoint plus the journals since, and folding one into the other.
 
 ``Ledger`` holds what the store knows in memory (the ``Index``, the ``PartitionCache`` with its
 pending changes, the audit entries not yet in the audit log) and the files that make it durable.
 ``commit`` appends a transaction to the journal (durable at the fsync) and folds it into memory;
-``checkpoint`` writes the pending changes into the partitions, the audit log and a new index,
-then restarts the journal under the next generation; ``load`` rebuilds memory at unlock.
+``load`` rebuilds memory at unlock.
+
+Rolling checkpoint: when the journal holds ``checkpoint_every`` commits (or ``checkpoint_bytes``),
+it is retired (renamed ``journal.old.bin``) and a ``Fold`` starts. Every ``fold_every``-th later
+commit writes a bounded slice of it (one partition file at a time, for about
+``fold_budget_ms``; most saves pay nothing, so the median save is not slowed) and the last
+step appends the retired journal's audit entries, fsyncs the partitions folder and writes the
+index of the next generation, which makes the retired journal obsolete. No save waits for a
+whole checkpoint. A kill at any instant leaves the old index with both journals to replay (a
+partition file already written is newer than the index says, which is allowed: replaying sets
+the same documents again), or the new index with the current journal.
+
+Freshness (rollback and truncation at rest): every partition file carries its write generation
+and the journal lengths it includes; the index records each file's generation and digest and
+the journal lengths at its checkpoint. An older partition file, or a journal with fewer whole
+frames than a later-written file saw, is reported by name (at unlock, when the partition is read,
+and by ``check``). Frames appended after the last file that recorded them cannot be told from a
+crash just before them: that window is one fold step, at most.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Collection
 
 from core.records import Record
+from core.rules import summarise_subject
 from storage import history, sealed
 from storage.audit import AUDIT_FILE, AuditLog
 from storage.cache import PARTS_DIR, PartitionCache
 from storage.crypto import INDEX, Entropy, SubKeys
 from storage.drafts import DRAFTS_DIR
 from storage.errors import StoreCorrupt, StoreError, StoreLocked
-from storage.fsio import atomic_write, leftover_temps, remove_durably
+from storage.fsio import atomic_write, fsync_dir, leftover_temps, remove_durably
 from storage.history import Doc, fresh
 from storage.index import INDEX_FILE, Index
-from storage.journal import JOURNAL_FILE, Journal
-from core.rules import summarise_subject
+from storage.journal import JOURNAL_FILE, OLD_JOURNAL_FILE, Journal, JournalState
 from storage.transaction import NO_SUBJECT, AuditEntry, Transaction
 
 
@@ -32,9 +49,31 @@ from storage.transaction import NO_SUBJECT, AuditEntry, Transaction
 class StoreOptions:
     """Tuning knobs; tests shrink them to exercise checkpoints and cache eviction."""
 
-    checkpoint_every: int = 256  # commits folded into partitions per checkpoint
+    checkpoint_every: int = 256  # commits in a journal before it is retired and folded
     checkpoint_bytes: int = 8 * 1024 * 1024  # or when the journal grows past this
     cache_partitions: int = 64  # decrypted partitions kept in memory
+    fold_every: int = 3  # a rolling-checkpoint slice runs on every n-th commit (the others pay nothing)
+    fold_budget_ms: float = 8.0  # work per slice, after its first step
+    draft_interval_s: float = 1.0  # a buffered draft is written at most this often
+
+
+@dataclass
+class Fold:
+    """A rolling checkpoint in progress: the retired journal's changes, a slice per commit."""
+
+    old: Journal | None  # the retired journal (None: its file went missing, reported)
+    todo: list[str]  # partitions still to write
+    audit_n: int  # entries at the front of ``audit_pending`` that the retired journal holds
+    done: int = field(default=0)  # partitions written so far
+    wait: int = field(default=0)  # commits since the last slice
+
+
+def truncated_message(path: Path, missing: int) -> str:
+    return f"事务日志末尾少了 {missing} 条已保存的修改,文件可能被截短或替换为旧副本:{path}。请从备份恢复或联系技术支持。"
+
+
+def missing_journal_message(path: Path) -> str:
+    return f"事务日志缺失,其中已保存的修改无法恢复:{path}。请从备份恢复或联系技术支持。"
 
 
 class Ledger:
@@ -47,23 +86,33 @@ class Ledger:
         self.problems: list[str] = []  # met while in use; the integrity check reports them first
         self.index = Index()  # checkpoint state plus committed transactions since the checkpoint
         self.audit_pending: list[AuditEntry] = []
-        self.parts = PartitionCache(home, keys, entropy, options.cache_partitions)
+        self.parts = PartitionCache(home, keys, entropy, options.cache_partitions, self.index_file)
         self.journal = Journal(home / JOURNAL_FILE, keys.journal, entropy)
         self.audit = AuditLog(home / AUDIT_FILE, keys.audit, entropy)
+        self.fold: Fold | None = None
+
+    def index_file(self, pkey: str) -> dict[str, object] | None:
+        return self.index.files.get(pkey)
 
     @property
     def audit_last(self) -> AuditEntry | None:
         """The last audit entry committed: the next one chains to it."""
         return self.audit_pending[-1] if self.audit_pending else self.index.audit_last
 
+    @property
+    def unfolded(self) -> bool:
+        """Whether anything committed is still only in a journal."""
+        return bool(self.journal.count or self.fold)
+
     def note(self, problem: str) -> None:
         if problem not in self.problems:
             self.problems.append(problem)
 
     def commit(self, tx: Transaction) -> None:
-        """Durable once the journal frame is fsynced; then folded into memory."""
-        if self.journal.gen != self.index.gen:
-            self.journal.reset(self.index.gen)  # a journal of an older checkpoint is obsolete
+        """Durable once the journal frame is fsynced; then folded into memory, then a fold slice."""
+        expected = self.index.gen + (1 if self.fold else 0)
+        if self.journal.gen != expected:
+            self.journal.reset(expected)  # a journal of an older checkpoint is obsolete
         before = self.journal.bytes
         try:
             self.journal.append(tx.to_dict())
@@ -71,14 +120,88 @@ class Ledger:
             raise StoreError("保存失败:无法写入存储(空间不足或存储卡被移除?)。请检查后重试。") from exc
         self._absorb(tx)
         # The size test counts the journal as this commit found it, so a save never waits for the
-        # folding of its own large transaction: a big import is durable at its fsync and folded
-        # by the next commit, an explicit checkpoint() or close().
-        if self.journal.count >= self._options.checkpoint_every or before >= self._options.checkpoint_bytes:
-            try:
-                self.checkpoint()
-            except (OSError, StoreError) as exc:
-                # The commit is already durable in the journal; report the failure through check().
-                self.problems.append(f"整理数据文件失败,将在下次保存时重试:{exc}")
+        # retiring of its own large transaction: a big import is durable at its fsync and folded
+        # over the next commits, an explicit checkpoint() or close().
+        try:
+            if self.fold is None:
+                if self.journal.count >= self._options.checkpoint_every or before >= self._options.checkpoint_bytes:
+                    self._start_fold()  # the retiring is this commit's share of the work
+            else:
+                self.fold.wait += 1
+                # Behind: the next journal is already due while this fold lasts. Every commit
+                # then folds (a slice no longer than usual), so memory and the journal stay bounded.
+                behind = (
+                    self.journal.count >= self._options.checkpoint_every
+                    or self.journal.bytes >= self._options.checkpoint_bytes
+                )
+                if behind or self.fold.wait >= self._options.fold_every:
+                    self.fold.wait = 0
+                    self._fold_slice(time.perf_counter() + self._options.fold_budget_ms / 1000)
+        except (OSError, StoreError) as exc:
+            # The commit is already durable in the journal; report the failure through check().
+            self.note(f"整理数据文件失败,将在下次保存时重试:{exc}")
+
+    def _start_fold(self) -> None:
+        old = self.journal.retire(self.home / OLD_JOURNAL_FILE)
+        self.fold = Fold(old, sorted(self.parts.pending), len(self.audit_pending))
+        self.journal.reset(self.index.gen + 1)  # if this fails, the next commit starts it
+
+    def _fold_slice(self, deadline: float) -> None:
+        """One partition at least, more while time is left; the finishing step on its own."""
+        fold = self.fold
+        steps = 0
+        while fold is not None and (steps == 0 or time.perf_counter() < deadline):
+            if fold.todo:
+                self._write_partition(fold.todo.pop())
+                fold.done += 1
+            elif steps == 0:
+                self._finish_fold()
+            else:
+                break
+            steps += 1
+            fold = self.fold
+
+    def _stamp_journals(self) -> list[list[int]]:
+        """The journals (generation, whole frames) whose changes a file written now includes."""
+        out = []
+        if self.fold is not None and self.fold.old is not None and self.fold.old.gen is not None:
+            out.append([self.fold.old.gen, self.fold.old.count])
+        if self.journal.gen is not None:
+            out.append([self.journal.gen, self.journal.count])
+        return out
+
+    def _write_partition(self, pkey: str) -> None:
+        if pkey not in self.parts.pending:
+            return  # written already by an earlier slice with everything it had
+        record, docs = self.parts.write(pkey, self._stamp_journals())
+        self.index.files[pkey] = record
+        if pkey in self.index.dirty and pkey != NO_SUBJECT:
+            self._set_summary(pkey, docs)  # summarise what was written, no second read
+            self.index.dirty.discard(pkey)
+
+    def _finish_fold(self) -> None:
+        """Audit entries of the retired journal, then the index of the next generation."""
+        fold = self.fold
+        if fold is None:
+            return
+        fsync_dir(self.parts.folder)  # every partition rename durable before the index names it
+        audit_bytes, audit_last = self.index.audit_bytes, self.index.audit_last
+        entries = self.audit_pending[: fold.audit_n]
+        if entries:
+            audit_bytes = self.audit.append(entries, self.index.audit_bytes)
+            audit_last = {"seq": entries[-1]["seq"], "hash": entries[-1]["hash"]}
+        gen = self.index.gen + 1
+        journals = [[self.journal.gen, self.journal.count]] if self.journal.gen == gen else []
+        self._write_index(gen=gen, audit_bytes=audit_bytes, audit_last=audit_last, journals=journals)
+        self.index.gen = gen
+        self.index.audit_bytes = audit_bytes
+        self.index.audit_last = audit_last
+        self.index.journals = journals
+        del self.audit_pending[: fold.audit_n]
+        self.fold = None
+        if fold.old is not None:
+            fold.old.close()
+        remove_durably(self.home / OLD_JOURNAL_FILE)
 
     def _absorb(self, tx: Transaction) -> None:
         self.parts.absorb(tx.parts)
@@ -143,29 +266,20 @@ class Ledger:
             self.index.summaries.pop(pkey, None)
 
     def checkpoint(self) -> None:
-        """Fold the pending changes into the files; the journal restarts empty."""
-        self.parts.flush(self._written)
-        self.refresh_summaries()
-        audit_bytes = self.index.audit_bytes
-        if self.audit_pending:
-            audit_bytes = self.audit.append(self.audit_pending, self.index.audit_bytes)
-        audit_last = self.audit_last
-        self._write_index(gen=self.index.gen + 1, audit_bytes=audit_bytes, audit_last=audit_last)
-        self.index.gen += 1
-        self.index.audit_bytes = audit_bytes
-        self.index.audit_last = {"seq": audit_last["seq"], "hash": audit_last["hash"]} if audit_last else None
-        self.parts.pending.clear()
-        self.audit_pending.clear()
-        self.journal.reset(self.index.gen)
+        """Fold everything now (close, an explicit checkpoint): the journal ends empty."""
+        if self.fold is not None:
+            self._fold_all()
+        if self.journal.count:
+            self._start_fold()
+            self._fold_all()
         for folder in (self.home, self.home / PARTS_DIR, self.home / DRAFTS_DIR):
             for tmp in leftover_temps(folder):
                 remove_durably(tmp)
 
-    def _written(self, pkey: str, docs: dict[str, Doc]) -> None:
-        """A partition was just checkpointed: summarise what was written, no second read."""
-        if pkey in self.index.dirty and pkey != NO_SUBJECT:
-            self._set_summary(pkey, docs)
-            self.index.dirty.discard(pkey)
+    def _fold_all(self) -> None:
+        while self.fold is not None and self.fold.todo:
+            self._write_partition(self.fold.todo.pop())
+        self._finish_fold()
 
     def init_layout(self) -> None:
         """Empty partitions folder, audit log, index and journal (before the key file exists)."""
@@ -173,27 +287,60 @@ class Ledger:
             folder.mkdir(exist_ok=True)
             for stale in folder.glob("*.bin"):
                 stale.unlink()  # leftovers of an interrupted create or migration
+        remove_durably(self.home / OLD_JOURNAL_FILE)
         atomic_write(self.home / AUDIT_FILE, b"", self._entropy(8).hex())
         self._write_index()
         self.journal.reset(0)
 
-    def _write_index(self, *, gen: int = 0, audit_bytes: int = 0, audit_last: AuditEntry | None = None) -> None:
-        body = self.index.body(gen=gen, audit_bytes=audit_bytes, audit_last=audit_last, fmt=self._format)
+    def _write_index(
+        self,
+        *,
+        gen: int = 0,
+        audit_bytes: int = 0,
+        audit_last: AuditEntry | None = None,
+        journals: list[list[int]] | None = None,
+    ) -> None:
+        body = self.index.body(
+            gen=gen, audit_bytes=audit_bytes, audit_last=audit_last, fmt=self._format, journals=journals or []
+        )
         sealed.write(self.home / INDEX_FILE, body, self._index_key(), INDEX, INDEX_FILE, self._entropy)
 
     def load(self) -> None:
-        """Read the index and replay the journal of the same generation. Writes nothing."""
+        """Read the index and replay the journals it continues from. Writes nothing."""
         path = self.home / INDEX_FILE
         body = sealed.read(path, self._index_key(), INDEX, INDEX_FILE)
         self.index = Index.from_body(body, path)
+        gen = self.index.gen
+        old_path = self.home / OLD_JOURNAL_FILE
+        old = Journal(old_path, self._keys.journal if self._keys else b"", self._entropy)
+        old_state = old.read() if old_path.exists() else JournalState(None)
         state = self.journal.read()
+        self.problems.extend(old_state.problems if old_state.gen == gen else [])
         self.problems.extend(state.problems)
-        if state.gen == self.index.gen:
-            self.journal.adopt(state)
-            for tx in state.txs:
-                self._absorb(Transaction.from_dict(tx))
-        elif state.gen is not None and state.gen > self.index.gen:
+        newer = [s.gen for s in (old_state, state) if s.gen is not None and s.gen > gen + 1]
+        if newer or (old_state.gen is not None and old_state.gen > gen):
             self.problems.append(f"索引文件比事务日志旧,可能被替换:{path}。")
+        if old_state.gen == gen:  # a rolling checkpoint was interrupted: fold on from both journals
+            old.adopt(old_state)
+            self._replay(old_state)
+            audit_n = len(self.audit_pending)
+            if state.gen == gen + 1:
+                self.journal.adopt(state)
+                self._replay(state)
+            self.fold = Fold(old, sorted(self.parts.pending), audit_n)
+        elif state.gen == gen:
+            self.journal.adopt(state)
+            self._replay(state)
+        elif state.gen == gen + 1:  # the retired journal went missing: keep what is left
+            self.problems.append(missing_journal_message(old_path))
+            self.journal.adopt(state)
+            self._replay(state)
+            self.fold = Fold(None, sorted(self.parts.pending), 0)
+        self.problems.extend(journal_problems(self.index.journals, gen, self.home, old_state, state))
+
+    def _replay(self, state: JournalState) -> None:
+        for tx in state.txs:
+            self._absorb(Transaction.from_dict(tx))
 
     def _index_key(self) -> bytes:
         if self._keys is None:
@@ -203,8 +350,35 @@ class Ledger:
     def forget(self) -> None:
         """Drop every decrypted thing and key (the store is locking)."""
         self._keys = None
+        if self.fold is not None and self.fold.old is not None:
+            self.fold.old.forget()
+        self.fold = None
         self.journal.forget()
         self.audit.forget()
         self.parts.forget()
         self.index = Index()
         self.audit_pending.clear()
+
+
+def journal_problems(
+    anchors: list[list[int]], gen: int, home: Path, old: JournalState, active: JournalState
+) -> list[str]:
+    """Journals shorter than a file written after them saw (``anchors``: [generation, frames]).
+
+    Only journals the index still continues from are compared; older ones are folded already.
+    """
+    out: list[str] = []
+    for jgen, frames in anchors:
+        if jgen < gen:
+            continue
+        if old.gen == jgen:
+            have, path = len(old.txs), home / OLD_JOURNAL_FILE
+        elif active.gen == jgen:
+            have, path = len(active.txs), home / JOURNAL_FILE
+        else:
+            if frames:
+                out.append(missing_journal_message(home / (OLD_JOURNAL_FILE if jgen == gen else JOURNAL_FILE)))
+            continue
+        if have < frames:
+            out.append(truncated_message(path, frames - have))
+    return list(dict.fromkeys(out))

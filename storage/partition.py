@@ -3,23 +3,62 @@
 TinyDB is the document store; ``EncryptedStorage`` is its Storage, reading and writing the
 whole partition dict as one sealed file. Each document is keyed by record id and holds the
 record's current version, every version seen (oldest first) and an open conflict, if any.
+
+Beside TinyDB's table the sealed body carries a ``Stamp``: the file's write generation (one
+more at every write of this partition) and the journals it already includes. The index keeps
+each partition's generation and digest, so an older copy of the file put back in its place is
+recognised (rollback), and the stamp's journal lengths prove that frames cut from a journal's
+end had been there. Files written before stamps existed read as generation 0.
 """
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from tinydb import TinyDB
-from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
-from tinydb.table import Document, Table
+from tinydb.table import Table
 
 from storage import sealed
 from storage.crypto import PARTITION, Entropy
+from storage.errors import StoreCorrupt
+from storage.fsio import atomic_write
 
 TABLE = "records"
+STAMP = "_file"  # not a TinyDB table: EncryptedStorage takes it out on read and puts it back on write
 Doc = dict[str, Any]
+
+
+@dataclass
+class Stamp:
+    gen: int = 0
+    journals: list[list[int]] = field(default_factory=list)  # [[journal generation, frames], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"gen": self.gen, "journals": self.journals}
+
+    @classmethod
+    def from_dict(cls, raw: Any, path: Path) -> Stamp:
+        if raw is None:
+            return cls()
+        try:
+            return cls(int(raw["gen"]), [[int(g), int(n)] for g, n in raw["journals"]])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StoreCorrupt(path) from exc
+
+
+@dataclass
+class Loaded:
+    docs: dict[str, Doc]
+    stamp: Stamp
+    digest: str  # sha256 of the file's bytes ("" when there is no file)
+
+
+def digest_of(blob: bytes) -> str:
+    return hashlib.sha256(blob).hexdigest()
 
 
 class EncryptedStorage(Storage):
@@ -31,15 +70,30 @@ class EncryptedStorage(Storage):
         self._role = role
         self._entropy = entropy
         self._sync_dir = sync_dir
+        self.stamp: Stamp | None = None  # read from the file, or to write with it
+        self.digest = ""
 
     def read(self) -> dict[str, dict[str, Any]] | None:
-        if not self.path.exists():
+        try:
+            blob = self.path.read_bytes()
+        except FileNotFoundError:
             return None
-        data = sealed.read(self.path, self._key, PARTITION, self._role)
-        return data if isinstance(data, dict) else None
+        except OSError as exc:
+            raise StoreCorrupt(self.path) from exc
+        data = sealed.decode(blob, self._key, PARTITION, self._role, self.path)
+        if not isinstance(data, dict):
+            return None
+        self.digest = digest_of(blob)
+        self.stamp = Stamp.from_dict(data.pop(STAMP, None), self.path)
+        return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        sealed.write(self.path, data, self._key, PARTITION, self._role, self._entropy, sync_dir=self._sync_dir)
+        body: dict[str, Any] = dict(data)
+        if self.stamp is not None:
+            body[STAMP] = self.stamp.to_dict()
+        blob = sealed.encode(body, self._key, PARTITION, self._role, self._entropy)
+        atomic_write(self.path, blob, self._entropy(8).hex(), sync_dir=self._sync_dir)
+        self.digest = digest_of(blob)
 
 
 class RecordTable(Table):
@@ -52,46 +106,43 @@ class _Db(TinyDB):
     table_class = RecordTable
 
 
-def _open(path: Path, key: bytes, role: str, entropy: Entropy, sync_dir: bool = True) -> TinyDB:
-    middleware = CachingMiddleware(EncryptedStorage)
-    middleware.WRITE_CACHE_SIZE = 1 << 30  # flush once, on close
-    return _Db(path, key, role, entropy, sync_dir, storage=middleware)
+def open_db(path: Path, key: bytes, role: str, entropy: Entropy) -> TinyDB:
+    """The partition as a TinyDB database (queries, tools); the store itself reads whole tables."""
+    return _Db(path, key, role, entropy, storage=EncryptedStorage)
 
 
-def load(path: Path, key: bytes, role: str, entropy: Entropy) -> dict[str, Doc]:
-    """All documents of a partition by record id (empty when the file does not exist yet)."""
-    db = _open(path, key, role, entropy)
-    try:
-        return {str(doc.doc_id): dict(doc) for doc in db.table(TABLE)}
-    finally:
-        db.close()  # nothing was modified, so nothing is written
+def load(path: Path, key: bytes, role: str, entropy: Entropy) -> Loaded:
+    """All documents of a partition by record id (empty when the file does not exist yet).
+
+    The store always wants the whole table, so it is taken from the TinyDB Storage as TinyDB
+    keeps it (``{table: {doc id: document}}``); wrapping each document in TinyDB's ``Document``
+    only to unwrap it again was a third of the cost of reading a partition.
+    """
+    storage = EncryptedStorage(path, key, role, entropy)
+    tables = storage.read() or {}
+    table = tables.get(TABLE)
+    if table is not None and not isinstance(table, dict):
+        raise StoreCorrupt(path)
+    return Loaded(dict(table or {}), storage.stamp or Stamp(), storage.digest)
 
 
-def save(
+def write(
     path: Path,
     key: bytes,
     role: str,
     entropy: Entropy,
-    changes: Mapping[str, Doc | None],
+    docs: dict[str, Doc],
+    stamp: Stamp,
     *,
     sync_dir: bool = True,
-) -> dict[str, Doc]:
-    """Apply changed documents (None removes one), write the partition once, atomically.
+) -> str:
+    """Replace the partition with ``docs`` (all of them), atomically; returns the file's digest.
 
-    Returns the partition's documents as written (the checkpoint summarises them). With
-    ``sync_dir=False`` the caller fsyncs the folder once after replacing many partitions.
+    The caller holds the whole partition already (the cache), so TinyDB's read-modify-write is
+    skipped: its Storage writes the table as TinyDB itself would. With ``sync_dir=False`` the
+    caller fsyncs the folder once before anything names the new generation.
     """
-    db = _open(path, key, role, entropy, sync_dir)
-    table = db.table(TABLE)
-    present = set((db.storage.read() or {}).get(TABLE, {}))
-    # Replace = remove then insert: two table updates whatever the number of changes.
-    # Doc ids are record ids (RecordTable); TinyDB annotates them as int but keys by any hashable.
-    stale = [rid for rid in changes if rid in present]
-    if stale:
-        table.remove(doc_ids=stale)  # type: ignore[arg-type]
-    fresh = [Document(doc, doc_id=rid) for rid, doc in changes.items() if doc is not None]  # type: ignore[arg-type]
-    if fresh:
-        table.insert_multiple(fresh)
-    written = dict((db.storage.read() or {}).get(TABLE, {}))  # the middleware's cached tables
-    db.close()  # the one encrypted write
-    return written
+    storage = EncryptedStorage(path, key, role, entropy, sync_dir)
+    storage.stamp = stamp
+    storage.write({TABLE: docs})
+    return storage.digest

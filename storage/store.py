@@ -6,17 +6,19 @@ Layout of a store's home folder::
     index.bin          checkpoint: record id -> partition map, per-subject summaries, meta,
                        open conflicts, audit position (sealed)
     journal.bin        transactions committed since that checkpoint (sealed frames)
+    journal.old.bin    the retired journal a rolling checkpoint is folding (while it lasts)
     audit.bin          hash-chained audit entries up to that checkpoint (sealed frames)
     parts/<name>.bin   one encrypted TinyDB per subject, one for records without subject
     drafts/<name>.bin  one sealed file per draft
     lock               held with flock while a process has the store open
 
 A commit appends one frame to the journal and fsyncs it: the save is durable and cheap whatever
-the store's size. After ``checkpoint_every`` commits, after a commit that found at least
-``checkpoint_bytes`` in the journal, and on close, the pending changes are folded into the
-partitions, the audit log and a new index, each written atomically, and the journal restarts
-under the new generation. A crash at any instant leaves either the old checkpoint plus its
-journal, or the new checkpoint (the older journal is then ignored).
+the store's size. After ``checkpoint_every`` commits, or a commit that found at least
+``checkpoint_bytes`` in the journal, the journal is retired (``journal.old.bin``) and folded
+into the partitions, the audit log and a new index a bounded slice per later commit (a rolling
+checkpoint, ``storage.ledger``); close and ``checkpoint()`` fold everything at once. A crash at
+any instant leaves the old checkpoint plus its journals, or the new checkpoint (the retired
+journal is then ignored).
 
 ``Store`` is the facade. What a commit changes is planned in ``storage.transaction``; decrypted
 partitions and uncheckpointed changes live in ``storage.cache``; ``storage.integrity`` is the
@@ -81,7 +83,7 @@ class Store:
         self._ledger = Ledger(home, keys, entropy, options, FORMAT_VERSION)
         self._parts = self._ledger.parts
         self._journal = self._ledger.journal  # tests reach it to simulate a crash or a full disk
-        self._drafts = Drafts(home, keys, lambda: iso(self._clock()), entropy)
+        self._drafts = Drafts(home, keys, lambda: iso(self._clock()), entropy, interval=options.draft_interval_s)
 
     @staticmethod
     def exists(home: str | os.PathLike[str]) -> bool:
@@ -162,7 +164,11 @@ class Store:
             if self._keys is None:
                 return
             try:
-                if self._journal.count:
+                self._drafts.flush()  # typed in the last second: written before the keys go
+            except (OSError, StoreError):
+                pass  # the draft written before it is still there
+            try:
+                if self._ledger.unfolded:
                     self._ledger.checkpoint()
             except (OSError, StoreError):
                 pass  # the journal still holds everything; the next open replays it
@@ -405,9 +411,23 @@ class Store:
     # ------------------------------------------------------------------ drafts
 
     def save_draft(self, draft_id: str, data: dict[str, Any]) -> None:
+        """Write the draft now (durable when this returns)."""
         with self._mutex:
             self._ensure_open()
             self._drafts.save(draft_id, data)
+
+    def buffer_draft(self, draft_id: str, data: dict[str, Any]) -> None:
+        """Keep the draft and write it at most once a second (``storage.drafts``): for keystrokes.
+        A kill loses at most the last second; ``flush_drafts`` and ``close`` write what waits."""
+        with self._mutex:
+            self._ensure_open()
+            self._drafts.buffer(draft_id, data)
+
+    def flush_drafts(self) -> None:
+        """Write every buffered draft now (leaving a form, the app paused)."""
+        with self._mutex:
+            self._ensure_open()
+            self._drafts.flush()
 
     def load_draft(self, draft_id: str) -> dict[str, Any] | None:
         with self._mutex:
@@ -459,7 +479,7 @@ class Store:
         """Fold the journal into the partitions and index now (normally automatic)."""
         with self._mutex:
             self._ensure_open()
-            if self._journal.count:
+            if self._ledger.unfolded:
                 self._ledger.checkpoint()
 
     # ------------------------------------------------------------------ internals

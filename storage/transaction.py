@@ -136,6 +136,7 @@ class Plan:
         self._partition = partition
         self._audit_last = audit_last  # the entry the first new one chains to
         self._now = now
+        self._at: str | None = None  # one time for the whole transaction (it commits at once)
 
     @property
     def needs_commit(self) -> bool:
@@ -143,7 +144,9 @@ class Plan:
 
     def audit(self, action: str, actor: str, rid: str, kind: str | None, old: Any, new: Any) -> None:
         prev = self.tx.audit[-1] if self.tx.audit else self._audit_last
-        fields = {"at": self._now(), "actor": actor, "action": action, "record": rid, "kind": kind}
+        if self._at is None:
+            self._at = self._now()  # reading the clock per entry was a tenth of a 10k-record import
+        fields = {"at": self._at, "actor": actor, "action": action, "record": rid, "kind": kind}
         self.tx.audit.append(chained(prev, {**fields, "old": old, "new": new}))
 
     def records(self, records: list[Record], actor: str) -> tuple[ApplyResult, dict[str, Doc]]:

@@ -475,7 +475,16 @@ class Service:
     # ------------------------------------------------------------------ drafts
 
     def save_draft(self, draft_id: str, data: dict[str, Any]) -> None:
-        self.store.save_draft(draft_id, data)
+        """Called on every keystroke: the encrypted draft is written at most once a second (the
+        first change at once, the latest within the second), so a kill loses at most the last
+        second of typing. ``flush_drafts`` writes it at once; locking does too."""
+        self.store.buffer_draft(draft_id, data)
+
+    def flush_drafts(self) -> None:
+        """Write every draft still waiting: call when the user leaves a form and when the app is
+        paused or hidden. Harmless when nothing waits or the store is already locked."""
+        if self._store is not None:
+            self._store.flush_drafts()
 
     def load_draft(self, draft_id: str) -> dict[str, Any] | None:
         return self.store.load_draft(draft_id)

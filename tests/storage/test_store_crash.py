@@ -189,3 +189,117 @@ def test_damage_in_the_middle_of_the_journal_is_reported_not_hidden(tmp_path: Pa
     problems = reopened.check()
     assert problems and "事务日志" in problems[0] and str(journal) in problems[0]
     abandon(reopened)
+
+
+# A kill inside a rolling checkpoint: every file operation the fold makes is a place to die.
+FOLD_OPTIONS = StoreOptions(checkpoint_every=3, cache_partitions=2, fold_every=1, fold_budget_ms=0.0)
+_FILE_OPS = ("replace", "fsync", "unlink", "ftruncate")
+
+
+def _fold_child(home: Path, out_fd: int, kill_at: int) -> None:
+    """Save in a loop; SIGKILL itself just before the ``kill_at``-th file operation made while a
+    rolling fold is in progress. Never returns."""
+    try:
+        store = Store.open(home, PASS, clock=TickClock(), options=FOLD_OPTIONS)
+        ledger = store._ledger
+        write = os.write
+        seen = [0]
+
+        def hook(name: str) -> None:
+            real = getattr(os, name)
+
+            def call(*args: object, **kwargs: object) -> object:
+                if ledger.fold is not None:
+                    seen[0] += 1
+                    if seen[0] > kill_at:
+                        write(out_fd, f"killed {name}\n".encode())
+                        os.kill(os.getpid(), signal.SIGKILL)
+                return real(*args, **kwargs)
+
+            setattr(os, name, call)
+
+        for name in _FILE_OPS:
+            hook(name)
+        write(out_fd, b"ready\n")
+        for i in range(400):
+            tag = f"k{kill_at}-{i}"
+            if i % 5 == 4:
+                tags = [f"{tag}-{k}" for k in range(3)]
+                store.apply([_record(t, 1) for t in tags], actor="sync")
+                write(out_fd, "".join(f"put {t} 1\n" for t in tags).encode())
+            else:
+                store.put(_record(tag, 1), actor="helper")
+                write(out_fd, f"put {tag} 1\n".encode())
+        write(out_fd, b"done\n")
+    finally:
+        os._exit(0)
+
+
+def test_a_kill_at_any_file_operation_of_a_rolling_fold_loses_no_reported_save(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    Store.create(home, PASS, kdf=CHEAP_KDF, options=FOLD_OPTIONS).close()
+    expected: set[str] = set()
+    killed_in: set[str] = set()
+    for kill_at in range(0, 40):
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - child
+            os.close(read_fd)
+            _fold_child(home, write_fd, kill_at)
+        os.close(write_fd)
+        buf = b""
+        while chunk := os.read(read_fd, 65536):
+            buf += chunk
+        os.close(read_fd)
+        os.waitpid(pid, 0)
+        lines = buf.decode().splitlines()
+        assert lines[0] == "ready"
+        assert lines[-1].startswith("killed"), "the child should have died inside a fold"
+        killed_in.add(lines[-1].split()[1])
+        expected.update(line.split()[1] for line in lines if line.startswith("put "))
+        store = Store.open(home, PASS, clock=TickClock(), options=FOLD_OPTIONS)
+        try:
+            assert store.check() == [], f"kill at {kill_at}"
+            missing = [tag for tag in expected if store.get(tag) is None]
+            assert not missing, f"kill at {kill_at}: reported saves lost {missing[:3]}"
+            batches: dict[str, int] = {}
+            for rec in store.list("visit"):
+                if rec.id.count("-") == 2:
+                    prefix = rec.id.rsplit("-", 1)[0]
+                    batches[prefix] = batches.get(prefix, 0) + 1
+            assert all(n == 3 for n in batches.values()), f"kill at {kill_at}: torn apply {batches}"
+        finally:
+            if kill_at % 4 == 0:
+                store.close()
+            else:
+                abandon(store)
+    assert {"replace", "fsync"} <= killed_in  # inside renames (partition, journal, index) and syncs
+
+
+def test_a_failure_to_start_the_next_journal_is_retried_and_loses_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storage.journal import Journal
+
+    home = tmp_path / "home"
+    opts = StoreOptions(checkpoint_every=2)
+    store = Store.create(home, PASS, kdf=CHEAP_KDF, options=opts)
+    real_reset = Journal.reset
+    failures = [1]
+
+    def reset(self: Journal, gen: int) -> None:
+        if gen == 1 and failures[0]:  # the disk is full just after the journal was retired
+            failures[0] -= 1
+            raise OSError(28, "No space left on device")
+        real_reset(self, gen)
+
+    monkeypatch.setattr(Journal, "reset", reset)
+    store.put(_record("a", 1), actor="h")
+    store.put(_record("b", 1), actor="h")  # retires the journal; starting the next one fails
+    assert (home / "journal.old.bin").exists() and not (home / "journal.bin").exists()
+    assert any("整理数据文件失败" in p for p in store.check())
+    store.put(_record("c", 1), actor="h")  # the next commit starts it and saves
+    abandon(store)
+    store = Store.open(home, PASS, options=opts)
+    assert all(store.get(t) == _record(t, 1) for t in "abc")
+    store.close()
