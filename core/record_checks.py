@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any, Callable
 
 from core import validation as v
+from core.handover import check_items as _check_handover_items
 from core.errors import ValidationError
 from core.numbering import format_number
 from core.schemas import (
@@ -175,6 +176,7 @@ CROSS_CHECKS: dict[str, tuple[CrossCheck, ...]] = {
     "notice": (_check_term, _check_notice_number),
     "registration": (_check_family_problem,),
     "helper": (_check_helper_dates,),
+    "handover": (_check_handover_items,),
 }
 
 

@@ -43,6 +43,7 @@ HELPER_KINDS = frozenset(
 # 引导社会力量 (helper). Kept apart so other branches' additions merge cleanly.
 OFFICE_KINDS = OFFICE_KINDS | {"closure", "assessment", "reward"}
 HELPER_KINDS = HELPER_KINDS | {"social_support"}
+OFFICE_KINDS = OFFICE_KINDS | {"handover"}  # issue 15: the history a new helper receives
 ALL_KINDS = OFFICE_KINDS | HELPER_KINDS
 
 

@@ -23,6 +23,7 @@ DATE_FIELD = {"visit": "date", "report": "occurred", "evaluation": "date", "assi
               "ack": "date", "registration": "fill_date"}
 TITLE_FIELD.update({"closure": "reason", "social_support": "organisation"})
 DATE_FIELD.update({"closure": "date", "social_support": "date"})
+TITLE_FIELD["handover"], DATE_FIELD["handover"] = "from_name", "date"
 # A subject's particulars shown at the top of the subject's page, in this order.
 PARTICULAR_FIELDS = ("name", "gender", "birth", "category", "crime", "sentence", "term_start", "term_end",
                      "committee", "town", "residence", "phone")

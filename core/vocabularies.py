@@ -29,6 +29,7 @@ KIND_LABELS: dict[str, str] = {
     "social_support": "引导社会力量参与",
     "assessment": "协助人员考核",
     "reward": "专项奖励",
+    "handover": "移交材料",
 }
 
 # 三(二) duty catalogue, the usual tasks of a notice (附件1).

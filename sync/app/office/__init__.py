@@ -50,6 +50,7 @@ from sync.app.office.register import (
     subject_rows,
     unassign,
 )
+from sync.app.office.handover import hand_over, handover_keep, set_handover_keep
 from sync.app.office.subsidies import add_reward, reward_rows, set_subsidy, subsidy_settings
 
 __all__ = [
@@ -105,4 +106,7 @@ __all__ = [
     "assess_helper",
     "assessment_figures",
     "latest_assessments",
+    "hand_over",
+    "handover_keep",
+    "set_handover_keep",
 ]
