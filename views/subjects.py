@@ -9,6 +9,8 @@ import flet as ft
 from core import routes
 from core.kinds import KIND_LABELS
 from core.routes import Screen
+from sync.app.handover import handover_rows
+from views.handover import handover_section
 from views.forms import EDITABLE_KINDS
 
 if TYPE_CHECKING:
@@ -107,6 +109,9 @@ def detail_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     particulars = [ft.Row([ft.Text(p["label"], width=110, color=ft.Colors.GREY_700), ft.Text(p["value"], expand=True)])
                    for p in d["particulars"]]
     urgent_open = [t for t in d["timeline"] if t["urgent"] and t.get("handling") == "待处理"]
+    for t in d["timeline"]:
+        if t["kind"] == "handover":  # read-only history, shown below in full (issue 15)
+            t["route"] = routes.subject(sid)
     timeline = [timeline_tile(shell, t) for t in d["timeline"]]
     alert: list[ft.Control] = []
     if urgent_open:
@@ -131,6 +136,7 @@ def detail_view(shell: ShellProtocol, screen: Screen) -> ft.View:
             *([ft.Text(f"· {t}") for t in d["tasks"]] or [ft.Text("暂无通知单。")]),
             ft.Text("工作记录", size=18, weight=ft.FontWeight.BOLD),
             *(timeline or [ft.Text("暂无记录。")]),
+            *handover_section(handover_rows(svc, sid)),
         ],
     )
 
