@@ -100,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sync.cli import case_commands  # issue 15: close, subsidy
 
     case_commands.register(sub)
+    from sync.cli import handover_commands  # issue 15: handover
+
+    handover_commands.register(sub)
     return parser
 
 
