@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable, Sequence, TypeVar
 
+from core import handover
 from core.numbering import format_number, next_seq
 from core.records import Record, new_id
 from core.vocabularies import DUTIES, REPORT_CATEGORIES
@@ -641,6 +642,26 @@ def generate(rng: random.Random, *, subjects: int, records_per_subject: int, off
                 ack = {"report": r.id, "note": _pick(rng, ("已知悉,请继续关注", "已安排专人上门核实", "已约谈本人")),
                        "by": _pick(rng, w.officers), "date": on.isoformat()}
                 out.append(_record(w, "ack", ack, office_fp, subject.id, on))
+    out.extend(_handovers(w, out, subject_records, office_fp))  # issue 15: after the rest
+    return out
+
+
+def _handovers(w: _World, records: list[Record], subjects: list[tuple[Record, list[str]]],
+               office_fp: str) -> list[Record]:
+    """A subject with a second helper: the 移交材料 that helper received of the first's records."""
+    out = []
+    for subject, names in subjects:
+        helpers = subject.data.get("helpers") or []
+        if len(helpers) < 2:
+            continue
+        own = [r for r in records if r.subject == subject.id]
+        chosen = handover.select(own, keep=handover.DEFAULT_KEEP)
+        if not chosen:
+            continue
+        on = w.today
+        data = {"helper": helpers[1], "from_name": names[0], "date": on.isoformat(),
+                "items": handover.items(chosen, {helpers[0]: names[0]})}
+        out.append(_record(w, handover.HANDOVER_KIND, data, office_fp, subject.id, on))
     return out
 
 

@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from core import validation as v
 from core import visits
+from core.handover import check_items as _check_handover_items
 from core.errors import ValidationError
 from core.numbering import format_number
 from core.schemas import (
@@ -201,6 +202,7 @@ CROSS_CHECKS: dict[str, tuple[CrossCheck, ...]] = {
     "visit": (visits.check,),
     "team": (_check_team_leader,),
     "movement": (_check_movement,),
+    "handover": (_check_handover_items,),
 }
 
 

@@ -47,6 +47,7 @@ HELPER_KINDS = HELPER_KINDS | {"social_support"}
 # helper; the office's decision on a request.
 HELPER_KINDS = HELPER_KINDS | {"first_meeting", "movement", "travel_return"}
 OFFICE_KINDS = OFFICE_KINDS | {"decision"}
+OFFICE_KINDS = OFFICE_KINDS | {"handover"}  # issue 15: the history a new helper receives
 ALL_KINDS = OFFICE_KINDS | HELPER_KINDS
 
 

@@ -44,6 +44,8 @@ ROWS = "list-of-rows"
 STRS = "list-of-str"
 INTS = "list-of-int"
 FIELD_TYPES = frozenset({TEXT, DATE, YEARMONTH, INT, BOOL, PHONE, CHOICE, ROWS, STRS, INTS})
+COPY = "record-copy"  # a copy of another record's data, checked against its own kind (handover)
+FIELD_TYPES = FIELD_TYPES | {COPY}
 
 _FINGERPRINT_RE = re.compile(r"[0-9]{30}")
 _KEY_HEX_RE = re.compile(r"[0-9a-f]{64}")
@@ -416,6 +418,18 @@ _SCHEMAS: tuple[KindSchema, ...] = (
         _choice("outcome", "返回情况", RETURN_OUTCOMES),
         _date("date", "登记日期"),
         _long("notes", "情况说明", required=False),
+    )),
+    KindSchema("handover", KIND_LABELS["handover"], (
+        _fingerprint("helper", "接收的协助人员身份指纹"),
+        _text("from_name", "原协助人员", required=False, max_len=100),
+        _date("date", "移交日期"),
+        Field("items", "移交记录", ROWS, required=False, max_items=91, unit="条", row=(
+            _choice("kind", "记录类型", ("registration", "visit", "evaluation", "report"),
+                    labels=tuple(KIND_LABELS[k] for k in ("registration", "visit", "evaluation", "report"))),
+            _date("date", "日期", required=False),
+            _text("author_name", "填写人", required=False, max_len=40),
+            Field("data", "内容", COPY),
+        )),
     )),
 )
 

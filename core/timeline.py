@@ -27,6 +27,7 @@ DATE_FIELD.update({"closure": "date", "social_support": "date"})
 TITLE_FIELD |= {"first_meeting": "place", "movement": "destination", "decision": "outcome",
                 "travel_return": "outcome", "team": "leader"}
 DATE_FIELD |= {"first_meeting": "date", "movement": "applied", "decision": "date", "travel_return": "date"}
+TITLE_FIELD["handover"], DATE_FIELD["handover"] = "from_name", "date"
 # A subject's particulars shown at the top of the subject's page, in this order.
 PARTICULAR_FIELDS = ("name", "gender", "birth", "category", "crime", "sentence", "term_start", "term_end",
                      "committee", "town", "residence", "phone")

@@ -33,6 +33,7 @@ KIND_LABELS: dict[str, str] = {
     "movement": "外出/居住地变更申请",
     "decision": "审批决定",
     "travel_return": "外出返回登记",
+    "handover": "移交材料",
 }
 
 # 三(二) duty catalogue, the usual tasks of a notice (附件1).

@@ -10,6 +10,8 @@ from core import routes
 from core.kinds import KIND_LABELS
 from core.routes import Screen
 from views.case_panels import case_panels
+from sync.app.handover import handover_rows
+from views.handover import handover_section
 from views.forms import EDITABLE_KINDS
 
 if TYPE_CHECKING:
@@ -108,6 +110,9 @@ def detail_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     particulars = [ft.Row([ft.Text(p["label"], width=110, color=ft.Colors.GREY_700), ft.Text(p["value"], expand=True)])
                    for p in d["particulars"]]
     urgent_open = [t for t in d["timeline"] if t["urgent"] and t.get("handling") == "待处理"]
+    for t in d["timeline"]:
+        if t["kind"] == "handover":  # read-only history, shown below in full (issue 15)
+            t["route"] = routes.subject(sid)
     timeline = [timeline_tile(shell, t) for t in d["timeline"]]
     alert: list[ft.Control] = []
     if urgent_open:
@@ -133,6 +138,7 @@ def detail_view(shell: ShellProtocol, screen: Screen) -> ft.View:
             *case_panels(shell, sid),
             ft.Text("工作记录", size=18, weight=ft.FontWeight.BOLD),
             *(timeline or [ft.Text("暂无记录。")]),
+            *handover_section(handover_rows(svc, sid)),
         ],
     )
 

@@ -10,6 +10,7 @@ from typing import Any
 from core.records import HELPER_KINDS, Clock, Record
 from storage import Store
 from sync.exchange.errors import ExportSuperseded
+from sync.exchange.handover import handovers_for, others_acks
 from sync.exchange.peers import (
     WITHDRAWN,
     PeerState,
@@ -70,11 +71,14 @@ def _office_outbox(store: Store, me: Identity, peer: str) -> tuple[list[Record],
     out: list[Record] = list(assigned.values())
     mine = {k.fingerprint for k in office_keys(store, me)}  # records from before a rotation are ours too
     for sid in assigned:  # only partitions holding notices, teams or receipts are decrypted
-        out.extend(
+        ours = [
             r
             for r in store.list(subject=sid, kinds=OFFICE_TO_HELPER_KINDS, include_deleted=True)
             if r.author in mine
-        )
+        ]
+        others = others_acks(store, sid, peer, ours)  # issue 15: answers to another helper's reports stay
+        out.extend(r for r in ours if r.id not in others)
+        out.extend(handovers_for(store, sid, peer, mine))  # issue 15: each only to its new helper
     out.extend(r for r in store.list("revocation") if r.data.get("helper") == peer)
     sent = set(PeerState(store, peer).sent_subjects)
     withdrawn = sorted(sent - set(assigned))

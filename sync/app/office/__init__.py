@@ -52,6 +52,7 @@ from sync.app.office.register import (
     subject_rows,
     unassign,
 )
+from sync.app.office.handover import hand_over, handover_keep, set_handover_keep
 from sync.app.office.subsidies import add_reward, reward_rows, set_subsidy, subsidy_settings
 from sync.app.office.teams import role_names, save_team, slot_code, subjects_without_team, team_page
 
@@ -119,4 +120,7 @@ __all__ = [
     "slot_code",
     "subjects_without_team",
     "team_page",
+    "hand_over",
+    "handover_keep",
+    "set_handover_keep",
 ]

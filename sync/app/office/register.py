@@ -121,11 +121,18 @@ def import_roster(svc: Service, path: str | Path) -> dict[str, int]:
 
 def assign(svc: Service, subject_id: str, helper_fp: str, *, replace: str | None = None) -> Record:
     """Assign a helper; with ``replace`` the subject moves from that helper to this one."""
+    from sync.app.office.handover import hand_over
+
     store, me = office_of(svc)
     fp = normalise_fingerprint(helper_fp)
+    before = store.get(subject_id)
+    had = list(before.data.get("helpers") or []) if before is not None and before.kind == "subject" else []
     rec = exchange.assign(store, me, subject_id, fp, svc.clock)
-    if replace and normalise_fingerprint(replace) != fp:
-        rec = exchange.unassign(store, me, subject_id, normalise_fingerprint(replace), svc.clock)
+    old = normalise_fingerprint(replace) if replace else ""
+    if old and old != fp:
+        rec = exchange.unassign(store, me, subject_id, old, svc.clock)
+    if fp not in had and ((old and old in had) or not had):  # the subject moves: 移交 (issue 15)
+        hand_over(svc, subject_id, fp, [old] if old else [], only_if_history=not old)
     return rec
 
 
