@@ -28,7 +28,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Collection
+from collections.abc import Callable, Collection
 
 from core.records import Record
 from core.rules import summarise_subject
@@ -275,6 +275,18 @@ class Ledger:
         for folder in (self.home, self.home / PARTS_DIR, self.home / DRAFTS_DIR):
             for tmp in leftover_temps(folder):
                 remove_durably(tmp)
+
+    def rewrite_from(self, docs_of: Callable[[str], dict[str, Doc]], pkeys: list[str], batch: int) -> None:
+        """Re-keying: write every partition in ``pkeys`` (its documents from ``docs_of``) under
+        this ledger's keys, then the audit entries waiting and the index, as one fold. At most
+        ``batch`` partitions' documents are held at once."""
+        self.fold = Fold(None, [], len(self.audit_pending))
+        for n, pkey in enumerate(pkeys, start=1):
+            self.parts.pending[pkey] = dict(docs_of(pkey))
+            self._write_partition(pkey)
+            if n % max(1, batch) == 0:  # bounded memory on a large office store
+                self.parts.evict_all()
+        self._finish_fold()
 
     def _fold_all(self) -> None:
         while self.fold is not None and self.fold.todo:

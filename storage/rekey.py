@@ -83,14 +83,7 @@ def stage(
         # chain; the checkpoint below writes them, and every partition, under the new keys.
         new.index = _copy_index(old)
         new.audit_pending = [dict(e) for e in entries] + [dict(e) for e in old.audit_pending]
-        batch = max(1, options.cache_partitions)
-        for pkey in sorted(old.index.members):
-            new.parts.pending[pkey] = dict(old.parts.docs(pkey))
-            if len(new.parts.pending) >= batch:  # bounded memory on a large office store
-                new.parts.flush(new._written)
-                new.parts.pending.clear()
-                new.parts.evict_all()
-        new.checkpoint()
+        new.rewrite_from(old.parts.docs, sorted(old.index.members), options.cache_partitions)
         _copy_drafts(old_drafts, staging, keys, entropy)
     finally:
         new.journal.close()

@@ -90,6 +90,7 @@ def make_main(service: Service | Future[Service]) -> Callable[[ft.Page], None]:
         shell.guard_errors()
         shell.attach()
         page.on_close = shell.on_close  # the session expired: no more lock screens to send it
+        page.on_app_lifecycle_state_change = shell.on_lifecycle  # paused: the waiting draft is written
         page.on_route_change = shell.on_route_change
         page.on_keyboard_event = lambda e: shell.touch()
         shell.render(page.route or HOME_ROUTE)

@@ -45,6 +45,10 @@ IDLE_CHECK_SECONDS = 10
 LOCK_ROUTE = LOCK
 
 
+# App states in which a draft still waiting is written at once (Flet's AppLifecycleState values).
+FLUSH_STATES = frozenset({ft.AppLifecycleState.PAUSE, ft.AppLifecycleState.HIDE, ft.AppLifecycleState.INACTIVE,
+                          ft.AppLifecycleState.DETACH})
+
 class Shell:
     """One per browser session or window: renders the screen the route names."""
 
@@ -91,7 +95,14 @@ class Shell:
         return list(Shell._open.get(id(self.service), []))
 
     def on_close(self, e: Any = None) -> None:
+        self.service.flush_drafts()  # what was typed in the last second is kept
         self.detach()
+
+    def on_lifecycle(self, e: Any) -> None:
+        """The phone put the app in the background (or is closing it): the draft waiting to be
+        written goes to disk now, not when its second is up."""
+        if getattr(e, "state", None) in FLUSH_STATES:
+            self.service.flush_drafts()
 
     # ------------------------------------------------------------------ file dialogs
 
@@ -121,9 +132,11 @@ class Shell:
             self.render(e.route)
 
     def render(self, route: str) -> None:
-        """Draw the screen ``route`` names, or the one ``core.routes.guard`` puts in its place."""
+        """Draw the screen ``route`` names, or the one ``core.routes.guard`` puts in its place.
+        Leaving a form (back, 稍后再填, any navigation) writes its waiting draft first."""
         asked = parse_route(route)
         svc = self.service
+        svc.flush_drafts()
         set_up = svc.exists()
         unlocked = set_up and not svc.locked and self.unlocked_here
         screen = guard(asked, set_up=set_up, unlocked=unlocked, role=self.role() if unlocked else "")

@@ -31,9 +31,13 @@ class FakeService:
 
     def __init__(self) -> None:
         self.locked = False
+        self.flushes = 0
 
     def exists(self) -> bool:
         return True
+
+    def flush_drafts(self) -> None:
+        self.flushes += 1
 
     def identity(self) -> dict[str, Any]:
         if self.locked:
@@ -509,3 +513,22 @@ def test_a_screen_whose_record_is_gone_says_why_and_leads_back(builders: dict[st
     back = next(c for c in page_of(shell).views[-1].controls if isinstance(c, ft.Button))
     back.on_click(None)
     assert shell.rendered == "/subjects"
+
+
+def test_leaving_a_form_pausing_the_app_and_closing_the_session_write_the_waiting_draft() -> None:
+    """Drafts are written at most once a second while typing (issue 16); what waits is written
+    as soon as the helper leaves the form, the phone pauses the app, or the session ends."""
+    svc = FakeService()
+    shell = open_session(svc, FORM)
+    before = svc.flushes
+    shell.go("/subjects")
+    assert svc.flushes == before + 1
+    for state in (ft.AppLifecycleState.PAUSE, ft.AppLifecycleState.HIDE, ft.AppLifecycleState.INACTIVE):
+        shell.on_lifecycle(ft.AppLifecycleStateChangeEvent(name="app_lifecycle_state_change", control=None,
+                                                           state=state))
+    assert svc.flushes == before + 4
+    shell.on_lifecycle(ft.AppLifecycleStateChangeEvent(name="app_lifecycle_state_change", control=None,
+                                                       state=ft.AppLifecycleState.RESUME))
+    assert svc.flushes == before + 4  # coming back writes nothing
+    shell.on_close()
+    assert svc.flushes == before + 5
