@@ -19,8 +19,11 @@ def _app(argv: list[str]) -> int:
     parser.add_argument("--home", help="数据目录")
     parser.add_argument("--port", type=int, default=8550, help="浏览器视图端口(默认 8550)")
     parser.add_argument("--web", action="store_true", help="总是使用浏览器视图")
-    parser.add_argument("--demo", action="store_true",
-                        help="在临时目录中用演示数据打开应用:司法所在 --port,一位协助人员的手机在 --port+1")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="在临时目录中用演示数据打开应用:司法所在 --port,一位协助人员的手机在 --port+1",
+    )
     args = parser.parse_args(argv)
     home = Path(args.home or os.environ.get("XIETONG_HOME") or default_home())
     from views.app import run
@@ -33,8 +36,17 @@ def _app(argv: list[str]) -> int:
     from sync.app.demo import demo_homes
 
     demo = demo_homes()
-    phone = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--web", "--port", str(args.port + 1),
-                              "--home", str(demo.helper)])
+    phone = subprocess.Popen(
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--web",
+            "--port",
+            str(args.port + 1),
+            "--home",
+            str(demo.helper),
+        ]
+    )
     print(f"演示口令(两边相同):{demo.passphrase}")
     print(f"司法所:http://127.0.0.1:{args.port}/   数据目录 {demo.office}")
     print(f"协助人员{demo.helper_name}的手机:http://127.0.0.1:{args.port + 1}/   数据目录 {demo.helper}")
@@ -56,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     # "--home DIR" and "--port N" take a value; any other word is a command (or a mistake the
     # CLI explains). No command opens the app, without importing the CLI (a faster start).
-    positionals = [a for i, a in enumerate(argv) if not a.startswith("-") and (i == 0 or argv[i - 1] not in {"--home", "--port"})]
+    positionals = [
+        a for i, a in enumerate(argv) if not a.startswith("-") and (i == 0 or argv[i - 1] not in {"--home", "--port"})
+    ]
     if not positionals:
         return _app(argv)
     from sync.cli.main import build_parser

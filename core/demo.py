@@ -11,9 +11,10 @@ Every generated record passes ``core.record_checks.validate``.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
-from typing import Any, Callable, Sequence, TypeVar
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, TypeVar
 
 from core import handover
 from core.numbering import format_number, next_seq
@@ -33,26 +34,150 @@ TOWNS: dict[str, tuple[str, ...]] = {
 }
 COMMITTEES: tuple[tuple[str, str], ...] = tuple((c, t) for t, cs in TOWNS.items() for c in cs)
 
-SURNAMES = ("王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何",
-            "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "萧", "田",
-            "董", "潘", "袁", "蒋", "蔡", "欧阳", "司马", "诸葛", "仝", "芮", "鄢", "禚")
-GIVEN_MALE = ("伟", "强", "军", "磊", "勇", "杰", "涛", "斌", "超", "明", "刚", "平", "辉", "鹏", "华", "建国",
-              "志强", "海波", "晓东", "国庆", "堃", "喆", "昇", "犇", "垚", "鑫", "燚", "翀", "彧", "赟", "琎")
-GIVEN_FEMALE = ("芳", "娜", "敏", "静", "丽", "艳", "娟", "霞", "玲", "婷", "雪", "慧", "红梅", "秀英", "桂兰",
-                "曌", "玥", "淼", "珺", "婧", "頔", "嫣", "琦")
+SURNAMES = (
+    "王",
+    "李",
+    "张",
+    "刘",
+    "陈",
+    "杨",
+    "黄",
+    "赵",
+    "吴",
+    "周",
+    "徐",
+    "孙",
+    "马",
+    "朱",
+    "胡",
+    "郭",
+    "何",
+    "高",
+    "林",
+    "罗",
+    "郑",
+    "梁",
+    "谢",
+    "宋",
+    "唐",
+    "许",
+    "韩",
+    "冯",
+    "邓",
+    "曹",
+    "彭",
+    "曾",
+    "萧",
+    "田",
+    "董",
+    "潘",
+    "袁",
+    "蒋",
+    "蔡",
+    "欧阳",
+    "司马",
+    "诸葛",
+    "仝",
+    "芮",
+    "鄢",
+    "禚",
+)
+GIVEN_MALE = (
+    "伟",
+    "强",
+    "军",
+    "磊",
+    "勇",
+    "杰",
+    "涛",
+    "斌",
+    "超",
+    "明",
+    "刚",
+    "平",
+    "辉",
+    "鹏",
+    "华",
+    "建国",
+    "志强",
+    "海波",
+    "晓东",
+    "国庆",
+    "堃",
+    "喆",
+    "昇",
+    "犇",
+    "垚",
+    "鑫",
+    "燚",
+    "翀",
+    "彧",
+    "赟",
+    "琎",
+)
+GIVEN_FEMALE = (
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "丽",
+    "艳",
+    "娟",
+    "霞",
+    "玲",
+    "婷",
+    "雪",
+    "慧",
+    "红梅",
+    "秀英",
+    "桂兰",
+    "曌",
+    "玥",
+    "淼",
+    "珺",
+    "婧",
+    "頔",
+    "嫣",
+    "琦",
+)
 SECOND = ("", "", "", "子", "文", "思", "永", "俊", "佳", "雨", "晓", "嘉", "宇", "梓", "浩", "堃", "昇")
 
-CRIMES = ("危险驾驶", "盗窃", "诈骗", "故意伤害", "交通肇事", "寻衅滋事", "帮助信息网络犯罪活动", "开设赌场",
-          "掩饰、隐瞒犯罪所得", "非法捕捞水产品", "滥伐林木", "非法吸收公众存款", "赌博", "非法狩猎", "失火")
+CRIMES = (
+    "危险驾驶",
+    "盗窃",
+    "诈骗",
+    "故意伤害",
+    "交通肇事",
+    "寻衅滋事",
+    "帮助信息网络犯罪活动",
+    "开设赌场",
+    "掩饰、隐瞒犯罪所得",
+    "非法捕捞水产品",
+    "滥伐林木",
+    "非法吸收公众存款",
+    "赌博",
+    "非法狩猎",
+    "失火",
+)
 COURTS = (f"{CITY}{COUNTY}", f"{CITY}{COUNTY}", f"{CITY}江北区", f"{CITY}中级")
 CN_DIGITS = "零一二三四五六七八九"
 
 # One fixed, fictional subject (every required particular of the register) for examples, tests
 # and benchmarks that need a subject but not a random one.
 SAMPLE_SUBJECT: dict[str, str] = {
-    "name": "张三", "gender": "男", "birth": "1980-05", "household": "四川省某县", "residence": "四川省某县某镇",
-    "judgment_date": "2025-06-01", "crime": "盗窃罪", "court": "某县人民法院", "sentence": "有期徒刑一年,缓刑二年",
-    "category": "缓刑", "term_start": "2025-07-01", "term_end": "2027-06-30", "committee": "青山村民委员会",
+    "name": "张三",
+    "gender": "男",
+    "birth": "1980-05",
+    "household": "四川省某县",
+    "residence": "四川省某县某镇",
+    "judgment_date": "2025-06-01",
+    "crime": "盗窃罪",
+    "court": "某县人民法院",
+    "sentence": "有期徒刑一年,缓刑二年",
+    "category": "缓刑",
+    "term_start": "2025-07-01",
+    "term_end": "2027-06-30",
+    "committee": "青山村民委员会",
     "town": "青山镇",
 }
 
@@ -71,6 +196,7 @@ class _World:
 
 
 # --- small generators ------------------------------------------------------------------------
+
 
 def _cn_number(n: int) -> str:
     if n < 10:
@@ -128,7 +254,7 @@ def _add_months(d: date, months: int) -> date:
 
 
 def _clock(rng: random.Random, d: date) -> Callable[[], datetime]:
-    ts = datetime(d.year, d.month, d.day, tzinfo=timezone.utc) + timedelta(seconds=_below(rng, 36000))
+    ts = datetime(d.year, d.month, d.day, tzinfo=UTC) + timedelta(seconds=_below(rng, 36000))
     return lambda: ts
 
 
@@ -156,6 +282,7 @@ def _pick(rng: random.Random, pool: Sequence[T]) -> T:
 
 
 # --- office-side records ----------------------------------------------------------------------
+
 
 def _world(rng: random.Random, today: date, ids: Callable[[], str]) -> _World:
     w = _World(rng, today, ids)
@@ -241,8 +368,20 @@ def _subject_data(w: _World, committee: str, town: str, helpers: list[str]) -> d
     return data
 
 
-_PARTICULARS = ("name", "gender", "birth", "household", "residence", "judgment_date", "crime", "court",
-                "sentence", "category", "term_start", "term_end")
+_PARTICULARS = (
+    "name",
+    "gender",
+    "birth",
+    "household",
+    "residence",
+    "judgment_date",
+    "crime",
+    "court",
+    "sentence",
+    "category",
+    "term_start",
+    "term_end",
+)
 
 
 def _notice_data(w: _World, subject: dict[str, Any], issued: date, seq: int) -> dict[str, Any]:
@@ -274,31 +413,76 @@ def _team_data(w: _World, subject: dict[str, Any], helper_names: list[str]) -> d
     rng = w.rng
     members = [
         {"slot": "office_staff", "name": _pick(rng, w.officers), "phone": _landline(rng), "unit": OFFICE_NAME},
-        {"slot": "police", "name": w.police.get(subject["town"], _name(rng, "男")), "phone": _mobile(rng),
-         "unit": f"{COUNTY}公安局{subject['town'].rstrip('镇乡街道')}派出所"},
-        {"slot": "social_worker", "name": _pick(rng, w.social_workers), "phone": _mobile(rng),
-         "unit": f"{COUNTY}启明社会工作服务中心"},
-        {"slot": "volunteer", "name": helper_names[0] if helper_names else _name(rng), "phone": _mobile(rng),
-         "unit": subject["committee"]},
+        {
+            "slot": "police",
+            "name": w.police.get(subject["town"], _name(rng, "男")),
+            "phone": _mobile(rng),
+            "unit": f"{COUNTY}公安局{subject['town'].rstrip('镇乡街道')}派出所",
+        },
+        {
+            "slot": "social_worker",
+            "name": _pick(rng, w.social_workers),
+            "phone": _mobile(rng),
+            "unit": f"{COUNTY}启明社会工作服务中心",
+        },
+        {
+            "slot": "volunteer",
+            "name": helper_names[0] if helper_names else _name(rng),
+            "phone": _mobile(rng),
+            "unit": subject["committee"],
+        },
     ]
     x_unit = _pick(rng, ("家属", "工作单位", "社区工作人员"))
-    members.append({"slot": "x", "name": _name(rng), "phone": _mobile(rng),
-                    "unit": {"家属": "家属", "工作单位": "所在工作单位", "社区工作人员": subject["committee"]}[x_unit]})
+    members.append(
+        {
+            "slot": "x",
+            "name": _name(rng),
+            "phone": _mobile(rng),
+            "unit": {"家属": "家属", "工作单位": "所在工作单位", "社区工作人员": subject["committee"]}[x_unit],
+        }
+    )
     return {"members": members}
 
 
 # --- helper-side records ----------------------------------------------------------------------
 
 VISIT_PLACES = ("家中", "工作单位", "村(居)委会办公室", "社区服务站", "田间地头", "经营店铺")
-THINKING = ("思想稳定,认罪悔罪态度端正", "情绪平稳,能正确认识自己的错误", "近期因家庭琐事情绪略有波动,经谈话后好转",
-            "对矫正规定认识清楚,表示会严格遵守", "有一定思想顾虑,担心影响子女升学,已做疏导")
-WORK = ("在本地一家建材厂务工,工作稳定", "在家务农,种植水稻和油菜", "经营一家小超市,生意一般", "暂无固定工作,正在找工作",
-        "在县城做外卖骑手", "跑个体货运,收入尚可", "在镇上一家餐馆做厨师")
+THINKING = (
+    "思想稳定,认罪悔罪态度端正",
+    "情绪平稳,能正确认识自己的错误",
+    "近期因家庭琐事情绪略有波动,经谈话后好转",
+    "对矫正规定认识清楚,表示会严格遵守",
+    "有一定思想顾虑,担心影响子女升学,已做疏导",
+)
+WORK = (
+    "在本地一家建材厂务工,工作稳定",
+    "在家务农,种植水稻和油菜",
+    "经营一家小超市,生意一般",
+    "暂无固定工作,正在找工作",
+    "在县城做外卖骑手",
+    "跑个体货运,收入尚可",
+    "在镇上一家餐馆做厨师",
+)
 LIFE = ("生活规律,收入能维持家庭开支", "经济较为困难,靠打零工维持", "生活正常,无异常消费", "与父母同住,生活由家人照顾")
-FAMILY = ("家庭和睦,家属支持其接受矫正", "与配偶关系一般,偶有争吵", "子女在外地读书,家庭关系稳定", "父亲长期患病,家庭负担较重")
-NOTES = ("按时到司法所报到,参加了本月的集中教育", "提醒其外出须事先请假,本人表示清楚", "了解其近期工作和生活情况,未发现异常",
-         "与家属交流,家属反映其表现良好", "督促其按时参加社区服务")
-SITUATIONS = ("近期与邻居因宅基地问题发生口角", "反映想去外地务工,已告知须先办理外出审批", "其母亲近日住院", "手机号码已更换")
+FAMILY = (
+    "家庭和睦,家属支持其接受矫正",
+    "与配偶关系一般,偶有争吵",
+    "子女在外地读书,家庭关系稳定",
+    "父亲长期患病,家庭负担较重",
+)
+NOTES = (
+    "按时到司法所报到,参加了本月的集中教育",
+    "提醒其外出须事先请假,本人表示清楚",
+    "了解其近期工作和生活情况,未发现异常",
+    "与家属交流,家属反映其表现良好",
+    "督促其按时参加社区服务",
+)
+SITUATIONS = (
+    "近期与邻居因宅基地问题发生口角",
+    "反映想去外地务工,已告知须先办理外出审批",
+    "其母亲近日住院",
+    "手机号码已更换",
+)
 REPORT_TEXT: dict[str, tuple[str, ...]] = {
     "家庭重大变故": ("其父亲因病去世,本人情绪低落", "家中房屋因火灾受损,暂住亲戚家"),
     "经济纠纷": ("与原合伙人因欠款发生纠纷,对方多次上门讨要", "拖欠工人工资约三万元,双方发生争执"),
@@ -327,8 +511,14 @@ UNUSUAL_NOTES: dict[str, tuple[str, ...]] = {
     "life": ("经济困难,靠亲友接济", "已搬至县城租房居住"),
     "family": ("与妻子争吵后分居", "父亲病重住院,家庭负担加重"),
 }
-PRESENT_WEIGHTED = (["本人"], ["本人"], ["本人", "家属"], ["本人", "家属"], ["本人", "村(居)干部"],
-                    ["本人", "家属", "村(居)干部"])
+PRESENT_WEIGHTED = (
+    ["本人"],
+    ["本人"],
+    ["本人", "家属"],
+    ["本人", "家属"],
+    ["本人", "村(居)干部"],
+    ["本人", "家属", "村(居)干部"],
+)
 
 
 def _visit(w: _World, s: dict[str, Any], on: date, helper: str) -> dict[str, Any]:
@@ -338,8 +528,9 @@ def _visit(w: _World, s: dict[str, Any], on: date, helper: str) -> dict[str, Any
         data = {
             "date": on.isoformat(),
             "place": _pick(rng, VISIT_PLACES),
-            "present": _pick(rng, (f"本人、协助人员{helper}", f"本人及家属、协助人员{helper}",
-                                   f"本人、{helper}、村(居)委会委员")),
+            "present": _pick(
+                rng, (f"本人、协助人员{helper}", f"本人及家属、协助人员{helper}", f"本人、{helper}、村(居)委会委员")
+            ),
             "thinking": _pick(rng, THINKING),
             "work": _pick(rng, WORK),
             "life": _pick(rng, LIFE),
@@ -347,11 +538,18 @@ def _visit(w: _World, s: dict[str, Any], on: date, helper: str) -> dict[str, Any
             "notes": _pick(rng, NOTES),
         }
     else:
-        data = {"date": on.isoformat(), "place": "家中" if rng.random() < 0.7 else _pick(rng, VISIT_PLACES),
-                "present_who": list(_pick(rng, PRESENT_WEIGHTED))}
+        data = {
+            "date": on.isoformat(),
+            "place": "家中" if rng.random() < 0.7 else _pick(rng, VISIT_PLACES),
+            "present_who": list(_pick(rng, PRESENT_WEIGHTED)),
+        }
         unusual = False
-        for name, choices in (("thinking", ("稳定", "有波动", "异常")), ("work", ("正常", "有变化", "异常")),
-                              ("life", ("正常", "有变化", "异常")), ("family", ("正常", "有变化", "异常"))):
+        for name, choices in (
+            ("thinking", ("稳定", "有波动", "异常")),
+            ("work", ("正常", "有变化", "异常")),
+            ("life", ("正常", "有变化", "异常")),
+            ("family", ("正常", "有变化", "异常")),
+        ):
             roll = rng.random()
             answer = choices[0] if roll < 0.85 else choices[1] if roll < 0.97 else choices[2]
             data[f"{name}_state"] = answer
@@ -391,8 +589,15 @@ def _evaluation(w: _World, on: date) -> dict[str, Any]:
         "community_service": ratings[1],
         "daily_conduct": ratings[2],
         "grade": grade,
-        "comments": _pick(rng, ("能遵守各项监管规定,按时参加社区服务", "表现总体平稳,个别时候报到不及时",
-                                "积极参加公益劳动,邻里反映较好", "需加强法律学习,注意控制情绪")),
+        "comments": _pick(
+            rng,
+            (
+                "能遵守各项监管规定,按时参加社区服务",
+                "表现总体平稳,个别时候报到不及时",
+                "积极参加公益劳动,邻里反映较好",
+                "需加强法律学习,注意控制情绪",
+            ),
+        ),
     }
 
 
@@ -400,11 +605,17 @@ def _assistance(w: _World, on: date) -> dict[str, Any]:
     rng = w.rng
     return {
         "date": on.isoformat(),
-        "difficulty": _pick(rng, ("家庭收入低,子女上学费用困难", "失业在家,缺少就业技能", "患慢性病,医疗费用负担重",
-                                  "住房破旧,雨季漏水")),
-        "help": _pick(rng, ("协助申请临时救助", "推荐到本地企业就业", "联系镇卫生院办理慢病卡", "组织志愿者帮助修缮房屋")),
+        "difficulty": _pick(
+            rng,
+            ("家庭收入低,子女上学费用困难", "失业在家,缺少就业技能", "患慢性病,医疗费用负担重", "住房破旧,雨季漏水"),
+        ),
+        "help": _pick(
+            rng, ("协助申请临时救助", "推荐到本地企业就业", "联系镇卫生院办理慢病卡", "组织志愿者帮助修缮房屋")
+        ),
         "resources": _pick(rng, ("民政临时救助资金", "人社部门就业服务", "社区志愿者队伍", "村集体经济组织")),
-        "outcome": _pick(rng, ("已获得救助金两千元", "已上岗工作,月收入三千元左右", "医疗负担有所减轻", "房屋已修缮完毕")),
+        "outcome": _pick(
+            rng, ("已获得救助金两千元", "已上岗工作,月收入三千元左右", "医疗负担有所减轻", "房屋已修缮完毕")
+        ),
     }
 
 
@@ -413,7 +624,7 @@ def _meeting(w: _World, s: dict[str, Any], on: date, helper: str) -> dict[str, A
     return {
         "date": on.isoformat(),
         "attendees": f"司法所{_pick(rng, w.officers)}、社区民警{w.police.get(s.get('town', ''), _name(rng, '男'))}、"
-                     f"协助人员{helper}、专职社工{_pick(rng, w.social_workers)}",
+        f"协助人员{helper}、专职社工{_pick(rng, w.social_workers)}",
         "topics": _pick(rng, ("分析本季度矫正表现", "研究困难帮扶措施", "讨论外出务工申请", "调整矫正方案")),
         "decisions": _pick(rng, ("继续按普通管理", "加强走访频次,每半月一次", "协助联系就业岗位", "同意上报外出申请")),
     }
@@ -450,10 +661,16 @@ def _registration(w: _World, s: dict[str, Any], on: date, helper: str) -> dict[s
     married = rng.random() < 0.7
     family = []
     if married:
-        family.append({"name": _name(rng, "女" if s["gender"] == "男" else "男"),
-                       "relation": "妻子" if s["gender"] == "男" else "丈夫"})
+        family.append(
+            {
+                "name": _name(rng, "女" if s["gender"] == "男" else "男"),
+                "relation": "妻子" if s["gender"] == "男" else "丈夫",
+            }
+        )
     for relation in rng.sample(("父亲", "母亲", "儿子", "女儿", "哥哥", "姐姐"), rng.randrange(0, 4)):
-        family.append({"name": _name(rng, "男" if relation in ("父亲", "儿子", "哥哥") else "女"), "relation": relation})
+        family.append(
+            {"name": _name(rng, "男" if relation in ("父亲", "儿子", "哥哥") else "女"), "relation": relation}
+        )
     for member in family:
         member["workplace"] = _pick(rng, ("在家务农", "县城务工", "镇中心小学", "退休在家", s["residence"]))
         member["phone"] = _mobile(rng) if rng.random() < 0.8 else ""
@@ -475,8 +692,9 @@ def _registration(w: _World, s: dict[str, Any], on: date, helper: str) -> dict[s
         "household": s["household"],
         "prior_record": "无" if rng.random() < 0.85 else "曾因盗窃被判处拘役三个月",
         "remorse": _pick(rng, ("认罪悔罪态度较好", "能够认识到自己的错误,表示积极改正", "悔罪态度一般,需加强教育")),
-        "experience": _pick(rng, ("初中毕业后外出务工,后回乡务农", "高中毕业后参军,退伍后从事个体经营",
-                                  "中专毕业后在县城工厂工作多年")),
+        "experience": _pick(
+            rng, ("初中毕业后外出务工,后回乡务农", "高中毕业后参军,退伍后从事个体经营", "中专毕业后在县城工厂工作多年")
+        ),
         "living": _pick(rng, ("与家人同住,生活稳定", "独居,生活较为困难", "与父母同住,收入一般")),
         "workplace": _pick(rng, ("个体经营", "青石建材有限公司", "在家务农", "无")),
         "work_status": _pick(rng, ("工作稳定,表现正常", "季节性务工", "正在寻找工作")),
@@ -518,8 +736,9 @@ _LATER_KINDS = ("visit", "report", "evaluation", "assistance", "meeting")
 _LATER_CUM_WEIGHTS = (60, 72, 82, 90, 100)
 
 
-def _helper_records(w: _World, subject: Record, author: str, helper: str, count: int,
-                    enrolled: date | None = None) -> list[Record]:
+def _helper_records(
+    w: _World, subject: Record, author: str, helper: str, count: int, enrolled: date | None = None
+) -> list[Record]:
     """``count`` helper-authored records for one subject, dated within the term so far and never
     before the helper's enrolment (``enrolled``): a helper enrolled after the 入矫宣告 did not
     attend it, and one enrolled after the judgment did not help with the 调查评估."""
@@ -568,8 +787,17 @@ def _helper_records(w: _World, subject: Record, author: str, helper: str, count:
 
 # --- public API -------------------------------------------------------------------------------
 
-def generate(rng: random.Random, *, subjects: int, records_per_subject: int, office_fp: str,
-             helper_fps: list[str], today: date, ids: Callable[[], str] = new_id) -> list[Record]:
+
+def generate(
+    rng: random.Random,
+    *,
+    subjects: int,
+    records_per_subject: int,
+    office_fp: str,
+    helper_fps: list[str],
+    today: date,
+    ids: Callable[[], str] = new_id,
+) -> list[Record]:
     """A whole office's data: office, committees, helpers, subjects with notices and teams,
     ``records_per_subject`` helper-authored records per subject, and acks for some reports.
 
@@ -610,8 +838,10 @@ def generate(rng: random.Random, *, subjects: int, records_per_subject: int, off
         subject_records.append((subject, names))
 
     # Notices are numbered in issue order, per year, as the office would have issued them.
-    issued = [(min(today, date.fromisoformat(s.data["term_start"]) + timedelta(days=rng.randrange(0, 4))), idx)
-              for idx, (s, _) in enumerate(subject_records)]
+    issued = [
+        (min(today, date.fromisoformat(s.data["term_start"]) + timedelta(days=rng.randrange(0, 4))), idx)
+        for idx, (s, _) in enumerate(subject_records)
+    ]
     last_seq: dict[int, int] = {}
     notice_of: dict[int, Record] = {}
     for on, idx in sorted(issued):
@@ -633,21 +863,31 @@ def generate(rng: random.Random, *, subjects: int, records_per_subject: int, off
         for r in records:
             if r.kind == "movement":  # the office approved each demo request within two days
                 on = min(today, date.fromisoformat(r.data["applied"]) + timedelta(days=1))
-                decision = {"request": r.id, "outcome": "批准", "note": "同意外出,按期返回后及时报告",
-                            "by": w.director, "date": on.isoformat()}
+                decision = {
+                    "request": r.id,
+                    "outcome": "批准",
+                    "note": "同意外出,按期返回后及时报告",
+                    "by": w.director,
+                    "date": on.isoformat(),
+                }
                 out.append(_record(w, "decision", decision, office_fp, subject.id, on))
             if r.kind == "report" and rng.random() < 0.6:
                 occurred = date.fromisoformat(r.data["occurred"])
                 on = min(today, occurred + timedelta(days=rng.randrange(0, 4)))
-                ack = {"report": r.id, "note": _pick(rng, ("已知悉,请继续关注", "已安排专人上门核实", "已约谈本人")),
-                       "by": _pick(rng, w.officers), "date": on.isoformat()}
+                ack = {
+                    "report": r.id,
+                    "note": _pick(rng, ("已知悉,请继续关注", "已安排专人上门核实", "已约谈本人")),
+                    "by": _pick(rng, w.officers),
+                    "date": on.isoformat(),
+                }
                 out.append(_record(w, "ack", ack, office_fp, subject.id, on))
     out.extend(_handovers(w, out, subject_records, office_fp))  # issue 15: after the rest
     return out
 
 
-def _handovers(w: _World, records: list[Record], subjects: list[tuple[Record, list[str]]],
-               office_fp: str) -> list[Record]:
+def _handovers(
+    w: _World, records: list[Record], subjects: list[tuple[Record, list[str]]], office_fp: str
+) -> list[Record]:
     """A subject with a second helper: the 移交材料 that helper received of the first's records."""
     out = []
     for subject, names in subjects:
@@ -659,15 +899,26 @@ def _handovers(w: _World, records: list[Record], subjects: list[tuple[Record, li
         if not chosen:
             continue
         on = w.today
-        data = {"helper": helpers[1], "from_name": names[0], "date": on.isoformat(),
-                "items": handover.items(chosen, {helpers[0]: names[0]})}
+        data = {
+            "helper": helpers[1],
+            "from_name": names[0],
+            "date": on.isoformat(),
+            "items": handover.items(chosen, {helpers[0]: names[0]}),
+        }
         out.append(_record(w, handover.HANDOVER_KIND, data, office_fp, subject.id, on))
     return out
 
 
-def generate_for_helper(rng: random.Random, subjects: list[Record], helper_fp: str, records_per_subject: int,
-                        today: date, *, enrolled: date | None = None,
-                        ids: Callable[[], str] = new_id) -> list[Record]:
+def generate_for_helper(
+    rng: random.Random,
+    subjects: list[Record],
+    helper_fp: str,
+    records_per_subject: int,
+    today: date,
+    *,
+    enrolled: date | None = None,
+    ids: Callable[[], str] = new_id,
+) -> list[Record]:
     """Only helper-authored records, by ``helper_fp``, for the given subject records, none dated
     before ``enrolled`` (when the phone first heard from its office, say)."""
     w = _world(rng, today, ids)

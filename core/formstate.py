@@ -10,8 +10,9 @@ them (a draft may come from an older app version).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import Any, Sequence
+from typing import Any
 
 from core import visits
 from core.schemas import BOOL, DATE, INT, INTS, KINDS, ROWS, STRS, Field, KindSchema
@@ -30,9 +31,9 @@ def draft_owner(did: str) -> tuple[str | None, str | None]:
     """(record id, subject id) a draft was made for, read back from ``draft_id``; (None, None)
     for an id of another shape."""
     if did.startswith("edit-"):
-        return did[len("edit-"):], None
+        return did[len("edit-") :], None
     if did.startswith("new-"):
-        kind, _, subject = did[len("new-"):].partition("-")
+        kind, _, subject = did[len("new-") :].partition("-")
         if kind in KINDS and subject:
             return None, subject
     return None, None
@@ -86,15 +87,20 @@ def new_values(kind: str, today: date | None = None, *, fields: tuple[Field, ...
 # The registration form (附件2) asks again for particulars the office already sent with the
 # subject; the helper checks them instead of typing them.
 FROM_SUBJECT: dict[str, dict[str, str]] = {
-    "registration": {"name": "name", "gender": "gender", "residence": "residence", "household": "household",
-                     "committee": "committee", "contact": "phone"},
+    "registration": {
+        "name": "name",
+        "gender": "gender",
+        "residence": "residence",
+        "household": "household",
+        "committee": "committee",
+        "contact": "phone",
+    },
 }
 # The field of a kind naming who filled it in (the helper using this phone).
 FILLER: dict[str, str] = {"registration": "filler"}
 
 
-def prefill(kind: str, subject_data: dict[str, Any] | None, me_name: str | None,
-            today: date | None = None) -> Values:
+def prefill(kind: str, subject_data: dict[str, Any] | None, me_name: str | None, today: date | None = None) -> Values:
     """Values for a NEW record: ``new_values`` plus what the subject record and the helper's
     own name already answer. Only for a new record: a restored draft or a correction keeps
     what the person typed or saved.
@@ -154,7 +160,7 @@ def form_titles(kind: str, editing: bool) -> tuple[str, str | None]:
     full = verb + _schema(kind).label
     if len(full) <= BAR_TITLE_MAX:
         return full, None
-    return verb + SHORT_LABELS.get(kind, _schema(kind).label[:BAR_TITLE_MAX - len(verb)]), full
+    return verb + SHORT_LABELS.get(kind, _schema(kind).label[: BAR_TITLE_MAX - len(verb)]), full
 
 
 def first_empty_required(kind: str, values: Values, paths: Sequence[str]) -> str | None:
@@ -300,9 +306,12 @@ def form_fields(kind: str, values: Values) -> tuple[Field, ...]:
     if kind != "visit" or fields is not _schema(kind).fields:
         return fields
     notes = {note for _state, note in visits.ASSESSMENTS}
-    return tuple(f for f in fields
-                 if (f.name not in notes or visits.note_shown(values, f.name))
-                 and (f.name != "present_other" or visits.other_shown(values)))
+    return tuple(
+        f
+        for f in fields
+        if (f.name not in notes or visits.note_shown(values, f.name))
+        and (f.name != "present_other" or visits.other_shown(values))
+    )
 
 
 def set_value(values: Values, path: str, value: Any) -> Values:
@@ -347,7 +356,7 @@ def remove_row(kind: str, values: Values, name: str, index: int) -> Values:
     out = copy_values(values)
     rows = out.get(name)
     if isinstance(rows, list) and 0 <= index < len(rows):
-        out[name] = rows[:index] + rows[index + 1:]
+        out[name] = rows[:index] + rows[index + 1 :]
     return out
 
 
@@ -383,8 +392,11 @@ def _clean(kind: str, values: dict[str, Any]) -> Values:
             continue
         value = values[f.name]
         if f.type == ROWS:
-            out[f.name] = [_row_values(f, r) for r in value if isinstance(r, dict)][:200] \
-                if isinstance(value, list) else out[f.name]
+            out[f.name] = (
+                [_row_values(f, r) for r in value if isinstance(r, dict)][:200]
+                if isinstance(value, list)
+                else out[f.name]
+            )
         elif f.type in (STRS, INTS):
             out[f.name] = _list_values(f, value)
         elif isinstance(value, (str, int)) and not isinstance(value, bool):

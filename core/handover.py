@@ -36,19 +36,29 @@ def select(records: Iterable[Record], *, keep: int, exclude_author: str = "") ->
     own = [r for r in live if r.kind in COPIED_KINDS and r.author != exclude_author]
 
     def newest(kind: str) -> list[Record]:
-        return sorted((r for r in own if r.kind == kind), key=lambda r: (item_date(r), r.updated, r.id),
-                      reverse=True)
+        return sorted((r for r in own if r.kind == kind), key=lambda r: (item_date(r), r.updated, r.id), reverse=True)
 
     keep = max(0, min(int(keep), MAX_KEEP))
-    return [*newest("registration")[:1], *newest("visit")[:keep], *newest("evaluation")[:keep],
-            *[r for r in newest("report") if r.id not in handled][:50]]
+    return [
+        *newest("registration")[:1],
+        *newest("visit")[:keep],
+        *newest("evaluation")[:keep],
+        *[r for r in newest("report") if r.id not in handled][:50],
+    ]
 
 
 def items(records: Iterable[Record], names: Mapping[str, str]) -> list[dict[str, Any]]:
     """The selected records as the handover's rows: kind, date, author's name and a copy of
     the data (nothing of the envelope: no id, no fingerprint)."""
-    return [{"kind": r.kind, "date": item_date(r), "author_name": names.get(r.author, "")[:40] or "协助人员",
-             "data": dict(r.data)} for r in records]
+    return [
+        {
+            "kind": r.kind,
+            "date": item_date(r),
+            "author_name": names.get(r.author, "")[:40] or "协助人员",
+            "data": dict(r.data),
+        }
+        for r in records
+    ]
 
 
 def check_items(data: dict[str, Any], errors: dict[str, str]) -> None:

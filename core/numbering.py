@@ -7,7 +7,7 @@ parentheses or just the sequence, so parsing is lenient and formatting is canoni
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from core.errors import BadNoticeNumber, ValidationError
 

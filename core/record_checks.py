@@ -9,13 +9,14 @@ Single values are checked by ``core.validation``; the cross-field rules of a kin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 from core import validation as v
 from core import visits
-from core.handover import check_items as _check_handover_items
 from core.errors import ValidationError
+from core.handover import check_items as _check_handover_items
 from core.numbering import format_number
 from core.schemas import (
     BOOL,
@@ -37,8 +38,9 @@ def _check_value(f: Field, value: Any, label: str, today: date | None) -> str | 
     """The error for one present (non-blank) scalar value, or None."""
     t = f.type
     if t == TEXT:
-        return v.check_text(value, label, max_len=f.max_len, pattern=f.pattern, pattern_hint=f.pattern_hint,
-                            multiline=f.multiline)
+        return v.check_text(
+            value, label, max_len=f.max_len, pattern=f.pattern, pattern_hint=f.pattern_hint, multiline=f.multiline
+        )
     if t == DATE:
         return v.check_date(value, label, today=today, past=f.past)
     if t == YEARMONTH:
@@ -76,8 +78,7 @@ def _missing_message(f: Field, label: str) -> str:
     return f"请填写{label}"
 
 
-def _check_field(f: Field, value: Any, key: str, errors: dict[str, str], today: date | None,
-                 prefix: str = "") -> None:
+def _check_field(f: Field, value: Any, key: str, errors: dict[str, str], today: date | None, prefix: str = "") -> None:
     label = f.label
     if v.is_blank(value):
         if f.required or f.min_items:
@@ -157,7 +158,7 @@ def _check_notice_number(data: dict[str, Any], errors: dict[str, str]) -> None:
     if not _ok(errors, "number", "year", "seq"):
         return
     if data["number"].strip() != format_number(data["year"], data["seq"]):
-        errors["number"] = (f"通知单编号与年份、序号不一致,应为 {format_number(data['year'], data['seq'])}")
+        errors["number"] = f"通知单编号与年份、序号不一致,应为 {format_number(data['year'], data['seq'])}"
 
 
 def _check_family_problem(data: dict[str, Any], errors: dict[str, str]) -> None:

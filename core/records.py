@@ -12,20 +12,21 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime
+from typing import Any
 
 Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:
     """Default clock; code below the composition root receives a clock instead of calling this."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def iso(ts: datetime) -> str:
-    return ts.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    return ts.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def new_id() -> str:
@@ -73,14 +74,14 @@ class Record:
         subject: str | None = None,
         clock: Clock = utc_now,
         record_id: str | None = None,
-    ) -> "Record":
+    ) -> Record:
         now = iso(clock())
         rid = record_id or new_id()
         if kind == "subject" and subject is None:
             subject = rid
         return cls(rid, kind, subject, author, 1, now, now, False, dict(data))
 
-    def revise(self, data: dict[str, Any], *, clock: Clock = utc_now, deleted: bool = False) -> "Record":
+    def revise(self, data: dict[str, Any], *, clock: Clock = utc_now, deleted: bool = False) -> Record:
         """The next revision by the same author; the caller keeps this one in history."""
         return replace(self, revision=self.revision + 1, updated=iso(clock()), deleted=deleted, data=dict(data))
 
@@ -98,7 +99,7 @@ class Record:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Record":
+    def from_dict(cls, d: dict[str, Any]) -> Record:
         return cls(
             id=str(d["id"]),
             kind=str(d["kind"]),

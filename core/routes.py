@@ -12,9 +12,10 @@ a store, the lock screen until this session has had the passphrase, and the scre
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 from core.errors import NotFound
@@ -77,7 +78,7 @@ class Screen:
         return hash((self.name, tuple(sorted(self.params.items()))))
 
     @classmethod
-    def of(cls, name: str, **params: str) -> "Screen":
+    def of(cls, name: str, **params: str) -> Screen:
         return cls(name, params)
 
     def get(self, key: str, default: str | None = None) -> str | None:
@@ -108,7 +109,7 @@ def parse_route(route: Any) -> Screen:
         if len(pattern) != len(segments):
             continue
         params: dict[str, str] = {}
-        for want, got in zip(pattern, segments):
+        for want, got in zip(pattern, segments, strict=False):
             if want.startswith("<"):
                 key = want[1:-1]
                 if not _valid_param(key, got):

@@ -25,8 +25,9 @@ DEFAULT_VISIT_INTERVAL = 30
 DEFAULT_ENDING_DAYS = 30
 
 
-def visit_overdue(last_visit: date | None, today: date, interval_days: int = DEFAULT_VISIT_INTERVAL,
-                  *, term_start: date | None = None) -> bool:
+def visit_overdue(
+    last_visit: date | None, today: date, interval_days: int = DEFAULT_VISIT_INTERVAL, *, term_start: date | None = None
+) -> bool:
     """More than ``interval_days`` since the last visit.
 
     A subject never visited is overdue as soon as the term has started (or at once when the
@@ -37,8 +38,9 @@ def visit_overdue(last_visit: date | None, today: date, interval_days: int = DEF
     return (today - last_visit).days > interval_days
 
 
-def days_overdue(last_visit: date | None, today: date, interval_days: int = DEFAULT_VISIT_INTERVAL,
-                 *, term_start: date | None = None) -> int:
+def days_overdue(
+    last_visit: date | None, today: date, interval_days: int = DEFAULT_VISIT_INTERVAL, *, term_start: date | None = None
+) -> int:
     """Days past the visit due date (0 when not overdue, or due today).
 
     Without any visit the due date is the term start; with neither, 0.
@@ -66,9 +68,15 @@ def term_active(term_start: date | None, term_end: date | None, today: date) -> 
     return True
 
 
-def subject_badges(subject_data: dict[str, Any], last_visit: date | str | None, open_urgent_reports: int,
-                   today: date, *, visit_interval: int = DEFAULT_VISIT_INTERVAL,
-                   ending_days: int = DEFAULT_ENDING_DAYS) -> list[str]:
+def subject_badges(
+    subject_data: dict[str, Any],
+    last_visit: date | str | None,
+    open_urgent_reports: int,
+    today: date,
+    *,
+    visit_interval: int = DEFAULT_VISIT_INTERVAL,
+    ending_days: int = DEFAULT_ENDING_DAYS,
+) -> list[str]:
     """Chinese badge texts for one subject, in a fixed order (visit, urgent, ending).
 
     ``subject_data`` may be a subject record's data or a summary from ``summarise_subject``;
@@ -88,16 +96,27 @@ def subject_badges(subject_data: dict[str, Any], last_visit: date | str | None, 
     return badges
 
 
-def summary_badges(summary: dict[str, Any], today: date, *, visit_interval: int = DEFAULT_VISIT_INTERVAL,
-                   ending_days: int = DEFAULT_ENDING_DAYS) -> list[str]:
+def summary_badges(
+    summary: dict[str, Any],
+    today: date,
+    *,
+    visit_interval: int = DEFAULT_VISIT_INTERVAL,
+    ending_days: int = DEFAULT_ENDING_DAYS,
+) -> list[str]:
     """Badges straight from a stored summary, for dashboards that never open partitions."""
     if not isinstance(summary, dict):
         return []
     if isinstance(summary.get("closed"), dict):  # 解矫: nothing is due any more
         return [BADGE_CLOSED]
     urgent = summary.get("open_urgent", 0)
-    return subject_badges(summary, summary.get("last_visit"), urgent if isinstance(urgent, int) else 0, today,
-                          visit_interval=visit_interval, ending_days=ending_days)
+    return subject_badges(
+        summary,
+        summary.get("last_visit"),
+        urgent if isinstance(urgent, int) else 0,
+        today,
+        visit_interval=visit_interval,
+        ending_days=ending_days,
+    )
 
 
 def _text(value: Any) -> str:
@@ -116,8 +135,9 @@ def unusual_visits(records: Iterable[Record], keep: int = UNUSUAL_VISITS_KEPT) -
             continue
         off = visits.unusual(r.data)
         if off:
-            found.append({"id": r.id, "date": _text(r.data.get("date")),
-                          "answers": [{**u, "note": u["note"][:60]} for u in off]})
+            found.append(
+                {"id": r.id, "date": _text(r.data.get("date")), "answers": [{**u, "note": u["note"][:60]} for u in off]}
+            )
     found.sort(key=lambda v: (v["date"], v["id"]), reverse=True)
     return found[:keep]
 
@@ -150,26 +170,29 @@ def summarise_subject(subject_id: str, records: Iterable[Record]) -> dict[str, A
     data = subject.data if subject is not None and isinstance(subject.data, dict) else {}
     live = [r for r in records if not r.deleted and r.kind != "subject" and isinstance(r.data, dict)]
     visit_dates = [d for d in (parse_date(r.data.get("date")) for r in live if r.kind == "visit") if d is not None]
-    evaluation_dates = [d for d in (parse_date(r.data.get("date")) for r in live if r.kind == "evaluation")
-                        if d is not None]
+    evaluation_dates = [
+        d for d in (parse_date(r.data.get("date")) for r in live if r.kind == "evaluation") if d is not None
+    ]
     acked = {r.data.get("report") for r in live if r.kind == "ack"}
     reports = [r for r in live if r.kind == "report"]
     helpers = data.get("helpers")
     stamps = [r.updated for r in records if not r.deleted]
     summary: dict[str, Any] = {"subject": subject_id}
     summary.update({name: _text(data.get(name)) for name in SUBJECT_FIELDS})
-    summary.update({
-        "helpers": [h for h in helpers if isinstance(h, str)] if isinstance(helpers, list) else [],
-        "deleted": bool(subject.deleted) if subject is not None else False,
-        "records": len(stamps),
-        "updated": max(stamps) if stamps else None,
-        "last_visit": max(visit_dates).isoformat() if visit_dates else None,
-        "last_evaluation": max(evaluation_dates).isoformat() if evaluation_dates else None,
-        "reports": len(reports),
-        "open_reports": sum(1 for r in reports if r.id not in acked),
-        "open_urgent": sum(1 for r in reports if is_urgent(r.kind, r.data) and r.id not in acked),
-        "counts": dict(sorted(Counter(r.kind for r in live).items())),
-        "unusual_visits": unusual_visits(live),
-    })
+    summary.update(
+        {
+            "helpers": [h for h in helpers if isinstance(h, str)] if isinstance(helpers, list) else [],
+            "deleted": bool(subject.deleted) if subject is not None else False,
+            "records": len(stamps),
+            "updated": max(stamps) if stamps else None,
+            "last_visit": max(visit_dates).isoformat() if visit_dates else None,
+            "last_evaluation": max(evaluation_dates).isoformat() if evaluation_dates else None,
+            "reports": len(reports),
+            "open_reports": sum(1 for r in reports if r.id not in acked),
+            "open_urgent": sum(1 for r in reports if is_urgent(r.kind, r.data) and r.id not in acked),
+            "counts": dict(sorted(Counter(r.kind for r in live).items())),
+            "unusual_visits": unusual_visits(live),
+        }
+    )
     summary["closed"] = closed_summary(records)
     return summary

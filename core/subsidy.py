@@ -73,8 +73,9 @@ def rewards_by_month(rewards: Iterable[Record]) -> dict[tuple[str, str], int]:
     return dict(out)
 
 
-def amounts(visits: Iterable[Record], rewards: Iterable[Record], *, rate_fen: int,
-            cap: int) -> dict[tuple[str, str], dict[str, int]]:
+def amounts(
+    visits: Iterable[Record], rewards: Iterable[Record], *, rate_fen: int, cap: int
+) -> dict[tuple[str, str], dict[str, int]]:
     """(helper, month) -> {"counted", "subsidy", "reward", "total"} (money in fen)."""
     counted = counted_visits(visits, cap)
     paid = rewards_by_month(rewards)

@@ -15,22 +15,58 @@ from core.rules import is_urgent
 from core.vocabularies import KIND_LABELS
 
 # The headline field shown for a record in a timeline, per kind.
-TITLE_FIELD = {"visit": "place", "report": "category", "evaluation": "grade", "assistance": "help",
-               "meeting": "topics", "declaration": "type", "investigation": "requested_by",
-               "notice": "number", "ack": "note", "team": "", "registration": "filler"}
+TITLE_FIELD = {
+    "visit": "place",
+    "report": "category",
+    "evaluation": "grade",
+    "assistance": "help",
+    "meeting": "topics",
+    "declaration": "type",
+    "investigation": "requested_by",
+    "notice": "number",
+    "ack": "note",
+    "team": "",
+    "registration": "filler",
+}
 # The field holding the date a record is about (not when it was saved), per kind.
-DATE_FIELD = {"visit": "date", "report": "occurred", "evaluation": "date", "assistance": "date",
-              "meeting": "date", "declaration": "date", "investigation": "date", "notice": "issue_date",
-              "ack": "date", "registration": "fill_date"}
+DATE_FIELD = {
+    "visit": "date",
+    "report": "occurred",
+    "evaluation": "date",
+    "assistance": "date",
+    "meeting": "date",
+    "declaration": "date",
+    "investigation": "date",
+    "notice": "issue_date",
+    "ack": "date",
+    "registration": "fill_date",
+}
 TITLE_FIELD.update({"closure": "reason", "social_support": "organisation"})
 DATE_FIELD.update({"closure": "date", "social_support": "date"})
-TITLE_FIELD |= {"first_meeting": "place", "movement": "destination", "decision": "outcome",
-                "travel_return": "outcome", "team": "leader"}
+TITLE_FIELD |= {
+    "first_meeting": "place",
+    "movement": "destination",
+    "decision": "outcome",
+    "travel_return": "outcome",
+    "team": "leader",
+}
 DATE_FIELD |= {"first_meeting": "date", "movement": "applied", "decision": "date", "travel_return": "date"}
 TITLE_FIELD["handover"], DATE_FIELD["handover"] = "from_name", "date"
 # A subject's particulars shown at the top of the subject's page, in this order.
-PARTICULAR_FIELDS = ("name", "gender", "birth", "category", "crime", "sentence", "term_start", "term_end",
-                     "committee", "town", "residence", "phone")
+PARTICULAR_FIELDS = (
+    "name",
+    "gender",
+    "birth",
+    "category",
+    "crime",
+    "sentence",
+    "term_start",
+    "term_end",
+    "committee",
+    "town",
+    "residence",
+    "phone",
+)
 
 
 def shown(value: Any) -> str:

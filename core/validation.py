@@ -103,8 +103,15 @@ def check_control_chars(value: str, label: str, *, multiline: bool = False) -> s
     return None
 
 
-def check_text(value: Any, label: str, *, max_len: int, pattern: re.Pattern[str] | None = None,
-               pattern_hint: str = "", multiline: bool = False) -> str | None:
+def check_text(
+    value: Any,
+    label: str,
+    *,
+    max_len: int,
+    pattern: re.Pattern[str] | None = None,
+    pattern_hint: str = "",
+    multiline: bool = False,
+) -> str | None:
     if not isinstance(value, str):
         return f"{label}应为文字,请重新填写"
     control = check_control_chars(value, label, multiline=multiline)

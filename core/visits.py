@@ -19,10 +19,15 @@ from core.vocabularies import ABNORMAL, PRESENT_CHOICES, PRESENT_OTHER, REPORT_C
 VISIT = KINDS["visit"]
 # (choice field, note field) of each assessment, in form order.
 ASSESSMENTS: tuple[tuple[str, str], ...] = tuple(
-    (f.name, f.name[: -len("_state")] + "_note") for f in VISIT.fields if f.name.endswith("_state"))
+    (f.name, f.name[: -len("_state")] + "_note") for f in VISIT.fields if f.name.endswith("_state")
+)
 # What "与上次相同" copies from the last visit; the date is always today's and 走访记录 is new.
-SAME_AS_LAST: tuple[str, ...] = ("place", "present_who", "present_other",
-                                 *(name for pair in ASSESSMENTS for name in pair))
+SAME_AS_LAST: tuple[str, ...] = (
+    "place",
+    "present_who",
+    "present_other",
+    *(name for pair in ASSESSMENTS for name in pair),
+)
 
 
 def normal(state: str) -> str:
@@ -46,8 +51,9 @@ def unusual(data: Mapping[str, Any]) -> list[dict[str, str]]:
         f = VISIT.field(state)
         if isinstance(value, str) and value in f.choices and value != normal(state):
             text = data.get(note)
-            out.append({"name": state, "label": f.label, "value": value,
-                        "note": text.strip() if isinstance(text, str) else ""})
+            out.append(
+                {"name": state, "label": f.label, "value": value, "note": text.strip() if isinstance(text, str) else ""}
+            )
     return out
 
 
@@ -140,8 +146,12 @@ _CATEGORY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("外出", ("外出", "外地", "外省", "出省", "离开本地")),
 )
 # Without a telling word: the category each assessment most often leads to.
-_CATEGORY_BY_FIELD = {"family_state": "家庭重大变故", "work_state": "经济纠纷", "life_state": "其他",
-                      "thinking_state": "其他"}
+_CATEGORY_BY_FIELD = {
+    "family_state": "家庭重大变故",
+    "work_state": "经济纠纷",
+    "life_state": "其他",
+    "thinking_state": "其他",
+}
 
 
 def guess_category(state: str, note: str) -> str:
@@ -163,9 +173,11 @@ def report_from(data: Mapping[str, Any], state: str) -> dict[str, str]:
     note = data.get(state[: -len("_state")] + "_note")
     note_text = note.strip() if isinstance(note, str) else ""
     head = f"走访发现{f.label}{value if isinstance(value, str) and value else ABNORMAL}"
-    return {"category": guess_category(state, note_text),
-            "occurred": str(data.get("date") or ""),
-            "description": f"{head}:{note_text}" if note_text else head + "。"}
+    return {
+        "category": guess_category(state, note_text),
+        "occurred": str(data.get("date") or ""),
+        "description": f"{head}:{note_text}" if note_text else head + "。",
+    }
 
 
 def present_text(data: Mapping[str, Any]) -> str:
@@ -176,8 +188,11 @@ def present_text(data: Mapping[str, Any]) -> str:
         return legacy if isinstance(legacy, str) else ""
     other = data.get("present_other")
     other_text = other.strip() if isinstance(other, str) else ""
-    names = [(f"{PRESENT_OTHER}:{other_text}" if x == PRESENT_OTHER and other_text else str(x))
-             for x in ticked if x in PRESENT_CHOICES]
+    names = [
+        (f"{PRESENT_OTHER}:{other_text}" if x == PRESENT_OTHER and other_text else str(x))
+        for x in ticked
+        if x in PRESENT_CHOICES
+    ]
     return "、".join(names)
 
 

@@ -48,7 +48,13 @@ DUTIES: tuple[str, ...] = (
 )
 # 三(二)3 plus the Sichuan travel / residence-change approvals.
 REPORT_CATEGORIES: tuple[str, ...] = (
-    "家庭重大变故", "经济纠纷", "严重情感纠纷", "异常社会交往", "外出", "居住地变更", "其他",
+    "家庭重大变故",
+    "经济纠纷",
+    "严重情感纠纷",
+    "异常社会交往",
+    "外出",
+    "居住地变更",
+    "其他",
 )
 CATEGORIES: tuple[str, ...] = ("管制", "缓刑", "假释", "暂予监外执行")
 RATINGS: tuple[str, ...] = ("好", "较好", "一般", "差")
@@ -94,7 +100,16 @@ REVOKE_REASONS: dict[str, str] = {
 }
 # 三(二)6: who is brought in, and what kind of help.
 SUPPORT_ORGS: tuple[str, ...] = (
-    "企事业单位", "社会组织", "学校", "社区民警", "网格员", "社会工作者", "志愿者", "社区群众", "家庭成员", "其他",
+    "企事业单位",
+    "社会组织",
+    "学校",
+    "社区民警",
+    "网格员",
+    "社会工作者",
+    "志愿者",
+    "社区群众",
+    "家庭成员",
+    "其他",
 )
 SUPPORT_TYPES: tuple[str, ...] = ("监督管理", "教育帮扶", "就业帮扶", "心理疏导", "法律援助", "生活救助", "其他")
 # 四.2: the result of a helper's assessment.

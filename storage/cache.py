@@ -15,8 +15,9 @@ than silently showing older records.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from storage import partition
 from storage.crypto import Entropy, SubKeys
@@ -127,7 +128,12 @@ class PartitionCache:
         recorded = self._recorded(pkey) or {}
         gen = max(int(recorded.get("gen", 0)), self._gens.get(pkey, 0)) + 1
         digest = partition.write(
-            self.path(pkey), self._key().partition, self.role(pkey), self._entropy, docs, Stamp(gen, journals),
+            self.path(pkey),
+            self._key().partition,
+            self.role(pkey),
+            self._entropy,
+            docs,
+            Stamp(gen, journals),
             sync_dir=False,
         )
         self._gens[pkey] = gen

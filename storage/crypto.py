@@ -11,8 +11,9 @@ import hashlib
 import hmac
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -54,7 +55,7 @@ class KdfParams:
         return {"n": self.n, "r": self.r, "p": self.p}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "KdfParams":
+    def from_dict(cls, d: dict[str, Any]) -> KdfParams:
         """From parsed JSON; anything not int-like raises ``ValueError`` or ``TypeError``."""
         n, r, p = int(d["n"]), int(d["r"]), int(d["p"])
         if n < 2 or n & (n - 1) or not (1 <= r <= 64) or not (1 <= p <= 16) or n > 2**22:
@@ -123,7 +124,7 @@ class SubKeys:
     names: bytes
 
     @classmethod
-    def derive(cls, data_key: bytes, store_id: str) -> "SubKeys":
+    def derive(cls, data_key: bytes, store_id: str) -> SubKeys:
         salt = store_id.encode()
         keys = [
             HKDF(algorithm=hashes.SHA256(), length=KEY_LEN, salt=salt, info=label).derive(data_key)

@@ -16,8 +16,9 @@ from __future__ import annotations
 import builtins
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from storage import sealed
 from storage.crypto import DRAFT, Entropy, SubKeys

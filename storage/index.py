@@ -13,9 +13,10 @@ written before these existed read with both empty.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Collection
+from typing import TYPE_CHECKING, Any
 
 from storage.errors import StoreCorrupt
 
@@ -94,7 +95,7 @@ class Index:
         }
 
     @classmethod
-    def from_body(cls, body: Any, path: Path) -> "Index":
+    def from_body(cls, body: Any, path: Path) -> Index:
         try:
             members = {str(p): dict(m) for p, m in body["members"].items()}
             return cls(
@@ -106,8 +107,10 @@ class Index:
                 meta=dict(body["meta"]),
                 audit_bytes=int(body["audit"]["bytes"]),
                 audit_last=body["audit"]["last"],
-                files={str(p): {"gen": int(f["gen"]), "digest": str(f["digest"])}
-                       for p, f in (body.get("files") or {}).items()},
+                files={
+                    str(p): {"gen": int(f["gen"]), "digest": str(f["digest"])}
+                    for p, f in (body.get("files") or {}).items()
+                },
                 journals=[[int(g), int(n)] for g, n in (body.get("journals") or [])],
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:

@@ -26,9 +26,9 @@ crash just before them: that window is one fold step, at most.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable, Collection
 
 from core.records import Record
 from core.rules import summarise_subject
@@ -69,7 +69,9 @@ class Fold:
 
 
 def truncated_message(path: Path, missing: int) -> str:
-    return f"事务日志末尾少了 {missing} 条已保存的修改,文件可能被截短或替换为旧副本:{path}。请从备份恢复或联系技术支持。"
+    return (
+        f"事务日志末尾少了 {missing} 条已保存的修改,文件可能被截短或替换为旧副本:{path}。请从备份恢复或联系技术支持。"
+    )
 
 
 def missing_journal_message(path: Path) -> str:

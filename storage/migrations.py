@@ -15,8 +15,9 @@ during an upgrade leaves the old version intact and the upgrade simply runs agai
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from core.records import Clock, Record
 from storage.crypto import DecryptError, Entropy, unseal

@@ -31,8 +31,9 @@ import builtins
 import copy
 import os
 import threading
+from collections.abc import Collection, Iterable
 from pathlib import Path
-from typing import Any, Collection, Iterable
+from typing import Any
 
 from core.records import Clock, Record, iso, utc_now
 from storage import filelock, history, integrity, keyfile, migrations, policy, rekey
@@ -99,7 +100,7 @@ class Store:
         kdf: KdfParams | None = None,
         entropy: Entropy = os.urandom,
         options: StoreOptions | None = None,
-    ) -> "Store":
+    ) -> Store:
         """Make a new empty store; the key file is written last, so a half-made store does not exist.
 
         The passphrase must meet ``storage.policy`` (``WeakPassphrase`` names the rule). ``kdf``
@@ -141,7 +142,7 @@ class Store:
         clock: Clock = utc_now,
         entropy: Entropy = os.urandom,
         options: StoreOptions | None = None,
-    ) -> "Store":
+    ) -> Store:
         """Unlock: derive the key, read the index, replay the journal. Writes nothing."""
         root = Path(home)
         if not cls.exists(root):
@@ -185,7 +186,7 @@ class Store:
     def closed(self) -> bool:
         return self._keys is None
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -229,9 +230,17 @@ class Store:
             step = _step or (lambda name: None)
             try:
                 rekey.stage(
-                    self.home, store_id=self._store_id, version=header.version, old=self._ledger,
-                    old_drafts=self._drafts, new_key=new_key, passphrase=new, params=params,
-                    entropy=self._entropy, options=self._options, step=step,
+                    self.home,
+                    store_id=self._store_id,
+                    version=header.version,
+                    old=self._ledger,
+                    old_drafts=self._drafts,
+                    new_key=new_key,
+                    passphrase=new,
+                    params=params,
+                    entropy=self._entropy,
+                    options=self._options,
+                    step=step,
                 )
             except Exception as exc:
                 try:
@@ -255,8 +264,15 @@ class Store:
                 raise
             lock_fd, self._lock_fd = self._lock_fd, None
             self._forget_keys()
-            store = Store(self.home, self._store_id, new_key, clock=self._clock, entropy=self._entropy,
-                          options=self._options, lock_fd=lock_fd)
+            store = Store(
+                self.home,
+                self._store_id,
+                new_key,
+                clock=self._clock,
+                entropy=self._entropy,
+                options=self._options,
+                lock_fd=lock_fd,
+            )
             try:
                 store._ledger.load()
             except BaseException:
@@ -489,7 +505,11 @@ class Store:
         return Plan(self._ledger.index, self._parts.docs, self._ledger.audit_last, lambda: iso(self._clock()))
 
     def _apply(
-        self, records: builtins.list[Record], actor: str, meta: dict[str, Any] | None, purge: builtins.list[str] | None = None
+        self,
+        records: builtins.list[Record],
+        actor: str,
+        meta: dict[str, Any] | None,
+        purge: builtins.list[str] | None = None,
     ) -> tuple[ApplyResult, dict[str, Doc]]:
         self._ensure_open()
         check_actor(actor)

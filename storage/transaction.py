@@ -11,8 +11,9 @@ value, a missing actor) without leaving anything half done.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from core.records import Record
 from storage import history, sealed
@@ -49,7 +50,7 @@ class Transaction:
         }
 
     @classmethod
-    def from_dict(cls, body: dict[str, Any]) -> "Transaction":
+    def from_dict(cls, body: dict[str, Any]) -> Transaction:
         """A frame read back from the journal (authenticated, so its shape is ours)."""
         return cls(
             parts=body["parts"],

@@ -13,7 +13,5 @@ os.environ["XIETONG_INSECURE_TEST_KDF"] = "1"
 
 # A loaded CI machine (two cores, a browser test beside) makes data generation slow now and
 # then; that says nothing about the code under test.
-settings.register_profile(
-    "xietong", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
-)
+settings.register_profile("xietong", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True)
 settings.load_profile("xietong")

@@ -34,8 +34,15 @@ def enrol(store: Store, office: Identity, helper: Identity, *, committee: str = 
     """Office side: enrol ``helper`` as an officer would after comparing fingerprints."""
     request = make_enrolment_request(helper, committee, "13800138000")
     exchange.enroll_helper(
-        store, office, request, helper.public().grouped, committee=committee,
-        conditions=[1, 2, 3, 4], reviewer="审查人", review_date="2026-11-01", clock=clock,
+        store,
+        office,
+        request,
+        helper.public().grouped,
+        committee=committee,
+        conditions=[1, 2, 3, 4],
+        reviewer="审查人",
+        review_date="2026-11-01",
+        clock=clock,
     )
 
 

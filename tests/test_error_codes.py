@@ -16,6 +16,7 @@ from core.errors import XietongError
 
 SKIP_PACKAGES: tuple[str, ...] = ("sync.cli.__main__",)
 
+
 def _modules(package: ModuleType) -> list[ModuleType]:
     out = [package]
     for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
@@ -23,6 +24,7 @@ def _modules(package: ModuleType) -> list[ModuleType]:
             continue
         out.append(importlib.import_module(info.name))
     return out
+
 
 def _error_classes() -> list[type[XietongError]]:
     found: dict[str, type[XietongError]] = {}
@@ -32,12 +34,11 @@ def _error_classes() -> list[type[XietongError]]:
                 found[f"{obj.__module__}.{obj.__qualname__}"] = obj
     return [found[name] for name in sorted(found)]
 
+
 def _instance(cls: type[XietongError]) -> XietongError:
     from core.errors import BadNoticeNumber, ValidationError
     from storage.errors import StoreCorrupt
-
     from storage.exports import ExportFailed
-
     from sync.app.printing import AmbiguousNotice
 
     if issubclass(cls, AmbiguousNotice):
@@ -52,22 +53,39 @@ def _instance(cls: type[XietongError]) -> XietongError:
         return cls({"phone": "电话号码应为11位数字。"})
     return cls()
 
+
 ERRORS = _error_classes()
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
+
 def test_the_walk_finds_the_error_families_of_every_layer() -> None:
     names = {cls.__name__ for cls in ERRORS}
-    assert {"XietongError", "ValidationError", "NotFound", "StoreError", "StoreCorrupt", "WrongPassphrase",
-            "BundleRejected", "Replayed", "NotEnrolled", "RecordLocked", "FileUnwritable", "CliError"} <= names
+    assert {
+        "XietongError",
+        "ValidationError",
+        "NotFound",
+        "StoreError",
+        "StoreCorrupt",
+        "WrongPassphrase",
+        "BundleRejected",
+        "Replayed",
+        "NotEnrolled",
+        "RecordLocked",
+        "FileUnwritable",
+        "CliError",
+    } <= names
+
 
 def test_every_error_class_declares_its_own_snake_case_code() -> None:
     for cls in ERRORS:
         assert "code" in vars(cls), f"{cls.__qualname__} inherits its code instead of declaring one"
         assert isinstance(cls.code, str) and re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", cls.code), cls
 
+
 def test_error_codes_are_unique() -> None:
     codes = [cls.code for cls in ERRORS]
     assert len(codes) == len(set(codes)), sorted(c for c in codes if codes.count(c) > 1)
+
 
 def test_every_error_message_is_a_chinese_sentence() -> None:
     for cls in ERRORS:

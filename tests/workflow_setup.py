@@ -49,8 +49,15 @@ def enrolled_helper(tmp: Path, clock: Clock, osvc: Service, name: str = "王五"
     exchange.pin_office(h.store, make_office_card(osvc.me), osvc.me.public().grouped)
     req = tmp / f"{name}.req"
     req.write_bytes(make_enrolment_request(h.me, COMMITTEE, "13800138000"))
-    office.enrol_from_request(osvc, req, h.me.public().grouped, committee=COMMITTEE,
-                              conditions=[1, 2, 3, 4], reviewer="赵六", review_date="2026-11-20")
+    office.enrol_from_request(
+        osvc,
+        req,
+        h.me.public().grouped,
+        committee=COMMITTEE,
+        conditions=[1, 2, 3, 4],
+        reviewer="赵六",
+        review_date="2026-11-20",
+    )
     return h
 
 

@@ -23,11 +23,13 @@ ROLE_LABELS = {"helper": "协助人员", "office": "司法所"}
 
 def fingerprint_block(groups: list[str]) -> ft.Control:
     """The fingerprint in groups of five, large, as people read it aloud to compare."""
-    return ft.Column([
-        ft.Text("身份指纹", size=16, weight=ft.FontWeight.BOLD),
-        ft.Text(" ".join(groups), size=24, font_family="monospace"),
-        ft.Text("与司法所核对时,请逐组念出以上数字。", size=13),
-    ])
+    return ft.Column(
+        [
+            ft.Text("身份指纹", size=16, weight=ft.FontWeight.BOLD),
+            ft.Text(" ".join(groups), size=24, font_family="monospace"),
+            ft.Text("与司法所核对时,请逐组念出以上数字。", size=13),
+        ]
+    )
 
 
 def _fingerprint_view(shell: ShellProtocol) -> ft.View:
@@ -48,8 +50,11 @@ def _fingerprint_view(shell: ShellProtocol) -> ft.View:
             controls.append(ft.Text(f"已信任司法所:{office['office_name']}({office['office']})"))
         else:
             controls.append(enrolment.office_pin_panel(shell, on_done=lambda: shell.render(routes.SETUP)))
-        controls += [ft.Divider(), enrolment.enrolment_panel(shell),
-                     ft.Text("以上两步也可以稍后在“设置”中完成。", size=13)]
+        controls += [
+            ft.Divider(),
+            enrolment.enrolment_panel(shell),
+            ft.Text("以上两步也可以稍后在“设置”中完成。", size=13),
+        ]
     return ft.View(scroll=ft.ScrollMode.AUTO, padding=20, controls=controls)
 
 
@@ -57,13 +62,17 @@ def setup_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     svc = shell.service
     if svc.exists() and not svc.locked:
         return _fingerprint_view(shell)
-    role = ft.RadioGroup(value="helper", content=ft.Column([
-        ft.Radio(value="helper", label="协助人员(村居委会、社区工作者)"),
-        ft.Radio(value="office", label="司法所"),
-    ]))
+    role = ft.RadioGroup(
+        value="helper",
+        content=ft.Column(
+            [
+                ft.Radio(value="helper", label="协助人员(村居委会、社区工作者)"),
+                ft.Radio(value="office", label="司法所"),
+            ]
+        ),
+    )
     name = ft.TextField(label="姓名(或司法所名称)")  # no autofocus: text typed while it grabs focus was lost
-    pw1 = ft.TextField(label="设置口令", password=True, can_reveal_password=True,
-                       helper=NEW_PASSPHRASE_HELP)
+    pw1 = ft.TextField(label="设置口令", password=True, can_reveal_password=True, helper=NEW_PASSPHRASE_HELP)
     pw2 = ft.TextField(label="再次输入口令", password=True, can_reveal_password=True)
     message = ft.Text("", color=ft.Colors.RED_700)
 
@@ -108,13 +117,21 @@ def setup_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     def said(exc: XietongError) -> None:
         message.value = exc.message
 
-    return ft.View(scroll=ft.ScrollMode.AUTO, padding=20, controls=[
-        ft.Text("欢迎使用协通", size=24, weight=ft.FontWeight.BOLD),
-        ft.Text("初次使用,请选择身份并设置口令。所有数据加密保存在本机。"),
-        ft.Text("身份", weight=ft.FontWeight.BOLD),
-        role, name, pw1, pw2, message,
-        ft.Button("完成设置", on_click=submit),
-    ])
+    return ft.View(
+        scroll=ft.ScrollMode.AUTO,
+        padding=20,
+        controls=[
+            ft.Text("欢迎使用协通", size=24, weight=ft.FontWeight.BOLD),
+            ft.Text("初次使用,请选择身份并设置口令。所有数据加密保存在本机。"),
+            ft.Text("身份", weight=ft.FontWeight.BOLD),
+            role,
+            name,
+            pw1,
+            pw2,
+            message,
+            ft.Button("完成设置", on_click=submit),
+        ],
+    )
 
 
 def lock_view(shell: ShellProtocol, screen: Screen) -> ft.View:
@@ -142,10 +159,14 @@ def lock_view(shell: ShellProtocol, screen: Screen) -> ft.View:
         pw.value = ""  # typed again from the start, as on a phone's lock screen
 
     pw.on_submit = submit
-    return ft.View(padding=20, controls=[
-        ft.Icon(ft.Icons.LOCK_OUTLINE, size=48),
-        ft.Text("协通已锁定", size=24, weight=ft.FontWeight.BOLD),
-        ft.Text("请输入口令解锁。"),
-        pw, message,
-        ft.Button("解锁", on_click=submit),
-    ])
+    return ft.View(
+        padding=20,
+        controls=[
+            ft.Icon(ft.Icons.LOCK_OUTLINE, size=48),
+            ft.Text("协通已锁定", size=24, weight=ft.FontWeight.BOLD),
+            ft.Text("请输入口令解锁。"),
+            pw,
+            message,
+            ft.Button("解锁", on_click=submit),
+        ],
+    )

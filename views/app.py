@@ -17,9 +17,10 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Mapping
+from typing import TYPE_CHECKING
 
 import flet as ft
 
@@ -117,8 +118,7 @@ def desktop_client_version() -> str | None:
         return ""  # importable but not installed as a distribution (e.g. on the path): no version
 
 
-def can_open_window(env: Mapping[str, str], system: str, desktop_version: str | None,
-                    flet_version: str) -> bool:
+def can_open_window(env: Mapping[str, str], system: str, desktop_version: str | None, flet_version: str) -> bool:
     """Whether the desktop window can open; otherwise the browser view is used.
 
     Flet (``app.py``) opens a window through the flet-desktop package, and when that is missing
@@ -160,8 +160,7 @@ def run(home: Path, *, port: int = 8550, web: bool | None = None, service: Servi
         if use_web:
             print(f"协通已启动,请用浏览器打开 http://127.0.0.1:{port}/", flush=True)
             _after_listening(port, prepare)
-            ft.run(main, view=ft.AppView.WEB_BROWSER, port=port, host="127.0.0.1", assets_dir=str(ASSETS),
-                   no_cdn=True)
+            ft.run(main, view=ft.AppView.WEB_BROWSER, port=port, host="127.0.0.1", assets_dir=str(ASSETS), no_cdn=True)
         else:
             threading.Thread(target=prepare, name="xietong-warm-up", daemon=True).start()
             ft.run(main, assets_dir=str(ASSETS))

@@ -32,8 +32,11 @@ async def pick_one(shell: ShellProtocol, extensions: list[str]) -> tuple[str, by
     Raises ``XietongError`` when there is no dialog here or the file cannot be read."""
     try:
         files = await shell.file_picker().pick_files(
-            dialog_title="选择文件", file_type=ft.FilePickerFileType.CUSTOM, allowed_extensions=extensions,
-            with_data=True)
+            dialog_title="选择文件",
+            file_type=ft.FilePickerFileType.CUSTOM,
+            allowed_extensions=extensions,
+            with_data=True,
+        )
     except Exception as exc:  # no dialog on this platform, or the client did not answer
         raise hs.HelperSyncError(NO_DIALOG) from exc
     shell.touch()
@@ -53,8 +56,12 @@ async def save_dialog(shell: ShellProtocol, name: str, extension: str, data: byt
     None when cancelled."""
     try:
         where = await shell.file_picker().save_file(
-            dialog_title="保存文件", file_name=name, file_type=ft.FilePickerFileType.CUSTOM,
-            allowed_extensions=[extension], src_bytes=data)
+            dialog_title="保存文件",
+            file_name=name,
+            file_type=ft.FilePickerFileType.CUSTOM,
+            allowed_extensions=[extension],
+            src_bytes=data,
+        )
     except Exception as exc:
         raise hs.HelperSyncError("无法打开保存窗口:请在下面填写保存位置。") from exc
     shell.touch()

@@ -26,17 +26,21 @@ def heading(text: str) -> ft.Text:
 def result_box(title: str, lines: list[str], *, ok: bool) -> ft.Container:
     colour = ft.Colors.GREEN_50 if ok else ft.Colors.RED_50
     return ft.Container(
-        bgcolor=colour, padding=12, border_radius=8,
+        bgcolor=colour,
+        padding=12,
+        border_radius=8,
         content=ft.Column([ft.Text(title, size=16, weight=ft.FontWeight.BOLD)] + [ft.Text(line) for line in lines]),
     )
 
 
 def said(message: ft.Text) -> Callable[[XietongError], None]:
     """A ``failed`` for ``views.work.run``: the error's sentence (each field's problem) in red."""
+
     def show(exc: XietongError) -> None:
         errors = getattr(exc, "errors", None)
         message.value = ";".join(errors.values()) if errors else exc.message
         message.color = ft.Colors.RED_700
+
     return show
 
 
@@ -48,8 +52,9 @@ def office_pin_panel(shell: ShellProtocol, on_done: Callable[[], None] | None = 
     loaded: dict[str, bytes] = {}  # the card's bytes once picked or read; pinning uses exactly these
     path = ft.TextField(label="司法所身份卡文件路径", value=folder + "/")
     shown = ft.Text("")
-    typed = ft.TextField(label="司法所念出的指纹数字", keyboard_type=ft.KeyboardType.NUMBER,
-                         helper="30位数字,空格可有可无")
+    typed = ft.TextField(
+        label="司法所念出的指纹数字", keyboard_type=ft.KeyboardType.NUMBER, helper="30位数字,空格可有可无"
+    )
     message = ft.Text("")
 
     def unreadable(exc: XietongError) -> None:
@@ -96,16 +101,19 @@ def office_pin_panel(shell: ShellProtocol, on_done: Callable[[], None] | None = 
 
         await run(shell, trust, done=pinned, failed=said(message))
 
-    return ft.Column([
-        heading("导入司法所身份卡"),
-        ft.Button("选择身份卡文件…", icon=ft.Icons.FOLDER_OPEN, on_click=pick),
-        ft.Text("选择不了文件时,把司法所给的身份卡文件放到本机,填写其路径:", size=13),
-        path,
-        ft.OutlinedButton("读取身份卡", on_click=preview),
-        shown, typed,
-        ft.Button("核对并信任司法所", on_click=pin),
-        message,
-    ])
+    return ft.Column(
+        [
+            heading("导入司法所身份卡"),
+            ft.Button("选择身份卡文件…", icon=ft.Icons.FOLDER_OPEN, on_click=pick),
+            ft.Text("选择不了文件时,把司法所给的身份卡文件放到本机,填写其路径:", size=13),
+            path,
+            ft.OutlinedButton("读取身份卡", on_click=preview),
+            shown,
+            typed,
+            ft.Button("核对并信任司法所", on_click=pin),
+            message,
+        ]
+    )
 
 
 def rotation_panel(shell: ShellProtocol, office_name: str, on_done: Callable[[], None] | None = None) -> ft.Control:
@@ -113,8 +121,9 @@ def rotation_panel(shell: ShellProtocol, office_name: str, on_done: Callable[[],
     fingerprint an officer reads out in person (the phone never shows those digits, so they
     cannot be copied from the bundle that announced the change)."""
     svc = shell.service
-    typed = ft.TextField(label="司法所工作人员当面念出的新指纹", keyboard_type=ft.KeyboardType.NUMBER,
-                         helper="30位数字,空格可有可无")
+    typed = ft.TextField(
+        label="司法所工作人员当面念出的新指纹", keyboard_type=ft.KeyboardType.NUMBER, helper="30位数字,空格可有可无"
+    )
     message = ft.Text("")
 
     def confirmed(office: dict[str, Any]) -> None:
@@ -127,15 +136,21 @@ def rotation_panel(shell: ShellProtocol, office_name: str, on_done: Callable[[],
         await run(shell, lambda: hs.confirm_office_rotation(svc, digits), done=confirmed, failed=said(message))
 
     return ft.Container(
-        bgcolor=ft.Colors.AMBER_50, padding=12, border_radius=8,
-        content=ft.Column([
-            heading("司法所更换了密钥,请当面核对"),
-            ft.Text(f"{office_name}发来的数据包说明其已更换密钥。请到司法所(或请工作人员来访时)当面请工作人员"
-                    "念出新指纹,在下面输入。核对一致前,本机继续使用原来的密钥;指纹不一致请立即报告司法所。"),
-            typed,
-            ft.Button("核对新指纹", icon=ft.Icons.VERIFIED_USER, on_click=confirm),
-            message,
-        ]),
+        bgcolor=ft.Colors.AMBER_50,
+        padding=12,
+        border_radius=8,
+        content=ft.Column(
+            [
+                heading("司法所更换了密钥,请当面核对"),
+                ft.Text(
+                    f"{office_name}发来的数据包说明其已更换密钥。请到司法所(或请工作人员来访时)当面请工作人员"
+                    "念出新指纹,在下面输入。核对一致前,本机继续使用原来的密钥;指纹不一致请立即报告司法所。"
+                ),
+                typed,
+                ft.Button("核对新指纹", icon=ft.Icons.VERIFIED_USER, on_click=confirm),
+                message,
+            ]
+        ),
     )
 
 
@@ -175,12 +190,15 @@ def enrolment_panel(shell: ShellProtocol) -> ft.Control:
                 return
             await run(shell, lambda: hs.write_enrolment_request(svc, target, **who), done=saved, failed=failed)
 
-    return ft.Column([
-        heading("导出登记申请"),
-        committee, phone,
-        ft.Button("保存登记申请文件…", icon=ft.Icons.SAVE_ALT, on_click=save),
-        ft.Text("或者写入本机文件夹:", size=13),
-        out,
-        ft.Button("导出登记申请", on_click=write),
-        message,
-    ])
+    return ft.Column(
+        [
+            heading("导出登记申请"),
+            committee,
+            phone,
+            ft.Button("保存登记申请文件…", icon=ft.Icons.SAVE_ALT, on_click=save),
+            ft.Text("或者写入本机文件夹:", size=13),
+            out,
+            ft.Button("导出登记申请", on_click=write),
+            message,
+        ]
+    )

@@ -23,7 +23,8 @@ report with the category guessed and the note carried over (``sync.app.visits``)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
@@ -56,8 +57,16 @@ if TYPE_CHECKING:
     from views.shell_protocol import ShellProtocol
 
 # Helper-authored kinds in the order a helper meets them (the add menu follows it).
-EDITABLE_KINDS = ("visit", "report", "registration", "evaluation", "assistance", "meeting", "declaration",
-                  "investigation")
+EDITABLE_KINDS = (
+    "visit",
+    "report",
+    "registration",
+    "evaluation",
+    "assistance",
+    "meeting",
+    "declaration",
+    "investigation",
+)
 EDITABLE_KINDS += ("social_support",)  # 三(二)6 引导社会力量参与 (issue 15)
 EDITABLE_KINDS += ("first_meeting", "movement")  # issue 14; a travel return is recorded on the subject page
 DRAFT_SAVED = "草稿已自动保存(加密)"
@@ -180,8 +189,7 @@ class _Form:
         if not self._store_draft():
             return
         if redraw:
-            errors = {p: m for p, c in self.inputs.items() if _has_error(c)
-                      for m in [_error_of(c)] if m}
+            errors = {p: m for p, c in self.inputs.items() if _has_error(c) for m in [_error_of(c)] if m}
             self.redraw()
             if errors:  # errors shown stay shown, checked again against the new values
                 now = fs.error_paths(self.svc.validate(self.kind, fs.to_data(self.kind, self.values)), self.kind)
@@ -237,31 +245,47 @@ class _Form:
             heading, names = section
             members = [g for g in fields if g.name in names]
             done.update(g.name for g in members)
-            out.append(ft.Container(
-                ft.Column([ft.Text(heading, weight=ft.FontWeight.BOLD), *(self.build(g) for g in members)],
-                          spacing=6),
-                border=ft.Border.all(1, ft.Colors.GREY_300), border_radius=8, padding=10,
-            ))
+            out.append(
+                ft.Container(
+                    ft.Column(
+                        [ft.Text(heading, weight=ft.FontWeight.BOLD), *(self.build(g) for g in members)], spacing=6
+                    ),
+                    border=ft.Border.all(1, ft.Colors.GREY_300),
+                    border_radius=8,
+                    padding=10,
+                )
+            )
         return out
 
     def _scalar(self, f: Field, path: str, value: Any, label: str) -> ft.Control:
         on: Callable[[Any], None] = lambda v, p=path: self.changed(p, v)  # noqa: E731
         if f.type == CHOICE and self.kind == "visit":  # a visit's answers: one row of chips, one tap each
+
             def answer(choice: str, lab: str, p: str = path) -> ft.Chip:
                 async def select(e: ft.Event[ft.Chip]) -> None:
                     await self.chose(p, choice)
+
                 return ft.Chip(label=ft.Text(lab), selected=value == choice, on_select=select, show_checkmark=False)
 
-            control: ft.Control = _boxed(label, ft.Row(
-                [answer(c, lab) for c, lab in zip(f.choices, f.shown_choices, strict=True)], wrap=True, spacing=8))
+            control: ft.Control = _boxed(
+                label,
+                ft.Row(
+                    [answer(c, lab) for c, lab in zip(f.choices, f.shown_choices, strict=True)], wrap=True, spacing=8
+                ),
+            )
         elif f.type in (CHOICE, BOOL):
             choices = f.choices if f.type == CHOICE else (fs.YES, fs.NO)
             shown = f.shown_choices if f.type == CHOICE else (fs.YES, fs.NO)
-            group = ft.RadioGroup(value=value or None, content=ft.Row(
-                [ft.Radio(value=c, label=lab) for c, lab in zip(choices, shown)], wrap=True))
+            group = ft.RadioGroup(
+                value=value or None,
+                content=ft.Row(
+                    [ft.Radio(value=c, label=lab) for c, lab in zip(choices, shown, strict=False)], wrap=True
+                ),
+            )
 
             async def pick(e: ft.Event[ft.RadioGroup], p: str = path) -> None:
                 await self.chose(p, e.control.value)
+
             group.on_change = pick
             control = _boxed(label, group)
         elif f.type == STRS and f.choices:  # quick chips (在场人员)
@@ -272,10 +296,18 @@ class _Form:
                     now = [c for c in f.choices if (c in ticked) != (c == choice)]
                     ticked[:] = now
                     await self.chose(p, now)
+
                 return ft.Chip(label=ft.Text(lab), selected=choice in ticked, on_select=toggle)
 
-            control = _boxed(label, ft.Row([chip(c, lab) for c, lab in zip(f.choices, f.shown_choices, strict=True)],
-                                           wrap=True, spacing=8, run_spacing=4))
+            control = _boxed(
+                label,
+                ft.Row(
+                    [chip(c, lab) for c, lab in zip(f.choices, f.shown_choices, strict=True)],
+                    wrap=True,
+                    spacing=8,
+                    run_spacing=4,
+                ),
+            )
         elif f.type in (STRS, INTS) and f.choices:
             ticked = list(value or [])
 
@@ -286,25 +318,38 @@ class _Form:
                     ticked.remove(choice)
                 on([c for c in f.choices if c in ticked])
 
-            boxes = [ft.Checkbox(label=lab, value=c in ticked,
-                                 on_change=lambda e, c=c: tick(c, bool(e.control.value)))
-                     for c, lab in zip(f.choices, f.shown_choices)]
+            boxes = [
+                ft.Checkbox(label=lab, value=c in ticked, on_change=lambda e, c=c: tick(c, bool(e.control.value)))
+                for c, lab in zip(f.choices, f.shown_choices, strict=False)
+            ]
             control = _boxed(label, ft.Column(boxes, spacing=0))
         elif f.type in (STRS, INTS):
-            tf = ft.TextField(label=label, value="\n".join(value or []), multiline=True, min_lines=2,
-                              hint_text="每行一项")
+            tf = ft.TextField(
+                label=label, value="\n".join(value or []), multiline=True, min_lines=2, hint_text="每行一项"
+            )
             tf.on_change = lambda e: on([x.strip() for x in (e.control.value or "").splitlines() if x.strip()])
             control = tf
         else:
-            keyboard = {INT: ft.KeyboardType.NUMBER, PHONE: ft.KeyboardType.PHONE,
-                        DATE: ft.KeyboardType.DATETIME, YEARMONTH: ft.KeyboardType.DATETIME}.get(f.type)
-            tf = ft.TextField(label=label, value=str(value or ""), multiline=f.multiline,
-                              min_lines=3 if f.multiline else 1, hint_text=HINTS.get(f.type),
-                              keyboard_type=keyboard or ft.KeyboardType.TEXT)
+            keyboard = {
+                INT: ft.KeyboardType.NUMBER,
+                PHONE: ft.KeyboardType.PHONE,
+                DATE: ft.KeyboardType.DATETIME,
+                YEARMONTH: ft.KeyboardType.DATETIME,
+            }.get(f.type)
+            tf = ft.TextField(
+                label=label,
+                value=str(value or ""),
+                multiline=f.multiline,
+                min_lines=3 if f.multiline else 1,
+                hint_text=HINTS.get(f.type),
+                keyboard_type=keyboard or ft.KeyboardType.TEXT,
+            )
             tf.on_change = lambda e: on(e.control.value or "")
             if not f.multiline:
+
                 async def submit(e: ft.Event[ft.TextField], p: str = path) -> None:
                     await self.focus_after(p)
+
                 tf.on_submit = submit
             control = tf
         self.inputs[path] = control
@@ -320,19 +365,33 @@ class _Form:
         drawn = {g.name for g in self.fields()}
         out: list[ft.Control] = []
         if f.name == state and note not in drawn:
-            out.append(ft.TextButton(f"{f.label}{ADD_NOTE}", icon=ft.Icons.EDIT_NOTE,
-                                     on_click=lambda e, n=note: self.open_note(n)))
+            out.append(
+                ft.TextButton(
+                    f"{f.label}{ADD_NOTE}", icon=ft.Icons.EDIT_NOTE, on_click=lambda e, n=note: self.open_note(n)
+                )
+            )
         last = f.name == note or note not in drawn
         if last and self.values.get(state) == ABNORMAL and self.report is not None:
             report = self.report
 
             async def on_click(e: ft.Event[ft.Button], s: str = state) -> None:
                 await report(s)
-            out.append(ft.Row([
-                ft.Button(REPORT_FROM_VISIT, icon=ft.Icons.REPORT, on_click=on_click,
-                          bgcolor=ft.Colors.RED_50, color=ft.Colors.RED_900),
-                ft.Text("先保存本次走访,再填报告(类别和说明已带入)", size=12, color=ft.Colors.GREY_700),
-            ], wrap=True))
+
+            out.append(
+                ft.Row(
+                    [
+                        ft.Button(
+                            REPORT_FROM_VISIT,
+                            icon=ft.Icons.REPORT,
+                            on_click=on_click,
+                            bgcolor=ft.Colors.RED_50,
+                            color=ft.Colors.RED_900,
+                        ),
+                        ft.Text("先保存本次走访,再填报告(类别和说明已带入)", size=12, color=ft.Colors.GREY_700),
+                    ],
+                    wrap=True,
+                )
+            )
         return out
 
     def _table(self, f: Field) -> ft.Control:
@@ -350,20 +409,33 @@ class _Form:
         cards: list[ft.Control] = []
         for i, row in enumerate(rows):
             cells = [self._scalar(c, f"{f.name}.{i}.{c.name}", row.get(c.name, ""), field_label(c)) for c in f.row]
-            cards.append(ft.Container(
-                ft.Column([
-                    ft.Row([ft.Text(f"{f.label} {row_title(f, i)}", weight=ft.FontWeight.BOLD, expand=True),
-                            ft.TextButton(REMOVE_ROW, icon=ft.Icons.DELETE_OUTLINE,
-                                          on_click=lambda e, i=i: self.remove_row(f, i))]),
-                    *cells,
-                ], spacing=6),
-                border=ft.Border.all(1, ft.Colors.GREY_300), border_radius=8, padding=10,
-            ))
+            cards.append(
+                ft.Container(
+                    ft.Column(
+                        [
+                            ft.Row(
+                                [
+                                    ft.Text(f"{f.label} {row_title(f, i)}", weight=ft.FontWeight.BOLD, expand=True),
+                                    ft.TextButton(
+                                        REMOVE_ROW,
+                                        icon=ft.Icons.DELETE_OUTLINE,
+                                        on_click=lambda e, i=i: self.remove_row(f, i),
+                                    ),
+                                ]
+                            ),
+                            *cells,
+                        ],
+                        spacing=6,
+                    ),
+                    border=ft.Border.all(1, ft.Colors.GREY_300),
+                    border_radius=8,
+                    padding=10,
+                )
+            )
         if not rows:
             cards.append(ft.Text(f"尚未填写,点“{ADD_ROW}”逐行填写。", color=ft.Colors.GREY_700))
         full = not fs.can_add_row(self.kind, self.values, f.name)
-        cards.append(ft.OutlinedButton(ADD_ROW, icon=ft.Icons.ADD, disabled=full,
-                                       on_click=lambda e: self.add_row(f)))
+        cards.append(ft.OutlinedButton(ADD_ROW, icon=ft.Icons.ADD, disabled=full, on_click=lambda e: self.add_row(f)))
         if f.max_items:
             count = f"{f.min_items}至{f.max_items}" if f.min_items else f"最多{f.max_items}"
             cards.append(ft.Text(f"{count}{f.unit}", size=12, color=ft.Colors.GREY_700))
@@ -398,8 +470,11 @@ def record_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     # A record or subject not found: the shell says so and leads back.
     if record_id:
         rec = svc.record(record_id)
-        kind, subject, initial = rec.kind, rec.subject or "", fs.from_data(rec.kind, rec.data) \
-            if rec.kind in KINDS else {}
+        kind, subject, initial = (
+            rec.kind,
+            rec.subject or "",
+            fs.from_data(rec.kind, rec.data) if rec.kind in KINDS else {},
+        )
         locked = svc.record_lock_reason(record_id)
     else:
         kind, subject, initial, locked = screen.get("kind") or "", screen.get("id") or "", None, None
@@ -408,8 +483,12 @@ def record_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     if record_id and (locked or kind not in EDITABLE_KINDS):
         return record_page.read_only_view(shell, rec, locked or "这类记录只能查看,不能在本机修改。", back_to)
     if kind not in EDITABLE_KINDS:
-        return ft.View(controls=[ft.Text("协助人员不能在本机填写这类记录。"),
-                                 ft.Button("返回", on_click=lambda e: shell.go(back_to))])
+        return ft.View(
+            controls=[
+                ft.Text("协助人员不能在本机填写这类记录。"),
+                ft.Button("返回", on_click=lambda e: shell.go(back_to)),
+            ]
+        )
     schema = KINDS[kind]
     did = fs.draft_id(kind, subject, record_id)
     draft = svc.load_draft(did)
@@ -461,8 +540,12 @@ def record_view(shell: ShellProtocol, screen: Screen) -> ft.View:
             shell.toast(f"{schema.label}已保存")
             shell.go(routes.route("new_record", id=subject, kind="report", source="visit"))
 
-        await run(shell, lambda: visit_actions.save_and_report(svc, subject, data, state, record_id=record_id),
-                  done=opened, failed=refused)
+        await run(
+            shell,
+            lambda: visit_actions.save_and_report(svc, subject, data, state, record_id=record_id),
+            done=opened,
+            failed=refused,
+        )
 
     async def copy_last(e: ft.Event[ft.Button]) -> None:
         shell.touch()
@@ -488,20 +571,37 @@ def record_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     title, full_title = fs.form_titles(kind, editing=bool(record_id))
     head: list[ft.Control] = [ft.Text(full_title, size=20, weight=ft.FontWeight.BOLD)] if full_title else []
     if kind == "visit" and not record_id and not KINDS[kind].is_legacy(form.values):
-        head.append(ft.OutlinedButton(SAME_AS_LAST, icon=ft.Icons.CONTENT_COPY, on_click=copy_last,
-                                      tooltip="带入该对象上次走访的选项和在场人员,日期仍为今天"))
+        head.append(
+            ft.OutlinedButton(
+                SAME_AS_LAST,
+                icon=ft.Icons.CONTENT_COPY,
+                on_click=copy_last,
+                tooltip="带入该对象上次走访的选项和在场人员,日期仍为今天",
+            )
+        )
     if draft:
         status.value = FROM_VISIT_NOTE if screen.get("source") == "visit" else "已恢复上次未保存的草稿"
     return ft.View(
-        scroll=ft.ScrollMode.AUTO, on_scroll=lambda e: shell.touch(), scroll_interval=300,  # reading is activity
-        appbar=ft.AppBar(leading=ft.IconButton(ft.Icons.ARROW_BACK, tooltip="返回",
-                                               on_click=lambda e: shell.go(back_to)),
-                         title=ft.Text(title)),
-        controls=[*head, status, form.body, ft.Row(wrap=True, controls=[
-            ft.Button("保存", icon=ft.Icons.SAVE, on_click=save),
-            ft.OutlinedButton("稍后再填", on_click=lambda e: shell.go(back_to)),
-            ft.TextButton("放弃草稿", on_click=discard),
-        ])],
+        scroll=ft.ScrollMode.AUTO,
+        on_scroll=lambda e: shell.touch(),
+        scroll_interval=300,  # reading is activity
+        appbar=ft.AppBar(
+            leading=ft.IconButton(ft.Icons.ARROW_BACK, tooltip="返回", on_click=lambda e: shell.go(back_to)),
+            title=ft.Text(title),
+        ),
+        controls=[
+            *head,
+            status,
+            form.body,
+            ft.Row(
+                wrap=True,
+                controls=[
+                    ft.Button("保存", icon=ft.Icons.SAVE, on_click=save),
+                    ft.OutlinedButton("稍后再填", on_click=lambda e: shell.go(back_to)),
+                    ft.TextButton("放弃草稿", on_click=discard),
+                ],
+            ),
+        ],
     )
 
 

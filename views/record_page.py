@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 def row_title(f: Field, index: int) -> str:
-    """"第2人" for people tables, "第2行" otherwise."""
+    """ "第2人" for people tables, "第2行" otherwise."""
     return f"第{index + 1}{'人' if f.unit == '人' else '行'}"
 
 
@@ -29,7 +29,7 @@ def shown_value(f: Field, value: Any) -> str:
         return f.choice_labels[f.choices.index(value)]
     if isinstance(value, list):
         if f.choice_labels:
-            names = dict(zip(f.choices, f.choice_labels))
+            names = dict(zip(f.choices, f.choice_labels, strict=False))
             return "、".join(names.get(str(x), str(x)) for x in value)
         return "、".join(str(x) for x in value)
     return str(value)
@@ -38,8 +38,7 @@ def shown_value(f: Field, value: Any) -> str:
 def read_only_view(shell: ShellProtocol, rec: Any, reason: str, back_to: str) -> ft.View:
     """A record that can no longer be corrected here: every field as text, and why."""
     schema = KINDS.get(rec.kind)
-    lines: list[ft.Control] = [ft.Container(ft.Text(reason), bgcolor=ft.Colors.AMBER_50, padding=10,
-                                            border_radius=8)]
+    lines: list[ft.Control] = [ft.Container(ft.Text(reason), bgcolor=ft.Colors.AMBER_50, padding=10, border_radius=8)]
     for f in schema.fields_for(rec.data) if schema else ():  # an old visit: its own paragraphs
         value = rec.data.get(f.name)
         section = section_of(rec.kind, f.name)
@@ -48,20 +47,30 @@ def read_only_view(shell: ShellProtocol, rec: Any, reason: str, back_to: str) ->
         if f.type == ROWS:
             lines.append(ft.Text(f.label, weight=ft.FontWeight.BOLD))
             for i, row in enumerate(value if isinstance(value, list) else []):
-                cells = ",".join(f"{c.label}:{shown_value(c, row.get(c.name))}" for c in f.row
-                                 if isinstance(row, dict) and row.get(c.name) not in (None, ""))
+                cells = ",".join(
+                    f"{c.label}:{shown_value(c, row.get(c.name))}"
+                    for c in f.row
+                    if isinstance(row, dict) and row.get(c.name) not in (None, "")
+                )
                 lines.append(ft.Text(f"{row_title(f, i)} {cells}"))
             if not value:
                 lines.append(ft.Text("—"))
             continue
-        lines.append(ft.Row([ft.Text(f.label, width=130, color=ft.Colors.GREY_700),
-                             ft.Text(shown_value(f, value), expand=True, selectable=True)],
-                            vertical_alignment=ft.CrossAxisAlignment.START))
+        lines.append(
+            ft.Row(
+                [
+                    ft.Text(f.label, width=130, color=ft.Colors.GREY_700),
+                    ft.Text(shown_value(f, value), expand=True, selectable=True),
+                ],
+                vertical_alignment=ft.CrossAxisAlignment.START,
+            )
+        )
     title = schema.label if schema else rec.kind
     return ft.View(
         scroll=ft.ScrollMode.AUTO,
-        appbar=ft.AppBar(leading=ft.IconButton(ft.Icons.ARROW_BACK, tooltip="返回",
-                                               on_click=lambda e: shell.go(back_to)),
-                         title=ft.Text(f"查看{title}")),
+        appbar=ft.AppBar(
+            leading=ft.IconButton(ft.Icons.ARROW_BACK, tooltip="返回", on_click=lambda e: shell.go(back_to)),
+            title=ft.Text(f"查看{title}"),
+        ),
         controls=lines,
     )

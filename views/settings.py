@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from views.shell_protocol import ShellProtocol
 
 
-
 def new_passphrase_hint(value: str | None) -> str:
     """The helper line under a new passphrase: its strength while typing (as at first run),
     otherwise the minimum length."""
@@ -36,12 +35,18 @@ def settings_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     ident = svc.identity()
     current = svc.settings()
     helper = ident["role"] == "helper"
-    idle = ft.TextField(label="无操作自动锁定(分钟)", value=str(current["idle_minutes"]), keyboard_type=ft.KeyboardType.NUMBER)
-    interval = ft.TextField(label="走访间隔(天)", value=str(current["visit_interval_days"]),
-                            keyboard_type=ft.KeyboardType.NUMBER)
-    retention = ft.TextField(label="已送达记录在本机保留(天)", value=str(current["retention_days"]),
-                             keyboard_type=ft.KeyboardType.NUMBER,
-                             helper="司法所确认收到后,超过此天数的记录从本机删除")
+    idle = ft.TextField(
+        label="无操作自动锁定(分钟)", value=str(current["idle_minutes"]), keyboard_type=ft.KeyboardType.NUMBER
+    )
+    interval = ft.TextField(
+        label="走访间隔(天)", value=str(current["visit_interval_days"]), keyboard_type=ft.KeyboardType.NUMBER
+    )
+    retention = ft.TextField(
+        label="已送达记录在本机保留(天)",
+        value=str(current["retention_days"]),
+        keyboard_type=ft.KeyboardType.NUMBER,
+        helper="司法所确认收到后,超过此天数的记录从本机删除",
+    )
     old = ft.TextField(label="原口令", password=True, can_reveal_password=True)
     new = ft.TextField(label="新口令", password=True, can_reveal_password=True, helper=NEW_PASSPHRASE_HELP)
     again = ft.TextField(label="再次输入新口令", password=True, can_reveal_password=True)
@@ -58,10 +63,8 @@ def settings_view(shell: ShellProtocol, screen: Screen) -> ft.View:
 
     async def save(e: ft.Event[ft.Button]) -> None:
         idle.error = interval.error = retention.error = None
-        typed = {"idle_minutes": idle.value, "visit_interval_days": interval.value,
-                 "retention_days": retention.value}
-        await run(shell, lambda: svc.update_settings(**typed), done=lambda _: shell.toast("设置已保存"),
-                  failed=refused)
+        typed = {"idle_minutes": idle.value, "visit_interval_days": interval.value, "retention_days": retention.value}
+        await run(shell, lambda: svc.update_settings(**typed), done=lambda _: shell.toast("设置已保存"), failed=refused)
 
     def changed(said: str) -> None:
         old.value = new.value = again.value = ""
@@ -110,23 +113,33 @@ def settings_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     if helper:
         fps = hs.fingerprints(svc)
         if fps["office"]:
-            controls += [ft.Text(f"已信任的司法所:{fps['office_name']}", size=16, weight=ft.FontWeight.BOLD),
-                         ft.Text(f"司法所指纹:{fps['office']}", size=16)]
+            controls += [
+                ft.Text(f"已信任的司法所:{fps['office_name']}", size=16, weight=ft.FontWeight.BOLD),
+                ft.Text(f"司法所指纹:{fps['office']}", size=16),
+            ]
         else:
             controls += [ft.Text("尚未信任司法所。", size=16)]
     controls += [
         ft.Divider(),
-        *fields, ft.Button("保存设置", on_click=save),
+        *fields,
+        ft.Button("保存设置", on_click=save),
         ft.Divider(),
         ft.Text("修改口令", size=18, weight=ft.FontWeight.BOLD),
-        old, new, again, rekey, ft.Button("修改口令", on_click=change), pw_message,
+        old,
+        new,
+        again,
+        rekey,
+        ft.Button("修改口令", on_click=change),
+        pw_message,
         ft.Divider(),
     ]
     if helper:
         pending = hs.pending_office_rotation(svc)
         if pending:
-            controls += [enrolment.rotation_panel(shell, pending["name"], on_done=lambda: shell.go_screen("settings")),
-                         ft.Divider()]
+            controls += [
+                enrolment.rotation_panel(shell, pending["name"], on_done=lambda: shell.go_screen("settings")),
+                ft.Divider(),
+            ]
         if not hs.fingerprints(svc)["office"]:
             controls += [enrolment.office_pin_panel(shell, on_done=lambda: shell.go_screen("settings")), ft.Divider()]
         controls += [enrolment.enrolment_panel(shell), ft.Divider()]
@@ -137,5 +150,3 @@ def settings_view(shell: ShellProtocol, screen: Screen) -> ft.View:
         navigation_bar=shell.nav_bar(2),
         controls=controls,
     )
-
-

@@ -16,8 +16,9 @@ import asyncio
 import contextvars
 import sys
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import flet as ft
 
@@ -46,8 +47,10 @@ LOCK_ROUTE = LOCK
 
 
 # App states in which a draft still waiting is written at once (Flet's AppLifecycleState values).
-FLUSH_STATES = frozenset({ft.AppLifecycleState.PAUSE, ft.AppLifecycleState.HIDE, ft.AppLifecycleState.INACTIVE,
-                          ft.AppLifecycleState.DETACH})
+FLUSH_STATES = frozenset(
+    {ft.AppLifecycleState.PAUSE, ft.AppLifecycleState.HIDE, ft.AppLifecycleState.INACTIVE, ft.AppLifecycleState.DETACH}
+)
+
 
 class Shell:
     """One per browser session or window: renders the screen the route names."""
@@ -271,10 +274,15 @@ class Shell:
             selected_index=selected,
             on_change=change,
             destinations=[
-                ft.NavigationBarDestination(icon=ft.Icons.DASHBOARD_OUTLINED, label="工作台") if office else
-                ft.NavigationBarDestination(icon=ft.Icons.PEOPLE_OUTLINE, selected_icon=ft.Icons.PEOPLE, label="矫正对象"),
+                ft.NavigationBarDestination(icon=ft.Icons.DASHBOARD_OUTLINED, label="工作台")
+                if office
+                else ft.NavigationBarDestination(
+                    icon=ft.Icons.PEOPLE_OUTLINE, selected_icon=ft.Icons.PEOPLE, label="矫正对象"
+                ),
                 ft.NavigationBarDestination(icon=ft.Icons.SYNC, label="同步"),
-                ft.NavigationBarDestination(icon=ft.Icons.SETTINGS_OUTLINED, selected_icon=ft.Icons.SETTINGS, label="设置"),
+                ft.NavigationBarDestination(
+                    icon=ft.Icons.SETTINGS_OUTLINED, selected_icon=ft.Icons.SETTINGS, label="设置"
+                ),
             ],
         )
 
@@ -325,7 +333,7 @@ class Shell:
         while not self._closed:
             try:
                 await asyncio.wait_for(self._job_ended.wait(), IDLE_CHECK_SECONDS)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             self._job_ended.clear()
             try:
@@ -341,27 +349,33 @@ class Shell:
                 log_unexpected(exc, "idle lock")
 
 
-
 def _error_view(shell: Shell) -> ft.View:
-    return ft.View(controls=[
-        ft.Text(ERROR_MESSAGE, size=20),
-        ft.Button("返回首页", on_click=lambda e: shell.go(HOME_ROUTE)),
-    ])
+    return ft.View(
+        controls=[
+            ft.Text(ERROR_MESSAGE, size=20),
+            ft.Button("返回首页", on_click=lambda e: shell.go(HOME_ROUTE)),
+        ]
+    )
 
 
 def _not_found(shell: Shell, screen: Screen) -> ft.View:
-    return ft.View(controls=[
-        ft.Text("找不到这个页面。", size=20),
-        ft.Button("返回首页", on_click=lambda e: shell.go(HOME_ROUTE)),
-    ])
+    return ft.View(
+        controls=[
+            ft.Text("找不到这个页面。", size=20),
+            ft.Button("返回首页", on_click=lambda e: shell.go(HOME_ROUTE)),
+        ]
+    )
 
 
 def message_view(shell: ShellProtocol, message: str, back: Screen) -> ft.View:
     """A screen that cannot be shown (e.g. a subject deleted meanwhile): why, and the way back."""
-    return ft.View(padding=20, controls=[
-        ft.Text(message, size=18),
-        ft.Button("返回", icon=ft.Icons.ARROW_BACK, on_click=lambda e: shell.go(build_route(back))),
-    ])
+    return ft.View(
+        padding=20,
+        controls=[
+            ft.Text(message, size=18),
+            ft.Button("返回", icon=ft.Icons.ARROW_BACK, on_click=lambda e: shell.go(build_route(back))),
+        ],
+    )
 
 
 def build_screen(shell: ShellProtocol, screen: Screen) -> ft.View:

@@ -6,7 +6,8 @@ one fake shell (``tests/views/fake_shell.py``) that implements it. Kept to what 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ContextManager, Protocol, runtime_checkable
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     import flet as ft
@@ -35,7 +36,7 @@ class ShellProtocol(Protocol):
     def route_after_unlock(self) -> str:
         """Where the lock screen leads once the passphrase is right."""
 
-    def busy(self) -> ContextManager[None]:
+    def busy(self) -> AbstractContextManager[None]:
         """Hold the idle lock off while work that must not lose the store runs (``views.work``)."""
 
     def show_lock(self) -> None:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
 from core import routes
 from core.kinds import KIND_LABELS
 from core.routes import Screen
-from views.case_panels import case_panels
 from sync.app.handover import handover_rows
-from views.handover import handover_section
+from views.case_panels import case_panels
 from views.forms import EDITABLE_KINDS
+from views.handover import handover_section
 
 if TYPE_CHECKING:
     from views.shell_protocol import ShellProtocol
@@ -25,8 +26,12 @@ BADGE_COLOURS = {"走访逾期": ft.Colors.ORANGE_100, "紧急情况待处理": 
 
 
 def badge(text: str) -> ft.Control:
-    return ft.Container(ft.Text(text, size=12), bgcolor=BADGE_COLOURS.get(text, ft.Colors.GREY_200),
-                        padding=ft.Padding.symmetric(horizontal=8, vertical=2), border_radius=10)
+    return ft.Container(
+        ft.Text(text, size=12),
+        bgcolor=BADGE_COLOURS.get(text, ft.Colors.GREY_200),
+        padding=ft.Padding.symmetric(horizontal=8, vertical=2),
+        border_radius=10,
+    )
 
 
 def subject_tile(shell: ShellProtocol, r: dict[str, Any]) -> ft.Control:
@@ -36,19 +41,31 @@ def subject_tile(shell: ShellProtocol, r: dict[str, Any]) -> ft.Control:
     """
     tile = ft.ListTile(
         title=ft.Text(r["name"], size=18),
-        subtitle=ft.Column([
-            ft.Text(f"{r['committee']} · {r['category']} · 矫正期至{r['term_end'] or '—'}", size=13),
-            ft.Text(f"最近走访:{r['last_visit'] or '尚无'}", size=13),
-            ft.Row([badge(b) for b in r["badges"]], wrap=True),
-        ], spacing=2, tight=True),
+        subtitle=ft.Column(
+            [
+                ft.Text(f"{r['committee']} · {r['category']} · 矫正期至{r['term_end'] or '—'}", size=13),
+                ft.Text(f"最近走访:{r['last_visit'] or '尚无'}", size=13),
+                ft.Row([badge(b) for b in r["badges"]], wrap=True),
+            ],
+            spacing=2,
+            tight=True,
+        ),
         on_click=lambda e, sid=r["id"]: shell.go(routes.subject(sid)),
     )
-    quick = ft.IconButton(ft.Icons.NOTE_ADD_OUTLINED, tooltip=add_button_label("visit"),
-                          on_click=lambda e, sid=r["id"]: shell.go(routes.new_record(sid, "visit")))
+    quick = ft.IconButton(
+        ft.Icons.NOTE_ADD_OUTLINED,
+        tooltip=add_button_label("visit"),
+        on_click=lambda e, sid=r["id"]: shell.go(routes.new_record(sid, "visit")),
+    )
     # Separate semantics nodes: merged, the tile's words would become one label with the icon's.
-    return ft.Row([ft.Container(ft.Semantics(content=tile, container=True), expand=True),
-                   ft.Semantics(content=quick, container=True)],
-                  spacing=0, vertical_alignment=ft.CrossAxisAlignment.CENTER)
+    return ft.Row(
+        [
+            ft.Container(ft.Semantics(content=tile, container=True), expand=True),
+            ft.Semantics(content=quick, container=True),
+        ],
+        spacing=0,
+        vertical_alignment=ft.CrossAxisAlignment.CENTER,
+    )
 
 
 def list_view(shell: ShellProtocol, screen: Screen) -> ft.View:
@@ -62,7 +79,7 @@ def list_view(shell: ShellProtocol, screen: Screen) -> ft.View:
         rows, shown = state["rows"], state["shown"]
         if shown >= len(rows):
             return
-        batch = [subject_tile(shell, r) for r in rows[shown:shown + LIST_BATCH]]
+        batch = [subject_tile(shell, r) for r in rows[shown : shown + LIST_BATCH]]
         state["shown"] = shown + len(batch)
         if more in results.controls:
             results.controls.remove(more)
@@ -77,8 +94,13 @@ def list_view(shell: ShellProtocol, screen: Screen) -> ft.View:
         state["rows"], state["shown"] = svc.subject_rows(query), 0
         results.controls = []
         if not state["rows"]:
-            results.controls = [ft.Text("没有符合条件的社区矫正对象。" if query
-                                        else "还没有分配给您的社区矫正对象。导入司法所的同步文件后会显示在这里。")]
+            results.controls = [
+                ft.Text(
+                    "没有符合条件的社区矫正对象。"
+                    if query
+                    else "还没有分配给您的社区矫正对象。导入司法所的同步文件后会显示在这里。"
+                )
+            ]
             return
         grow()
 
@@ -107,8 +129,10 @@ def detail_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     sid = screen.get("id") or ""
     back = ft.IconButton(ft.Icons.ARROW_BACK, tooltip="返回", on_click=lambda e: shell.go(routes.SUBJECTS))
     d = svc.subject_detail(sid)  # a subject not found: the shell says so and leads back
-    particulars = [ft.Row([ft.Text(p["label"], width=110, color=ft.Colors.GREY_700), ft.Text(p["value"], expand=True)])
-                   for p in d["particulars"]]
+    particulars = [
+        ft.Row([ft.Text(p["label"], width=110, color=ft.Colors.GREY_700), ft.Text(p["value"], expand=True)])
+        for p in d["particulars"]
+    ]
     urgent_open = [t for t in d["timeline"] if t["urgent"] and t.get("handling") == "待处理"]
     for t in d["timeline"]:
         if t["kind"] == "handover":  # read-only history, shown below in full (issue 15)
@@ -116,11 +140,24 @@ def detail_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     timeline = [timeline_tile(shell, t) for t in d["timeline"]]
     alert: list[ft.Control] = []
     if urgent_open:
-        alert.append(ft.Container(
-            ft.Row([ft.Icon(ft.Icons.WARNING, color=ft.Colors.WHITE),
-                    ft.Text(f"有{len(urgent_open)}条紧急情况报告待司法所处理", color=ft.Colors.WHITE,
-                            weight=ft.FontWeight.BOLD, expand=True)]),
-            bgcolor=ft.Colors.RED_700, padding=10, border_radius=8))
+        alert.append(
+            ft.Container(
+                ft.Row(
+                    [
+                        ft.Icon(ft.Icons.WARNING, color=ft.Colors.WHITE),
+                        ft.Text(
+                            f"有{len(urgent_open)}条紧急情况报告待司法所处理",
+                            color=ft.Colors.WHITE,
+                            weight=ft.FontWeight.BOLD,
+                            expand=True,
+                        ),
+                    ]
+                ),
+                bgcolor=ft.Colors.RED_700,
+                padding=10,
+                border_radius=8,
+            )
+        )
     return ft.View(
         scroll=ft.ScrollMode.AUTO,
         on_scroll=lambda e: shell.touch(),  # reading a long page is activity (idle lock)
@@ -145,9 +182,15 @@ def detail_view(shell: ShellProtocol, screen: Screen) -> ft.View:
 
 def closed_note(text: str) -> ft.Control:
     """In place of the add buttons once the office closed the case (解矫)."""
-    return ft.Container(ft.Text(f"{text}:不能再新增或修改记录。已填写的记录导出并送达司法所后,"
-                                "该对象将从本机移除。", color=ft.Colors.BROWN_900),
-                        bgcolor=ft.Colors.AMBER_100, padding=10, border_radius=8)
+    return ft.Container(
+        ft.Text(
+            f"{text}:不能再新增或修改记录。已填写的记录导出并送达司法所后,该对象将从本机移除。",
+            color=ft.Colors.BROWN_900,
+        ),
+        bgcolor=ft.Colors.AMBER_100,
+        padding=10,
+        border_radius=8,
+    )
 
 
 def add_button_label(kind: str) -> str:
@@ -157,16 +200,25 @@ def add_button_label(kind: str) -> str:
 
 def add_buttons(shell: ShellProtocol, sid: str) -> ft.Control:
     """One button per helper-authored kind; the two everyday ones first and filled."""
+
     def opener(kind: str) -> Callable[[Any], None]:
         return lambda e: shell.go(routes.new_record(sid, kind))
 
     buttons: list[ft.Control] = [
         ft.Button(add_button_label("visit"), icon=ft.Icons.ADD, on_click=opener("visit")),
-        ft.Button(add_button_label("report"), icon=ft.Icons.REPORT, on_click=opener("report"),
-                  bgcolor=ft.Colors.RED_50, color=ft.Colors.RED_900),
+        ft.Button(
+            add_button_label("report"),
+            icon=ft.Icons.REPORT,
+            on_click=opener("report"),
+            bgcolor=ft.Colors.RED_50,
+            color=ft.Colors.RED_900,
+        ),
     ]
-    buttons += [ft.OutlinedButton(add_button_label(k), on_click=opener(k))
-                for k in EDITABLE_KINDS if k not in ("visit", "report")]
+    buttons += [
+        ft.OutlinedButton(add_button_label(k), on_click=opener(k))
+        for k in EDITABLE_KINDS
+        if k not in ("visit", "report")
+    ]
     return ft.Row(buttons, wrap=True, spacing=8, run_spacing=8)
 
 
@@ -182,8 +234,12 @@ STATUS_COLOURS = {  # (background, text) of the status label in the timeline
 def status_label(text: str) -> ft.Control:
     """The record's status as a small coloured label, readable at a glance."""
     bg, fg = STATUS_COLOURS.get(text, (ft.Colors.GREY_200, ft.Colors.GREY_900))
-    return ft.Container(ft.Text(text, size=12, color=fg, weight=ft.FontWeight.BOLD), bgcolor=bg,
-                        padding=ft.Padding.symmetric(horizontal=8, vertical=2), border_radius=10)
+    return ft.Container(
+        ft.Text(text, size=12, color=fg, weight=ft.FontWeight.BOLD),
+        bgcolor=bg,
+        padding=ft.Padding.symmetric(horizontal=8, vertical=2),
+        border_radius=10,
+    )
 
 
 def timeline_notes(t: dict[str, Any]) -> str:
@@ -202,23 +258,36 @@ def timeline_tile(shell: ShellProtocol, t: dict[str, Any]) -> ft.Control:
     stand out; a tap opens the record, or the draft's form."""
     editable = bool(t.get("editable"))
     urgent = bool(t["urgent"])
-    heading = ft.Text(f"{t['date']} {t['kind_label']}" + (" · 紧急" if urgent else ""),
-                      color=ft.Colors.RED_900 if urgent else None,
-                      weight=ft.FontWeight.BOLD if urgent else None)
+    heading = ft.Text(
+        f"{t['date']} {t['kind_label']}" + (" · 紧急" if urgent else ""),
+        color=ft.Colors.RED_900 if urgent else None,
+        weight=ft.FontWeight.BOLD if urgent else None,
+    )
     notes = timeline_notes(t)
     route = t.get("route") or routes.edit_record(t["id"])
     tile = ft.ListTile(
-        leading=ft.Icon(ft.Icons.WARNING_AMBER if urgent else
-                        ft.Icons.EDIT_NOTE if t.get("draft") else ft.Icons.DESCRIPTION_OUTLINED,
-                        color=ft.Colors.RED_700 if urgent else None),
+        leading=ft.Icon(
+            ft.Icons.WARNING_AMBER
+            if urgent
+            else ft.Icons.EDIT_NOTE
+            if t.get("draft")
+            else ft.Icons.DESCRIPTION_OUTLINED,
+            color=ft.Colors.RED_700 if urgent else None,
+        ),
         title=heading,
-        subtitle=ft.Row([status_label(t["status"]), *([ft.Text(notes)] if notes else [])], wrap=True, spacing=8,
-                        vertical_alignment=ft.CrossAxisAlignment.CENTER),
-        trailing=ft.Icon(ft.Icons.EDIT_OUTLINED if editable else ft.Icons.LOCK_OUTLINE, size=18,
-                         tooltip="可修改" if editable else "只读"),
+        subtitle=ft.Row(
+            [status_label(t["status"]), *([ft.Text(notes)] if notes else [])],
+            wrap=True,
+            spacing=8,
+            vertical_alignment=ft.CrossAxisAlignment.CENTER,
+        ),
+        trailing=ft.Icon(
+            ft.Icons.EDIT_OUTLINED if editable else ft.Icons.LOCK_OUTLINE,
+            size=18,
+            tooltip="可修改" if editable else "只读",
+        ),
         on_click=lambda e, r=route: shell.go(r),
     )
     if urgent:
-        return ft.Container(tile, bgcolor=ft.Colors.RED_50, border=ft.Border.all(1, ft.Colors.RED_300),
-                            border_radius=8)
+        return ft.Container(tile, bgcolor=ft.Colors.RED_50, border=ft.Border.all(1, ft.Colors.RED_300), border_radius=8)
     return tile

@@ -39,8 +39,10 @@ def count_lines(pv: dict[str, Any]) -> list[str]:
     """One line per kind: "走访记录:1 条(含2次更正)"; then the urgent reports, as the screen
     shows them both before and after an export."""
     fixes = pv.get("corrections") or {}
-    lines = [f"{label}:{n} 条" + (f"(含{fixes[label]}次更正)" if fixes.get(label) else "")
-             for label, n in sorted(pv["counts"].items())]
+    lines = [
+        f"{label}:{n} 条" + (f"(含{fixes[label]}次更正)" if fixes.get(label) else "")
+        for label, n in sorted(pv["counts"].items())
+    ]
     if pv.get("urgent"):
         lines.append(f"其中紧急的重要情况报告:{pv['urgent']} 份")
     return lines
@@ -69,8 +71,9 @@ def exported_lines(done: dict[str, Any], where: str) -> tuple[str, list[str]]:
 def sync_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     svc = shell.service
     page = shell.page
-    base = ft.View(appbar=ft.AppBar(title=ft.Text("同步")), navigation_bar=shell.nav_bar(1),
-                   scroll=ft.ScrollMode.AUTO, padding=16)
+    base = ft.View(
+        appbar=ft.AppBar(title=ft.Text("同步")), navigation_bar=shell.nav_bar(1), scroll=ft.ScrollMode.AUTO, padding=16
+    )
     if svc.identity()["role"] != "helper":
         base.controls = [ft.Text("司法所的数据包导入、导出请使用命令行:xietong export --all / xietong import。")]
         return base
@@ -88,8 +91,9 @@ def sync_view(shell: ShellProtocol, screen: Screen) -> ft.View:
 
     def show_rotation() -> None:
         pending = hs.pending_office_rotation(svc)
-        rotation_slot.controls = [rotation_panel(shell, pending["name"], on_done=lambda: shell.go_screen("sync"))
-                                  ] if pending else []
+        rotation_slot.controls = (
+            [rotation_panel(shell, pending["name"], on_done=lambda: shell.go_screen("sync"))] if pending else []
+        )
 
     show_rotation()
 
@@ -106,6 +110,7 @@ def sync_view(shell: ShellProtocol, screen: Screen) -> ft.View:
             shell.touch()
             path.value = p
             page.update()
+
         return pick
 
     def list_files(e: Any = None) -> None:
@@ -113,8 +118,9 @@ def sync_view(shell: ShellProtocol, screen: Screen) -> ft.View:
         found = hs.bundle_files(folder.value or "")
         if e is not None:  # a folder typed, or listed again
             folders.remember_folder(svc, IMPORT_FOLDER, folder.value or "")
-        files.controls = [ft.TextButton(Path(p).name, icon=ft.Icons.DESCRIPTION_OUTLINED, on_click=choose(p))
-                          for p in found[:20]]
+        files.controls = [
+            ft.TextButton(Path(p).name, icon=ft.Icons.DESCRIPTION_OUTLINED, on_click=choose(p)) for p in found[:20]
+        ]
         if not found:
             files.controls = [ft.Text("此文件夹中没有数据包(.xtb)。")]
         if e is not None:
@@ -141,6 +147,7 @@ def sync_view(shell: ShellProtocol, screen: Screen) -> ft.View:
 
     async def run_import(work: Callable[[hs.Progress], hs.ImportSummary]) -> None:
         """Run one import off the event loop with progress, then show its summary."""
+
         def show(fraction: float, text: str) -> None:
             bar.value, stage.value = fraction, text
 
@@ -219,6 +226,7 @@ def sync_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     async def save_export(e: Any) -> None:
         """Seal and hand the bundle to a save dialog (a download in the browser). On a desktop
         the place is asked first, so a cancelled dialog seals nothing."""
+
         async def sealed_first() -> None:
             export_result.controls = [ft.Text("正在加密……")]
             page.update()
@@ -232,12 +240,17 @@ def sync_view(shell: ShellProtocol, screen: Screen) -> ft.View:
                 show_preview()
                 page.update()
             elif not isinstance(where, Failed):
-                await run(shell, sealed.commit, failed=export_failed,
-                          done=lambda _: exported({**preview, "path": where, "size": len(sealed.blob)}))
+                await run(
+                    shell,
+                    sealed.commit,
+                    failed=export_failed,
+                    done=lambda _: exported({**preview, "path": where, "size": len(sealed.blob)}),
+                )
 
         async def place_first() -> None:
-            target = await run(shell, save_dialog(shell, hs.default_bundle_name(svc), hs.BUNDLE_SUFFIX[1:]),
-                               failed=export_failed)
+            target = await run(
+                shell, save_dialog(shell, hs.default_bundle_name(svc), hs.BUNDLE_SUFFIX[1:]), failed=export_failed
+            )
             if target is None or isinstance(target, Failed):
                 return
             export_result.controls = [ft.Text("正在加密并写入……")]
@@ -255,9 +268,12 @@ def sync_view(shell: ShellProtocol, screen: Screen) -> ft.View:
         ft.Text("或者从本机文件夹中选择:", size=13),
         folder,
         ft.OutlinedButton("刷新文件列表", icon=ft.Icons.REFRESH, on_click=list_files),
-        files, path,
+        files,
+        path,
         ft.Button("导入数据包", icon=ft.Icons.DOWNLOAD, on_click=do_import),
-        bar, stage, result,
+        bar,
+        stage,
+        result,
         ft.Divider(),
         heading("导出数据包给司法所"),
         preview_box,

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from typing import Any, Awaitable, Callable, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from core.errors import XietongError
 from views.errors import locked_store, log_unexpected
@@ -37,9 +38,13 @@ class Failed:
 FAILED = Failed()
 
 
-async def run(shell: ShellProtocol, work: Callable[[], T] | Awaitable[T], *,
-              done: Callable[[T], Any] | None = None,
-              failed: Callable[[XietongError], Any] | None = None) -> T | Failed:
+async def run(
+    shell: ShellProtocol,
+    work: Callable[[], T] | Awaitable[T],
+    *,
+    done: Callable[[T], Any] | None = None,
+    failed: Callable[[XietongError], Any] | None = None,
+) -> T | Failed:
     """Run ``work`` and show its outcome (see the module docstring); returns its result or ``FAILED``."""
     shell.touch()
     try:

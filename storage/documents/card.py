@@ -49,7 +49,9 @@ def fingerprint_groups_of(fingerprint: str) -> list[str]:
     """The fingerprint's digits in groups of five; raises ValidationError for anything else."""
     digits = re.sub(r"[\s\-]", "", text_of(fingerprint))
     if not digits or not digits.isascii() or not digits.isdigit():
-        raise ValidationError({"fingerprint": "身份指纹为空或含有数字以外的字符,无法打印身份卡。请重新导出身份卡后再试。"})
+        raise ValidationError(
+            {"fingerprint": "身份指纹为空或含有数字以外的字符,无法打印身份卡。请重新导出身份卡后再试。"}
+        )
     return [digits[i : i + 5] for i in range(0, len(digits), 5)]
 
 
@@ -69,8 +71,7 @@ def office_card_docx(
     center = WD_ALIGN_PARAGRAPH.CENTER
     paragraph(doc, CARD_TITLE, size=ERHAO, bold=True, align=center, east_asia=TITLE_FONT, space_after=12)
     paragraph(doc, office, size=SANHAO, bold=True, align=center, space_after=4)
-    paragraph(doc, [("发卡日期:", False), (date_cn(issued_date), False)], size=XIAOSI, align=center,
-               space_after=18)
+    paragraph(doc, [("发卡日期:", False), (date_cn(issued_date), False)], size=XIAOSI, align=center, space_after=18)
     paragraph(doc, "身份指纹(每五位一组):", size=SIHAO, bold=True, space_after=6)
 
     rows = (len(groups) + _CARD_GROUPS_PER_ROW - 1) // _CARD_GROUPS_PER_ROW

@@ -150,8 +150,6 @@ def month_cn(value: Any, blank: str = _BLANK_MONTH) -> str:
     return text
 
 
-
-
 # ---------------------------------------------------------------- docx helpers
 
 

@@ -134,40 +134,103 @@ def _notice_part(doc: DocxDocument, notice: Mapping[str, Any], tasks: list[str],
     line = _STUB_LINE if stub else _NOTICE_LINE
     center = WD_ALIGN_PARAGRAPH.CENTER
     right = WD_ALIGN_PARAGRAPH.RIGHT
-    paragraph(doc, NOTICE_TITLE, size=SIHAO if stub else XIAOER, bold=True, align=center, east_asia=TITLE_FONT,
-               line_pt=20 if stub else 26, keep_with_next=keep)
+    paragraph(
+        doc,
+        NOTICE_TITLE,
+        size=SIHAO if stub else XIAOER,
+        bold=True,
+        align=center,
+        east_asia=TITLE_FONT,
+        line_pt=20 if stub else 26,
+        keep_with_next=keep,
+    )
     if stub:
         paragraph(doc, "(存根)", size=size, align=center, keep_with_next=keep, line_pt=line)
-    paragraph(doc, [(_number_of(notice), True)], size=size, align=center, keep_with_next=keep,
-               line_pt=line, space_after=2, underline_fills=False)
+    paragraph(
+        doc,
+        [(_number_of(notice), True)],
+        size=size,
+        align=center,
+        keep_with_next=keep,
+        line_pt=line,
+        space_after=2,
+        underline_fills=False,
+    )
     if not stub:
         paragraph(doc, _committee_words(notice.get("committee")) + [(":", False)], size=size, line_pt=line)
     paragraph(doc, _particulars(notice), size=size, indent_chars=2, keep_with_next=keep, line_pt=line)
     for number in range(1, MAX_TASKS + 1):
         task = tasks[number - 1] if number <= len(tasks) else ""
-        paragraph(doc, [(f"{number}.", False), (task or _TASK_BLANK, bool(task))], size=size,
-                   indent_chars=2, keep_with_next=keep, underline_fills=False, line_pt=line)
+        paragraph(
+            doc,
+            [(f"{number}.", False), (task or _TASK_BLANK, bool(task))],
+            size=size,
+            indent_chars=2,
+            keep_with_next=keep,
+            underline_fills=False,
+            line_pt=line,
+        )
     if not stub:
         paragraph(
             doc,
-            [("执行地县级社区矫正机构或司法所联系人", False), (or_blank(notice.get("contact")), True),
-             (",电话", False), (or_blank(notice.get("contact_phone"), "__________"), True)],
-            size=size, indent_chars=2, line_pt=line,
+            [
+                ("执行地县级社区矫正机构或司法所联系人", False),
+                (or_blank(notice.get("contact")), True),
+                (",电话", False),
+                (or_blank(notice.get("contact_phone"), "__________"), True),
+            ],
+            size=size,
+            indent_chars=2,
+            line_pt=line,
         )
         paragraph(doc, "特此通知。", size=size, indent_chars=2, line_pt=line)
         paragraph(doc, "(公章)", size=size, align=right, line_pt=line, space_before=6)
-        paragraph(doc, [(date_cn(notice.get("issue_date")), True)], size=size, align=right, line_pt=line,
-                   underline_fills=False)
+        paragraph(
+            doc,
+            [(date_cn(notice.get("issue_date")), True)],
+            size=size,
+            align=right,
+            line_pt=line,
+            underline_fills=False,
+        )
         return
-    paragraph(doc, [("发往", False)] + _town_words(notice.get("town")) + _committee_words(notice.get("committee"))
-               + [("。", False)], size=size, indent_chars=2, keep_with_next=keep, line_pt=line)
-    paragraph(doc, [("填发人:", False), (text_of(notice.get("issuer")), True)], size=size,
-               left_indent_chars=24, keep_with_next=keep, line_pt=line, space_before=4)
-    paragraph(doc, [("批准人:", False), (text_of(notice.get("approver")), True)], size=size,
-               left_indent_chars=24, keep_with_next=keep, line_pt=line)
+    paragraph(
+        doc,
+        [("发往", False)]
+        + _town_words(notice.get("town"))
+        + _committee_words(notice.get("committee"))
+        + [("。", False)],
+        size=size,
+        indent_chars=2,
+        keep_with_next=keep,
+        line_pt=line,
+    )
+    paragraph(
+        doc,
+        [("填发人:", False), (text_of(notice.get("issuer")), True)],
+        size=size,
+        left_indent_chars=24,
+        keep_with_next=keep,
+        line_pt=line,
+        space_before=4,
+    )
+    paragraph(
+        doc,
+        [("批准人:", False), (text_of(notice.get("approver")), True)],
+        size=size,
+        left_indent_chars=24,
+        keep_with_next=keep,
+        line_pt=line,
+    )
     paragraph(doc, "(公章)", size=size, align=right, keep_with_next=keep, line_pt=line)
-    paragraph(doc, [("填发日期:", False), (date_cn(notice.get("issue_date")), True)], size=size,
-               left_indent_chars=24, underline_fills=False, line_pt=line)
+    paragraph(
+        doc,
+        [("填发日期:", False), (date_cn(notice.get("issue_date")), True)],
+        size=size,
+        left_indent_chars=24,
+        underline_fills=False,
+        line_pt=line,
+    )
 
 
 def notice_docx(notice: Mapping[str, Any], out_path: str | os.PathLike[str]) -> Path:
@@ -179,7 +242,15 @@ def notice_docx(notice: Mapping[str, Any], out_path: str | os.PathLike[str]) -> 
     tasks = _tasks_of(notice)
     doc = new_document(NOTICE_TITLE, margins_mm=_NOTICE_MARGINS)
     _notice_part(doc, notice, tasks, stub=False)
-    paragraph(doc, CUT_LINE, size=WUHAO, align=WD_ALIGN_PARAGRAPH.CENTER, line_pt=14, space_before=8,
-               space_after=8, keep_with_next=True)
+    paragraph(
+        doc,
+        CUT_LINE,
+        size=WUHAO,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        line_pt=14,
+        space_before=8,
+        space_after=8,
+        keep_with_next=True,
+    )
     _notice_part(doc, notice, tasks, stub=True)
     return save_docx(doc, out_path)

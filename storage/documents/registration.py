@@ -148,7 +148,7 @@ def _family_block(table: Any, first: int, members: list[list[str]], *, label: st
     r = first
     for row_values in [list(_FAMILY_HEADER)] + members:
         cells = table.rows[r].cells
-        for (a, b), value in zip(_FAMILY_SPANS, row_values):
+        for (a, b), value in zip(_FAMILY_SPANS, row_values, strict=False):
             target = cells[a] if a == b else cells[a].merge(cells[b])
             _set_cell(target, value, label=(r == first) or a <= 2)
         table.rows[r].height = Mm(7.5)
@@ -166,21 +166,38 @@ def registration_docx(reg: Mapping[str, Any], out_path: str | os.PathLike[str]) 
     second sheet whose header row repeats on every further page.
     """
     doc = new_document(REGISTRATION_TITLE, margins_mm=_REG_MARGINS)
-    paragraph(doc, REGISTRATION_TITLE, size=XIAOER, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
-               east_asia=TITLE_FONT, line_pt=28, space_after=6)
+    paragraph(
+        doc,
+        REGISTRATION_TITLE,
+        size=XIAOER,
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        east_asia=TITLE_FONT,
+        line_pt=28,
+        space_after=6,
+    )
     gap = ("\u3000", False)
     paragraph(
         doc,
-        [("村(居)民委员会(盖章):", False), (text_of(reg.get("committee")), True), gap,
-         ("填表人:", False), (text_of(reg.get("filler")), True), gap,
-         ("填表日期:", False), (date_cn(reg.get("fill_date"), ""), True)],
-        size=WUHAO, line_pt=16, space_after=4, underline_fills=False,
+        [
+            ("村(居)民委员会(盖章):", False),
+            (text_of(reg.get("committee")), True),
+            gap,
+            ("填表人:", False),
+            (text_of(reg.get("filler")), True),
+            gap,
+            ("填表日期:", False),
+            (date_cn(reg.get("fill_date"), ""), True),
+        ],
+        size=WUHAO,
+        line_pt=16,
+        space_after=4,
+        underline_fills=False,
     )
 
     family = _family_rows(reg)
     on_page, rest = family[:_FAMILY_ROWS_ON_PAGE], family[_FAMILY_ROWS_ON_PAGE:]
-    n_rows = (len(_PAIR_ROWS) + len(_SHORT_ROWS) + len(_LONG_ROWS) + len(_TRAITS)
-              + 1 + len(on_page) + len(_TAIL_ROWS))
+    n_rows = len(_PAIR_ROWS) + len(_SHORT_ROWS) + len(_LONG_ROWS) + len(_TRAITS) + 1 + len(on_page) + len(_TAIL_ROWS)
     table = _grid_table(doc, n_rows)
 
     def cell(r: int, c: int) -> _Cell:
@@ -229,8 +246,17 @@ def registration_docx(reg: Mapping[str, Any], out_path: str | os.PathLike[str]) 
     paragraph(doc, REGISTRATION_FOOTNOTE, size=WUHAO, line_pt=14, space_before=4)
 
     if rest:
-        paragraph(doc, "家庭主要成员(续)", size=SIHAO, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
-                   east_asia=TITLE_FONT, line_pt=22, space_after=6, page_break_before=True)
+        paragraph(
+            doc,
+            "家庭主要成员(续)",
+            size=SIHAO,
+            bold=True,
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+            east_asia=TITLE_FONT,
+            line_pt=22,
+            space_after=6,
+            page_break_before=True,
+        )
         more = _grid_table(doc, 1 + len(rest))
         _row_props(more.rows[0], header=True)
         _family_block(more, 0, rest, label="家庭主要成员")

@@ -27,8 +27,14 @@ SUBSIDY_COLUMNS = (
 TOTAL_LABEL = "合计"
 
 
-def subsidy_xlsx(rows: Iterable[Mapping[str, Any]], out_path: str | os.PathLike[str], *, period: str = "",
-                 rate_fen: int = 0, cap: int = 0) -> Path:
+def subsidy_xlsx(
+    rows: Iterable[Mapping[str, Any]],
+    out_path: str | os.PathLike[str],
+    *,
+    period: str = "",
+    rate_fen: int = 0,
+    cap: int = 0,
+) -> Path:
     """Rows carry visits/subjects and ``counted``/``subsidy``/``reward``/``total`` (fen)."""
     table: list[dict[str, Any]] = []
     sums = {"visits": 0, "counted": 0, "subsidy": 0, "reward": 0, "total": 0}
@@ -40,9 +46,21 @@ def subsidy_xlsx(rows: Iterable[Mapping[str, Any]], out_path: str | os.PathLike[
             values[f"{k}_yuan"] = yuan(int(values.get(k) or 0))
         values["signature"] = ""
         table.append(values)
-    table.append({"helper": TOTAL_LABEL, "visits": sums["visits"], "counted": sums["counted"],
-                  "subsidy_yuan": yuan(sums["subsidy"]), "reward_yuan": yuan(sums["reward"]),
-                  "total_yuan": yuan(sums["total"])})
+    table.append(
+        {
+            "helper": TOTAL_LABEL,
+            "visits": sums["visits"],
+            "counted": sums["counted"],
+            "subsidy_yuan": yuan(sums["subsidy"]),
+            "reward_yuan": yuan(sums["reward"]),
+            "total_yuan": yuan(sums["total"]),
+        }
+    )
     standard = f"每次{yuan(rate_fen)}元" + (f",每名对象每月至多计{cap}次" if cap else "")
-    return _write_sheet(SUBSIDY_TITLE, SUBSIDY_COLUMNS, _pick(table, SUBSIDY_COLUMNS), out_path,
-                        period=f"{period};{standard}" if period else standard)
+    return _write_sheet(
+        SUBSIDY_TITLE,
+        SUBSIDY_COLUMNS,
+        _pick(table, SUBSIDY_COLUMNS),
+        out_path,
+        period=f"{period};{standard}" if period else standard,
+    )

@@ -226,8 +226,9 @@ def _plain(value: Any) -> Any:
     return text or None  # an empty inline string is an empty cell
 
 
-DATE_KEYS = frozenset({"date", "term_start", "term_end", "judgment_date", "enrolled_date", "filed_date",
-                       "review_date", "last_received"})
+DATE_KEYS = frozenset(
+    {"date", "term_start", "term_end", "judgment_date", "enrolled_date", "filed_date", "review_date", "last_received"}
+)
 MONTH_KEYS = frozenset({"month", "birth"})
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 DATETIME_FORMAT = 'yyyy"年"m"月"d"日" hh:mm'
@@ -402,8 +403,9 @@ def _grouped(fingerprint: Any) -> str:
     return str(fingerprint or "")
 
 
-def helpers_xlsx(helper_dicts: Iterable[Mapping[str, Any]], out_path: str | os.PathLike[str], *,
-                 period: str = "") -> Path:
+def helpers_xlsx(
+    helper_dicts: Iterable[Mapping[str, Any]], out_path: str | os.PathLike[str], *, period: str = ""
+) -> Path:
     """The helper roster. ``last_received`` (when data last arrived) is supplied by the caller."""
     table = []
     for helper in helper_dicts:

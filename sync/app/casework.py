@@ -38,18 +38,39 @@ def team_view(svc: Service, subject_id: str) -> dict[str, Any]:
     for m in (team.data.get("members") if team else None) or []:
         if isinstance(m, dict):
             slot = str(m.get("slot", ""))
-            members.append({"slot": slot, "slot_label": TEAM_SLOTS.get(slot, slot), "name": shown(m.get("name")),
-                            "phone": shown(m.get("phone")), "unit": shown(m.get("unit"))})
+            members.append(
+                {
+                    "slot": slot,
+                    "slot_label": TEAM_SLOTS.get(slot, slot),
+                    "name": shown(m.get("name")),
+                    "phone": shown(m.get("phone")),
+                    "unit": shown(m.get("unit")),
+                }
+            )
     meetings = sorted(
-        ({"id": r.id, "date": shown(r.data.get("date")), "type": shown(r.data.get("type")) or KIND_LABELS["meeting"],
-          "attendees": shown(r.data.get("attendees")), "topics": shown(r.data.get("topics")),
-          "decisions": shown(r.data.get("decisions"))}
-         for r in svc.store.list("meeting", subject=subject_id) if not r.deleted),
-        key=lambda m: (m["date"], m["id"]), reverse=True)
-    return {"subject": subject_id, "name": shown(subject.data.get("name")), "id": team.id if team else None,
-            "members": members, "leader": shown(team.data.get("leader")) if team else "", "meetings": meetings}
-
-
+        (
+            {
+                "id": r.id,
+                "date": shown(r.data.get("date")),
+                "type": shown(r.data.get("type")) or KIND_LABELS["meeting"],
+                "attendees": shown(r.data.get("attendees")),
+                "topics": shown(r.data.get("topics")),
+                "decisions": shown(r.data.get("decisions")),
+            }
+            for r in svc.store.list("meeting", subject=subject_id)
+            if not r.deleted
+        ),
+        key=lambda m: (m["date"], m["id"]),
+        reverse=True,
+    )
+    return {
+        "subject": subject_id,
+        "name": shown(subject.data.get("name")),
+        "id": team.id if team else None,
+        "members": members,
+        "leader": shown(team.data.get("leader")) if team else "",
+        "meetings": meetings,
+    }
 
 
 def movement_rows(svc: Service, subject_id: str, records: list[Record] | None = None) -> list[dict[str, Any]]:
@@ -65,18 +86,28 @@ def movement_rows(svc: Service, subject_id: str, records: list[Record] | None = 
             continue
         d, back = decisions.get(r.id), returns.get(r.id)
         outcome = shown(d.data.get("outcome")) if d else ""
-        rows.append({
-            "id": r.id, "subject": r.subject, "author": r.author,
-            "type": shown(r.data.get("type")), "channel": shown(r.data.get("channel")),
-            "applied": shown(r.data.get("applied")), "start": shown(r.data.get("start")),
-            "end": shown(r.data.get("end")), "destination": shown(r.data.get("destination")),
-            "new_committee": shown(r.data.get("new_committee")), "reason": shown(r.data.get("reason")),
-            "decision": outcome or "待审批", "decided": d is not None,
-            "decision_note": shown(d.data.get("note")) if d else "", "decision_by": shown(d.data.get("by")) if d else "",
-            "decision_date": shown(d.data.get("date")) if d else "",
-            "returned": shown(back.data.get("outcome")) if back else "",
-            "return_date": shown(back.data.get("date")) if back else "",
-            "can_return": r.data.get("type") == "外出" and outcome == "批准" and back is None,
-        })
+        rows.append(
+            {
+                "id": r.id,
+                "subject": r.subject,
+                "author": r.author,
+                "type": shown(r.data.get("type")),
+                "channel": shown(r.data.get("channel")),
+                "applied": shown(r.data.get("applied")),
+                "start": shown(r.data.get("start")),
+                "end": shown(r.data.get("end")),
+                "destination": shown(r.data.get("destination")),
+                "new_committee": shown(r.data.get("new_committee")),
+                "reason": shown(r.data.get("reason")),
+                "decision": outcome or "待审批",
+                "decided": d is not None,
+                "decision_note": shown(d.data.get("note")) if d else "",
+                "decision_by": shown(d.data.get("by")) if d else "",
+                "decision_date": shown(d.data.get("date")) if d else "",
+                "returned": shown(back.data.get("outcome")) if back else "",
+                "return_date": shown(back.data.get("date")) if back else "",
+                "can_return": r.data.get("type") == "外出" and outcome == "批准" and back is None,
+            }
+        )
     rows.sort(key=lambda m: (m["applied"], m["id"]), reverse=True)
     return rows

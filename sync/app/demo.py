@@ -25,16 +25,23 @@ def fill_demo(svc: Service, *, subjects: int, records: int, seed: int) -> int:
     rng = random.Random(seed)
     if me.role == "office":
         helper_fps = ["".join(str(rng.randrange(10)) for _ in range(30)) for _ in range(max(1, subjects // 10))]
-        made = demo.generate(rng, subjects=subjects, records_per_subject=records, office_fp=me.fingerprint,
-                             helper_fps=helper_fps, today=svc.today())
+        made = demo.generate(
+            rng,
+            subjects=subjects,
+            records_per_subject=records,
+            office_fp=me.fingerprint,
+            helper_fps=helper_fps,
+            today=svc.today(),
+        )
         # The office's own identity stays authoritative; demo fills the register around it.
         made = [r for r in made if r.kind != "office"]
     else:
         mine = [s for s in store.list("subject") if me.fingerprint in s.data.get("helpers", [])]
         if not mine:
             raise AppError("本机还没有分配给您的社区矫正对象:请先导入司法所发来的数据包。")
-        made = demo.generate_for_helper(rng, mine, me.fingerprint, records, svc.today(),
-                                        enrolled=_first_heard_from_office(svc))
+        made = demo.generate_for_helper(
+            rng, mine, me.fingerprint, records, svc.today(), enrolled=_first_heard_from_office(svc)
+        )
     by_author: dict[str, list[Record]] = {}
     for r in made:
         by_author.setdefault(r.author, []).append(r)
@@ -43,6 +50,7 @@ def fill_demo(svc: Service, *, subjects: int, records: int, seed: int) -> int:
         for start in range(0, len(group), BATCH):
             total += store.apply(group[start : start + BATCH], actor=author).new
     return total
+
 
 def _first_heard_from_office(svc: Service) -> date | None:
     """When the phone first imported a bundle from its office: it was enrolled by then, so no
@@ -106,12 +114,22 @@ def _demo_exchange(root: Path, home: Path, passphrase: str) -> Path:
             phone = Service(root / f"helper-{i + 1}", kdf=cheap)
             phone.setup("helper", name, passphrase)
             helper_sync.pin_office_from_file(phone, card, me.public().grouped)
-            request = Path(helper_sync.write_enrolment_request(
-                phone, requests / f"登记申请-{name}.xtreq", committee="青山村民委员会", phone=f"1380013800{i}"))
+            request = Path(
+                helper_sync.write_enrolment_request(
+                    phone, requests / f"登记申请-{name}.xtreq", committee="青山村民委员会", phone=f"1380013800{i}"
+                )
+            )
             phones.append((phone, request))
         for phone, request in phones[:2]:
-            office.enrol_from_request(svc, request, phone.me.public().grouped, committee="青山村民委员会",
-                                      conditions=[1, 2, 3, 4], reviewer="演示审查人", review_date=today)
+            office.enrol_from_request(
+                svc,
+                request,
+                phone.me.public().grouped,
+                committee="青山村民委员会",
+                conditions=[1, 2, 3, 4],
+                reviewer="演示审查人",
+                review_date=today,
+            )
             request.unlink()
         for n, sid in enumerate(subjects[:6]):
             office.assign(svc, sid, phones[n % 2][0].me.fingerprint)
@@ -123,9 +141,16 @@ def _demo_exchange(root: Path, home: Path, passphrase: str) -> Path:
         for phone, _ in phones[:2]:
             mine = phone.subject_rows()
             if mine:
-                phone.save_record("report", {"category": "家庭重大变故", "urgency": "紧急", "occurred": today,
-                                             "description": "演示:家中老人突发重病住院,对象情绪波动。"},
-                                  subject=mine[0]["id"])
+                phone.save_record(
+                    "report",
+                    {
+                        "category": "家庭重大变故",
+                        "urgency": "紧急",
+                        "occurred": today,
+                        "description": "演示:家中老人突发重病住院,对象情绪波动。",
+                    },
+                    subject=mine[0]["id"],
+                )
             helper_sync.export_to(phone, inbox / f"来自{phone.me.name}.xtb")
         _demo_today(phones[0][0])
         for phone, _ in phones:
@@ -161,9 +186,19 @@ def _demo_today(phone: Service) -> None:
     today = phone.clock().date()
     if subjects:
         first = subjects[0]
-        phone.save_record("visit", {"date": today.isoformat(), "place": "家中", "present_who": ["本人", "家属"],
-                                    "thinking_state": "稳定", "work_state": "正常", "life_state": "正常",
-                                    "family_state": "正常", "notes": "演示:今天的走访,尚未导出。"},
-                          subject=first.id)
+        phone.save_record(
+            "visit",
+            {
+                "date": today.isoformat(),
+                "place": "家中",
+                "present_who": ["本人", "家属"],
+                "thinking_state": "稳定",
+                "work_state": "正常",
+                "life_state": "正常",
+                "family_state": "正常",
+                "notes": "演示:今天的走访,尚未导出。",
+            },
+            subject=first.id,
+        )
         values = fs.set_value(fs.new_values("visit", today), "place", "村委会")
         phone.save_draft(fs.draft_id("visit", subjects[-1].id, None), fs.to_draft("visit", values))

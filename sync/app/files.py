@@ -61,9 +61,7 @@ def safe_name(text: str, *, fallback: str = "文件") -> str:
     """A file name made from what someone typed (a helper's or a subject's name): no path
     separators, no ``..``, no control or Windows-forbidden characters, no reserved device name
     (CON, NUL, COM1...), not empty, at most 120 characters."""
-    cleaned = "".join(
-        "_" if (ch in '/\\:*?"<>|' or ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0) else ch for ch in text
-    )
+    cleaned = "".join("_" if (ch in '/\\:*?"<>|' or ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0) else ch for ch in text)
     cleaned = cleaned.strip().strip(".").strip()
     while ".." in cleaned:
         cleaned = cleaned.replace("..", "_")

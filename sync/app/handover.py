@@ -20,11 +20,22 @@ def handover_rows(svc: Service, subject_id: str) -> list[dict[str, Any]]:
     records = svc.store.list(subject=subject_id, kinds=(HANDOVER_KIND,))
     out = []
     for r in sorted(records, key=lambda r: (r.data.get("date", ""), r.id), reverse=True):
-        out.append({
-            "id": r.id, "date": r.data.get("date", ""), "from_name": r.data.get("from_name", ""),
-            "items": [{"kind": i.get("kind", ""), "kind_label": KIND_LABELS.get(i.get("kind", ""), ""),
-                       "date": i.get("date", ""), "author_name": i.get("author_name", ""),
-                       "title": headline(i.get("kind", ""), i.get("data") or {}), "data": dict(i.get("data") or {})}
-                      for i in r.data.get("items") or []],
-        })
+        out.append(
+            {
+                "id": r.id,
+                "date": r.data.get("date", ""),
+                "from_name": r.data.get("from_name", ""),
+                "items": [
+                    {
+                        "kind": i.get("kind", ""),
+                        "kind_label": KIND_LABELS.get(i.get("kind", ""), ""),
+                        "date": i.get("date", ""),
+                        "author_name": i.get("author_name", ""),
+                        "title": headline(i.get("kind", ""), i.get("data") or {}),
+                        "data": dict(i.get("data") or {}),
+                    }
+                    for i in r.data.get("items") or []
+                ],
+            }
+        )
     return out

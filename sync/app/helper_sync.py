@@ -93,8 +93,15 @@ def export_preview(svc: Service) -> dict[str, Any]:
         if is_urgent(rec.kind, rec.data) and not rec.deleted:
             urgent += 1
     receipts = len(store.meta_get(f"peers/{office}/pending_ack", {}))
-    return {"counts": counts, "corrections": corrections, "urgent": urgent, "total": total, "versions": versions,
-            "resend": resend, "receipts": receipts}
+    return {
+        "counts": counts,
+        "corrections": corrections,
+        "urgent": urgent,
+        "total": total,
+        "versions": versions,
+        "resend": resend,
+        "receipts": receipts,
+    }
 
 
 def default_bundle_name(svc: Service) -> str:
@@ -167,8 +174,11 @@ class _Before:
 
 def _subject_names(store: Store) -> dict[str, str]:
     hidden = set(store.meta_get("sync/withdrawn", []))
-    return {sid: str(s.get("name")) for sid, s in store.summaries().items()
-            if s.get("name") and not s.get("deleted") and sid not in hidden}
+    return {
+        sid: str(s.get("name"))
+        for sid, s in store.summaries().items()
+        if s.get("name") and not s.get("deleted") and sid not in hidden
+    }
 
 
 def _before_import(store: Store) -> _Before:
@@ -184,9 +194,14 @@ def _name_changes(summary: ImportSummary, store: Store, before: _Before, withdra
     summary.withdrawn_subjects = [before.subjects[sid] for sid in withdrawn if sid in before.subjects]
     notices = [r for r in store.list("notice", skip_damaged=True) if r.id not in before.notices]
     notices.sort(key=lambda r: (r.data.get("year", 0), r.data.get("seq", 0), r.id))
-    summary.new_notices = [{"number": str(r.data.get("number", "")),
-                            "subject": now.get(r.subject or "", str(r.data.get("name", ""))),
-                            "tasks": len(r.data.get("tasks") or [])} for r in notices]
+    summary.new_notices = [
+        {
+            "number": str(r.data.get("number", "")),
+            "subject": now.get(r.subject or "", str(r.data.get("name", ""))),
+            "tasks": len(r.data.get("tasks") or []),
+        }
+        for r in notices
+    ]
     if summary.new_subjects:
         summary.lines.append("新分配的矫正对象:" + "、".join(summary.new_subjects))
     if summary.withdrawn_subjects:
@@ -196,7 +211,9 @@ def _name_changes(summary: ImportSummary, store: Store, before: _Before, withdra
         summary.lines.extend(f"· {n['subject']} {n['number']},协助事项 {n['tasks']} 项" for n in summary.new_notices)
 
 
-def import_bundle_file(svc: Service, path: str | os.PathLike[str], *, progress: Progress | None = None) -> ImportSummary:
+def import_bundle_file(
+    svc: Service, path: str | os.PathLike[str], *, progress: Progress | None = None
+) -> ImportSummary:
     """Import one office bundle; a refused file goes to ``<home>/quarantine``, the store unchanged."""
     report = progress or (lambda fraction, text: None)
     p = Path(path).expanduser()
@@ -253,7 +270,9 @@ def _summary(outcome: exchange.ImportOutcome) -> ImportSummary:
         if summary.conflict:
             summary.lines.append(f"冲突 {summary.conflict} 条(已保留两个版本,请联系司法所)")
         if outcome.gap:
-            summary.gap = f"司法所第{outcome.gap[0]}至{outcome.gap[1]}号数据包未收到;其中尚未确认的记录已包含在本包中,无需补导。"
+            summary.gap = (
+                f"司法所第{outcome.gap[0]}至{outcome.gap[1]}号数据包未收到;其中尚未确认的记录已包含在本包中,无需补导。"
+            )
         summary.lines.extend(f"警告:{w}" for w in outcome.warnings)
         if outcome.rotation_pending:
             summary.lines.append("司法所已更换密钥:请当面请工作人员读出新指纹并输入确认;确认前本机仍使用原密钥")
@@ -335,9 +354,27 @@ def saved_contact(svc: Service) -> dict[str, str]:
 
 
 __all__ = [
-    "BUNDLE_SUFFIX", "CARD_EXTENSIONS", "HelperSyncError", "ImportSummary", "NoOffice", "REQUEST_SUFFIX",
-    "bundle_files", "enrolment_request_bytes", "export_bytes", "export_preview", "export_to", "seal_export",
-    "fingerprints", "import_bundle_bytes", "import_bundle_file", "office_card_preview", "office_card_preview_bytes",
-    "picked_name", "pin_office_from_bytes", "pin_office_from_file", "remember_contact", "saved_contact",
-    "write_enrolment_request"
+    "BUNDLE_SUFFIX",
+    "CARD_EXTENSIONS",
+    "HelperSyncError",
+    "ImportSummary",
+    "NoOffice",
+    "REQUEST_SUFFIX",
+    "bundle_files",
+    "enrolment_request_bytes",
+    "export_bytes",
+    "export_preview",
+    "export_to",
+    "seal_export",
+    "fingerprints",
+    "import_bundle_bytes",
+    "import_bundle_file",
+    "office_card_preview",
+    "office_card_preview_bytes",
+    "picked_name",
+    "pin_office_from_bytes",
+    "pin_office_from_file",
+    "remember_contact",
+    "saved_contact",
+    "write_enrolment_request",
 ]

@@ -27,8 +27,9 @@ def case_panels(svc: Service, subject_id: str) -> dict[str, Any]:
     return {"team": team_view(svc, subject_id), "movements": movement_rows(svc, subject_id, records)}
 
 
-def record_return(svc: Service, request_id: str, outcome: str, *, on: str | None = None,
-                  notes: str = "") -> list[Record]:
+def record_return(
+    svc: Service, request_id: str, outcome: str, *, on: str | None = None, notes: str = ""
+) -> list[Record]:
     """The return from approved travel. 按期返回 saves the return; 逾期未归 saves it and an
     urgent 外出 report (the office sees it among urgent reports and acknowledges it).
 
@@ -49,8 +50,9 @@ def record_return(svc: Service, request_id: str, outcome: str, *, on: str | None
         data["notes"] = notes.strip()
     saved = [svc.save_record("travel_return", data, subject=request.subject)]
     if outcome == OVERDUE:
-        description = (f"{row['destination']}外出,批准返回日期{row['end']},至{day}逾期未归。"
-                       + (notes.strip() if notes.strip() else ""))
+        description = f"{row['destination']}外出,批准返回日期{row['end']},至{day}逾期未归。" + (
+            notes.strip() if notes.strip() else ""
+        )
         report = {"category": "外出", "urgency": "紧急", "occurred": day, "description": description}
         saved.append(svc.save_record("report", report, subject=request.subject))
     return saved

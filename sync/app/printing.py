@@ -47,8 +47,9 @@ class AmbiguousNotice(XietongError):
         self.seq = seq
         self.candidates = candidates
         years = "、".join(candidates)
-        super().__init__(f"第{seq}号通知单有{len(candidates)}份:{years}。请写出完整编号(如 {candidates[0]}),"
-                         f"或用 --year 指定年份。")
+        super().__init__(
+            f"第{seq}号通知单有{len(candidates)}份:{years}。请写出完整编号(如 {candidates[0]}),或用 --year 指定年份。"
+        )
 
 
 def find_notice(store: Store, number: str, *, today: date, year: int | None = None) -> Record:
@@ -175,8 +176,9 @@ def report(store: Store, kind: str, out: Path, *, date_from: str | None = None, 
     raise NotFound(f"未知的报表类型“{kind}”:可选 {'、'.join(REPORT_KINDS)}。")
 
 
-def _subsidy_report(store: Store, tally: list[dict[str, Any]], visits: list[Record], lo: str, hi: str,
-                    out: Path, period: str) -> Path:
+def _subsidy_report(
+    store: Store, tally: list[dict[str, Any]], visits: list[Record], lo: str, hi: str, out: Path, period: str
+) -> Path:
     """The visit tally with the subsidy amounts (四.3): the rate and cap the office set, rewards
     of the period, a totals row and a signature column (补贴核算)."""
     from core.subsidy import amounts
@@ -196,7 +198,16 @@ def _subsidy_report(store: Store, tally: list[dict[str, Any]], visits: list[Reco
     for (fp, month), m in sorted(money.items()):  # a reward in a month without visits
         if (fp, month) not in seen:
             h = helpers.get(fp, {})
-            rows.append({"helper": h.get("name", ""), "committee": h.get("committee", ""), "month": month,
-                         "visits": 0, "subjects": 0, "fingerprint": fp, **m})
+            rows.append(
+                {
+                    "helper": h.get("name", ""),
+                    "committee": h.get("committee", ""),
+                    "month": month,
+                    "visits": 0,
+                    "subjects": 0,
+                    "fingerprint": fp,
+                    **m,
+                }
+            )
     rows.sort(key=lambda r: (r["committee"], r["helper"], r["fingerprint"], r["month"]))
     return subsidy_xlsx(rows, out, period=period, rate_fen=rate_fen, cap=cap)

@@ -28,14 +28,28 @@ from core.validation import MOBILE_RE, is_phone, parse_date_loose, parse_yearmon
 ROSTER_FIELDS = [f for f in KINDS["subject"].fields if f.name not in ("helpers",)]
 ID_COLUMN = "id_number"
 _ALIASES = {
-    "出生日期": "birth", "户籍地址": "household", "户籍所在地": "household", "居住地址": "residence",
-    "现居住地": "residence", "联系方式": "phone", "电话": "phone", "手机": "phone", "手机号码": "phone",
-    "矫正期限自": "term_start", "矫正开始日期": "term_start", "矫正期限至": "term_end", "矫正结束日期": "term_end",
-    "所在村(居)委会": "committee", "村(居)委会": "committee", "村（居）委会": "committee", "乡镇": "town",
-    "身份证号": ID_COLUMN, "身份证号码": ID_COLUMN, "公民身份号码": ID_COLUMN,
+    "出生日期": "birth",
+    "户籍地址": "household",
+    "户籍所在地": "household",
+    "居住地址": "residence",
+    "现居住地": "residence",
+    "联系方式": "phone",
+    "电话": "phone",
+    "手机": "phone",
+    "手机号码": "phone",
+    "矫正期限自": "term_start",
+    "矫正开始日期": "term_start",
+    "矫正期限至": "term_end",
+    "矫正结束日期": "term_end",
+    "所在村(居)委会": "committee",
+    "村(居)委会": "committee",
+    "村（居）委会": "committee",
+    "乡镇": "town",
+    "身份证号": ID_COLUMN,
+    "身份证号码": ID_COLUMN,
+    "公民身份号码": ID_COLUMN,
 }
-_HEADER_TO_FIELD = ({f.label: f.name for f in ROSTER_FIELDS} | {f.name: f.name for f in ROSTER_FIELDS}
-                    | _ALIASES)
+_HEADER_TO_FIELD = {f.label: f.name for f in ROSTER_FIELDS} | {f.name: f.name for f in ROSTER_FIELDS} | _ALIASES
 LABELS = {f.name: f.label for f in ROSTER_FIELDS} | {ID_COLUMN: "身份证号"}
 _TYPES = {f.name: f.type for f in ROSTER_FIELDS}
 MATCH_FIELDS = ("name", "birth", "judgment_date")
@@ -77,8 +91,10 @@ def _check_size(path: Path) -> None:
     except OSError as exc:
         raise RosterError(f"无法读取文件“{path}”。请检查路径和权限后重试。") from exc
     if size > MAX_FILE_BYTES:
-        raise RosterError(f"名册文件“{path.name}”有 {size // (1024 * 1024)} MB,超过 {MAX_FILE_BYTES // (1024 * 1024)} MB 的上限。"
-                          "请只保留名册所在的工作表后重试。")
+        raise RosterError(
+            f"名册文件“{path.name}”有 {size // (1024 * 1024)} MB,超过 {MAX_FILE_BYTES // (1024 * 1024)} MB 的上限。"
+            "请只保留名册所在的工作表后重试。"
+        )
 
 
 def _check_zip(path: Path) -> None:
@@ -89,8 +105,10 @@ def _check_zip(path: Path) -> None:
             for info in zf.infolist():
                 total += info.file_size
                 if info.file_size > MAX_MEMBER_BYTES or total > MAX_UNPACKED_BYTES:
-                    raise RosterError(f"名册文件“{path.name}”解压后过大(其中“{info.filename}”),不像一份名册。"
-                                      "请用 Excel 或 WPS 重新保存为 XLSX 后重试。")
+                    raise RosterError(
+                        f"名册文件“{path.name}”解压后过大(其中“{info.filename}”),不像一份名册。"
+                        "请用 Excel 或 WPS 重新保存为 XLSX 后重试。"
+                    )
     except zipfile.BadZipFile as exc:
         raise RosterError(f"名册文件“{path.name}”不是有效的 XLSX 文件。请用 Excel 或 WPS 重新保存后重试。") from exc
 
@@ -103,14 +121,16 @@ def _xlsx_rows(path: Path) -> list[tuple[int, list[Any]]]:
     try:
         ws = wb.worksheets[0]
         # A forged <dimension> must not make every row as wide as the sheet: always give max_col.
-        head = [list(r) for r in ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, max_col=MAX_COLUMNS,
-                                               values_only=True)]
+        head = [
+            list(r) for r in ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, max_col=MAX_COLUMNS, values_only=True)
+        ]
         at = _find_header(head)
         width = _width(head[at]) if at is not None and at < len(head) else MAX_COLUMNS
         out: list[tuple[int, list[Any]]] = []
         last = (at or 0) + 1 + MAX_ROWS + 1
-        for n, row in enumerate(ws.iter_rows(min_row=1, max_row=last, max_col=max(width, 1), values_only=True),
-                                start=1):
+        for n, row in enumerate(
+            ws.iter_rows(min_row=1, max_row=last, max_col=max(width, 1), values_only=True), start=1
+        ):
             out.append((n, list(row)))
         return out
     finally:
@@ -150,7 +170,9 @@ def _read_table(path: Path) -> list[tuple[int, list[Any]]]:
     except RosterError:
         raise
     except Exception as exc:  # openpyxl/zipfile/csv raise many kinds for a damaged file
-        raise RosterError(f"名册文件“{path.name}”已损坏或格式不对,请用 Excel 或 WPS 重新保存为 XLSX 或 CSV 后重试。") from exc
+        raise RosterError(
+            f"名册文件“{path.name}”已损坏或格式不对,请用 Excel 或 WPS 重新保存为 XLSX 或 CSV 后重试。"
+        ) from exc
 
 
 # ---------------------------------------------------------------------------- header
@@ -261,7 +283,9 @@ def _phone_value(value: Any, label: str) -> str:
             return phone
     if digits.isdigit() and not digits.startswith("0") and 9 <= len(digits) <= 11 and not MOBILE_RE.fullmatch(digits):
         # A landline stored as a number has lost its leading 0 (0555-2426309 -> 5552426309).
-        raise _Refused(f"{label}“{shown}”像是丢了开头“0”的固定电话,请在表格中把该格设为文本,写成 0{digits[:3]}-{digits[3:]} 这样带区号的号码")
+        raise _Refused(
+            f"{label}“{shown}”像是丢了开头“0”的固定电话,请在表格中把该格设为文本,写成 0{digits[:3]}-{digits[3:]} 这样带区号的号码"
+        )
     raise _Refused(f"{label}“{shown}”不是有效的电话号码,请填写11位手机号或带区号的固定电话(如 0555-2426309)")
 
 
@@ -279,8 +303,13 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 def _id_value(value: Any) -> str:
     text = _text_value(value).replace(" ", "").upper()
-    if not _ID_RE.fullmatch(text) or "10X98765432"[sum(int(c) * w for c, w in zip(text, _ID_WEIGHTS, strict=False)) % 11] != text[-1]:
-        raise _Refused(f"身份证号“{_shown(value)}”不是有效的18位身份证号码,请核对(若被表格显示成科学计数法,请把该列设为文本后重新输入)")
+    if (
+        not _ID_RE.fullmatch(text)
+        or "10X98765432"[sum(int(c) * w for c, w in zip(text, _ID_WEIGHTS, strict=False)) % 11] != text[-1]
+    ):
+        raise _Refused(
+            f"身份证号“{_shown(value)}”不是有效的18位身份证号码,请核对(若被表格显示成科学计数法,请把该列设为文本后重新输入)"
+        )
     return text
 
 
@@ -319,8 +348,10 @@ def read_roster(path: str | Path, *, today: date | None = None) -> RosterResult:
     if at is None:
         n, first = nonblank[0]
         shown = "、".join(_shown(v) for v in first if not _blank(v))[:80]
-        raise RosterError(f"名册的前{HEADER_SEARCH_ROWS}行里找不到列名行(第{n}行是“{shown}”)。"
-                          f"请让一行写明列名,如:{'、'.join(f.label for f in ROSTER_FIELDS[:6])}……")
+        raise RosterError(
+            f"名册的前{HEADER_SEARCH_ROWS}行里找不到列名行(第{n}行是“{shown}”)。"
+            f"请让一行写明列名,如:{'、'.join(f.label for f in ROSTER_FIELDS[:6])}……"
+        )
     header_n, header = table[at]
     result.header_row = header_n
     columns: dict[int, str] = {}

@@ -38,8 +38,7 @@ class RosterPlan:
 
     @property
     def counts(self) -> dict[str, int]:
-        return {"add": len(self.add), "update": len(self.update), "skip": len(self.skip),
-                "refuse": len(self.refuse)}
+        return {"add": len(self.add), "update": len(self.update), "skip": len(self.skip), "refuse": len(self.refuse)}
 
     @property
     def can_apply(self) -> bool:
@@ -85,7 +84,11 @@ def plan_import(existing: list[Record], path: str | Path, *, today: date | None 
         if twin is None:
             twin = seen_key.get(key)
         if twin is not None:
-            what = f"身份证号“{id_number}”" if id_number and id_number in seen_id else f"{data['name']}(同一出生年月和判决日期)"
+            what = (
+                f"身份证号“{id_number}”"
+                if id_number and id_number in seen_id
+                else f"{data['name']}(同一出生年月和判决日期)"
+            )
             plan.refuse.append(f"第{n}行:{what}与第{twin}行重复,同一人只能出现一次,请删除其中一行。")
             continue
         seen_key[key] = n
@@ -113,13 +116,19 @@ def apply_plan(store: Store, plan: RosterPlan, *, author: str, clock: Callable[[
     An update keeps what the file does not say (helper assignments, notes, fields left blank).
     """
     if plan.refuse:
-        raise ValidationError({f"row{i}": msg for i, msg in enumerate(plan.refuse)},
-                              f"名册“{plan.file}”有 {len(plan.refuse)} 处问题,未导入任何记录。请修改后重新导入。")
+        raise ValidationError(
+            {f"row{i}": msg for i, msg in enumerate(plan.refuse)},
+            f"名册“{plan.file}”有 {len(plan.refuse)} 处问题,未导入任何记录。请修改后重新导入。",
+        )
     records = [Record.new("subject", p.data, author=author, clock=clock) for p in plan.add]
     for p in plan.update:
         if p.existing is not None:  # plan_import sets it for every update
             records.append(p.existing.revise({**p.existing.data, **p.data}, clock=clock))
     if records:
         store.apply(records, actor=author)
-    return {"imported": len(plan.add) + len(plan.update), "added": len(plan.add), "updated": len(plan.update),
-            "skipped": len(plan.skip)}
+    return {
+        "imported": len(plan.add) + len(plan.update),
+        "added": len(plan.add),
+        "updated": len(plan.update),
+        "skipped": len(plan.skip),
+    }

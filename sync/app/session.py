@@ -11,29 +11,29 @@ import json
 import math
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from core import formstate as fs
-from core.errors import NotFound, PermissionDenied, ValidationError, XietongError
+from core.closeout import CaseClosed, closed_text, closure_of
+from core.errors import NotFound, ValidationError
 from core.kinds import KIND_LABELS, KINDS
 from core.kinds import validate as validate_kind
 from core.records import HELPER_KINDS, OFFICE_KINDS, Clock, Record, utc_now
-from core.closeout import CaseClosed, closed_text, closure_of
 from core.routes import Screen, build_route
-from core.rules import summary_badges
-from core.rules import is_urgent
+from core.rules import is_urgent, summary_badges
 from core.timeline import PARTICULAR_FIELDS, headline, record_date, shown, timeline_row
 from core.validation import check_control_chars
 from storage import KdfParams, Store, StoreCorrupt, StoreLocked, WrongPassphrase
-from storage.policy import MIN_PASSPHRASE, kdf_from_env, passphrase_problem
 from storage.fsio import atomic_write, remove_durably
+from storage.policy import MIN_PASSPHRASE, kdf_from_env, passphrase_problem
 from sync.app.errors import RecordLocked, SetupError
-from sync.protocol.identity import Identity
 from sync.exchange import STATUS_DELIVERED, STATUS_EXPORTED, record_status, record_statuses
 from sync.exchange import drop_delivered as _drop_delivered
+from sync.protocol.identity import Identity
 
 ROLES = ("office", "helper")
 DEFAULT_SETTINGS: dict[str, int] = {"idle_minutes": 5, "visit_interval_days": 30, "retention_days": 90}
@@ -70,8 +70,14 @@ STATUS_OTHERS = "他人填写"
 class Service:
     """One per running app or CLI command; holds the open store while unlocked."""
 
-    def __init__(self, home: Path, *, clock: Clock = utc_now, kdf: KdfParams | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        home: Path,
+        *,
+        clock: Clock = utc_now,
+        kdf: KdfParams | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.home = Path(home)
         self.clock = clock
         self._kdf = kdf
@@ -90,16 +96,28 @@ class Service:
     def locked(self) -> bool:
         return self._store is None
 
-    def setup(self, role: str, name: str, passphrase: str, *, org: str | None = None,
-              committee: str | None = None, phone: str | None = None) -> dict[str, Any]:
+    def setup(
+        self,
+        role: str,
+        name: str,
+        passphrase: str,
+        *,
+        org: str | None = None,
+        committee: str | None = None,
+        phone: str | None = None,
+    ) -> dict[str, Any]:
         """First run: make the store and this installation's identity; leaves the store unlocked."""
         if role not in ROLES:
             raise SetupError("请选择身份:协助人员或司法所。")
         name = (name or "").strip()
         if not name:
             raise SetupError("请填写姓名(或司法所名称)。")
-        for value, label in ((name, "姓名(或司法所名称)"), (org, "单位"), (committee, "所在村(居)委会"),
-                             (phone, "联系电话")):
+        for value, label in (
+            (name, "姓名(或司法所名称)"),
+            (org, "单位"),
+            (committee, "所在村(居)委会"),
+            (phone, "联系电话"),
+        ):
             problem = check_control_chars(value, label) if isinstance(value, str) else None
             if problem:
                 raise SetupError(problem + "。")
@@ -354,8 +372,11 @@ class Service:
         editable = {row["id"] for row in timeline if row["editable"]}
         timeline[:0] = self._draft_rows(subject_id, {r.id: r for r in records}, editable)
         labels = {f.name: f.label for f in KINDS["subject"].fields}
-        particulars = [{"name": k, "label": labels[k], "value": shown(subject.data.get(k))}
-                       for k in PARTICULAR_FIELDS if k in labels and subject.data.get(k) not in (None, "")]
+        particulars = [
+            {"name": k, "label": labels[k], "value": shown(subject.data.get(k))}
+            for k in PARTICULAR_FIELDS
+            if k in labels and subject.data.get(k) not in (None, "")
+        ]
         summary = store.summaries().get(subject_id, {})
         return {
             "id": subject_id,
@@ -383,8 +404,14 @@ class Service:
                     continue
                 kind, route, note = rec.kind, build_route(Screen.of("edit_record", id=record_id)), "修改尚未保存"
             else:
-                found = next((k for k in sorted(HELPER_KINDS) if owner == subject_id
-                              and fs.draft_id(k, subject_id, None) == did), None)
+                found = next(
+                    (
+                        k
+                        for k in sorted(HELPER_KINDS)
+                        if owner == subject_id and fs.draft_id(k, subject_id, None) == did
+                    ),
+                    None,
+                )
                 if found is None:
                     continue
                 kind = found
@@ -393,13 +420,22 @@ class Service:
                 values = fs.from_draft(kind, store.load_draft(did) or {})
             except StoreCorrupt:
                 continue
-            rows.append({
-                "id": did, "kind": kind, "kind_label": KIND_LABELS.get(kind, kind),
-                "date": record_date(kind, values, saved_at),
-                "title": headline(kind, values), "status": STATUS_DRAFT, "revision_note": note, "handling": None,
-                "urgent": is_urgent(kind, values),
-                "editable": True, "route": route, "draft": True,
-            })
+            rows.append(
+                {
+                    "id": did,
+                    "kind": kind,
+                    "kind_label": KIND_LABELS.get(kind, kind),
+                    "date": record_date(kind, values, saved_at),
+                    "title": headline(kind, values),
+                    "status": STATUS_DRAFT,
+                    "revision_note": note,
+                    "handling": None,
+                    "urgent": is_urgent(kind, values),
+                    "editable": True,
+                    "route": route,
+                    "draft": True,
+                }
+            )
         return rows
 
     # ------------------------------------------------------------------ records
@@ -421,8 +457,9 @@ class Service:
     def validate(self, kind: str, data: dict[str, Any]) -> dict[str, str]:
         return validate_kind(kind, data, today=self.today())
 
-    def save_record(self, kind: str, data: dict[str, Any], *, subject: str | None,
-                    record_id: str | None = None) -> Record:
+    def save_record(
+        self, kind: str, data: dict[str, Any], *, subject: str | None, record_id: str | None = None
+    ) -> Record:
         """Validate, then save a new record or the next revision of ``record_id``."""
         store = self.store
         errors = self.validate(kind, data)
@@ -434,8 +471,10 @@ class Service:
                 raise NotFound("找不到该社区矫正对象,可能已被删除。")
             closure = closure_of(store.list(subject=subject, kinds=("closure",)))
             if closure is not None:  # 解矫: the case is read-only on the phone until it leaves it
-                raise CaseClosed(f"该社区矫正对象已解矫({closure.data.get('reason', '')},"
-                                 f"{closure.data.get('date', '')}),不能再新增或修改记录。")
+                raise CaseClosed(
+                    f"该社区矫正对象已解矫({closure.data.get('reason', '')},"
+                    f"{closure.data.get('date', '')}),不能再新增或修改记录。"
+                )
         actor = self._actor()
         if record_id is None:
             rec = Record.new(kind, data, author=actor, subject=subject, clock=self.clock)

@@ -52,8 +52,9 @@ def start_report(svc: Service, subject_id: str, visit: dict[str, Any], state: st
     return did
 
 
-def save_and_report(svc: Service, subject_id: str, visit: dict[str, Any], state: str, *,
-                    record_id: str | None = None) -> tuple[Record, str]:
+def save_and_report(
+    svc: Service, subject_id: str, visit: dict[str, Any], state: str, *, record_id: str | None = None
+) -> tuple[Record, str]:
     """Save the visit (validated as any save), drop its draft, and begin the report of its
     unusual answer ``state``: (the saved visit, the report's draft id). Nothing is written when
     the visit is refused."""

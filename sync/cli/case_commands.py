@@ -16,8 +16,9 @@ from sync.cli.text import terminal_safe
 
 def cmd_close(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.session() as svc:
-        rec = office.close_case(svc, args.subject, args.reason, args.date, transfer_to=args.to or "",
-                                note=args.note or "")
+        rec = office.close_case(
+            svc, args.subject, args.reason, args.date, transfer_to=args.to or "", note=args.note or ""
+        )
         subject = svc.store.get(args.subject)
         name = (subject.data.get("name") if subject is not None else "") or args.subject
     ctx.print(f"已办理解矫:{terminal_safe(name)}({rec.data['reason']},{rec.data['date']})。")

@@ -14,7 +14,9 @@ from sync.cli.main import Context
 def cmd_handover(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.session() as svc:
         keep = office.set_handover_keep(svc, args.keep) if args.keep is not None else office.handover_keep(svc)
-    ctx.print(f"更换协助人员时,新协助人员收到:最新登记表、最近 {keep} 次走访记录和 {keep} 次社区评议、未处理的重要情况报告。")
+    ctx.print(
+        f"更换协助人员时,新协助人员收到:最新登记表、最近 {keep} 次走访记录和 {keep} 次社区评议、未处理的重要情况报告。"
+    )
     return 0
 
 

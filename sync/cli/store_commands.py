@@ -60,9 +60,7 @@ def _record_line(r: Record) -> str:
 
 def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
     if args.kind not in ALL_KINDS:
-        raise CliError(
-            f"未知的记录类型“{terminal_safe(args.kind)}”。可用类型:{', '.join(sorted(ALL_KINDS))}。"
-        )
+        raise CliError(f"未知的记录类型“{terminal_safe(args.kind)}”。可用类型:{', '.join(sorted(ALL_KINDS))}。")
     with ctx.session() as svc:
         records = svc.list_records(args.kind, args.subject)
     for r in records:

@@ -86,8 +86,7 @@ def cmd_subjects_import(args: argparse.Namespace, ctx: Context) -> int:
                 print(terminal_safe(e), file=sys.stderr)
             raise
     ctx.print(
-        f"已导入:新增 {counts['added']} 名,更新 {counts['updated']} 名,"
-        f"无变化跳过 {counts['skipped']} 名社区矫正对象。"
+        f"已导入:新增 {counts['added']} 名,更新 {counts['updated']} 名,无变化跳过 {counts['skipped']} 名社区矫正对象。"
     )
     return 0
 
@@ -111,8 +110,10 @@ def cmd_rotate(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.session() as svc:
         grouped = office.rotate_key(svc)
     ctx.print(f"已更换司法所密钥。新指纹:{grouped}")
-    ctx.print("请为每位协助人员导出数据包:数据包用旧密钥签名并附带更换声明。协助人员导入后,"
-              "须当面听工作人员读出上面的新指纹并输入确认(xietong confirm-key),才改用新密钥。")
+    ctx.print(
+        "请为每位协助人员导出数据包:数据包用旧密钥签名并附带更换声明。协助人员导入后,"
+        "须当面听工作人员读出上面的新指纹并输入确认(xietong confirm-key),才改用新密钥。"
+    )
     return 0
 
 

@@ -34,8 +34,10 @@ def cmd_team(args: argparse.Namespace, ctx: Context) -> int:
         rec = office.save_team(svc, args.subject, members, leader=args.leader or "")
         page = office.team_page(svc, args.subject)
     leader = f",组长 {terminal_safe(page['leader'])}" if page["leader"] else ""
-    ctx.print(f"已保存 {terminal_safe(page['name'])} 的矫正小组(第{rec.revision}版):{len(members)} 人{leader}。"
-              "下次导出时送达协助人员。")
+    ctx.print(
+        f"已保存 {terminal_safe(page['name'])} 的矫正小组(第{rec.revision}版):{len(members)} 人{leader}。"
+        "下次导出时送达协助人员。"
+    )
     return 0
 
 
@@ -47,16 +49,19 @@ def cmd_decide(args: argparse.Namespace, ctx: Context) -> int:
     ctx.print(f"已{outcome['decision'].data['outcome']};审批决定将在下次导出时送达协助人员。")
     move = outcome["relocation"]
     if move:
-        ctx.print(f"{terminal_safe(move['name'])} 将迁往 {terminal_safe(move['to'])}(现属 {terminal_safe(move['from'])}):"
-                  "请修改其村(居)委会、重新分配协助人员,并向新的村(居)委会填发通知单。")
+        ctx.print(
+            f"{terminal_safe(move['name'])} 将迁往 {terminal_safe(move['to'])}(现属 {terminal_safe(move['from'])}):"
+            "请修改其村(居)委会、重新分配协助人员,并向新的村(居)委会填发通知单。"
+        )
     return 0
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("team", help="司法所:设置矫正对象的矫正小组(整组替换)")
     p.add_argument("subject", metavar="SUBJECT_ID")
-    p.add_argument("--member", action="append", metavar="角色:姓名[:电话]",
-                   help=f"小组成员,可重复;角色:{office.role_names()}、X")
+    p.add_argument(
+        "--member", action="append", metavar="角色:姓名[:电话]", help=f"小组成员,可重复;角色:{office.role_names()}、X"
+    )
     p.add_argument("--leader", metavar="姓名", help="组长(须为小组成员之一)")
     p.set_defaults(func=cmd_team)
 

@@ -18,9 +18,10 @@ from sync.exchange.enrolment import (
 from sync.exchange.errors import ExportSuperseded, NoPendingRotation, NotEnrolled, NotOffice, UnknownRecord
 from sync.exchange.export import Sealed, export_bundle, seal_bundle
 from sync.exchange.importing import QUARANTINE_DIR, ImportOutcome, import_bundle, import_file
-from sync.exchange.peers import dismiss_flag, flagged_changes
 from sync.exchange.peers import (
     PeerState,
+    dismiss_flag,
+    flagged_changes,
     helper_record,
     office_lineage,
     pending_rotation,

@@ -120,8 +120,11 @@ def enroll_helper(
     else:
         rec = Record.new("helper", data, author=office_identity.fingerprint, clock=clock)
     # the helper pinned the card of the office's current key
-    store.apply([rec], actor=office_identity.fingerprint,
-                meta={PeerState(store, request.fingerprint).key("office_fp"): office_identity.fingerprint})
+    store.apply(
+        [rec],
+        actor=office_identity.fingerprint,
+        meta={PeerState(store, request.fingerprint).key("office_fp"): office_identity.fingerprint},
+    )
     return rec
 
 
@@ -140,11 +143,15 @@ def rotate_office_key(store: Store, me: Identity, clock: Clock) -> Identity:
     new = Identity.generate("office", me.name)
     previous = list(store.meta_get(PREVIOUS_IDENTITIES, []))
     rotations = list(store.meta_get(ROTATIONS, []))
-    store.apply([], actor=me.fingerprint, meta={
-        "identity": new.to_private_dict(),
-        PREVIOUS_IDENTITIES: previous + [me.to_private_dict()],
-        ROTATIONS: rotations + [make_rotation(me, new)],
-    })
+    store.apply(
+        [],
+        actor=me.fingerprint,
+        meta={
+            "identity": new.to_private_dict(),
+            PREVIOUS_IDENTITIES: previous + [me.to_private_dict()],
+            ROTATIONS: rotations + [make_rotation(me, new)],
+        },
+    )
     return new
 
 

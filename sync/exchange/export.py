@@ -14,9 +14,9 @@ from sync.exchange.handover import handovers_for, others_acks
 from sync.exchange.peers import (
     WITHDRAWN,
     PeerState,
+    audit_head,
     office_keys,
     pinned_office_key,
-    audit_head,
     recipient_for_export,
     rotation_chain,
 )
@@ -72,9 +72,7 @@ def _office_outbox(store: Store, me: Identity, peer: str) -> tuple[list[Record],
     mine = {k.fingerprint for k in office_keys(store, me)}  # records from before a rotation are ours too
     for sid in assigned:  # only partitions holding notices, teams or receipts are decrypted
         ours = [
-            r
-            for r in store.list(subject=sid, kinds=OFFICE_TO_HELPER_KINDS, include_deleted=True)
-            if r.author in mine
+            r for r in store.list(subject=sid, kinds=OFFICE_TO_HELPER_KINDS, include_deleted=True) if r.author in mine
         ]
         others = others_acks(store, sid, peer, ours)  # issue 15: answers to another helper's reports stay
         out.extend(r for r in ours if r.id not in others)
@@ -89,9 +87,7 @@ def _helper_outbox(store: Store, me: Identity) -> list[Record]:
     hidden = set(store.meta_get(WITHDRAWN, []))
     mine = me.fingerprint  # computed once: it hashes both public keys
     return [
-        r
-        for r in store.list(kinds=HELPER_KINDS, include_deleted=True)
-        if r.author == mine and r.subject not in hidden
+        r for r in store.list(kinds=HELPER_KINDS, include_deleted=True) if r.author == mine and r.subject not in hidden
     ]
 
 

@@ -58,9 +58,7 @@ from sync.protocol.errors import (
 )
 from sync.protocol.identity import Identity, PublicIdentity, verify_rotation
 
-RECORD_KEYS = frozenset(
-    {"id", "kind", "subject", "author", "revision", "created", "updated", "deleted", "data"}
-)
+RECORD_KEYS = frozenset({"id", "kind", "subject", "author", "revision", "created", "updated", "deleted", "data"})
 QUARANTINE_DIR = "quarantine"
 
 
@@ -219,6 +217,8 @@ def check_scope(
         existing = store.get(r.id)
         if existing is not None and existing.author != sender:
             raise OutOfScope(detail="记录属于他人")
+
+
 @dataclass(frozen=True)
 class Merge:
     """Everything ``apply`` writes, computed before anything is written."""
@@ -243,18 +243,20 @@ def freshness_warnings(state: PeerState, header: Header, my_role: str) -> list[s
             "本机数据可能被恢复成了旧副本(回滚),请核查并联系技术人员。"
         )
     seen = state.get("audit")
-    if header.audit is not None and isinstance(seen, dict) and (
-        header.audit["seq"] < int(seen.get("seq", 0))
-        or (header.audit["seq"] == seen.get("seq") and header.audit["hash"] != seen.get("hash"))
+    if (
+        header.audit is not None
+        and isinstance(seen, dict)
+        and (
+            header.audit["seq"] < int(seen.get("seq", 0))
+            or (header.audit["seq"] == seen.get("seq") and header.audit["hash"] != seen.get("hash"))
+        )
     ):
         who = "协助人员手机" if my_role == "office" else "司法所"
         out.append(f"{who}的审计记录比上次收到时更少:对方数据可能被恢复成了旧副本(回滚),请核查。")
     return out
 
 
-def merge(
-    store: Store, me: Identity, who: Identified, records: list[Record], clock: Clock
-) -> Merge:
+def merge(store: Store, me: Identity, who: Identified, records: list[Record], clock: Clock) -> Merge:
     header = who.envelope.header
     fp, sender = header.sender, who.sender
     state = PeerState(store, fp)
@@ -304,7 +306,9 @@ def merge(
         meta[WITHDRAWN] = sorted(hidden)
         if chain:  # a new office key waits for the in-person check (confirm_office_rotation)
             meta[PENDING_ROTATION] = {
-                "from": fp, "office": chain[-1].to_dict(), "chain": [k.fingerprint for k in chain],
+                "from": fp,
+                "office": chain[-1].to_dict(),
+                "chain": [k.fingerprint for k in chain],
             }
         if withdrawn:  # removed in the same commit as the import
             purge = [r.id for s in withdrawn for r in store.list(subject=s, include_deleted=True)]
@@ -330,8 +334,16 @@ def flag_acknowledged_changes(store: Store, who: Identified, records: list[Recor
         at = acked_in.get(r.id)
         if existing is None or r.revision <= existing.revision or at is None or at > ack_seq:
             continue
-        new.append({"record": r.id, "kind": r.kind, "revision": r.revision, "deleted": r.deleted,
-                    "acked_revision": existing.revision, "seq": who.envelope.header.seq})
+        new.append(
+            {
+                "record": r.id,
+                "kind": r.kind,
+                "revision": r.revision,
+                "deleted": r.deleted,
+                "acked_revision": existing.revision,
+                "seq": who.envelope.header.seq,
+            }
+        )
     if not new:
         return
     plan.meta[state.key("flagged")] = flagged + new
@@ -396,7 +408,10 @@ def import_bundle(
     except AlreadyImported as already:
         h = already.header
         return ImportOutcome(
-            "already", sender=h.sender, seq=h.seq, bundle_id=h.bundle_id,
+            "already",
+            sender=h.sender,
+            seq=h.seq,
+            bundle_id=h.bundle_id,
             message="该数据包已导入过,本次没有变化。",
         )
     except BundleRejected as exc:
@@ -405,10 +420,7 @@ def import_bundle(
     result = store.apply(plan.records, actor=env.header.sender, meta=plan.meta, purge=plan.purge)
     message = "已导入。"
     if plan.gap:
-        message += (
-            f"对方第{plan.gap[0]}至{plan.gap[1]}号数据包未收到;"
-            "其中尚未确认的记录已包含在本包中,无需补导。"
-        )
+        message += f"对方第{plan.gap[0]}至{plan.gap[1]}号数据包未收到;其中尚未确认的记录已包含在本包中,无需补导。"
     h = env.header
     message += "".join(plan.warnings)
     pending = plan.meta.get(PENDING_ROTATION)

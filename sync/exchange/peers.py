@@ -227,9 +227,7 @@ def enrolled_helper(store: Store, fp: str) -> PublicIdentity:
     if helper is None:
         raise UnknownSender()
     d = helper.data
-    public = PublicIdentity.from_keys(
-        "helper", d["name"], bytes.fromhex(d["sign_pub"]), bytes.fromhex(d["enc_pub"])
-    )
+    public = PublicIdentity.from_keys("helper", d["name"], bytes.fromhex(d["sign_pub"]), bytes.fromhex(d["enc_pub"]))
     if public.fingerprint != fp:
         raise UnknownSender()
     return public
@@ -243,11 +241,7 @@ def is_revoked(store: Store, fp: str) -> bool:
 def last_accepted_before_revocation(store: Store, fp: str) -> int:
     """The last seq the office accepted from helper ``fp`` before revoking it."""
     return max(
-        (
-            int(r.data.get("last_seq", 0))
-            for r in store.list("revocation")
-            if r.data.get("helper") == fp
-        ),
+        (int(r.data.get("last_seq", 0)) for r in store.list("revocation") if r.data.get("helper") == fp),
         default=0,
     )
 

@@ -17,9 +17,10 @@ exactly one place, ``sync.exchange.importing``, against a real store.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
 from sync.protocol.crypto import (
     LABEL_BUNDLE_SIG,

@@ -10,7 +10,7 @@ purpose can never be accepted for another. Third-party exceptions stop here: cal
 from __future__ import annotations
 
 import hashlib
-from typing import Callable
+from collections.abc import Callable
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -161,7 +161,9 @@ def stream_encrypt(key: bytes, prefix: bytes, aad: bytes, plaintext: bytes, chun
     return b"".join(out)
 
 
-def stream_decrypt(key: bytes, prefix: bytes, aad: bytes, ciphertext: bytes | memoryview, chunk_size: int = CHUNK_SIZE) -> bytes:
+def stream_decrypt(
+    key: bytes, prefix: bytes, aad: bytes, ciphertext: bytes | memoryview, chunk_size: int = CHUNK_SIZE
+) -> bytes:
     """Decrypt every chunk; any cut, reordered, missing, appended or changed chunk fails."""
     view = memoryview(ciphertext)
     n = chunk_count(len(view), chunk_size)

@@ -23,7 +23,7 @@ import json
 import re
 import zlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sync.protocol import canonical
@@ -77,7 +77,7 @@ def format_created(ts: datetime) -> str:
     """The one spelling of a header time: UTC, microseconds, ``+00:00``."""
     if ts.tzinfo is None:
         raise ValueError("created must be an aware datetime")
-    return ts.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    return ts.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _valid_created(value: Any) -> bool:
@@ -117,7 +117,7 @@ class Header:
         return canonical.dumps(self.to_dict())
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> "Header":
+    def from_bytes(cls, data: bytes) -> Header:
         try:
             value = canonical.loads(data)
         except canonical.NotCanonical as exc:

@@ -76,7 +76,7 @@ class PublicIdentity:
     fingerprint: str
 
     @classmethod
-    def from_keys(cls, role: str, name: str, sign_pub: bytes, enc_pub: bytes) -> "PublicIdentity":
+    def from_keys(cls, role: str, name: str, sign_pub: bytes, enc_pub: bytes) -> PublicIdentity:
         return cls(role, name, bytes(sign_pub), bytes(enc_pub), compute_fingerprint(bytes(sign_pub), bytes(enc_pub)))
 
     @property
@@ -97,7 +97,7 @@ class PublicIdentity:
         }
 
     @classmethod
-    def from_dict(cls, d: Any) -> "PublicIdentity":
+    def from_dict(cls, d: Any) -> PublicIdentity:
         """Strict inverse of ``to_dict``; a stored identity that fails is corrupt."""
         return _public_from(d, IdentityCorrupt, ("role", "name", "sign_pub", "enc_pub", "fingerprint"))
 
@@ -136,7 +136,7 @@ class Identity:
     enc_key: X25519PrivateKey = field(repr=False)
 
     @classmethod
-    def generate(cls, role: str, name: str, rng: Rng = os.urandom) -> "Identity":
+    def generate(cls, role: str, name: str, rng: Rng = os.urandom) -> Identity:
         if role not in ROLES:
             raise ValueError(f"role must be one of {ROLES}")
         problem = _text_problem(name, "名称")
@@ -171,7 +171,7 @@ class Identity:
         }
 
     @classmethod
-    def from_private_dict(cls, d: Any) -> "Identity":
+    def from_private_dict(cls, d: Any) -> Identity:
         if not isinstance(d, dict) or set(d) != {"v", "role", "name", "sign_key", "enc_key"}:
             raise IdentityCorrupt(detail="字段不符")
         if d["v"] != DOC_VERSION or d["role"] not in ROLES or _text_problem(d["name"], "名称"):

@@ -14,7 +14,8 @@ from sync.app.session import Service
 
 
 def test_demo_homes_give_an_office_with_work_waiting_and_a_helper_phone_with_subjects(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("XIETONG_SCRYPT_N", "1024")
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     demo = demo_homes()
@@ -31,7 +32,10 @@ def test_demo_homes_give_an_office_with_work_waiting_and_a_helper_phone_with_sub
         store = phone.store
         mine = [r for r in store.list() if r.author == phone.me.fingerprint]
         assert set(exchange.record_statuses(store, mine).values()) == {
-            exchange.STATUS_DELIVERED, exchange.STATUS_EXPORTED, exchange.STATUS_UNSENT}, "work of every status"
+            exchange.STATUS_DELIVERED,
+            exchange.STATUS_EXPORTED,
+            exchange.STATUS_UNSENT,
+        }, "work of every status"
         assert {r.kind for r in mine} >= {"visit", "report"}
         assert len(store.list_drafts()) == 1, "and a visit half typed"
     finally:

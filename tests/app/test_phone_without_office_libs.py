@@ -61,8 +61,16 @@ print(json.dumps({{"import": summary.status, "exported": done["total"],
                   "loaded": sorted(m for m in {absent!r} if m in sys.modules)}}))
 """
 
-VISIT = {"date": "2026-11-20", "place": "家中", "present": "本人", "thinking": "稳定", "work": "务农",
-         "life": "正常", "family": "和睦", "notes": "情况正常"}
+VISIT = {
+    "date": "2026-11-20",
+    "place": "家中",
+    "present": "本人",
+    "thinking": "稳定",
+    "work": "务农",
+    "life": "正常",
+    "family": "和睦",
+    "notes": "情况正常",
+}
 
 
 def on_phone(step: str, tmp_path: Path, **values: object) -> dict[str, object]:
@@ -82,11 +90,20 @@ def test_the_helper_path_runs_without_python_docx_openpyxl_or_lxml(tmp_path: Pat
     office_me = Identity.generate("office", "东岭司法所")
     store = bare_store(tmp_path / "office", office_me)
     (tmp_path / "office.xtcard").write_bytes(make_office_card(office_me))
-    exchange.enroll_helper(store, office_me, read_file(tmp_path / "request.xtreq"), phone_fp,
-                           committee="河口村民委员会", conditions=[1, 2, 3, 4], reviewer="审查人",
-                           review_date="2026-11-01", clock=clock)
-    subject = Record.new("subject", {**SAMPLE_SUBJECT, "helpers": [phone_fp]}, author=office_me.fingerprint,
-                         clock=clock)
+    exchange.enroll_helper(
+        store,
+        office_me,
+        read_file(tmp_path / "request.xtreq"),
+        phone_fp,
+        committee="河口村民委员会",
+        conditions=[1, 2, 3, 4],
+        reviewer="审查人",
+        review_date="2026-11-01",
+        clock=clock,
+    )
+    subject = Record.new(
+        "subject", {**SAMPLE_SUBJECT, "helpers": [phone_fp]}, author=office_me.fingerprint, clock=clock
+    )
     store.put(subject, actor=office_me.fingerprint)
     (tmp_path / "to-helper.xtb").write_bytes(exchange.export_bundle(store, office_me, phone_fp, clock=clock))
 

@@ -19,8 +19,6 @@ from sync.app.session import Service, SetupError, passphrase_strength
 TODAY = date(2026, 11, 23)
 
 
-
-
 class Sleeps:
     def __init__(self) -> None:
         self.calls: list[float] = []
@@ -45,8 +43,9 @@ def svc(tmp_path: Path, sleeps: Sleeps) -> Service:
 def filled(svc: Service) -> Service:
     me = svc.identity()["fingerprint"]
     office = "1" * 30
-    records = demo.generate(random.Random(7), subjects=4, records_per_subject=5, office_fp=office,
-                            helper_fps=[me], today=TODAY)
+    records = demo.generate(
+        random.Random(7), subjects=4, records_per_subject=5, office_fp=office, helper_fps=[me], today=TODAY
+    )
     svc.store.apply(records, actor=office)
     return svc
 
@@ -85,8 +84,12 @@ def test_wrong_passphrase_shows_store_message_and_delays_grow(svc: Service, slee
         with pytest.raises(WrongPassphrase) as err:
             svc.unlock("not the passphrase")
         messages.append(err.value.message)
-    assert messages == ["口令不正确,请重新输入。已连续输错1次。", "口令不正确,请重新输入。已连续输错2次,下次需等待1秒。",
-                        "口令不正确,请重新输入。已连续输错3次,下次需等待2秒。", "口令不正确,请重新输入。已连续输错4次,下次需等待4秒。"]
+    assert messages == [
+        "口令不正确,请重新输入。已连续输错1次。",
+        "口令不正确,请重新输入。已连续输错2次,下次需等待1秒。",
+        "口令不正确,请重新输入。已连续输错3次,下次需等待2秒。",
+        "口令不正确,请重新输入。已连续输错4次,下次需等待4秒。",
+    ]
     assert sleeps.calls == [1.0, 2.0]
     svc.unlock(PASS)
     assert svc.failures == 0 and not svc.locked
@@ -99,6 +102,7 @@ def test_subject_rows_carry_badges_and_filter_by_query(filled: Service) -> None:
     assert all(set(r) >= {"id", "name", "committee", "category", "term_end", "badges", "last_visit"} for r in rows)
     summaries = filled.store.summaries()
     from core.rules import summary_badges
+
     for r in rows:
         assert r["badges"] == summary_badges(summaries[r["id"]], TODAY)
     name = rows[-1]["name"]
@@ -122,8 +126,16 @@ def test_unvisited_subject_is_overdue(filled: Service) -> None:
 
 
 def _visit(day: str = "2026-11-20") -> dict[str, str]:
-    return {"date": day, "place": "家中", "present": "本人及其母亲", "thinking": "思想稳定", "work": "务农",
-            "life": "正常", "family": "和睦", "notes": "了解近况"}
+    return {
+        "date": day,
+        "place": "家中",
+        "present": "本人及其母亲",
+        "thinking": "思想稳定",
+        "work": "务农",
+        "life": "正常",
+        "family": "和睦",
+        "notes": "了解近况",
+    }
 
 
 def test_save_record_refuses_invalid_visit_with_chinese_messages(filled: Service) -> None:

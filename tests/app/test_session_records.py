@@ -21,35 +21,97 @@ from sync.protocol.identity import make_enrolment_request, make_office_card
 SUBJECT = dict(SAMPLE_SUBJECT)
 # One valid record per helper kind, as a helper fills it in the forms.
 SAMPLES: dict[str, dict[str, Any]] = {
-    "visit": {"date": "2026-03-02", "place": "家中", "present": "本人、母亲", "thinking": "思想稳定", "work": "务农",
-              "life": "正常", "family": "和睦", "notes": "情绪稳定"},
+    "visit": {
+        "date": "2026-03-02",
+        "place": "家中",
+        "present": "本人、母亲",
+        "thinking": "思想稳定",
+        "work": "务农",
+        "life": "正常",
+        "family": "和睦",
+        "notes": "情绪稳定",
+    },
     "report": {"category": "外出", "urgency": "紧急", "occurred": "2026-03-01", "description": "未请假外出"},
-    "assistance": {"date": "2026-03-01", "difficulty": "缺少农资", "help": "联系农技站", "resources": "农技站",
-                   "outcome": "已解决"},
+    "assistance": {
+        "date": "2026-03-01",
+        "difficulty": "缺少农资",
+        "help": "联系农技站",
+        "resources": "农技站",
+        "outcome": "已解决",
+    },
     "registration": {
-        "committee": "青山村民委员会", "filler": "王五", "fill_date": "2026-03-01", "name": "张三", "gender": "男",
-        "age": 45, "ethnicity": "汉族", "education": "初中", "health": "良好", "political": "群众", "marital": "已婚",
-        "contact": "13912345678", "residence": "某镇某村", "household": "某镇某村", "prior_record": "无",
-        "remorse": "认罪悔罪", "experience": "务农", "living": "与妻子同住", "workplace": "务农",
-        "work_status": "正常", "personality": "内向", "skills": "种植", "other_traits": "无",
-        "family": [{"name": "李梅", "relation": "妻子", "phone": "13812345678"},
-                   {"name": "张小", "relation": "儿子", "workplace": "县一中"}],
+        "committee": "青山村民委员会",
+        "filler": "王五",
+        "fill_date": "2026-03-01",
+        "name": "张三",
+        "gender": "男",
+        "age": 45,
+        "ethnicity": "汉族",
+        "education": "初中",
+        "health": "良好",
+        "political": "群众",
+        "marital": "已婚",
+        "contact": "13912345678",
+        "residence": "某镇某村",
+        "household": "某镇某村",
+        "prior_record": "无",
+        "remorse": "认罪悔罪",
+        "experience": "务农",
+        "living": "与妻子同住",
+        "workplace": "务农",
+        "work_status": "正常",
+        "personality": "内向",
+        "skills": "种植",
+        "other_traits": "无",
+        "family": [
+            {"name": "李梅", "relation": "妻子", "phone": "13812345678"},
+            {"name": "张小", "relation": "儿子", "workplace": "县一中"},
+        ],
         "family_problem": "否",
     },
-    "evaluation": {"period": "2026年第一季度", "date": "2026-03-01",
-                   "evaluators": [{"name": "甲"}, {"name": "乙", "identity": "村干部"}, {"name": "丙"}],
-                   "law_abiding": "好", "community_service": "较好", "daily_conduct": "好", "grade": "好",
-                   "comments": "表现良好"},
+    "evaluation": {
+        "period": "2026年第一季度",
+        "date": "2026-03-01",
+        "evaluators": [{"name": "甲"}, {"name": "乙", "identity": "村干部"}, {"name": "丙"}],
+        "law_abiding": "好",
+        "community_service": "较好",
+        "daily_conduct": "好",
+        "grade": "好",
+        "comments": "表现良好",
+    },
     "meeting": {"date": "2026-03-01", "attendees": "李四、王五", "topics": "季度情况", "decisions": "继续帮教"},
     "declaration": {"type": "入矫", "date": "2026-03-01", "place": "司法所", "attended": True, "attendees": "本人"},
-    "investigation": {"date": "2026-03-01", "requested_by": "某县人民法院", "residence": "固定", "family": "和睦",
-                      "social": "简单", "community_opinion": "同意", "opinion": "适宜社区矫正"},
-    "social_support": {"date": "2026-03-01", "organisation": "县农技站", "org_type": "企事业单位",
-                       "help_type": "就业帮扶", "content": "介绍果园务工"},
-    "first_meeting": {"date": "2026-03-01", "place": "村委会", "present": "王五、本人、司法所李四",
-                      "explained": "协助事项和报告规定"},
-    "movement": {"type": "外出", "channel": "经协助人员提出", "applied": "2026-03-01", "start": "2026-03-05",
-                 "end": "2026-03-08", "destination": "成都市", "reason": "探亲"},
+    "investigation": {
+        "date": "2026-03-01",
+        "requested_by": "某县人民法院",
+        "residence": "固定",
+        "family": "和睦",
+        "social": "简单",
+        "community_opinion": "同意",
+        "opinion": "适宜社区矫正",
+    },
+    "social_support": {
+        "date": "2026-03-01",
+        "organisation": "县农技站",
+        "org_type": "企事业单位",
+        "help_type": "就业帮扶",
+        "content": "介绍果园务工",
+    },
+    "first_meeting": {
+        "date": "2026-03-01",
+        "place": "村委会",
+        "present": "王五、本人、司法所李四",
+        "explained": "协助事项和报告规定",
+    },
+    "movement": {
+        "type": "外出",
+        "channel": "经协助人员提出",
+        "applied": "2026-03-01",
+        "start": "2026-03-05",
+        "end": "2026-03-08",
+        "destination": "成都市",
+        "reason": "探亲",
+    },
     "travel_return": {"request": "0" * 32, "outcome": "按期返回", "date": "2026-03-09"},
 }
 
@@ -70,9 +132,17 @@ def _paired(tmp_path: Path, clock: Any) -> tuple[Service, Service, str]:
     helper.setup("helper", "王五", PASS)
     ome, hme = office.me, helper.me
     pin_office(helper.store, make_office_card(ome), ome.public().grouped)
-    enroll_helper(office.store, ome, make_enrolment_request(hme, "青山村民委员会", "13800138000"),
-                  hme.public().grouped, committee="青山村民委员会", conditions=[1, 2, 3, 4], reviewer="赵六",
-                  review_date="2026-02-20", clock=clock)
+    enroll_helper(
+        office.store,
+        ome,
+        make_enrolment_request(hme, "青山村民委员会", "13800138000"),
+        hme.public().grouped,
+        committee="青山村民委员会",
+        conditions=[1, 2, 3, 4],
+        reviewer="赵六",
+        review_date="2026-02-20",
+        clock=clock,
+    )
     subject = Record.new("subject", dict(SUBJECT), author=ome.fingerprint, clock=clock)
     office.store.put(subject, actor=ome.fingerprint)
     assign(office.store, ome, subject.id, hme.fingerprint, clock)
@@ -294,6 +364,7 @@ def test_draft_owner_reads_back_every_draft_id() -> None:
 
 # ---------------------------------------------------------------- timeline statuses (issue 4, item 4)
 
+
 def _row(helper: Service, sid: str, rid: str) -> dict[str, Any]:
     return next(r for r in helper.subject_detail(sid)["timeline"] if r["id"] == rid)
 
@@ -335,8 +406,16 @@ def test_notice_and_acknowledgement_from_the_office_are_labelled_as_sent_by_the_
     from sync.app import office as office_actions
 
     office, helper, sid, clock = pair
-    notice = office_actions.issue_notice(office, sid, tasks=["报告重要情况"], contact="赵六", contact_phone="13800000000",
-                                         issuer="赵六", approver="钱七", issue_date="2026-03-05")
+    notice = office_actions.issue_notice(
+        office,
+        sid,
+        tasks=["报告重要情况"],
+        contact="赵六",
+        contact_phone="13800000000",
+        issuer="赵六",
+        approver="钱七",
+        issue_date="2026-03-05",
+    )
     send(office, helper, clock)
     row = _row(helper, sid, notice.id)
     assert (row["status"], row["editable"], row["handling"]) == ("司法所发来", False, None)
@@ -359,8 +438,13 @@ def test_unsaved_new_record_draft_is_a_draft_row_on_top_that_opens_its_new_form(
     assert [r["id"] for r in drafts] == [fs.draft_id("report", sid, None)], "only this subject's form drafts"
     top = timeline[0]
     assert top == drafts[0]
-    assert (top["status"], top["kind"], top["title"], top["urgent"], top["handling"]) == ("草稿", "report", "经济纠纷",
-                                                                                           True, None)
+    assert (top["status"], top["kind"], top["title"], top["urgent"], top["handling"]) == (
+        "草稿",
+        "report",
+        "经济纠纷",
+        True,
+        None,
+    )
     screen = parse_route(top["route"])
     assert (screen.name, screen.get("id"), screen.get("kind")) == ("new_record", sid, "report")
     assert top["date"] == "2026-03-10", "no date typed yet: the day the draft was saved"

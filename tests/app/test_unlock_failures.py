@@ -109,9 +109,19 @@ def test_unlock_wait_never_shortens_for_a_clock_set_back() -> None:
     assert unlock_wait(UnlockFailures(1, START), START) == 0.0
 
 
-@pytest.mark.parametrize("body", [b"", b"\xff\xfe not json", b"[1, 2]", b'{"count": "3"}', b'{"count": -2}',
-                                  b'{"count": true}', b'{"last": "2026-11-23T09:00:00+00:00"}',
-                                  b'{"count": 2, "last": "yesterday"}'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"\xff\xfe not json",
+        b"[1, 2]",
+        b'{"count": "3"}',
+        b'{"count": -2}',
+        b'{"count": true}',
+        b'{"last": "2026-11-23T09:00:00+00:00"}',
+        b'{"count": 2, "last": "yesterday"}',
+    ],
+)
 def test_a_damaged_count_file_means_no_failures_and_unlock_still_works(home: Path, body: bytes) -> None:
     (home / FAILURES_FILE).write_bytes(body)
     assert read_unlock_failures(home) == UnlockFailures()

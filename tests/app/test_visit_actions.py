@@ -17,12 +17,32 @@ from sync.app import visits as visit_actions
 from sync.app.session import Service
 
 TODAY = "2026-03-10"  # the TickClock's day
-ROUTINE = {"date": "2026-03-09", "place": "家中", "present_who": ["本人"], "thinking_state": "稳定",
-           "work_state": "正常", "life_state": "正常", "family_state": "正常"}
-LEGACY = {"date": "2026-03-01", "place": "村委会", "present": "本人及其母亲", "thinking": "思想稳定,认罪悔罪",
-          "work": "在家务农", "life": "生活正常", "family": "家庭和睦", "notes": "了解近况,未发现异常"}
-ABNORMAL = {**ROUTINE, "date": TODAY, "family_state": "异常", "family_note": "与妻子争吵后分居",
-            "notes": "已劝导,将继续关注"}
+ROUTINE = {
+    "date": "2026-03-09",
+    "place": "家中",
+    "present_who": ["本人"],
+    "thinking_state": "稳定",
+    "work_state": "正常",
+    "life_state": "正常",
+    "family_state": "正常",
+}
+LEGACY = {
+    "date": "2026-03-01",
+    "place": "村委会",
+    "present": "本人及其母亲",
+    "thinking": "思想稳定,认罪悔罪",
+    "work": "在家务农",
+    "life": "生活正常",
+    "family": "家庭和睦",
+    "notes": "了解近况,未发现异常",
+}
+ABNORMAL = {
+    **ROUTINE,
+    "date": TODAY,
+    "family_state": "异常",
+    "family_note": "与妻子争吵后分居",
+    "notes": "已劝导,将继续关注",
+}
 
 
 @pytest.fixture
@@ -35,8 +55,11 @@ def pair(tmp_path: Path) -> tuple[Service, Service, str, TickClock]:
 def test_last_visit_is_the_newest_by_visit_date_whoever_saved_it_later(pair: Any) -> None:
     _, helper, sid, _ = pair
     assert helper.last_visit(sid) is None
-    helper.save_record("visit", {**ROUTINE, "date": "2026-03-08", "work_state": "有变化", "work_note": "换了工作",
-                                 "notes": "记录"}, subject=sid)
+    helper.save_record(
+        "visit",
+        {**ROUTINE, "date": "2026-03-08", "work_state": "有变化", "work_note": "换了工作", "notes": "记录"},
+        subject=sid,
+    )
     helper.save_record("visit", LEGACY, subject=sid)  # saved later, but visited earlier
     last = helper.last_visit(sid)
     assert last is not None and last["date"] == "2026-03-08" and last["work_note"] == "换了工作"
@@ -44,12 +67,23 @@ def test_last_visit_is_the_newest_by_visit_date_whoever_saved_it_later(pair: Any
 
 def test_same_as_last_fills_the_answers_of_the_last_visit_and_keeps_today(pair: Any) -> None:
     _, helper, sid, _ = pair
-    helper.save_record("visit", {**ROUTINE, "present_who": ["本人", "家属"], "life_state": "有变化",
-                                 "life_note": "搬到女儿家住", "notes": "上次"}, subject=sid)
+    helper.save_record(
+        "visit",
+        {
+            **ROUTINE,
+            "present_who": ["本人", "家属"],
+            "life_state": "有变化",
+            "life_note": "搬到女儿家住",
+            "notes": "上次",
+        },
+        subject=sid,
+    )
     values = fs.new_values("visit", helper.today())
     out = visit_actions.same_as_last(helper, sid, values)
     assert out["date"] == TODAY and out["notes"] == ""
-    assert out["present_who"] == ["本人", "家属"] and out["life_state"] == "有变化" and out["life_note"] == "搬到女儿家住"
+    assert (
+        out["present_who"] == ["本人", "家属"] and out["life_state"] == "有变化" and out["life_note"] == "搬到女儿家住"
+    )
 
 
 def test_same_as_last_says_why_when_there_is_nothing_to_copy(pair: Any) -> None:
@@ -129,7 +163,8 @@ def test_the_dashboard_lists_visits_with_an_unusual_answer_in_the_last_30_days(p
 
 
 def test_the_dashboard_reads_the_partition_when_a_summary_predates_the_unusual_visits(
-        pair: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    pair: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     office_svc, helper, sid, clock = pair
     helper.save_record("visit", ABNORMAL, subject=sid)
     send(helper, office_svc, clock)

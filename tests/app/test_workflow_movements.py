@@ -14,17 +14,43 @@ from sync.app import helper_workflow, office
 from sync.exchange.importing import check_scope
 from sync.protocol.errors import OutOfScope
 
-TRAVEL = {"type": "外出", "channel": "经协助人员提出", "applied": "2026-11-23", "start": "2026-11-25",
-          "end": "2026-11-30", "destination": "成都市武侯区", "reason": "探望住院的母亲"}
-MOVE = {"type": "居住地变更", "channel": "对象直接向司法所提出", "applied": "2026-11-23", "start": "2026-12-01",
-        "destination": "白石村五组", "new_committee": "白石村民委员会", "reason": "随子女居住"}
-MEETING = {"date": "2026-11-25", "place": "青山村民委员会", "present": "王五、张三、司法所陈晓",
-           "explained": "协助事项、报告重要情况和外出审批规定"}
+TRAVEL = {
+    "type": "外出",
+    "channel": "经协助人员提出",
+    "applied": "2026-11-23",
+    "start": "2026-11-25",
+    "end": "2026-11-30",
+    "destination": "成都市武侯区",
+    "reason": "探望住院的母亲",
+}
+MOVE = {
+    "type": "居住地变更",
+    "channel": "对象直接向司法所提出",
+    "applied": "2026-11-23",
+    "start": "2026-12-01",
+    "destination": "白石村五组",
+    "new_committee": "白石村民委员会",
+    "reason": "随子女居住",
+}
+MEETING = {
+    "date": "2026-11-25",
+    "place": "青山村民委员会",
+    "present": "王五、张三、司法所陈晓",
+    "explained": "协助事项、报告重要情况和外出审批规定",
+}
 
 
 def _notice(osvc, sid: str, day: str = "2026-11-23", committee_hint: str = "") -> Record:  # type: ignore[no-untyped-def]
-    return office.issue_notice(osvc, sid, tasks=["报告重要情况"], contact="李所长", contact_phone="13900001111",
-                               issuer="陈填发", approver="周批准", issue_date=day)
+    return office.issue_notice(
+        osvc,
+        sid,
+        tasks=["报告重要情况"],
+        contact="李所长",
+        contact_phone="13900001111",
+        issuer="陈填发",
+        approver="周批准",
+        issue_date=day,
+    )
 
 
 def test_notice_without_a_meeting_is_listed_after_the_set_days_until_the_helper_meets(tmp_path: Path) -> None:
@@ -50,6 +76,7 @@ def test_subjects_whose_registration_has_not_come_back_are_listed_by_committee(t
     [row] = office.awaiting_registration(osvc)
     assert (row["subject"], row["committee"], row["met"]) == (sid, "青山村民委员会", False)
     from test_office_subject_page_family import REGISTRATION
+
     h.save_record("registration", REGISTRATION, subject=sid)
     to_office(h, osvc, tmp_path)
     assert office.awaiting_registration(osvc) == []
@@ -156,8 +183,12 @@ def test_approved_move_to_another_committee_waits_for_reassignment_and_a_new_not
 
 def test_a_decision_written_by_a_helper_is_refused_at_import(tmp_path: Path) -> None:
     osvc, h, sid = case(tmp_path, Clock())
-    forged = Record.new("decision", {"request": "x" * 32, "outcome": "批准", "by": "王五", "date": "2026-11-23"},
-                        author=h.me.fingerprint, subject=sid)
+    forged = Record.new(
+        "decision",
+        {"request": "x" * 32, "outcome": "批准", "by": "王五", "date": "2026-11-23"},
+        author=h.me.fingerprint,
+        subject=sid,
+    )
     with pytest.raises(OutOfScope):
         check_scope(osvc.store, [forged], h.me.fingerprint, "helper")
     own = Record.new("movement", TRAVEL, author=h.me.fingerprint, subject=sid)

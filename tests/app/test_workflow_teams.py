@@ -19,8 +19,13 @@ MEMBERS = [
     {"slot": "family", "name": "李梅"},
     {"slot": "employer", "name": "周厂长", "unit": "青山建材厂"},
 ]
-MEETING = {"type": "矫情分析会", "date": "2026-11-22", "attendees": "陈晓、赵敏、王五", "topics": "近期情绪",
-           "decisions": "增加走访"}
+MEETING = {
+    "type": "矫情分析会",
+    "date": "2026-11-22",
+    "attendees": "陈晓、赵敏、王五",
+    "topics": "近期情绪",
+    "decisions": "增加走访",
+}
 
 
 def test_team_is_saved_with_its_leader_and_replaced_by_the_next_revision(tmp_path: Path) -> None:
@@ -29,7 +34,13 @@ def test_team_is_saved_with_its_leader_and_replaced_by_the_next_revision(tmp_pat
     page = office.team_page(osvc, sid)
     assert page["leader"] == "陈晓" and page["id"] == first.id
     assert [m["slot_label"] for m in page["members"]] == [
-        "司法所专职人员", "村(居)委会人员", "专职社工", "志愿者", "家庭成员", "所在单位/学校人员"]
+        "司法所专职人员",
+        "村(居)委会人员",
+        "专职社工",
+        "志愿者",
+        "家庭成员",
+        "所在单位/学校人员",
+    ]
     again = office.save_team(osvc, sid, MEMBERS[:2] + [{"slot": "x", "name": "网格员老吴"}], leader="赵敏")
     assert again.id == first.id and again.revision == 2
     assert [m["name"] for m in office.team_page(osvc, sid)["members"]] == ["陈晓", "赵敏", "网格员老吴"]

@@ -50,8 +50,15 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PASS = "bench passphrase"
 VIEWPORT = {"width": 412, "height": 915}
 TITLE_SHARE = 140 / 915  # the top of the page: 协通已锁定 and its hint, not the blinking caret
@@ -109,8 +116,11 @@ def naive_assets(root: Path) -> Path:
 def app_env() -> dict[str, str]:
     """As on a user's machine: Python writes and reads the bytecode cache, and ``uv run`` is not
     nested in another (this script's own ``uv run`` would make it skip part of its start)."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONDONTWRITEBYTECODE", "UV_RUN_RECURSION_DEPTH", "VIRTUAL_ENV")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONDONTWRITEBYTECODE", "UV_RUN_RECURSION_DEPTH", "VIRTUAL_ENV")
+    }
     return {**env, "PYTHONPATH": str(ROOT)}
 
 
@@ -192,8 +202,10 @@ def measure(kind: str, command: list[str], port: int, browser: Any, log: Path, *
         proc.terminate()
         proc.wait(10)
     row = {"serving_s": serving, "page_s": page_s, "launch_s": serving + page_s, "warm_page_s": warm}
-    print(f"{kind:6} serving {serving:5.2f}  page {page_s:5.2f}  launch {serving + page_s:5.2f}  "
-          f"(warm page {warm:4.2f})", flush=True)
+    print(
+        f"{kind:6} serving {serving:5.2f}  page {page_s:5.2f}  launch {serving + page_s:5.2f}  (warm page {warm:4.2f})",
+        flush=True,
+    )
     return row
 
 
@@ -245,9 +257,11 @@ def main() -> None:
             launches = sorted(r["launch_s"] for r in runs)
             result[f"{kind}_launch_range_s"] = [round(launches[0], 2), round(launches[-1], 2)]
             result[f"{kind}_runs_within_3s"] = sum(t <= 3.0 for t in launches)
-        print(f"median launch: ours {result['ours_launch_s']:.2f} s ({result['ours_runs_within_3s']} of {args.runs} "
-              f"runs ≤ 3 s), naive {result['naive_launch_s']:.2f} s ({result['naive_runs_within_3s']} of {args.runs}); "
-              f"uv run itself {result['uv_s']:.2f} s of it")
+        print(
+            f"median launch: ours {result['ours_launch_s']:.2f} s ({result['ours_runs_within_3s']} of {args.runs} "
+            f"runs ≤ 3 s), naive {result['naive_launch_s']:.2f} s ({result['naive_runs_within_3s']} of {args.runs}); "
+            f"uv run itself {result['uv_s']:.2f} s of it"
+        )
         print(json.dumps(result))
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -28,7 +28,7 @@ import shutil
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,12 +38,12 @@ sys.path.insert(0, str(ROOT))
 from core import demo  # noqa: E402
 from core.demo import SAMPLE_SUBJECT  # noqa: E402
 from core.records import Record  # noqa: E402
-from core.rules import open_urgent_reports, subject_badges, BADGE_TERM_ENDING, BADGE_VISIT_OVERDUE  # noqa: E402
+from core.rules import BADGE_TERM_ENDING, BADGE_VISIT_OVERDUE, open_urgent_reports, subject_badges  # noqa: E402
 from storage import KdfParams  # noqa: E402
-from sync.app import office
 from sync import exchange  # noqa: E402
-from sync.protocol.identity import Identity, make_enrolment_request, make_office_card  # noqa: E402
+from sync.app import office
 from sync.app.session import Service  # noqa: E402
+from sync.protocol.identity import Identity, make_enrolment_request, make_office_card  # noqa: E402
 
 PASS = "bench passphrase"
 CHEAP = KdfParams(n=2**4, r=8, p=1)
@@ -53,7 +53,7 @@ SUBJECT = SAMPLE_SUBJECT
 
 class Clock:
     def __init__(self) -> None:
-        self.now = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
+        self.now = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         self.now += timedelta(milliseconds=1)
@@ -82,19 +82,48 @@ def batch_part(tmp: Path, helpers: int, per_bundle: int, kdf_n: int) -> dict[str
         exchange.pin_office(phone.store, make_office_card(me), me.public().grouped)
         req = tmp / f"req{i}"
         req.write_bytes(make_enrolment_request(phone.me, "青山村民委员会", "13800138000"))
-        office.enrol_from_request(svc, req, phone.me.public().grouped, committee="青山村民委员会",
-                                  conditions=[1, 2, 3, 4], reviewer="所长", review_date="2026-11-20")
+        office.enrol_from_request(
+            svc,
+            req,
+            phone.me.public().grouped,
+            committee="青山村民委员会",
+            conditions=[1, 2, 3, 4],
+            reviewer="所长",
+            review_date="2026-11-20",
+        )
         subject = office.save_subject(svc, {**SUBJECT, "name": f"对象{i}"})
         office.assign(svc, subject.id, phone.me.fingerprint)
         fp = phone.me.fingerprint
-        recs = [Record.new("visit", {"date": "2026-11-01", "place": "家中", "present": "本人", "thinking": "稳定",
-                                     "work": "务农", "life": "正常", "family": "和睦", "notes": f"走访{j}"},
-                           author=fp, subject=subject.id, clock=clock) for j in range(per_bundle)]
-        recs.append(Record.new("report", {"category": "经济纠纷", "urgency": "紧急", "occurred": "2026-11-20",
-                                          "description": "借款纠纷"}, author=fp, subject=subject.id, clock=clock))
+        recs = [
+            Record.new(
+                "visit",
+                {
+                    "date": "2026-11-01",
+                    "place": "家中",
+                    "present": "本人",
+                    "thinking": "稳定",
+                    "work": "务农",
+                    "life": "正常",
+                    "family": "和睦",
+                    "notes": f"走访{j}",
+                },
+                author=fp,
+                subject=subject.id,
+                clock=clock,
+            )
+            for j in range(per_bundle)
+        ]
+        recs.append(
+            Record.new(
+                "report",
+                {"category": "经济纠纷", "urgency": "紧急", "occurred": "2026-11-20", "description": "借款纠纷"},
+                author=fp,
+                subject=subject.id,
+                clock=clock,
+            )
+        )
         phone.store.apply(recs, actor=fp)
-        (inbox / f"{i:03d}.xtb").write_bytes(exchange.export_bundle(phone.store, phone.me, me.fingerprint,
-                                                                    clock=clock))
+        (inbox / f"{i:03d}.xtb").write_bytes(exchange.export_bundle(phone.store, phone.me, me.fingerprint, clock=clock))
         phone.lock()
     svc.lock()
     _say(f"set-up: {helpers} helpers enrolled, {helpers} bundles written in {time.perf_counter() - t0:.1f} s")
@@ -123,9 +152,15 @@ def batch_part(tmp: Path, helpers: int, per_bundle: int, kdf_n: int) -> dict[str
             store.close()
     naive_s = time.perf_counter() - t
     _say(f"naive (open, import one file, close; x{helpers}): {naive_s:.2f} s ({naive_ok} accepted)")
-    return {"batch_import_s": round(batch_s, 3), "naive_batch_import_s": round(naive_s, 3),
-            "batch_bundles": len(results), "batch_accepted": accepted, "naive_accepted": naive_ok,
-            "records_per_bundle": per_bundle + 1, "kdf_n": kdf_n}
+    return {
+        "batch_import_s": round(batch_s, 3),
+        "naive_batch_import_s": round(naive_s, 3),
+        "batch_bundles": len(results),
+        "batch_accepted": accepted,
+        "naive_accepted": naive_ok,
+        "records_per_bundle": per_bundle + 1,
+        "kdf_n": kdf_n,
+    }
 
 
 # ---------------------------------------------------------------------------- dashboard
@@ -149,8 +184,14 @@ def naive_dashboard(svc: Service) -> dict[str, Any]:
         open_urgent = open_urgent_reports(own)
         urgent.update(r.id for r in open_urgent)
         visits = [r.data.get("date") for r in own if r.kind == "visit"]
-        badges = subject_badges(s.data, max(visits) if visits else None, len(open_urgent), TODAY,
-                                visit_interval=interval, ending_days=office.ENDING_DAYS)
+        badges = subject_badges(
+            s.data,
+            max(visits) if visits else None,
+            len(open_urgent),
+            TODAY,
+            visit_interval=interval,
+            ending_days=office.ENDING_DAYS,
+        )
         if BADGE_VISIT_OVERDUE in badges:
             overdue.add(sid)
         if BADGE_TERM_ENDING in badges:
@@ -166,8 +207,14 @@ def dashboard_part(tmp: Path, subjects: int, records: int) -> dict[str, Any]:
     me = svc.me
     helper_fps = ["".join(str((i * 7 + k) % 10) for k in range(30)) for i in range(max(1, subjects // 10))]
     t0 = time.perf_counter()
-    recs = demo.generate(random.Random(11), subjects=subjects, records_per_subject=max(1, records // subjects),
-                         office_fp=me.fingerprint, helper_fps=helper_fps, today=TODAY)
+    recs = demo.generate(
+        random.Random(11),
+        subjects=subjects,
+        records_per_subject=max(1, records // subjects),
+        office_fp=me.fingerprint,
+        helper_fps=helper_fps,
+        today=TODAY,
+    )
     recs = [r for r in recs if r.kind != "office"]
     by_author: dict[str, list[Record]] = {}
     for r in recs:
@@ -175,7 +222,7 @@ def dashboard_part(tmp: Path, subjects: int, records: int) -> dict[str, Any]:
     store = svc.store
     for author, group in by_author.items():
         for start in range(0, len(group), 5000):
-            store.apply(group[start:start + 5000], actor=author)
+            store.apply(group[start : start + 5000], actor=author)
     total = store.count()
     _say(f"set-up: {subjects} subjects, {total} records in {time.perf_counter() - t0:.1f} s")
     svc.lock()
@@ -192,20 +239,35 @@ def dashboard_part(tmp: Path, subjects: int, records: int) -> dict[str, Any]:
         return cold, warm, out
 
     cold, warm, board = timed(office.dashboard)
-    _say(f"dashboard: cold {cold:.3f} s, warm {warm:.3f} s "
-         f"(urgent {board['urgent_total']}, {len(board['urgent_reports'])} listed in full, overdue {len(board['overdue'])}, ending {len(board['ending_soon'])})")
+    _say(
+        f"dashboard: cold {cold:.3f} s, warm {warm:.3f} s "
+        f"(urgent {board['urgent_total']}, {len(board['urgent_reports'])} listed in full, overdue {len(board['overdue'])}, ending {len(board['ending_soon'])})"
+    )
     ncold, nwarm, naive = timed(naive_dashboard)
-    _say(f"naive dashboard (list every record): cold {ncold:.3f} s, warm {nwarm:.3f} s "
-         f"(urgent {len(naive['urgent'])}, overdue {len(naive['overdue'])}, ending {len(naive['ending'])})")
-    agree = ({r["id"] for r in board["urgent_reports"]} <= naive["urgent"]
-             and board["urgent_total"] == len(naive["urgent"])
-             and {r["subject"] for r in board["overdue"]} == naive["overdue"]
-             and {r["subject"] for r in board["ending_soon"]} == naive["ending"])
+    _say(
+        f"naive dashboard (list every record): cold {ncold:.3f} s, warm {nwarm:.3f} s "
+        f"(urgent {len(naive['urgent'])}, overdue {len(naive['overdue'])}, ending {len(naive['ending'])})"
+    )
+    agree = (
+        {r["id"] for r in board["urgent_reports"]} <= naive["urgent"]
+        and board["urgent_total"] == len(naive["urgent"])
+        and {r["subject"] for r in board["overdue"]} == naive["overdue"]
+        and {r["subject"] for r in board["ending_soon"]} == naive["ending"]
+    )
     _say(f"same results: {agree}")
-    return {"subjects": subjects, "records": total, "dashboard_cold_s": round(cold, 3), "dashboard_warm_s": round(warm, 3),
-            "naive_dashboard_cold_s": round(ncold, 3), "naive_dashboard_warm_s": round(nwarm, 3),
-            "urgent": board["urgent_total"], "urgent_listed": len(board["urgent_reports"]), "overdue": len(board["overdue"]),
-            "ending_soon": len(board["ending_soon"]), "agree": agree}
+    return {
+        "subjects": subjects,
+        "records": total,
+        "dashboard_cold_s": round(cold, 3),
+        "dashboard_warm_s": round(warm, 3),
+        "naive_dashboard_cold_s": round(ncold, 3),
+        "naive_dashboard_warm_s": round(nwarm, 3),
+        "urgent": board["urgent_total"],
+        "urgent_listed": len(board["urgent_reports"]),
+        "overdue": len(board["overdue"]),
+        "ending_soon": len(board["ending_soon"]),
+        "agree": agree,
+    }
 
 
 def main() -> None:

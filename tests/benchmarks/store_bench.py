@@ -451,8 +451,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="xietong-bench-") as tmp:
         fsyncs = draft_fsyncs(Path(tmp))
     out["draft_fsyncs_per_100_keystrokes"] = fsyncs
-    print(f"draft fsyncs per 100 keystrokes at 8/s: before {fsyncs['before']} (every keystroke), "
-          f"after {fsyncs['after']} (at most one write a second)")
+    print(
+        f"draft fsyncs per 100 keystrokes at 8/s: before {fsyncs['before']} (every keystroke), "
+        f"after {fsyncs['after']} (at most one write a second)"
+    )
     for line in targets:
         print(line)
     print(json.dumps(out))

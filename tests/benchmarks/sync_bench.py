@@ -32,7 +32,7 @@ import shutil
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +44,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: E402
 from core.demo import SAMPLE_SUBJECT  # noqa: E402
 from core.records import Record  # noqa: E402
 from storage import KdfParams, Store  # noqa: E402
-from sync.protocol.identity import Identity, make_enrolment_request, make_office_card  # noqa: E402
 from sync.exchange import assign, enroll_helper, export_bundle, import_bundle, pin_office  # noqa: E402
+from sync.protocol.identity import Identity, make_enrolment_request, make_office_card  # noqa: E402
 
 KDF = KdfParams(n=2**10)
 PASS = "bench passphrase"
@@ -56,7 +56,7 @@ SUBJECT = SAMPLE_SUBJECT
 
 class Clock:
     def __init__(self) -> None:
-        self.t = datetime(2026, 3, 1, tzinfo=timezone.utc)
+        self.t = datetime(2026, 3, 1, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         self.t += timedelta(milliseconds=1)
@@ -69,9 +69,14 @@ def _text(rng: random.Random, n: int) -> str:
 
 def _visit(rng: random.Random, author: str, subject_id: str, clock: Clock) -> Record:
     data = {
-        "date": f"2026-0{rng.randrange(1, 3)}-{rng.randrange(1, 29):02d}", "place": "对象家中",
-        "present": "对象本人及其母亲", "thinking": _text(rng, 6), "work": _text(rng, 5), "life": _text(rng, 5),
-        "family": _text(rng, 4), "notes": _text(rng, 12),
+        "date": f"2026-0{rng.randrange(1, 3)}-{rng.randrange(1, 29):02d}",
+        "place": "对象家中",
+        "present": "对象本人及其母亲",
+        "thinking": _text(rng, 6),
+        "work": _text(rng, 5),
+        "life": _text(rng, 5),
+        "family": _text(rng, 4),
+        "notes": _text(rng, 12),
     }
     return Record.new("visit", data, author=author, subject=subject_id, clock=clock)
 
@@ -129,9 +134,15 @@ def main() -> None:
         helper = Store.create(folder / "helper", PASS, clock=clock, kdf=KDF)
         pin_office(helper, make_office_card(office_me), office_me.fingerprint)
         enroll_helper(
-            office, office_me, make_enrolment_request(helper_me, "青山村民委员会", "13800138000"),
-            helper_me.fingerprint, committee="青山村民委员会", conditions=[1, 2, 3, 4], reviewer="赵六",
-            review_date="2026-02-20", clock=clock,
+            office,
+            office_me,
+            make_enrolment_request(helper_me, "青山村民委员会", "13800138000"),
+            helper_me.fingerprint,
+            committee="青山村民委员会",
+            conditions=[1, 2, 3, 4],
+            reviewer="赵六",
+            review_date="2026-02-20",
+            clock=clock,
         )
         _log("setup: stores and enrolment done")
         # the office's existing data: other helpers' subjects with their visits
@@ -174,15 +185,22 @@ def main() -> None:
             h_store = Store.create(folder / f"h{i}", PASS, clock=clock, kdf=KDF)
             pin_office(h_store, make_office_card(office_me), office_me.fingerprint)
             enroll_helper(
-                office, office_me, make_enrolment_request(h_me, "青山村民委员会", "13800138000"),
-                h_me.fingerprint, committee="青山村民委员会", conditions=[1, 2, 3, 4], reviewer="赵六",
-                review_date="2026-02-20", clock=clock,
+                office,
+                office_me,
+                make_enrolment_request(h_me, "青山村民委员会", "13800138000"),
+                h_me.fingerprint,
+                committee="青山村民委员会",
+                conditions=[1, 2, 3, 4],
+                reviewer="赵六",
+                review_date="2026-02-20",
+                clock=clock,
             )
             s = Record.new("subject", SUBJECT, author=office_me.fingerprint, clock=clock)
             office.put(s, actor="bench")
             assign(office, office_me, s.id, h_me.fingerprint, clock)
-            got = import_bundle(h_store, h_me, export_bundle(office, office_me, h_me.fingerprint, clock=clock),
-                                clock=clock)
+            got = import_bundle(
+                h_store, h_me, export_bundle(office, office_me, h_me.fingerprint, clock=clock), clock=clock
+            )
             assert got.status == "accepted", got
             h_store.apply([_visit(rng, h_me.fingerprint, s.id, clock) for _ in range(per_bundle)], actor="bench")
             bundles.append(export_bundle(h_store, h_me, office_me.fingerprint, clock=clock))
@@ -199,9 +217,15 @@ def main() -> None:
         office.close()
         helper.close()
 
-        naive_s, naive_n = naive_import([json.loads(json.dumps(r)) for r in [
-            _visit(rng, helper_me.fingerprint, "s", clock).to_dict() for _ in range(args.records)]],
-            office_count, args.naive_sample, folder)
+        naive_s, naive_n = naive_import(
+            [
+                json.loads(json.dumps(r))
+                for r in [_visit(rng, helper_me.fingerprint, "s", clock).to_dict() for _ in range(args.records)]
+            ],
+            office_count,
+            args.naive_sample,
+            folder,
+        )
         figures = {
             "records": args.records,
             "office_records": office_count,
@@ -217,13 +241,19 @@ def main() -> None:
             "import_records_per_s": round(args.records / import_s),
             "import_end_to_end_records_per_s": round(args.records / (import_s + fold_s)),
         }
-        print(f"export {export_s:.2f}s, import {import_s:.2f}s (+ checkpoint {fold_s:.2f}s), re-import {reimport_s:.3f}s, "
-              f"batch {batch_s:.2f}s, naive ~{naive_s:.0f}s (from {naive_n} inserts)")
+        print(
+            f"export {export_s:.2f}s, import {import_s:.2f}s (+ checkpoint {fold_s:.2f}s), re-import {reimport_s:.3f}s, "
+            f"batch {batch_s:.2f}s, naive ~{naive_s:.0f}s (from {naive_n} inserts)"
+        )
         e2e = figures["import_end_to_end_records_per_s"]
-        print(f"import end to end (folding included) {e2e} records/s (target >= 20000): "
-              f"{'ok' if e2e >= 20000 else 'MISSED'}; naive peer {args.records / naive_s:.1f} records/s")
-        print(f"re-import {reimport_s:.4f} s (target <= 0.05): {'ok' if reimport_s <= 0.05 else 'MISSED'}; "
-              f"export {export_s:.2f} s (target <= 1): {'ok' if export_s <= 1 else 'MISSED'}")
+        print(
+            f"import end to end (folding included) {e2e} records/s (target >= 20000): "
+            f"{'ok' if e2e >= 20000 else 'MISSED'}; naive peer {args.records / naive_s:.1f} records/s"
+        )
+        print(
+            f"re-import {reimport_s:.4f} s (target <= 0.05): {'ok' if reimport_s <= 0.05 else 'MISSED'}; "
+            f"export {export_s:.2f} s (target <= 1): {'ok' if export_s <= 1 else 'MISSED'}"
+        )
         print(json.dumps(figures))
     finally:
         shutil.rmtree(folder, ignore_errors=True)

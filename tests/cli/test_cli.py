@@ -122,9 +122,7 @@ def test_unknown_kind_is_refused(office: Path, capsys: pytest.CaptureFixture[str
     assert "未知的记录类型" in capsys.readouterr().err
 
 
-def test_missing_passphrase_without_terminal_says_what_to_do(
-    office: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_missing_passphrase_without_terminal_says_what_to_do(office: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("XIETONG_PASSPHRASE")
     proc = subprocess.run(
         [sys.executable, "main.py", "--home", str(office), "list", "subject"],
@@ -140,9 +138,14 @@ def test_missing_passphrase_without_terminal_says_what_to_do(
 
 def test_console_script_and_main_py_run_the_same_cli(office: Path) -> None:
     root = Path(__file__).resolve().parents[2]
-    a = subprocess.run([sys.executable, "main.py", "--home", str(office), "list", "office"], cwd=root,
-                       capture_output=True, text=True)
-    b = subprocess.run([sys.executable, "-c", "import sys, main; sys.exit(main.cli())", "--home", str(office),
-                        "list", "office"], cwd=root, capture_output=True, text=True)
+    a = subprocess.run(
+        [sys.executable, "main.py", "--home", str(office), "list", "office"], cwd=root, capture_output=True, text=True
+    )
+    b = subprocess.run(
+        [sys.executable, "-c", "import sys, main; sys.exit(main.cli())", "--home", str(office), "list", "office"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
     assert a.returncode == b.returncode == 0
     assert a.stdout == b.stdout

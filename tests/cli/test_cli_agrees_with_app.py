@@ -32,8 +32,9 @@ def xt(home: Path, *args: str) -> tuple[int, str]:
     return run(["--home", str(home), *args], out=out, clock=clock), out.getvalue()
 
 
-@pytest.mark.parametrize(("weak", "rule"), [("x", "至少需要8个字符"), ("1234567", "至少需要8个字符"),
-                                           ("12345678", "纯数字口令至少需要12位")])
+@pytest.mark.parametrize(
+    ("weak", "rule"), [("x", "至少需要8个字符"), ("1234567", "至少需要8个字符"), ("12345678", "纯数字口令至少需要12位")]
+)
 def test_init_refuses_a_weak_passphrase_as_the_app_does(
     weak: str, rule: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -63,8 +64,19 @@ def test_passwd_refuses_a_short_new_passphrase_as_the_app_does(
 def test_the_helper_contact_is_kept_with_the_helpers_fingerprint_as_actor_on_both_paths(tmp_path: Path) -> None:
     cli_home = tmp_path / "cli"
     assert xt(cli_home, "init", "--role", "helper", "--name", "王喆")[0] == 0
-    assert xt(cli_home, "identity", "--card", str(tmp_path / "req.xtreq"), "--committee", "河口村民委员会",
-              "--phone", "13800000000")[0] == 0
+    assert (
+        xt(
+            cli_home,
+            "identity",
+            "--card",
+            str(tmp_path / "req.xtreq"),
+            "--committee",
+            "河口村民委员会",
+            "--phone",
+            "13800000000",
+        )[0]
+        == 0
+    )
     app = Service(tmp_path / "app", kdf=CHEAP, clock=clock)
     app.setup("helper", "王喆", PASS)
     helper_sync.write_enrolment_request(app, tmp_path / "req2.xtreq", committee="河口村民委员会", phone="13800000000")
@@ -72,7 +84,11 @@ def test_the_helper_contact_is_kept_with_the_helpers_fingerprint_as_actor_on_bot
     cli.unlock(PASS)
     for svc in (cli, app):
         assert helper_sync.saved_contact(svc) == {"committee": "河口村民委员会", "phone": "13800000000"}
-        actors = {e["actor"] for e in svc.store.audit_entries() if e.get("action") == "meta" and e.get("record") in ("committee", "phone")}
+        actors = {
+            e["actor"]
+            for e in svc.store.audit_entries()
+            if e.get("action") == "meta" and e.get("record") in ("committee", "phone")
+        }
         assert actors == {svc.me.fingerprint}, actors
 
 
@@ -83,8 +99,18 @@ def test_the_helper_roster_spreadsheet_is_the_same_from_the_cli_and_the_console(
     phone.setup("helper", "王喆", PASS)
     name, request = helper_sync.enrolment_request_bytes(phone, committee="河口村民委员会", phone="13800000000")
     (tmp_path / name).write_bytes(request)
-    assert xt(home, "enroll", str(tmp_path / name), "--fingerprint", phone.me.public().grouped,
-              "--committee", "河口村民委员会")[0] == 0
+    assert (
+        xt(
+            home,
+            "enroll",
+            str(tmp_path / name),
+            "--fingerprint",
+            phone.me.public().grouped,
+            "--committee",
+            "河口村民委员会",
+        )[0]
+        == 0
+    )
     assert xt(home, "report", "helpers", "--out", str(tmp_path / "cli.xlsx"))[0] == 0
     svc = Service(home, clock=clock)
     svc.unlock(PASS)

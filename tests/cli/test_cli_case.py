@@ -61,8 +61,9 @@ def test_close_marks_the_case_closed_as_the_console_does(office_home: Path, caps
     assert code == 1
 
 
-def test_subsidy_sets_the_rate_and_cap_the_visits_report_uses(office_home: Path,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_subsidy_sets_the_rate_and_cap_the_visits_report_uses(
+    office_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, text = xt(office_home, "subsidy", "--rate", "20", "--cap", "4")
     assert code == 0 and "每次有效走访 20.00 元" in text and "至多计 4 次" in text
     svc = Service(office_home)

@@ -40,8 +40,19 @@ def test_demo_data_of_an_office_and_a_phone_made_from_the_default_seed_travel(tm
     assert xt(office, "demo", "--subjects", "4", "--records", "3")[0] == 0
     assert xt(phone, "init", "--role", "helper", "--name", "王喆")[0] == 0
     assert xt(office, "identity", "--card", str(tmp_path / "office.card"))[0] == 0
-    assert xt(phone, "identity", "--card", str(tmp_path / "req"), "--committee", "河口村民委员会",
-              "--phone", "13912345678")[0] == 0
+    assert (
+        xt(
+            phone,
+            "identity",
+            "--card",
+            str(tmp_path / "req"),
+            "--committee",
+            "河口村民委员会",
+            "--phone",
+            "13912345678",
+        )[0]
+        == 0
+    )
     assert xt(phone, "trust", str(tmp_path / "office.card"), "--fingerprint", fingerprint(office))[0] == 0
     hfp = fingerprint(phone)
     assert xt(office, "enroll", str(tmp_path / "req"), "--fingerprint", hfp, "--committee", "河口村民委员会")[0] == 0

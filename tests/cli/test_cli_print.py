@@ -87,10 +87,23 @@ def test_reports_count_visits_and_list_the_register(office: Path, tmp_path: Path
     assert names == {json.loads(x)["name"] for x in xt(office, "list", "subject", "--json")[1].splitlines()}
 
 
-def test_report_period_filters_and_bad_dates_are_refused(office: Path, tmp_path: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
-    assert xt(office, "report", "visits", "--from", "1990-01-01", "--to", "1990-12-31",
-              "--out", str(tmp_path / "none.xlsx"))[0] == 0
+def test_report_period_filters_and_bad_dates_are_refused(
+    office: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        xt(
+            office,
+            "report",
+            "visits",
+            "--from",
+            "1990-01-01",
+            "--to",
+            "1990-12-31",
+            "--out",
+            str(tmp_path / "none.xlsx"),
+        )[0]
+        == 0
+    )
     rows = list(load_workbook(tmp_path / "none.xlsx").active.iter_rows(values_only=True))
     assert rows[0][0] == "走访统计与补贴核算(1990年1月1日至1990年12月31日;每次0.00元)"
     assert rows[2:] and all(r[3] == 0 for r in rows[2:])  # every active helper's 12 empty months
@@ -100,7 +113,8 @@ def test_report_period_filters_and_bad_dates_are_refused(office: Path, tmp_path:
 
 
 def test_print_notice_whose_number_exists_in_two_years_asks_which_year(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from storage import Store
 
     home = tmp_path / "o"

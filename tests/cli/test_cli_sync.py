@@ -16,10 +16,38 @@ from sync.cli.main import run
 
 pytestmark = pytest.mark.crypto
 
-HEADER = ["姓名", "性别", "出生年月", "户籍地", "居住地", "判决日期", "罪名", "法院", "判处", "矫正类别",
-          "矫正期限起", "矫正期限止", "村(居)民委员会", "乡镇(街道)"]
-ROW = ["张三", "男", "1990-05", "安徽省马鞍山市", "花山区湖东路1号", "2026-01-10", "盗窃", "马鞍山市花山区",
-       "有期徒刑一年,缓刑二年", "缓刑", "2026-02-01", "2028-01-31", "河口村民委员会", "青石镇"]
+HEADER = [
+    "姓名",
+    "性别",
+    "出生年月",
+    "户籍地",
+    "居住地",
+    "判决日期",
+    "罪名",
+    "法院",
+    "判处",
+    "矫正类别",
+    "矫正期限起",
+    "矫正期限止",
+    "村(居)民委员会",
+    "乡镇(街道)",
+]
+ROW = [
+    "张三",
+    "男",
+    "1990-05",
+    "安徽省马鞍山市",
+    "花山区湖东路1号",
+    "2026-01-10",
+    "盗窃",
+    "马鞍山市花山区",
+    "有期徒刑一年,缓刑二年",
+    "缓刑",
+    "2026-02-01",
+    "2028-01-31",
+    "河口村民委员会",
+    "青石镇",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -48,11 +76,24 @@ def pair(tmp_path: Path) -> tuple[Path, Path, str, str]:
     assert xt(office, "init", "--role", "office", "--name", "东岭司法所")[0] == 0
     assert xt(helper, "init", "--role", "helper", "--name", "王喆")[0] == 0
     assert xt(office, "identity", "--card", str(tmp_path / "office.card"))[0] == 0
-    assert xt(helper, "identity", "--card", str(tmp_path / "req.card"), "--committee", "河口村民委员会",
-              "--phone", "13912345678")[0] == 0
+    assert (
+        xt(
+            helper,
+            "identity",
+            "--card",
+            str(tmp_path / "req.card"),
+            "--committee",
+            "河口村民委员会",
+            "--phone",
+            "13912345678",
+        )[0]
+        == 0
+    )
     ofp, hfp = fingerprint(office), fingerprint(helper)
     assert xt(helper, "trust", str(tmp_path / "office.card"), "--fingerprint", ofp)[0] == 0
-    assert xt(office, "enroll", str(tmp_path / "req.card"), "--fingerprint", hfp, "--committee", "河口村民委员会")[0] == 0
+    assert (
+        xt(office, "enroll", str(tmp_path / "req.card"), "--fingerprint", hfp, "--committee", "河口村民委员会")[0] == 0
+    )
     return office, helper, ofp, hfp
 
 
@@ -81,8 +122,9 @@ def test_trust_with_wrong_fingerprint_is_refused(tmp_path: Path, capsys: pytest.
     assert "指纹不一致" in capsys.readouterr().err
 
 
-def test_roster_with_a_bad_row_imports_nothing(pair: tuple[Path, Path, str, str], tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_roster_with_a_bad_row_imports_nothing(
+    pair: tuple[Path, Path, str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     office = pair[0]
     bad = list(ROW)
     bad[11] = "2025-01-01"  # term ends before it starts
@@ -125,7 +167,9 @@ def test_round_trip_office_helper_office_with_receipts_and_tamper(
 
     code, text = xt(office, "import", str(back))
     assert code == 0 and "新增" in text
-    at_office = {json.loads(x)["id"] for k in ("visit", "report") for x in xt(office, "list", k, "--json")[1].splitlines()}
+    at_office = {
+        json.loads(x)["id"] for k in ("visit", "report") for x in xt(office, "list", k, "--json")[1].splitlines()
+    }
     assert {r["id"] for r in mine} <= at_office
     before = snapshot_bytes(office)
     code, text = xt(office, "import", str(back))

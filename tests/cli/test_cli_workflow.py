@@ -15,10 +15,24 @@ from sync.app.session import Service
 from sync.cli.main import run
 
 PASS = "correct horse 1"
-TRAVEL = {"type": "外出", "channel": "经协助人员提出", "applied": "2026-11-23", "start": "2026-11-25",
-          "end": "2026-11-30", "destination": "成都市武侯区", "reason": "探亲"}
-MOVE = {"type": "居住地变更", "channel": "经协助人员提出", "applied": "2026-11-23", "start": "2026-12-01",
-        "destination": "白石村五组", "new_committee": "白石村民委员会", "reason": "随子女居住"}
+TRAVEL = {
+    "type": "外出",
+    "channel": "经协助人员提出",
+    "applied": "2026-11-23",
+    "start": "2026-11-25",
+    "end": "2026-11-30",
+    "destination": "成都市武侯区",
+    "reason": "探亲",
+}
+MOVE = {
+    "type": "居住地变更",
+    "channel": "经协助人员提出",
+    "applied": "2026-11-23",
+    "start": "2026-12-01",
+    "destination": "白石村五组",
+    "new_committee": "白石村民委员会",
+    "reason": "随子女居住",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -43,8 +57,20 @@ def _office_case(tmp_path: Path) -> tuple[Clock, Service, Service, str]:
 def test_team_command_replaces_the_team_and_list_team_prints_it_as_json(tmp_path: Path) -> None:
     clock, osvc, _h, sid = _office_case(tmp_path)
     home = tmp_path / "office"
-    code, out = xt(home, clock, "team", sid, "--member", "司法所专职人员:陈晓:13900001111",
-                   "--member", "村(居)委会人员:赵敏", "--member", "X:网格员老吴", "--leader", "陈晓")
+    code, out = xt(
+        home,
+        clock,
+        "team",
+        sid,
+        "--member",
+        "司法所专职人员:陈晓:13900001111",
+        "--member",
+        "村(居)委会人员:赵敏",
+        "--member",
+        "X:网格员老吴",
+        "--leader",
+        "陈晓",
+    )
     assert code == 0 and "3 人" in out and "组长 陈晓" in out
     code, out = xt(home, clock, "team", sid, "--member", "社区民警:刘翀", "--leader", "刘翀")
     assert code == 0 and "第2版" in out
@@ -58,7 +84,8 @@ def test_team_command_replaces_the_team_and_list_team_prints_it_as_json(tmp_path
 
 
 def test_team_command_refuses_an_unknown_role_or_a_leader_outside_the_team(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     clock, _osvc, _h, sid = _office_case(tmp_path)
     home = tmp_path / "office"
     assert xt(home, clock, "team", sid, "--member", "老板:甲")[0] == 1
@@ -70,7 +97,8 @@ def test_team_command_refuses_an_unknown_role_or_a_leader_outside_the_team(
 
 
 def test_decide_approves_or_refuses_and_asks_for_reassignment_after_a_move(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     clock = Clock()
     osvc, h, sid = case(tmp_path, clock)
     travel = h.save_record("movement", TRAVEL, subject=sid)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Callable
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -26,10 +26,22 @@ def counter() -> Callable[[], str]:
     return lambda: f"{next(numbers):032x}"
 
 
-def _generate(seed: int = 7, subjects: int = 40, per: int = 12, helpers: list[str] | None = None,
-              ids: Callable[[], str] | None = None) -> list[Record]:
-    return demo.generate(random.Random(seed), subjects=subjects, records_per_subject=per, office_fp=OFFICE,
-                         helper_fps=HELPERS if helpers is None else helpers, today=TODAY, ids=ids or counter())
+def _generate(
+    seed: int = 7,
+    subjects: int = 40,
+    per: int = 12,
+    helpers: list[str] | None = None,
+    ids: Callable[[], str] | None = None,
+) -> list[Record]:
+    return demo.generate(
+        random.Random(seed),
+        subjects=subjects,
+        records_per_subject=per,
+        office_fp=OFFICE,
+        helper_fps=HELPERS if helpers is None else helpers,
+        today=TODAY,
+        ids=ids or counter(),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -141,10 +153,13 @@ def test_generate_for_helper_makes_only_helper_kinds_by_that_helper() -> None:
 def test_two_installations_filled_from_the_same_seed_share_no_record_id() -> None:
     """The default seed on the office and on a phone used to give both the same ids, so the
     phone's bundle was refused at the office as 记录属于他人."""
-    office = demo.generate(random.Random(2026), subjects=5, records_per_subject=4, office_fp=OFFICE,
-                           helper_fps=HELPERS[:1], today=TODAY)
-    again = demo.generate(random.Random(2026), subjects=5, records_per_subject=4, office_fp=OFFICE,
-                          helper_fps=HELPERS[:1], today=TODAY)
+    office = demo.generate(
+        random.Random(2026), subjects=5, records_per_subject=4, office_fp=OFFICE, helper_fps=HELPERS[:1], today=TODAY
+    )
+    again = demo.generate(
+        random.Random(2026), subjects=5, records_per_subject=4, office_fp=OFFICE, helper_fps=HELPERS[:1], today=TODAY
+    )
+
     def content(r: Record) -> dict[str, object]:  # an ack names its report by id
         return {k: v for k, v in r.data.items() if not (r.kind == "ack" and k == "report")}
 
@@ -165,12 +180,14 @@ def test_no_helper_record_is_dated_before_its_helpers_enrolment(records: list[Re
     joined = date(2026, 3, 1)
     phone = demo.generate_for_helper(random.Random(5), subjects, HELPERS[0], 8, TODAY, enrolled=joined)
     assert phone and min(r.created[:10] for r in phone) >= joined.isoformat()
-    assert "declaration" not in {r.kind for r in phone if r.subject in
-                                {s.id for s in subjects if s.data["term_start"] < joined.isoformat()}}
+    assert "declaration" not in {
+        r.kind for r in phone if r.subject in {s.id for s in subjects if s.data["term_start"] < joined.isoformat()}
+    }
 
 
-@pytest.mark.parametrize("months,text", [(6, "六个月"), (12, "一年"), (18, "一年六个月"), (24, "二年"), (120, "十年"),
-                                         (11, "十一个月")])
+@pytest.mark.parametrize(
+    "months,text", [(6, "六个月"), (12, "一年"), (18, "一年六个月"), (24, "二年"), (120, "十年"), (11, "十一个月")]
+)
 def test_sentence_durations_read_as_written(months: int, text: str) -> None:
     assert demo.cn_duration(months) == text
 

@@ -74,8 +74,7 @@ def test_bad_phone_in_second_row_is_keyed_to_that_cell() -> None:
     values = fs.new_values("registration")
     values = fs.add_row("registration", fs.add_row("registration", values, "family"), "family")
     values = fs.set_value(values, "family.1.phone", "12ab")
-    errors = fs.error_paths(validate("registration", fs.to_data("registration", values), today=TODAY),
-                            "registration")
+    errors = fs.error_paths(validate("registration", fs.to_data("registration", values), today=TODAY), "registration")
     assert "family.1.phone" in errors and errors["family.1.phone"].startswith("家庭主要成员第2行:")
     assert "_" not in errors
 
@@ -93,9 +92,15 @@ def test_evaluation_with_two_evaluators_is_refused_with_the_count() -> None:
     values = fs.remove_row("evaluation", fs.new_values("evaluation"), "evaluators", 2)
     for i, name in enumerate(("王一", "赵二")):
         values = fs.set_value(values, f"evaluators.{i}.name", name)
-    for name, text in (("period", "2026年第一季度"), ("date", "2026-04-01"), ("law_abiding", "好"),
-                       ("community_service", "较好"), ("daily_conduct", "好"), ("grade", "好"),
-                       ("comments", "表现良好")):
+    for name, text in (
+        ("period", "2026年第一季度"),
+        ("date", "2026-04-01"),
+        ("law_abiding", "好"),
+        ("community_service", "较好"),
+        ("daily_conduct", "好"),
+        ("grade", "好"),
+        ("comments", "表现良好"),
+    ):
         values = fs.set_value(values, name, text)
     errors = validate("evaluation", fs.to_data("evaluation", values), today=TODAY)
     assert errors == {"evaluators": "评议人应为3至5人,当前为2人"}
@@ -137,8 +142,17 @@ def test_draft_round_trips_rows_through_json() -> None:
 def test_old_flat_draft_and_hostile_draft_are_read_safely() -> None:
     flat = fs.from_draft("visit", {"place": "家中", "date": "2026-05-01", "bogus": "x"})
     assert flat["place"] == "家中" and "bogus" not in flat
-    hostile = fs.from_draft("registration", {"v": 2, "values": {
-        "family": [{"name": ["x"], "relation": "妻子", "evil": "y"}, "not a row"], "age": {"a": 1}, "gender": True}})
+    hostile = fs.from_draft(
+        "registration",
+        {
+            "v": 2,
+            "values": {
+                "family": [{"name": ["x"], "relation": "妻子", "evil": "y"}, "not a row"],
+                "age": {"a": 1},
+                "gender": True,
+            },
+        },
+    )
     assert hostile["family"] == [{"name": "", "relation": "妻子", "workplace": "", "phone": ""}]
     assert hostile["age"] == "" and hostile["gender"] == ""
     assert fs.from_draft("registration", None) == fs.new_values("registration")
@@ -159,8 +173,14 @@ def test_new_visit_starts_at_the_given_day_and_other_kinds_at_their_event_date_o
     visit = fs.new_values("visit", today=day)
     assert visit["date"] == "2026-11-23"
     guessed = {k: v for k, v in visit.items() if v}
-    assert guessed == {"date": "2026-11-23", "place": "家中", "thinking_state": "稳定", "work_state": "正常",
-                       "life_state": "正常", "family_state": "正常"}, "only the place and the normal answers"
+    assert guessed == {
+        "date": "2026-11-23",
+        "place": "家中",
+        "thinking_state": "稳定",
+        "work_state": "正常",
+        "life_state": "正常",
+        "family_state": "正常",
+    }, "only the place and the normal answers"
     assert fs.new_values("report", today=day)["occurred"] == "2026-11-23"
     assert fs.new_values("registration", today=day)["fill_date"] == "2026-11-23"
     assert fs.new_values("visit")["date"] == "", "without a day from the caller's clock no date is filled"

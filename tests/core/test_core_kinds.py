@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
 import pytest
@@ -41,8 +41,16 @@ def test_catalogues_match_the_seed() -> None:
     assert kinds.DUTIES[-1] == "其他依法应当协助的工作"
     assert kinds.CATEGORIES == ("管制", "缓刑", "假释", "暂予监外执行")
     assert kinds.RATINGS == ("好", "较好", "一般", "差")
-    assert set(kinds.TEAM_SLOTS) == {"office_staff", "police", "social_worker", "volunteer", "committee", "family",
-                                    "employer", "x"}
+    assert set(kinds.TEAM_SLOTS) == {
+        "office_staff",
+        "police",
+        "social_worker",
+        "volunteer",
+        "committee",
+        "family",
+        "employer",
+        "x",
+    }
     assert kinds.TEAM_SLOTS["police"] == "社区民警"
     assert "家庭重大变故" in kinds.REPORT_CATEGORIES and "居住地变更" in kinds.REPORT_CATEGORIES
 
@@ -57,6 +65,7 @@ def test_registration_schema_has_every_box_of_the_form_in_order() -> None:
 
 
 # --- 附件1 notice ---------------------------------------------------------------------------
+
 
 def test_filled_notice_is_valid(notice_data: dict[str, Any], today: date) -> None:
     assert validate("notice", notice_data, today=today) == {}
@@ -109,8 +118,20 @@ def test_notice_issued_in_the_future_is_refused_only_when_today_is_known(notice_
     assert "term_end" not in validate("notice", notice_data, today=date(2026, 5, 20))
 
 
-@pytest.mark.parametrize("phone", ["12345678901", "1391234567", "139123456789", "0555-242630", "555-2426309",
-                                   "phone", "+8613912345678", "139 1234 5678", "13912345678"])
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "12345678901",
+        "1391234567",
+        "139123456789",
+        "0555-242630",
+        "555-2426309",
+        "phone",
+        "+8613912345678",
+        "139 1234 5678",
+        "13912345678",
+    ],
+)
 def test_bad_contact_phones_are_refused(notice_data: dict[str, Any], phone: str) -> None:
     notice_data["contact_phone"] = phone
     errors = validate("notice", notice_data)
@@ -149,6 +170,7 @@ def test_choices_must_be_among_allowed_values(notice_data: dict[str, Any]) -> No
 
 # --- 附件2 registration ---------------------------------------------------------------------
 
+
 def test_filled_registration_is_valid(registration_data: dict[str, Any], today: date) -> None:
     assert validate("registration", registration_data, today=today) == {}
 
@@ -185,6 +207,7 @@ def test_registration_filled_in_the_future_is_refused(registration_data: dict[st
 
 # --- evaluation and other kinds --------------------------------------------------------------
 
+
 def _evaluation(n: int) -> dict[str, Any]:
     return {
         "period": "2026年第1季度",
@@ -220,8 +243,16 @@ def test_evaluation_rating_outside_scale_is_refused() -> None:
 
 
 def test_visit_date_in_the_future_is_refused() -> None:
-    visit = {"date": "2026-05-21", "place": "家中", "present": "本人及妻子", "thinking": "稳定", "work": "正常",
-             "life": "正常", "family": "和睦", "notes": "按时报到"}
+    visit = {
+        "date": "2026-05-21",
+        "place": "家中",
+        "present": "本人及妻子",
+        "thinking": "稳定",
+        "work": "正常",
+        "life": "正常",
+        "family": "和睦",
+        "notes": "按时报到",
+    }
     assert validate("visit", visit, today=date(2026, 5, 21)) == {}
     assert "不能晚于今天" in validate("visit", visit, today=date(2026, 5, 20))["date"]
 
@@ -234,9 +265,19 @@ def test_declaration_attendance_must_be_a_boolean() -> None:
 
 
 def test_helper_needs_all_four_conditions_and_hex_keys() -> None:
-    helper = {"name": "陈曌", "committee": "河口村民委员会", "phone": "13900001111", "fingerprint": "1" * 30,
-              "sign_pub": "ab" * 32, "enc_pub": "cd" * 32, "conditions": [1, 2, 3, 4], "reviewer": "王喆",
-              "review_date": "2026-01-05", "enrolled_date": "2026-01-06", "status": "active"}
+    helper = {
+        "name": "陈曌",
+        "committee": "河口村民委员会",
+        "phone": "13900001111",
+        "fingerprint": "1" * 30,
+        "sign_pub": "ab" * 32,
+        "enc_pub": "cd" * 32,
+        "conditions": [1, 2, 3, 4],
+        "reviewer": "王喆",
+        "review_date": "2026-01-05",
+        "enrolled_date": "2026-01-06",
+        "status": "active",
+    }
     assert validate("helper", helper) == {}
     helper["conditions"] = [1, 2, 2, 5]
     helper["sign_pub"] = "zz" * 32
@@ -247,8 +288,12 @@ def test_helper_needs_all_four_conditions_and_hex_keys() -> None:
 
 
 def test_team_member_slot_must_be_a_4x_slot() -> None:
-    team = {"members": [{"slot": "police", "name": "刘翀", "phone": "13700000000", "unit": "青石派出所"},
-                        {"slot": "boss", "name": "某人"}]}
+    team = {
+        "members": [
+            {"slot": "police", "name": "刘翀", "phone": "13700000000", "unit": "青石派出所"},
+            {"slot": "boss", "name": "某人"},
+        ]
+    }
     assert set(validate("team", team)) == {"members.1.slot"}
 
 
@@ -261,6 +306,7 @@ def test_unknown_fields_are_reported() -> None:
 
 # --- garbage in -------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("kind", [None, 3, "nope", ["visit"], {"a": 1}])
 def test_unknown_kind_is_an_error_not_a_crash(kind: Any) -> None:
     assert set(validate(kind, {})) == {"kind"}
@@ -272,8 +318,16 @@ def test_data_that_is_not_a_dict_is_an_error(data: Any) -> None:
 
 
 def test_wrong_types_get_messages_not_exceptions(notice_data: dict[str, Any]) -> None:
-    notice_data.update(name=123, birth=198607, tasks="协助调查评估", year="2026", judgment_date=None,
-                       committee=["x"], gender=["男"], contact_phone=13912345678)
+    notice_data.update(
+        name=123,
+        birth=198607,
+        tasks="协助调查评估",
+        year="2026",
+        judgment_date=None,
+        committee=["x"],
+        gender=["男"],
+        contact_phone=13912345678,
+    )
     errors = validate("notice", notice_data)
     assert errors["name"] == "姓名应为文字,请重新填写"
     for key in ("birth", "tasks", "year", "judgment_date", "committee", "gender", "contact_phone"):
@@ -295,10 +349,19 @@ def test_check_raises_validation_error_with_field_errors(notice_data: dict[str, 
 
 
 def test_today_may_be_a_datetime() -> None:
-    from datetime import datetime, timezone
-    visit = {"date": "2026-05-21", "place": "家中", "present": "本人", "thinking": "稳定", "work": "正常",
-             "life": "正常", "family": "和睦", "notes": "无"}
-    assert "date" in validate("visit", visit, today=datetime(2026, 5, 20, 23, tzinfo=timezone.utc))
+    from datetime import datetime
+
+    visit = {
+        "date": "2026-05-21",
+        "place": "家中",
+        "present": "本人",
+        "thinking": "稳定",
+        "work": "正常",
+        "life": "正常",
+        "family": "和睦",
+        "notes": "无",
+    }
+    assert "date" in validate("visit", visit, today=datetime(2026, 5, 20, 23, tzinfo=UTC))
 
 
 def test_label_reaches_into_rows() -> None:

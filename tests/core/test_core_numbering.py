@@ -19,8 +19,16 @@ def test_format_and_parse_round_trip(year: int, seq: int) -> None:
     assert parse_number(format_number(year, seq)) == (year, seq)
 
 
-@pytest.mark.parametrize("text", ["(2026)协通字第12号", "(2026)协通字第12号", " ( 2026 ) 协通字 第 12 号 ",
-                                  "(2026)协通字第12号", "(2026)协通字第12号"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(2026)协通字第12号",
+        "(2026)协通字第12号",
+        " ( 2026 ) 协通字 第 12 号 ",
+        "(2026)协通字第12号",
+        "(2026)协通字第12号",
+    ],
+)
 def test_parse_accepts_half_and_full_width_forms(text: str) -> None:
     assert parse_number(text) == (2026, 12)
 
@@ -30,8 +38,9 @@ def test_bare_sequence_takes_the_default_year(text: str) -> None:
     assert parse_number(text, default_year=2025) == (2025, 12)
 
 
-@pytest.mark.parametrize("text", ["12", "", "abc", "(2026)协通字第0号", "(26)协通字第12号", "(2026)协通字第号",
-                                  "(2026)公字第12号", "0"])
+@pytest.mark.parametrize(
+    "text", ["12", "", "abc", "(2026)协通字第0号", "(26)协通字第12号", "(2026)协通字第号", "(2026)公字第12号", "0"]
+)
 def test_unparseable_numbers_raise_a_validation_error_keyed_on_number(text: str) -> None:
     with pytest.raises(ValidationError) as info:
         parse_number(text)

@@ -22,37 +22,55 @@ from core.routes import (
 RID = "0123456789abcdef0123456789abcdef"
 
 
-@pytest.mark.parametrize("route,name,params", [
-    ("/", "home", {}),
-    ("", "home", {}),
-    ("/lock", "lock", {}),
-    ("/setup", "setup", {}),
-    ("/subjects", "subjects", {}),
-    ("/subjects/", "subjects", {}),
-    (f"/subjects/{RID}", "subject", {"id": RID}),
-    (f"/subjects/{RID}/new/visit", "new_record", {"id": RID, "kind": "visit"}),
-    (f"/records/{RID}/edit", "edit_record", {"id": RID}),
-    ("/sync", "sync", {}),
-    ("/settings", "settings", {}),
-    ("/office/dashboard", "office_dashboard", {}),
-    ("/office/helpers", "office_helpers", {}),
-    ("/office/subjects", "office_subjects", {}),
-    (f"/office/subjects/{RID}", "office_subject", {"id": RID}),
-    ("/office/notices", "office_notices", {}),
-    ("/office/sync", "office_sync", {}),
-    ("/office/reports", "office_reports", {}),
-    ("/office/subjects?filter=overdue", "office_subjects", {"filter": "overdue"}),
-    ("subjects", "subjects", {}),
-])
+@pytest.mark.parametrize(
+    "route,name,params",
+    [
+        ("/", "home", {}),
+        ("", "home", {}),
+        ("/lock", "lock", {}),
+        ("/setup", "setup", {}),
+        ("/subjects", "subjects", {}),
+        ("/subjects/", "subjects", {}),
+        (f"/subjects/{RID}", "subject", {"id": RID}),
+        (f"/subjects/{RID}/new/visit", "new_record", {"id": RID, "kind": "visit"}),
+        (f"/records/{RID}/edit", "edit_record", {"id": RID}),
+        ("/sync", "sync", {}),
+        ("/settings", "settings", {}),
+        ("/office/dashboard", "office_dashboard", {}),
+        ("/office/helpers", "office_helpers", {}),
+        ("/office/subjects", "office_subjects", {}),
+        (f"/office/subjects/{RID}", "office_subject", {"id": RID}),
+        ("/office/notices", "office_notices", {}),
+        ("/office/sync", "office_sync", {}),
+        ("/office/reports", "office_reports", {}),
+        ("/office/subjects?filter=overdue", "office_subjects", {"filter": "overdue"}),
+        ("subjects", "subjects", {}),
+    ],
+)
 def test_known_routes_parse_to_their_screens(route: str, name: str, params: dict[str, str]) -> None:
     screen = parse_route(route)
     assert screen.name == name
     assert dict(screen.params) == params
 
 
-@pytest.mark.parametrize("route", ["/nope", "/subjects/a/b", "/subjects/x/new/party", "/subjects/../lock",
-                                   "/records/abc", "/office", "/office/dashboard/x", "/office/subjects/a/b", "/office/subjects/a b", "/Lock", "/subjects/%ZZ",
-                                   "/subjects/%ff%fe", "/subjects/a b"])
+@pytest.mark.parametrize(
+    "route",
+    [
+        "/nope",
+        "/subjects/a/b",
+        "/subjects/x/new/party",
+        "/subjects/../lock",
+        "/records/abc",
+        "/office",
+        "/office/dashboard/x",
+        "/office/subjects/a/b",
+        "/office/subjects/a b",
+        "/Lock",
+        "/subjects/%ZZ",
+        "/subjects/%ff%fe",
+        "/subjects/a b",
+    ],
+)
 def test_unknown_routes_map_to_not_found_keeping_the_path(route: str) -> None:
     screen = parse_route(route)
     assert screen.name == NOT_FOUND
@@ -143,7 +161,9 @@ def test_route_builders_give_the_routes_the_screens_parse_back() -> None:
     assert routes.new_record(RID, "visit") == f"/subjects/{RID}/new/visit"
     assert routes.edit_record(RID) == f"/records/{RID}/edit"
     assert routes.office_subject(RID) == f"/office/subjects/{RID}"
-    assert routes.route("office_subjects", committee="青山村") == "/office/subjects?committee=%E9%9D%92%E5%B1%B1%E6%9D%91"
+    assert (
+        routes.route("office_subjects", committee="青山村") == "/office/subjects?committee=%E9%9D%92%E5%B1%B1%E6%9D%91"
+    )
     assert parse_route(routes.route("office_notices", subject=RID)) == Screen.of("office_notices", subject=RID)
     assert (routes.LOCK, routes.SETUP, routes.HOME_ROUTE, routes.SUBJECTS) == ("/lock", "/setup", "/", "/subjects")
 
@@ -178,33 +198,39 @@ def test_a_locked_store_or_a_session_without_the_passphrase_shows_the_lock_scree
     assert _guard(route, unlocked=False, role="office") == "/lock"
 
 
-@pytest.mark.parametrize("route,shown", [
-    ("/", "/subjects"),
-    ("/lock", "/subjects"),
-    ("/office/dashboard", "/subjects"),  # the console is not for helpers
-    (f"/office/subjects/{RID}", "/subjects"),
-    (f"/subjects/{RID}", f"/subjects/{RID}"),
-    ("/settings", "/settings"),
-    ("/setup", "/setup"),  # the fingerprint after set-up
-    ("/nowhere", "/nowhere"),  # not found, shown as such
-])
+@pytest.mark.parametrize(
+    "route,shown",
+    [
+        ("/", "/subjects"),
+        ("/lock", "/subjects"),
+        ("/office/dashboard", "/subjects"),  # the console is not for helpers
+        (f"/office/subjects/{RID}", "/subjects"),
+        (f"/subjects/{RID}", f"/subjects/{RID}"),
+        ("/settings", "/settings"),
+        ("/setup", "/setup"),  # the fingerprint after set-up
+        ("/nowhere", "/nowhere"),  # not found, shown as such
+    ],
+)
 def test_a_helper_sees_the_helper_screens(route: str, shown: str) -> None:
     assert _guard(route) == shown
     assert _guard(route, role="") == shown  # a role that could not be read is no office
 
 
-@pytest.mark.parametrize("route,shown", [
-    ("/", "/office/dashboard"),
-    ("/lock", "/office/dashboard"),
-    ("/subjects", "/office/dashboard"),  # the helper screens are not for the office
-    (f"/subjects/{RID}/new/visit", "/office/dashboard"),
-    ("/sync", "/office/dashboard"),
-    (f"/office/subjects/{RID}", f"/office/subjects/{RID}"),
-    ("/office/reports", "/office/reports"),
-    ("/settings", "/settings"),
-    ("/setup", "/setup"),
-    ("/nowhere", "/nowhere"),
-])
+@pytest.mark.parametrize(
+    "route,shown",
+    [
+        ("/", "/office/dashboard"),
+        ("/lock", "/office/dashboard"),
+        ("/subjects", "/office/dashboard"),  # the helper screens are not for the office
+        (f"/subjects/{RID}/new/visit", "/office/dashboard"),
+        ("/sync", "/office/dashboard"),
+        (f"/office/subjects/{RID}", f"/office/subjects/{RID}"),
+        ("/office/reports", "/office/reports"),
+        ("/settings", "/settings"),
+        ("/setup", "/setup"),
+        ("/nowhere", "/nowhere"),
+    ],
+)
 def test_the_office_sees_its_console_and_the_shared_screens(route: str, shown: str) -> None:
     assert _guard(route, role="office") == shown
 
@@ -216,15 +242,18 @@ def test_only_real_work_screens_are_resumed_after_an_unlock() -> None:
     assert not any(resumes(parse_route(r)) for r in ("/", "/lock", "/setup", "/nowhere"))
 
 
-@pytest.mark.parametrize("route,back", [
-    (f"/subjects/{RID}/new/visit", f"/subjects/{RID}"),
-    (f"/subjects/{RID}", "/subjects"),
-    (f"/records/{RID}/edit", "/subjects"),
-    (f"/office/subjects/{RID}", "/office/subjects"),
-    ("/office/notices", "/office/dashboard"),
-    (f"/office/subjects?id={RID}", "/office/subjects"),
-    ("/settings", "/"),
-])
+@pytest.mark.parametrize(
+    "route,back",
+    [
+        (f"/subjects/{RID}/new/visit", f"/subjects/{RID}"),
+        (f"/subjects/{RID}", "/subjects"),
+        (f"/records/{RID}/edit", "/subjects"),
+        (f"/office/subjects/{RID}", "/office/subjects"),
+        ("/office/notices", "/office/dashboard"),
+        (f"/office/subjects?id={RID}", "/office/subjects"),
+        ("/settings", "/"),
+    ],
+)
 def test_the_way_back_from_a_screen(route: str, back: str) -> None:
     from core.routes import parent
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -17,7 +17,7 @@ HELPER = "1" * 30
 
 
 def _clock() -> datetime:
-    return datetime(2026, 5, 20, 8, tzinfo=timezone.utc)
+    return datetime(2026, 5, 20, 8, tzinfo=UTC)
 
 
 def test_visit_exactly_at_interval_is_not_overdue_but_one_day_later_is() -> None:
@@ -49,8 +49,15 @@ def test_term_ending_within_counts_today_and_the_last_day_but_not_past_terms() -
 
 
 def _subject(start: date, end: date) -> dict[str, Any]:
-    return {"name": "李堃", "committee": "河口村民委员会", "town": "青石镇", "category": "缓刑",
-            "term_start": start.isoformat(), "term_end": end.isoformat(), "helpers": [HELPER]}
+    return {
+        "name": "李堃",
+        "committee": "河口村民委员会",
+        "town": "青石镇",
+        "category": "缓刑",
+        "term_start": start.isoformat(),
+        "term_end": end.isoformat(),
+        "helpers": [HELPER],
+    }
 
 
 def test_badges_for_an_overdue_urgent_ending_subject_in_fixed_order() -> None:
@@ -123,8 +130,14 @@ def test_summary_counts_last_visit_and_unacknowledged_urgent_reports() -> None:
 
 
 def test_summary_feeds_badges_directly() -> None:
-    summary = rules.summarise_subject("s1", [_as_subject(_subject(date(2026, 1, 1), date(2026, 6, 1))),
-                                             _rec("visit", {"date": "2026-04-01"}), _rec("report", {"urgency": "紧急"})])
+    summary = rules.summarise_subject(
+        "s1",
+        [
+            _as_subject(_subject(date(2026, 1, 1), date(2026, 6, 1))),
+            _rec("visit", {"date": "2026-04-01"}),
+            _rec("report", {"urgency": "紧急"}),
+        ],
+    )
     assert rules.summary_badges(summary, TODAY) == ["走访逾期", "紧急情况待处理", "即将解矫"]
     assert rules.summary_badges(summary, date(2026, 4, 2)) == ["紧急情况待处理"]
 

@@ -12,8 +12,13 @@ from core.record_checks import validate
 from core.schemas import KINDS
 
 _scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=40),
-    st.binary(max_size=8), st.sampled_from(["2026-02-30", "1899-01-01", "2026-05", "是", "紧急", "13912345678"]),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=40),
+    st.binary(max_size=8),
+    st.sampled_from(["2026-02-30", "1899-01-01", "2026-05", "是", "紧急", "13912345678"]),
 )
 _values = st.recursive(
     _scalars,
@@ -28,8 +33,11 @@ def _field_keyed_dicts() -> st.SearchStrategy[dict[str, Any]]:
 
 
 @settings(max_examples=150, deadline=None)
-@given(kind=st.one_of(st.sampled_from(sorted(KINDS)), _scalars), data=st.one_of(_field_keyed_dicts(), _values),
-       today=st.one_of(st.none(), st.dates()))
+@given(
+    kind=st.one_of(st.sampled_from(sorted(KINDS)), _scalars),
+    data=st.one_of(_field_keyed_dicts(), _values),
+    today=st.one_of(st.none(), st.dates()),
+)
 def test_validate_never_raises_and_returns_sentences(kind: Any, data: Any, today: date | None) -> None:
     errors = validate(kind, data, today=today)
     assert isinstance(errors, dict)
@@ -37,8 +45,10 @@ def test_validate_never_raises_and_returns_sentences(kind: Any, data: Any, today
 
 
 @settings(max_examples=100, deadline=None)
-@given(kind=st.sampled_from(sorted(KINDS)),
-       data=st.dictionaries(st.one_of(st.text(max_size=5), st.integers(), st.none(), st.booleans()), _values))
+@given(
+    kind=st.sampled_from(sorted(KINDS)),
+    data=st.dictionaries(st.one_of(st.text(max_size=5), st.integers(), st.none(), st.booleans()), _values),
+)
 def test_validate_never_raises_on_arbitrary_keys(kind: str, data: dict[Any, Any]) -> None:
     errors = validate(kind, data)
     assert isinstance(errors, dict)

@@ -6,8 +6,8 @@ from datetime import date
 from typing import Any
 
 from core import formstate as fs
-from core.schemas import KINDS, SECTIONS, section_of
 from core.demo import SAMPLE_SUBJECT
+from core.schemas import KINDS, SECTIONS, section_of
 
 TODAY = date(2026, 11, 23)
 SUBJECT: dict[str, Any] = {**SAMPLE_SUBJECT, "household": "四川省某县城关镇", "phone": "13800138000"}
@@ -93,7 +93,10 @@ def test_registration_groups_its_traits_under_the_seeds_heading_in_form_order() 
         order = KINDS[kind].names
         for heading, members in sections:
             start = order.index(members[0])
-            assert order[start:start + len(members)] == members, (kind, heading)  # consecutive
-    assert [KINDS["registration"].field(n).label for n in ("personality", "skills", "other_traits")] == \
-        ["性格特点", "能力专长", "其他特征"]
+            assert order[start : start + len(members)] == members, (kind, heading)  # consecutive
+    assert [KINDS["registration"].field(n).label for n in ("personality", "skills", "other_traits")] == [
+        "性格特点",
+        "能力专长",
+        "其他特征",
+    ]
     assert names.index("work_status") + 1 == names.index("personality")

@@ -58,9 +58,20 @@ def to_pdf(files: list[Path], out_dir: Path, profile: Path) -> list[Path]:
     """Convert every file with one LibreOffice run; returns the PDFs in the same order."""
     out_dir.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-         "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, files)],
-        check=True, capture_output=True, timeout=300,
+        [
+            "soffice",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out_dir),
+            *map(str, files),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     pdfs = [out_dir / (f.stem + ".pdf") for f in files]
     missing = [p.name for p in pdfs if not p.exists()]
@@ -72,8 +83,7 @@ def to_pdf(files: list[Path], out_dir: Path, profile: Path) -> list[Path]:
 def inspect(pdf: Path, png_dir: Path = RENDERED) -> Rendered:
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))  # type: ignore[union-attr]
-    bbox = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    bbox = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     words: list[Word] = []
     size = (0.0, 0.0)
     for n, chunk in enumerate(bbox.split("<page ")[1:], start=1):
@@ -85,7 +95,11 @@ def inspect(pdf: Path, png_dir: Path = RENDERED) -> Rendered:
     png_dir.mkdir(parents=True, exist_ok=True)
     for old in png_dir.glob(f"{pdf.stem}-*.png"):
         old.unlink()
-    subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(png_dir / pdf.stem)], check=True,
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", str(pdf), str(png_dir / pdf.stem)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     pngs = tuple(sorted(png_dir.glob(f"{pdf.stem}-*.png")))
     return Rendered(pdf, pages, size, tuple(words), pngs)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import docx
 import pytest
 
 from core.errors import XietongError
-from storage.documents import ExportFailed, TEMP_PREFIX, notice_docx, subjects_xlsx, write_atomically
+from storage.documents import TEMP_PREFIX, ExportFailed, notice_docx, subjects_xlsx, write_atomically
 
 SUBJECTS = [{"name": "张小明", "gender": "男"}]
 

@@ -61,7 +61,7 @@ def test_every_task_is_numbered_in_notice_and_stub_and_unused_numbers_stay_blank
             assert f"{i}.{task}" in part
         for i in (9, 10):
             line = next(t for t in part if t.startswith(f"{i}."))
-            assert set(line[len(f"{i}."):]) == {"_"}
+            assert set(line[len(f"{i}.") :]) == {"_"}
         numbered = [t for t in part if t[:1].isdigit() and "." in t[:3]]
         assert [t.split(".")[0] for t in numbered] == [str(i) for i in range(1, 11)]
 
@@ -138,9 +138,7 @@ def test_page_is_a4_and_every_run_names_a_chinese_font_with_sizes_of_the_form(
     assert 'w:eastAsia="zh-CN"' in styles
 
 
-def test_control_characters_in_typed_text_do_not_break_the_document(
-    tmp_path: Path, notice: dict[str, Any]
-) -> None:
+def test_control_characters_in_typed_text_do_not_break_the_document(tmp_path: Path, notice: dict[str, Any]) -> None:
     notice["name"] = "张\x07小明\x00"
     texts = _texts(notice_docx(notice, tmp_path / "n.docx"))
     assert texts[3].startswith("社区矫正对象张小明,")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ FP_GONE = "000001111122222333334444455555"
 
 
 def clock() -> datetime:
-    return datetime(2026, 3, 1, 8, 0, tzinfo=timezone.utc)
+    return datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
 
 def visit(author: str, subject: str, day: str, **kw: Any) -> Record:
@@ -111,9 +111,13 @@ def test_visits_sheet_has_headers_and_the_aggregated_counts(tmp_path: Path) -> N
 
 def test_evaluations_sheet_lists_each_subject_and_period_with_evaluator_count(tmp_path: Path) -> None:
     data = {
-        "period": "2026年第1季度", "date": "2026-03-28",
+        "period": "2026年第1季度",
+        "date": "2026-03-28",
         "evaluators": [{"name": "甲", "identity": "居民代表"}, {"name": "乙"}, {"name": "丙"}, {"name": "丁"}],
-        "law_abiding": "好", "community_service": "较好", "daily_conduct": "一般", "grade": "较好",
+        "law_abiding": "好",
+        "community_service": "较好",
+        "daily_conduct": "一般",
+        "grade": "较好",
         "comments": "表现稳定",
     }
     ev = Record.new("evaluation", data, author=FP_A, subject="s1", clock=clock)
@@ -127,30 +131,67 @@ def test_evaluations_sheet_lists_each_subject_and_period_with_evaluator_count(tm
 
 def test_subject_register_names_assigned_helpers(tmp_path: Path) -> None:
     subject = {
-        "name": "张小明", "gender": "男", "birth": "1990-05", "category": "缓刑", "crime": "盗窃",
-        "term_start": "2026-02-01", "term_end": "2028-01-31", "committee": "采石社区",
+        "name": "张小明",
+        "gender": "男",
+        "birth": "1990-05",
+        "category": "缓刑",
+        "crime": "盗窃",
+        "term_start": "2026-02-01",
+        "term_end": "2028-01-31",
+        "committee": "采石社区",
         "helpers": [FP_A, FP_GONE],
     }
     out = subjects_xlsx([subject], tmp_path / "subjects.xlsx", helper_names={FP_A: "王芳"})
     _assert_table_shape(
-        out, ["姓名", "性别", "出生年月", "矫正类别", "罪名", "矫正期限起", "矫正期限止", "村(居)委会", "协助人员", "状态"]
+        out,
+        ["姓名", "性别", "出生年月", "矫正类别", "罪名", "矫正期限起", "矫正期限止", "村(居)委会", "协助人员", "状态"],
     )
     assert _sheet(out)[1] == [
-        "张小明", "男", "1990-05", "缓刑", "盗窃", "2026-02-01", "2028-01-31", "采石社区", f"王芳、{FP_GONE}", None,
+        "张小明",
+        "男",
+        "1990-05",
+        "缓刑",
+        "盗窃",
+        "2026-02-01",
+        "2028-01-31",
+        "采石社区",
+        f"王芳、{FP_GONE}",
+        None,
     ]
 
 
 def test_helper_roster_shows_status_in_chinese_and_grouped_fingerprint(tmp_path: Path) -> None:
-    active = {"name": "王芳", "committee": "采石社区", "phone": "13912345678", "status": "active",
-              "enrolled_date": "2026-01-05", "filed_date": "2026-01-20", "fingerprint": FP_A,
-              "last_received": "2026-03-01 09:30"}
-    revoked = {"name": "陈军", "committee": "霍里村", "phone": "0555-1234567", "status": "revoked",
-               "enrolled_date": "2025-11-02", "fingerprint": FP_B}
+    active = {
+        "name": "王芳",
+        "committee": "采石社区",
+        "phone": "13912345678",
+        "status": "active",
+        "enrolled_date": "2026-01-05",
+        "filed_date": "2026-01-20",
+        "fingerprint": FP_A,
+        "last_received": "2026-03-01 09:30",
+    }
+    revoked = {
+        "name": "陈军",
+        "committee": "霍里村",
+        "phone": "0555-1234567",
+        "status": "revoked",
+        "enrolled_date": "2025-11-02",
+        "fingerprint": FP_B,
+    }
     out = helpers_xlsx([active, revoked], tmp_path / "helpers.xlsx")
     _assert_table_shape(out, ["姓名", "村(居)委会", "联系电话", "状态", "登记日期", "备案日期", "最近收到数据", "指纹"])
     rows = _sheet(out)
-    assert rows[1] == ["王芳", "采石社区", "13912345678", "在册", "2026-01-05", "2026-01-20", "2026-03-01 09:30",
-                       "11111 22222 33333 44444 55555 66666"]
+    assert rows[1] == [
+        "王芳",
+        "采石社区",
+        "13912345678",
+        "在册",
+        "2026-01-05",
+        "2026-01-20",
+        "2026-03-01 09:30",
+        "11111 22222 33333 44444 55555 66666",
+    ]
     assert rows[2][3] == "已撤销" and rows[2][5] is None and rows[2][6] is None
 
 
@@ -207,9 +248,13 @@ def test_every_report_prints_landscape_one_page_wide_with_title_header_rows_and_
 
 
 def test_visits_list_zero_months_for_each_active_helper_but_not_for_revoked_ones() -> None:
-    helpers = {FP_A: {"name": "王芳", "committee": "采石社区", "status": "active"},
-               FP_B: {"name": "陈军", "committee": "霍里村", "status": "revoked"}}
-    rows = visits_per_helper_month([visit(FP_A, "s1", "2026-02-10")], helpers,
-                                   months=["2026-01", "2026-02", "2026-03"])
+    helpers = {
+        FP_A: {"name": "王芳", "committee": "采石社区", "status": "active"},
+        FP_B: {"name": "陈军", "committee": "霍里村", "status": "revoked"},
+    }
+    rows = visits_per_helper_month([visit(FP_A, "s1", "2026-02-10")], helpers, months=["2026-01", "2026-02", "2026-03"])
     assert [(r["helper"], r["month"], r["visits"]) for r in rows] == [
-        ("王芳", "2026-01", 0), ("王芳", "2026-02", 1), ("王芳", "2026-03", 0)]
+        ("王芳", "2026-01", 0),
+        ("王芳", "2026-02", 1),
+        ("王芳", "2026-03", 0),
+    ]

@@ -25,16 +25,47 @@ from sync.app.roster import RosterError, read_roster
 from sync.app.roster_plan import apply_plan, plan_import
 
 TODAY = date(2026, 11, 20)
-HEADER = ["姓名", "性别", "出生年月", "户籍地", "居住地", "判决日期", "罪名", "法院", "判处", "矫正类别",
-          "矫正期限起", "矫正期限止", "村(居)民委员会", "乡镇(街道)", "联系电话"]
+HEADER = [
+    "姓名",
+    "性别",
+    "出生年月",
+    "户籍地",
+    "居住地",
+    "判决日期",
+    "罪名",
+    "法院",
+    "判处",
+    "矫正类别",
+    "矫正期限起",
+    "矫正期限止",
+    "村(居)民委员会",
+    "乡镇(街道)",
+    "联系电话",
+]
 BASE: dict[str, Any] = {
-    "姓名": "张三", "性别": "男", "出生年月": "1980-05", "户籍地": "四川省某县", "居住地": "四川省某县某镇",
-    "判决日期": "2025-06-01", "罪名": "盗窃罪", "法院": "某县人民法院", "判处": "有期徒刑一年,缓刑二年",
-    "矫正类别": "缓刑", "矫正期限起": "2025-07-01", "矫正期限止": "2027-06-30", "村(居)民委员会": "青山村民委员会",
-    "乡镇(街道)": "青山镇", "联系电话": "13912345678",
+    "姓名": "张三",
+    "性别": "男",
+    "出生年月": "1980-05",
+    "户籍地": "四川省某县",
+    "居住地": "四川省某县某镇",
+    "判决日期": "2025-06-01",
+    "罪名": "盗窃罪",
+    "法院": "某县人民法院",
+    "判处": "有期徒刑一年,缓刑二年",
+    "矫正类别": "缓刑",
+    "矫正期限起": "2025-07-01",
+    "矫正期限止": "2027-06-30",
+    "村(居)民委员会": "青山村民委员会",
+    "乡镇(街道)": "青山镇",
+    "联系电话": "13912345678",
 }
-FIELD = {"出生年月": "birth", "判决日期": "judgment_date", "矫正期限起": "term_start", "矫正期限止": "term_end",
-         "联系电话": "phone"}
+FIELD = {
+    "出生年月": "birth",
+    "判决日期": "judgment_date",
+    "矫正期限起": "term_start",
+    "矫正期限止": "term_end",
+    "联系电话": "phone",
+}
 
 # (test id, column, value as an openpyxl cell, text as the officer typed it, value on the register)
 ACCEPTED = [
@@ -106,8 +137,9 @@ def test_variant_made_with_openpyxl_is_accepted(tmp_path: Path, column: str, cel
 
 
 @pytest.mark.parametrize("column,cell,quoted", [(a[1], a[2], a[4]) for a in REFUSED], ids=[a[0] for a in REFUSED])
-def test_variant_made_with_openpyxl_is_refused_with_row_and_value(tmp_path: Path, column: str, cell: Any,
-                                                                   quoted: str) -> None:
+def test_variant_made_with_openpyxl_is_refused_with_row_and_value(
+    tmp_path: Path, column: str, cell: Any, quoted: str
+) -> None:
     path = _xlsx(tmp_path / "r.xlsx", [HEADER, _row(), _row(**{"姓名": "李四", column: cell})])
     result = read_roster(path, today=TODAY)
     assert [r["name"] for r in result.rows] == ["张三"]
@@ -129,8 +161,17 @@ def test_unknown_columns_are_ignored_with_a_warning_naming_them(tmp_path: Path) 
 
 def test_title_row_above_the_header_is_found_and_row_numbers_stay_the_sheets(tmp_path: Path) -> None:
     blank = [None] * len(HEADER)
-    path = _xlsx(tmp_path / "r.xlsx", [["2026年社区矫正对象名册"] + [None] * (len(HEADER) - 1), blank, HEADER,
-                                      _row(), blank, _row(**{"姓名": "李四", "性别": "M"})])
+    path = _xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["2026年社区矫正对象名册"] + [None] * (len(HEADER) - 1),
+            blank,
+            HEADER,
+            _row(),
+            blank,
+            _row(**{"姓名": "李四", "性别": "M"}),
+        ],
+    )
     result = read_roster(path, today=TODAY)
     assert result.header_row == 3
     assert result.row_numbers == [4]
@@ -157,8 +198,10 @@ def _subject(data: dict[str, Any]) -> Record:
 def test_reimport_updates_or_skips_and_never_duplicates(tmp_path: Path) -> None:
     first = read_roster(_xlsx(tmp_path / "a.xlsx", [HEADER, _row(), _row(**{"姓名": "李四"})]), today=TODAY).rows
     register = [_subject(first[0]), _subject(first[1])]
-    again = _xlsx(tmp_path / "b.xlsx", [HEADER, _row(), _row(**{"姓名": "李四", "矫正期限止": "2027/12/31"}),
-                                        _row(**{"姓名": "王五"})])
+    again = _xlsx(
+        tmp_path / "b.xlsx",
+        [HEADER, _row(), _row(**{"姓名": "李四", "矫正期限止": "2027/12/31"}), _row(**{"姓名": "王五"})],
+    )
     plan = plan_import(register, again, today=TODAY)
     assert plan.counts == {"add": 1, "update": 1, "skip": 1, "refuse": 0}
     assert [p.name for p in plan.add] == ["王五"] and plan.skip[0].row == 2
@@ -180,8 +223,10 @@ def test_reimport_updates_or_skips_and_never_duplicates(tmp_path: Path) -> None:
 
 def test_same_id_number_twice_in_one_file_is_refused_not_added_twice(tmp_path: Path) -> None:
     header = HEADER + ["身份证号"]
-    path = _xlsx(tmp_path / "r.xlsx", [header, _row() + ["11010519491231002X"],
-                                       _row(**{"判决日期": "2025-06-02"}) + ["11010519491231002X"]])
+    path = _xlsx(
+        tmp_path / "r.xlsx",
+        [header, _row() + ["11010519491231002X"], _row(**{"判决日期": "2025-06-02"}) + ["11010519491231002X"]],
+    )
     plan = plan_import([], path, today=TODAY)
     assert len(plan.add) == 1
     assert plan.refuse == ["第3行:身份证号“11010519491231002X”与第2行重复,同一人只能出现一次,请删除其中一行。"]
@@ -204,8 +249,8 @@ def _forged_xlsx(path: Path, *, dimension: str, rows: int) -> Path:
     with zipfile.ZipFile(path) as zin:
         parts = {n: zin.read(n) for n in zin.namelist()}
     sheet = parts["xl/worksheets/sheet1.xml"].decode()
-    start = sheet.index("<dimension ref=\"") + len("<dimension ref=\"")
-    sheet = sheet[:start] + dimension + sheet[sheet.index("\"", start):]
+    start = sheet.index('<dimension ref="') + len('<dimension ref="')
+    sheet = sheet[:start] + dimension + sheet[sheet.index('"', start) :]
     parts["xl/worksheets/sheet1.xml"] = sheet.encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
         for n, blob in parts.items():
@@ -262,21 +307,37 @@ def libreoffice_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pat
         rows.append(_row(**{"姓名": "李四", column: typed}))
         sources.append(_csv(base / f"{name}.csv", rows))
     out = base / "xlsx"
-    subprocess.run(["soffice", f"-env:UserInstallation={(base / 'profile').as_uri()}", "--headless", "--norestore",
-                    "--infilter=CSV:44,34,76,1,,2052", "--convert-to", "xlsx", "--outdir", str(out),
-                    *map(str, sources)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(base / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--infilter=CSV:44,34,76,1,,2052",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            *map(str, sources),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return {p.stem: p for p in out.glob("*.xlsx")}
 
 
 @pytest.mark.parametrize("name,column,expected", [(a[0], a[1], a[4]) for a in ACCEPTED], ids=[a[0] for a in ACCEPTED])
-def test_variant_converted_by_libreoffice_is_accepted(libreoffice_files: dict[str, Path], name: str, column: str,
-                                                      expected: str) -> None:
+def test_variant_converted_by_libreoffice_is_accepted(
+    libreoffice_files: dict[str, Path], name: str, column: str, expected: str
+) -> None:
     assert _one(libreoffice_files[name])[FIELD[column]] == expected
 
 
 @pytest.mark.parametrize("name,quoted", [(a[0], a[4]) for a in REFUSED], ids=[a[0] for a in REFUSED])
-def test_variant_converted_by_libreoffice_is_refused_with_row_and_value(libreoffice_files: dict[str, Path],
-                                                                        name: str, quoted: str) -> None:
+def test_variant_converted_by_libreoffice_is_refused_with_row_and_value(
+    libreoffice_files: dict[str, Path], name: str, quoted: str
+) -> None:
     result = read_roster(libreoffice_files[name], today=TODAY)
     assert [r["name"] for r in result.rows] == ["张三"]
     assert len(result.errors) == 1 and result.errors[0].startswith("第3行:") and quoted in result.errors[0]

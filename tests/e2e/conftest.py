@@ -8,16 +8,23 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 PASS = "qingshi-2026-xt"
@@ -62,12 +69,16 @@ def home(tmp_path: Path) -> Path:
 @pytest.fixture
 def app_url(tmp_path: Path, home: Path) -> Iterator[str]:
     port = free_port()
-    code = ("from pathlib import Path; from views.app import run; "
-            f"run(Path({str(home)!r}), port={port}, web=True)")
+    code = f"from pathlib import Path; from views.app import run; run(Path({str(home)!r}), port={port}, web=True)"
     log = open(tmp_path / "app.log", "wb")
     _LAUNCHED["at"] = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
-                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 30
@@ -127,8 +138,9 @@ def seeded(home: Path) -> Path:
     path = home
     svc = Service(path, kdf=KdfParams(n=2**4, r=8, p=1))
     me = svc.setup("helper", "李协助", PASS)["fingerprint"]
-    records = demo.generate(random.Random(3), subjects=3, records_per_subject=4, office_fp="1" * 30,
-                            helper_fps=[me], today=date.today())
+    records = demo.generate(
+        random.Random(3), subjects=3, records_per_subject=4, office_fp="1" * 30, helper_fps=[me], today=date.today()
+    )
     svc.store.apply(records, actor="1" * 30)
     svc.lock()
     return path

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from conftest import PASS
+
 from core.demo import SAMPLE_SUBJECT
 
 SUBJECT = dict(SAMPLE_SUBJECT)
@@ -42,10 +43,10 @@ def seed_office(home: Path, tmp_path: Path) -> Office:
 
     from core.kinds import KINDS
     from core.records import Record
-    from sync.app import office
     from sync import exchange as sync_exchange
-    from sync.protocol.identity import make_enrolment_request, make_office_card
+    from sync.app import office
     from sync.app.session import Service
+    from sync.protocol.identity import make_enrolment_request, make_office_card
 
     cheap = cheap_kdf()
     exchange = tmp_path / "交换"
@@ -65,17 +66,40 @@ def seed_office(home: Path, tmp_path: Path) -> Office:
         request.write_bytes(make_enrolment_request(phone.me, "青山村民委员会", "13800138000"))
         phones.append((phone, request))
     for phone, request in (phones[0], phones[2]):  # 赵七 is left to enrol through the console
-        office.enrol_from_request(svc, request, phone.me.public().grouped, committee="青山村民委员会",
-                                  conditions=[1, 2, 3, 4], reviewer="所长", review_date=today)
+        office.enrol_from_request(
+            svc,
+            request,
+            phone.me.public().grouped,
+            committee="青山村民委员会",
+            conditions=[1, 2, 3, 4],
+            reviewer="所长",
+            review_date=today,
+        )
         office.assign(svc, subject.id, phone.me.fingerprint)
         request.unlink()
     wang, zhao, qian = (p for p, _ in phones)
-    report = Record.new("report", {"category": "家庭重大变故", "urgency": "紧急", "occurred": today,
-                                   "description": "E2E父亲病重住院"}, author=wang.me.fingerprint, subject=subject.id)
+    report = Record.new(
+        "report",
+        {"category": "家庭重大变故", "urgency": "紧急", "occurred": today, "description": "E2E父亲病重住院"},
+        author=wang.me.fingerprint,
+        subject=subject.id,
+    )
     wang.store.put(report, actor=wang.me.fingerprint)
-    visit = Record.new("visit", {"date": today, "place": "家中", "present": "本人", "thinking": "稳定", "work": "务农",
-                                 "life": "正常", "family": "和睦", "notes": "E2E走访"},
-                       author=qian.me.fingerprint, subject=subject.id)
+    visit = Record.new(
+        "visit",
+        {
+            "date": today,
+            "place": "家中",
+            "present": "本人",
+            "thinking": "稳定",
+            "work": "务农",
+            "life": "正常",
+            "family": "和睦",
+            "notes": "E2E走访",
+        },
+        author=qian.me.fingerprint,
+        subject=subject.id,
+    )
     qian.store.put(visit, actor=qian.me.fingerprint)
     for n, phone in enumerate((wang, zhao, qian), start=1):
         blob = sync_exchange.export_bundle(phone.store, phone.me, me.fingerprint, clock=phone.clock)
@@ -96,5 +120,13 @@ def seed_office(home: Path, tmp_path: Path) -> Office:
     for phone, _ in phones:
         phone.lock()
     svc.lock()
-    return Office(exchange, exchange / "登记申请-赵七.xtreq", typed, roster, inbox, tampered.name, subject.id,
-                  {name: phone.home for name, (phone, _) in zip(("王五", "赵七", "钱八"), phones)})
+    return Office(
+        exchange,
+        exchange / "登记申请-赵七.xtreq",
+        typed,
+        roster,
+        inbox,
+        tampered.name,
+        subject.id,
+        {name: phone.home for name, (phone, _) in zip(("王五", "赵七", "钱八"), phones, strict=False)},
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 
 import pytest
@@ -74,6 +73,7 @@ def test_unlock_then_subject_page_and_visit_form_with_inline_errors(seeded: Path
     assert shown_value(page, page.get_by_label("走访地点", exact=True), "家中") == "家中"
 
     from datetime import date as _date
+
     today = _date.today().isoformat()
     fill_checked(page, "走访日期", today)  # replaces what the form filled in (today's date)
     tap(page, chip(page, "本人"))

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import PASS
 from ui import button, fill_checked, fingerprint_digits, press, settle, shot, tap
+
 from core.demo import SAMPLE_SUBJECT
 
 pytestmark = pytest.mark.e2e
@@ -35,12 +36,13 @@ def download(page, name: str, into: Path) -> Path:  # type: ignore[no-untyped-de
 
 
 def test_card_and_bundle_picked_in_the_file_chooser_and_exports_downloaded(  # type: ignore[no-untyped-def]
-        tmp_path: Path, home: Path, page) -> None:
+    tmp_path: Path, home: Path, page
+) -> None:
     from core.records import Record
     from storage import KdfParams
     from sync import exchange
-    from sync.protocol.identity import make_office_card
     from sync.app.session import Service
+    from sync.protocol.identity import make_office_card
 
     usb, downloads = tmp_path / "usb", tmp_path / "downloads"
     usb.mkdir()
@@ -79,9 +81,17 @@ def test_card_and_bundle_picked_in_the_file_chooser_and_exports_downloaded(  # t
     page.get_by_text(re.compile("登记申请已保存")).first.wait_for()
     shot(page, "61_files_request_downloaded.png")
     assert request.name == "登记申请-李协助.xtreq"
-    exchange.enroll_helper(ostore, ome, request.read_bytes(), mine, committee="青山村民委员会",
-                           conditions=[1, 2, 3, 4], reviewer="赵六", review_date=date.today().isoformat(),
-                           clock=clock)
+    exchange.enroll_helper(
+        ostore,
+        ome,
+        request.read_bytes(),
+        mine,
+        committee="青山村民委员会",
+        conditions=[1, 2, 3, 4],
+        reviewer="赵六",
+        review_date=date.today().isoformat(),
+        clock=clock,
+    )
     subject = Record.new("subject", dict(SUBJECT), author=ome.fingerprint, clock=clock)
     ostore.put(subject, actor=ome.fingerprint)
     exchange.assign(ostore, ome, subject.id, mine, clock)

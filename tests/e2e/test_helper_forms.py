@@ -14,12 +14,28 @@ pytestmark = pytest.mark.e2e
 
 # Every required field of the registration form outside the family table, as a person types it.
 REGISTRATION_TEXT = (
-    ("村(居)民委员会", "河口村民委员会"), ("填表人", "李协助"), ("填表日期", date.today().isoformat()),
-    ("姓名", "李堃"), ("年龄", "39"), ("民族", "汉族"), ("文化程度", "初中"), ("健康状况", "良好"),
-    ("原政治面貌", "群众"), ("婚姻状况", "已婚"), ("联系方式", "13912345678"), ("居住地址", "河口村三组12号"),
-    ("户籍地址", "河口村三组12号"), ("前科记录", "无"), ("悔罪表现", "认罪悔罪"), ("主要经历", "务工"),
-    ("生活情况", "与妻女同住"), ("所在工作单位或就读学校", "个体货运"), ("工作或在校学习情况", "正常出车"),
-    ("性格特点", "外向"), ("能力专长", "驾驶"), ("其他特征", "无"),
+    ("村(居)民委员会", "河口村民委员会"),
+    ("填表人", "李协助"),
+    ("填表日期", date.today().isoformat()),
+    ("姓名", "李堃"),
+    ("年龄", "39"),
+    ("民族", "汉族"),
+    ("文化程度", "初中"),
+    ("健康状况", "良好"),
+    ("原政治面貌", "群众"),
+    ("婚姻状况", "已婚"),
+    ("联系方式", "13912345678"),
+    ("居住地址", "河口村三组12号"),
+    ("户籍地址", "河口村三组12号"),
+    ("前科记录", "无"),
+    ("悔罪表现", "认罪悔罪"),
+    ("主要经历", "务工"),
+    ("生活情况", "与妻女同住"),
+    ("所在工作单位或就读学校", "个体货运"),
+    ("工作或在校学习情况", "正常出车"),
+    ("性格特点", "外向"),
+    ("能力专长", "驾驶"),
+    ("其他特征", "无"),
 )
 
 
@@ -47,8 +63,11 @@ def test_registration_with_two_family_members_is_saved_and_shown(seeded: Path, p
     unlock(page, PASS, first)
     tap_until(page, first, page.get_by_text("工作记录"))
     settle(page)
-    tap_until(page, page.get_by_role("button", name="新增社区矫正对象基本情况登记表"),
-              page.get_by_text("新增社区矫正对象基本情况登记表").first)
+    tap_until(
+        page,
+        page.get_by_role("button", name="新增社区矫正对象基本情况登记表"),
+        page.get_by_text("新增社区矫正对象基本情况登记表").first,
+    )
     settle(page)
 
     fill_registration(page, wife_phone="13812345678")

@@ -14,10 +14,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import PASS, SCREENSHOTS, launch_seconds
 from test_helper_forms import REGISTRATION_TEXT, fill_registration
 from ui import chip, fill_checked, fingerprint_digits, nav, press, settle, shot, shown_value, tap, tap_until
+
 from core.demo import SAMPLE_SUBJECT
 from core.kinds import KINDS
 
@@ -29,8 +29,9 @@ SUBJECT = SAMPLE_SUBJECT
 def open_by(page, button: str, expect_label: str) -> None:  # type: ignore[no-untyped-def]
     """Tap ``button`` until the screen with field ``expect_label`` is there (a tap on a screen
     still being built is lost)."""
-    tap_until(page, page.get_by_role("button", name=button).first, page.get_by_label(expect_label, exact=True),
-              attempts=4)
+    tap_until(
+        page, page.get_by_role("button", name=button).first, page.get_by_label(expect_label, exact=True), attempts=4
+    )
     settle(page)
 
 
@@ -39,8 +40,14 @@ def office_cli(office: Path, *args: str) -> str:
     README says. Fails the test with what the CLI printed when it exits non-zero."""
     repo = Path(__file__).resolve().parents[2]
     env = {**os.environ, "XIETONG_PASSPHRASE": PASS, "XIETONG_SCRYPT_N": "1024", "PYTHONPATH": str(repo)}
-    done = subprocess.run([sys.executable, str(repo / "main.py"), "--home", str(office), *args], cwd=repo,
-                          env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, str(repo / "main.py"), "--home", str(office), *args],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, f"xietong {' '.join(args)}: {done.stdout}{done.stderr}"
     return done.stdout
 
@@ -98,8 +105,19 @@ def _round_trip(tmp_path: Path, home: Path, page) -> None:  # type: ignore[no-un
     # --- the office (CLI) enrols the helper after comparing the digits shown on the phone,
     # imports its roster (one subject), assigns it and writes the bundle for the phone
     helper_fp = mine
-    office_cli(office, "enroll", str(requests[0]), "--fingerprint", mine, "--committee", "青山村民委员会",
-               "--qualified", "1,2,3,4", "--reviewer", "赵六")
+    office_cli(
+        office,
+        "enroll",
+        str(requests[0]),
+        "--fingerprint",
+        mine,
+        "--committee",
+        "青山村民委员会",
+        "--qualified",
+        "1,2,3,4",
+        "--reviewer",
+        "赵六",
+    )
     roster = tmp_path / "名册.csv"
     with roster.open("w", encoding="utf-8", newline="") as f:  # columns named by their field codes
         writer = csv.DictWriter(f, fieldnames=list(SUBJECT))
@@ -157,7 +175,11 @@ def _round_trip(tmp_path: Path, home: Path, page) -> None:  # type: ignore[no-un
     # --- the registration form (附件2) with two family members, as the forms test fills it
     open_by(page, "新增社区矫正对象基本情况登记表", "填表人")
     fill_registration(page)
-    tap_until(page, page.get_by_role("button", name="保存").first, page.get_by_text(f"{today} 社区矫正对象基本情况登记表").first)
+    tap_until(
+        page,
+        page.get_by_role("button", name="保存").first,
+        page.get_by_text(f"{today} 社区矫正对象基本情况登记表").first,
+    )
     shot(page, "46_subject_timeline.png")
 
     # --- export from the sync screen: the preview first, then the file
@@ -193,8 +215,10 @@ def _round_trip(tmp_path: Path, home: Path, page) -> None:  # type: ignore[no-un
     office_cli(office, "import", str(bundles[0]))
     got = {}
     for kind in ("visit", "report", "registration"):
-        rows = [json.loads(line) for line in office_cli(office, "list", kind, "--subject", subject_id,
-                                                        "--json").splitlines()]
+        rows = [
+            json.loads(line)
+            for line in office_cli(office, "list", kind, "--subject", subject_id, "--json").splitlines()
+        ]
         got[kind] = [r for r in rows if r.get("author") == helper_fp]
         assert len(got[kind]) == 1, (kind, rows)
     visit, report, registration = (got[k][0]["data"] for k in ("visit", "report", "registration"))
@@ -205,7 +229,10 @@ def _round_trip(tmp_path: Path, home: Path, page) -> None:  # type: ignore[no-un
     typed = dict(REGISTRATION_TEXT)
     fields = KINDS["registration"].fields
     assert {f.label: str(registration.get(f.name)) for f in fields if f.label in typed} == typed
-    assert [f.label for f in fields if f.label not in typed and registration.get(f.name)] == ["性别", "家庭主要成员",
-                                                                                             "家庭关系是否存在问题"]
+    assert [f.label for f in fields if f.label not in typed and registration.get(f.name)] == [
+        "性别",
+        "家庭主要成员",
+        "家庭关系是否存在问题",
+    ]
     family = [{k: v for k, v in m.items() if v} for m in registration["family"]]
     assert family == [{"name": "张淼", "relation": "妻子"}, {"name": "李玥", "relation": "女儿"}], family

@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import PASS
 from office_seed import Office, seed_office
 from ui import fill_checked, nav, press, settle, shot, tap, unlock

@@ -49,8 +49,16 @@ def _restored_phone_conflict(svc: Any, o: Office, tmp_path: Path) -> str:
     me = svc.me
     blob = exchange.export_bundle(svc.store, me, wang.me.fingerprint, clock=svc.clock)
     assert exchange.import_bundle(wang.store, wang.me, blob, clock=wang.clock).status == "accepted"
-    visit = {"date": date.today().isoformat(), "place": "家中", "present": "本人", "thinking": "稳定",
-             "work": "务农", "life": "正常", "family": "和睦", "notes": "E2E初次走访"}
+    visit = {
+        "date": date.today().isoformat(),
+        "place": "家中",
+        "present": "本人",
+        "thinking": "稳定",
+        "work": "务农",
+        "life": "正常",
+        "family": "和睦",
+        "notes": "E2E初次走访",
+    }
     rid = wang.save_record("visit", visit, subject=o.subject).id
     wang.lock()
     backup = tmp_path / "phone-王五-备份"
@@ -63,8 +71,7 @@ def _restored_phone_conflict(svc: Any, o: Office, tmp_path: Path) -> str:
         if home != backup:  # the original phone exported once more: that stick was lost
             exchange.export_bundle(phone.store, phone.me, me.fingerprint, clock=phone.clock)
         outs[notes] = o.exchange / f"王五-{'备份' if home == backup else '原机'}.xtb"
-        outs[notes].write_bytes(exchange.export_bundle(phone.store, phone.me, me.fingerprint,
-                                                       clock=phone.clock))
+        outs[notes].write_bytes(exchange.export_bundle(phone.store, phone.me, me.fingerprint, clock=phone.clock))
         phone.lock()
     results = office.batch_import(svc, [outs[RIVAL_NOTES], outs[KEPT_NOTES]])
     assert [r["status"] for r in results] == ["accepted", "accepted"], results
@@ -80,8 +87,15 @@ def screens_home(home: Path, tmp_path: Path) -> Screens:
     o = seed_office(home, tmp_path)
     svc = Service(home)
     svc.unlock(PASS)
-    office.enrol_from_request(svc, o.request, o.typed, committee="青山村民委员会", conditions=[1, 2, 3, 4],
-                              reviewer="所长", review_date=date.today().isoformat())
+    office.enrol_from_request(
+        svc,
+        o.request,
+        o.typed,
+        committee="青山村民委员会",
+        conditions=[1, 2, 3, 4],
+        reviewer="所长",
+        review_date=date.today().isoformat(),
+    )
     office.batch_import(svc, o.inbox)  # 王五's urgent report, 赵七's empty bundle; 钱八's (tampered) refused
     rid = _restored_phone_conflict(svc, o, tmp_path)
     assert [c["record_id"] for c in office.conflict_rows(svc)] == [rid]
@@ -110,8 +124,9 @@ def in_store(page, home: Path, read: Callable[[Any], Any]) -> Any:  # type: igno
         unlock_console(page)
 
 
-def test_office_resolves_edits_assigns_revokes_and_exports_reports(screens_home: Screens, home: Path,
-                                                                   tmp_path: Path, page) -> None:  # type: ignore[no-untyped-def]
+def test_office_resolves_edits_assigns_revokes_and_exports_reports(
+    screens_home: Screens, home: Path, tmp_path: Path, page
+) -> None:  # type: ignore[no-untyped-def]
     from core.kinds import KINDS
     from sync.app import office
 
@@ -132,8 +147,11 @@ def test_office_resolves_edits_assigns_revokes_and_exports_reports(screens_home:
     shot(page, "41_office_conflict_resolved.png")
 
     def resolved(svc: Any) -> tuple[str, list[Any], list[str]]:
-        return (svc.record(screens_home.visit).data["notes"], office.conflict_rows(svc),
-                [r.data["record"] for r in svc.store.list("resolution")])
+        return (
+            svc.record(screens_home.visit).data["notes"],
+            office.conflict_rows(svc),
+            [r.data["record"] for r in svc.store.list("resolution")],
+        )
 
     assert in_store(page, home, resolved) == (KEPT_NOTES, [], [screens_home.visit])
 
@@ -157,12 +175,22 @@ def test_office_resolves_edits_assigns_revokes_and_exports_reports(screens_home:
 
     def particulars(svc: Any) -> dict[str, Any]:
         rec = svc.record(screens_home.office.subject)
-        return {"revision": rec.revision, "residence": rec.data["residence"], "phone": rec.data.get("phone"),
-                "helpers": sorted(rec.data.get("helpers") or []), "name": rec.data["name"]}
+        return {
+            "revision": rec.revision,
+            "residence": rec.data["residence"],
+            "phone": rec.data.get("phone"),
+            "helpers": sorted(rec.data.get("helpers") or []),
+            "name": rec.data["name"],
+        }
 
     fp = screens_home.fp
-    assert in_store(page, home, particulars) == {"revision": 4, "residence": NEW_RESIDENCE, "phone": "13700001234",
-                                                  "helpers": sorted([fp["王五"], fp["钱八"]]), "name": "张三"}
+    assert in_store(page, home, particulars) == {
+        "revision": 4,
+        "residence": NEW_RESIDENCE,
+        "phone": "13700001234",
+        "helpers": sorted([fp["王五"], fp["钱八"]]),
+        "name": "张三",
+    }
 
     # 协助人员分配: 赵七 from the dropdown, 钱八 taken off by the cross on his chip
     nav(page, "矫正对象")
@@ -191,9 +219,11 @@ def test_office_resolves_edits_assigns_revokes_and_exports_reports(screens_home:
 
     def assigned(svc: Any) -> tuple[list[str], list[str], list[str]]:
         rec = svc.record(screens_home.office.subject)
-        return (sorted(rec.data.get("helpers") or []),
-                [r["name"] for r in office.subject_rows(svc, helper=fp["赵七"])],
-                [r["name"] for r in office.subject_rows(svc, helper=fp["钱八"])])
+        return (
+            sorted(rec.data.get("helpers") or []),
+            [r["name"] for r in office.subject_rows(svc, helper=fp["赵七"])],
+            [r["name"] for r in office.subject_rows(svc, helper=fp["钱八"])],
+        )
 
     assert in_store(page, home, assigned) == (sorted([fp["王五"], fp["赵七"]]), ["张三"], [])
 
@@ -205,8 +235,11 @@ def test_office_resolves_edits_assigns_revokes_and_exports_reports(screens_home:
     page.get_by_text("撤销协助人员 钱八?").wait_for()
     settle(page, 500)
     shot(page, "45_office_revoke_dialog.png")
-    tap_until(page, page.get_by_role("button", name="确认撤销"),
-              page.get_by_role("row").filter(has_text="钱八").get_by_text("已撤销"))
+    tap_until(
+        page,
+        page.get_by_role("button", name="确认撤销"),
+        page.get_by_role("row").filter(has_text="钱八").get_by_text("已撤销"),
+    )
     settle(page)
     rows = {r.inner_text().split("\n")[0]: r.inner_text() for r in page.get_by_role("row").all()[1:]}
     assert "已撤销" in rows["钱八"] and "在册" in rows["王五"] and "在册" in rows["赵七"], rows
@@ -217,8 +250,10 @@ def test_office_resolves_edits_assigns_revokes_and_exports_reports(screens_home:
         status = {h["name"]: h["status"] for h in office.helper_rows(svc)}
         return status, [(r.data["helper"], r.data["reason"]) for r in svc.store.list("revocation")]
 
-    assert in_store(page, home, revoked) == ({"王五": "active", "赵七": "active", "钱八": "revoked"},
-                                             [(fp["钱八"], "设备丢失")])
+    assert in_store(page, home, revoked) == (
+        {"王五": "active", "赵七": "active", "钱八": "revoked"},
+        [(fp["钱八"], "设备丢失")],
+    )
 
     # 报表: every spreadsheet into a folder typed by the officer (not there yet), then the card
     from docx import Document
@@ -230,8 +265,12 @@ def test_office_resolves_edits_assigns_revokes_and_exports_reports(screens_home:
     out = tmp_path / "报表" / "十一月"
     fill_checked(page, "保存到文件夹", str(out))
     written = {}
-    for label, name in (("走访统计(补贴核算)", "走访统计.xlsx"), ("社区评议", "社区评议.xlsx"),
-                        ("社区矫正对象名册", "社区矫正对象名册.xlsx"), ("协助人员名册", "协助人员名册.xlsx")):
+    for label, name in (
+        ("走访统计(补贴核算)", "走访统计.xlsx"),
+        ("社区评议", "社区评议.xlsx"),
+        ("社区矫正对象名册", "社区矫正对象名册.xlsx"),
+        ("协助人员名册", "协助人员名册.xlsx"),
+    ):
         tap(page, page.get_by_role("button", name=label, exact=True))
         page.get_by_text(str(out / name)).wait_for()  # 已生成 and the file's path
         written[name] = [list(r) for r in load_workbook(out / name).active.iter_rows(values_only=True)]
@@ -250,9 +289,17 @@ def test_office_resolves_edits_assigns_revokes_and_exports_reports(screens_home:
     assert table["社区评议.xlsx"][0][:2] == ["对象姓名", "评议期间"] and len(table["社区评议.xlsx"]) == 1
     [head, zhang] = table["社区矫正对象名册.xlsx"]
     assert dict(zip(head, zhang, strict=True)) == {
-        "姓名": "张三", "性别": "男", "出生年月": datetime(1980, 5, 1), "矫正类别": "缓刑", "罪名": "盗窃罪",
-        "矫正期限起": datetime(2025, 7, 1), "矫正期限止": datetime(2027, 6, 30), "村(居)委会": "青山村民委员会",
-        "协助人员": "王五、赵七", "状态": "在矫"}
+        "姓名": "张三",
+        "性别": "男",
+        "出生年月": datetime(1980, 5, 1),
+        "矫正类别": "缓刑",
+        "罪名": "盗窃罪",
+        "矫正期限起": datetime(2025, 7, 1),
+        "矫正期限止": datetime(2027, 6, 30),
+        "村(居)委会": "青山村民委员会",
+        "协助人员": "王五、赵七",
+        "状态": "在矫",
+    }
     roster = {r[0]: dict(zip(table["协助人员名册.xlsx"][0], r, strict=True)) for r in table["协助人员名册.xlsx"][1:]}
     assert {n: r["状态"] for n, r in roster.items()} == {"王五": "在册", "赵七": "在册", "钱八": "已撤销"}
     today = datetime.combine(date.today(), datetime.min.time())
@@ -262,7 +309,8 @@ def test_office_resolves_edits_assigns_revokes_and_exports_reports(screens_home:
     tap(page, page.get_by_role("button", name="打印司法所身份卡(DOCX)"))
     page.get_by_text(str(out / "司法所身份卡.docx")).wait_for()
     card = Document(str(out / "司法所身份卡.docx"))
-    text = "\n".join([p.text for p in card.paragraphs]
-                     + [c.text for t in card.tables for row in t.rows for c in row.cells])
+    text = "\n".join(
+        [p.text for p in card.paragraphs] + [c.text for t in card.tables for row in t.rows for c in row.cells]
+    )
     assert "青山镇司法所" in text and all(g in text for g in screens_home.office_fp.split())
     shot(page, "48_office_card_printed.png")

@@ -34,10 +34,19 @@ def request_home(home: Path, tmp_path: Path) -> str:
     blob = exchange.export_bundle(svc.store, svc.me, wang.me.fingerprint, clock=svc.clock)
     assert exchange.import_bundle(wang.store, wang.me, blob, clock=wang.clock).status == "accepted"
     today = date.today()
-    travel = wang.save_record("movement", {
-        "type": "外出", "channel": "经协助人员提出", "applied": today.isoformat(),
-        "start": (today + timedelta(days=2)).isoformat(), "end": (today + timedelta(days=6)).isoformat(),
-        "destination": "E2E成都市武侯区", "reason": "探望住院的母亲"}, subject=o.subject)
+    travel = wang.save_record(
+        "movement",
+        {
+            "type": "外出",
+            "channel": "经协助人员提出",
+            "applied": today.isoformat(),
+            "start": (today + timedelta(days=2)).isoformat(),
+            "end": (today + timedelta(days=6)).isoformat(),
+            "destination": "E2E成都市武侯区",
+            "reason": "探望住院的母亲",
+        },
+        subject=o.subject,
+    )
     bundle = tmp_path / "王五-申请.xtb"
     bundle.write_bytes(exchange.export_bundle(wang.store, wang.me, svc.me.fingerprint, clock=wang.clock))
     wang.lock()

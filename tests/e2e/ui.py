@@ -74,8 +74,10 @@ def replace_text(page, field, value: str) -> None:  # type: ignore[no-untyped-de
         seen = _read_until(page, (box, field), value, tries=10, wait_ms=pause // 3 + 100)
         if seen == value:
             return
-        print(f"replace_text {field}, attempt {attempt + 1}: left {len(left)} characters, then read {seen!r};"
-              f" the keys went to {_focused(page)}")
+        print(
+            f"replace_text {field}, attempt {attempt + 1}: left {len(left)} characters, then read {seen!r};"
+            f" the keys went to {_focused(page)}"
+        )
     raise AssertionError(f"could not type {value!r} into the field")
 
 
@@ -115,9 +117,12 @@ def _typing_in(box) -> bool:  # type: ignore[no-untyped-def]
     """Whether keys go to ``box``: it has the focus, or Flutter's own editing input has (which
     edits the field tapped last)."""
     try:
-        return bool(box.evaluate(
-            "el => { const a = document.activeElement;"
-            " return a === el || (!!a && a.classList.contains('flt-text-editing')); }"))
+        return bool(
+            box.evaluate(
+                "el => { const a = document.activeElement;"
+                " return a === el || (!!a && a.classList.contains('flt-text-editing')); }"
+            )
+        )
     except PlaywrightError:
         return False
 
@@ -125,8 +130,12 @@ def _typing_in(box) -> bool:  # type: ignore[no-untyped-def]
 def _focused(page) -> str:  # type: ignore[no-untyped-def]
     """The focused element, for a message: its tag, class and accessible name."""
     try:
-        return str(page.evaluate("(a => a ? `${a.tagName}.${a.className} named ${a.getAttribute('aria-label')}`"
-                                 " : 'nothing')(document.activeElement)"))
+        return str(
+            page.evaluate(
+                "(a => a ? `${a.tagName}.${a.className} named ${a.getAttribute('aria-label')}`"
+                " : 'nothing')(document.activeElement)"
+            )
+        )
     except PlaywrightError as exc:
         return f"unknown ({type(exc).__name__})"
 
@@ -148,8 +157,9 @@ def _active_value(page) -> str:  # type: ignore[no-untyped-def]
     """The text of Flutter's own editing input when it has the keyboard ("" otherwise): it edits
     whichever field was tapped last. Another field's accessible input is never read here."""
     try:
-        return str(page.evaluate(
-            "(a => a && a.classList.contains('flt-text-editing') ? a.value : '')(document.activeElement)"))
+        return str(
+            page.evaluate("(a => a && a.classList.contains('flt-text-editing') ? a.value : '')(document.activeElement)")
+        )
     except PlaywrightError:
         return ""
 
@@ -220,8 +230,11 @@ def nav(page, label: str) -> None:  # type: ignore[no-untyped-def]
     """Tap a destination of the office's navigation rail or the phone's bottom bar (its
     accessible name starts with ``label``)."""
     name = re.compile(r"^\s*" + re.escape(label))
-    for target in (page.get_by_role("tab", name=name), page.get_by_role("button", name=name),
-                   page.get_by_role("menuitem", name=name)):
+    for target in (
+        page.get_by_role("tab", name=name),
+        page.get_by_role("button", name=name),
+        page.get_by_role("menuitem", name=name),
+    ):
         if target.count():
             tap(page, target.first)
             break
@@ -233,8 +246,9 @@ def nav(page, label: str) -> None:  # type: ignore[no-untyped-def]
 def chip(page, name: str, nth: int = 0):  # type: ignore[no-untyped-def]
     """A chip (a visit's 在场人员 or answer) by its word, whichever role Flutter gives a filter
     chip; ``nth`` counts the chips of that word in form order (异常 is offered four times)."""
-    return (page.get_by_role("checkbox", name=name, exact=True)
-            .or_(page.get_by_role("button", name=name, exact=True))).nth(nth)
+    return (
+        page.get_by_role("checkbox", name=name, exact=True).or_(page.get_by_role("button", name=name, exact=True))
+    ).nth(nth)
 
 
 def button(page, name: str):  # type: ignore[no-untyped-def]

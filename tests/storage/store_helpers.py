@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from core.records import Record
 from storage import KdfParams, Store
@@ -17,7 +17,7 @@ class TickClock:
 
     def __init__(self) -> None:
         self._ticks = itertools.count()
-        self.start = datetime(2026, 3, 1, 8, 0, tzinfo=timezone.utc)
+        self.start = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         return self.start + timedelta(seconds=next(self._ticks))

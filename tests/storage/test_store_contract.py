@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from store_helpers import CHEAP_KDF, PASS, TickClock, subject, visit
@@ -430,9 +430,10 @@ def test_a_batch_with_something_that_is_not_a_record_stores_nothing(store: Store
 
 
 def test_list_by_kinds_returns_only_those_kinds_without_reading_other_partitions(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from store_helpers import TickClock
+
     from core.records import Record
     from storage import KdfParams, Store
-    from store_helpers import TickClock
 
     clock = TickClock()
     store = Store.create(tmp_path / "s", "pass phrase 1", clock=clock, kdf=KdfParams(n=2**4))
@@ -450,17 +451,19 @@ def test_list_by_kinds_returns_only_those_kinds_without_reading_other_partitions
 
 
 def test_a_large_commit_is_durable_at_once_and_folded_over_the_next_commits(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from store_helpers import TickClock
+
     from core.records import Record
     from storage import KdfParams, Store
     from storage.store import StoreOptions
-    from store_helpers import TickClock
 
     clock = TickClock()
     opts = StoreOptions(checkpoint_bytes=20_000)
     home = tmp_path / "s"
     store = Store.create(home, "pass phrase 1", clock=clock, kdf=KdfParams(n=2**4), options=opts)
-    big = [Record.new("visit", {"n": i, "t": "走访" * 20}, author="h" * 30, subject="sa", clock=clock)
-           for i in range(200)]
+    big = [
+        Record.new("visit", {"n": i, "t": "走访" * 20}, author="h" * 30, subject="sa", clock=clock) for i in range(200)
+    ]
     store.apply(big, actor="t")
     assert store._journal.count == 1  # durable in the journal, not yet folded
     parts_before = sorted(p.name for p in (home / "parts").iterdir())

@@ -60,9 +60,7 @@ def test_any_sequence_of_versions_keeps_history_current_and_conflicts(
                 )
                 assert [r.revision for r in hist] == sorted(r.revision for r in hist)
                 rivals = {
-                    k.revision
-                    for k in known
-                    if len({x.content_hash() for x in known if x.revision == k.revision}) > 1
+                    k.revision for k in known if len({x.content_hash() for x in known if x.revision == k.revision}) > 1
                 }
                 assert {c.revision for c in s.conflicts() if c.record_id == rid} == rivals
                 if current.subject is not None:

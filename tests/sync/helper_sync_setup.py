@@ -12,10 +12,17 @@ from sync.app.session import Service
 from sync.protocol.identity import Identity
 
 SUBJECT = dict(SAMPLE_SUBJECT)
-VISIT = {"date": "2026-11-20", "place": "家中", "present": "本人、母亲", "thinking": "思想稳定", "work": "务农",
-         "life": "正常", "family": "和睦", "notes": "情绪稳定"}
+VISIT = {
+    "date": "2026-11-20",
+    "place": "家中",
+    "present": "本人、母亲",
+    "thinking": "思想稳定",
+    "work": "务农",
+    "life": "正常",
+    "family": "和睦",
+    "notes": "情绪稳定",
+}
 REPORT = {"category": "其他", "urgency": "紧急", "occurred": "2026-11-21", "description": "夜间外出未归"}
-
 
 
 class Office:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from core.demo import SAMPLE_SUBJECT
 from core.records import Record
 from storage import KdfParams, Store
-from sync.protocol.identity import Identity, make_enrolment_request, make_office_card
 from sync.exchange import assign, enroll_helper, pin_office
+from sync.protocol.identity import Identity, make_enrolment_request, make_office_card
 
 CHEAP_KDF = KdfParams(n=2**10, r=8, p=1)
 PASS = "correct horse 马"
@@ -38,7 +38,7 @@ class TickClock:
         self._ticks = itertools.count()
 
     def __call__(self) -> datetime:
-        return datetime(2026, 3, 1, 8, 0, tzinfo=timezone.utc) + timedelta(seconds=next(self._ticks))
+        return datetime(2026, 3, 1, 8, 0, tzinfo=UTC) + timedelta(seconds=next(self._ticks))
 
 
 @dataclass

@@ -18,12 +18,21 @@ def test_an_assessment_counts_visits_against_due_and_reports_on_time(tmp_path: P
     clock = TickClock()  # 2026-03-01
     o, h, subject = setup_pair(tmp_path, clock)
     for day in ("2026-01-10", "2026-02-10", "2025-12-01"):
-        h.store.put(Record.new("visit", {**VISIT, "date": day}, author=h.me.fingerprint, subject=subject.id,
-                               clock=clock), actor=h.me.fingerprint)
+        h.store.put(
+            Record.new("visit", {**VISIT, "date": day}, author=h.me.fingerprint, subject=subject.id, clock=clock),
+            actor=h.me.fingerprint,
+        )
     for occurred in ("2026-02-28", "2026-01-02"):  # saved 2026-03-01: one on time, one late
-        h.store.put(Record.new("report", {"category": "外出", "urgency": "一般", "occurred": occurred,
-                                          "description": "外出务工"}, author=h.me.fingerprint, subject=subject.id,
-                               clock=clock), actor=h.me.fingerprint)
+        h.store.put(
+            Record.new(
+                "report",
+                {"category": "外出", "urgency": "一般", "occurred": occurred, "description": "外出务工"},
+                author=h.me.fingerprint,
+                subject=subject.id,
+                clock=clock,
+            ),
+            actor=h.me.fingerprint,
+        )
     import_bundle(o.store, o.me, export_bundle(h.store, h.me, o.me.fingerprint, clock=clock), clock=clock)
     o.store.close()
     svc = Service(o.home, clock=clock)
@@ -35,8 +44,9 @@ def test_an_assessment_counts_visits_against_due_and_reports_on_time(tmp_path: P
         office.assess_helper(svc, fp, "2026年第一季度", "2026-01-01", "2026-03-01", result="优秀", evaluation="好")
     with pytest.raises(ValidationError):
         office.assess_helper(svc, fp, "2026年第一季度", "2026-03-01", "2026-01-01", result="合格", evaluation="好")
-    rec = office.assess_helper(svc, fp, "2026年第一季度", "2026-01-01", "2026-03-01", result="合格",
-                               evaluation="走访按时,报告及时")
+    rec = office.assess_helper(
+        svc, fp, "2026年第一季度", "2026-01-01", "2026-03-01", result="合格", evaluation="走访按时,报告及时"
+    )
     assert rec.subject is None and rec.data["visits_done"] == 2
     assert office.latest_assessments(svc)[fp]["result"] == "合格"
     # the assessment stays at the office: it never goes to the helper

@@ -5,20 +5,19 @@ from __future__ import annotations
 import hashlib
 import itertools
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from fakes import bare_store, enrol, pin, set_last_seq
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import sync.protocol.bundle as bundle_mod
-from sync.protocol import canonical
-from fakes import bare_store, enrol, pin, set_last_seq
-
 import sync.exchange.importing as importing_mod
+import sync.protocol.bundle as bundle_mod
 from storage import Store
 from sync.exchange.importing import Opened, open_bundle
+from sync.protocol import canonical
 from sync.protocol.bundle import check_recipient, decrypt, parse, seal, verify_signature
 from sync.protocol.crypto import Rng
 from sync.protocol.errors import (
@@ -32,12 +31,12 @@ from sync.protocol.errors import (
     UnknownSender,
     WrongRecipient,
 )
-from sync.protocol.format import CHUNK_SIZE, Header, decode_payload, encode_payload, format_created
+from sync.protocol.format import CHUNK_SIZE, decode_payload, encode_payload, format_created
 from sync.protocol.identity import Identity
 
 pytestmark = pytest.mark.crypto
 
-CREATED = datetime(2026, 3, 1, 8, 30, tzinfo=timezone.utc)
+CREATED = datetime(2026, 3, 1, 8, 30, tzinfo=UTC)
 
 
 def det_rng(seed: bytes) -> Rng:
@@ -87,7 +86,9 @@ def fields(seq: int = 1, **extra: Any) -> dict[str, Any]:
     return {"seq": seq, "created": CREATED, **extra}
 
 
-def test_sealed_bundle_opens_to_the_same_payload_and_header(office: Identity, helper: Identity, office_store: Store) -> None:
+def test_sealed_bundle_opens_to_the_same_payload_and_header(
+    office: Identity, helper: Identity, office_store: Store
+) -> None:
     payload = encode_payload([{"id": "r1", "kind": "visit", "data": {"notes": "家中情况稳定"}}])
     ack = {"seq": 4, "records": [["abc", 2]]}
     blob = seal(helper, office.public(), fields(seq=5, ack=ack, counts={"visit": 1}), payload)
@@ -105,7 +106,9 @@ def test_sealed_bundle_opens_to_the_same_payload_and_header(office: Identity, he
 
 
 @pytest.mark.parametrize("size", [0, 1, CHUNK_SIZE - 1, CHUNK_SIZE, CHUNK_SIZE + 1, 2 * CHUNK_SIZE, 2 * CHUNK_SIZE + 7])
-def test_payload_of_any_size_round_trips_across_chunk_edges(office: Identity, helper: Identity, size: int, helper_store: Store) -> None:
+def test_payload_of_any_size_round_trips_across_chunk_edges(
+    office: Identity, helper: Identity, size: int, helper_store: Store
+) -> None:
     payload = det_rng(b"payload")(size)
     blob = seal(office, helper.public(), fields(), payload)
     assert open_bundle(helper_store, helper, blob).plaintext == payload
@@ -217,9 +220,7 @@ def test_replayed_bundle_is_refused_after_signature_and_never_decrypted(
     assert decrypted == [1]
 
 
-def test_replay_check_runs_only_after_the_signature_is_valid(
-    office: Identity, helper: Identity, tmp_path: Any
-) -> None:
+def test_replay_check_runs_only_after_the_signature_is_valid(office: Identity, helper: Identity, tmp_path: Any) -> None:
     store = bare_store(tmp_path / "office", office)
     enrol(store, office, helper)
     set_last_seq(store, helper.fingerprint, 7)
@@ -294,9 +295,7 @@ json_values = st.recursive(
 headers = st.fixed_dictionaries(
     {
         "seq": st.integers(1, 2**63 - 1),
-        "created": st.datetimes(
-            min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(timezone.utc)
-        ),
+        "created": st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)),
         "ack": st.dictionaries(st.text(max_size=8), json_values, max_size=4),
         "counts": st.dictionaries(st.text(max_size=12), st.integers(0, 10**6), max_size=5),
     }
@@ -306,7 +305,8 @@ headers = st.fixed_dictionaries(
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(header=headers, payload=st.binary(max_size=3000))
 def test_any_header_and_payload_round_trip(
-    office: Identity, helper: Identity, header: dict[str, Any], payload: bytes, office_store: Store) -> None:
+    office: Identity, helper: Identity, header: dict[str, Any], payload: bytes, office_store: Store
+) -> None:
     blob = seal(helper, office.public(), header, payload)
     opened = open_bundle(office_store, office, blob)
     assert opened.plaintext == payload
@@ -325,7 +325,8 @@ def small_blob(office: Identity, helper: Identity) -> bytes:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_any_single_byte_change_is_refused(
-    office: Identity, helper: Identity, small_blob: bytes, data: st.DataObject, office_store: Store) -> None:
+    office: Identity, helper: Identity, small_blob: bytes, data: st.DataObject, office_store: Store
+) -> None:
     pos = data.draw(st.integers(0, len(small_blob) - 1))
     xor = data.draw(st.integers(1, 255))
     bad = bytearray(small_blob)
@@ -337,7 +338,8 @@ def test_any_single_byte_change_is_refused(
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_any_insertion_or_deletion_is_refused(
-    office: Identity, helper: Identity, small_blob: bytes, data: st.DataObject, office_store: Store) -> None:
+    office: Identity, helper: Identity, small_blob: bytes, data: st.DataObject, office_store: Store
+) -> None:
     pos = data.draw(st.integers(0, len(small_blob)))
     delete = data.draw(st.integers(0, 40))
     insert = data.draw(st.binary(max_size=40))

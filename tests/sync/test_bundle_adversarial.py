@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from datetime import datetime, timezone
-from typing import Any, Iterator
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
-
-import sync.protocol.bundle as bundle_mod
-from sync.protocol import canonical
 from fakes import bare_store, enrol
 
+import sync.protocol.bundle as bundle_mod
 from storage import Store
 from sync.exchange.importing import open_bundle
+from sync.protocol import canonical
 from sync.protocol.bundle import parse, seal
 from sync.protocol.crypto import LABEL_BUNDLE_SIG, Rng
 from sync.protocol.errors import (
@@ -47,7 +47,7 @@ from sync.protocol.identity import Identity
 
 pytestmark = pytest.mark.crypto
 
-CREATED = datetime(2026, 3, 1, 8, 30, tzinfo=timezone.utc)
+CREATED = datetime(2026, 3, 1, 8, 30, tzinfo=UTC)
 
 
 def det_rng(seed: bytes) -> Rng:

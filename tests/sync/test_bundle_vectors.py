@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 from fakes import bare_store, clock, enrol, pin, set_last_seq
 
-
 from core.fingerprint import fingerprint
 from core.records import Record
 from storage import Store, snapshot_bytes
@@ -51,9 +50,19 @@ def recipient_store(home: Path, v: dict[str, Any]) -> Store:
     legacy = v.get("legacy_enrolled")
     if legacy:  # a helper enrolled before small-order keys were refused at parsing
         fp = fingerprint(bytes.fromhex(legacy["sign_pub"]), bytes.fromhex(legacy["enc_pub"]))
-        data = {"name": legacy["name"], "committee": "青山村民委员会", "phone": "13800138000", "fingerprint": fp,
-                "sign_pub": legacy["sign_pub"], "enc_pub": legacy["enc_pub"], "conditions": [1, 2, 3, 4],
-                "reviewer": "审查人", "review_date": "2026-11-01", "enrolled_date": "2026-11-01", "status": "active"}
+        data = {
+            "name": legacy["name"],
+            "committee": "青山村民委员会",
+            "phone": "13800138000",
+            "fingerprint": fp,
+            "sign_pub": legacy["sign_pub"],
+            "enc_pub": legacy["enc_pub"],
+            "conditions": [1, 2, 3, 4],
+            "reviewer": "审查人",
+            "review_date": "2026-11-01",
+            "enrolled_date": "2026-11-01",
+            "status": "active",
+        }
         store.put(Record.new("helper", data, author=me.fingerprint, clock=clock), actor=me.fingerprint)
         set_last_seq(store, fp, v["last_seq"])
     for name in v["revoked"]:

@@ -36,7 +36,9 @@ def test_a_closed_case_leaves_the_phone_only_after_its_last_records_reached_the_
     clock = TickClock()
     osvc, hsvc, sid = _services(tmp_path, clock)
     _send(osvc, hsvc, clock)  # the phone has the case
-    late = hsvc.save_record("visit", {**VISIT, "date": "2026-02-28"}, subject=sid)  # written before it learns of the close-out
+    late = hsvc.save_record(
+        "visit", {**VISIT, "date": "2026-02-28"}, subject=sid
+    )  # written before it learns of the close-out
 
     office.close_case(osvc, sid, "期满", "2026-03-01")
     _send(osvc, hsvc, clock)

@@ -18,13 +18,16 @@ def test_a_flagged_change_is_listed_for_the_officer_until_looked_at(tmp_path: Pa
     office, helper, subject = setup_pair(tmp_path, clock)
     v = visit(helper, subject.id, clock)
     helper.store.put(v, actor=helper.me.fingerprint)
-    import_bundle(office.store, office.me, export_bundle(helper.store, helper.me, office.me.fingerprint, clock=clock),
-                  clock=clock)
-    import_bundle(helper.store, helper.me, export_bundle(office.store, office.me, helper.me.fingerprint, clock=clock),
-                  clock=clock)
+    import_bundle(
+        office.store, office.me, export_bundle(helper.store, helper.me, office.me.fingerprint, clock=clock), clock=clock
+    )
+    import_bundle(
+        helper.store, helper.me, export_bundle(office.store, office.me, helper.me.fingerprint, clock=clock), clock=clock
+    )
     helper.store.put(v.revise({**v.data, "notes": "改过的记录"}, clock=clock), actor=helper.me.fingerprint)
-    out = import_bundle(office.store, office.me,
-                        export_bundle(helper.store, helper.me, office.me.fingerprint, clock=clock), clock=clock)
+    out = import_bundle(
+        office.store, office.me, export_bundle(helper.store, helper.me, office.me.fingerprint, clock=clock), clock=clock
+    )
     assert out.status == "accepted" and out.warnings
     office.store.close()
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helper_sync_setup import PASS
+
 from sync.app.folders import default_folder, folder_of, last_folder, remember_folder
 from sync.app.session import Service
-
-from helper_sync_setup import PASS
 
 
 def test_default_folder_prefers_downloads(tmp_path: Path) -> None:

@@ -5,16 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helper_sync_setup import REPORT, SUBJECT, VISIT, Office, clock
 
 from core.errors import XietongError
 from core.kinds import KIND_LABELS
 from core.records import Record
 from sync.app import helper_sync as hs
+from sync.app.session import Service
+from sync.exchange import assign, enroll_helper, export_bundle, import_bundle
 from sync.protocol.errors import FingerprintMismatch
 from sync.protocol.identity import make_office_card, parse_enrolment_request
-from sync.exchange import assign, enroll_helper, export_bundle, import_bundle
-from sync.app.session import Service
-from helper_sync_setup import REPORT, SUBJECT, VISIT, Office, clock
 
 
 @pytest.fixture
@@ -29,9 +29,17 @@ def enrol(tmp_path: Path, office: Office, helper: Service, card: Path) -> str:
     hs.pin_office_from_file(helper, card, office.me.public().grouped)
     req = hs.write_enrolment_request(helper, tmp_path / "req", committee="青山村民委员会", phone="13800138000")
     fp = helper.me.fingerprint
-    enroll_helper(office.store, office.me, Path(req).read_bytes(), helper.me.public().grouped,
-                  committee="青山村民委员会", conditions=[1, 2, 3, 4], reviewer="赵六", review_date="2026-11-01",
-                  clock=clock)
+    enroll_helper(
+        office.store,
+        office.me,
+        Path(req).read_bytes(),
+        helper.me.public().grouped,
+        committee="青山村民委员会",
+        conditions=[1, 2, 3, 4],
+        reviewer="赵六",
+        review_date="2026-11-01",
+        clock=clock,
+    )
     subject = Record.new("subject", dict(SUBJECT), author=office.me.fingerprint, clock=clock)
     office.store.put(subject, actor=office.me.fingerprint)
     assign(office.store, office.me, subject.id, fp, clock)
@@ -45,8 +53,9 @@ def office_bundle(tmp_path: Path, office: Office, helper: Service, name: str = "
     return path
 
 
-def test_fingerprints_show_no_office_until_pinned_then_the_office(tmp_path: Path, office: Office, helper: Service,
-                                                                  card: Path) -> None:
+def test_fingerprints_show_no_office_until_pinned_then_the_office(
+    tmp_path: Path, office: Office, helper: Service, card: Path
+) -> None:
     before = hs.fingerprints(helper)
     assert before["office"] is None
     assert before["mine"] == helper.me.public().grouped
@@ -91,8 +100,9 @@ def test_export_needs_a_pinned_office(tmp_path: Path, helper: Service) -> None:
         hs.export_to(helper, tmp_path / "out.xtb")
 
 
-def test_import_reports_new_records_and_subject_appears(tmp_path: Path, office: Office, helper: Service,
-                                                        card: Path) -> None:
+def test_import_reports_new_records_and_subject_appears(
+    tmp_path: Path, office: Office, helper: Service, card: Path
+) -> None:
     sid = enrol(tmp_path, office, helper, card)
     path = office_bundle(tmp_path, office, helper)
     assert hs.bundle_files(path.parent) == [str(path)]
@@ -106,8 +116,9 @@ def test_import_reports_new_records_and_subject_appears(tmp_path: Path, office: 
     assert again.status == "already"
 
 
-def test_tampered_bundle_is_quarantined_and_store_unchanged(tmp_path: Path, office: Office, helper: Service,
-                                                            card: Path) -> None:
+def test_tampered_bundle_is_quarantined_and_store_unchanged(
+    tmp_path: Path, office: Office, helper: Service, card: Path
+) -> None:
     enrol(tmp_path, office, helper, card)
     path = office_bundle(tmp_path, office, helper)
     blob = bytearray(path.read_bytes())
@@ -131,8 +142,9 @@ def test_gap_in_office_bundles_is_explained(tmp_path: Path, office: Office, help
     assert summary.gap and "第1至1号" in summary.gap
 
 
-def test_preview_counts_match_the_exported_bundle_and_export_is_encrypted(tmp_path: Path, office: Office,
-                                                                          helper: Service, card: Path) -> None:
+def test_preview_counts_match_the_exported_bundle_and_export_is_encrypted(
+    tmp_path: Path, office: Office, helper: Service, card: Path
+) -> None:
     sid = enrol(tmp_path, office, helper, card)
     hs.import_bundle_file(helper, office_bundle(tmp_path, office, helper))
     helper.save_record("visit", dict(VISIT), subject=sid)

@@ -5,24 +5,33 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helper_sync_setup import SUBJECT, VISIT, Office, clock
 
 from core.records import Record
 from storage import snapshot_bytes
-from sync.app.errors import FileUnwritable
 from sync.app import helper_sync as hs
+from sync.app.errors import FileUnwritable
+from sync.app.session import Service
+from sync.exchange import assign, enroll_helper, export_bundle, import_bundle
 from sync.protocol.errors import FingerprintMismatch
 from sync.protocol.identity import make_office_card, parse_enrolment_request
-from sync.exchange import assign, enroll_helper, export_bundle, import_bundle
-from sync.app.session import Service
-from helper_sync_setup import SUBJECT, VISIT, Office, clock
 
 
 def enrolled(office: Office, helper: Service) -> str:
     """Pin the office from the card's bytes, enrol from the request's bytes, assign one subject."""
     hs.pin_office_from_bytes(helper, make_office_card(office.me), office.me.public().grouped)
     _, request = hs.enrolment_request_bytes(helper, committee="青山村民委员会", phone="13800138000")
-    enroll_helper(office.store, office.me, request, helper.me.public().grouped, committee="青山村民委员会",
-                  conditions=[1, 2, 3, 4], reviewer="赵六", review_date="2026-11-01", clock=clock)
+    enroll_helper(
+        office.store,
+        office.me,
+        request,
+        helper.me.public().grouped,
+        committee="青山村民委员会",
+        conditions=[1, 2, 3, 4],
+        reviewer="赵六",
+        review_date="2026-11-01",
+        clock=clock,
+    )
     subject = Record.new("subject", dict(SUBJECT), author=office.me.fingerprint, clock=clock)
     office.store.put(subject, actor=office.me.fingerprint)
     assign(office.store, office.me, subject.id, helper.me.fingerprint, clock)
@@ -34,8 +43,9 @@ def store_bytes(home: Path) -> dict[str, bytes]:
     return {k: v for k, v in snapshot_bytes(home).items() if not k.startswith("quarantine/")}
 
 
-def test_card_bytes_preview_shows_the_office_and_pinning_needs_the_right_digits(office: Office,
-                                                                                helper: Service) -> None:
+def test_card_bytes_preview_shows_the_office_and_pinning_needs_the_right_digits(
+    office: Office, helper: Service
+) -> None:
     card = make_office_card(office.me)
     assert hs.office_card_preview_bytes(card) == {"name": "青山镇司法所", "fingerprint": office.me.public().grouped}
     real = office.me.public().fingerprint
@@ -79,7 +89,8 @@ def test_bundle_bytes_import_like_a_file_and_leave_no_staging_behind(office: Off
 
 
 def test_tampered_bundle_bytes_are_refused_quarantined_under_the_picked_name_and_store_unchanged(
-        office: Office, helper: Service) -> None:
+    office: Office, helper: Service
+) -> None:
     enrolled(office, helper)
     blob = bytearray(export_bundle(office.store, office.me, helper.me.fingerprint, clock=clock))
     blob[-5] ^= 0x01
@@ -104,11 +115,11 @@ def test_bundle_bytes_need_a_pinned_office(helper: Service) -> None:
         hs.export_bytes(helper)
 
 
-def test_export_bytes_is_a_bundle_the_office_imports_and_marks_records_exported(office: Office,
-                                                                               helper: Service) -> None:
+def test_export_bytes_is_a_bundle_the_office_imports_and_marks_records_exported(
+    office: Office, helper: Service
+) -> None:
     sid = enrolled(office, helper)
-    hs.import_bundle_bytes(helper, "in.xtb", export_bundle(office.store, office.me, helper.me.fingerprint,
-                                                           clock=clock))
+    hs.import_bundle_bytes(helper, "in.xtb", export_bundle(office.store, office.me, helper.me.fingerprint, clock=clock))
     helper.save_record("visit", dict(VISIT), subject=sid)
     assert hs.export_preview(helper)["resend"] == 0
     name, blob = hs.export_bytes(helper)
@@ -121,8 +132,9 @@ def test_export_bytes_is_a_bundle_the_office_imports_and_marks_records_exported(
     assert [r.kind for r in office.store.list(subject=sid) if r.kind == "visit"] == ["visit"]
 
 
-@pytest.mark.parametrize("name, expected", [("a/b/c.xtb", "c.xtb"), ("C:\\Users\\d.xtb", "d.xtb"), ("", "数据包.xtb"),
-                                            ("..", "数据包.xtb")])
+@pytest.mark.parametrize(
+    "name, expected", [("a/b/c.xtb", "c.xtb"), ("C:\\Users\\d.xtb", "d.xtb"), ("", "数据包.xtb"), ("..", "数据包.xtb")]
+)
 def test_picked_names_lose_their_folders(name: str, expected: str) -> None:
     assert hs.picked_name(name) == expected
 
@@ -132,8 +144,7 @@ def test_a_cancelled_save_leaves_the_records_unexported_and_correctable(office: 
     from sync.exchange import ExportSuperseded
 
     sid = enrolled(office, helper)
-    hs.import_bundle_bytes(helper, "in.xtb", export_bundle(office.store, office.me, helper.me.fingerprint,
-                                                           clock=clock))
+    hs.import_bundle_bytes(helper, "in.xtb", export_bundle(office.store, office.me, helper.me.fingerprint, clock=clock))
     visit = helper.save_record("visit", dict(VISIT), subject=sid)
     _, cancelled = hs.seal_export(helper)
     assert helper.record_sync_status(visit.id) == "未导出" and helper.record_lock_reason(visit.id) is None
@@ -153,8 +164,7 @@ def test_a_cancelled_save_leaves_the_records_unexported_and_correctable(office: 
 
 def test_a_failed_write_marks_nothing_exported(office: Office, helper: Service, tmp_path: Path) -> None:
     sid = enrolled(office, helper)
-    hs.import_bundle_bytes(helper, "in.xtb", export_bundle(office.store, office.me, helper.me.fingerprint,
-                                                           clock=clock))
+    hs.import_bundle_bytes(helper, "in.xtb", export_bundle(office.store, office.me, helper.me.fingerprint, clock=clock))
     visit = helper.save_record("visit", dict(VISIT), subject=sid)
     (tmp_path / "不是文件夹").write_text("x")
     with pytest.raises(FileUnwritable, match="不是文件夹"):
@@ -166,13 +176,13 @@ def test_a_failed_write_marks_nothing_exported(office: Office, helper: Service, 
 
 def test_receipts_for_what_came_in_while_a_save_dialog_was_open_are_kept(office: Office, helper: Service) -> None:
     enrolled(office, helper)
-    hs.import_bundle_bytes(helper, "in.xtb", export_bundle(office.store, office.me, helper.me.fingerprint,
-                                                           clock=clock))
+    hs.import_bundle_bytes(helper, "in.xtb", export_bundle(office.store, office.me, helper.me.fingerprint, clock=clock))
     _, sealed = hs.seal_export(helper)  # carries the receipts for the first office bundle
     second = Record.new("subject", {**SUBJECT, "name": "李四"}, author=office.me.fingerprint, clock=clock)
     office.store.put(second, actor=office.me.fingerprint)
     assign(office.store, office.me, second.id, helper.me.fingerprint, clock)
-    hs.import_bundle_bytes(helper, "in2.xtb", export_bundle(office.store, office.me, helper.me.fingerprint,
-                                                            clock=clock))
+    hs.import_bundle_bytes(
+        helper, "in2.xtb", export_bundle(office.store, office.me, helper.me.fingerprint, clock=clock)
+    )
     sealed.commit()
     assert hs.export_preview(helper)["receipts"] > 0  # the second bundle's receipts go next time

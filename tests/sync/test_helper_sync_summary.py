@@ -7,15 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helper_sync_setup import CHEAP, PASS, REPORT, SUBJECT, VISIT, clock
 
 from core.kinds import KIND_LABELS
 from sync.app import helper_sync as hs
 from sync.app import office as off
-from sync.protocol.identity import make_enrolment_request, make_office_card
-from sync.exchange import enroll_helper, export_bundle, import_bundle
 from sync.app.session import Service
+from sync.exchange import enroll_helper, export_bundle, import_bundle
+from sync.protocol.identity import make_enrolment_request, make_office_card
 from views.sync_screen import exported_lines, preview_lines  # the wording is the screen's
-from helper_sync_setup import CHEAP, PASS, REPORT, SUBJECT, VISIT, clock
 
 VISIT_LABEL, REPORT_LABEL = KIND_LABELS["visit"], KIND_LABELS["report"]
 
@@ -29,9 +29,17 @@ def pair(tmp_path: Path) -> tuple[Service, Service]:
     helper.setup("helper", "王五", PASS)
     ome, hme = office.me, helper.me
     hs.pin_office_from_bytes(helper, make_office_card(ome), ome.public().grouped)
-    enroll_helper(office.store, ome, make_enrolment_request(hme, "青山村民委员会", "13800138000"),
-                  hme.public().grouped, committee="青山村民委员会", conditions=[1, 2, 3, 4], reviewer="赵六",
-                  review_date="2026-11-01", clock=clock)
+    enroll_helper(
+        office.store,
+        ome,
+        make_enrolment_request(hme, "青山村民委员会", "13800138000"),
+        hme.public().grouped,
+        committee="青山村民委员会",
+        conditions=[1, 2, 3, 4],
+        reviewer="赵六",
+        review_date="2026-11-01",
+        clock=clock,
+    )
     return office, helper
 
 
@@ -42,8 +50,9 @@ def subject(office: Service, helper: Service, name: str) -> str:
 
 
 def notice(office: Service, sid: str, tasks: list[str]) -> Any:
-    return off.issue_notice(office, sid, tasks=tasks, contact="李所长", contact_phone="13800138000",
-                            issuer="赵六", approver="钱七")
+    return off.issue_notice(
+        office, sid, tasks=tasks, contact="李所长", contact_phone="13800138000", issuer="赵六", approver="钱七"
+    )
 
 
 def deliver(office: Service, helper: Service) -> hs.ImportSummary:
@@ -96,8 +105,9 @@ def test_an_uncorrected_record_has_no_correction_note_and_resend_counts_records(
     assert preview_lines(pv)[0] == f"{VISIT_LABEL}:2 条(含1次更正)"
 
 
-def test_the_export_result_repeats_the_urgent_reports_and_the_corrections(pair: tuple[Service, Service],
-                                                                         tmp_path: Path) -> None:
+def test_the_export_result_repeats_the_urgent_reports_and_the_corrections(
+    pair: tuple[Service, Service], tmp_path: Path
+) -> None:
     office, helper = pair
     sid = subject(office, helper, "张三")
     deliver(office, helper)

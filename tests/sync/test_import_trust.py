@@ -23,8 +23,9 @@ def test_a_visit_dated_after_the_offices_day_plus_one_is_refused_and_the_overdue
     office, helper, subject = setup_pair(tmp_path, clock)
     helper.store.put(visit(helper, subject.id, clock, date="2026-04-30"), actor=helper.me.fingerprint)
     before = content(office.store)
-    out = import_bundle(office.store, office.me, export_bundle(helper.store, helper.me, office.me.fingerprint,
-                                                               clock=clock), clock=clock)
+    out = import_bundle(
+        office.store, office.me, export_bundle(helper.store, helper.me, office.me.fingerprint, clock=clock), clock=clock
+    )
     assert out.status == "rejected" and out.code == "schema_invalid" and "不能晚于今天" in out.message
     assert content(office.store) == before
     last = office.store.summaries()[subject.id].get("last_visit")
@@ -36,8 +37,9 @@ def test_a_visit_dated_tomorrow_is_within_the_slack(tmp_path: Path) -> None:
     clock = TickClock()
     office, helper, subject = setup_pair(tmp_path, clock)
     helper.store.put(visit(helper, subject.id, clock, date="2026-03-02"), actor=helper.me.fingerprint)
-    out = import_bundle(office.store, office.me, export_bundle(helper.store, helper.me, office.me.fingerprint,
-                                                               clock=clock), clock=clock)
+    out = import_bundle(
+        office.store, office.me, export_bundle(helper.store, helper.me, office.me.fingerprint, clock=clock), clock=clock
+    )
     assert out.status == "accepted", out.message
 
 
@@ -46,13 +48,21 @@ def test_deleting_a_record_the_office_acknowledged_is_flagged_never_silent(tmp_p
     office, helper, subject = setup_pair(tmp_path, clock)
     v = visit(helper, subject.id, clock)
     helper.store.put(v, actor=helper.me.fingerprint)
-    assert import_bundle(office.store, office.me, export_bundle(helper.store, helper.me, office.me.fingerprint,
-                                                                clock=clock), clock=clock).warnings == []
+    assert (
+        import_bundle(
+            office.store,
+            office.me,
+            export_bundle(helper.store, helper.me, office.me.fingerprint, clock=clock),
+            clock=clock,
+        ).warnings
+        == []
+    )
     receipt = export_bundle(office.store, office.me, helper.me.fingerprint, clock=clock)
     assert import_bundle(helper.store, helper.me, receipt, clock=clock).status == "accepted"
     helper.store.put(v.revise({}, clock=clock, deleted=True), actor=helper.me.fingerprint)  # after the receipt
-    out = import_bundle(office.store, office.me, export_bundle(helper.store, helper.me, office.me.fingerprint,
-                                                               clock=clock), clock=clock)
+    out = import_bundle(
+        office.store, office.me, export_bundle(helper.store, helper.me, office.me.fingerprint, clock=clock), clock=clock
+    )
     assert out.status == "accepted"
     assert any("删除了 1 条司法所已确认收到的记录" in w for w in out.warnings), out.warnings
     flagged = office.store.meta_get(f"peers/{helper.me.fingerprint}/flagged")

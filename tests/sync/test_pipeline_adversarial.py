@@ -7,18 +7,19 @@ move the file to quarantine, and not stop the genuine bundle importing afterward
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from pipeline_setup import SUBJECT, TEAM, VISIT, Side, TickClock, make_side, setup_pair, visit
 
 from core.records import Record
 from storage import snapshot_bytes
+from sync.exchange import export_bundle, import_bundle, import_file, pin_office
 from sync.protocol.bundle import DEFAULT_MAX_SIZE, encode_payload, seal
 from sync.protocol.errors import REJECTION_CODES
 from sync.protocol.identity import make_office_card
-from sync.exchange import export_bundle, import_bundle, import_file, pin_office
 
 pytestmark = pytest.mark.crypto
 

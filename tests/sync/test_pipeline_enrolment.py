@@ -9,9 +9,9 @@ from pipeline_setup import SUBJECT, TickClock, make_side, setup_pair
 
 from core.errors import ValidationError
 from core.records import Record
+from sync.exchange import NotEnrolled, assign, enroll_helper, export_bundle, pin_office
 from sync.protocol.errors import FingerprintMismatch
 from sync.protocol.identity import make_enrolment_request, make_office_card
-from sync.exchange import NotEnrolled, assign, enroll_helper, export_bundle, pin_office
 
 pytestmark = pytest.mark.crypto
 

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from pipeline_setup import PASS, TickClock, content, setup_pair, visit
 
 from storage import Store
-from sync.protocol.identity import Identity
 from sync.exchange import export_bundle, import_bundle
+from sync.protocol.identity import Identity
 
 pytestmark = pytest.mark.crypto
 

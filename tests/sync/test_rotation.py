@@ -7,20 +7,20 @@ from pathlib import Path
 import pytest
 from pipeline_setup import TickClock, content, setup_pair, visit
 
-from sync.protocol.bundle import encode_payload, parse, seal
-from sync.protocol.errors import FingerprintMismatch
-from sync.protocol.identity import Identity, make_office_card, make_rotation
 from sync.exchange import (
     STATUS_DELIVERED,
     assign,
     confirm_office_rotation,
-    pending_rotation,
-    pin_office,
     export_bundle,
     import_bundle,
+    pending_rotation,
+    pin_office,
     record_status,
     rotate_office_key,
 )
+from sync.protocol.bundle import encode_payload, parse, seal
+from sync.protocol.errors import FingerprintMismatch
+from sync.protocol.identity import Identity, make_office_card, make_rotation
 
 pytestmark = pytest.mark.crypto
 
@@ -29,8 +29,15 @@ def test_helper_follows_the_office_to_its_new_key_without_losing_state(tmp_path:
     clock = TickClock()
     office, helper, subject = setup_pair(tmp_path, clock)
     old_fp = office.me.fingerprint
-    assert import_bundle(helper.store, helper.me, export_bundle(office.store, office.me, helper.me.fingerprint,
-                                                                clock=clock), clock=clock).status == "accepted"
+    assert (
+        import_bundle(
+            helper.store,
+            helper.me,
+            export_bundle(office.store, office.me, helper.me.fingerprint, clock=clock),
+            clock=clock,
+        ).status
+        == "accepted"
+    )
     v1 = visit(helper, subject.id, clock)
     helper.store.put(v1, actor=helper.me.fingerprint)
     early = export_bundle(helper.store, helper.me, old_fp, clock=clock)  # made before the rotation reached it
@@ -73,9 +80,12 @@ def test_rotation_statement_not_made_by_the_pinned_key_is_refused_and_nothing_ch
     # even a bundle truly signed by the office cannot carry a hand-over it did not sign
     forged = [make_rotation(intruder, stranger)]
     forged[0]["old_fingerprint"] = office.me.fingerprint
-    blob = seal(office.me, helper.me.public(),
-                {"seq": 1, "created": clock(), "ack": {"seq": 0, "records": [], "rotation": forged}, "counts": {}},
-                encode_payload([]))
+    blob = seal(
+        office.me,
+        helper.me.public(),
+        {"seq": 1, "created": clock(), "ack": {"seq": 0, "records": [], "rotation": forged}, "counts": {}},
+        encode_payload([]),
+    )
     before = content(helper.store), helper.store.meta_get("sync/office")
     out = import_bundle(helper.store, helper.me, blob, clock=clock)
     assert out.status == "rejected" and out.code == "schema_invalid" and "密钥更换" in out.message
@@ -103,9 +113,17 @@ def _thief_rotation(office_key: Identity, helper_fp: str, office_store, clock: T
 
     helper_pub = enrolled_helper(office_store, helper_fp)
     seq = PeerState(office_store, helper_fp).out_seq + 1
-    blob = seal(office_key, helper_pub,
-                {"seq": seq, "created": clock(), "ack": {"seq": 0, "records": [], "rotation": [make_rotation(office_key, thief)]},
-                 "counts": {}}, encode_payload([]))
+    blob = seal(
+        office_key,
+        helper_pub,
+        {
+            "seq": seq,
+            "created": clock(),
+            "ack": {"seq": 0, "records": [], "rotation": [make_rotation(office_key, thief)]},
+            "counts": {},
+        },
+        encode_payload([]),
+    )
     return blob, thief
 
 
@@ -134,8 +152,15 @@ def test_in_person_pin_overrides_a_pin_that_came_from_a_rotation(tmp_path: Path)
     person again, moves the phone back, and the exchange state goes with it."""
     clock = TickClock()
     office, helper, subject = setup_pair(tmp_path, clock)
-    assert import_bundle(helper.store, helper.me, export_bundle(office.store, office.me, helper.me.fingerprint,
-                                                                clock=clock), clock=clock).status == "accepted"
+    assert (
+        import_bundle(
+            helper.store,
+            helper.me,
+            export_bundle(office.store, office.me, helper.me.fingerprint, clock=clock),
+            clock=clock,
+        ).status
+        == "accepted"
+    )
     blob, thief = _thief_rotation(office.me, helper.me.fingerprint, office.store, clock)
     assert import_bundle(helper.store, helper.me, blob, clock=clock).status == "accepted"
     confirm_office_rotation(helper.store, thief.public().grouped)
@@ -165,17 +190,26 @@ def test_records_authored_under_the_old_key_stay_the_offices_after_rotation(tmp_
     same author), and a subject written under the new key, both reach the phone."""
     clock = TickClock()
     office, helper, subject = setup_pair(tmp_path, clock)
-    assert import_bundle(helper.store, helper.me, export_bundle(office.store, office.me, helper.me.fingerprint,
-                                                                clock=clock), clock=clock).status == "accepted"
+    assert (
+        import_bundle(
+            helper.store,
+            helper.me,
+            export_bundle(office.store, office.me, helper.me.fingerprint, clock=clock),
+            clock=clock,
+        ).status
+        == "accepted"
+    )
     office.me = rotate_office_key(office.store, office.me, clock)
-    from core.records import Record
     from pipeline_setup import SUBJECT
+
+    from core.records import Record
 
     second = Record.new("subject", {**SUBJECT, "name": "李四"}, author=office.me.fingerprint, clock=clock)
     office.store.put(second, actor=office.me.fingerprint)
     assign(office.store, office.me, second.id, helper.me.fingerprint, clock)
-    out = import_bundle(helper.store, helper.me, export_bundle(office.store, office.me, helper.me.fingerprint,
-                                                               clock=clock), clock=clock)
+    out = import_bundle(
+        helper.store, helper.me, export_bundle(office.store, office.me, helper.me.fingerprint, clock=clock), clock=clock
+    )
     assert out.status == "accepted", out.message
     assert helper.store.get(second.id) is not None
     confirm_office_rotation(helper.store, office.me.public().grouped)
@@ -184,10 +218,12 @@ def test_records_authored_under_the_old_key_stay_the_offices_after_rotation(tmp_
     from core.records import Record as R
 
     old_subject = office.store.get(subject.id)
-    office.store.put(R.revise(old_subject, {**old_subject.data, "residence": "新住址"}, clock=clock),
-                     actor=office.me.fingerprint)
-    out = import_bundle(helper.store, helper.me, export_bundle(office.store, office.me, helper.me.fingerprint,
-                                                               clock=clock), clock=clock)
+    office.store.put(
+        R.revise(old_subject, {**old_subject.data, "residence": "新住址"}, clock=clock), actor=office.me.fingerprint
+    )
+    out = import_bundle(
+        helper.store, helper.me, export_bundle(office.store, office.me, helper.me.fingerprint, clock=clock), clock=clock
+    )
     assert out.status == "accepted", out.message
     assert helper.store.get(subject.id).data["residence"] == "新住址"
     assert helper.store.get(subject.id).author != office.me.fingerprint

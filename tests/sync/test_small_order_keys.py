@@ -19,8 +19,7 @@ from fakes import bare_store, clock
 from core.fingerprint import fingerprint, group_fingerprint
 from storage import snapshot_bytes
 from sync import exchange
-from sync.protocol import canonical
-from sync.protocol import crypto
+from sync.protocol import canonical, crypto
 from sync.protocol.crypto import LABEL_ENROLMENT, LABEL_OFFICE_CARD, frame, verify
 from sync.protocol.errors import BadCard, BadEnrolmentRequest, IdentityCorrupt
 from sync.protocol.identity import Identity, PublicIdentity, parse_enrolment_request, parse_office_card
@@ -95,7 +94,7 @@ ENCODINGS = sorted(all_refused_encodings())
 IDENTITY_R = (1).to_bytes(32, "little")
 
 
-def _forged(key: bytes, message_for: "callable") -> tuple[bytes, int]:
+def _forged(key: bytes, message_for: callable) -> tuple[bytes, int]:
     """A signature OpenSSL accepts under ``key`` with no private key: R = identity, S = 0, and a
     message varied (by counter) until [k]A is the identity."""
     pk = Ed25519PublicKey.from_public_bytes(key)
@@ -129,8 +128,16 @@ def _document(doc_type: str, role: str, key: bytes, label: bytes, extra: dict[st
     enc = _enc_pub()
 
     def body(n: int) -> dict[str, object]:
-        return {"type": doc_type, "v": 1, "role": role, "name": f"伪造{n}", "sign_pub": key.hex(),
-                "enc_pub": enc.hex(), "fingerprint": fingerprint(key, enc), **extra}
+        return {
+            "type": doc_type,
+            "v": 1,
+            "role": role,
+            "name": f"伪造{n}",
+            "sign_pub": key.hex(),
+            "enc_pub": enc.hex(),
+            "fingerprint": fingerprint(key, enc),
+            **extra,
+        }
 
     sig, i = _forged(key, lambda n: frame(label, canonical.dumps(body(n))))
     return canonical.dumps({**body(i), "sig": sig.hex()})
@@ -138,8 +145,13 @@ def _document(doc_type: str, role: str, key: bytes, label: bytes, extra: dict[st
 
 @pytest.mark.parametrize("key", ENCODINGS, ids=lambda k: k.hex()[:6] + ".." + k.hex()[-2:])
 def test_enrolment_request_with_a_small_order_key_is_refused_when_parsed(key: bytes) -> None:
-    data = _document("xietong/enrolment-request", "helper", key, LABEL_ENROLMENT,
-                     {"committee": "青山村民委员会", "phone": "13800138000"})
+    data = _document(
+        "xietong/enrolment-request",
+        "helper",
+        key,
+        LABEL_ENROLMENT,
+        {"committee": "青山村民委员会", "phone": "13800138000"},
+    )
     with pytest.raises(BadEnrolmentRequest) as err:
         parse_enrolment_request(data)
     assert "小阶点" in str(err.value)
@@ -156,8 +168,13 @@ def test_office_card_with_a_small_order_key_is_refused_when_parsed(key: bytes) -
 def test_stored_public_identity_with_a_small_order_key_is_corrupt() -> None:
     enc = _enc_pub()
     key = IDENTITY_R
-    d = {"role": "helper", "name": "王五", "sign_pub": key.hex(), "enc_pub": enc.hex(),
-         "fingerprint": fingerprint(key, enc)}
+    d = {
+        "role": "helper",
+        "name": "王五",
+        "sign_pub": key.hex(),
+        "enc_pub": enc.hex(),
+        "fingerprint": fingerprint(key, enc),
+    }
     with pytest.raises(IdentityCorrupt):
         PublicIdentity.from_dict(d)
 
@@ -166,13 +183,27 @@ def test_office_refuses_to_enrol_a_small_order_request_and_its_store_is_unchange
     """Before this fix the request enrolled, and anyone could then forge that helper's bundles."""
     office = Identity.generate("office", "青山镇司法所")
     store = bare_store(tmp_path / "office", office)
-    data = _document("xietong/enrolment-request", "helper", IDENTITY_R, LABEL_ENROLMENT,
-                     {"committee": "青山村民委员会", "phone": "13800138000"})
+    data = _document(
+        "xietong/enrolment-request",
+        "helper",
+        IDENTITY_R,
+        LABEL_ENROLMENT,
+        {"committee": "青山村民委员会", "phone": "13800138000"},
+    )
     typed = group_fingerprint(canonical.loads(data)["fingerprint"])
     store.checkpoint()
     before = snapshot_bytes(tmp_path / "office")
     with pytest.raises(BadEnrolmentRequest):
-        exchange.enroll_helper(store, office, data, typed, committee="青山村民委员会", conditions=[1, 2, 3, 4],
-                               reviewer="审查人", review_date="2026-11-01", clock=clock)
+        exchange.enroll_helper(
+            store,
+            office,
+            data,
+            typed,
+            committee="青山村民委员会",
+            conditions=[1, 2, 3, 4],
+            reviewer="审查人",
+            review_date="2026-11-01",
+            clock=clock,
+        )
     assert store.list("helper") == []
     assert snapshot_bytes(tmp_path / "office") == before

@@ -22,14 +22,20 @@ def _visit(author: str, subject: str, day: str, **extra: object) -> Record:
 
 def test_visits_count_per_subject_and_month_up_to_the_cap() -> None:
     a = "1" * 30
-    visits = [_visit(a, "s1", "2026-03-02"), _visit(a, "s1", "2026-03-09"), _visit(a, "s1", "2026-03-20"),
-              _visit(a, "s2", "2026-03-05"), _visit(a, "s1", "2026-04-01")]
+    visits = [
+        _visit(a, "s1", "2026-03-02"),
+        _visit(a, "s1", "2026-03-09"),
+        _visit(a, "s1", "2026-03-20"),
+        _visit(a, "s2", "2026-03-05"),
+        _visit(a, "s1", "2026-04-01"),
+    ]
     gone = _visit(a, "s2", "2026-03-06")
     visits += [gone, gone.revise(gone.data, deleted=True)]
     assert counted_visits(visits, cap=2) == {(a, "2026-03"): 3, (a, "2026-04"): 1}
     assert counted_visits(visits, cap=0) == {(a, "2026-03"): 4, (a, "2026-04"): 1}
-    reward = Record.new("reward", {"helper": a, "date": "2026-04-15", "amount": 100, "reason": "及时报告", "by": "李"},
-                        author="office")
+    reward = Record.new(
+        "reward", {"helper": a, "date": "2026-04-15", "amount": 100, "reason": "及时报告", "by": "李"}, author="office"
+    )
     got = amounts(visits, [reward], rate_fen=2050, cap=2)
     assert got[(a, "2026-03")] == {"counted": 3, "subsidy": 6150, "reward": 0, "total": 6150}
     assert got[(a, "2026-04")]["total"] == 2050 + 10000
@@ -64,5 +70,10 @@ def test_the_visits_report_prints_amounts_totals_and_a_signature_column(tmp_path
     assert head[-1] == "签名" and "走访补贴(元)" in head
     line = dict(zip(head, rows[2], strict=True))
     assert (line["走访次数"], line["计补贴次数"], line["走访补贴(元)"], line["专项奖励(元)"], line["合计(元)"]) == (
-        3, 2, "40.00", "50.00", "90.00")
+        3,
+        2,
+        "40.00",
+        "50.00",
+        "90.00",
+    )
     assert rows[-1][0] == "合计" and rows[-1][head.index("合计(元)")] == "90.00"

@@ -16,9 +16,10 @@ import itertools
 import json
 import sys
 import zlib
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
@@ -30,7 +31,7 @@ from sync.protocol.format import CHUNK_SIZE, TAG_LEN, encode_payload, parse, ser
 from sync.protocol.identity import Identity
 
 HERE = Path(__file__).resolve().parent
-CREATED = datetime(2026, 3, 1, 8, 30, tzinfo=timezone.utc)
+CREATED = datetime(2026, 3, 1, 8, 30, tzinfo=UTC)
 NAMES = {
     "office": ("office", "花山区湖东路街道司法所"),
     "other_office": ("office", "雨山区平湖街道司法所"),
@@ -296,8 +297,13 @@ def build() -> tuple[dict[str, bytes], dict[str, Any]]:
     small = SmallOrderSigner(X25519PrivateKey.from_private_bytes(det_rng("small-order/enc")(32)))
     add(
         "small_order_sender.bundle",
-        seal(small, pub["office"], {"seq": 5, "created": CREATED, "ack": {"seq": 2}, "counts": {"visit": 3}},
-             encode_payload(records(3)), rng=det_rng("seal/small-order")),
+        seal(
+            small,
+            pub["office"],
+            {"seq": 5, "created": CREATED, "ack": {"seq": 2}, "counts": {"visit": 3}},
+            encode_payload(records(3)),
+            rng=det_rng("seal/small-order"),
+        ),
         "bad_signature",
         "forged without a private key by a 'helper' whose signing key is the identity point (enrolled before the fix)",
         legacy_enrolled={"name": "小阶点", "sign_pub": small.sign_pub.hex(), "enc_pub": small.enc_pub.hex()},

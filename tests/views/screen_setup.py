@@ -13,7 +13,6 @@ from sync.app.session import Service
 SUBJECT = {**SAMPLE_SUBJECT, "gender": "女", "household": "四川省某县城关镇"}
 
 
-
 def helper_with_subject(home: Path) -> tuple[Service, str]:
     """A helper set up and unlocked, with ``SUBJECT`` in its store (as an office bundle leaves it)."""
     svc = Service(home, clock=clock, kdf=CHEAP)

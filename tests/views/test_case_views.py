@@ -49,8 +49,15 @@ def helper_for(tmp_path: Path, clock: Clock, osvc: Service, name: str = "王五"
     exchange.pin_office(h.store, make_office_card(osvc.me), osvc.me.public().grouped)
     req = tmp_path / f"{name}.req"
     req.write_bytes(make_enrolment_request(h.me, "青山村民委员会", "13800138000"))
-    office.enrol_from_request(osvc, req, h.me.public().grouped, committee="青山村民委员会",
-                              conditions=[1, 2, 3, 4], reviewer="赵六", review_date="2026-11-20")
+    office.enrol_from_request(
+        osvc,
+        req,
+        h.me.public().grouped,
+        committee="青山村民委员会",
+        conditions=[1, 2, 3, 4],
+        reviewer="赵六",
+        review_date="2026-11-20",
+    )
     return h
 
 
@@ -80,7 +87,8 @@ def texts(view: Any) -> str:
 
 
 def test_close_out_from_the_subject_page_archives_the_case_and_the_phone_shows_it(
-        tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    tmp_path: Path, clock: Clock, osvc: Service
+) -> None:
     from views.office.register import register_view
     from views.office.subject_page import subject_page_view
     from views.subjects import detail_view
@@ -96,23 +104,28 @@ def test_close_out_from_the_subject_page_archives_the_case_and_the_phone_shows_i
     click(button(view, "办理解矫").on_click)
     assert "迁往单位" in texts(view)  # refused: the field error and the message are shown
     assert office.closure(osvc, s.id) is None
-    next(c for c in controls(view) if isinstance(c, ft.TextField) and "迁往单位" in (c.label or "")).value = "红星镇司法所"
+    next(
+        c for c in controls(view) if isinstance(c, ft.TextField) and "迁往单位" in (c.label or "")
+    ).value = "红星镇司法所"
     click(button(view, "办理解矫").on_click)
     assert office.closure(osvc, s.id)["transfer_to"] == "红星镇司法所"  # type: ignore[index]
 
     after = subject_page_view(shell, Screen.of("office_subject", id=s.id))
     assert "解矫宣告(已归档)" in texts(after) and "迁往单位:红星镇司法所" in texts(after)
     archived = register_view(shell, Screen.of("office_subjects", status="archived"))
-    assert "张三" in texts(archived) or any("张三" in str(c.content) for c in controls(archived)
-                                             if isinstance(c, ft.TextButton))
+    assert "张三" in texts(archived) or any(
+        "张三" in str(c.content) for c in controls(archived) if isinstance(c, ft.TextButton)
+    )
     active = register_view(shell, Screen.of("office_subjects", status="active"))
     assert "没有符合条件的社区矫正对象。" in texts(active)
 
     deliver(osvc, h, clock)
     phone = detail_view(FakeShell(h), Screen.of("subject", id=s.id))
     assert "已解矫(迁出," in texts(phone) and "不能再新增或修改记录" in texts(phone)
-    assert not any(callable(getattr(c, "on_click", None)) and "新增走访记录" in str(getattr(c, "content", ""))
-                   for c in controls(phone))
+    assert not any(
+        callable(getattr(c, "on_click", None)) and "新增走访记录" in str(getattr(c, "content", ""))
+        for c in controls(phone)
+    )
 
 
 def test_the_reports_screen_sets_the_subsidy_and_gives_a_reward(tmp_path: Path, clock: Clock, osvc: Service) -> None:

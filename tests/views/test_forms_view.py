@@ -63,8 +63,14 @@ def test_a_new_registration_opens_prefilled_from_the_subject_and_the_helper(help
     assert field_value(view, "填表人") == "王五"
     assert field_value(view, "填表日期") == "2026-11-23"
     assert field_value(view, "民族") == ""
-    groups = [c for c in top(view) if isinstance(c, ft.Column) and c.controls
-              and isinstance(c.controls[1], ft.RadioGroup) and c.controls[0].value == "性别"]
+    groups = [
+        c
+        for c in top(view)
+        if isinstance(c, ft.Column)
+        and c.controls
+        and isinstance(c.controls[1], ft.RadioGroup)
+        and c.controls[0].value == "性别"
+    ]
     assert groups and groups[0].controls[1].value == "女"
 
 
@@ -82,11 +88,27 @@ def test_a_restored_draft_is_not_overwritten_by_the_subject(helper: tuple[Servic
 def test_a_correction_shows_the_saved_record_not_the_subject(helper: tuple[Service, str]) -> None:
     svc, sid = helper
     values = fs.prefill("registration", SUBJECT, "王五", today=clock().date())
-    for name, text in {"name": "张叁", "residence": "新住址", "age": "45", "ethnicity": "汉族", "education": "初中",
-                       "health": "良好", "political": "群众", "marital": "已婚", "contact": "13912345678",
-                       "prior_record": "无", "remorse": "好", "experience": "务农", "living": "正常",
-                       "workplace": "务农", "work_status": "正常", "personality": "内向", "skills": "种植",
-                       "other_traits": "无", "family_problem": "否"}.items():
+    for name, text in {
+        "name": "张叁",
+        "residence": "新住址",
+        "age": "45",
+        "ethnicity": "汉族",
+        "education": "初中",
+        "health": "良好",
+        "political": "群众",
+        "marital": "已婚",
+        "contact": "13912345678",
+        "prior_record": "无",
+        "remorse": "好",
+        "experience": "务农",
+        "living": "正常",
+        "workplace": "务农",
+        "work_status": "正常",
+        "personality": "内向",
+        "skills": "种植",
+        "other_traits": "无",
+        "family_problem": "否",
+    }.items():
         values = fs.set_value(values, name, text)
     rec = svc.save_record("registration", fs.to_data("registration", values), subject=sid)
     view = forms.record_view(FakeShell(svc), Screen.of("edit_record", id=rec.id))  # type: ignore[arg-type]
@@ -95,22 +117,39 @@ def test_a_correction_shows_the_saved_record_not_the_subject(helper: tuple[Servi
 
 
 def test_registration_shows_the_traits_under_the_seeds_heading_and_a_short_bar_title(
-        helper: tuple[Service, str]) -> None:
+    helper: tuple[Service, str],
+) -> None:
     svc, sid = helper
     view = new_registration(FakeShell(svc), sid)
-    boxes = [c for c in top(view) if isinstance(c, ft.Container)
-             and isinstance(c.content, ft.Column) and texts(c.content)[:1] == ["个体特征"]]
+    boxes = [
+        c
+        for c in top(view)
+        if isinstance(c, ft.Container) and isinstance(c.content, ft.Column) and texts(c.content)[:1] == ["个体特征"]
+    ]
     assert len(boxes) == 1
     inside = texts(boxes[0])
     assert [line.split("=")[0] for line in inside[1:]] == ["性格特点", "能力专长", "其他特征"]
     assert isinstance(view.appbar, ft.AppBar) and view.appbar.title.value == "新增登记表"
     assert "新增社区矫正对象基本情况登记表" in texts(view.controls[0])
     order = [line.split("=")[0] for c in view.controls for line in texts(c) if "=" in line]
-    assert order.index("工作或在校学习情况") < order.index("性格特点") < order.index("其他特征") < order.index("备注(选填)")
+    assert (
+        order.index("工作或在校学习情况")
+        < order.index("性格特点")
+        < order.index("其他特征")
+        < order.index("备注(选填)")
+    )
 
 
-VISIT = {"date": "2026-11-20", "place": "家中", "present": "本人、母亲", "thinking": "思想稳定", "work": "务农",
-         "life": "正常", "family": "和睦", "notes": "情绪稳定"}
+VISIT = {
+    "date": "2026-11-20",
+    "place": "家中",
+    "present": "本人、母亲",
+    "thinking": "思想稳定",
+    "work": "务农",
+    "life": "正常",
+    "family": "和睦",
+    "notes": "情绪稳定",
+}
 
 
 def test_typing_after_another_session_locked_the_store_goes_to_the_lock_screen(helper: tuple[Service, str]) -> None:
@@ -131,8 +170,13 @@ def test_typing_after_another_session_locked_the_store_goes_to_the_lock_screen(h
 def test_adding_a_family_row_while_locked_goes_to_the_lock_screen(helper: tuple[Service, str]) -> None:
     svc, sid = helper
     shell = FakeShell(svc)
-    form = forms._Form(shell, "registration", fs.draft_id("registration", sid, None),  # type: ignore[arg-type]
-                       fs.new_values("registration"), ft.Text(""))
+    form = forms._Form(
+        shell,
+        "registration",
+        fs.draft_id("registration", sid, None),  # type: ignore[arg-type]
+        fs.new_values("registration"),
+        ft.Text(""),
+    )
     form.build_all()
     svc.lock()
     form.add_row(fs.KINDS["registration"].field("family"))
@@ -164,12 +208,32 @@ def test_saving_while_locked_goes_to_the_lock_screen_and_saves_nothing(helper: t
 
 def test_a_read_only_registration_shows_the_traits_heading_once_before_its_fields(helper: tuple[Service, str]) -> None:
     svc, sid = helper
-    data = {"committee": "青山村民委员会", "filler": "王五", "fill_date": "2026-11-23", "name": "张三", "gender": "女",
-            "age": 45, "ethnicity": "汉族", "education": "初中", "health": "良好", "political": "群众",
-            "marital": "已婚", "contact": "13912345678", "residence": "某镇某村", "household": "某镇某村",
-            "prior_record": "无", "remorse": "认罪悔罪", "experience": "务农", "living": "正常", "workplace": "务农",
-            "work_status": "正常", "personality": "内向", "skills": "种植", "other_traits": "无",
-            "family_problem": "否"}
+    data = {
+        "committee": "青山村民委员会",
+        "filler": "王五",
+        "fill_date": "2026-11-23",
+        "name": "张三",
+        "gender": "女",
+        "age": 45,
+        "ethnicity": "汉族",
+        "education": "初中",
+        "health": "良好",
+        "political": "群众",
+        "marital": "已婚",
+        "contact": "13912345678",
+        "residence": "某镇某村",
+        "household": "某镇某村",
+        "prior_record": "无",
+        "remorse": "认罪悔罪",
+        "experience": "务农",
+        "living": "正常",
+        "workplace": "务农",
+        "work_status": "正常",
+        "personality": "内向",
+        "skills": "种植",
+        "other_traits": "无",
+        "family_problem": "否",
+    }
     rec = svc.save_record("registration", data, subject=sid)
     view = record_page.read_only_view(FakeShell(svc), rec, "已导出", f"/subjects/{sid}")  # type: ignore[arg-type]
     shown = [t for c in view.controls for t in texts(c)]

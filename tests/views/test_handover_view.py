@@ -18,8 +18,14 @@ OFFICE = "9" * 30
 
 def test_the_handover_shows_on_the_subject_page_and_its_line_opens_nothing_editable(tmp_path: Path) -> None:
     svc, sid = helper_with_subject(tmp_path / "helper")
-    data = {"helper": svc.me.fingerprint, "from_name": "王五", "date": "2026-03-20", "items": [
-        {"kind": "visit", "date": "2026-03-12", "author_name": "王五", "data": {**VISIT, "date": "2026-03-12"}}]}
+    data = {
+        "helper": svc.me.fingerprint,
+        "from_name": "王五",
+        "date": "2026-03-20",
+        "items": [
+            {"kind": "visit", "date": "2026-03-12", "author_name": "王五", "data": {**VISIT, "date": "2026-03-12"}}
+        ],
+    }
     svc.store.put(Record.new("handover", data, author=OFFICE, subject=sid), actor=OFFICE)
     shell = FakeShell(svc)
     view = detail(shell, sid)

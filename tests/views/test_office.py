@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ class Clock:
     """Aware UTC, one second later per call; ``advance`` jumps days ahead."""
 
     def __init__(self) -> None:
-        self.now = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+        self.now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         self.now += timedelta(seconds=1)
@@ -64,8 +64,15 @@ def make_helper(tmp_path: Path, clock: Clock, osvc: Service, name: str = "王五
 
 
 def enrol(osvc: Service, h: Service, req: Path) -> dict[str, Any]:
-    return office.enrol_from_request(osvc, req, h.me.public().grouped, committee="青山村民委员会",
-                                     conditions=[1, 2, 3, 4], reviewer="赵六", review_date="2026-11-20")
+    return office.enrol_from_request(
+        osvc,
+        req,
+        h.me.public().grouped,
+        committee="青山村民委员会",
+        conditions=[1, 2, 3, 4],
+        reviewer="赵六",
+        review_date="2026-11-20",
+    )
 
 
 def helper_bundle(h: Service, osvc: Service, out: Path, clock: Clock, **report: Any) -> Path:
@@ -86,7 +93,9 @@ def deliver(osvc: Service, h: Service, tmp_path: Path) -> None:
             assert outcome.status == "accepted", outcome.message
 
 
-def test_enrolled_helper_appears_in_roster_as_active_without_bundle(tmp_path: Path, clock: Clock, osvc: Service) -> None:
+def test_enrolled_helper_appears_in_roster_as_active_without_bundle(
+    tmp_path: Path, clock: Clock, osvc: Service
+) -> None:
     h, req = make_helper(tmp_path, clock, osvc)
     preview = office.enrolment_preview(osvc, req)
     assert preview["name"] == "王五" and len(preview["fingerprint_groups"]) == 6
@@ -98,20 +107,41 @@ def test_enrolled_helper_appears_in_roster_as_active_without_bundle(tmp_path: Pa
 
 
 def test_enrolment_with_wrong_digits_or_missing_condition_is_refused_and_roster_empty(
-        tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    tmp_path: Path, clock: Clock, osvc: Service
+) -> None:
     h, req = make_helper(tmp_path, clock, osvc)
     wrong = "12345 " * 6
     with pytest.raises(XietongError, match="指纹"):
-        office.enrol_from_request(osvc, req, wrong, committee="青山村民委员会", conditions=[1, 2, 3, 4],
-                                  reviewer="赵六", review_date="2026-11-20")
+        office.enrol_from_request(
+            osvc,
+            req,
+            wrong,
+            committee="青山村民委员会",
+            conditions=[1, 2, 3, 4],
+            reviewer="赵六",
+            review_date="2026-11-20",
+        )
     with pytest.raises(ValidationError) as exc:
-        office.enrol_from_request(osvc, req, h.me.public().grouped, committee="青山村民委员会",
-                                  conditions=[1, 2, 3], reviewer="赵六", review_date="2026-11-20")
+        office.enrol_from_request(
+            osvc,
+            req,
+            h.me.public().grouped,
+            committee="青山村民委员会",
+            conditions=[1, 2, 3],
+            reviewer="赵六",
+            review_date="2026-11-20",
+        )
     assert "conditions" in exc.value.errors
     with pytest.raises(FileUnreadable, match="missing.req"):
-        office.enrol_from_request(osvc, tmp_path / "missing.req", h.me.public().grouped,
-                                  committee="青山村民委员会", conditions=[1, 2, 3, 4], reviewer="赵六",
-                                  review_date="2026-11-20")
+        office.enrol_from_request(
+            osvc,
+            tmp_path / "missing.req",
+            h.me.public().grouped,
+            committee="青山村民委员会",
+            conditions=[1, 2, 3, 4],
+            reviewer="赵六",
+            review_date="2026-11-20",
+        )
     assert office.helper_rows(osvc) == []
 
 
@@ -122,7 +152,8 @@ def test_helper_device_cannot_use_office_operations(tmp_path: Path, clock: Clock
 
 
 def test_subject_validation_errors_name_fields_and_edit_keeps_assigned_helpers(
-        tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    tmp_path: Path, clock: Clock, osvc: Service
+) -> None:
     with pytest.raises(ValidationError) as exc:
         office.save_subject(osvc, {**SUBJECT, "name": "", "term_end": "2025-01-01"})
     assert "name" in exc.value.errors and "term_end" in exc.value.errors
@@ -136,7 +167,8 @@ def test_subject_validation_errors_name_fields_and_edit_keeps_assigned_helpers(
 
 
 def test_subject_rows_filter_by_committee_category_helper_and_term_ending(
-        tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    tmp_path: Path, clock: Clock, osvc: Service
+) -> None:
     h, req = make_helper(tmp_path, clock, osvc)
     enrol(osvc, h, req)
     a = office.save_subject(osvc, SUBJECT)
@@ -209,7 +241,8 @@ def test_notices_are_numbered_in_sequence_and_saved_as_docx(tmp_path: Path, osvc
 
 
 def test_export_all_writes_one_bundle_per_active_helper_readable_by_that_helper(
-        tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    tmp_path: Path, clock: Clock, osvc: Service
+) -> None:
     h1, r1 = make_helper(tmp_path, clock, osvc, "王五")
     h2, r2 = make_helper(tmp_path, clock, osvc, "赵七")
     enrol(osvc, h1, r1)
@@ -228,7 +261,8 @@ def test_export_all_writes_one_bundle_per_active_helper_readable_by_that_helper(
 
 
 def test_export_all_goes_on_past_a_file_it_cannot_write_and_that_helper_gets_it_next_time(
-        tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    tmp_path: Path, clock: Clock, osvc: Service
+) -> None:
     h1, r1 = make_helper(tmp_path, clock, osvc, "王五")
     h2, r2 = make_helper(tmp_path, clock, osvc, "赵七")
     s = office.save_subject(osvc, SUBJECT)
@@ -248,7 +282,8 @@ def test_export_all_goes_on_past_a_file_it_cannot_write_and_that_helper_gets_it_
 
 
 def test_batch_import_reports_each_file_and_quarantines_the_tampered_one(
-        tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    tmp_path: Path, clock: Clock, osvc: Service
+) -> None:
     helpers = [make_helper(tmp_path, clock, osvc, n) for n in ("王五", "赵七", "钱八")]
     s = office.save_subject(osvc, SUBJECT)
     for h, req in helpers:
@@ -258,8 +293,9 @@ def test_batch_import_reports_each_file_and_quarantines_the_tampered_one(
         deliver(osvc, h, tmp_path)
     inbox = tmp_path / "usb"
     inbox.mkdir()
-    files = [helper_bundle(h, osvc, inbox / f"{i}.xtb", clock, description=f"情况{i}")
-             for i, (h, _) in enumerate(helpers)]
+    files = [
+        helper_bundle(h, osvc, inbox / f"{i}.xtb", clock, description=f"情况{i}") for i, (h, _) in enumerate(helpers)
+    ]
     blob = bytearray(files[1].read_bytes())
     blob[len(blob) // 2] ^= 0x01
     files[1].write_bytes(bytes(blob))
@@ -278,7 +314,8 @@ def test_batch_import_reports_each_file_and_quarantines_the_tampered_one(
 
 
 def test_dashboard_lists_urgent_report_until_acknowledged_and_ack_goes_back_to_helper(
-        tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    tmp_path: Path, clock: Clock, osvc: Service
+) -> None:
     h, req = make_helper(tmp_path, clock, osvc)
     enrol(osvc, h, req)
     s = office.save_subject(osvc, {**SUBJECT, "term_end": "2026-12-10"})
@@ -327,8 +364,16 @@ def test_conflict_is_listed_then_resolved_with_a_resolution_record(tmp_path: Pat
     store = osvc.store
     s = office.save_subject(osvc, SUBJECT)
     author = "2" * 30
-    visit = {"date": "2026-11-01", "place": "家中", "present": "本人", "thinking": "稳定", "work": "务农",
-             "life": "正常", "family": "和睦", "notes": "甲"}
+    visit = {
+        "date": "2026-11-01",
+        "place": "家中",
+        "present": "本人",
+        "thinking": "稳定",
+        "work": "务农",
+        "life": "正常",
+        "family": "和睦",
+        "notes": "甲",
+    }
     a = Record.new("visit", visit, author=author, subject=s.id, clock=clock)
     b = Record(a.id, a.kind, a.subject, a.author, a.revision, a.created, a.updated, False, {**visit, "notes": "乙"})
     store.apply([a], actor=author)
@@ -343,7 +388,8 @@ def test_conflict_is_listed_then_resolved_with_a_resolution_record(tmp_path: Pat
 
 
 def test_dashboard_counts_every_open_urgent_report_but_lists_only_the_most_active_subjects(
-        osvc: Service, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    osvc: Service, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(overview, "URGENT_DETAIL_SUBJECTS", 1)
     store = osvc.store
     author = "2" * 30
@@ -364,23 +410,57 @@ def test_missing_folders_list_nothing_and_a_missing_bundle_path_is_a_clear_error
 
 
 REGISTRATION = {
-    "committee": "青山村民委员会", "filler": "王五", "fill_date": "2026-11-21", "name": "张三", "gender": "男",
-    "age": 46, "ethnicity": "汉族", "education": "初中", "health": "良好", "political": "群众", "marital": "已婚",
-    "contact": "13812345678", "residence": "四川省某县某镇", "household": "四川省某县", "prior_record": "无",
-    "remorse": "认罪悔罪", "experience": "务农", "living": "与妻子同住", "workplace": "务农", "work_status": "正常",
-    "personality": "内向", "skills": "种植", "other_traits": "无",
-    "family": [{"name": "李梅", "relation": "妻子", "phone": "13812345678"}], "family_problem": "否",
+    "committee": "青山村民委员会",
+    "filler": "王五",
+    "fill_date": "2026-11-21",
+    "name": "张三",
+    "gender": "男",
+    "age": 46,
+    "ethnicity": "汉族",
+    "education": "初中",
+    "health": "良好",
+    "political": "群众",
+    "marital": "已婚",
+    "contact": "13812345678",
+    "residence": "四川省某县某镇",
+    "household": "四川省某县",
+    "prior_record": "无",
+    "remorse": "认罪悔罪",
+    "experience": "务农",
+    "living": "与妻子同住",
+    "workplace": "务农",
+    "work_status": "正常",
+    "personality": "内向",
+    "skills": "种植",
+    "other_traits": "无",
+    "family": [{"name": "李梅", "relation": "妻子", "phone": "13812345678"}],
+    "family_problem": "否",
 }
-EVALUATION = {"period": "2026年第三季度", "date": "2026-09-30",
-              "evaluators": [{"name": "甲"}, {"name": "乙", "identity": "村干部"}, {"name": "丙"}],
-              "law_abiding": "好", "community_service": "较好", "daily_conduct": "好", "grade": "好",
-              "comments": "表现良好"}
-VISIT = {"date": "2026-11-10", "place": "家中", "present": "本人", "thinking": "稳定", "work": "务农",
-         "life": "正常", "family": "和睦", "notes": "情绪稳定"}
+EVALUATION = {
+    "period": "2026年第三季度",
+    "date": "2026-09-30",
+    "evaluators": [{"name": "甲"}, {"name": "乙", "identity": "村干部"}, {"name": "丙"}],
+    "law_abiding": "好",
+    "community_service": "较好",
+    "daily_conduct": "好",
+    "grade": "好",
+    "comments": "表现良好",
+}
+VISIT = {
+    "date": "2026-11-10",
+    "place": "家中",
+    "present": "本人",
+    "thinking": "稳定",
+    "work": "务农",
+    "life": "正常",
+    "family": "和睦",
+    "notes": "情绪稳定",
+}
 
 
 def test_subject_page_shows_every_helpers_records_newest_first_and_urgent_report_until_acknowledged(
-        tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    tmp_path: Path, clock: Clock, osvc: Service
+) -> None:
     from docx import Document
 
     h, req = make_helper(tmp_path, clock, osvc)
@@ -389,14 +469,29 @@ def test_subject_page_shows_every_helpers_records_newest_first_and_urgent_report
     other = office.save_subject(osvc, {**SUBJECT, "name": "李四"})
     office.assign(osvc, s.id, h.me.fingerprint)
     office.assign(osvc, other.id, h.me.fingerprint)
-    office.issue_notice(osvc, s.id, tasks=["报告重要情况"], contact="李所长", contact_phone="13900001111",
-                        issuer="陈填发", approver="周批准")
+    office.issue_notice(
+        osvc,
+        s.id,
+        tasks=["报告重要情况"],
+        contact="李所长",
+        contact_phone="13900001111",
+        issuer="陈填发",
+        approver="周批准",
+    )
     deliver(osvc, h, tmp_path)
     h.save_record("visit", VISIT, subject=s.id)
     h.save_record("visit", {**VISIT, "date": "2026-11-15"}, subject=other.id)
     h.save_record("evaluation", EVALUATION, subject=s.id)
-    h.save_record("evaluation", {**EVALUATION, "date": "2026-06-30", "grade": "较好",
-                                 "evaluators": EVALUATION["evaluators"] + [{"name": "丁"}]}, subject=s.id)
+    h.save_record(
+        "evaluation",
+        {
+            **EVALUATION,
+            "date": "2026-06-30",
+            "grade": "较好",
+            "evaluators": EVALUATION["evaluators"] + [{"name": "丁"}],
+        },
+        subject=s.id,
+    )
     h.save_record("registration", REGISTRATION, subject=s.id)
     h.save_record("report", URGENT, subject=s.id)
     bundle = tmp_path / "in.xtb"
@@ -409,14 +504,22 @@ def test_subject_page_shows_every_helpers_records_newest_first_and_urgent_report
     assert shown["罪名"] == "盗窃罪" and shown["矫正期限止"] == "2027-06-30"
     timeline = page["timeline"]
     assert [r["date"] for r in timeline] == sorted((r["date"] for r in timeline), reverse=True)
-    assert sorted(r["kind"] for r in timeline) == ["evaluation", "evaluation", "notice", "registration", "report",
-                                                   "visit"]  # 李四's visit is not here
+    assert sorted(r["kind"] for r in timeline) == [
+        "evaluation",
+        "evaluation",
+        "notice",
+        "registration",
+        "report",
+        "visit",
+    ]  # 李四's visit is not here
     [report] = [r for r in timeline if r["kind"] == "report"]
     assert report["urgent"] and report["acknowledged"] is False and report["author_name"] == "王五"
     assert report["detail"]["description"] == "父亲病重住院"
     assert next(r for r in timeline if r["kind"] == "notice")["author_name"] == "青山镇司法所"
     assert [(e["date"], e["grade"], e["evaluators"]) for e in page["evaluations"]] == [
-        ("2026-09-30", "好", 3), ("2026-06-30", "较好", 4)]
+        ("2026-09-30", "好", 3),
+        ("2026-06-30", "较好", 4),
+    ]
     assert page["registration"]["data"]["filler"] == "王五"
     assert [n["number"] for n in page["notices"]] == ["(2026)协通字第1号"]
 
@@ -432,7 +535,8 @@ def test_subject_page_shows_every_helpers_records_newest_first_and_urgent_report
 
 
 def test_subject_page_of_unknown_subject_or_on_helper_device_is_refused(
-        tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    tmp_path: Path, clock: Clock, osvc: Service
+) -> None:
     h, _req = make_helper(tmp_path, clock, osvc)
     with pytest.raises(NotFound):
         office.subject_page(osvc, "nosuchsubject")
@@ -468,7 +572,8 @@ def _button(view: Any, text: str) -> Any:
 
 
 def test_register_name_opens_subject_page_whose_buttons_acknowledge_and_print(
-        tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    tmp_path: Path, clock: Clock, osvc: Service
+) -> None:
     import flet as ft
 
     from core.routes import Screen
@@ -528,18 +633,36 @@ def _rival_visits(osvc: Service, clock: Clock) -> tuple[Record, str]:
     store = osvc.store
     s = office.save_subject(osvc, SUBJECT)
     author = "2" * 30
-    visit = {"date": "2026-11-01", "place": "家中", "present": "本人", "thinking": "稳定", "work": "务农",
-             "life": "正常", "family": "和睦", "notes": "甲"}
+    visit = {
+        "date": "2026-11-01",
+        "place": "家中",
+        "present": "本人",
+        "thinking": "稳定",
+        "work": "务农",
+        "life": "正常",
+        "family": "和睦",
+        "notes": "甲",
+    }
     a = Record.new("visit", visit, author=author, subject=s.id, clock=clock)
-    b = Record(a.id, a.kind, a.subject, a.author, a.revision, a.created, a.updated, False,
-               {**visit, "notes": "乙", "place": "村委会"})
+    b = Record(
+        a.id,
+        a.kind,
+        a.subject,
+        a.author,
+        a.revision,
+        a.created,
+        a.updated,
+        False,
+        {**visit, "notes": "乙", "place": "村委会"},
+    )
     store.apply([a], actor=author)
     store.apply([b], actor=author)
     return a, s.id
 
 
 def test_conflict_rows_name_subject_author_and_only_the_differing_fields_by_their_form_labels(
-        clock: Clock, osvc: Service) -> None:
+    clock: Clock, osvc: Service
+) -> None:
     a, sid = _rival_visits(osvc, clock)
     [row] = office.conflict_rows(osvc)
     assert row["subject_name"] == "张三" and row["author_name"] == "22222"  # not enrolled: first digits
@@ -551,7 +674,8 @@ def test_conflict_rows_name_subject_author_and_only_the_differing_fields_by_thei
 
 
 def test_dashboard_conflict_shows_labels_not_field_codes_and_chosen_version_becomes_current(
-        clock: Clock, osvc: Service) -> None:
+    clock: Clock, osvc: Service
+) -> None:
     from core.routes import Screen
     from views.office.dashboard import dashboard_view
 
@@ -610,7 +734,8 @@ def test_revoke_dialog_closes_before_the_roster_is_shown_again(tmp_path: Path, c
 
 
 def test_revoking_a_helper_with_subjects_says_they_need_another_helper(
-        tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    tmp_path: Path, clock: Clock, osvc: Service
+) -> None:
     import flet as ft
 
     from core.routes import Screen
@@ -624,7 +749,10 @@ def test_revoking_a_helper_with_subjects_says_they_need_another_helper(
     click(_button(helpers_view(shell, Screen.of("office_helpers")), "撤销").on_click)
     [dialog] = shell.page.dialogs
     said = [c.value for c in _controls(dialog.content) if isinstance(c, ft.Text)]
-    assert "王五仍负责 1 名社区矫正对象。撤销后,其中没有其他在册协助人员的对象列在“工作台”,请为他们重新指定协助人员。" in said
+    assert (
+        "王五仍负责 1 名社区矫正对象。撤销后,其中没有其他在册协助人员的对象列在“工作台”,请为他们重新指定协助人员。"
+        in said
+    )
     click(next(a for a in dialog.actions if "确认撤销" in str(a.content)).on_click)
     dialog.on_dismiss(None)
     assert "重新指定协助人员" in shell.toasts[0]
@@ -632,15 +760,24 @@ def test_revoking_a_helper_with_subjects_says_they_need_another_helper(
 
 
 def test_the_dashboard_lists_subjects_without_a_helper_on_the_roster_until_one_is_assigned(
-        tmp_path: Path, clock: Clock, osvc: Service) -> None:
+    tmp_path: Path, clock: Clock, osvc: Service
+) -> None:
     (h1, r1), (h2, r2) = make_helper(tmp_path, clock, osvc, "王五"), make_helper(tmp_path, clock, osvc, "赵七")
     enrol(osvc, h1, r1)
     enrol(osvc, h2, r2)
     both = office.save_subject(osvc, SUBJECT).id
     alone = office.save_subject(osvc, {**SUBJECT, "name": "李四"}).id
     office.save_subject(osvc, {**SUBJECT, "name": "孙六"})  # never assigned
-    office.save_subject(osvc, {**SUBJECT, "name": "周八", "judgment_date": "2024-06-01", "term_start": "2024-07-01",
-                               "term_end": "2025-12-31"})
+    office.save_subject(
+        osvc,
+        {
+            **SUBJECT,
+            "name": "周八",
+            "judgment_date": "2024-06-01",
+            "term_start": "2024-07-01",
+            "term_end": "2025-12-31",
+        },
+    )
     for sid in (both, alone):
         office.assign(osvc, sid, h1.me.fingerprint)
     office.assign(osvc, both, h2.me.fingerprint)
@@ -664,8 +801,9 @@ def test_the_dashboard_lists_subjects_without_a_helper_on_the_roster_until_one_i
     assert listed() == [("孙六", [])]
 
 
-def test_helper_roster_xlsx_says_yi_chexiao_and_when_data_last_arrived(tmp_path: Path, clock: Clock,
-                                                                      osvc: Service) -> None:
+def test_helper_roster_xlsx_says_yi_chexiao_and_when_data_last_arrived(
+    tmp_path: Path, clock: Clock, osvc: Service
+) -> None:
     from openpyxl import load_workbook
 
     h, req = make_helper(tmp_path, clock, osvc)
@@ -676,7 +814,7 @@ def test_helper_roster_xlsx_says_yi_chexiao_and_when_data_last_arrived(tmp_path:
     office.revoke(osvc, q.me.fingerprint, "手机丢失")
     out = office.write_report(osvc, "helpers", tmp_path / "roster")
     rows = list(load_workbook(out).active.iter_rows(values_only=True))
-    table = {r[0]: dict(zip(rows[1], r)) for r in rows[2:]}  # row 1 is the title, row 2 the header
+    table = {r[0]: dict(zip(rows[1], r, strict=False)) for r in rows[2:]}  # row 1 is the title, row 2 the header
     assert {n: r["状态"] for n, r in table.items()} == {"王五": "在册", "钱八": "已撤销"}
     assert table["王五"]["最近收到数据"].date() == clock.now.date() and table["钱八"]["最近收到数据"] is None
 
@@ -699,7 +837,11 @@ def test_reports_into_a_new_folder_are_four_files_not_one_overwritten(tmp_path: 
     listed = {c.content for c in _controls(view) if isinstance(c, ft.TextButton) and str(c.content).endswith(".xlsx")}
     assert listed == set(names)  # the folder's listing shows what was just written
     folder.value = str(tmp_path / "名册.xlsx")  # a file named outright is written as named
-    click(next(c for c in _controls(view) if isinstance(c, ft.OutlinedButton) and c.content == "社区矫正对象名册").on_click)
+    click(
+        next(
+            c for c in _controls(view) if isinstance(c, ft.OutlinedButton) and c.content == "社区矫正对象名册"
+        ).on_click
+    )
     assert (tmp_path / "名册.xlsx").is_file()
 
 
@@ -725,8 +867,7 @@ def test_a_path_field_starts_in_the_folder_last_used_in_it(tmp_path: Path, osvc:
     assert field(sync, "数据包所在文件夹").value == before
 
 
-def test_roster_import_in_the_console_previews_first_then_imports_what_it_showed(
-        tmp_path: Path, osvc: Service) -> None:
+def test_roster_import_in_the_console_previews_first_then_imports_what_it_showed(tmp_path: Path, osvc: Service) -> None:
     import flet as ft
     from openpyxl import Workbook
 

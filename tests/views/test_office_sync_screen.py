@@ -47,7 +47,8 @@ def texts(view: ft.View) -> list[str]:
 
 
 def test_batch_import_runs_inside_busy_so_the_idle_lock_waits_for_it(
-        shell: FakeShell, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shell: FakeShell, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(office, "batch_import", shell.busy_while(office.batch_import))
     (tmp_path / "stick").mkdir()
     view = sync_view(shell, Screen.of("office_sync"))  # type: ignore[arg-type]
@@ -59,7 +60,8 @@ def test_batch_import_runs_inside_busy_so_the_idle_lock_waits_for_it(
 
 
 def test_export_runs_inside_busy_so_the_idle_lock_waits_for_it(
-        shell: FakeShell, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shell: FakeShell, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(office, "export_all", shell.busy_while(office.export_all))
     view = sync_view(shell, Screen.of("office_sync"))  # type: ignore[arg-type]
     field(view, "导出到文件夹(如U盘)").value = str(tmp_path / "out")

@@ -51,10 +51,12 @@ def rotated_pair(tmp_path: Path, *, rotate: bool = True) -> tuple[Service, Servi
     phone.setup("helper", "王五", PASS)
     card = office.write_office_card(osvc, tmp_path / "card.xtcard")
     helper_sync.pin_office_from_file(phone, card, osvc.me.public().grouped)
-    request = helper_sync.write_enrolment_request(phone, tmp_path / "req.xtreq", committee="青山村民委员会",
-                                                  phone="13800138000")
-    office.enrol_from_request(osvc, request, phone.me.public().grouped, committee="青山村民委员会",
-                              conditions=[1, 2, 3, 4], reviewer="赵六")
+    request = helper_sync.write_enrolment_request(
+        phone, tmp_path / "req.xtreq", committee="青山村民委员会", phone="13800138000"
+    )
+    office.enrol_from_request(
+        osvc, request, phone.me.public().grouped, committee="青山村民委员会", conditions=[1, 2, 3, 4], reviewer="赵六"
+    )
     subject = office.save_subject(osvc, dict(SAMPLE_SUBJECT))
     office.assign(osvc, subject.id, phone.me.fingerprint)
     new = office.rotate_key(osvc) if rotate else osvc.me.public().grouped
@@ -94,11 +96,24 @@ def test_the_office_lists_a_later_change_to_an_acknowledged_record_until_it_is_l
 
     osvc, phone, _ = rotated_pair(tmp_path, rotate=False)
     sid = phone.subject_rows()[0]["id"]
-    visit = phone.save_record("visit", {"date": "2026-11-20", "place": "家中", "present": "本人", "thinking": "稳定",
-                                        "work": "务农", "life": "正常", "family": "和睦", "notes": "情况正常"},
-                              subject=sid)
+    visit = phone.save_record(
+        "visit",
+        {
+            "date": "2026-11-20",
+            "place": "家中",
+            "present": "本人",
+            "thinking": "稳定",
+            "work": "务农",
+            "life": "正常",
+            "family": "和睦",
+            "notes": "情况正常",
+        },
+        subject=sid,
+    )
     office.batch_import(osvc, helper_sync.export_to(phone, tmp_path / "1.xtb")["path"])
-    helper_sync.import_bundle_file(phone, office.export_to_helper(osvc, phone.me.fingerprint, tmp_path / "2.xtb")["file"])
+    helper_sync.import_bundle_file(
+        phone, office.export_to_helper(osvc, phone.me.fingerprint, tmp_path / "2.xtb")["file"]
+    )
     # The app refuses this correction (the record has left the phone); a tampered phone does not.
     phone.store.put(visit.revise({**visit.data, "notes": "事后改写"}, clock=clock), actor=phone.me.fingerprint)
     [row] = office.batch_import(osvc, helper_sync.export_to(phone, tmp_path / "3.xtb")["path"])

@@ -11,8 +11,9 @@ import asyncio
 import io
 import logging
 import time
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
-from typing import Any, Callable, Coroutine, Iterator
+from typing import Any
 
 import flet as ft
 import pytest
@@ -128,8 +129,9 @@ def failing_builder(shell: sh.Shell, screen: Any) -> ft.View:
 
 @pytest.fixture(autouse=True)
 def builders(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    table: dict[str, Any] = {name: plain_builder for name in
-                             ("lock", "setup", "subjects", "subject", "new_record", "settings", "sync")}
+    table: dict[str, Any] = {
+        name: plain_builder for name in ("lock", "setup", "subjects", "subject", "new_record", "settings", "sync")
+    }
     table["new_record"] = store_builder
     monkeypatch.setattr(sh, "screen_builders", lambda: table)
     yield table
@@ -272,7 +274,8 @@ def test_the_idle_lock_waits_while_another_session_is_in_use() -> None:
 
 
 def test_watch_idle_shows_the_lock_screen_when_the_store_was_locked_without_telling(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(sh, "IDLE_CHECK_SECONDS", 0.01)
     svc = FakeService()
     shell = open_session(svc, FORM)
@@ -301,7 +304,8 @@ def logged() -> Iterator[io.StringIO]:
 
 
 def test_a_failing_screen_shows_the_chinese_message_and_logs_no_personal_data(
-        builders: dict[str, Any], logged: io.StringIO) -> None:
+    builders: dict[str, Any], logged: io.StringIO
+) -> None:
     builders["subject"] = failing_builder
     stream = logged
     shell = open_session(FakeService(), "/subjects/s1")
@@ -402,22 +406,25 @@ def test_the_logged_traceback_names_chained_exceptions_without_their_messages() 
     assert "张三" not in text and "数据已锁定" not in text
 
 
-@pytest.mark.parametrize(("env", "system", "desktop", "window"), [
-    ({"DISPLAY": ":0"}, "Linux", None, False),  # a display but no desktop client: browser view
-    ({"DISPLAY": ":0"}, "Linux", "0.28.3", False),  # a client of another version: Flet would pip it
-    ({}, "Linux", "1.0.5", False),  # no display
-    ({"WAYLAND_DISPLAY": "wayland-0"}, "Linux", "1.0.5", True),
-    ({"DISPLAY": ":0"}, "Linux", "", True),  # importable without a version: Flet accepts it
-    ({}, "Windows", "1.0.5", True),
-    ({}, "Windows", None, False),
-])
+@pytest.mark.parametrize(
+    ("env", "system", "desktop", "window"),
+    [
+        ({"DISPLAY": ":0"}, "Linux", None, False),  # a display but no desktop client: browser view
+        ({"DISPLAY": ":0"}, "Linux", "0.28.3", False),  # a client of another version: Flet would pip it
+        ({}, "Linux", "1.0.5", False),  # no display
+        ({"WAYLAND_DISPLAY": "wayland-0"}, "Linux", "1.0.5", True),
+        ({"DISPLAY": ":0"}, "Linux", "", True),  # importable without a version: Flet accepts it
+        ({}, "Windows", "1.0.5", True),
+        ({}, "Windows", None, False),
+    ],
+)
 def test_the_window_opens_only_with_a_matching_desktop_client_and_a_display(
-        env: dict[str, str], system: str, desktop: str | None, window: bool) -> None:
+    env: dict[str, str], system: str, desktop: str | None, window: bool
+) -> None:
     assert app.can_open_window(env, system, desktop, "1.0.5") is window
 
 
-def test_a_display_without_the_desktop_client_installed_gives_the_browser_view(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_display_without_the_desktop_client_installed_gives_the_browser_view(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DISPLAY", ":0")
     monkeypatch.setattr(app.importlib.util, "find_spec", lambda name: None)
     assert app.desktop_client_version() is None
@@ -444,7 +451,8 @@ def test_a_new_session_is_registered_in_chinese_and_leaves_on_close() -> None:
 
 
 def test_a_new_tab_while_another_has_the_store_open_asks_for_the_passphrase(
-        builders: dict[str, Any], tmp_path: Path) -> None:
+    builders: dict[str, Any], tmp_path: Path
+) -> None:
     """Browser sessions share one unlocked store: a tab opened meanwhile must not show anything
     personal until its own user types the passphrase."""
     from storage import KdfParams
@@ -483,7 +491,8 @@ def test_the_store_locks_at_once_when_no_session_is_past_its_lock_screen() -> No
 
 
 def test_an_open_store_nobody_is_past_the_lock_screen_of_locks_without_redrawing_that_screen(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(sh, "IDLE_CHECK_SECONDS", 0.01)
     svc = FakeService()
     waiting = open_session(svc, "/subjects", unlocked=False)  # the tab that unlocked was closed
@@ -524,11 +533,15 @@ def test_leaving_a_form_pausing_the_app_and_closing_the_session_write_the_waitin
     shell.go("/subjects")
     assert svc.flushes == before + 1
     for state in (ft.AppLifecycleState.PAUSE, ft.AppLifecycleState.HIDE, ft.AppLifecycleState.INACTIVE):
-        shell.on_lifecycle(ft.AppLifecycleStateChangeEvent(name="app_lifecycle_state_change", control=None,
-                                                           state=state))
+        shell.on_lifecycle(
+            ft.AppLifecycleStateChangeEvent(name="app_lifecycle_state_change", control=None, state=state)
+        )
     assert svc.flushes == before + 4
-    shell.on_lifecycle(ft.AppLifecycleStateChangeEvent(name="app_lifecycle_state_change", control=None,
-                                                       state=ft.AppLifecycleState.RESUME))
+    shell.on_lifecycle(
+        ft.AppLifecycleStateChangeEvent(
+            name="app_lifecycle_state_change", control=None, state=ft.AppLifecycleState.RESUME
+        )
+    )
     assert svc.flushes == before + 4  # coming back writes nothing
     shell.on_close()
     assert svc.flushes == before + 5

@@ -17,10 +17,17 @@ from core.routes import Screen
 from sync.app.session import Service
 from views import subjects
 
-VISIT = {"date": "2026-11-20", "place": "家中", "present": "本人", "thinking": "稳定", "work": "务农", "life": "正常",
-         "family": "和睦", "notes": "无"}
+VISIT = {
+    "date": "2026-11-20",
+    "place": "家中",
+    "present": "本人",
+    "thinking": "稳定",
+    "work": "务农",
+    "life": "正常",
+    "family": "和睦",
+    "notes": "无",
+}
 URGENT = {"category": "外出", "urgency": "紧急", "occurred": "2026-11-21", "description": "未请假外出"}
-
 
 
 @pytest.fixture
@@ -61,8 +68,10 @@ def test_timeline_tile_shows_the_status_label_and_a_draft_opens_its_form(helper:
     svc, sid = helper
     rec = svc.save_record("visit", VISIT, subject=sid)
     svc.save_record("visit", {**VISIT, "place": "村委会"}, subject=sid, record_id=rec.id)
-    svc.save_draft(fs.draft_id("assistance", sid, None),
-                   fs.to_draft("assistance", fs.set_value(fs.new_values("assistance"), "help", "联系农技站")))
+    svc.save_draft(
+        fs.draft_id("assistance", sid, None),
+        fs.to_draft("assistance", fs.set_value(fs.new_values("assistance"), "help", "联系农技站")),
+    )
     shell = FakeShell(svc)
     view = detail(shell, sid)
     lines = [t for c in view.controls for t in texts(c)]

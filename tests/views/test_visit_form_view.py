@@ -16,11 +16,27 @@ from core.routes import Screen
 from sync.app.session import Service
 from views import forms, record_page
 
-ROUTINE = {"date": "2026-11-20", "place": "村委会", "present_who": ["本人", "家属"], "thinking_state": "有波动",
-           "thinking_note": "担心孩子上学", "work_state": "正常", "life_state": "正常", "family_state": "正常",
-           "notes": "谈心"}
-LEGACY = {"date": "2026-11-20", "place": "家中", "present": "本人、母亲", "thinking": "思想稳定", "work": "务农",
-          "life": "正常", "family": "和睦", "notes": "情绪稳定"}
+ROUTINE = {
+    "date": "2026-11-20",
+    "place": "村委会",
+    "present_who": ["本人", "家属"],
+    "thinking_state": "有波动",
+    "thinking_note": "担心孩子上学",
+    "work_state": "正常",
+    "life_state": "正常",
+    "family_state": "正常",
+    "notes": "谈心",
+}
+LEGACY = {
+    "date": "2026-11-20",
+    "place": "家中",
+    "present": "本人、母亲",
+    "thinking": "思想稳定",
+    "work": "务农",
+    "life": "正常",
+    "family": "和睦",
+    "notes": "情绪稳定",
+}
 
 
 @pytest.fixture
@@ -48,7 +64,8 @@ def new_visit(shell: FakeShell, sid: str, **params: str) -> ft.View:
 def field(view: ft.View, label: str) -> ft.TextField:
     found = [c for c in everything(view) if isinstance(c, ft.TextField) and c.label == label]
     assert found, f"no input labelled {label}: " + ", ".join(
-        str(c.label) for c in everything(view) if isinstance(c, ft.TextField))
+        str(c.label) for c in everything(view) if isinstance(c, ft.TextField)
+    )
     return found[0]
 
 
@@ -61,15 +78,22 @@ ANSWERS = {"稳定", "有波动", "正常", "有变化", "异常"}
 
 def answer_rows(view: ft.View) -> list[list[ft.Chip]]:
     """The chips of each of the four answers, in form order."""
-    return [[c for c in row.controls] for row in everything(view)
-            if isinstance(row, ft.Row) and row.controls and all(isinstance(c, ft.Chip) for c in row.controls)
-            and row.controls[0].label.value in ANSWERS]
+    return [
+        [c for c in row.controls]
+        for row in everything(view)
+        if isinstance(row, ft.Row)
+        and row.controls
+        and all(isinstance(c, ft.Chip) for c in row.controls)
+        and row.controls[0].label.value in ANSWERS
+    ]
 
 
 def groups(view: ft.View) -> list[Any]:
     """Each answer as chosen (the selected chip's word), like a radio group's value."""
-    return [type("G", (), {"value": next((c.label.value for c in row if c.selected), None), "row": row})()
-            for row in answer_rows(view)]
+    return [
+        type("G", (), {"value": next((c.label.value for c in row if c.selected), None), "row": row})()
+        for row in answer_rows(view)
+    ]
 
 
 def chips(view: ft.View) -> dict[str, ft.Chip]:
@@ -78,8 +102,11 @@ def chips(view: ft.View) -> dict[str, ft.Chip]:
 
 
 def button(view: ft.View, text: str) -> Any:
-    found = [c for c in everything(view) if isinstance(c, (ft.Button, ft.OutlinedButton, ft.TextButton))
-             and c.content == text]
+    found = [
+        c
+        for c in everything(view)
+        if isinstance(c, (ft.Button, ft.OutlinedButton, ft.TextButton)) and c.content == text
+    ]
     assert found, f"no button {text}"
     return found[0]
 
@@ -96,7 +123,9 @@ def save(view: ft.View) -> None:
     click(button(view, "保存").on_click)
 
 
-def test_a_new_visit_opens_at_home_with_the_normal_answers_and_saves_after_one_chip(helper: tuple[Service, str]) -> None:
+def test_a_new_visit_opens_at_home_with_the_normal_answers_and_saves_after_one_chip(
+    helper: tuple[Service, str],
+) -> None:
     svc, sid = helper
     shell = FakeShell(svc)
     view = new_visit(shell, sid)
@@ -110,11 +139,20 @@ def test_a_new_visit_opens_at_home_with_the_normal_answers_and_saves_after_one_c
     save(view)
     assert shell.went == [f"/subjects/{sid}"]
     [rec] = svc.list_records("visit", sid)
-    assert rec.data == {"date": "2026-11-23", "place": "家中", "present_who": ["本人"], "thinking_state": "稳定",
-                        "work_state": "正常", "life_state": "正常", "family_state": "正常"}
+    assert rec.data == {
+        "date": "2026-11-23",
+        "place": "家中",
+        "present_who": ["本人"],
+        "thinking_state": "稳定",
+        "work_state": "正常",
+        "life_state": "正常",
+        "family_state": "正常",
+    }
 
 
-def test_an_abnormal_answer_brings_its_note_the_report_button_and_the_inline_messages(helper: tuple[Service, str]) -> None:
+def test_an_abnormal_answer_brings_its_note_the_report_button_and_the_inline_messages(
+    helper: tuple[Service, str],
+) -> None:
     svc, sid = helper
     shell = FakeShell(svc)
     view = new_visit(shell, sid)
@@ -126,7 +164,10 @@ def test_an_abnormal_answer_brings_its_note_the_report_button_and_the_inline_mes
     assert field(view, "家庭情况说明").error == "家庭情况为“异常”,请在家庭情况说明中写明具体情况"
     assert field(view, "走访记录").error == "家庭情况“异常”不是正常情况,请在走访记录中至少写一行"
     assert svc.list_records("visit", sid) == []
-    click(field(view, "家庭情况说明").on_change, type("E", (), {"control": type("C", (), {"value": "与妻子争吵后分居"})()})())
+    click(
+        field(view, "家庭情况说明").on_change,
+        type("E", (), {"control": type("C", (), {"value": "与妻子争吵后分居"})()})(),
+    )
     assert field(view, "家庭情况说明").error is None, "the message goes once the note is written"
     pick(groups(view)[3], "正常")
     assert "家庭情况说明(选填)" in labels(view), "a written note stays (optional) when the answer is normal again"
@@ -169,12 +210,15 @@ def test_same_as_last_after_a_free_text_visit_says_there_is_nothing_to_copy(help
     svc.save_record("visit", LEGACY, subject=sid)
     view = new_visit(FakeShell(svc), sid)
     click(button(view, "与上次相同").on_click)
-    assert "上次走访是旧版文字记录,没有可带入的选项,请逐项选择。" in [c.value for c in everything(view)
-                                                          if isinstance(c, ft.Text)]
+    assert "上次走访是旧版文字记录,没有可带入的选项,请逐项选择。" in [
+        c.value for c in everything(view) if isinstance(c, ft.Text)
+    ]
     assert [g.value for g in groups(view)] == ["稳定", "正常", "正常", "正常"]
 
 
-def test_report_from_an_abnormal_answer_saves_the_visit_and_opens_the_report_prefilled(helper: tuple[Service, str]) -> None:
+def test_report_from_an_abnormal_answer_saves_the_visit_and_opens_the_report_prefilled(
+    helper: tuple[Service, str],
+) -> None:
     svc, sid = helper
     shell = FakeShell(svc)
     view = new_visit(shell, sid)
@@ -190,8 +234,9 @@ def test_report_from_an_abnormal_answer_saves_the_visit_and_opens_the_report_pre
     radios = [c for c in everything(report) if isinstance(c, ft.RadioGroup)]
     assert [g.value for g in radios] == ["家庭重大变故", None], "category guessed, urgency left to choose"
     assert field(report, "情况描述").value == "走访发现家庭情况异常:其父亲因病去世"
-    assert "已根据走访带入情况类别和说明,请选择紧急程度后保存。" in [c.value for c in everything(report)
-                                                          if isinstance(c, ft.Text)]
+    assert "已根据走访带入情况类别和说明,请选择紧急程度后保存。" in [
+        c.value for c in everything(report) if isinstance(c, ft.Text)
+    ]
 
 
 def test_an_old_free_text_visit_is_corrected_and_shown_with_its_paragraphs(helper: tuple[Service, str]) -> None:

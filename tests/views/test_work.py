@@ -6,7 +6,8 @@ import asyncio
 import io
 import logging
 import threading
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fake_shell import FakeShell
@@ -51,8 +52,9 @@ def test_a_xietong_error_is_shown_by_failed_and_nothing_else_happens(shell: Fake
     def work() -> None:
         raise NotFound("找不到该记录。")
 
-    result = asyncio.run(run(shell, work, done=lambda r: said.append("done"),
-                             failed=lambda exc: said.append(exc.message)))
+    result = asyncio.run(
+        run(shell, work, done=lambda r: said.append("done"), failed=lambda exc: said.append(exc.message))
+    )
     assert result is FAILED and said == ["找不到该记录。"]
     assert shell.errors_shown == 0 and shell.rendered == [] and shell.busy_depth == 0
     assert shell.page.updates == 1
@@ -78,8 +80,7 @@ def test_a_store_locked_meanwhile_shows_the_lock_screen(shell: FakeShell) -> Non
     assert shell.rendered == ["/lock"] and failed == [] and shell.errors_shown == 0
 
 
-def test_an_unexpected_error_is_logged_without_its_message_and_explained(
-        shell: FakeShell, logged: io.StringIO) -> None:
+def test_an_unexpected_error_is_logged_without_its_message_and_explained(shell: FakeShell, logged: io.StringIO) -> None:
     def work() -> None:
         raise KeyError(PERSONAL)
 

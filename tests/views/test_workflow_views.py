@@ -15,10 +15,24 @@ from core import routes
 from core.routes import Screen, parent, parse_route
 from sync.app import helper_workflow, office
 
-TRAVEL = {"type": "外出", "channel": "经协助人员提出", "applied": "2026-11-23", "start": "2026-11-25",
-          "end": "2026-11-30", "destination": "成都市武侯区", "reason": "探望住院的母亲"}
-MOVE = {"type": "居住地变更", "channel": "经协助人员提出", "applied": "2026-11-23", "start": "2026-12-01",
-        "destination": "白石村五组", "new_committee": "白石村民委员会", "reason": "随子女居住"}
+TRAVEL = {
+    "type": "外出",
+    "channel": "经协助人员提出",
+    "applied": "2026-11-23",
+    "start": "2026-11-25",
+    "end": "2026-11-30",
+    "destination": "成都市武侯区",
+    "reason": "探望住院的母亲",
+}
+MOVE = {
+    "type": "居住地变更",
+    "channel": "经协助人员提出",
+    "applied": "2026-11-23",
+    "start": "2026-12-01",
+    "destination": "白石村五组",
+    "new_committee": "白石村民委员会",
+    "reason": "随子女居住",
+}
 
 
 def _walk(control: Any) -> list[Any]:
@@ -82,8 +96,15 @@ def test_dashboard_lists_the_workflow_and_decides_a_request_in_place(tmp_path: P
 
     clock = Clock()
     osvc, h, sid = case(tmp_path, clock)
-    office.issue_notice(osvc, sid, tasks=["报告重要情况"], contact="李所长", contact_phone="13900001111",
-                        issuer="陈填发", approver="周批准")
+    office.issue_notice(
+        osvc,
+        sid,
+        tasks=["报告重要情况"],
+        contact="李所长",
+        contact_phone="13900001111",
+        issuer="陈填发",
+        approver="周批准",
+    )
     travel = h.save_record("movement", {**TRAVEL, "applied": "2026-11-22"}, subject=sid)
     move = h.save_record("movement", MOVE, subject=sid)
     to_office(h, osvc, tmp_path)
@@ -91,7 +112,12 @@ def test_dashboard_lists_the_workflow_and_decides_a_request_in_place(tmp_path: P
     shell = FakeShell(osvc)
     view = dashboard_view(shell, Screen.of("office_dashboard"))
     texts = _texts(view)
-    for heading in ("待审批的外出、居住地变更申请", "通知单发出7天仍未见面", "登记表(附件2)尚未反馈", "尚未建立矫正小组的对象"):
+    for heading in (
+        "待审批的外出、居住地变更申请",
+        "通知单发出7天仍未见面",
+        "登记表(附件2)尚未反馈",
+        "尚未建立矫正小组的对象",
+    ):
         assert heading in texts
     assert "青山村民委员会 1 人" in texts
     notes = [c for c in _walk(view) if isinstance(c, ft.TextField) and c.label == "审批意见"]
@@ -114,8 +140,9 @@ def test_phone_shows_team_and_decision_and_records_the_return(tmp_path: Path) ->
 
     clock = Clock()
     osvc, h, sid = case(tmp_path, clock)
-    office.save_team(osvc, sid, [{"slot": "office_staff", "name": "陈晓"}, {"slot": "police", "name": "刘翀"}],
-                     leader="陈晓")
+    office.save_team(
+        osvc, sid, [{"slot": "office_staff", "name": "陈晓"}, {"slot": "police", "name": "刘翀"}], leader="陈晓"
+    )
     travel = h.save_record("movement", TRAVEL, subject=sid)
     to_office(h, osvc, tmp_path)
     office.decide(osvc, travel.id, True, "按期返回后报告")

@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 CLOSE_BUTTON = "办理解矫"
 
 
-def closeout_section(shell: ShellProtocol, sid: str, closure: dict[str, Any] | None,
-                     again: Callable[[], None]) -> ft.Control:
+def closeout_section(
+    shell: ShellProtocol, sid: str, closure: dict[str, Any] | None, again: Callable[[], None]
+) -> ft.Control:
     """The 解矫 part of ``office_subject``: what was declared, or reason, date and 办理解矫."""
     if closure:
         lines = [f"解矫原因:{closure['reason']}", f"解矫日期:{closure['date']}", f"经办人:{closure['by']}"]
@@ -28,12 +29,22 @@ def closeout_section(shell: ShellProtocol, sid: str, closure: dict[str, Any] | N
             lines.append(f"迁往单位:{closure['transfer_to']}")
         if closure.get("note"):
             lines.append(f"备注:{closure['note']}")
-        return section(heading("解矫宣告(已归档)"), *[ft.Text(t) for t in lines],
-                       ft.Text("协助人员手机上的记录送达司法所后,该对象即从其手机上移除;司法所保留全部记录。",
-                               size=13, color=ft.Colors.GREY_700))
+        return section(
+            heading("解矫宣告(已归档)"),
+            *[ft.Text(t) for t in lines],
+            ft.Text(
+                "协助人员手机上的记录送达司法所后,该对象即从其手机上移除;司法所保留全部记录。",
+                size=13,
+                color=ft.Colors.GREY_700,
+            ),
+        )
     svc = shell.service
-    reason = ft.Dropdown(label="解矫原因", width=160, value=CLOSE_REASONS[0],
-                         options=[ft.DropdownOption(key=r, text=r) for r in CLOSE_REASONS])
+    reason = ft.Dropdown(
+        label="解矫原因",
+        width=160,
+        value=CLOSE_REASONS[0],
+        options=[ft.DropdownOption(key=r, text=r) for r in CLOSE_REASONS],
+    )
     day = ft.TextField(label="解矫日期", value=svc.today().isoformat(), width=180, hint_text="YYYY-MM-DD")
     transfer = ft.TextField(label="迁往单位(迁出时填写)", width=260)
     note = ft.TextField(label="备注(选填)", width=260)
@@ -51,8 +62,12 @@ def closeout_section(shell: ShellProtocol, sid: str, closure: dict[str, Any] | N
 
     async def close(e: Any) -> None:
         chosen, on, to, said = reason.value or "", day.value or "", transfer.value or "", note.value or ""
-        await run(shell, lambda: office.close_case(svc, sid, chosen, on, transfer_to=to, note=said),
-                  done=closed, failed=refused)
+        await run(
+            shell,
+            lambda: office.close_case(svc, sid, chosen, on, transfer_to=to, note=said),
+            done=closed,
+            failed=refused,
+        )
 
     return section(
         heading("解矫(期满、收监执行、死亡或迁出)"),

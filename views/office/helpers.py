@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
@@ -46,43 +47,87 @@ def helpers_view(shell: ShellProtocol, screen: Screen) -> ft.View:
             shell.page.pop_dialog()
             shell.page.update()
 
-        reassign = (f"{name}仍负责 {subjects} 名社区矫正对象。撤销后,其中没有其他在册协助人员的对象列在“工作台”,"
-                    "请为他们重新指定协助人员。"
-                    if subjects else "")
+        reassign = (
+            f"{name}仍负责 {subjects} 名社区矫正对象。撤销后,其中没有其他在册协助人员的对象列在“工作台”,"
+            "请为他们重新指定协助人员。"
+            if subjects
+            else ""
+        )
 
         def closed(e: Any) -> None:
             if done:
                 shell.toast(f"已撤销 {name}({REVOKE_REASONS.get(reason.value or '', reason.value or '')})" + reassign)
                 shell.go_screen("office_helpers")
 
-        reason = ft.Dropdown(label="撤销原因", value="设备丢失", width=320,
-                             options=[ft.DropdownOption(key=k, text=f"{k}:{v.split(':')[0]}")
-                                      for k, v in REVOKE_REASONS.items()])
+        reason = ft.Dropdown(
+            label="撤销原因",
+            value="设备丢失",
+            width=320,
+            options=[ft.DropdownOption(key=k, text=f"{k}:{v.split(':')[0]}") for k, v in REVOKE_REASONS.items()],
+        )
 
         def on_click(e: Any) -> None:
             shell.touch()
-            shell.page.show_dialog(ft.AlertDialog(
-                title=ft.Text(f"撤销协助人员 {name}?"),
-                content=ft.Column([ft.Text("撤销后,该设备之后导出的数据包将被拒收并隔离。"),
-                                   *([ft.Text(reassign, color=ft.Colors.ORANGE_900)] if reassign else []), reason],
-                                  tight=True),
-                actions=[ft.TextButton("取消", on_click=lambda e: shell.page.pop_dialog()),
-                         ft.FilledButton("确认撤销", on_click=confirm)],
-                on_dismiss=closed,
-            ))
+            shell.page.show_dialog(
+                ft.AlertDialog(
+                    title=ft.Text(f"撤销协助人员 {name}?"),
+                    content=ft.Column(
+                        [
+                            ft.Text("撤销后,该设备之后导出的数据包将被拒收并隔离。"),
+                            *([ft.Text(reassign, color=ft.Colors.ORANGE_900)] if reassign else []),
+                            reason,
+                        ],
+                        tight=True,
+                    ),
+                    actions=[
+                        ft.TextButton("取消", on_click=lambda e: shell.page.pop_dialog()),
+                        ft.FilledButton("确认撤销", on_click=confirm),
+                    ],
+                    on_dismiss=closed,
+                )
+            )
+
         return on_click
 
     rows = office.helper_rows(svc)
     assessed = office.latest_assessments(svc)
-    roster = table(
-        ["姓名", "村(居)委会", "联系电话", "状态", "登记日期", "备案日期", "最近数据包", "对象数", "最近考核", "身份指纹", ""],
-        [[r["name"], r["committee"], r["phone"], HELPER_STATUSES.get(r["status"], r["status"]), r["enrolled_date"], r["filed_date"] or "—",
-          r["last_bundle"] or "尚无", str(r["subjects"]),
-          (lambda a: f"{a['period']} {a['result']}" if a else "—")(assessed.get(r["fingerprint"])),
-          ft.Text(r["fingerprint_grouped"], size=12),
-          ft.TextButton("撤销", on_click=revoke(r["fingerprint"], r["name"], r["subjects"])) if r["status"] == "active" else ""]
-         for r in rows],
-    ) if rows else ft.Text("还没有登记的协助人员。")
+    roster = (
+        table(
+            [
+                "姓名",
+                "村(居)委会",
+                "联系电话",
+                "状态",
+                "登记日期",
+                "备案日期",
+                "最近数据包",
+                "对象数",
+                "最近考核",
+                "身份指纹",
+                "",
+            ],
+            [
+                [
+                    r["name"],
+                    r["committee"],
+                    r["phone"],
+                    HELPER_STATUSES.get(r["status"], r["status"]),
+                    r["enrolled_date"],
+                    r["filed_date"] or "—",
+                    r["last_bundle"] or "尚无",
+                    str(r["subjects"]),
+                    (lambda a: f"{a['period']} {a['result']}" if a else "—")(assessed.get(r["fingerprint"])),
+                    ft.Text(r["fingerprint_grouped"], size=12),
+                    ft.TextButton("撤销", on_click=revoke(r["fingerprint"], r["name"], r["subjects"]))
+                    if r["status"] == "active"
+                    else "",
+                ]
+                for r in rows
+            ],
+        )
+        if rows
+        else ft.Text("还没有登记的协助人员。")
+    )
 
     # ---- enrolment
     req_path, req_picker = path_picker(shell, "登记申请文件路径", suffixes=office.REQUEST_SUFFIXES)
@@ -97,15 +142,26 @@ def helpers_view(shell: ShellProtocol, screen: Screen) -> ft.View:
 
     def previewed(p: dict[str, Any]) -> None:
         committee.value = committee.value or p["committee"]
-        preview.controls = [box(f"申请人:{p['name']}", [
-            f"村(居)委会:{p['committee']}  电话:{p['phone']}",
-            "指纹:" + " ".join(p["fingerprint_groups"]),
-            "请让申请人念出手机上显示的指纹,逐组核对后填在下面。"], ok=True)]
+        preview.controls = [
+            box(
+                f"申请人:{p['name']}",
+                [
+                    f"村(居)委会:{p['committee']}  电话:{p['phone']}",
+                    "指纹:" + " ".join(p["fingerprint_groups"]),
+                    "请让申请人念出手机上显示的指纹,逐组核对后填在下面。",
+                ],
+                ok=True,
+            )
+        ]
 
     async def do_preview(e: Any) -> None:
         path = req_path.value or ""
-        await run(shell, lambda: office.enrolment_preview(svc, path), done=previewed,
-                  failed=show_in(preview, "无法读取登记申请"))
+        await run(
+            shell,
+            lambda: office.enrolment_preview(svc, path),
+            done=previewed,
+            failed=show_in(preview, "无法读取登记申请"),
+        )
 
     def enrolled(row: dict[str, Any]) -> None:
         shell.toast(f"已登记协助人员:{row['name']}")
@@ -122,9 +178,13 @@ def helpers_view(shell: ShellProtocol, screen: Screen) -> ft.View:
         for f in (typed, committee, reviewer, review_date, filed):
             f.error = None
         path, digits = req_path.value or "", typed.value or ""
-        review = {"committee": committee.value or "", "conditions": [b.data for b in boxes if b.value],
-                  "reviewer": reviewer.value or "", "review_date": (review_date.value or "").strip(),
-                  "filed_date": (filed.value or "").strip() or None}
+        review = {
+            "committee": committee.value or "",
+            "conditions": [b.data for b in boxes if b.value],
+            "reviewer": reviewer.value or "",
+            "review_date": (review_date.value or "").strip(),
+            "filed_date": (filed.value or "").strip() or None,
+        }
         await run(shell, lambda: office.enrol_from_request(svc, path, digits, **review), done=enrolled, failed=refused)
 
     # ---- office card
@@ -135,32 +195,63 @@ def helpers_view(shell: ShellProtocol, screen: Screen) -> ft.View:
         def show(out: Any) -> None:
             card_msg.controls = [box(title, [str(out), "指纹:" + " ".join(me["fingerprint_groups"])], ok=True)]
             relist(card_picker)
+
         return show
 
     async def do_card(e: Any) -> None:
         where = card_path.value or ""
-        await run(shell, lambda: office.write_office_card(svc, where), done=card_written("已导出司法所身份卡"),
-                  failed=show_in(card_msg, "未能导出"))
+        await run(
+            shell,
+            lambda: office.write_office_card(svc, where),
+            done=card_written("已导出司法所身份卡"),
+            failed=show_in(card_msg, "未能导出"),
+        )
 
     async def do_card_docx(e: Any) -> None:
         target = Path((card_path.value or "").strip())
         if target.is_dir():
             target = target / f"司法所身份卡-{me['name']}.docx"
-        await run(shell, lambda: office.write_card_docx(svc, target), done=card_written("已保存可打印的身份卡"),
-                  failed=show_in(card_msg, "未能保存"))
+        await run(
+            shell,
+            lambda: office.write_card_docx(svc, target),
+            done=card_written("已保存可打印的身份卡"),
+            failed=show_in(card_msg, "未能保存"),
+        )
 
-    return frame(shell, "office_helpers", "协助人员", [
-        message,
-        section(heading("协助人员名册"), roster),
-        assessment_section(shell, rows, lambda: shell.go_screen("office_helpers")),
-        section(heading("登记新的协助人员"),
+    return frame(
+        shell,
+        "office_helpers",
+        "协助人员",
+        [
+            message,
+            section(heading("协助人员名册"), roster),
+            assessment_section(shell, rows, lambda: shell.go_screen("office_helpers")),
+            section(
+                heading("登记新的协助人员"),
                 ft.Text("1. 选择协助人员手机导出的登记申请文件;2. 核对指纹;3. 记录资格审查(三(一)四项条件)。"),
-                req_picker, ft.OutlinedButton("读取申请", icon=ft.Icons.VISIBILITY, on_click=do_preview), preview,
-                typed, committee, ft.Text("资格条件(须全部符合)", weight=ft.FontWeight.BOLD), *boxes,
+                req_picker,
+                ft.OutlinedButton("读取申请", icon=ft.Icons.VISIBILITY, on_click=do_preview),
+                preview,
+                typed,
+                committee,
+                ft.Text("资格条件(须全部符合)", weight=ft.FontWeight.BOLD),
+                *boxes,
                 ft.Row([reviewer, review_date, filed], wrap=True),
-                ft.FilledButton("核对无误,登记", icon=ft.Icons.HOW_TO_REG, on_click=do_enrol), enrol_msg),
-        section(heading("司法所身份卡"), ft.Text("协助人员首次使用时导入此卡,并与您当面核对指纹。"),
-                card_picker, ft.Row([ft.OutlinedButton("导出身份卡", on_click=do_card),
-                                     ft.OutlinedButton("打印身份卡(DOCX)", icon=ft.Icons.PRINT, on_click=do_card_docx)],
-                                    wrap=True), card_msg),
-    ])
+                ft.FilledButton("核对无误,登记", icon=ft.Icons.HOW_TO_REG, on_click=do_enrol),
+                enrol_msg,
+            ),
+            section(
+                heading("司法所身份卡"),
+                ft.Text("协助人员首次使用时导入此卡,并与您当面核对指纹。"),
+                card_picker,
+                ft.Row(
+                    [
+                        ft.OutlinedButton("导出身份卡", on_click=do_card),
+                        ft.OutlinedButton("打印身份卡(DOCX)", icon=ft.Icons.PRINT, on_click=do_card_docx),
+                    ],
+                    wrap=True,
+                ),
+                card_msg,
+            ),
+        ],
+    )

@@ -7,8 +7,9 @@ a path, so files are named by path and picked from the listing).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
@@ -46,19 +47,36 @@ def frame(shell: ShellProtocol, name: str, title: str, controls: list[ft.Control
         label_type=ft.NavigationRailLabelType.ALL,
         min_width=96,
         leading=ft.Text("协通·司法所", weight=ft.FontWeight.BOLD),
-        trailing=ft.Column([
-            ft.IconButton(ft.Icons.SETTINGS_OUTLINED, tooltip="设置(自动锁定、口令)", on_click=lambda e: shell.go_screen("settings")),
-            ft.IconButton(ft.Icons.LOCK_OUTLINE, tooltip="立即锁定", on_click=lock),
-        ], tight=True),
+        trailing=ft.Column(
+            [
+                ft.IconButton(
+                    ft.Icons.SETTINGS_OUTLINED,
+                    tooltip="设置(自动锁定、口令)",
+                    on_click=lambda e: shell.go_screen("settings"),
+                ),
+                ft.IconButton(ft.Icons.LOCK_OUTLINE, tooltip="立即锁定", on_click=lock),
+            ],
+            tight=True,
+        ),
         destinations=[ft.NavigationRailDestination(icon=icon, label=label) for _n, label, icon in RAIL],
         on_change=change,
     )
-    body = ft.Column([ft.Text(title, size=24, weight=ft.FontWeight.BOLD), *controls],
-                     scroll=ft.ScrollMode.AUTO, expand=True, spacing=12)
-    return ft.View(padding=0, controls=[
-        ft.Row([rail, ft.VerticalDivider(width=1), ft.Container(body, expand=True, padding=20)],
-               expand=True, vertical_alignment=ft.CrossAxisAlignment.START),
-    ])
+    body = ft.Column(
+        [ft.Text(title, size=24, weight=ft.FontWeight.BOLD), *controls],
+        scroll=ft.ScrollMode.AUTO,
+        expand=True,
+        spacing=12,
+    )
+    return ft.View(
+        padding=0,
+        controls=[
+            ft.Row(
+                [rail, ft.VerticalDivider(width=1), ft.Container(body, expand=True, padding=20)],
+                expand=True,
+                vertical_alignment=ft.CrossAxisAlignment.START,
+            ),
+        ],
+    )
 
 
 def heading(text: str) -> ft.Text:
@@ -68,29 +86,40 @@ def heading(text: str) -> ft.Text:
 def box(title: str, lines: Iterable[str], *, ok: bool) -> ft.Container:
     """A green (done) or red (failed) box: a title and lines under it."""
     return ft.Container(
-        bgcolor=ft.Colors.GREEN_50 if ok else ft.Colors.RED_50, padding=12, border_radius=8,
+        bgcolor=ft.Colors.GREEN_50 if ok else ft.Colors.RED_50,
+        padding=12,
+        border_radius=8,
         content=ft.Column([ft.Text(title, size=16, weight=ft.FontWeight.BOLD), *[ft.Text(x) for x in lines]]),
     )
 
 
 def section(*controls: ft.Control) -> ft.Container:
-    return ft.Container(ft.Column(list(controls), spacing=10), padding=16, border_radius=8,
-                        border=ft.Border.all(1, ft.Colors.GREY_300))
+    return ft.Container(
+        ft.Column(list(controls), spacing=10), padding=16, border_radius=8, border=ft.Border.all(1, ft.Colors.GREY_300)
+    )
 
 
 def table(columns: list[str], rows: list[list[ft.Control | str]]) -> ft.Control:
     """A DataTable that scrolls sideways when the window is narrow."""
     dt = ft.DataTable(
         columns=[ft.DataColumn(ft.Text(c, weight=ft.FontWeight.BOLD)) for c in columns],
-        rows=[ft.DataRow(cells=[ft.DataCell(c if isinstance(c, ft.Control) else ft.Text(str(c))) for c in r])
-              for r in rows],
+        rows=[
+            ft.DataRow(cells=[ft.DataCell(c if isinstance(c, ft.Control) else ft.Text(str(c))) for c in r])
+            for r in rows
+        ],
         column_spacing=20,
     )
     return ft.Row([dt], scroll=ft.ScrollMode.AUTO)
 
 
-def path_picker(shell: ShellProtocol, label: str, *, value: str | None = None, suffixes: tuple[str, ...] = (),
-                folder_only: bool = False) -> tuple[ft.TextField, ft.Control]:
+def path_picker(
+    shell: ShellProtocol,
+    label: str,
+    *,
+    value: str | None = None,
+    suffixes: tuple[str, ...] = (),
+    folder_only: bool = False,
+) -> tuple[ft.TextField, ft.Control]:
     """A path field and, under it, the matching files of its folder; clicking a name fills the field.
     The field starts in the folder last used in it (``label`` names it in the store)."""
     field = ft.TextField(label=label, value=value or folders.last_folder(shell.service, label), expand=True)
@@ -104,6 +133,7 @@ def path_picker(shell: ShellProtocol, label: str, *, value: str | None = None, s
             shell.touch()
             field.value = str(Path(folder_of()) / name)
             field.update()
+
         return on_click
 
     def refresh(e: Any = None) -> None:
@@ -112,19 +142,24 @@ def path_picker(shell: ShellProtocol, label: str, *, value: str | None = None, s
         if e is not None:  # a folder typed, or listed again
             folders.remember_folder(shell.service, label, field.value or "")
         if folder_only:
-            listing.controls = [ft.Text(f"此文件夹中有 {len(names)} 个文件。" if names else "此文件夹中没有匹配的文件。",
-                                        size=13)]
+            listing.controls = [
+                ft.Text(f"此文件夹中有 {len(names)} 个文件。" if names else "此文件夹中没有匹配的文件。", size=13)
+            ]
         else:
-            listing.controls = [ft.TextButton(n, icon=ft.Icons.INSERT_DRIVE_FILE_OUTLINED, on_click=pick(n))
-                                for n in names[:30]] or [ft.Text("此文件夹中没有匹配的文件。", size=13)]
+            listing.controls = [
+                ft.TextButton(n, icon=ft.Icons.INSERT_DRIVE_FILE_OUTLINED, on_click=pick(n)) for n in names[:30]
+            ] or [ft.Text("此文件夹中没有匹配的文件。", size=13)]
         if e is not None:
             shell.page.update()
 
     field.on_submit = refresh
     field.on_blur = refresh  # the listing follows the folder typed
     refresh()
-    row = ft.Column([ft.Row([field, ft.OutlinedButton("列出文件", icon=ft.Icons.FOLDER_OPEN, on_click=refresh)]),
-                     listing], spacing=4, data=refresh)
+    row = ft.Column(
+        [ft.Row([field, ft.OutlinedButton("列出文件", icon=ft.Icons.FOLDER_OPEN, on_click=refresh)]), listing],
+        spacing=4,
+        data=refresh,
+    )
     return field, row
 
 
@@ -137,8 +172,10 @@ def relist(picker: ft.Control) -> None:
 def show_in(place: ft.Column, title: str) -> Callable[[XietongError], None]:
     """A ``failed`` for ``views.work.run``: the error's sentence in a red box in ``place``; a
     validation error lists every field's problem."""
+
     def failed(exc: XietongError) -> None:
         place.controls = [box(title, problems(exc), ok=False)]
+
     return failed
 
 
@@ -150,7 +187,9 @@ def problems(exc: XietongError, most: int = 8) -> list[str]:
 
 def progress_of(shell: ShellProtocol, bar: ft.ProgressBar, text: ft.Text) -> Callable[[int, int, str], None]:
     """A progress callback for ``sync.app.office`` that moves the bar from a worker thread."""
+
     def show(done: int, total: int, name: str) -> None:
         bar.value = done / total if total else 1.0
         text.value = f"{done}/{total}:{name}"
+
     return on_loop(shell, show)

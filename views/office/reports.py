@@ -24,8 +24,12 @@ from views.work import run
 if TYPE_CHECKING:
     from views.shell_protocol import ShellProtocol
 
-REPORTS = (("visits", "走访统计(补贴核算)"), ("evaluations", "社区评议"), ("subjects", "社区矫正对象名册"),
-           ("helpers", "协助人员名册"))
+REPORTS = (
+    ("visits", "走访统计(补贴核算)"),
+    ("evaluations", "社区评议"),
+    ("subjects", "社区矫正对象名册"),
+    ("helpers", "协助人员名册"),
+)
 
 
 def reports_view(shell: ShellProtocol, screen: Screen) -> ft.View:
@@ -55,19 +59,44 @@ def reports_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     def make(kind: str, label: str) -> Any:
         async def on_click(e: Any) -> None:
             start, end = (date_from.value or "").strip(), (date_to.value or "").strip()
-            await run(shell, lambda: office.write_report(svc, kind, target(f"{label.split('(')[0]}.xlsx"),
-                                                         date_from=start, date_to=end),
-                      done=written, failed=show_in(result, "未能生成"))
+            await run(
+                shell,
+                lambda: office.write_report(
+                    svc, kind, target(f"{label.split('(')[0]}.xlsx"), date_from=start, date_to=end
+                ),
+                done=written,
+                failed=show_in(result, "未能生成"),
+            )
+
         return on_click
 
     async def card(e: Any) -> None:
-        await run(shell, lambda: office.write_card_docx(svc, target("司法所身份卡.docx")), done=written,
-                  failed=show_in(result, "未能生成"))
+        await run(
+            shell,
+            lambda: office.write_card_docx(svc, target("司法所身份卡.docx")),
+            done=written,
+            failed=show_in(result, "未能生成"),
+        )
 
-    return frame(shell, "office_reports", "报表", [
-        section(heading("导出报表(XLSX)"), picker, ft.Row([date_from, date_to], wrap=True),
-                ft.Row([ft.OutlinedButton(label, icon=ft.Icons.TABLE_CHART, on_click=make(kind, label))
-                        for kind, label in REPORTS], wrap=True),
-                ft.OutlinedButton("打印司法所身份卡(DOCX)", icon=ft.Icons.PRINT, on_click=card), result),
-        subsidy_section(shell, lambda: shell.go_screen("office_reports")),
-    ])
+    return frame(
+        shell,
+        "office_reports",
+        "报表",
+        [
+            section(
+                heading("导出报表(XLSX)"),
+                picker,
+                ft.Row([date_from, date_to], wrap=True),
+                ft.Row(
+                    [
+                        ft.OutlinedButton(label, icon=ft.Icons.TABLE_CHART, on_click=make(kind, label))
+                        for kind, label in REPORTS
+                    ],
+                    wrap=True,
+                ),
+                ft.OutlinedButton("打印司法所身份卡(DOCX)", icon=ft.Icons.PRINT, on_click=card),
+                result,
+            ),
+            subsidy_section(shell, lambda: shell.go_screen("office_reports")),
+        ],
+    )

@@ -47,14 +47,28 @@ def export_summary(rows: list[dict[str, Any]]) -> ft.Control:
 
 def import_table(results: list[dict[str, Any]]) -> ft.Control:
     """One row per file: who sent it (as claimed, when refused), the outcome, the records, why."""
-    rows = [[r["file"], (r["sender_name"] or "—") + ("(自称,未验证)" if r["status"] == "rejected" and r["sender_name"] else ""),
-             ft.Text(STATUS_LABELS[r["status"]], color=STATUS_COLOURS[r["status"]], weight=ft.FontWeight.BOLD),
-             _counts(r["counts"]) if r["status"] == "accepted" else "",
-             ft.Column([ft.Text((r["message"] or "") + (f"(已移至隔离区 {r['quarantined']})" if r["quarantined"] else ""),
-                                width=420, size=13)]
-                       + [ft.Text(f"警告:{w}", width=420, size=13, color=ft.Colors.ORANGE_900, weight=ft.FontWeight.BOLD)
-                          for w in r.get("warnings") or []])]
-            for r in results]
+    rows = [
+        [
+            r["file"],
+            (r["sender_name"] or "—") + ("(自称,未验证)" if r["status"] == "rejected" and r["sender_name"] else ""),
+            ft.Text(STATUS_LABELS[r["status"]], color=STATUS_COLOURS[r["status"]], weight=ft.FontWeight.BOLD),
+            _counts(r["counts"]) if r["status"] == "accepted" else "",
+            ft.Column(
+                [
+                    ft.Text(
+                        (r["message"] or "") + (f"(已移至隔离区 {r['quarantined']})" if r["quarantined"] else ""),
+                        width=420,
+                        size=13,
+                    )
+                ]
+                + [
+                    ft.Text(f"警告:{w}", width=420, size=13, color=ft.Colors.ORANGE_900, weight=ft.FontWeight.BOLD)
+                    for w in r.get("warnings") or []
+                ]
+            ),
+        ]
+        for r in results
+    ]
     return table(["文件", "协助人员", "结果", "记录", "说明"], rows) if rows else ft.Text("没有找到数据包文件(.xtb)。")
 
 
@@ -71,9 +85,15 @@ def flagged_section(shell: ShellProtocol) -> ft.Control:
         lines = []
         for r in rows:
             what = "删除了" if r["deleted"] else f"修改为第{r['revision']}版"
-            lines.append([r["helper_name"], r["subject_name"] or "—", r["kind_label"] or r["kind"],
-                          f"司法所已确认第{r['acked_revision']}版,对方{what}",
-                          ft.OutlinedButton("已核查", on_click=dismiss(r))])
+            lines.append(
+                [
+                    r["helper_name"],
+                    r["subject_name"] or "—",
+                    r["kind_label"] or r["kind"],
+                    f"司法所已确认第{r['acked_revision']}版,对方{what}",
+                    ft.OutlinedButton("已核查", on_click=dismiss(r)),
+                ]
+            )
         holder.controls = [table(["协助人员", "矫正对象", "记录", "变化", ""], lines)]
 
     def dismiss(row: dict[str, Any]) -> Any:
@@ -87,10 +107,14 @@ def flagged_section(shell: ShellProtocol) -> ft.Control:
         return click
 
     fill(office.flagged_rows(svc))
-    return section(heading("已确认记录的后续修改(待核查)"),
-                   ft.Text("协助人员修改或删除了司法所已确认收到的记录。修改已生效,原版本保留在记录历史中;"
-                           "请到对象页面核对后点“已核查”。"),
-                   holder)
+    return section(
+        heading("已确认记录的后续修改(待核查)"),
+        ft.Text(
+            "协助人员修改或删除了司法所已确认收到的记录。修改已生效,原版本保留在记录历史中;"
+            "请到对象页面核对后点“已核查”。"
+        ),
+        holder,
+    )
 
 
 def sync_view(shell: ShellProtocol, screen: Screen) -> ft.View:
@@ -150,13 +174,29 @@ def sync_view(shell: ShellProtocol, screen: Screen) -> ft.View:
 
         await run(shell, lambda: office.batch_import(svc, folder, progress=progress), done=imported, failed=failed)
 
-    return frame(shell, "office_sync", "同步", [
-        section(heading("导出给协助人员"), ft.Text("为每名在册的协助人员生成一个加密数据包(对象、通知单、处理意见、回执)。"),
-                out_picker, ft.FilledButton("全部导出", icon=ft.Icons.UPLOAD, on_click=do_export), out_bar, out_text,
-                out_result),
-        section(heading("批量导入协助人员的数据包"),
+    return frame(
+        shell,
+        "office_sync",
+        "同步",
+        [
+            section(
+                heading("导出给协助人员"),
+                ft.Text("为每名在册的协助人员生成一个加密数据包(对象、通知单、处理意见、回执)。"),
+                out_picker,
+                ft.FilledButton("全部导出", icon=ft.Icons.UPLOAD, on_click=do_export),
+                out_bar,
+                out_text,
+                out_result,
+            ),
+            section(
+                heading("批量导入协助人员的数据包"),
                 ft.Text("导入文件夹中全部 .xtb 文件;被拒收的文件移至隔离区,不会删除。"),
-                in_picker, ft.FilledButton("批量导入", icon=ft.Icons.DOWNLOAD, on_click=do_import), in_bar, in_text,
-                in_result),
-        flagged,
-    ])
+                in_picker,
+                ft.FilledButton("批量导入", icon=ft.Icons.DOWNLOAD, on_click=do_import),
+                in_bar,
+                in_text,
+                in_result,
+            ),
+            flagged,
+        ],
+    )

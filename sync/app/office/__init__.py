@@ -19,6 +19,9 @@ from sync.app.office.enrolment import (
     rotate_key,
     write_office_card,
 )
+from sync.app.office.handover import hand_over, handover_keep, set_handover_keep
+from sync.app.office.intake import FIRST_MEETING_DAYS, awaiting_meeting, awaiting_registration
+from sync.app.office.movements import decide, pending_requests, relocations
 from sync.app.office.notices import (
     MAX_TASKS,
     issue_notice,
@@ -38,8 +41,6 @@ from sync.app.office.overview import (
     flagged_rows,
     resolve_conflict,
 )
-from sync.app.office.intake import FIRST_MEETING_DAYS, awaiting_meeting, awaiting_registration
-from sync.app.office.movements import decide, pending_requests, relocations
 from sync.app.office.printouts import write_card_docx, write_report
 from sync.app.office.register import (
     assign,
@@ -52,7 +53,6 @@ from sync.app.office.register import (
     subject_rows,
     unassign,
 )
-from sync.app.office.handover import hand_over, handover_keep, set_handover_keep
 from sync.app.office.subsidies import add_reward, reward_rows, set_subsidy, subsidy_settings
 from sync.app.office.teams import role_names, save_team, slot_code, subjects_without_team, team_page
 

@@ -31,8 +31,7 @@ def assessment_figures(svc: Service, helper_fp: str, start: str, end: str) -> di
         raise ValidationError({"period_start": "考核期间有误:请按 YYYY-MM-DD 填写,且开始不晚于结束。"})
     interval = max(1, int(svc.settings()["visit_interval_days"]))
     days = (hi - lo).days + 1
-    subjects = [sid for sid, s in store.summaries().items()
-                if fp in (s.get("helpers") or []) and not s.get("deleted")]
+    subjects = [sid for sid, s in store.summaries().items() if fp in (s.get("helpers") or []) and not s.get("deleted")]
     done = on_time = reports = 0
     for sid in subjects:
         for r in store.list(subject=sid, kinds=("visit", "report")):
@@ -47,22 +46,41 @@ def assessment_figures(svc: Service, helper_fp: str, start: str, end: str) -> di
             reports += 1
             saved = date.fromisoformat(r.created[:10])
             on_time += int((saved - day).days <= REPORT_DAYS)
-    return {"visits_done": done, "visits_due": len(subjects) * max(1, days // interval),
-            "reports_on_time": on_time, "reports_total": reports}
+    return {
+        "visits_done": done,
+        "visits_due": len(subjects) * max(1, days // interval),
+        "reports_on_time": on_time,
+        "reports_total": reports,
+    }
 
 
-def assess_helper(svc: Service, helper_fp: str, period: str, start: str, end: str, *, result: str,
-                  evaluation: str, by: str | None = None) -> Record:
+def assess_helper(
+    svc: Service,
+    helper_fp: str,
+    period: str,
+    start: str,
+    end: str,
+    *,
+    result: str,
+    evaluation: str,
+    by: str | None = None,
+) -> Record:
     """Record the assessment of one helper for one period (the figures are computed here)."""
     store, me = office_of(svc)
     fp = normalise_fingerprint(helper_fp)
     if fp not in helper_names(store):
         raise NotFound("找不到该协助人员。")
-    data: dict[str, Any] = {"helper": fp, "period": (period or "").strip(), "period_start": start,
-                            "period_end": end, **assessment_figures(svc, fp, start, end),
-                            "evaluation": (evaluation or "").strip(), "result": (result or "").strip(),
-                            "by": (by or "").strip() or str(store.meta_get("name", me.name)),
-                            "date": svc.today().isoformat()}
+    data: dict[str, Any] = {
+        "helper": fp,
+        "period": (period or "").strip(),
+        "period_start": start,
+        "period_end": end,
+        **assessment_figures(svc, fp, start, end),
+        "evaluation": (evaluation or "").strip(),
+        "result": (result or "").strip(),
+        "by": (by or "").strip() or str(store.meta_get("name", me.name)),
+        "date": svc.today().isoformat(),
+    }
     errors = validate_kind("assessment", data, today=svc.today())
     if errors:
         raise ValidationError(errors)

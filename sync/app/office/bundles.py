@@ -43,8 +43,7 @@ def export_all(svc: Service, folder: PathLike, *, progress: Progress | None = No
         except XietongError as exc:
             out.append({"helper": name, "fingerprint": fp, "file": "", "bytes": 0, "error": exc.message})
         else:
-            out.append({"helper": name, "fingerprint": fp, "file": str(target),
-                        "bytes": len(sealed.blob), "error": ""})
+            out.append({"helper": name, "fingerprint": fp, "file": str(target), "bytes": len(sealed.blob), "error": ""})
         if progress:
             progress(i + 1, len(helpers), target.name)
     return out
@@ -65,8 +64,9 @@ def export_to_helper(svc: Service, helper_fp: str, out: PathLike) -> dict[str, A
     return {"fingerprint": fp, "file": str(target), "bytes": len(sealed.blob)}
 
 
-def batch_import(svc: Service, items: PathLike | Iterable[PathLike], *,
-                 progress: Progress | None = None) -> list[dict[str, Any]]:
+def batch_import(
+    svc: Service, items: PathLike | Iterable[PathLike], *, progress: Progress | None = None
+) -> list[dict[str, Any]]:
     """Import every bundle in a folder (or the files and folders listed), in turn; a result row
     per file. A refused file is quarantined and does not stop the others."""
     store, me = office_of(svc)
@@ -77,12 +77,23 @@ def batch_import(svc: Service, items: PathLike | Iterable[PathLike], *,
     for i, path in enumerate(paths):
         o = exchange.import_file(store, me, path, quarantine_dir(svc.home), clock=svc.clock)
         sender = o.sender or (_claimed_sender(Path(o.quarantined)) if o.quarantined else None)
-        results.append({
-            "file": path.name, "path": str(path), "status": o.status, "label": o.label,
-            "sender": sender, "sender_name": names.get(sender or "", ""), "seq": o.seq,
-            "counts": dict(o.counts), "gap": o.gap, "code": o.code, "message": o.message or "",
-            "quarantined": o.quarantined, "warnings": list(o.warnings),
-        })
+        results.append(
+            {
+                "file": path.name,
+                "path": str(path),
+                "status": o.status,
+                "label": o.label,
+                "sender": sender,
+                "sender_name": names.get(sender or "", ""),
+                "seq": o.seq,
+                "counts": dict(o.counts),
+                "gap": o.gap,
+                "code": o.code,
+                "message": o.message or "",
+                "quarantined": o.quarantined,
+                "warnings": list(o.warnings),
+            }
+        )
         if progress:
             progress(i + 1, len(paths), path.name)
     return results

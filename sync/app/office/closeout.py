@@ -21,8 +21,16 @@ from sync.app.office.access import office_of
 from sync.app.session import Service
 
 
-def close_case(svc: Service, subject_id: str, reason: str, on: str | date | None = None, *,
-               transfer_to: str = "", note: str = "", by: str | None = None) -> Record:
+def close_case(
+    svc: Service,
+    subject_id: str,
+    reason: str,
+    on: str | date | None = None,
+    *,
+    transfer_to: str = "",
+    note: str = "",
+    by: str | None = None,
+) -> Record:
     """Close a case with a 解矫 declaration; refused when it is already closed."""
     store, me = office_of(svc)
     subject = store.get(subject_id)
@@ -31,8 +39,11 @@ def close_case(svc: Service, subject_id: str, reason: str, on: str | date | None
     if closure_of(store.list(subject=subject_id, kinds=(CLOSURE_KIND,))) is not None:
         raise AlreadyClosed()
     day = on.isoformat() if isinstance(on, date) else (on or "").strip() or svc.today().isoformat()
-    data: dict[str, Any] = {"reason": (reason or "").strip(), "date": day,
-                            "by": (by or "").strip() or str(store.meta_get("name", me.name))}
+    data: dict[str, Any] = {
+        "reason": (reason or "").strip(),
+        "date": day,
+        "by": (by or "").strip() or str(store.meta_get("name", me.name)),
+    }
     if transfer_to.strip():
         data["transfer_to"] = transfer_to.strip()
     if note.strip():

@@ -32,21 +32,23 @@ def helper_rows(svc: Service) -> list[dict[str, Any]]:
         d = h.data
         fp = d.get("fingerprint", "")
         last = exchange.peer_info(store, fp).get("last_in") or {}
-        rows.append({
-            "id": h.id,
-            "name": d.get("name", ""),
-            "committee": d.get("committee", ""),
-            "phone": d.get("phone", ""),
-            "fingerprint": fp,
-            "fingerprint_grouped": group_fingerprint(fp) if fp else "",
-            "status": d.get("status", ""),
-            "status_label": HELPER_STATUSES.get(d.get("status", ""), d.get("status", "")),
-            "enrolled_date": d.get("enrolled_date", ""),
-            "filed_date": d.get("filed_date", ""),
-            "last_bundle": str(last.get("at") or "")[:10],
-            "last_seq": last.get("seq"),
-            "subjects": assigned.get(fp, 0),
-        })
+        rows.append(
+            {
+                "id": h.id,
+                "name": d.get("name", ""),
+                "committee": d.get("committee", ""),
+                "phone": d.get("phone", ""),
+                "fingerprint": fp,
+                "fingerprint_grouped": group_fingerprint(fp) if fp else "",
+                "status": d.get("status", ""),
+                "status_label": HELPER_STATUSES.get(d.get("status", ""), d.get("status", "")),
+                "enrolled_date": d.get("enrolled_date", ""),
+                "filed_date": d.get("filed_date", ""),
+                "last_bundle": str(last.get("at") or "")[:10],
+                "last_seq": last.get("seq"),
+                "subjects": assigned.get(fp, 0),
+            }
+        )
     rows.sort(key=lambda r: (r["status"] != "active", r["committee"], r["name"]))
     return rows
 
@@ -55,13 +57,26 @@ def enrolment_preview(svc: Service, path: str | Path) -> dict[str, Any]:
     """What a request file says (name, committee, phone, fingerprint), before the officer confirms."""
     office_of(svc)
     req = parse_enrolment_request(read_file(path))
-    return {"name": req.name, "committee": req.committee, "phone": req.phone,
-            "fingerprint": req.fingerprint, "fingerprint_groups": req.public.grouped.split()}
+    return {
+        "name": req.name,
+        "committee": req.committee,
+        "phone": req.phone,
+        "fingerprint": req.fingerprint,
+        "fingerprint_groups": req.public.grouped.split(),
+    }
 
 
-def enrol_from_request(svc: Service, path: str | Path, fingerprint_typed: str, *, committee: str,
-                       conditions: Iterable[int], reviewer: str, review_date: str | None = None,
-                       filed_date: str | None = None) -> dict[str, Any]:
+def enrol_from_request(
+    svc: Service,
+    path: str | Path,
+    fingerprint_typed: str,
+    *,
+    committee: str,
+    conditions: Iterable[int],
+    reviewer: str,
+    review_date: str | None = None,
+    filed_date: str | None = None,
+) -> dict[str, Any]:
     """Enrol a helper from its request file after the digits were compared and the review done."""
     store, me = office_of(svc)
     errors: dict[str, str] = {}
@@ -74,10 +89,18 @@ def enrol_from_request(svc: Service, path: str | Path, fingerprint_typed: str, *
         errors["conditions"] = "四项资格条件须全部符合才能登记,请逐项核实后勾选。"
     if errors:
         raise ValidationError(errors)
-    rec = exchange.enroll_helper(store, me, read_file(path), fingerprint_typed, committee=committee.strip(),
-                                 conditions=chosen, reviewer=reviewer.strip(),
-                                 review_date=review_date or svc.today().isoformat(),
-                                 filed_date=filed_date or None, clock=svc.clock)
+    rec = exchange.enroll_helper(
+        store,
+        me,
+        read_file(path),
+        fingerprint_typed,
+        committee=committee.strip(),
+        conditions=chosen,
+        reviewer=reviewer.strip(),
+        review_date=review_date or svc.today().isoformat(),
+        filed_date=filed_date or None,
+        clock=svc.clock,
+    )
     return next(r for r in helper_rows(svc) if r["id"] == rec.id)
 
 

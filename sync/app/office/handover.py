@@ -40,8 +40,9 @@ def set_handover_keep(svc: Service, keep: str | int) -> int:
     return number
 
 
-def hand_over(svc: Service, subject_id: str, new_helper: str, old_helpers: list[str], *,
-              only_if_history: bool = False) -> Record | None:
+def hand_over(
+    svc: Service, subject_id: str, new_helper: str, old_helpers: list[str], *, only_if_history: bool = False
+) -> Record | None:
     """The handover record for ``new_helper``: what it needs to continue the case, nothing more.
     With ``only_if_history`` (a subject without helpers gets one) nothing is written when there
     is nothing to hand over, as for a new subject's first helper."""
@@ -52,8 +53,7 @@ def hand_over(svc: Service, subject_id: str, new_helper: str, old_helpers: list[
         return None
     if not old_helpers:  # moved after its helper was taken off: name who wrote what is handed over
         old_helpers = sorted({r.author for r in chosen if r.author in names})
-    data: dict[str, Any] = {"helper": new_helper, "date": svc.today().isoformat(),
-                            "items": items(chosen, names)}
+    data: dict[str, Any] = {"helper": new_helper, "date": svc.today().isoformat(), "items": items(chosen, names)}
     before = "、".join(n for n in (names.get(fp, "") for fp in old_helpers) if n)[:100]
     if before:
         data["from_name"] = before

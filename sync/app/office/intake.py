@@ -42,9 +42,16 @@ def awaiting_meeting(svc: Service, days: int = FIRST_MEETING_DAYS) -> list[dict[
         except ValueError:
             continue
         if not met and waited >= days:
-            rows.append({"subject": sid, "name": s.get("name", ""), "committee": newest.data.get("committee")
-                         or s.get("committee") or "", "notice": newest.data.get("number", ""),
-                         "issue_date": issued, "days": waited})
+            rows.append(
+                {
+                    "subject": sid,
+                    "name": s.get("name", ""),
+                    "committee": newest.data.get("committee") or s.get("committee") or "",
+                    "notice": newest.data.get("number", ""),
+                    "issue_date": issued,
+                    "days": waited,
+                }
+            )
     rows.sort(key=lambda r: (r["committee"], -r["days"], r["name"]))
     return rows
 
@@ -53,10 +60,18 @@ def awaiting_registration(svc: Service) -> list[dict[str, Any]]:
     """Subjects with a notice but no 附件2 back yet, by committee (index summaries only)."""
     store, _me = office_of(svc)
     today = svc.today().isoformat()
-    rows = [{"subject": sid, "name": s.get("name", ""), "committee": s.get("committee") or "",
-             "met": bool((s.get("counts") or {}).get("first_meeting"))}
-            for sid, s in store.summaries().items()
-            if _active(s, today) and (s.get("counts") or {}).get("notice") and not (s.get("counts") or {}).get("registration")]
+    rows = [
+        {
+            "subject": sid,
+            "name": s.get("name", ""),
+            "committee": s.get("committee") or "",
+            "met": bool((s.get("counts") or {}).get("first_meeting")),
+        }
+        for sid, s in store.summaries().items()
+        if _active(s, today)
+        and (s.get("counts") or {}).get("notice")
+        and not (s.get("counts") or {}).get("registration")
+    ]
     rows.sort(key=lambda r: (r["committee"], r["name"]))
     return rows
 

@@ -30,15 +30,25 @@ def decide(svc: Service, request_id: str, approve: bool, note: str = "", by: str
     request = store.get(request_id)
     if request is None or request.kind != "movement" or request.deleted or request.subject is None:
         raise NotFound("找不到该外出或居住地变更申请。")
-    data = {"request": request_id, "outcome": APPROVED if approve else REFUSED,
-            "by": (by or "").strip() or str(store.meta_get("name", me.name)), "date": svc.today().isoformat()}
+    data = {
+        "request": request_id,
+        "outcome": APPROVED if approve else REFUSED,
+        "by": (by or "").strip() or str(store.meta_get("name", me.name)),
+        "date": svc.today().isoformat(),
+    }
     if (note or "").strip():
         data["note"] = note.strip()
     errors = validate_kind("decision", data, today=svc.today())
     if errors:
         raise ValidationError(errors)
-    old = next((r for r in store.list("decision", subject=request.subject)
-                if r.data.get("request") == request_id and not r.deleted), None)
+    old = next(
+        (
+            r
+            for r in store.list("decision", subject=request.subject)
+            if r.data.get("request") == request_id and not r.deleted
+        ),
+        None,
+    )
     if old is None:
         rec = Record.new("decision", data, author=me.fingerprint, subject=request.subject, clock=svc.clock)
     else:
@@ -57,13 +67,22 @@ def _relocation(svc: Service, request: Record) -> dict[str, Any] | None:
     current = str(subject.data.get("committee") or "")
     if not target or target == current:
         return None
-    return {"subject": subject.id, "name": str(subject.data.get("name", "")), "from": current, "to": target,
-            "destination": str(request.data.get("destination", "")), "request": request.id}
+    return {
+        "subject": subject.id,
+        "name": str(subject.data.get("name", "")),
+        "from": current,
+        "to": target,
+        "destination": str(request.data.get("destination", "")),
+        "request": request.id,
+    }
 
 
 def _subjects_with(svc: Service, test: Any) -> list[tuple[str, dict[str, Any]]]:
-    return [(sid, s) for sid, s in svc.store.summaries().items()
-            if not s.get("deleted") and s.get("name") and test(s.get("counts") or {})]
+    return [
+        (sid, s)
+        for sid, s in svc.store.summaries().items()
+        if not s.get("deleted") and s.get("name") and test(s.get("counts") or {})
+    ]
 
 
 def pending_requests(svc: Service) -> list[dict[str, Any]]:
@@ -75,8 +94,14 @@ def pending_requests(svc: Service) -> list[dict[str, Any]]:
     for sid, s in _subjects_with(svc, lambda c: c.get("movement", 0) > c.get("decision", 0)):
         for m in movement_rows(svc, sid):
             if not m["decided"]:
-                rows.append({**m, "name": s.get("name", ""), "committee": s.get("committee") or "",
-                             "author_name": names.get(m["author"], m["author"][:5])})
+                rows.append(
+                    {
+                        **m,
+                        "name": s.get("name", ""),
+                        "committee": s.get("committee") or "",
+                        "author_name": names.get(m["author"], m["author"][:5]),
+                    }
+                )
     rows.sort(key=lambda r: (r["applied"], r["id"]))
     return rows
 
@@ -94,12 +119,23 @@ def relocations(svc: Service) -> list[dict[str, Any]]:
             if m["type"] != MOVEMENT_RESIDENCE or m["decision"] != APPROVED or not target:
                 continue
             moved = s.get("committee") == target
-            noticed = any(n.data.get("committee") == target and str(n.data.get("issue_date", "")) >= m["decision_date"]
-                          for n in notices)
+            noticed = any(
+                n.data.get("committee") == target and str(n.data.get("issue_date", "")) >= m["decision_date"]
+                for n in notices
+            )
             if moved and noticed:
                 continue
-            out.append({"subject": sid, "name": s.get("name", ""), "committee": s.get("committee") or "",
-                        "to": target, "decided": m["decision_date"], "request": m["id"],
-                        "moved": moved, "noticed": noticed})
+            out.append(
+                {
+                    "subject": sid,
+                    "name": s.get("name", ""),
+                    "committee": s.get("committee") or "",
+                    "to": target,
+                    "decided": m["decision_date"],
+                    "request": m["id"],
+                    "moved": moved,
+                    "noticed": noticed,
+                }
+            )
     out.sort(key=lambda r: (r["decided"], r["name"]))
     return out

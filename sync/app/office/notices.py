@@ -18,8 +18,22 @@ from sync.app.session import Service
 
 MAX_TASKS = 10
 _NOTICE_COUNTER = "office/notice_seq"  # {year: highest seq ever issued}, so numbers are never reused
-_NOTICE_PARTICULARS = ("name", "gender", "birth", "household", "residence", "judgment_date", "crime", "court",
-                       "sentence", "category", "term_start", "term_end", "committee", "town")
+_NOTICE_PARTICULARS = (
+    "name",
+    "gender",
+    "birth",
+    "household",
+    "residence",
+    "judgment_date",
+    "crime",
+    "court",
+    "sentence",
+    "category",
+    "term_start",
+    "term_end",
+    "committee",
+    "town",
+)
 
 
 def notice_tasks(chosen: Iterable[str], extra: str = "") -> list[str]:
@@ -34,8 +48,17 @@ def notice_tasks(chosen: Iterable[str], extra: str = "") -> list[str]:
     return tasks
 
 
-def issue_notice(svc: Service, subject_id: str, *, tasks: list[str], contact: str, contact_phone: str,
-                 issuer: str, approver: str, issue_date: str | None = None) -> Record:
+def issue_notice(
+    svc: Service,
+    subject_id: str,
+    *,
+    tasks: list[str],
+    contact: str,
+    contact_phone: str,
+    issuer: str,
+    approver: str,
+    issue_date: str | None = None,
+) -> Record:
     """Number the next notice of the year, copy the subject's particulars, validate, save."""
     store, me = office_of(svc)
     subject = store.get(subject_id)
@@ -53,9 +76,19 @@ def issue_notice(svc: Service, subject_id: str, *, tasks: list[str], contact: st
     used.append((year, int(counter.get(str(year), 0))))
     seq = next_seq(((y, s) for y, s in used if isinstance(y, int) and isinstance(s, int)), year)
     data: dict[str, Any] = {k: subject.data[k] for k in _NOTICE_PARTICULARS if subject.data.get(k) not in (None, "")}
-    data.update({"number": format_number(year, seq), "year": year, "seq": seq, "tasks": list(tasks),
-                 "contact": (contact or "").strip(), "contact_phone": (contact_phone or "").strip(),
-                 "issuer": (issuer or "").strip(), "approver": (approver or "").strip(), "issue_date": day})
+    data.update(
+        {
+            "number": format_number(year, seq),
+            "year": year,
+            "seq": seq,
+            "tasks": list(tasks),
+            "contact": (contact or "").strip(),
+            "contact_phone": (contact_phone or "").strip(),
+            "issuer": (issuer or "").strip(),
+            "approver": (approver or "").strip(),
+            "issue_date": day,
+        }
+    )
     errors = validate_kind("notice", data, today=svc.today())
     if errors:
         raise ValidationError(errors)
@@ -67,10 +100,20 @@ def issue_notice(svc: Service, subject_id: str, *, tasks: list[str], contact: st
 
 def notice_rows(svc: Service) -> list[dict[str, Any]]:
     store, _me = office_of(svc)
-    rows = [{"id": n.id, "number": n.data.get("number", ""), "year": n.data.get("year"), "seq": n.data.get("seq"),
-             "name": n.data.get("name", ""), "committee": n.data.get("committee", ""),
-             "issue_date": n.data.get("issue_date", ""), "tasks": list(n.data.get("tasks", [])), "subject": n.subject}
-            for n in store.list("notice")]
+    rows = [
+        {
+            "id": n.id,
+            "number": n.data.get("number", ""),
+            "year": n.data.get("year"),
+            "seq": n.data.get("seq"),
+            "name": n.data.get("name", ""),
+            "committee": n.data.get("committee", ""),
+            "issue_date": n.data.get("issue_date", ""),
+            "tasks": list(n.data.get("tasks", [])),
+            "subject": n.subject,
+        }
+        for n in store.list("notice")
+    ]
     rows.sort(key=lambda r: (r["year"] or 0, r["seq"] or 0), reverse=True)
     return rows
 

@@ -64,8 +64,11 @@ def dashboard(svc: Service) -> dict[str, Any]:
         badges = summary_badges(s, today, visit_interval=interval, ending_days=ENDING_DAYS)
         base = {"subject": sid, "name": s.get("name", ""), "committee": s.get("committee") or ""}
         assigned = [fp for fp in s.get("helpers") or [] if isinstance(fp, str)]
-        if (not active.intersection(assigned) and str(s.get("term_end") or "9999") >= today.isoformat()
-                and not isinstance(s.get("closed"), dict)):  # a closed case needs no helper
+        if (
+            not active.intersection(assigned)
+            and str(s.get("term_end") or "9999") >= today.isoformat()
+            and not isinstance(s.get("closed"), dict)
+        ):  # a closed case needs no helper
             unassisted.append({**base, "revoked": [helper_name.get(fp, fp[:5]) for fp in assigned]})
         if BADGE_VISIT_OVERDUE in badges:
             overdue.append({**base, "last_visit": s.get("last_visit") or ""})
@@ -78,9 +81,16 @@ def dashboard(svc: Service) -> dict[str, Any]:
     with_urgent.sort(key=lambda item: str(summaries[item[0]].get("updated") or ""), reverse=True)
     for sid, base in with_urgent[:URGENT_DETAIL_SUBJECTS]:
         for r in open_urgent_reports(store.list(subject=sid)):
-            urgent.append({**base, "id": r.id, "category": r.data.get("category", ""),
-                           "occurred": r.data.get("occurred", ""), "description": r.data.get("description", ""),
-                           "author": r.author})
+            urgent.append(
+                {
+                    **base,
+                    "id": r.id,
+                    "category": r.data.get("category", ""),
+                    "occurred": r.data.get("occurred", ""),
+                    "description": r.data.get("description", ""),
+                    "author": r.author,
+                }
+            )
     urgent.sort(key=lambda r: r["occurred"], reverse=True)
     unusual.sort(key=lambda r: (r["date"], r["name"]), reverse=True)
     overdue.sort(key=lambda r: (r["last_visit"], r["name"]))
@@ -96,11 +106,25 @@ def dashboard(svc: Service) -> dict[str, Any]:
         except ValueError:
             continue
         if days >= SILENT_DAYS:
-            silent.append({"name": h["name"], "committee": h["committee"], "fingerprint": h["fingerprint"],
-                           "last_bundle": h["last_bundle"], "days": days})
-    return {"urgent_reports": urgent, "urgent_total": max(urgent_total, len(urgent)), "overdue": overdue,
-            "ending_soon": ending, "unassisted": unassisted, "conflicts": conflict_rows(svc), "silent_helpers": silent,
-            "unusual_visits": unusual}
+            silent.append(
+                {
+                    "name": h["name"],
+                    "committee": h["committee"],
+                    "fingerprint": h["fingerprint"],
+                    "last_bundle": h["last_bundle"],
+                    "days": days,
+                }
+            )
+    return {
+        "urgent_reports": urgent,
+        "urgent_total": max(urgent_total, len(urgent)),
+        "overdue": overdue,
+        "ending_soon": ending,
+        "unassisted": unassisted,
+        "conflicts": conflict_rows(svc),
+        "silent_helpers": silent,
+        "unusual_visits": unusual,
+    }
 
 
 def _recent_unusual(store: Store, sid: str, s: dict[str, Any], since: str, today: str) -> list[dict[str, Any]]:
@@ -117,8 +141,9 @@ def _recent_unusual(store: Store, sid: str, s: dict[str, Any], since: str, today
         if not isinstance(v, dict) or not since <= str(v.get("date") or "") <= today:
             continue
         answers = [a for a in v.get("answers") or [] if isinstance(a, dict)]
-        text = ";".join(f"{a.get('label', '')}{a.get('value', '')}" + (f"({a['note']})" if a.get("note") else "")
-                        for a in answers)
+        text = ";".join(
+            f"{a.get('label', '')}{a.get('value', '')}" + (f"({a['note']})" if a.get("note") else "") for a in answers
+        )
         rows.append({**base, "id": v.get("id", ""), "date": v.get("date", ""), "answers": answers, "text": text})
     return rows
 
@@ -132,8 +157,12 @@ def acknowledge(svc: Service, report_id: str, note: str = "", by: str | None = N
     for r in store.list("ack", subject=report.subject):
         if r.data.get("report") == report_id:
             return r
-    data = {"report": report_id, "note": (note or "").strip() or "已收到,已处理。",
-            "by": (by or "").strip() or str(store.meta_get("name", me.name)), "date": svc.today().isoformat()}
+    data = {
+        "report": report_id,
+        "note": (note or "").strip() or "已收到,已处理。",
+        "by": (by or "").strip() or str(store.meta_get("name", me.name)),
+        "date": svc.today().isoformat(),
+    }
     errors = validate_kind("ack", data, today=svc.today())
     if errors:
         raise ValidationError(errors)
@@ -163,16 +192,30 @@ def conflict_rows(svc: Service) -> list[dict[str, Any]]:
         keys = list(dict.fromkeys(k for d in datas for k in d))
         differ = [k for k in keys if len({_cell(d.get(k)) for d in datas}) > 1]
         author = c.versions[0].author if c.versions else ""
-        rows.append({
-            "record_id": c.record_id, "kind": c.kind, "kind_label": KIND_LABELS.get(c.kind, c.kind),
-            "subject": c.subject, "subject_name": str((summaries.get(c.subject or "") or {}).get("name") or ""),
-            "author": author, "author_name": names.get(author, author[:5]),
-            "revision": c.revision, "current_hash": c.current_hash,
-            "versions": [{"hash": v.content_hash(), "updated": v.updated, "data": d,
-                          "differences": [{"name": k, "label": labels.get(k, k), "value": _cell(d.get(k)) or "(空)"}
-                                          for k in differ]}
-                         for v, d in zip(c.versions, datas)],
-        })
+        rows.append(
+            {
+                "record_id": c.record_id,
+                "kind": c.kind,
+                "kind_label": KIND_LABELS.get(c.kind, c.kind),
+                "subject": c.subject,
+                "subject_name": str((summaries.get(c.subject or "") or {}).get("name") or ""),
+                "author": author,
+                "author_name": names.get(author, author[:5]),
+                "revision": c.revision,
+                "current_hash": c.current_hash,
+                "versions": [
+                    {
+                        "hash": v.content_hash(),
+                        "updated": v.updated,
+                        "data": d,
+                        "differences": [
+                            {"name": k, "label": labels.get(k, k), "value": _cell(d.get(k)) or "(空)"} for k in differ
+                        ],
+                    }
+                    for v, d in zip(c.versions, datas, strict=False)
+                ],
+            }
+        )
     return rows
 
 
@@ -180,10 +223,16 @@ def resolve_conflict(svc: Service, record_id: str, chosen_hash: str) -> Record:
     """Keep one rival version; the choice itself is recorded as a ``resolution`` record."""
     store, me = office_of(svc)
     current = store.resolve_conflict(record_id, chosen_hash, actor=me.fingerprint)
-    data = {"record": record_id, "chosen": chosen_hash, "by": str(store.meta_get("name", me.name)),
-            "date": svc.today().isoformat()}
-    store.put(Record.new("resolution", data, author=me.fingerprint, subject=current.subject, clock=svc.clock),
-              actor=me.fingerprint)
+    data = {
+        "record": record_id,
+        "chosen": chosen_hash,
+        "by": str(store.meta_get("name", me.name)),
+        "date": svc.today().isoformat(),
+    }
+    store.put(
+        Record.new("resolution", data, author=me.fingerprint, subject=current.subject, clock=svc.clock),
+        actor=me.fingerprint,
+    )
     return current
 
 
@@ -198,13 +247,21 @@ def flagged_rows(svc: Service) -> list[dict[str, Any]]:
     for f in exchange.flagged_changes(store):
         record = store.get(str(f.get("record", "")))
         subject = record.subject if record is not None else None
-        rows.append({
-            "helper": f["helper"], "helper_name": names.get(f["helper"], f["helper"][:5]),
-            "record": f.get("record"), "kind": f.get("kind"), "kind_label": KIND_LABELS.get(str(f.get("kind")), ""),
-            "revision": f.get("revision"), "acked_revision": f.get("acked_revision"),
-            "deleted": bool(f.get("deleted")), "seq": f.get("seq"), "subject": subject,
-            "subject_name": str((summaries.get(subject or "") or {}).get("name") or ""),
-        })
+        rows.append(
+            {
+                "helper": f["helper"],
+                "helper_name": names.get(f["helper"], f["helper"][:5]),
+                "record": f.get("record"),
+                "kind": f.get("kind"),
+                "kind_label": KIND_LABELS.get(str(f.get("kind")), ""),
+                "revision": f.get("revision"),
+                "acked_revision": f.get("acked_revision"),
+                "deleted": bool(f.get("deleted")),
+                "seq": f.get("seq"),
+                "subject": subject,
+                "subject_name": str((summaries.get(subject or "") or {}).get("name") or ""),
+            }
+        )
     rows.sort(key=lambda r: (r["seq"] or 0, r["record"] or ""), reverse=True)
     return rows
 

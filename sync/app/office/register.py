@@ -28,8 +28,16 @@ if TYPE_CHECKING:
 _SUBJECT_FIELDS = tuple(f.name for f in KINDS["subject"].fields if f.name != "helpers")
 
 
-def subject_rows(svc: Service, *, committee: str = "", category: str = "", helper: str = "",
-                 ending_within: int | None = None, query: str = "", status: str = "") -> list[dict[str, Any]]:
+def subject_rows(
+    svc: Service,
+    *,
+    committee: str = "",
+    category: str = "",
+    helper: str = "",
+    ending_within: int | None = None,
+    query: str = "",
+    status: str = "",
+) -> list[dict[str, Any]]:
     """The register from the index summaries, filtered; ``helper`` is a fingerprint or "none";
     ``status`` is "active" (在矫), "archived" (已解矫) or "" for both."""
     store, _me = office_of(svc)
@@ -62,14 +70,22 @@ def subject_rows(svc: Service, *, committee: str = "", category: str = "", helpe
                 continue
         if query and not any(query in str(s.get(k) or "") for k in ("name", "committee", "category")):
             continue
-        rows.append({
-            "id": sid, "name": s.get("name", ""), "committee": s.get("committee") or "",
-            "category": s.get("category") or "", "term_start": s.get("term_start") or "", "term_end": end,
-            "helpers": helpers, "helper_names": [names.get(h, h[:5]) for h in helpers],
-            "last_visit": s.get("last_visit"),
-            "badges": summary_badges(s, today, visit_interval=interval),
-            "closed": closed, "status_label": closed_text(s) or "在矫",
-        })
+        rows.append(
+            {
+                "id": sid,
+                "name": s.get("name", ""),
+                "committee": s.get("committee") or "",
+                "category": s.get("category") or "",
+                "term_start": s.get("term_start") or "",
+                "term_end": end,
+                "helpers": helpers,
+                "helper_names": [names.get(h, h[:5]) for h in helpers],
+                "last_visit": s.get("last_visit"),
+                "badges": summary_badges(s, today, visit_interval=interval),
+                "closed": closed,
+                "status_label": closed_text(s) or "在矫",
+            }
+        )
     rows.sort(key=lambda r: (r["committee"], r["name"]))
     return rows
 
@@ -82,8 +98,11 @@ def committees(svc: Service) -> list[str]:
 def save_subject(svc: Service, data: dict[str, Any], subject_id: str | None = None) -> Record:
     """Add a subject, or save the next revision of one (its helper assignments are kept)."""
     store, me = office_of(svc)
-    clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()
-             if k in _SUBJECT_FIELDS and v not in (None, "")}
+    clean = {
+        k: (v.strip() if isinstance(v, str) else v)
+        for k, v in data.items()
+        if k in _SUBJECT_FIELDS and v not in (None, "")
+    }
     old: Record | None = None
     if subject_id is not None:
         old = store.get(subject_id)
@@ -161,9 +180,11 @@ def subject_page(svc: Service, subject_id: str) -> dict[str, Any]:
     names.setdefault(_me.fingerprint, str(store.meta_get("name", _me.name)))
     acked = {r.data.get("report") for r in records if r.kind == "ack" and not r.deleted}
     labels = {f.name: f.label for f in KINDS["subject"].fields}
-    particulars = [{"name": k, "label": labels[k], "value": shown(subject.data.get(k))}
-                   for k in (*PARTICULAR_FIELDS, "household", "judgment_date", "court", "notes")
-                   if k in labels and subject.data.get(k) not in (None, "")]
+    particulars = [
+        {"name": k, "label": labels[k], "value": shown(subject.data.get(k))}
+        for k in (*PARTICULAR_FIELDS, "household", "judgment_date", "court", "notes")
+        if k in labels and subject.data.get(k) not in (None, "")
+    ]
     particulars = list({p["name"]: p for p in particulars}.values())
     live = [r for r in records if not r.deleted and r.kind != "subject"]
     timeline = []
@@ -184,21 +205,50 @@ def subject_page(svc: Service, subject_id: str) -> dict[str, Any]:
         newest = max(forms, key=lambda r: (r.data.get("fill_date") or "", r.updated))
         registration = {"id": newest.id, "data": dict(newest.data), "family_columns": FAMILY_COLUMNS}
     evaluations = sorted(
-        ({"id": r.id, "date": r.data.get("date", ""), "period": r.data.get("period", ""),
-          "grade": r.data.get("grade", ""), "law_abiding": r.data.get("law_abiding", ""),
-          "community_service": r.data.get("community_service", ""), "daily_conduct": r.data.get("daily_conduct", ""),
-          "evaluators": len(r.data.get("evaluators") or []), "author_name": names.get(r.author, r.author[:5])}
-         for r in live if r.kind == "evaluation"),
-        key=lambda e: (e["date"], e["id"]), reverse=True)
+        (
+            {
+                "id": r.id,
+                "date": r.data.get("date", ""),
+                "period": r.data.get("period", ""),
+                "grade": r.data.get("grade", ""),
+                "law_abiding": r.data.get("law_abiding", ""),
+                "community_service": r.data.get("community_service", ""),
+                "daily_conduct": r.data.get("daily_conduct", ""),
+                "evaluators": len(r.data.get("evaluators") or []),
+                "author_name": names.get(r.author, r.author[:5]),
+            }
+            for r in live
+            if r.kind == "evaluation"
+        ),
+        key=lambda e: (e["date"], e["id"]),
+        reverse=True,
+    )
     notices = sorted(
-        ({"id": r.id, "number": r.data.get("number", ""), "issue_date": r.data.get("issue_date", ""),
-          "tasks": list(r.data.get("tasks", []))} for r in live if r.kind == "notice"),
-        key=lambda n: (n["issue_date"], n["id"]), reverse=True)
+        (
+            {
+                "id": r.id,
+                "number": r.data.get("number", ""),
+                "issue_date": r.data.get("issue_date", ""),
+                "tasks": list(r.data.get("tasks", [])),
+            }
+            for r in live
+            if r.kind == "notice"
+        ),
+        key=lambda n: (n["issue_date"], n["id"]),
+        reverse=True,
+    )
     helpers = [{"fingerprint": fp, "name": names.get(fp, fp[:5])} for fp in subject.data.get("helpers") or []]
-    return {"id": subject_id, "name": subject.data.get("name", ""), "particulars": particulars,
-            "helpers": helpers, "timeline": timeline, "registration": registration,
-            "evaluations": evaluations, "notices": notices,
-            "closure": _closure_view(closure_of(records))}
+    return {
+        "id": subject_id,
+        "name": subject.data.get("name", ""),
+        "particulars": particulars,
+        "helpers": helpers,
+        "timeline": timeline,
+        "registration": registration,
+        "evaluations": evaluations,
+        "notices": notices,
+        "closure": _closure_view(closure_of(records)),
+    }
 
 
 def _closure_view(rec: Record | None) -> dict[str, Any] | None:

@@ -60,8 +60,9 @@ def set_subsidy(svc: Service, rate: str | int, cap: str | int | None = None) -> 
     return subsidy_settings(svc)
 
 
-def add_reward(svc: Service, helper_fp: str, amount: str | int, reason: str, on: str | date | None = None,
-               *, by: str | None = None) -> Record:
+def add_reward(
+    svc: Service, helper_fp: str, amount: str | int, reason: str, on: str | date | None = None, *, by: str | None = None
+) -> Record:
     """A special reward (专项奖励) for a helper, with its reason; paid in the month of its date."""
     store, me = office_of(svc)
     fp = normalise_fingerprint(helper_fp)
@@ -74,8 +75,13 @@ def add_reward(svc: Service, helper_fp: str, amount: str | int, reason: str, on:
     if fen % 100:
         raise ValidationError({"amount": "奖励金额请按整元填写。"})
     day = on.isoformat() if isinstance(on, date) else (on or "").strip() or svc.today().isoformat()
-    data = {"helper": fp, "date": day, "amount": fen // 100, "reason": (reason or "").strip(),
-            "by": (by or "").strip() or str(store.meta_get("name", me.name))}
+    data = {
+        "helper": fp,
+        "date": day,
+        "amount": fen // 100,
+        "reason": (reason or "").strip(),
+        "by": (by or "").strip() or str(store.meta_get("name", me.name)),
+    }
     errors = validate_kind("reward", data, today=svc.today())
     if errors:
         raise ValidationError(errors)
@@ -85,7 +91,15 @@ def add_reward(svc: Service, helper_fp: str, amount: str | int, reason: str, on:
 def reward_rows(svc: Service) -> list[dict[str, Any]]:
     store, _me = office_of(svc)
     names = helper_names(store)
-    rows = [{"id": r.id, "helper": names.get(r.data.get("helper", ""), ""), "date": r.data.get("date", ""),
-             "amount": r.data.get("amount", 0), "reason": r.data.get("reason", "")} for r in store.list("reward")]
+    rows = [
+        {
+            "id": r.id,
+            "helper": names.get(r.data.get("helper", ""), ""),
+            "date": r.data.get("date", ""),
+            "amount": r.data.get("amount", 0),
+            "reason": r.data.get("reason", ""),
+        }
+        for r in store.list("reward")
+    ]
     rows.sort(key=lambda r: (r["date"], r["helper"]), reverse=True)
     return rows
