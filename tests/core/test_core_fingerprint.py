@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.errors import ValidationError, XietongError
+from core.errors import BadFingerprint, ValidationError
 from core.fingerprint import fingerprint, group_fingerprint, normalise_fingerprint
 
 SIGN = bytes(range(32))
@@ -40,7 +40,7 @@ def test_length_prefix_prevents_shifting_bytes_between_keys() -> None:
 
 @pytest.mark.parametrize("a,b", [(b"", ENC), (SIGN, b""), ("abc", ENC), (SIGN, None)])
 def test_fingerprint_refuses_empty_or_non_bytes_keys(a: object, b: object) -> None:
-    with pytest.raises(XietongError):
+    with pytest.raises(BadFingerprint):
         fingerprint(a, b)  # type: ignore[arg-type]
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from helper_sync_setup import REPORT, SUBJECT, VISIT, Office, clock
 
-from core.errors import XietongError
+from core.errors import ValidationError
 from core.kinds import KIND_LABELS
 from core.records import Record
 from sync.app import helper_sync as hs
@@ -88,7 +88,7 @@ def test_enrolment_request_file_carries_this_helper_and_contact(tmp_path: Path, 
 
 
 def test_enrolment_request_with_bad_phone_is_refused_and_no_file(tmp_path: Path, helper: Service) -> None:
-    with pytest.raises(XietongError):
+    with pytest.raises(ValidationError):
         hs.write_enrolment_request(helper, tmp_path / "r.xtreq", committee="青山村民委员会", phone="abc")
     assert not (tmp_path / "r.xtreq").exists()
 

@@ -58,9 +58,9 @@ def test_card_bytes_preview_shows_the_office_and_pinning_needs_the_right_digits(
 
 
 def test_garbage_card_bytes_are_refused_with_a_chinese_message(helper: Service) -> None:
-    from core.errors import XietongError
+    from sync.protocol.errors import BadCard
 
-    with pytest.raises(XietongError) as info:
+    with pytest.raises(BadCard) as info:
         hs.office_card_preview_bytes(b"not a card at all")
     assert any("\u4e00" <= ch <= "\u9fff" for ch in info.value.message)
 

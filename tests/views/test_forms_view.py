@@ -156,7 +156,7 @@ def test_typing_after_another_session_locked_the_store_goes_to_the_lock_screen(h
     svc, sid = helper
     shell = FakeShell(svc)
     status = ft.Text("")
-    form = forms._Form(shell, "visit", fs.draft_id("visit", sid, None), fs.new_values("visit"), status)  # type: ignore[arg-type]
+    form = forms.FormInputs(shell, "visit", fs.draft_id("visit", sid, None), fs.new_values("visit"), status)  # type: ignore[arg-type]
     form.build_all()
     form.changed("place", "家中")
     assert shell.rendered == [] and status.value == forms.DRAFT_SAVED
@@ -170,7 +170,7 @@ def test_typing_after_another_session_locked_the_store_goes_to_the_lock_screen(h
 def test_adding_a_family_row_while_locked_goes_to_the_lock_screen(helper: tuple[Service, str]) -> None:
     svc, sid = helper
     shell = FakeShell(svc)
-    form = forms._Form(
+    form = forms.FormInputs(
         shell,
         "registration",
         fs.draft_id("registration", sid, None),  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ from fakes import CHEAP, PASS
 
 from core import routes
 from core.demo import SAMPLE_SUBJECT
-from core.errors import NotFound, PermissionDenied, ValidationError, XietongError
+from core.errors import NotFound, PermissionDenied, ValidationError
 from core.kinds import KINDS
 from core.records import Record
 from sync import exchange
@@ -21,6 +21,7 @@ from sync.app import files, office
 from sync.app.errors import FileMissing, FileUnreadable
 from sync.app.office import overview
 from sync.app.session import Service
+from sync.protocol.errors import FingerprintMismatch
 from sync.protocol.identity import make_enrolment_request, make_office_card
 
 SUBJECT = dict(SAMPLE_SUBJECT)
@@ -111,7 +112,7 @@ def test_enrolment_with_wrong_digits_or_missing_condition_is_refused_and_roster_
 ) -> None:
     h, req = make_helper(tmp_path, clock, osvc)
     wrong = "12345 " * 6
-    with pytest.raises(XietongError, match="指纹"):
+    with pytest.raises(FingerprintMismatch, match="指纹"):
         office.enrol_from_request(
             osvc,
             req,
