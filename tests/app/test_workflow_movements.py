@@ -11,7 +11,7 @@ from workflow_setup import Clock, case, to_helper, to_office
 from core.errors import NotFound, PermissionDenied, ValidationError
 from core.records import Record
 from sync.app import helper_workflow, office
-from sync.exchange.importing import check_scope
+from sync.exchange.scope import check_scope
 from sync.protocol.errors import OutOfScope
 
 TRAVEL = {

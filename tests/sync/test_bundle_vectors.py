@@ -23,7 +23,8 @@ from core.fingerprint import fingerprint
 from core.records import Record
 from storage import Store, snapshot_bytes
 from sync import exchange
-from sync.exchange.importing import open_bundle, validate_records
+from sync.exchange.importing import open_bundle
+from sync.exchange.scope import validate_records
 from sync.protocol.errors import REJECTION_CODES, BundleRejected
 from sync.protocol.format import DEFAULT_MAX_PAYLOAD, DEFAULT_MAX_SIZE, decode_payload
 from sync.protocol.identity import Identity

@@ -1,0 +1,85 @@
+"""What an imported bundle may contain: each record strict and valid for its kind (dated no
+later than the receiver's day plus one day of slack), and only what its sender may write."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from core.kinds import validate
+from core.records import HELPER_KINDS, OFFICE_KINDS, Record
+from storage import Store
+from sync.protocol.errors import OutOfScope, SchemaInvalid
+
+RECORD_KEYS = frozenset({"id", "kind", "subject", "author", "revision", "created", "updated", "deleted", "data"})
+
+SLACK = timedelta(days=1)  # time zones and a phone clock a little ahead
+
+
+def validate_records(raw: list[dict[str, Any]], today: date | None = None) -> list[Record]:
+    """Every record strict and valid for its kind; with ``today`` (the receiver's date, plus one
+    day of slack) a date that may not lie in the future (a visit's) is refused, so a visit dated
+    ahead never silences the overdue-visit rule."""
+    limit = today + SLACK if today is not None else None
+    return [strict_record(d, limit) for d in raw]
+
+
+def strict_record(d: dict[str, Any], today: date | None = None) -> Record:
+    """``Record.from_dict`` that refuses anything it would otherwise coerce."""
+    if set(d) != RECORD_KEYS:
+        raise SchemaInvalid(detail="记录字段不符")
+    ok = (
+        isinstance(d["id"], str)
+        and 0 < len(d["id"]) <= 64
+        and isinstance(d["kind"], str)
+        and (d["subject"] is None or (isinstance(d["subject"], str) and 0 < len(d["subject"]) <= 64))
+        and isinstance(d["author"], str)
+        and isinstance(d["revision"], int)
+        and not isinstance(d["revision"], bool)
+        and d["revision"] >= 1
+        and isinstance(d["created"], str)
+        and isinstance(d["updated"], str)
+        and isinstance(d["deleted"], bool)
+        and isinstance(d["data"], dict)
+    )
+    if not ok:
+        raise SchemaInvalid(detail="记录字段类型错误")
+    # a tombstone may drop its content (data minimisation); anything else must be valid
+    empty_tombstone = d["deleted"] and not d["data"] and d["kind"] in HELPER_KINDS | OFFICE_KINDS
+    errors = {} if empty_tombstone else validate(d["kind"], d["data"], today=today)
+    if errors:
+        # the field names, and each field's sentence (they name the rule, never the record's data)
+        raise SchemaInvalid(detail=f"{d['kind']}: {'; '.join(f'{k}:{errors[k]}' for k in sorted(errors))}")
+    return Record.from_dict(d)
+
+
+def check_scope(
+    store: Store, records: list[Record], sender: str, sender_role: str, *, office_keys: frozenset[str] = frozenset()
+) -> None:
+    """The office writes only office kinds under one of its keys (the sender, the keys this phone
+    pinned before, and those the bundle's verified rotation chain hands over to: the signing key
+    vouches for them); a helper writes only helper kinds, only for subjects assigned to it, and
+    never over a record someone else wrote."""
+    if sender_role == "office":
+        authors = office_keys | {sender}
+        for r in records:
+            if r.kind not in OFFICE_KINDS or r.author not in authors:
+                raise OutOfScope(detail=f"{r.kind}")
+            existing = store.get(r.id)
+            if existing is not None and existing.author not in authors:
+                raise OutOfScope(detail="记录属于他人")
+        return
+    allowed: dict[str, bool] = {}
+    for r in records:
+        if r.kind not in HELPER_KINDS or r.author != sender or r.subject is None:
+            raise OutOfScope(detail=f"{r.kind}")
+        if r.subject not in allowed:
+            subj = store.get(r.subject)
+            allowed[r.subject] = bool(
+                subj is not None and subj.kind == "subject" and sender in (subj.data.get("helpers") or [])
+            )
+        if not allowed[r.subject]:
+            raise OutOfScope(detail="对象未分配给该协助人员")
+        existing = store.get(r.id)
+        if existing is not None and existing.author != sender:
+            raise OutOfScope(detail="记录属于他人")
