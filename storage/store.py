@@ -20,9 +20,11 @@ checkpoint, ``storage.ledger``); close and ``checkpoint()`` fold everything at o
 any instant leaves the old checkpoint plus its journals, or the new checkpoint (the retired
 journal is then ignored).
 
-``Store`` is the facade. What a commit changes is planned in ``storage.transaction``; decrypted
-partitions and uncheckpointed changes live in ``storage.cache``; ``storage.integrity`` is the
-read-back check and ``storage.filelock`` keeps a second process out.
+``Store`` is the facade; its passphrase and re-key operations are in ``storage.store_keys``,
+its draft operations in ``storage.store_drafts``. What a commit changes is planned in
+``storage.transaction``; decrypted partitions and uncheckpointed changes live in
+``storage.cache``; ``storage.integrity`` is the read-back check and ``storage.filelock`` keeps a
+second process out.
 """
 
 from __future__ import annotations
@@ -36,11 +38,10 @@ from pathlib import Path
 from typing import Any
 
 from core.records import Clock, Record, iso, utc_now
-from storage import filelock, history, integrity, keyfile, migrations, policy, rekey
+from storage import filelock, history, integrity, keyfile, migrations, policy
 from storage.crypto import KEY_LEN, Entropy, KdfParams, SubKeys
 from storage.drafts import Drafts
 from storage.errors import (
-    RekeyFailed,
     StoreCorrupt,
     StoreError,
     StoreExists,
@@ -49,6 +50,8 @@ from storage.errors import (
 )
 from storage.history import Conflict, fresh, json_copy
 from storage.ledger import Ledger, StoreOptions
+from storage.store_drafts import DraftsMixin
+from storage.store_keys import KeysMixin, finish_interrupted_rekey
 from storage.transaction import ApplyResult, Plan, check_actor
 
 FORMAT_VERSION = migrations.CURRENT_VERSION
@@ -56,7 +59,7 @@ FORMAT_VERSION = migrations.CURRENT_VERSION
 Doc = history.Doc
 
 
-class Store:
+class Store(KeysMixin, DraftsMixin):
     """Open with ``Store.open`` or ``Store.create``; ``close()`` drops the key material."""
 
     # ------------------------------------------------------------------ lifecycle
@@ -149,7 +152,7 @@ class Store:
             raise StoreMissing()
         lock_fd = filelock.acquire(root)
         try:
-            _finish_rekey(root)
+            finish_interrupted_rekey(root)
             store_id, data_key = migrations.unlock(root, passphrase, clock=clock, entropy=entropy)
             opts = options or StoreOptions()
             store = cls(root, store_id, data_key, clock=clock, entropy=entropy, options=opts, lock_fd=lock_fd)
@@ -192,104 +195,23 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def check_passphrase(self, passphrase: str) -> None:
-        """Raise ``WrongPassphrase`` unless ``passphrase`` opens this store's key file: a second
-        session asking to unlock a store that another session holds open must still know it."""
-        with self._mutex:
-            self._ensure_open()
-            keyfile.unwrap(keyfile.parse(self.home / keyfile.KEY_FILE), passphrase)
-
-    def change_passphrase(self, old: str, new: str) -> None:
-        """Re-wrap the same data key under a new passphrase: only the key file changes.
-
-        A copy of the old key file therefore still opens the store with the old passphrase;
-        ``rekey`` is what makes such a copy useless. A store whose scrypt cost is below the
-        floor is raised to a calibrated cost on the way."""
-        with self._mutex:
-            self._ensure_open()
-            policy.check_passphrase(new)
-            path = self.home / keyfile.KEY_FILE
-            params = policy.kdf_for_new_key(None, keyfile.parse(path).params)
-            keyfile.rewrap(path, old, new, self._entropy, params)
-
-    def rekey(self, old: str, new: str, *, _step: rekey.Step | None = None) -> Store:
-        """A new data key with every file re-encrypted under it, wrapped under ``new``.
-
-        Returns the store open under the new key; this object is closed. After it, neither a
-        copy of the old key file nor the old passphrase opens the store. Crash-safe (see
-        ``storage.rekey``): a kill before the commit point leaves the old store, after it the
-        next open completes the new one. ``_step`` lets tests play a kill at a named point."""
-        with self._mutex:
-            self._ensure_open()
-            policy.check_passphrase(new)
-            path = self.home / keyfile.KEY_FILE
-            header = keyfile.parse(path)
-            keyfile.unwrap(header, old)  # WrongPassphrase before any work
-            params = policy.kdf_for_new_key(None, header.params)
-            new_key = self._entropy(KEY_LEN)
-            step = _step or (lambda name: None)
-            try:
-                rekey.stage(
-                    self.home,
-                    store_id=self._store_id,
-                    version=header.version,
-                    old=self._ledger,
-                    old_drafts=self._drafts,
-                    new_key=new_key,
-                    passphrase=new,
-                    params=params,
-                    entropy=self._entropy,
-                    options=self._options,
-                    step=step,
-                )
-            except Exception as exc:
-                try:
-                    rekey.discard(self.home)
-                except OSError:
-                    pass  # the next open discards it
-                if isinstance(exc, StoreError):
-                    raise
-                raise RekeyFailed() from exc
-            except BaseException:
-                if (self.home / rekey.REKEY_DIR / keyfile.KEY_FILE).is_file():
-                    self._abandon()  # committed: only the new key may write from now on
-                raise
-            self._journal.close()  # no handle on a file about to be replaced (Windows refuses)
-            try:
-                rekey.finish(self.home, step)
-            except BaseException as exc:
-                self._abandon()  # the next open completes the move
-                if isinstance(exc, Exception):
-                    raise StoreError("更换数据密钥已提交,但文件尚未全部替换;请重新用新口令解锁以完成。") from exc
-                raise
-            lock_fd, self._lock_fd = self._lock_fd, None
-            self._forget_keys()
-            store = Store(
-                self.home,
-                self._store_id,
-                new_key,
-                clock=self._clock,
-                entropy=self._entropy,
-                options=self._options,
-                lock_fd=lock_fd,
-            )
-            try:
-                store._ledger.load()
-            except BaseException:
-                store.close()
-                raise
-            return store
-
-    def _forget_keys(self) -> None:
-        self._ledger.forget()
-        self._drafts.forget()
-        self._keys = None
-
-    def _abandon(self) -> None:
-        """Lock without writing anything (the files on disk belong to a re-key in progress)."""
-        self._forget_keys()
-        filelock.release(self._lock_fd)
-        self._lock_fd = None
+    def _successor(self, data_key: bytes, lock_fd: int | None) -> Store:
+        """This store opened again under ``data_key`` (after a re-key), holding ``lock_fd``."""
+        store = Store(
+            self.home,
+            self._store_id,
+            data_key,
+            clock=self._clock,
+            entropy=self._entropy,
+            options=self._options,
+            lock_fd=lock_fd,
+        )
+        try:
+            store._ledger.load()
+        except BaseException:
+            store.close()
+            raise
+        return store
 
     # ------------------------------------------------------------------ records
 
@@ -424,42 +346,6 @@ class Store:
             self._ensure_open()
             return sorted(self._ledger.index.meta)
 
-    # ------------------------------------------------------------------ drafts
-
-    def save_draft(self, draft_id: str, data: dict[str, Any]) -> None:
-        """Write the draft now (durable when this returns)."""
-        with self._mutex:
-            self._ensure_open()
-            self._drafts.save(draft_id, data)
-
-    def buffer_draft(self, draft_id: str, data: dict[str, Any]) -> None:
-        """Keep the draft and write it at most once a second (``storage.drafts``): for keystrokes.
-        A kill loses at most the last second; ``flush_drafts`` and ``close`` write what waits."""
-        with self._mutex:
-            self._ensure_open()
-            self._drafts.buffer(draft_id, data)
-
-    def flush_drafts(self) -> None:
-        """Write every buffered draft now (leaving a form, the app paused)."""
-        with self._mutex:
-            self._ensure_open()
-            self._drafts.flush()
-
-    def load_draft(self, draft_id: str) -> dict[str, Any] | None:
-        with self._mutex:
-            self._ensure_open()
-            return self._drafts.load(draft_id)
-
-    def delete_draft(self, draft_id: str) -> None:
-        with self._mutex:
-            self._ensure_open()
-            self._drafts.delete(draft_id)
-
-    def list_drafts(self) -> builtins.list[tuple[str, str]]:
-        with self._mutex:
-            self._ensure_open()
-            return self._drafts.list()
-
     # ------------------------------------------------------------------ audit, check, files
 
     def audit_entries(self) -> builtins.list[dict[str, Any]]:
@@ -534,14 +420,6 @@ class Store:
     def _ensure_open(self) -> None:
         if self._keys is None:
             raise StoreLocked()
-
-
-def _finish_rekey(home: Path) -> None:
-    """Complete (or discard) a re-key a crash interrupted, before the key file is read."""
-    try:
-        rekey.finish(home)
-    except OSError as exc:
-        raise StoreError("上次更换数据密钥未完成,且现在无法完成(存储是否只读?)。请检查后重试。") from exc
 
 
 __all__ = ["ApplyResult", "Conflict", "FORMAT_VERSION", "Store", "StoreOptions"]

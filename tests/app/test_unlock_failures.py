@@ -144,7 +144,7 @@ def test_the_count_file_holds_only_the_count_and_the_time(home: Path) -> None:
 
 
 def test_an_unwritable_count_file_keeps_the_count_for_this_session(home: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import sync.app.session as service
+    import sync.app.unlock as service
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError("read-only")
