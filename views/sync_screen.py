@@ -10,6 +10,7 @@ idle lock waits for it.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ import flet as ft
 
 from core.errors import XietongError
 from core.routes import Screen
+from core.sync_wording import IMPORT_TITLES, import_lines
 from sync.app import folders
 from sync.app import helper_sync as hs
 from views.dialogs import bytes_first, pick_one, save_dialog
@@ -137,8 +139,8 @@ def sync_view(shell: ShellProtocol, screen: Screen) -> ft.View:
 
     def imported(summary: hs.ImportSummary) -> None:
         bar.value, stage.value = 1.0, "完成"
-        lines = list(summary.lines) + ([summary.gap] if summary.gap else [])
-        title = {"accepted": "导入完成", "already": "已导入过", "rejected": "已拒绝该数据包"}[summary.status]
+        lines = import_lines(asdict(summary))
+        title = IMPORT_TITLES[summary.status]
         result.controls = [result_box(title, lines, ok=summary.status != "rejected")]
         path.value = ""
         list_files()

@@ -150,15 +150,15 @@ class ImportSummary:
     """One import as the result panel shows it."""
 
     status: str  # accepted | already | rejected
-    label: str
     new: int = 0
     updated: int = 0
     withdrawn: int = 0
     conflict: int = 0
-    gap: str | None = None
+    gap: tuple[int, int] | None = None  # the office's bundle numbers not received
     message: str = ""
     quarantined: str | None = None
-    lines: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    rotation_pending: bool = False
     new_subjects: list[str] = field(default_factory=list)  # names, newly assigned to this helper
     withdrawn_subjects: list[str] = field(default_factory=list)  # names, taken away (now off the phone)
     new_notices: list[dict[str, Any]] = field(default_factory=list)  # {"number", "subject", "tasks"}
@@ -202,13 +202,6 @@ def _name_changes(summary: ImportSummary, store: Store, before: _Before, withdra
         }
         for r in notices
     ]
-    if summary.new_subjects:
-        summary.lines.append("新分配的矫正对象:" + "、".join(summary.new_subjects))
-    if summary.withdrawn_subjects:
-        summary.lines.append("已撤回:" + "、".join(summary.withdrawn_subjects) + "(其记录已从本机删除)")
-    if summary.new_notices:
-        summary.lines.append(f"新的协助通知:{len(summary.new_notices)} 份")
-        summary.lines.extend(f"· {n['subject']} {n['number']},协助事项 {n['tasks']} 项" for n in summary.new_notices)
 
 
 def import_bundle_file(
@@ -261,28 +254,17 @@ def import_bundle_bytes(svc: Service, name: str, data: bytes, *, progress: Progr
 
 
 def _summary(outcome: exchange.ImportOutcome) -> ImportSummary:
-    summary = ImportSummary(outcome.status, outcome.label, message=outcome.message or "")
+    """What one import did, as plain data (``core.sync_wording.import_lines`` words it)."""
+    summary = ImportSummary(outcome.status, message=outcome.message or "")
     if outcome.status == "accepted":
         c = outcome.counts
         summary.new, summary.updated, summary.conflict = c.get("new", 0), c.get("updated", 0), c.get("conflict", 0)
         summary.withdrawn = len(outcome.withdrawn)
-        summary.lines = [f"新增 {summary.new} 条", f"更新 {summary.updated} 条", f"撤回对象 {summary.withdrawn} 名"]
-        if summary.conflict:
-            summary.lines.append(f"冲突 {summary.conflict} 条(已保留两个版本,请联系司法所)")
-        if outcome.gap:
-            summary.gap = (
-                f"司法所第{outcome.gap[0]}至{outcome.gap[1]}号数据包未收到;其中尚未确认的记录已包含在本包中,无需补导。"
-            )
-        summary.lines.extend(f"警告:{w}" for w in outcome.warnings)
-        if outcome.rotation_pending:
-            summary.lines.append("司法所已更换密钥:请当面请工作人员读出新指纹并输入确认;确认前本机仍使用原密钥")
+        summary.gap = outcome.gap
+        summary.warnings = list(outcome.warnings)
+        summary.rotation_pending = bool(outcome.rotation_pending)
     elif outcome.status == "rejected":
         summary.quarantined = outcome.quarantined
-        summary.lines = [f"原因:{outcome.message}", "本机数据没有任何改变。"]
-        if outcome.quarantined:
-            summary.lines.append(f"文件已移至隔离区:{outcome.quarantined}")
-    else:
-        summary.lines = ["该数据包已导入过,本次没有变化。"]
     return summary
 
 

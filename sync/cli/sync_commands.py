@@ -9,10 +9,12 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from dataclasses import asdict
 from typing import Any
 
 from core.errors import ValidationError
 from core.fingerprint import group_fingerprint, normalise_fingerprint
+from core.sync_wording import IMPORT_LABELS, import_lines
 from sync.app import helper_sync, office
 from sync.cli.main import CliError, Context
 from sync.cli.text import terminal_safe
@@ -188,8 +190,8 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
             for path in paths:
                 summary = helper_sync.import_bundle_file(svc, path)
                 rejected += summary.status == "rejected"
-                detail = ";".join(summary.lines)
-                lines.append(f"{terminal_safe(path.name)}:{summary.label} {terminal_safe(detail)}")
+                detail = ";".join(import_lines(asdict(summary)))
+                lines.append(f"{terminal_safe(path.name)}:{IMPORT_LABELS[summary.status]} {terminal_safe(detail)}")
     for line in lines:
         ctx.print(line)
     if not paths:

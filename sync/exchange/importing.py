@@ -76,10 +76,6 @@ class ImportOutcome:
     rotation_pending: str | None = None  # helper side: the office announced a new key (its name)
     warnings: list[str] = field(default_factory=list)  # accepted, but a person should look (rollback)
 
-    @property
-    def label(self) -> str:
-        return {"accepted": "已导入", "already": "已导入(重复,无变化)", "rejected": "已拒绝"}[self.status]
-
 
 @dataclass(frozen=True)
 class Identified:

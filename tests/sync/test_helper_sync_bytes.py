@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 from helper_sync_setup import SUBJECT, VISIT, Office, clock
 
 from core.records import Record
+from core.sync_wording import import_lines
 from storage import snapshot_bytes
 from sync.app import helper_sync as hs
 from sync.app.errors import FileUnwritable
@@ -97,7 +99,7 @@ def test_tampered_bundle_bytes_are_refused_quarantined_under_the_picked_name_and
     before = store_bytes(helper.home)
     summary = hs.import_bundle_bytes(helper, "../../被改动.xtb", bytes(blob))
     assert summary.status == "rejected"
-    assert any("本机数据没有任何改变" in line for line in summary.lines)
+    assert any("本机数据没有任何改变" in line for line in import_lines(asdict(summary)))
     assert store_bytes(helper.home) == before
     assert summary.quarantined == str(helper.home / "quarantine" / "被改动.xtb")
     assert Path(summary.quarantined).read_bytes() == bytes(blob)

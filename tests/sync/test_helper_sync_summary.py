@@ -3,6 +3,7 @@ import names the subjects assigned and withdrawn and the notices that came in.""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 from helper_sync_setup import CHEAP, PASS, REPORT, SUBJECT, VISIT, clock
 
 from core.kinds import KIND_LABELS
+from core.sync_wording import import_lines
 from sync.app import helper_sync as hs
 from sync.app import office as off
 from sync.app.session import Service
@@ -143,11 +145,11 @@ def test_an_import_names_the_new_subjects_and_the_notices_with_their_tasks(pair:
     assert summary.new_subjects == sorted(["张三", "李四"])
     assert [(n["subject"], n["tasks"]) for n in summary.new_notices] == [("张三", 2), ("李四", 1)]
     assert summary.new_notices[0]["number"] == "(2026)协通字第1号"
-    assert "新分配的矫正对象:" + "、".join(summary.new_subjects) in summary.lines
-    assert "新的协助通知:2 份" in summary.lines
-    assert "· 张三 (2026)协通字第1号,协助事项 2 项" in summary.lines
+    assert "新分配的矫正对象:" + "、".join(summary.new_subjects) in import_lines(asdict(summary))
+    assert "新的协助通知:2 份" in import_lines(asdict(summary))
+    assert "· 张三 (2026)协通字第1号,协助事项 2 项" in import_lines(asdict(summary))
     assert summary.withdrawn_subjects == []
-    assert not any(line.startswith("已撤回") for line in summary.lines)
+    assert not any(line.startswith("已撤回") for line in import_lines(asdict(summary)))
 
 
 def test_a_second_import_names_only_what_is_new_in_it(pair: tuple[Service, Service]) -> None:
@@ -162,7 +164,7 @@ def test_a_second_import_names_only_what_is_new_in_it(pair: tuple[Service, Servi
     summary = deliver(office, helper)
     assert summary.new_subjects == ["赵七"]
     assert [(n["subject"], n["tasks"]) for n in summary.new_notices] == [("张三", 3)]
-    assert "新的协助通知:1 份" in summary.lines
+    assert "新的协助通知:1 份" in import_lines(asdict(summary))
 
 
 def test_a_withdrawn_subject_is_named_although_its_records_leave_the_phone(pair: tuple[Service, Service]) -> None:
@@ -175,7 +177,7 @@ def test_a_withdrawn_subject_is_named_although_its_records_leave_the_phone(pair:
     summary = deliver(office, helper)
     assert summary.status == "accepted" and summary.withdrawn == 1
     assert summary.withdrawn_subjects == ["张三"]
-    assert any(line.startswith("已撤回:张三") for line in summary.lines)
+    assert any(line.startswith("已撤回:张三") for line in import_lines(asdict(summary)))
     assert summary.new_subjects == [] and summary.new_notices == []
     assert [r["name"] for r in helper.subject_rows()] == ["李四"]  # the purge still happened
 

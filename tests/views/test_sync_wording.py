@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from views.office.sync_screen import STATUS_LABELS, import_table
+from core.sync_wording import IMPORT_LABELS as STATUS_LABELS
+from views.office.sync_screen import import_table
 from views.sync_screen import exported_lines, preview_lines
 
 PREVIEW = {

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import flet as ft
 
 from core.routes import Screen
+from core.sync_wording import IMPORT_LABELS
 from sync.app import office
 from views.office.layout import (
     box,
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
     from views.shell_protocol import ShellProtocol
 
 STATUS_COLOURS = {"accepted": ft.Colors.GREEN_700, "already": ft.Colors.GREY_700, "rejected": ft.Colors.RED_700}
-STATUS_LABELS = {"accepted": "已导入", "already": "已导入(重复,无变化)", "rejected": "已拒绝"}
 
 
 def _counts(c: dict[str, int]) -> str:
@@ -51,7 +51,7 @@ def import_table(results: list[dict[str, Any]]) -> ft.Control:
         [
             r["file"],
             (r["sender_name"] or "—") + ("(自称,未验证)" if r["status"] == "rejected" and r["sender_name"] else ""),
-            ft.Text(STATUS_LABELS[r["status"]], color=STATUS_COLOURS[r["status"]], weight=ft.FontWeight.BOLD),
+            ft.Text(IMPORT_LABELS[r["status"]], color=STATUS_COLOURS[r["status"]], weight=ft.FontWeight.BOLD),
             _counts(r["counts"]) if r["status"] == "accepted" else "",
             ft.Column(
                 [

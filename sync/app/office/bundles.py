@@ -82,7 +82,6 @@ def batch_import(
                 "file": path.name,
                 "path": str(path),
                 "status": o.status,
-                "label": o.label,
                 "sender": sender,
                 "sender_name": names.get(sender or "", ""),
                 "seq": o.seq,
