@@ -14,6 +14,7 @@ from core.routes import Screen
 from core.vocabularies import REVOKE_REASONS
 from sync.app import office
 from views.office.assessment import assessment_section
+from views.office.handover_setting import handover_section
 from views.office.layout import (
     box,
     frame,
@@ -226,6 +227,7 @@ def helpers_view(shell: ShellProtocol, screen: Screen) -> ft.View:
             message,
             section(heading("协助人员名册"), roster),
             assessment_section(shell, rows, lambda: shell.go_screen("office_helpers")),
+            handover_section(shell),
             section(
                 heading("登记新的协助人员"),
                 ft.Text("1. 选择协助人员手机导出的登记申请文件;2. 核对指纹;3. 记录资格审查(三(一)四项条件)。"),
