@@ -49,6 +49,7 @@ HELPER_KINDS = HELPER_KINDS | {"social_support"}
 HELPER_KINDS = HELPER_KINDS | {"first_meeting", "movement", "travel_return"}
 OFFICE_KINDS = OFFICE_KINDS | {"decision"}
 OFFICE_KINDS = OFFICE_KINDS | {"handover"}  # issue 15: the history a new helper receives
+OFFICE_KINDS = OFFICE_KINDS | {"entrustment"}  # issue 15: 委托调查评估 before the register (stays here)
 ALL_KINDS = OFFICE_KINDS | HELPER_KINDS
 
 

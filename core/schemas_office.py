@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from core import vocabularies as vocab15  # issue 15's lists
 from core.fields import (
+    CHOICE,
     COMMITTEE,
     COPY,
     FINGERPRINT_RE,
@@ -19,6 +20,7 @@ from core.fields import (
     STRS,
     TEXT,
     TOWN,
+    YEARMONTH,
     Field,
     KindSchema,
     choice_field,
@@ -30,6 +32,7 @@ from core.fields import (
 )
 from core.vocabularies import (
     DECISIONS,
+    GENDERS,
     HELPER_CONDITIONS,
     HELPER_STATUSES,
     KIND_LABELS,
@@ -249,6 +252,42 @@ OFFICE_SCHEMAS: tuple[KindSchema, ...] = (
                     Field("data", "内容", COPY),
                 ),
             ),
+        ),
+    ),
+)
+
+# Issue 15 item 5: a court's 委托调查评估 for a person not yet on the register (被告人 or 罪犯), with
+# only what is known then. It stays at the office; on conversion it names the new subject.
+ENTRUSTMENT_STATUSES: tuple[str, ...] = ("被告人", "罪犯")
+ENTRUSTMENT_RESULTS: tuple[str, ...] = ("适合社区矫正", "不适合社区矫正")
+OFFICE_SCHEMAS += (
+    KindSchema(
+        "entrustment",
+        KIND_LABELS["entrustment"],
+        (
+            text_field("name", "姓名", max_len=40),
+            choice_field("gender", "性别", GENDERS),
+            Field("birth", "出生年月", YEARMONTH, past=True, required=False),
+            text_field("residence", "居住地"),
+            choice_field("status", "身份", ENTRUSTMENT_STATUSES),
+            text_field("court", "委托机关", max_len=100),
+            date_field("entrusted_date", "委托日期"),
+            date_field("due_date", "完成期限", past=False),
+            long_field("request", "委托事项"),
+            Field(
+                "helper",
+                "协助人员身份指纹",
+                TEXT,
+                required=False,
+                max_len=30,
+                pattern=FINGERPRINT_RE,
+                pattern_hint=",应为30位数字",
+            ),
+            Field("result", "评估意见", CHOICE, required=False, choices=ENTRUSTMENT_RESULTS),
+            long_field("summary", "评估情况", required=False),
+            date_field("result_date", "评估日期", required=False),
+            Field("converted_to", "转入的社区矫正对象", TEXT, required=False, max_len=64),
+            date_field("converted_date", "转入日期", required=False),
         ),
     ),
 )

@@ -34,6 +34,7 @@ KIND_LABELS: dict[str, str] = {
     "decision": "审批决定",
     "travel_return": "外出返回登记",
     "handover": "移交材料",
+    "entrustment": "委托调查评估",  # issue 15 item 5: before the register, stays at the office
 }
 
 # 三(二) duty catalogue, the usual tasks of a notice (附件1).

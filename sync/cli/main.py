@@ -90,7 +90,14 @@ class Context:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from sync.cli import case_commands, handover_commands, store_commands, sync_commands, workflow_commands
+    from sync.cli import (
+        case_commands,
+        entrust_commands,
+        handover_commands,
+        store_commands,
+        sync_commands,
+        workflow_commands,
+    )
 
     parser = argparse.ArgumentParser(prog="xietong", description="协通:社区矫正协助工作离线应用")
     parser.add_argument("--home", help="数据目录(默认:XIETONG_HOME 或系统用户数据目录)")
@@ -100,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     case_commands.register(sub)  # close, subsidy
     workflow_commands.register(sub)  # team, decide
     handover_commands.register(sub)  # handover
+    entrust_commands.register(sub)  # entrust (委托调查评估)
     return parser
 
 

@@ -11,6 +11,7 @@ from core.errors import XietongError
 from core.kinds import CATEGORIES, KINDS
 from core.routes import Screen
 from sync.app import office
+from views.office.entrustments import entrustments_section
 from views.office.layout import (
     box,
     frame,
@@ -290,6 +291,7 @@ def register_view(shell: ShellProtocol, screen: Screen) -> ft.View:
             ft.Text(f"共 {len(rows)} 名" + ("(只显示前300名)" if len(rows) > 300 else "")),
             section(register),
             section(*edit_controls),
+            entrustments_section(shell),  # issue 15: 委托调查评估 before the register
             section(
                 heading("从名册导入"),
                 ft.Text(

@@ -19,6 +19,14 @@ from sync.app.office.enrolment import (
     rotate_key,
     write_office_card,
 )
+from sync.app.office.entrustments import (
+    AlreadyConverted,
+    convert_entrustment,
+    entrustment_rows,
+    open_entrustments,
+    record_assessment_result,
+    record_entrustment,
+)
 from sync.app.office.handover import hand_over, handover_keep, set_handover_keep
 from sync.app.office.intake import FIRST_MEETING_DAYS, awaiting_meeting, awaiting_registration
 from sync.app.office.movements import decide, pending_requests, relocations
@@ -123,4 +131,10 @@ __all__ = [
     "hand_over",
     "handover_keep",
     "set_handover_keep",
+    "AlreadyConverted",
+    "convert_entrustment",
+    "entrustment_rows",
+    "open_entrustments",
+    "record_assessment_result",
+    "record_entrustment",
 ]

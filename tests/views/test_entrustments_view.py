@@ -1,0 +1,89 @@
+"""矫正对象 → 委托调查评估: the officer records an entrustment, sees it listed, records the
+result, converts it into a register entry, and field errors show beside the fields."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import flet as ft
+from fake_shell import FakeShell, click
+from fakes import CHEAP, PASS, clock
+
+from sync.app import office
+from sync.app.session import Service
+from views.office.entrustments import CONVERT, RECORD, RESULT, entrustments_section
+
+
+def controls(control: Any) -> list[Any]:
+    out = [control]
+    for attr in ("controls", "content"):
+        child = getattr(control, attr, None)
+        for c in child if isinstance(child, list) else [child]:
+            if c is not None and not isinstance(c, str) and hasattr(c, "__dict__"):
+                out += controls(c)
+    return out
+
+
+def by_label(panel: Any, label: str) -> Any:
+    return next(c for c in controls(panel) if isinstance(c, ft.TextField | ft.Dropdown) and c.label == label)
+
+
+def button(panel: Any, text: str) -> Any:
+    return next(
+        c for c in controls(panel) if isinstance(c, ft.FilledButton | ft.OutlinedButton) and text in str(c.content)
+    )
+
+
+def fill(panel: Any, values: dict[str, str]) -> None:
+    for label, value in values.items():
+        by_label(panel, label).value = value
+
+
+def test_record_result_and_convert_in_the_console(tmp_path: Path) -> None:
+    svc = Service(tmp_path / "office", kdf=CHEAP, clock=clock)
+    svc.setup("office", "东岭司法所", PASS)
+    shell = FakeShell(svc)
+    panel = entrustments_section(shell)  # type: ignore[arg-type]
+    assert by_label(panel, "委托日期 YYYY-MM-DD").value == "2026-11-23"
+
+    click(button(panel, RECORD).on_click)  # nothing typed: refused beside the fields
+    assert by_label(panel, "姓名").error and office.open_entrustments(svc) == []
+
+    fill(panel, {"姓名": "李四", "性别": "男", "居住地": "青山村三组", "身份": "被告人", "委托机关": "东岭县人民法院"})
+    fill(panel, {"委托日期 YYYY-MM-DD": "2026-11-02", "完成期限 YYYY-MM-DD": "2026-11-16", "委托事项": "调查评估"})
+    click(button(panel, RECORD).on_click)
+    (row,) = office.open_entrustments(svc)
+    assert row["name"] == "李四" and "已登记委托调查评估" in shell.toasts[-1]
+
+    panel = entrustments_section(shell)  # type: ignore[arg-type]
+    assert [o.key for o in by_label(panel, "委托调查评估").options] == [row["id"]]
+    by_label(panel, "委托调查评估").value = row["id"]
+    fill(panel, {"评估意见": "适合社区矫正", "评估情况(含协助人员协助调查的情况)": "家属支持,居住稳定。"})
+    click(button(panel, RESULT).on_click)
+    assert office.open_entrustments(svc)[0]["result"] == "适合社区矫正"
+
+    panel = entrustments_section(shell)  # type: ignore[arg-type]
+    by_label(panel, "委托调查评估").value = row["id"]
+    click(button(panel, CONVERT).on_click)  # no sentence yet
+    assert by_label(panel, "判决日期 YYYY-MM-DD").error and office.subject_rows(svc) == []
+    fill(
+        panel,
+        {
+            "判决日期 YYYY-MM-DD": "2026-11-20",
+            "罪名": "危险驾驶罪",
+            "判决法院": "东岭县人民法院",
+            "判处": "拘役三个月,缓刑六个月",
+            "矫正类别": "缓刑",
+            "矫正期限起 YYYY-MM-DD": "2026-11-25",
+            "矫正期限止 YYYY-MM-DD": "2027-05-24",
+            "户籍地": "东岭县",
+            "村(居)民委员会": "青山村民委员会",
+            "乡镇(街道)": "青山镇",
+            "出生年月 YYYY-MM(委托时未知则填)": "1990-05",
+        },
+    )
+    click(button(panel, CONVERT).on_click)
+    (subject,) = office.subject_rows(svc)
+    assert subject["name"] == "李四" and office.open_entrustments(svc) == []
+    assert "已转为社区矫正对象" in shell.toasts[-1]
