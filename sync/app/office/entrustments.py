@@ -129,7 +129,7 @@ def convert_entrustment(svc: Service, entrustment_id: str, sentence: dict[str, A
     plus ``sentence`` (judgment date, crime, court, sentence, category, term; and the register's
     other particulars: household, committee, town…), and mark the entrustment converted.
     Returns the new subject. A converted entrustment cannot convert again."""
-    from sync.app.office.register import save_subject
+    from sync.app.office.register import subject_record
 
     store, me = office_of(svc)
     rec = _entrustment(svc, entrustment_id)
@@ -141,7 +141,8 @@ def convert_entrustment(svc: Service, entrustment_id: str, sentence: dict[str, A
     data: dict[str, Any] = {**known, **given}
     link = f"由委托调查评估转入(委托机关:{rec.data.get('court', '')},委托日期:{rec.data.get('entrusted_date', '')})"
     data["notes"] = f"{data['notes']}\n{link}" if data.get("notes") else link
-    subject = save_subject(svc, data)
+    subject = subject_record(svc, data)
     marked = {**rec.data, "converted_to": subject.id, "converted_date": svc.today().isoformat()}
-    store.put(rec.revise(marked, clock=svc.clock), actor=me.fingerprint)
+    # one commit: the register entry and the entrustment marked converted, or neither
+    store.apply([subject, rec.revise(marked, clock=svc.clock)], actor=me.fingerprint)
     return subject

@@ -98,6 +98,13 @@ def committees(svc: Service) -> list[str]:
 def save_subject(svc: Service, data: dict[str, Any], subject_id: str | None = None) -> Record:
     """Add a subject, or save the next revision of one (its helper assignments are kept)."""
     store, me = office_of(svc)
+    return store.put(subject_record(svc, data, subject_id), actor=me.fingerprint)
+
+
+def subject_record(svc: Service, data: dict[str, Any], subject_id: str | None = None) -> Record:
+    """The subject record ``save_subject`` would write, validated; nothing is written (a caller
+    may write it in one commit with another record)."""
+    store, me = office_of(svc)
     clean = {
         k: (v.strip() if isinstance(v, str) else v)
         for k, v in data.items()
@@ -114,10 +121,8 @@ def save_subject(svc: Service, data: dict[str, Any], subject_id: str | None = No
     if errors:
         raise ValidationError(errors)
     if old is None:
-        rec = Record.new("subject", clean, author=me.fingerprint, clock=svc.clock)
-    else:
-        rec = old.revise(clean, clock=svc.clock)
-    return store.put(rec, actor=me.fingerprint)
+        return Record.new("subject", clean, author=me.fingerprint, clock=svc.clock)
+    return old.revise(clean, clock=svc.clock)
 
 
 def roster_preview(svc: Service, path: str | Path) -> RosterPlan:
