@@ -102,3 +102,22 @@ def test_the_subjects_report_prints_archived_cases_with_their_status(tmp_path: P
     path = office.write_report(osvc, "subjects", tmp_path / "名册.xlsx")
     cells = [c for row in load_workbook(path).active.iter_rows(values_only=True) for c in row]
     assert "已解矫(收监执行,2026-03-01)" in cells
+
+
+def test_no_notice_is_issued_for_a_closed_case(tmp_path: Path) -> None:
+    clock = TickClock()
+    osvc, _hsvc, sid = _services(tmp_path, clock)
+    office.close_case(osvc, sid, "期满", "2026-03-01")
+    before = office.notice_rows(osvc)
+    with pytest.raises(ValidationError) as refused:
+        office.issue_notice(
+            osvc,
+            sid,
+            tasks=["报告重要情况"],
+            contact="王喆",
+            contact_phone="0555-2426309",
+            issuer="王喆",
+            approver="周昇",
+        )
+    assert "已解矫" in refused.value.errors["subject"]
+    assert office.notice_rows(osvc) == before

@@ -265,10 +265,16 @@ def subject_page_view(shell: ShellProtocol, screen: Screen) -> ft.View:
         )
         if page["notices"]
         else ft.Text("尚未填发通知单。"),
-        ft.OutlinedButton(
-            "为此对象填发通知单",
-            icon=ft.Icons.DESCRIPTION,
-            on_click=lambda e: shell.go_screen("office_notices", subject=sid),
+        *(
+            []
+            if page.get("closure")  # a closed case (解矫) gets no further notice
+            else [
+                ft.OutlinedButton(
+                    "为此对象填发通知单",
+                    icon=ft.Icons.DESCRIPTION,
+                    on_click=lambda e: shell.go_screen("office_notices", subject=sid),
+                )
+            ]
         ),
     )
 

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from core.closeout import closure_of
 from core.errors import NotFound, ValidationError
 from core.kinds import DUTIES
 from core.kinds import validate as validate_kind
@@ -64,6 +65,9 @@ def issue_notice(
     subject = store.get(subject_id)
     if subject is None or subject.kind != "subject" or subject.deleted:
         raise NotFound("找不到该社区矫正对象,可能已被删除。")
+    if closure_of(store.list("closure", subject_id)) is not None:
+        name = subject.data.get("name", "")
+        raise ValidationError({"subject": f"{name}已解矫,不再填发协助社区矫正工作通知单。"})
     if len(tasks) > MAX_TASKS:
         raise ValidationError({"tasks": f"协助事项最多{MAX_TASKS}项,当前为{len(tasks)}项"})
     day = issue_date or svc.today().isoformat()
