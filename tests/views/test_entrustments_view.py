@@ -48,9 +48,18 @@ def test_record_result_and_convert_in_the_console(tmp_path: Path) -> None:
     assert by_label(panel, "委托日期 YYYY-MM-DD").value == "2026-11-23"
 
     click(button(panel, RECORD).on_click)  # nothing typed: refused beside the fields
-    assert by_label(panel, "姓名").error and office.open_entrustments(svc) == []
+    assert by_label(panel, "被调查人姓名").error and office.open_entrustments(svc) == []
 
-    fill(panel, {"姓名": "李四", "性别": "男", "居住地": "青山村三组", "身份": "被告人", "委托机关": "东岭县人民法院"})
+    fill(
+        panel,
+        {
+            "被调查人姓名": "李四",
+            "被调查人性别": "男",
+            "被调查人居住地": "青山村三组",
+            "被调查人身份": "被告人",
+            "委托机关": "东岭县人民法院",
+        },
+    )
     fill(panel, {"委托日期 YYYY-MM-DD": "2026-11-02", "完成期限 YYYY-MM-DD": "2026-11-16", "委托事项": "调查评估"})
     click(button(panel, RECORD).on_click)
     (row,) = office.open_entrustments(svc)
@@ -66,21 +75,21 @@ def test_record_result_and_convert_in_the_console(tmp_path: Path) -> None:
     panel = entrustments_section(shell)  # type: ignore[arg-type]
     by_label(panel, "委托调查评估").value = row["id"]
     click(button(panel, CONVERT).on_click)  # no sentence yet
-    assert by_label(panel, "判决日期 YYYY-MM-DD").error and office.subject_rows(svc) == []
+    assert by_label(panel, "转入:判决日期 YYYY-MM-DD").error and office.subject_rows(svc) == []
     fill(
         panel,
         {
-            "判决日期 YYYY-MM-DD": "2026-11-20",
-            "罪名": "危险驾驶罪",
-            "判决法院": "东岭县人民法院",
-            "判处": "拘役三个月,缓刑六个月",
-            "矫正类别": "缓刑",
-            "矫正期限起 YYYY-MM-DD": "2026-11-25",
-            "矫正期限止 YYYY-MM-DD": "2027-05-24",
-            "户籍地": "东岭县",
-            "村(居)民委员会": "青山村民委员会",
-            "乡镇(街道)": "青山镇",
-            "出生年月 YYYY-MM(委托时未知则填)": "1990-05",
+            "转入:判决日期 YYYY-MM-DD": "2026-11-20",
+            "转入:罪名": "危险驾驶罪",
+            "转入:判决法院": "东岭县人民法院",
+            "转入:判处": "拘役三个月,缓刑六个月",
+            "转入:矫正类别": "缓刑",
+            "转入:矫正期限起 YYYY-MM-DD": "2026-11-25",
+            "转入:矫正期限止 YYYY-MM-DD": "2027-05-24",
+            "转入:户籍地": "东岭县",
+            "转入:村(居)民委员会": "青山村民委员会",
+            "转入:乡镇(街道)": "青山镇",
+            "转入:出生年月 YYYY-MM(委托时未知则填)": "1990-05",
         },
     )
     click(button(panel, CONVERT).on_click)

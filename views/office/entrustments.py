@@ -23,11 +23,11 @@ RESULT = "记录评估意见"
 CONVERT = "转入名册"
 
 _ENTRY: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("name", "姓名", ()),
-    ("gender", "性别", GENDERS),
-    ("birth", "出生年月(选填,YYYY-MM)", ()),
-    ("residence", "居住地", ()),
-    ("status", "身份", ENTRUSTMENT_STATUSES),
+    ("name", "被调查人姓名", ()),
+    ("gender", "被调查人性别", GENDERS),
+    ("birth", "被调查人出生年月(选填,YYYY-MM)", ()),
+    ("residence", "被调查人居住地", ()),
+    ("status", "被调查人身份", ENTRUSTMENT_STATUSES),
     ("court", "委托机关", ()),
     ("entrusted_date", "委托日期 YYYY-MM-DD", ()),
     ("due_date", "完成期限 YYYY-MM-DD", ()),
@@ -48,9 +48,14 @@ _SENTENCE: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 
-def _inputs(spec: tuple[tuple[str, str, tuple[str, ...]], ...]) -> dict[str, ft.TextField | ft.Dropdown]:
+def _inputs(
+    spec: tuple[tuple[str, str, tuple[str, ...]], ...], prefix: str = ""
+) -> dict[str, ft.TextField | ft.Dropdown]:
+    """The inputs of a form on the register screen; labels never repeat the subject form's own
+    (``prefix``), so a person (and a screen reader) can tell the two forms' fields apart."""
     out: dict[str, ft.TextField | ft.Dropdown] = {}
-    for name, label, choices in spec:
+    for name, bare, choices in spec:
+        label = prefix + bare
         if choices:
             out[name] = ft.Dropdown(label=label, width=180, options=[ft.DropdownOption(key=c, text=c) for c in choices])
         else:
@@ -139,7 +144,7 @@ def entrustments_section(shell: ShellProtocol) -> ft.Control:
         label="评估意见", width=200, options=[ft.DropdownOption(key=c, text=c) for c in ENTRUSTMENT_RESULTS]
     )
     summary = ft.TextField(label="评估情况(含协助人员协助调查的情况)", width=500, multiline=True)
-    sentence = _inputs(_SENTENCE)
+    sentence = _inputs(_SENTENCE, prefix="转入:")
 
     def need_choice() -> bool:
         if chosen.value:
