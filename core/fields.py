@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from core.validation import is_blank
@@ -87,9 +88,22 @@ class KindSchema:
         field only that shape has, and none only the current form has."""
         if not self.legacy or not isinstance(data, dict):
             return False
-        now, old = set(self.names), {f.name for f in self.legacy}
-        filled = {k for k, v in data.items() if not is_blank(v)}
-        return bool(filled & (old - now)) and not filled & (now - old)
+        legacy_only, current_only = self._shape_names
+        old_filled = False
+        for k, v in data.items():
+            if k in current_only:
+                if not is_blank(v):
+                    return False
+            elif not old_filled and k in legacy_only and not is_blank(v):
+                old_filled = True
+        return old_filled
+
+    @cached_property
+    def _shape_names(self) -> tuple[frozenset[str], frozenset[str]]:
+        """(names only the legacy shape has, names only the current form has), computed once:
+        ``is_legacy`` runs several times per record of an imported bundle."""
+        now, old = frozenset(self.names), frozenset(f.name for f in self.legacy)
+        return old - now, now - old
 
     def fields_for(self, data: Any) -> tuple[Field, ...]:
         """The fields ``data`` is validated, shown and edited with."""

@@ -66,3 +66,17 @@ def test_rows_and_lists_of_strings_are_checked_too() -> None:
     tasks = validate("notice", {"tasks": ["协助调查评估", "走访\x00"]}, today=TODAY)
     assert "tasks.0" not in tasks
     assert tasks["tasks.1"] == "协助事项第2项含有不可见的控制字符(第3个字符,U+0000),请删除后重新填写"
+
+
+@pytest.mark.parametrize("multiline", [False, True])
+def test_every_code_point_is_judged_as_is_control_says(multiline: bool) -> None:
+    """The check is one regular expression; this holds it to the character-by-character rule."""
+    for code in range(0x110000):
+        if 0xD800 <= code < 0xE000:
+            continue  # surrogates are not text
+        ch = chr(code)
+        allowed = not v.is_control(ch) or (multiline and ch in v.MULTILINE_CONTROLS)
+        message = v.check_control_chars(f"ab{ch}", "备注", multiline=multiline)
+        assert (message is None) == allowed, f"U+{code:04X}"
+        if message is not None and not (ch in "\r\n" and not multiline):
+            assert f"第3个字符,U+{code:04X}" in message
