@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from storage import jsontext
 from storage.crypto import AUDIT, DecryptError, Entropy, seal, unseal
 from storage.fsio import AppendFile, scan_frames
 
@@ -23,17 +24,45 @@ AUDIT_FILE = "audit.bin"
 
 def entry_hash(entry: dict[str, Any]) -> str:
     body = {k: v for k, v in entry.items() if k != "hash"}
-    blob = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return hashlib.sha256(blob).hexdigest()
+    return hashlib.sha256(jsontext.sorted_text(body).encode("utf-8")).hexdigest()
 
 
 def chained(prev: dict[str, Any] | None, fields: dict[str, Any]) -> dict[str, Any]:
     """The next entry after ``prev`` (None for the first)."""
+    return chained_text(prev, fields)[0]
+
+
+# The fields the store writes in every entry, in the order it writes them.
+FIELDS = ("at", "actor", "action", "record", "kind", "old", "new")
+
+
+def chained_text(prev: dict[str, Any] | None, fields: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """``chained``, and the entry spelled (``jsontext.text(entry)``) for the journal and the log.
+
+    An import writes an entry per record: for ``FIELDS`` in their order (what the store always
+    writes) the hashed body and the text are spelled straight from the values, the same bytes
+    ``entry_hash`` and ``jsontext.text`` produce (the tests hold them equal)."""
     entry = dict(fields)
-    entry["seq"] = 0 if prev is None else prev["seq"] + 1
-    entry["prev"] = GENESIS if prev is None else prev["hash"]
-    entry["hash"] = entry_hash(entry)
-    return entry
+    seq = entry["seq"] = 0 if prev is None else prev["seq"] + 1
+    prev_hash = entry["prev"] = GENESIS if prev is None else prev["hash"]
+    names = (
+        (entry["at"], entry["actor"], entry["action"], entry["record"], prev_hash) if tuple(fields) == FIELDS else ()
+    )
+    if not names or type(seq) is not int or any(type(n) is not str for n in names):
+        entry["hash"] = entry_hash(entry)
+        return entry, jsontext.text(entry)
+    v, s = jsontext.value_text, jsontext.sorted_value_text
+    at, actor, action, record, prev_text = map(jsontext.string_text, names)
+    body = (
+        f'{{"action":{action},"actor":{actor},"at":{at},"kind":{s(entry["kind"])},"new":{s(entry["new"])},'
+        f'"old":{s(entry["old"])},"prev":{prev_text},"record":{record},"seq":{seq}}}'
+    )
+    h = entry["hash"] = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    spelled = (
+        f'{{"at":{at},"actor":{actor},"action":{action},"record":{record},"kind":{v(entry["kind"])},'
+        f'"old":{v(entry["old"])},"new":{v(entry["new"])},"seq":{seq},"prev":{prev_text},"hash":"{h}"}}'
+    )
+    return entry, spelled
 
 
 def verify(entries: list[dict[str, Any]]) -> list[str]:
@@ -94,14 +123,17 @@ class AuditLog:
             problems.append(f"审计日志末尾不完整:{self.path}。")
         return entries, problems
 
-    def append(self, entries: list[dict[str, Any]], valid_end: int) -> int:
-        """Append after ``valid_end`` (cutting anything past it); returns the new end."""
+    def append(self, entries: list[dict[str, Any]], valid_end: int, texts: list[str | None] | None = None) -> int:
+        """Append after ``valid_end`` (cutting anything past it); returns the new end.
+
+        ``texts``: entries already spelled (``jsontext.text(entry)``; None where not)."""
         if not self.path.exists():
             self.path.touch(mode=0o600)
         log = AppendFile(self.path, valid_end)
         try:
             # One frame per checkpoint: sealing thousands of tiny frames dominated large imports.
-            body = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            spelled = texts or [None] * len(entries)
+            body = ("[" + ",".join(t or jsontext.text(e) for e, t in zip(entries, spelled, strict=True)) + "]").encode()
             payloads = [seal(self._key, body, _aad(entries[0]["seq"]), self._entropy)] if entries else []
             log.append(payloads)
             return log.end

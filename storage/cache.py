@@ -65,6 +65,8 @@ class PartitionCache:
         self._cache: OrderedDict[str, dict[str, Doc]] = OrderedDict()
         self._gens: dict[str, int] = {}  # partition -> generation of its file as last read or written
         self.pending: dict[str, dict[str, Doc | None]] = {}  # partition -> id -> doc (None: removed)
+        # partition -> id -> (pending document, its JSON text as the journal spelled it)
+        self.spelled: dict[str, dict[str, tuple[Doc, str]]] = {}
 
     def _key(self) -> SubKeys:
         if self._keys is None:
@@ -110,13 +112,25 @@ class PartitionCache:
         """Read back one file of the parts folder as it is on disk (the integrity check)."""
         return partition.load(path, self._key().partition, f"{PARTS_DIR}/{path.name}", self._entropy)
 
-    def absorb(self, parts: Mapping[str, Mapping[str, Doc | None]]) -> None:
-        """Take a committed transaction's document changes."""
+    def absorb(
+        self,
+        parts: Mapping[str, Mapping[str, Doc | None]],
+        texts: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
+        """Take a committed transaction's document changes (``texts``: the documents as the
+        journal frame spelled them, kept so writing the partition does not encode them again)."""
         for pkey, changes in parts.items():
             self.pending.setdefault(pkey, {}).update(changes)
             cached = self._cache.get(pkey)
             if cached is not None:
                 overlay(cached, changes)
+            spelled = texts.get(pkey) if texts else None
+            if spelled:
+                keep = self.spelled.setdefault(pkey, {})
+                for rid, doc in changes.items():
+                    doc_text = spelled.get(rid)
+                    if doc is not None and doc_text is not None:
+                        keep[rid] = (doc, doc_text)
 
     def write(self, pkey: str, journals: list[list[int]]) -> tuple[FileRecord, dict[str, Doc]]:
         """Write the partition as it stands (its file plus every pending change) under the next
@@ -127,17 +141,18 @@ class PartitionCache:
         docs = self.docs(pkey)
         recorded = self._recorded(pkey) or {}
         gen = max(int(recorded.get("gen", 0)), self._gens.get(pkey, 0)) + 1
-        digest = partition.write(
+        digest = partition.write_spelled(
             self.path(pkey),
             self._key().partition,
             self.role(pkey),
             self._entropy,
-            docs,
+            partition.doc_texts(docs, self.spelled.get(pkey)),
             Stamp(gen, journals),
             sync_dir=False,
         )
         self._gens[pkey] = gen
         self.pending.pop(pkey, None)
+        self.spelled.pop(pkey, None)
         return {"gen": gen, "digest": digest}, docs
 
     def is_cached(self, pkey: str) -> bool:
@@ -150,6 +165,7 @@ class PartitionCache:
         """Drop every decrypted document and the key (the store is locking)."""
         self._cache.clear()
         self.pending.clear()
+        self.spelled.clear()
         self._names.clear()
         self._gens.clear()
         self._keys = None

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from storage import jsontext
 from storage.crypto import JOURNAL, DecryptError, Entropy, seal, unseal
 from storage.fsio import AppendFile, atomic_write, fsync_dir, scan_frames
 
@@ -90,16 +91,13 @@ class Journal:
         atomic_write(self.path, MAGIC + _GEN.pack(gen), self._entropy(8).hex())
         self.gen, self.count, self.valid_end, self.bytes = gen, 0, HEADER_LEN, HEADER_LEN
 
-    def append(self, tx: dict[str, Any]) -> int:
-        """Make ``tx`` durable; returns the frame's size. On failure the journal is unchanged."""
+    def append(self, tx: dict[str, Any] | str) -> int:
+        """Make ``tx`` durable (a frame's body, or its text: ``Transaction.spell``); returns the
+        frame's size. On failure the journal is unchanged."""
         if self.gen is None:
             raise RuntimeError("journal not started")
-        blob = seal(
-            self._key,
-            json.dumps(tx, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
-            _aad(self.gen, self.count),
-            self._entropy,
-        )
+        text = tx if isinstance(tx, str) else jsontext.text(tx)
+        blob = seal(self._key, text.encode("utf-8"), _aad(self.gen, self.count), self._entropy)
         try:
             if self._file is None:
                 self._file = AppendFile(self.path, self.valid_end)

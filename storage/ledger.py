@@ -88,6 +88,7 @@ class Ledger:
         self.problems: list[str] = []  # met while in use; the integrity check reports them first
         self.index = Index()  # checkpoint state plus committed transactions since the checkpoint
         self.audit_pending: list[AuditEntry] = []
+        self.audit_texts: dict[int, str] = {}  # seq -> a pending entry as its journal frame spelled it
         self.parts = PartitionCache(home, keys, entropy, options.cache_partitions, self.index_file)
         self.journal = Journal(home / JOURNAL_FILE, keys.journal, entropy)
         self.audit = AuditLog(home / AUDIT_FILE, keys.audit, entropy)
@@ -116,11 +117,12 @@ class Ledger:
         if self.journal.gen != expected:
             self.journal.reset(expected)  # a journal of an older checkpoint is obsolete
         before = self.journal.bytes
+        frame, doc_texts = tx.spell()  # each document and audit entry encoded once, reused by the fold
         try:
-            self.journal.append(tx.to_dict())
+            self.journal.append(frame)
         except OSError as exc:
             raise StoreError("保存失败:无法写入存储(空间不足或存储卡被移除?)。请检查后重试。") from exc
-        self._absorb(tx)
+        self._absorb(tx, doc_texts)
         # The size test counts the journal as this commit found it, so a save never waits for the
         # retiring of its own large transaction: a big import is durable at its fsync and folded
         # over the next commits, an explicit checkpoint() or close().
@@ -190,7 +192,8 @@ class Ledger:
         audit_bytes, audit_last = self.index.audit_bytes, self.index.audit_last
         entries = self.audit_pending[: fold.audit_n]
         if entries:
-            audit_bytes = self.audit.append(entries, self.index.audit_bytes)
+            texts = [self.audit_texts.get(e["seq"]) for e in entries]
+            audit_bytes = self.audit.append(entries, self.index.audit_bytes, texts)
             audit_last = {"seq": entries[-1]["seq"], "hash": entries[-1]["hash"]}
         gen = self.index.gen + 1
         journals = [[self.journal.gen, self.journal.count]] if self.journal.gen == gen else []
@@ -200,15 +203,19 @@ class Ledger:
         self.index.audit_last = audit_last
         self.index.journals = journals
         del self.audit_pending[: fold.audit_n]
+        for e in entries:
+            self.audit_texts.pop(e["seq"], None)
         self.fold = None
         if fold.old is not None:
             fold.old.close()
         remove_durably(self.home / OLD_JOURNAL_FILE)
 
-    def _absorb(self, tx: Transaction) -> None:
-        self.parts.absorb(tx.parts)
+    def _absorb(self, tx: Transaction, doc_texts: dict[str, dict[str, str]] | None = None) -> None:
+        self.parts.absorb(tx.parts, doc_texts)
         self.index.absorb(tx)
         self.audit_pending.extend(tx.audit)
+        if len(tx.audit_texts) == len(tx.audit):
+            self.audit_texts.update((e["seq"], t) for e, t in zip(tx.audit, tx.audit_texts, strict=True))
 
     def records(
         self,
@@ -372,6 +379,7 @@ class Ledger:
         self.parts.forget()
         self.index = Index()
         self.audit_pending.clear()
+        self.audit_texts.clear()
 
 
 def journal_problems(

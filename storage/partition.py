@@ -14,6 +14,7 @@ end had been there. Files written before stamps existed read as generation 0.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from storage import sealed
+from storage import jsontext, sealed
 from storage.crypto import PARTITION, Entropy
 from storage.errors import StoreCorrupt
 from storage.fsio import atomic_write
@@ -88,10 +89,14 @@ class EncryptedStorage(Storage):
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        body: dict[str, Any] = dict(data)
+        self.write_spelled([(name, jsontext.text(table)) for name, table in data.items() if name != STAMP])
+
+    def write_spelled(self, tables: list[tuple[str, str]]) -> None:
+        """``write`` for tables spelled already: the same bytes as ``write`` would seal."""
+        items = list(tables)
         if self.stamp is not None:
-            body[STAMP] = self.stamp.to_dict()
-        blob = sealed.encode(body, self._key, PARTITION, self._role, self._entropy)
+            items.append((STAMP, jsontext.text(self.stamp.to_dict())))
+        blob = sealed.encode_text(jsontext.obj_text(items), self._key, PARTITION, self._role, self._entropy)
         atomic_write(self.path, blob, self._entropy(8).hex(), sync_dir=self._sync_dir)
         self.digest = digest_of(blob)
 
@@ -142,7 +147,26 @@ def write(
     skipped: its Storage writes the table as TinyDB itself would. With ``sync_dir=False`` the
     caller fsyncs the folder once before anything names the new generation.
     """
+    return write_spelled(path, key, role, entropy, doc_texts(docs), stamp, sync_dir=sync_dir)
+
+
+def doc_texts(docs: dict[str, Doc], spelled: Mapping[str, tuple[Doc, str]] | None = None) -> str:
+    """The table of ``docs`` as JSON text; a document found in ``spelled`` (record id ->
+    (that very document, its text)) is not encoded again."""
+    if not spelled:
+        return jsontext.text(docs)
+    items = []
+    for rid, doc in docs.items():
+        known = spelled.get(rid)
+        items.append((rid, known[1] if known is not None and known[0] is doc else jsontext.text(doc)))
+    return jsontext.obj_text(items)
+
+
+def write_spelled(
+    path: Path, key: bytes, role: str, entropy: Entropy, table: str, stamp: Stamp, *, sync_dir: bool = True
+) -> str:
+    """``write`` for a table spelled already (``doc_texts``); returns the file's digest."""
     storage = EncryptedStorage(path, key, role, entropy, sync_dir)
     storage.stamp = stamp
-    storage.write({TABLE: docs})
+    storage.write_spelled([(TABLE, table)])
     return storage.digest

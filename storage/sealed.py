@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from storage import jsontext
 from storage.crypto import DecryptError, Entropy, seal, unseal
 from storage.errors import StoreCorrupt
 from storage.fsio import atomic_write
@@ -22,7 +23,12 @@ def dumps(obj: Any) -> bytes:
 
 
 def encode(obj: Any, key: bytes, purpose: bytes, role: str, entropy: Entropy) -> bytes:
-    return MAGIC + seal(key, dumps(obj), aad_for(purpose, role), entropy)
+    return encode_text(jsontext.text(obj), key, purpose, role, entropy)
+
+
+def encode_text(text: str, key: bytes, purpose: bytes, role: str, entropy: Entropy) -> bytes:
+    """``encode`` for a value spelled already (``storage.jsontext``)."""
+    return MAGIC + seal(key, text.encode("utf-8"), aad_for(purpose, role), entropy)
 
 
 def decode(blob: bytes, key: bytes, purpose: bytes, role: str, path: Path) -> Any:

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.records import Record
-from storage import history, sealed
-from storage.audit import chained
+from storage import history, jsontext, sealed
+from storage.audit import chained_text
 from storage.errors import StoreError, UnknownVersion
 from storage.history import Doc
 from storage.index import Index
@@ -37,6 +37,7 @@ class Transaction:
     meta: dict[str, Any] = field(default_factory=dict)
     meta_del: list[str] = field(default_factory=list)
     audit: list[AuditEntry] = field(default_factory=list)
+    audit_texts: list[str] = field(default_factory=list)  # each entry of ``audit`` spelled (not in the frame)
 
     def to_dict(self) -> dict[str, Any]:
         """The journal frame's body (its keys and their order are the on-disk format)."""
@@ -48,6 +49,41 @@ class Transaction:
             "meta_del": self.meta_del,
             "audit": self.audit,
         }
+
+    def spell(self) -> tuple[str, dict[str, dict[str, str]]]:
+        """The journal frame's text, exactly ``jsontext.text(self.to_dict())``, and the text of
+        every document in it by partition and record id (its partition file reuses them)."""
+        key = jsontext.string_text
+        docs: dict[str, dict[str, str]] = {}
+        out = ['{"parts":{']  # fragments joined once: a large import's frame is megabytes
+        comma = ""
+        for pkey, changes in self.parts.items():
+            out += (comma, key(pkey), ":{")
+            comma, inner = ",", ""
+            spelled = docs[pkey] = {}
+            for rid, doc in changes.items():
+                if doc is None:
+                    out += (inner, key(rid), ":null")
+                else:
+                    spelled[rid] = doc_text = jsontext.text(doc)
+                    out += (inner, key(rid), ":", doc_text)
+                inner = ","
+            out.append("}")
+        audit = self.audit_texts if len(self.audit_texts) == len(self.audit) else map(jsontext.text, self.audit)
+        out += (
+            '},"members":',
+            jsontext.text(self.members),
+            ',"conflicts":',
+            jsontext.text(self.conflicts),
+            ',"meta":',
+            jsontext.text(self.meta),
+            ',"meta_del":',
+            jsontext.text(self.meta_del),
+            ',"audit":[',
+            ",".join(audit),
+            "]}",
+        )
+        return "".join(out), docs
 
     @classmethod
     def from_dict(cls, body: dict[str, Any]) -> Transaction:
@@ -148,7 +184,9 @@ class Plan:
         if self._at is None:
             self._at = self._now()  # reading the clock per entry was a tenth of a 10k-record import
         fields = {"at": self._at, "actor": actor, "action": action, "record": rid, "kind": kind}
-        self.tx.audit.append(chained(prev, {**fields, "old": old, "new": new}))
+        entry, spelled = chained_text(prev, {**fields, "old": old, "new": new})
+        self.tx.audit.append(entry)
+        self.tx.audit_texts.append(spelled)  # for the journal and the audit log
 
     def records(self, records: list[Record], actor: str) -> tuple[ApplyResult, dict[str, Doc]]:
         """Merge versions into their documents; returns what happened and the documents as left."""

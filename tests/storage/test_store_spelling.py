@@ -1,0 +1,137 @@
+"""Text encoded once and reused (``storage.jsontext``) is the very text ``json.dumps`` writes:
+the journal frame, a partition file, an audit entry and its hash, a record's content hash. The
+file format does not change; only how often the same record is encoded."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from store_helpers import CHEAP_KDF, PASS, TickClock, subject, visit
+
+from core.records import Record
+from storage import Store, audit, history, jsontext, sealed
+from storage.cache import PartitionCache
+from storage.crypto import PARTITION, SubKeys, unseal
+from storage.index import Index
+from storage.partition import load
+from storage.transaction import Plan
+
+SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12)
+JSON = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=24,
+)
+
+
+def dumps(value: Any, *, sort: bool = False) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort)
+
+
+@given(JSON)
+def test_the_reused_encoder_spells_every_value_as_json_dumps(value: Any) -> None:
+    assert jsontext.text(value) == jsontext.value_text(value) == dumps(value)
+    assert jsontext.sorted_text(value) == jsontext.sorted_value_text(value) == dumps(value, sort=True)
+
+
+def test_a_value_json_cannot_write_is_refused_with_type_error() -> None:
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        jsontext.text({"when": object()})
+
+
+@given(st.dictionaries(st.text(max_size=8), JSON, max_size=6), st.booleans(), st.none() | st.text(max_size=8))
+def test_the_stores_content_hash_is_the_records_own(data: dict[str, Any], deleted: bool, subj: str | None) -> None:
+    record = Record("r1", "visit", subj, "author", 3, "t0", "t1", deleted, data)
+    assert history.content_hash(record) == record.content_hash()
+
+
+FIELD = st.none() | st.text(max_size=6) | st.integers() | st.lists(st.integers() | st.text(max_size=4), max_size=2)
+
+
+SHAPE = st.sampled_from(["store", "reordered", "fewer"])
+
+
+@given(st.lists(st.tuples(st.text(max_size=6), st.text(max_size=6), FIELD, FIELD, FIELD, SHAPE), max_size=6))
+def test_audit_entries_spelled_directly_chain_and_read_as_json_dumps(rows: list[tuple[Any, ...]]) -> None:
+    entries = []
+    prev = None
+    for at, actor, kind, old, new, shape in rows:
+        fields = {"at": at, "actor": actor, "action": "new", "record": "r", "kind": kind, "old": old, "new": new}
+        if shape == "reordered":  # any other shape than the store's takes the general path
+            fields = dict(reversed(list(fields.items())))
+        elif shape == "fewer":
+            fields = {"actor": actor, "record": kind}
+        entry, text = audit.chained_text(prev, fields)
+        assert entry["hash"] == audit.entry_hash(entry)
+        assert text == dumps(entry)
+        entries.append(entry)
+        prev = entry
+    assert audit.verify(entries) == []
+
+
+def test_a_transaction_frame_is_spelled_as_json_dumps_with_removals_meta_and_audit() -> None:
+    clock = TickClock()
+    subj = subject(clock)
+    moved = visit(clock, subj.id)
+    index = Index(where={moved.id: "old-partition", "gone": "old-partition"}, meta={"kept": 1})
+    stored = {moved.id: history.new_doc(moved), "gone": history.new_doc(visit(clock, "x"))}
+    plan = Plan(index, lambda pkey: stored if pkey == "old-partition" else {}, None, lambda: "2026-03-01T08:00:00")
+    again = Record.from_dict({**moved.to_dict(), "subject": subj.id, "revision": 2, "data": {"notes": "换\n行"}})
+    plan.records([subj, again], "officer")
+    plan.set_meta({"peers/x": {"acked": {"r": 2}}, "kept": 1}, "officer")
+    plan.delete_meta("old", "officer")
+    plan.purge(["gone"], "officer")
+    tx = plan.tx
+    assert tx.parts["old-partition"][moved.id] is None  # moved out: a removal spelled as null
+    frame, docs = tx.spell()
+    assert frame == dumps(tx.to_dict())
+    assert docs[subj.id][again.id] == dumps(tx.parts[subj.id][again.id])
+    tx.audit_texts.clear()  # a replayed transaction has no texts: the entries are encoded then
+    assert tx.spell()[0] == frame
+
+
+def _plaintext(store: Store, pkey: str) -> bytes:
+    path = store._parts.path(pkey)
+    blob = path.read_bytes()
+    return unseal(store._require_keys().partition, blob[4:], sealed.aad_for(PARTITION, store._parts.role(pkey)))
+
+
+def test_a_partition_file_written_from_reused_texts_is_what_json_dumps_writes(tmp_path: Path) -> None:
+    clock = TickClock()
+    with Store.create(tmp_path / "s", PASS, clock=clock, kdf=CHEAP_KDF) as store:
+        subj = subject(clock)
+        store.apply([subj] + [visit(clock, subj.id, notes=f"第{i}次") for i in range(5)], actor="officer")
+        first = store.get(subj.id)
+        assert first is not None
+        store.put(first.revise({**first.data, "name": "李四"}, clock=clock), actor="officer")
+        store.checkpoint()
+        plain = _plaintext(store, subj.id)
+        body = json.loads(plain)
+        assert plain.decode("utf-8") == dumps(body)
+        assert len(body["records"]) == 6 and body["_file"]["gen"] == 1
+        assert history.current_record(body["records"][subj.id]).data["name"] == "李四"
+
+
+def test_a_text_kept_for_a_document_is_used_only_for_that_very_document(tmp_path: Path) -> None:
+    clock = TickClock()
+    (tmp_path / "parts").mkdir()
+    cache = PartitionCache(tmp_path, SubKeys.derive(os.urandom(32), "store"), os.urandom, 4)
+    v1 = visit(clock, "s")
+    doc1, stand_in = history.new_doc(v1), history.new_doc(visit(clock, "s", notes="别的"))
+    cache.absorb({"s": {v1.id: doc1}}, {"s": {v1.id: dumps(stand_in)}})
+    cache.write("s", [])
+    written = load(cache.path("s"), cache._key().partition, cache.role("s"), os.urandom).docs
+    assert written[v1.id] == stand_in  # the kept text was written, not encoded again
+
+    doc2 = history.merge(doc1, v1.revise({"notes": "二"}, clock=clock)).doc
+    cache.absorb({"s": {v1.id: doc1}}, {"s": {v1.id: dumps(stand_in)}})
+    cache.absorb({"s": {v1.id: doc2}})  # replaced without a text (a replayed frame)
+    cache.write("s", [])
+    written = load(cache.path("s"), cache._key().partition, cache.role("s"), os.urandom).docs
+    assert written[v1.id] == doc2
