@@ -10,12 +10,12 @@ late joins history without replacing the current version. Nothing is ever droppe
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from core.records import Record
-from storage import jsontext
+from storage import doctext
+from storage.doctext import content_hash
 from storage.errors import UnknownVersion
 
 Doc = dict[str, Any]
@@ -33,6 +33,7 @@ class Merge:
     doc: Doc  # the document after the merge (the same object when nothing changed)
     old: tuple[int, str] | None  # current (revision, hash) before
     new: tuple[int, str]  # the arriving version's (revision, hash)
+    text: str | None = None  # ``doc`` spelled (``jsontext.text``) when that came for free
 
 
 def _version(record: Record, content_hash: str) -> dict[str, Any]:
@@ -60,18 +61,12 @@ def current_dict(doc: Doc) -> dict[str, Any]:
     raise KeyError("current version missing")
 
 
-def content_hash(record: Record) -> str:
-    """``Record.content_hash()``, spelled by the store's reusable encoder (tests hold them equal)."""
-    body = {"kind": record.kind, "subject": record.subject, "deleted": record.deleted, "data": record.data}
-    return hashlib.sha256(jsontext.sorted_text(body).encode("utf-8")).hexdigest()
-
-
 def merge(doc: Doc | None, record: Record) -> Merge:
     """Merge ``record`` into ``doc`` without mutating ``doc``."""
-    h = content_hash(record)
+    h, data_text = doctext.hash_and_data(record)
     rev = record.revision
     if doc is None:
-        return Merge(NEW, new_doc(record, h), None, (rev, h))
+        return Merge(NEW, new_doc(record, h), None, (rev, h), doctext.new_doc_text(record, h, data_text))
     cur_rev, cur_hash = doc["current"]
     old = (cur_rev, cur_hash)
     versions = doc["versions"]

@@ -38,6 +38,7 @@ class Transaction:
     meta_del: list[str] = field(default_factory=list)
     audit: list[AuditEntry] = field(default_factory=list)
     audit_texts: list[str] = field(default_factory=list)  # each entry of ``audit`` spelled (not in the frame)
+    doc_texts: dict[str, tuple[Doc, str]] = field(default_factory=dict)  # record id -> (document, its text)
 
     def to_dict(self) -> dict[str, Any]:
         """The journal frame's body (its keys and their order are the on-disk format)."""
@@ -65,7 +66,9 @@ class Transaction:
                 if doc is None:
                     out += (inner, key(rid), ":null")
                 else:
-                    spelled[rid] = doc_text = jsontext.text(doc)
+                    known = self.doc_texts.get(rid)
+                    doc_text = known[1] if known is not None and known[0] is doc else jsontext.text(doc)
+                    spelled[rid] = doc_text
                     out += (inner, key(rid), ":", doc_text)
                 inner = ","
             out.append("}")
@@ -101,9 +104,12 @@ class Transaction:
         self.parts.setdefault(pkey, {})[rid] = None
         self.members.setdefault(pkey, {})[rid] = None
 
-    def place(self, pkey: str, rid: str, doc: Doc, kind: str) -> None:
+    def place(self, pkey: str, rid: str, doc: Doc, kind: str, text: str | None = None) -> None:
+        """``text``: the document spelled already (``jsontext.text(doc)``), if it is."""
         self.parts.setdefault(pkey, {})[rid] = doc
         self.members.setdefault(pkey, {})[rid] = kind
+        if text is not None:
+            self.doc_texts[rid] = (doc, text)
 
 
 @dataclass
@@ -183,8 +189,8 @@ class Plan:
         prev = self.tx.audit[-1] if self.tx.audit else self._audit_last
         if self._at is None:
             self._at = self._now()  # reading the clock per entry was a tenth of a 10k-record import
-        fields = {"at": self._at, "actor": actor, "action": action, "record": rid, "kind": kind}
-        entry, spelled = chained_text(prev, {**fields, "old": old, "new": new})
+        fields = {"at": self._at, "actor": actor, "action": action, "record": rid, "kind": kind, "old": old, "new": new}
+        entry, spelled = chained_text(prev, fields)
         self.tx.audit.append(entry)
         self.tx.audit_texts.append(spelled)  # for the journal and the audit log
 
@@ -193,6 +199,14 @@ class Plan:
         result = ApplyResult()
         work: dict[str, Doc] = {}  # record id -> doc as this transaction leaves it
         origin: dict[str, str | None] = {}  # record id -> partition before this transaction
+        texts: dict[str, str] = {}  # record id -> its doc in ``work`` spelled, where that came free
+        ids = {
+            history.NEW: result.new_ids,
+            history.UPDATED: result.updated_ids,
+            history.DUPLICATE: result.duplicate_ids,
+            history.CONFLICT: result.conflict_ids,
+            history.HISTORICAL: result.historical_ids,
+        }
         for rec in records:
             rid = rec.id
             if rid not in work:
@@ -202,10 +216,14 @@ class Plan:
                 if doc is not None:
                     work[rid] = doc
             merged = history.merge(work.get(rid), rec)
-            result._add(merged.status, rid)
+            ids[merged.status].append(rid)
             if merged.status == history.DUPLICATE:
                 continue
             work[rid] = merged.doc
+            if merged.text is not None:
+                texts[rid] = merged.text
+            else:
+                texts.pop(rid, None)
             old = list(merged.old) if merged.old else None
             self.audit(merged.status, actor, rid, rec.kind, old, list(merged.new))
         for rid in dict.fromkeys(result.new_ids + result.updated_ids + result.conflict_ids + result.historical_ids):
@@ -215,7 +233,7 @@ class Plan:
             old_pkey = origin.get(rid)
             if old_pkey is not None and old_pkey != pkey:
                 self.tx.remove(old_pkey, rid)
-            self.tx.place(pkey, rid, doc, cur["kind"])
+            self.tx.place(pkey, rid, doc, cur["kind"], texts.get(rid))
             if doc["conflicts"]:
                 self.tx.conflicts[rid] = pkey
             elif rid in self._index.conflicts:

@@ -251,9 +251,11 @@ def flag_acknowledged_changes(store: Store, who: Identified, records: list[Recor
     flagged = list(state.get("flagged", []))
     new = []
     for r in records:
-        existing = store.get(r.id)
         at = acked_in.get(r.id)
-        if existing is None or r.revision <= existing.revision or at is None or at > ack_seq:
+        if at is None or at > ack_seq:
+            continue  # never acknowledged to the phone (a new record): nothing to look up
+        existing = store.get(r.id)
+        if existing is None or r.revision <= existing.revision:
             continue
         new.append(
             {

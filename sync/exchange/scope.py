@@ -50,7 +50,18 @@ def strict_record(d: dict[str, Any], today: date | None = None) -> Record:
     if errors:
         # the field names, and each field's sentence (they name the rule, never the record's data)
         raise SchemaInvalid(detail=f"{d['kind']}: {'; '.join(f'{k}:{errors[k]}' for k in sorted(errors))}")
-    return Record.from_dict(d)
+    # What Record.from_dict builds, without its conversions: every type was checked above.
+    return Record(
+        d["id"],
+        d["kind"],
+        d["subject"],
+        d["author"],
+        d["revision"],
+        d["created"],
+        d["updated"],
+        d["deleted"],
+        dict(d["data"]),
+    )
 
 
 def check_scope(

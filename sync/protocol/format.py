@@ -281,6 +281,7 @@ def encode_payload(records: list[dict[str, Any]]) -> bytes:
 
 _DECODER = json.JSONDecoder(object_pairs_hook=canonical.no_duplicates, parse_constant=canonical.no_constant)
 _WS = re.compile(r"[ \t\n\r]*")
+_WS_CHARS = frozenset(" \t\n\r")
 
 
 def _skip_ws(text: str, pos: int) -> int:
@@ -300,24 +301,29 @@ def _records(text: str, max_records: int) -> list[dict[str, Any]]:
         raise SchemaInvalid(detail="内容必须是记录列表")
     pos = _skip_ws(text, pos + 1)
     out: list[dict[str, Any]] = []
+    decode = _DECODER.raw_decode
     if text[pos : pos + 1] == "]":
         pos += 1
     else:
         while True:
             if len(out) >= max_records:
                 raise TooLarge(detail=f"记录数超过 {max_records}")
-            value, pos = _DECODER.raw_decode(text, pos)
-            if not isinstance(value, dict):
+            value, pos = decode(text, pos)
+            if type(value) is not dict:
                 raise SchemaInvalid(detail="内容必须是记录列表")
             out.append(value)
-            pos = _skip_ws(text, pos)
             sep = text[pos : pos + 1]
+            if sep in _WS_CHARS:  # whitespace is allowed, though the encoder never writes it
+                pos = _skip_ws(text, pos)
+                sep = text[pos : pos + 1]
             if sep == "]":
                 pos += 1
                 break
             if sep != ",":
                 raise ValueError("expected , or ]")
-            pos = _skip_ws(text, pos + 1)
+            pos += 1
+            if text[pos : pos + 1] in _WS_CHARS:
+                pos = _skip_ws(text, pos)
     if _skip_ws(text, pos) != len(text):
         raise ValueError("trailing data")
     return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -45,10 +46,47 @@ def test_a_value_json_cannot_write_is_refused_with_type_error() -> None:
         jsontext.text({"when": object()})
 
 
-@given(st.dictionaries(st.text(max_size=8), JSON, max_size=6), st.booleans(), st.none() | st.text(max_size=8))
-def test_the_stores_content_hash_is_the_records_own(data: dict[str, Any], deleted: bool, subj: str | None) -> None:
+def _sorted(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _sorted(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted(v) for v in value]
+    return value
+
+
+@given(
+    st.dictionaries(st.text(max_size=8), JSON, max_size=6),
+    st.booleans(),
+    st.none() | st.text(max_size=8),
+    st.booleans(),
+)
+def test_a_records_hash_and_new_document_come_from_one_encoding_of_its_data(
+    data: dict[str, Any], deleted: bool, subj: str | None, as_in_a_bundle: bool
+) -> None:
+    if as_in_a_bundle:
+        data = _sorted(data)  # a bundle's payload is written with sorted keys
     record = Record("r1", "visit", subj, "author", 3, "t0", "t1", deleted, data)
-    assert history.content_hash(record) == record.content_hash()
+    merged = history.merge(None, record)
+    assert history.content_hash(record) == merged.new[1] == record.content_hash()
+    if as_in_a_bundle:
+        assert merged.text == dumps(merged.doc)
+    else:
+        assert merged.text is None or merged.text == dumps(merged.doc)
+
+
+def test_data_whose_keys_are_out_of_order_anywhere_is_encoded_again() -> None:
+    clock = TickClock()
+    family = [{"name": "李四", "relation": "父亲"}]
+    nested = Record.new("visit", {"date": "2026-03-02", "family": family}, author="h", subject="s", clock=clock)
+    assert history.merge(None, nested).text == dumps(history.new_doc(nested))
+    inner = Record.from_dict(
+        {**nested.to_dict(), "data": {"date": "2026-03-02", "family": [dict(reversed(family[0].items()))]}}
+    )
+    assert history.merge(None, inner).text is None
+    outer = Record.from_dict({**nested.to_dict(), "data": dict(reversed(nested.data.items()))})
+    assert history.merge(None, outer).text is None
+    not_bool = replace(nested, deleted=0)  # type: ignore[arg-type]
+    assert history.merge(None, not_bool).text is None
 
 
 FIELD = st.none() | st.text(max_size=6) | st.integers() | st.lists(st.integers() | st.text(max_size=4), max_size=2)
