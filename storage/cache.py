@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,16 @@ def check_not_older(path: Path, loaded: partition.Loaded, recorded: FileRecord |
     gen = int(recorded.get("gen", 0))
     if loaded.stamp.gen < gen or (loaded.stamp.gen == gen and recorded.get("digest") not in (None, loaded.digest)):
         raise StoreCorrupt(path, rollback_message(path))
+
+
+@dataclass
+class Prepared:
+    """A partition sealed for its next generation, not yet written (``PartitionCache.prepare``)."""
+
+    pkey: str
+    gen: int
+    docs: dict[str, Doc]
+    file: partition.Sealed
 
 
 class PartitionCache:
@@ -138,22 +149,31 @@ class PartitionCache:
 
         The folder is not fsynced here: the caller does it once before the index names the file.
         """
+        prepared = self.prepare(pkey, journals)
+        return self.written(prepared, prepared.file.write()), prepared.docs
+
+    def prepare(self, pkey: str, journals: list[list[int]]) -> Prepared:
+        """``write`` up to the file operations: the partition as it stands, sealed under its
+        next generation. Nothing changes until ``written`` is told the file is on disk."""
         docs = self.docs(pkey)
         recorded = self._recorded(pkey) or {}
         gen = max(int(recorded.get("gen", 0)), self._gens.get(pkey, 0)) + 1
-        digest = partition.write_spelled(
+        file = partition.seal_spelled(
             self.path(pkey),
             self._key().partition,
             self.role(pkey),
             self._entropy,
             partition.doc_texts(docs, self.spelled.get(pkey)),
             Stamp(gen, journals),
-            sync_dir=False,
         )
-        self._gens[pkey] = gen
-        self.pending.pop(pkey, None)
-        self.spelled.pop(pkey, None)
-        return {"gen": gen, "digest": digest}, docs
+        return Prepared(pkey, gen, docs, file)
+
+    def written(self, prepared: Prepared, digest: str) -> FileRecord:
+        """The prepared file is on disk: its changes are no longer pending."""
+        self._gens[prepared.pkey] = prepared.gen
+        self.pending.pop(prepared.pkey, None)
+        self.spelled.pop(prepared.pkey, None)
+        return {"gen": prepared.gen, "digest": digest}
 
     def is_cached(self, pkey: str) -> bool:
         return pkey in self._cache

@@ -27,14 +27,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Collection
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.records import Record
 from core.rules import summarise_subject
-from storage import history, sealed
+from storage import gcpause, history, sealed
 from storage.audit import AUDIT_FILE, AuditLog
-from storage.cache import PARTS_DIR, PartitionCache
+from storage.cache import PARTS_DIR, PartitionCache, Prepared
 from storage.crypto import INDEX, Entropy, SubKeys
 from storage.drafts import DRAFTS_DIR
 from storage.errors import StoreCorrupt, StoreError, StoreLocked
@@ -43,6 +44,9 @@ from storage.history import Doc, fresh
 from storage.index import INDEX_FILE, Index
 from storage.journal import JOURNAL_FILE, OLD_JOURNAL_FILE, Journal, JournalState
 from storage.transaction import NO_SUBJECT, AuditEntry, Transaction
+
+PARALLEL_FROM = 8  # a fold of this many partitions or more writes their files from threads
+WRITERS = 2  # threads writing partition files (the phone and the laptop have two cores or more)
 
 
 @dataclass(frozen=True)
@@ -156,7 +160,8 @@ class Ledger:
         steps = 0
         while fold is not None and (steps == 0 or time.perf_counter() < deadline):
             if fold.todo:
-                self._write_partition(fold.todo.pop())
+                self._write_partition(fold.todo[-1])
+                fold.todo.pop()  # only once written: a partition that failed is tried again
                 fold.done += 1
             elif steps == 0:
                 self._finish_fold()
@@ -276,11 +281,12 @@ class Ledger:
 
     def checkpoint(self) -> None:
         """Fold everything now (close, an explicit checkpoint): the journal ends empty."""
-        if self.fold is not None:
-            self._fold_all()
-        if self.journal.count:
-            self._start_fold()
-            self._fold_all()
+        with gcpause.paused():
+            if self.fold is not None:
+                self._fold_all()
+            if self.journal.count:
+                self._start_fold()
+                self._fold_all()
         for folder in (self.home, self.home / PARTS_DIR, self.home / DRAFTS_DIR):
             for tmp in leftover_temps(folder):
                 remove_durably(tmp)
@@ -298,9 +304,43 @@ class Ledger:
         self._finish_fold()
 
     def _fold_all(self) -> None:
+        if self.fold is not None and len(self.fold.todo) >= PARALLEL_FROM:
+            self._write_partitions_together(self.fold)
         while self.fold is not None and self.fold.todo:
-            self._write_partition(self.fold.todo.pop())
+            self._write_partition(self.fold.todo[-1])
+            self.fold.todo.pop()
         self._finish_fold()
+
+    def _write_partitions_together(self, fold: Fold) -> None:
+        """Every partition of ``fold``, the files written by ``WRITERS`` threads while this one
+        seals the next and summarises (file I/O and hashing release the GIL). The threads live
+        only as long as this call. The index names none of the files until ``_finish_fold``."""
+        journals = self._stamp_journals()
+        waiting: list[tuple[Prepared, Future[str]]] = []
+        try:
+            with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="xietong-fold") as pool:
+                while fold.todo:
+                    pkey = fold.todo[-1]
+                    if pkey not in self.parts.pending:
+                        fold.todo.pop()
+                        continue
+                    prepared = self.parts.prepare(pkey, journals)
+                    waiting.append((prepared, pool.submit(prepared.file.write)))
+                    fold.todo.pop()
+                    if pkey in self.index.dirty and pkey != NO_SUBJECT:
+                        self._set_summary(pkey, prepared.docs)  # of what is being written
+        finally:
+            failed = []
+            for prepared, future in waiting:
+                if future.exception() is not None:
+                    failed.append(prepared.pkey)  # still pending: written by a later fold
+                    continue
+                self.index.files[prepared.pkey] = self.parts.written(prepared, future.result())
+                self.index.dirty.discard(prepared.pkey)
+                fold.done += 1
+            fold.todo.extend(failed)
+            for _, future in waiting:
+                future.result()  # the first failure, raised
 
     def init_layout(self) -> None:
         """Empty partitions folder, audit log, index and journal (before the key file exists)."""

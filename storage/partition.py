@@ -170,3 +170,24 @@ def write_spelled(
     storage.stamp = stamp
     storage.write_spelled([(TABLE, table)])
     return storage.digest
+
+
+@dataclass
+class Sealed:
+    """A partition file ready to write: the bytes ``write_spelled`` would write, and where."""
+
+    path: Path
+    blob: bytes
+    tmp_hex: str
+
+    def write(self) -> str:
+        """Write it atomically (the folder is not fsynced); returns the file's digest. Only file
+        I/O and hashing, which release the GIL: a fold writes several from worker threads."""
+        atomic_write(self.path, self.blob, self.tmp_hex, sync_dir=False)
+        return digest_of(self.blob)
+
+
+def seal_spelled(path: Path, key: bytes, role: str, entropy: Entropy, table: str, stamp: Stamp) -> Sealed:
+    """What ``write_spelled`` writes, sealed but not yet written."""
+    body = jsontext.obj_text([(TABLE, table), (STAMP, jsontext.text(stamp.to_dict()))])
+    return Sealed(path, sealed.encode_text(body, key, PARTITION, role, entropy), entropy(8).hex())

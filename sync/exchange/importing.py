@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from core.records import Clock, Record
-from storage import Store
+from storage import Store, gcpause
 from sync.exchange.peers import (
     PENDING_ROTATION,
     WITHDRAWN,
@@ -319,6 +319,11 @@ def import_bundle(
     store: Store, me: Identity, blob: bytes, *, clock: Clock, max_size: int = DEFAULT_MAX_SIZE
 ) -> ImportOutcome:
     """Run every stage; a refusal leaves the store unchanged and returns status "rejected"."""
+    with gcpause.paused():  # thousands of records decoded, checked and planned: no cycles to find
+        return _import_bundle(store, me, blob, clock=clock, max_size=max_size)
+
+
+def _import_bundle(store: Store, me: Identity, blob: bytes, *, clock: Clock, max_size: int) -> ImportOutcome:
     try:
         opened = open_bundle(store, me, blob, max_size=max_size)
         records = validate_records(decode_payload(opened.plaintext), clock().date())

@@ -11,6 +11,7 @@ import os
 import random
 import signal
 import struct
+import threading
 import time
 from pathlib import Path
 
@@ -303,3 +304,100 @@ def test_a_failure_to_start_the_next_journal_is_retried_and_loses_nothing(
     store = Store.open(home, PASS, options=opts)
     assert all(store.get(t) == _record(t, 1) for t in "abc")
     store.close()
+
+
+# A checkpoint folding many partitions writes their files from worker threads.
+MANY = [f"many{i}" for i in range(12)]
+ALL_AT_ONCE = StoreOptions(checkpoint_every=10_000, checkpoint_bytes=1 << 30, cache_partitions=4)
+
+
+def _checkpoint_child(home: Path, out_fd: int, kill_at: int, round_no: int) -> None:
+    """Save a record into each of twelve subjects (the journal only), report them, then
+    checkpoint; SIGKILL itself just before its ``kill_at``-th file operation. Never returns."""
+    try:
+        store = Store.open(home, PASS, clock=TickClock(), options=ALL_AT_ONCE)
+        for i, sid in enumerate(MANY):
+            tag = f"c{round_no}-{i}"
+            store.put(Record(tag, "visit", sid, "h", 1, "t", "t", False, {"notes": tag}), actor="h")
+            os.write(out_fd, f"put {tag} 1\n".encode())
+        seen = [0]
+        write = os.write
+        for name in _FILE_OPS:
+            real = getattr(os, name)
+
+            def call(*args: object, _real: object = real, _name: str = name, **kwargs: object) -> object:
+                seen[0] += 1
+                if seen[0] > kill_at:
+                    write(out_fd, f"killed {_name}\n".encode())
+                    os.kill(os.getpid(), signal.SIGKILL)
+                return _real(*args, **kwargs)  # type: ignore[operator]
+
+            setattr(os, name, call)
+        store.checkpoint()
+        write(out_fd, b"done\n")
+    finally:
+        os._exit(0)
+
+
+def test_a_kill_at_any_file_operation_of_a_checkpoint_writing_from_threads_loses_nothing(tmp_path: Path) -> None:
+    from storage import ledger
+
+    assert len(MANY) >= ledger.PARALLEL_FROM  # the fold below writes its files from threads
+    home = tmp_path / "home"
+    Store.create(home, PASS, kdf=CHEAP_KDF, options=ALL_AT_ONCE).close()
+    expected: set[str] = set()
+    endings: set[str] = set()
+    for round_no, kill_at in enumerate(range(0, 60, 3)):
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - child
+            os.close(read_fd)
+            _checkpoint_child(home, write_fd, kill_at, round_no)
+        os.close(write_fd)
+        buf = b""
+        while chunk := os.read(read_fd, 65536):
+            buf += chunk
+        os.close(read_fd)
+        os.waitpid(pid, 0)
+        lines = buf.decode().splitlines()
+        endings.add(lines[-1].split()[0])
+        expected.update(line.split()[1] for line in lines if line.startswith("put "))
+        store = Store.open(home, PASS, clock=TickClock(), options=ALL_AT_ONCE)
+        try:
+            assert store.check() == [], f"kill at {kill_at}"
+            missing = [tag for tag in expected if store.get(tag) is None]
+            assert not missing, f"kill at {kill_at}: reported saves lost {missing[:3]}"
+        finally:
+            abandon(store)
+    assert endings == {"killed", "done"}  # kills inside the fold, and a fold that finished
+
+
+def test_a_partition_file_that_failed_to_write_is_written_by_the_next_checkpoint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storage import partition
+
+    home = tmp_path / "home"
+    store = Store.create(home, PASS, kdf=CHEAP_KDF, options=ALL_AT_ONCE)
+    for i, sid in enumerate(MANY):
+        store.put(Record(f"f{i}", "visit", sid, "h", 1, "t", "t", False, {"notes": "一"}), actor="h")
+    real = partition.Sealed.write
+    unlucky = store._parts.path(MANY[5])
+
+    def write(self: partition.Sealed) -> str:
+        if self.path == unlucky:
+            raise OSError(28, "No space left on device")
+        return real(self)
+
+    monkeypatch.setattr(partition.Sealed, "write", write)
+    with pytest.raises(OSError):
+        store.checkpoint()
+    assert not unlucky.exists() and store._ledger.fold is not None and store._ledger.fold.todo == [MANY[5]]
+    monkeypatch.setattr(partition.Sealed, "write", real)
+    store.checkpoint()
+    assert unlucky.exists() and store.check() == []
+    assert not [t for t in threading.enumerate() if t.name.startswith("xietong-")]  # none outlives a fold
+    abandon(store)
+    reopened = Store.open(home, PASS, options=ALL_AT_ONCE)
+    assert [r.id for r in reopened.list("visit", MANY[5])] == ["f5"] and reopened.check() == []
+    reopened.close()

@@ -412,3 +412,21 @@ def test_every_rejection_reason_has_a_stable_code_and_a_chinese_remedy() -> None
         assert isinstance(err, BundleRejected) and err.code == code
         assert "请" in str(err) and "未导入" in str(err)
         assert str(err).endswith("(第3块)")
+
+
+def test_an_import_holds_the_collector_off_only_while_it_runs(
+    office: Identity, helper: Identity, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    store = bare_store(tmp_path / "office", office)
+    enrol(store, office, helper)
+    seen: list[bool] = []
+    real = importing_mod.decode_payload
+    monkeypatch.setattr(importing_mod, "decode_payload", lambda data: seen.append(gc.isenabled()) or real(data))
+    gc.enable()
+    good = seal(helper, office.public(), fields(seq=1), encode_payload([]))
+    bad = seal(helper, office.public(), fields(seq=2), b"not a payload")
+    assert importing_mod.import_bundle(store, office, good, clock=lambda: CREATED).status == "accepted"
+    assert importing_mod.import_bundle(store, office, bad, clock=lambda: CREATED).status == "rejected"
+    assert seen == [False, False] and gc.isenabled()
