@@ -70,6 +70,7 @@ class Fold:
     audit_n: int  # entries at the front of ``audit_pending`` that the retired journal holds
     done: int = field(default=0)  # partitions written so far
     wait: int = field(default=0)  # commits since the last slice
+    audited: tuple[int, AuditEntry | None] | None = None  # (log end, last entry) once appended
 
 
 def truncated_message(path: Path, missing: int) -> str:
@@ -155,7 +156,9 @@ class Ledger:
         self.journal.reset(self.index.gen + 1)  # if this fails, the next commit starts it
 
     def _fold_slice(self, deadline: float) -> None:
-        """One partition at least, more while time is left; the finishing step on its own."""
+        """One partition at least, more while time is left; then the index's parts spelled ahead
+        (``Index.spell_ahead``) and the audit entries appended (``_fold_audit``) while time is
+        left; the finishing step (the index) on its own."""
         fold = self.fold
         steps = 0
         while fold is not None and (steps == 0 or time.perf_counter() < deadline):
@@ -163,6 +166,10 @@ class Ledger:
                 self._write_partition(fold.todo[-1])
                 fold.todo.pop()  # only once written: a partition that failed is tried again
                 fold.done += 1
+            elif not self.index.spell_ahead(deadline):
+                break  # the rest of the index waits for the next slice
+            elif fold.audited is None:
+                self._fold_audit(fold)
             elif steps == 0:
                 self._finish_fold()
             else:
@@ -189,17 +196,13 @@ class Ledger:
             self.index.dirty.discard(pkey)
 
     def _finish_fold(self) -> None:
-        """Audit entries of the retired journal, then the index of the next generation."""
+        """Audit entries of the retired journal (unless ``_fold_audit`` appended them already),
+        then the index of the next generation."""
         fold = self.fold
         if fold is None:
             return
-        fsync_dir(self.parts.folder)  # every partition rename durable before the index names it
-        audit_bytes, audit_last = self.index.audit_bytes, self.index.audit_last
+        audit_bytes, audit_last = fold.audited or self._fold_audit(fold)
         entries = self.audit_pending[: fold.audit_n]
-        if entries:
-            texts = [self.audit_texts.get(e["seq"]) for e in entries]
-            audit_bytes = self.audit.append(entries, self.index.audit_bytes, texts)
-            audit_last = {"seq": entries[-1]["seq"], "hash": entries[-1]["hash"]}
         gen = self.index.gen + 1
         journals = [[self.journal.gen, self.journal.count]] if self.journal.gen == gen else []
         self._write_index(gen=gen, audit_bytes=audit_bytes, audit_last=audit_last, journals=journals)
@@ -214,6 +217,21 @@ class Ledger:
         if fold.old is not None:
             fold.old.close()
         remove_durably(self.home / OLD_JOURNAL_FILE)
+
+    def _fold_audit(self, fold: Fold) -> tuple[int, AuditEntry | None]:
+        """Every partition written: make their renames durable and append the retired journal's
+        audit entries after the checkpoint's end of the log. Until the index names the new end
+        those bytes are not part of the log (a crash leaves them to be cut off), so this may be
+        a slice of its own before the index is written."""
+        fsync_dir(self.parts.folder)  # every partition rename durable before the index names it
+        audit_bytes, audit_last = self.index.audit_bytes, self.index.audit_last
+        entries = self.audit_pending[: fold.audit_n]
+        if entries:
+            texts = [self.audit_texts.get(e["seq"]) for e in entries]
+            audit_bytes = self.audit.append(entries, self.index.audit_bytes, texts)
+            audit_last = {"seq": entries[-1]["seq"], "hash": entries[-1]["hash"]}
+        fold.audited = (audit_bytes, audit_last)
+        return fold.audited
 
     def _absorb(self, tx: Transaction, doc_texts: dict[str, dict[str, str]] | None = None) -> None:
         self.parts.absorb(tx.parts, doc_texts)
@@ -361,10 +379,10 @@ class Ledger:
         audit_last: AuditEntry | None = None,
         journals: list[list[int]] | None = None,
     ) -> None:
-        body = self.index.body(
+        body = self.index.body_text(
             gen=gen, audit_bytes=audit_bytes, audit_last=audit_last, fmt=self._format, journals=journals or []
         )
-        sealed.write(self.home / INDEX_FILE, body, self._index_key(), INDEX, INDEX_FILE, self._entropy)
+        sealed.write_text(self.home / INDEX_FILE, body, self._index_key(), INDEX, INDEX_FILE, self._entropy)
 
     def load(self) -> None:
         """Read the index and replay the journals it continues from. Writes nothing."""

@@ -52,4 +52,11 @@ def read(path: Path, key: bytes, purpose: bytes, role: str) -> Any:
 def write(
     path: Path, obj: Any, key: bytes, purpose: bytes, role: str, entropy: Entropy, *, sync_dir: bool = True
 ) -> None:
-    atomic_write(path, encode(obj, key, purpose, role, entropy), entropy(8).hex(), sync_dir=sync_dir)
+    write_text(path, jsontext.text(obj), key, purpose, role, entropy, sync_dir=sync_dir)
+
+
+def write_text(
+    path: Path, text: str, key: bytes, purpose: bytes, role: str, entropy: Entropy, *, sync_dir: bool = True
+) -> None:
+    """``write`` for a value spelled already."""
+    atomic_write(path, encode_text(text, key, purpose, role, entropy), entropy(8).hex(), sync_dir=sync_dir)

@@ -173,3 +173,30 @@ def test_a_text_kept_for_a_document_is_used_only_for_that_very_document(tmp_path
     cache.write("s", [])
     written = load(cache.path("s"), cache._key().partition, cache.role("s"), os.urandom).docs
     assert written[v1.id] == doc2
+
+
+def test_the_index_spelled_from_kept_parts_is_the_index_as_it_stands(tmp_path: Path) -> None:
+    clock = TickClock()
+    store = Store.create(tmp_path / "s", PASS, clock=clock, kdf=CHEAP_KDF)
+    index = store._ledger.index
+
+    def same() -> None:
+        args: dict[str, Any] = {"gen": 3, "audit_bytes": 9, "audit_last": None, "fmt": 1, "journals": [[3, 1]]}
+        assert index.body_text(**args) == dumps(index.body(**args))
+
+    a, b = subject(clock, "甲"), subject(clock, "乙")
+    store.apply([a, b, visit(clock, a.id), visit(clock, b.id)], actor="officer")
+    store.checkpoint()
+    index = store._ledger.index
+    same()
+    moved = visit(clock, a.id)
+    store.put(moved, actor="officer")  # members of a changed in place
+    same()
+    store.put(Record.from_dict({**moved.to_dict(), "subject": b.id, "revision": 2}), actor="officer")
+    same()
+    store.purge([r.id for r in store.list(subject=a.id)], actor="officer")  # a's partition is gone
+    store.checkpoint()
+    index = store._ledger.index
+    same()
+    assert a.id not in index.members and a.id not in index.spelled["members"]
+    store.close()
