@@ -42,9 +42,9 @@ def office_service(home: Path, clock: Clock) -> Service:
     return svc
 
 
-def enrolled_helper(tmp: Path, clock: Clock, osvc: Service, name: str = "王五") -> Service:
-    """A helper that pinned the office and that the office enrolled."""
-    h = Service(tmp / f"helper-{name}", clock=clock, kdf=CHEAP)
+def enrolled_helper(tmp: Path, clock: Clock, osvc: Service, name: str = "王五", *, home: Path | None = None) -> Service:
+    """A helper that pinned the office and that the office enrolled (in ``home`` if given)."""
+    h = Service(home or tmp / f"helper-{name}", clock=clock, kdf=CHEAP)
     h.setup("helper", name, PASS)
     exchange.pin_office(h.store, make_office_card(osvc.me), osvc.me.public().grouped)
     req = tmp / f"{name}.req"

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.entrustment import PARTITION_HEADS
 from core.records import Clock, Record
 from storage import Store
 from sync.exchange.peers import (
@@ -222,7 +223,7 @@ def merge(store: Store, me: Identity, who: Identified, records: list[Record], cl
             meta[state.key("acked")] = {rid: rev for rid, rev in acked.items() if rid not in dropped}
     else:
         hidden = set(store.meta_get(WITHDRAWN, []))
-        hidden -= {r.subject for r in records if r.kind == "subject"}  # sent again: assigned again
+        hidden -= {r.subject for r in records if r.kind in PARTITION_HEADS}  # sent again: assigned again
         hidden |= set(withdrawn)
         meta[WITHDRAWN] = sorted(hidden)
         if chain:  # a new office key waits for the in-person check (confirm_office_rotation)

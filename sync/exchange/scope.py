@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from core.entrustment import may_investigate
 from core.kinds import validate
 from core.records import HELPER_KINDS, OFFICE_KINDS, Record
 from storage import Store
@@ -58,8 +59,9 @@ def check_scope(
 ) -> None:
     """The office writes only office kinds under one of its keys (the sender, the keys this phone
     pinned before, and those the bundle's verified rotation chain hands over to: the signing key
-    vouches for them); a helper writes only helper kinds, only for subjects assigned to it, and
-    never over a record someone else wrote."""
+    vouches for them); a helper writes only helper kinds, only for subjects assigned to it (or an
+    investigation for an entrustment that names it, ``core.entrustment``), and never over a
+    record someone else wrote."""
     if sender_role == "office":
         authors = office_keys | {sender}
         for r in records:
@@ -70,6 +72,7 @@ def check_scope(
                 raise OutOfScope(detail="记录属于他人")
         return
     allowed: dict[str, bool] = {}
+    owner: dict[str, Record | None] = {}
     for r in records:
         if r.kind not in HELPER_KINDS or r.author != sender or r.subject is None:
             raise OutOfScope(detail=f"{r.kind}")
@@ -78,7 +81,8 @@ def check_scope(
             allowed[r.subject] = bool(
                 subj is not None and subj.kind == "subject" and sender in (subj.data.get("helpers") or [])
             )
-        if not allowed[r.subject]:
+            owner[r.subject] = subj
+        if not allowed[r.subject] and not may_investigate(owner[r.subject], r.kind, sender):
             raise OutOfScope(detail="对象未分配给该协助人员")
         existing = store.get(r.id)
         if existing is not None and existing.author != sender:

@@ -47,7 +47,7 @@ def svc(tmp_path: Path) -> Service:
 
 def test_record_list_result_and_convert_once(svc: Service) -> None:
     rec = office.record_entrustment(svc, {**ENTRY, "birth": ""})
-    assert rec.kind == "entrustment" and rec.subject is None and "birth" not in rec.data
+    assert rec.kind == "entrustment" and rec.subject == rec.id and "birth" not in rec.data
     rows = office.open_entrustments(svc)
     assert [r["id"] for r in rows] == [rec.id] and rows[0]["status"] == "被告人"
 

@@ -21,8 +21,10 @@ from sync.app.office.enrolment import (
 )
 from sync.app.office.entrustments import (
     AlreadyConverted,
+    assign_entrustment_helper,
     convert_entrustment,
     entrustment_rows,
+    investigations,
     open_entrustments,
     record_assessment_result,
     record_entrustment,
@@ -133,6 +135,8 @@ __all__ = [
     "set_handover_keep",
     "AlreadyConverted",
     "convert_entrustment",
+    "assign_entrustment_helper",
+    "investigations",
     "entrustment_rows",
     "open_entrustments",
     "record_assessment_result",
