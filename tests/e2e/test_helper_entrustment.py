@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PASS
-from ui import replace_text, settle, shot, shown_value, tap_until, toast_gone, unlock
+from fakes import PASS  # workflow_setup's stores use it
+from ui import nav, replace_text, settle, shot, shown_value, tap_until, unlock
 
 pytestmark = pytest.mark.e2e
 
@@ -68,9 +68,10 @@ def test_helper_investigates_an_entrustment_on_the_phone(task_home: dict[str, An
         replace_text(page, page.get_by_label(label, exact=True), value)
     shot(page, "71_helper_investigation_form.png")
     tap_until(page, page.get_by_role("button", name="保存"), page.get_by_text("调查记录", exact=True))
-    toast_gone(page, "调查评估已保存")
     page.get_by_text(f"{date.today().isoformat()} 调查评估").wait_for()
     shot(page, "72_helper_task_with_investigation.png")
+    nav(page, "设置")
+    tap_until(page, page.get_by_role("button", name="立即锁定"), page.get_by_text("协通已锁定"))  # lets go of the store
     _arrives_at_the_office(home, task_home)
 
 
