@@ -69,7 +69,6 @@ def export_preview(svc: Service) -> dict[str, Any]:
     office = _office_fp(svc)
     acked: dict[str, int] = store.meta_get(f"peers/{office}/acked", {})
     exported: dict[str, int] = store.meta_get(f"peers/{office}/exported", {})
-    hidden = set(store.meta_get("sync/withdrawn", []))
     counts: dict[str, int] = {}
     corrections: dict[str, int] = {}
     urgent = 0
@@ -77,7 +76,7 @@ def export_preview(svc: Service) -> dict[str, Any]:
     versions = 0
     resend = 0  # already in an earlier bundle, not yet acknowledged: carried again
     for rec in store.list(kinds=HELPER_KINDS, include_deleted=True):
-        if rec.author != me.fingerprint or rec.subject in hidden:
+        if rec.author != me.fingerprint:  # a withdrawn subject's own unsent records go too
             continue
         have = int(acked.get(rec.id, 0))
         if rec.revision <= have:

@@ -277,13 +277,16 @@ class RecordsMixin:
         self.store.delete_draft(draft_id)
 
     def drop_orphan_drafts(self) -> int:
-        """Delete the drafts whose record or subject is gone from the store; returns how many."""
+        """Delete the drafts whose record or subject is gone from the store (a withdrawn subject's
+        own unsent records stay until delivered, but can no longer be corrected); returns how many."""
         store = self.store
         gone = 0
         for did, _ in self._drafts():
             record, subject = fs.draft_owner(did)
-            owner = record or subject
-            if owner is not None and store.get(owner) is None:
+            if record is not None:  # a correction: gone with its record, or with the record's subject
+                rec = store.get(record)
+                subject = rec.subject if rec is not None else record
+            if subject is not None and store.get(subject) is None:
                 store.delete_draft(did)
                 gone += 1
         return gone

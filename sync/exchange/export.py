@@ -13,7 +13,6 @@ from sync.exchange.entrustments import entrustments_for
 from sync.exchange.errors import ExportSuperseded
 from sync.exchange.handover import handovers_for, others_acks
 from sync.exchange.peers import (
-    WITHDRAWN,
     PeerState,
     audit_head,
     office_keys,
@@ -89,11 +88,9 @@ def _office_outbox(store: Store, me: Identity, peer: str) -> tuple[list[Record],
 
 
 def _helper_outbox(store: Store, me: Identity) -> list[Record]:
-    hidden = set(store.meta_get(WITHDRAWN, []))
+    """This phone's own records (those of a subject taken from it stay until acknowledged)."""
     mine = me.fingerprint  # computed once: it hashes both public keys
-    return [
-        r for r in store.list(kinds=HELPER_KINDS, include_deleted=True) if r.author == mine and r.subject not in hidden
-    ]
+    return [r for r in store.list(kinds=HELPER_KINDS, include_deleted=True) if r.author == mine]
 
 
 @dataclass(frozen=True)

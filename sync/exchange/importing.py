@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from core.entrustment import PARTITION_HEADS
-from core.records import Clock, Record
+from core.records import HELPER_KINDS, Clock, Record
 from storage import Store
 from sync.exchange.peers import (
     PENDING_ROTATION,
@@ -232,8 +232,15 @@ def merge(store: Store, me: Identity, who: Identified, records: list[Record], cl
                 "office": chain[-1].to_dict(),
                 "chain": [k.fingerprint for k in chain],
             }
-        if withdrawn:  # removed in the same commit as the import
-            purge = [r.id for s in withdrawn for r in store.list(subject=s, include_deleted=True)]
+        # Removed in the same commit as the import: what was taken from this phone, except its
+        # own records the office has not acknowledged (they go with the next bundle, and leave
+        # once acknowledged: a reassignment never loses a visit written before it was known).
+        purge = [
+            r.id
+            for s in sorted(hidden)
+            for r in store.list(subject=s, include_deleted=True)
+            if not (r.author == me.fingerprint and r.kind in HELPER_KINDS and int(acked.get(r.id, 0)) < r.revision)
+        ]
     gap = (last + 1, header.seq - 1) if header.seq > last + 1 else None
     return Merge(records, meta, purge, list(withdrawn), gap, warnings)
 
