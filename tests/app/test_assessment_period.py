@@ -4,11 +4,14 @@ dates the console's form holds; a running period ends today; bad text is quoted 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
+from fakes import CHEAP, PASS
 
-from core.errors import ValidationError
-from sync.app.office.assessment import period_bounds
+from core.errors import BadFingerprint, NotFound, ValidationError
+from sync.app.office.assessment import assess_helper, helper_assessments, period_bounds
+from sync.app.session import Service
 
 TODAY = date(2026, 5, 20)
 
@@ -45,3 +48,16 @@ def test_a_period_that_is_none_of_these_or_not_begun_is_refused_quoting_it(typed
     with pytest.raises(ValidationError) as refused:
         period_bounds(typed, TODAY)
     assert said in refused.value.errors["period"] and said in str(refused.value)
+
+
+def test_the_helper_to_assess_is_asked_for_and_a_wrong_one_quoted(tmp_path: Path) -> None:
+    svc = Service(tmp_path / "office", kdf=CHEAP)
+    svc.setup("office", "东岭司法所", PASS)
+    args = ("2026年第1季度", "2026-01-01", "2026-03-31")
+    with pytest.raises(ValidationError, match="请选择要考核的协助人员"):
+        assess_helper(svc, " ", *args, result="合格", evaluation="好")
+    with pytest.raises(BadFingerprint, match="身份指纹“1234”应为30位数字"):
+        assess_helper(svc, "1234", *args, result="合格", evaluation="好")
+    with pytest.raises(NotFound, match="找不到身份指纹为“12345 12345 12345 12345 12345 12345”的协助人员"):
+        helper_assessments(svc, "12345 12345 12345 12345 12345 12345")
+    assert svc.store.list("assessment") == []

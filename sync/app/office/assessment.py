@@ -57,6 +57,8 @@ def period_bounds(text: str, today: date) -> tuple[str, str, str]:
 
 def _helper_fp(store: Any, helper_fp: str) -> str:
     """The enrolled helper's bare fingerprint, or an error quoting what was given."""
+    if not (helper_fp or "").strip():  # the console's dropdown left unchosen
+        raise ValidationError({"helper": "请选择要考核的协助人员。"})
     try:
         fp = normalise_fingerprint(helper_fp)
     except BadFingerprint as exc:
