@@ -10,6 +10,7 @@ entrustment's deadline is not before its date, a 期满 closure falls on the ter
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -346,4 +347,5 @@ def entrustment(w: World, helper_fp: str, committee: str, town: str, office_fp: 
     }
     if helper_fp:
         data["helper"] = helper_fp
-    return record(w, "entrustment", data, office_fp, None, entrusted)
+    rec = record(w, "entrustment", data, office_fp, None, entrusted)
+    return replace(rec, subject=rec.id)  # its own partition: it travels to the helper it names

@@ -11,7 +11,7 @@ from typing import Any
 
 from core.vocabularies import ASSESSMENT_RESULTS
 from sync.app import office
-from sync.app.office.assessment import PERIOD_HINT, helper_assessments, period_bounds
+from sync.app.office.assessment import PERIOD_HINT
 from sync.cli.main import CliError, Context
 from sync.cli.text import terminal_safe
 
@@ -31,7 +31,7 @@ def _print(ctx: Context, a: dict[str, Any], prefix: str = "") -> None:
 def cmd_assess(args: argparse.Namespace, ctx: Context) -> int:
     if args.list:
         with ctx.session() as svc:
-            rows = helper_assessments(svc, args.helper)
+            rows = office.helper_assessments(svc, args.helper)
         if not rows:
             ctx.print("该协助人员还没有考核记录。")
         for a in rows:
@@ -40,7 +40,7 @@ def cmd_assess(args: argparse.Namespace, ctx: Context) -> int:
     if not args.period:
         raise CliError(f"请用 --period 指明考核期间:{PERIOD_HINT}。")
     with ctx.session() as svc:
-        label, start, end = period_bounds(args.period, svc.today())
+        label, start, end = office.period_bounds(args.period, svc.today())
         rec = office.assess_helper(
             svc, args.helper, label, start, end, result=args.result, evaluation=args.evaluation or ""
         )

@@ -259,7 +259,7 @@ def test_rewards_and_the_open_entrustment_name_enrolled_helpers_and_are_not_date
     assert all(enrolled[r.data["helper"]] <= r.data["date"] <= TODAY.isoformat() for r in rewards)
     assert all(isinstance(r.data["amount"], int) and r.data["amount"] > 0 for r in rewards)
     (entrusted,) = [r for r in records if r.kind == "entrustment"]
-    assert entrusted.data["helper"] == HELPERS[0] and entrusted.subject is None
+    assert entrusted.data["helper"] == HELPERS[0] and entrusted.subject == entrusted.id  # its own partition
     assert "result" not in entrusted.data and "converted_to" not in entrusted.data  # still open
     assert entrusted.data["entrusted_date"] <= entrusted.data["due_date"]
     assert entrusted.data["entrusted_date"] <= TODAY.isoformat()
