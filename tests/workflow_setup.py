@@ -19,6 +19,17 @@ from sync.app.session import Service
 from sync.protocol.identity import make_enrolment_request, make_office_card
 
 SUBJECT = dict(SAMPLE_SUBJECT)
+# A court's 委托调查评估 as an officer records it (issue 15), with no helper named yet.
+ENTRUSTMENT: dict[str, Any] = {
+    "name": "李四",
+    "gender": "男",
+    "residence": "青山村三组",
+    "status": "被告人",
+    "court": "东岭县人民法院",
+    "entrusted_date": "2026-11-20",
+    "due_date": "2026-12-04",
+    "request": "调查被告人的居住情况、家庭和社会关系、一贯表现及对所居住社区的影响",
+}
 COMMITTEE = "青山村民委员会"
 
 

@@ -13,7 +13,7 @@ import flet as ft
 from core import routes
 from core.routes import Screen
 from sync.app import helper_entrustments as tasks
-from views.tiles import SCROLL_INTERVAL_MS, badge, timeline_tile
+from views.tiles import SCROLL_INTERVAL_MS, badge, read_only_note, timeline_tile
 
 if TYPE_CHECKING:
     from views.shell_protocol import ShellProtocol
@@ -67,14 +67,8 @@ def task_view(shell: ShellProtocol, screen: Screen) -> ft.View:
             on_click=lambda e: shell.go(routes.new_record(tid, "investigation")),
         )
     else:
-        action = ft.Container(
-            ft.Text(
-                f"{d['finished']}:不能再新增或修改调查记录。已填写的记录导出并送达司法所后,该任务将从本机移除。",
-                color=ft.Colors.BROWN_900,
-            ),
-            bgcolor=ft.Colors.AMBER_100,
-            padding=10,
-            border_radius=8,
+        action = read_only_note(
+            f"{d['finished']}:不能再新增或修改调查记录。已填写的记录导出并送达司法所后,该任务将从本机移除。"
         )
     timeline = [timeline_tile(shell, t) for t in d["timeline"]]
     return ft.View(

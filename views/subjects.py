@@ -20,6 +20,7 @@ from views.tiles import (  # noqa: F401 (screens and tests read these here too)
     SCROLL_INTERVAL_MS,
     STATUS_COLOURS,
     badge,
+    read_only_note,
     status_label,
     timeline_notes,
     timeline_tile,
@@ -181,15 +182,7 @@ def detail_view(shell: ShellProtocol, screen: Screen) -> ft.View:
 
 def closed_note(text: str) -> ft.Control:
     """In place of the add buttons once the office closed the case (解矫)."""
-    return ft.Container(
-        ft.Text(
-            f"{text}:不能再新增或修改记录。已填写的记录导出并送达司法所后,该对象将从本机移除。",
-            color=ft.Colors.BROWN_900,
-        ),
-        bgcolor=ft.Colors.AMBER_100,
-        padding=10,
-        border_radius=8,
-    )
+    return read_only_note(f"{text}:不能再新增或修改记录。已填写的记录导出并送达司法所后,该对象将从本机移除。")
 
 
 def add_button_label(kind: str) -> str:

@@ -24,6 +24,13 @@ def badge(text: str) -> ft.Control:
     )
 
 
+def read_only_note(text: str) -> ft.Control:
+    """Why a page offers no more forms (a closed case, a finished entrustment)."""
+    return ft.Container(
+        ft.Text(text, color=ft.Colors.BROWN_900), bgcolor=ft.Colors.AMBER_100, padding=10, border_radius=8
+    )
+
+
 STATUS_COLOURS = {  # (background, text) of the status label in the timeline
     "草稿": (ft.Colors.AMBER_100, ft.Colors.BROWN_900),
     "未导出": (ft.Colors.BLUE_100, ft.Colors.BLUE_900),

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from workflow_setup import Clock, enrolled_helper, office_service, to_helper, to_office
+from workflow_setup import ENTRUSTMENT, Clock, enrolled_helper, office_service, to_helper, to_office
 
 from core.entrustment import EntrustmentFinished
 from core.errors import NotFound, ValidationError
@@ -21,16 +21,7 @@ from sync.app import office
 from sync.app.session import Service
 from sync.protocol.errors import OutOfScope
 
-ENTRY: dict[str, Any] = {
-    "name": "李四",
-    "gender": "男",
-    "residence": "青山村三组",
-    "status": "被告人",
-    "court": "东岭县人民法院",
-    "entrusted_date": "2026-11-20",
-    "due_date": "2026-12-04",
-    "request": "调查被告人的居住情况、家庭和社会关系、一贯表现",
-}
+ENTRY: dict[str, Any] = dict(ENTRUSTMENT)
 INVESTIGATION: dict[str, Any] = {
     "date": "2026-11-23",
     "requested_by": "东岭县人民法院",

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from helper_sync_setup import CHEAP, PASS, REPORT, SUBJECT, VISIT, clock
+from workflow_setup import ENTRUSTMENT
 
 from core.kinds import KIND_LABELS
 from core.sync_wording import import_lines
@@ -197,20 +198,7 @@ def test_a_repeated_or_refused_bundle_names_nothing(pair: tuple[Service, Service
 
 def test_an_import_names_a_new_entrustment_task_and_its_withdrawal(pair: tuple[Service, Service]) -> None:
     office, helper = pair
-    eid = off.record_entrustment(
-        office,
-        {
-            "name": "孙八",
-            "gender": "男",
-            "residence": "青山村三组",
-            "status": "被告人",
-            "court": "东岭县人民法院",
-            "entrusted_date": "2026-11-20",
-            "due_date": "2026-12-04",
-            "request": "调查",
-            "helper": helper.me.fingerprint,
-        },
-    ).id
+    eid = off.record_entrustment(office, {**ENTRUSTMENT, "name": "孙八", "helper": helper.me.fingerprint}).id
     summary = deliver(office, helper)
     assert summary.new_tasks == ["孙八"] and summary.new_subjects == []
     assert "新的调查评估任务:孙八(在矫正对象列表上方)" in import_lines(asdict(summary))

@@ -11,7 +11,7 @@ from typing import Any
 import flet as ft
 from fake_shell import FakeShell, click
 from test_subjects_view import texts, tiles
-from workflow_setup import Clock, enrolled_helper, office_service, to_helper
+from workflow_setup import ENTRUSTMENT, Clock, enrolled_helper, office_service, to_helper
 
 from core import formstate as fs
 from core import routes
@@ -20,16 +20,7 @@ from sync.app import office
 from sync.app.session import Service
 from views import entrustment_task, forms, subjects
 
-ENTRY: dict[str, Any] = {
-    "name": "李四",
-    "gender": "男",
-    "residence": "青山村三组",
-    "status": "被告人",
-    "court": "东岭县人民法院",
-    "entrusted_date": "2026-11-20",
-    "due_date": "2026-12-04",
-    "request": "调查被告人的居住情况",
-}
+ENTRY: dict[str, Any] = dict(ENTRUSTMENT)
 FINDINGS = {
     "residence": "与父母同住",
     "family": "父母愿意协助监管",
@@ -81,7 +72,7 @@ def test_the_task_is_listed_opened_and_investigated(tmp_path: Path) -> None:
 
     page = entrustment_task.task_view(shell, Screen.of("entrustment_task", id=eid))  # type: ignore[arg-type]
     shown = [t for c in page.controls for t in texts(c)]
-    assert "委托事项" in shown and "调查被告人的居住情况" in shown and "尚未填写调查记录。" in shown
+    assert "委托事项" in shown and ENTRUSTMENT["request"] in shown and "尚未填写调查记录。" in shown
     (add,) = [b for b in _buttons(page) if b.content == entrustment_task.ADD_LABEL]
     click(add.on_click)
     assert shell.went[-1] == routes.new_record(eid, "investigation")

@@ -99,18 +99,14 @@ def test_record_result_and_convert_in_the_console(tmp_path: Path) -> None:
 
 
 def test_naming_a_helper_and_reading_the_investigation_in_the_console(tmp_path: Path) -> None:
-    from workflow_setup import Clock, enrolled_helper, office_service, to_helper, to_office
+    from workflow_setup import ENTRUSTMENT, Clock, enrolled_helper, office_service, to_helper, to_office
 
     from views.office.entrustments import ASSIGN
 
     c = Clock()
     osvc = office_service(tmp_path / "office", c)
     helper = enrolled_helper(tmp_path, c, osvc)
-    entry = {
-        "name": "李四", "gender": "男", "residence": "青山村三组", "status": "被告人", "court": "东岭县人民法院",
-        "entrusted_date": "2026-11-20", "due_date": "2026-12-04", "request": "调查",
-    }  # fmt: skip
-    eid = office.record_entrustment(osvc, entry).id
+    eid = office.record_entrustment(osvc, ENTRUSTMENT).id
     shell = FakeShell(osvc)
     panel = entrustments_section(shell)  # type: ignore[arg-type]
     by_label(panel, "委托调查评估").value = eid
