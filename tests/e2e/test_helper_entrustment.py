@@ -57,7 +57,7 @@ def task_home(home: Path, tmp_path: Path) -> dict[str, Any]:
 
 def test_helper_investigates_an_entrustment_on_the_phone(task_home: dict[str, Any], home: Path, page) -> None:  # type: ignore[no-untyped-def]
     unlock(page, PASS, page.get_by_text("调查评估任务(1)"))
-    shot(page, "70_helper_tasks.png")
+    shot(page, "80_helper_tasks.png")
     tap_until(page, page.get_by_text("李四(被告人)"), page.get_by_text("委托情况", exact=True))
     page.get_by_text("调查被告人的居住情况、家庭和社会关系").wait_for()
     settle(page)
@@ -66,10 +66,10 @@ def test_helper_investigates_an_entrustment_on_the_phone(task_home: dict[str, An
     assert shown_value(page, page.get_by_label("委托机关", exact=True), "东岭县人民法院") == "东岭县人民法院"
     for label, value in FINDINGS:
         replace_text(page, page.get_by_label(label, exact=True), value)
-    shot(page, "71_helper_investigation_form.png")
+    shot(page, "81_helper_investigation_form.png")
     tap_until(page, page.get_by_role("button", name="保存"), page.get_by_text("调查记录", exact=True))
     page.get_by_text(f"{date.today().isoformat()} 调查评估").wait_for()
-    shot(page, "72_helper_task_with_investigation.png")
+    shot(page, "82_helper_task_with_investigation.png")
     nav(page, "设置")
     tap_until(page, page.get_by_role("button", name="立即锁定"), page.get_by_text("协通已锁定"))  # lets go of the store
     _arrives_at_the_office(home, task_home)
