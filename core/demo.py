@@ -6,6 +6,11 @@ filled from the same seed never share a record id (pass a counter for identical 
 helper-authored record is dated before its helper's enrolment. Every generated record passes
 ``core.record_checks.validate``.
 
+Issue 15's kinds are in every run large enough: one case in ``CLOSE_EVERY`` has ended and is
+closed (解矫, 期满), some subjects have an 引导社会力量 record, each helper has an assessment for
+the last full quarter, one or two have a special reward, and one 委托调查评估 is still open.
+The subsidy rate and cap are settings, not records: ``sync.app.demo`` sets them.
+
 This module assembles whole runs; the place and its people are in ``core.demo_people``, the
 per-kind data in ``core.demo_office`` and ``core.demo_helper``.
 """
@@ -17,12 +22,25 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from core.demo_helper import LEGACY_VISIT_DAYS, helper_records
-from core.demo_office import handovers, helper_data, notice_data, subject_data, team_data
+from core.demo_office import (
+    assessments,
+    closure_data,
+    entrustment,
+    handovers,
+    helper_data,
+    notice_data,
+    rewards,
+    subject_data,
+    team_data,
+)
 from core.demo_people import COMMITTEES, OFFICE_NAME, cn_duration, full_name, pick, record, world
 from core.numbering import next_seq
 from core.records import Record, new_id
 
-__all__ = ["LEGACY_VISIT_DAYS", "SAMPLE_SUBJECT", "cn_duration", "generate", "generate_for_helper"]
+__all__ = ["CLOSE_EVERY", "LEGACY_VISIT_DAYS", "SAMPLE_SUBJECT", "cn_duration", "generate", "generate_for_helper"]
+
+CLOSE_EVERY = 20  # the 20th, 40th... subject's term has ended and its case is closed (解矫)
+SUPPORT_SHARE = 0.3  # subjects with an 引导社会力量 record among their helper's records
 
 # One fixed, fictional subject (every required particular of the register) for examples, tests
 # and benchmarks that need a subject but not a random one.
@@ -55,10 +73,12 @@ def generate(
     ids: Callable[[], str] = new_id,
 ) -> list[Record]:
     """A whole office's data: office, committees, helpers, subjects with notices and teams,
-    ``records_per_subject`` helper-authored records per subject, and acks for some reports.
+    ``records_per_subject`` helper-authored records per subject, acks for some reports, and
+    issue 15's office records (a closed case, assessments, rewards, an open entrustment).
 
-    Subjects are assigned round-robin to ``helper_fps`` (some get a second helper); without
-    helpers, subjects are unassigned and helper kinds are authored by the office.
+    Subjects are assigned round-robin to ``helper_fps`` (some get a second helper, never a
+    closed case); without helpers, subjects are unassigned and helper kinds are authored by the
+    office.
     """
     w = world(rng, today, ids)
     out: list[Record] = []
@@ -77,18 +97,22 @@ def generate(
     town_of = dict(COMMITTEES)
 
     subject_records: list[tuple[Record, list[str]]] = []
+    closed: set[int] = set()
     for i in range(subjects):
+        ended = (i + 1) % CLOSE_EVERY == 0
+        if ended:
+            closed.add(i)
         if helper_info:
             fp, hname, committee = helper_info[i % len(helper_info)]
             assigned, names = [fp], [hname]
-            if len(helper_info) > 1 and rng.random() < 0.25:
+            if not ended and len(helper_info) > 1 and rng.random() < 0.25:
                 other = helper_info[(i + 1) % len(helper_info)]
                 assigned.append(other[0])
                 names.append(other[1])
         else:
             committee = COMMITTEES[rng.randrange(len(COMMITTEES))][0]
             assigned, names = [], []
-        data = subject_data(w, committee, town_of[committee], assigned)
+        data = subject_data(w, committee, town_of[committee], assigned, ended=ended)
         start = date.fromisoformat(data["term_start"])
         subject = record(w, "subject", data, office_fp, None, start)
         subject_records.append((subject, names))
@@ -114,11 +138,21 @@ def generate(
         helpers = subject.data["helpers"]
         author = helpers[0] if helpers else office_fp
         helper_name = names[0] if names else full_name(rng)
-        records = helper_records(w, subject, author, helper_name, records_per_subject, enrolled_on.get(author))
+        until = date.fromisoformat(subject.data["term_end"]) if idx in closed else today
+        records = helper_records(
+            w,
+            subject,
+            author,
+            helper_name,
+            records_per_subject,
+            enrolled_on.get(author),
+            until=until,
+            support=rng.random() < SUPPORT_SHARE,
+        )
         out.extend(records)
         for r in records:
             if r.kind == "movement":  # the office approved each demo request within two days
-                on = min(today, date.fromisoformat(r.data["applied"]) + timedelta(days=1))
+                on = min(until, date.fromisoformat(r.data["applied"]) + timedelta(days=1))
                 decision = {
                     "request": r.id,
                     "outcome": "批准",
@@ -129,7 +163,7 @@ def generate(
                 out.append(record(w, "decision", decision, office_fp, subject.id, on))
             if r.kind == "report" and rng.random() < 0.6:
                 occurred = date.fromisoformat(r.data["occurred"])
-                on = min(today, occurred + timedelta(days=rng.randrange(0, 4)))
+                on = min(until, occurred + timedelta(days=rng.randrange(0, 4)))
                 ack = {
                     "report": r.id,
                     "note": pick(rng, ("已知悉,请继续关注", "已安排专人上门核实", "已约谈本人")),
@@ -137,7 +171,15 @@ def generate(
                     "date": on.isoformat(),
                 }
                 out.append(record(w, "ack", ack, office_fp, subject.id, on))
+        if idx in closed:  # 解矫 on the term's last day: the case is archived at the office
+            out.append(record(w, "closure", closure_data(w, subject.data), office_fp, subject.id, until))
     out.extend(handovers(w, out, subject_records, office_fp))  # issue 15: after the rest
+    if subjects:
+        by_date = [(fp, enrolled_on[fp]) for fp, _name, _committee in helper_info]
+        out.extend(assessments(w, out, by_date, office_fp))
+        out.extend(rewards(w, by_date, office_fp))
+        fp, _name, committee = helper_info[0] if helper_info else ("", "", COMMITTEES[0][0])
+        out.append(entrustment(w, fp, committee, town_of[committee], office_fp))
     return out
 
 
@@ -156,8 +198,7 @@ def generate_for_helper(
     w = world(rng, today, ids)
     helper_name = full_name(rng)
     out: list[Record] = []
-    for subject in subjects:
-        if subject.kind != "subject":
-            continue
-        out.extend(helper_records(w, subject, helper_fp, helper_name, records_per_subject, enrolled))
+    for n, subject in enumerate(s for s in subjects if s.kind == "subject"):
+        support = n == 0 or rng.random() < SUPPORT_SHARE  # every phone has an 引导社会力量 record
+        out.extend(helper_records(w, subject, helper_fp, helper_name, records_per_subject, enrolled, support=support))
     return out

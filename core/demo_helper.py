@@ -1,5 +1,6 @@
 """Helper-side demo records: what a helper writes for one subject over the term so far
-(登记表, 首次见面, 入矫宣告, 走访, 报告, 评议, 帮扶, 会商, 外出), never dated before enrolment."""
+(登记表, 首次见面, 入矫宣告, 走访, 报告, 评议, 帮扶, 会商, 外出, 引导社会力量), never dated before
+enrolment nor after the case was closed."""
 
 from __future__ import annotations
 
@@ -296,17 +297,52 @@ def _movement(w: World, s: dict[str, Any], on: date) -> dict[str, Any]:
     }
 
 
+# 三(二)6 引导社会力量: who was brought in (organisation, its category) and for what help.
+SUPPORTS: tuple[tuple[str, str, str, str], ...] = (
+    ("青石建材有限公司", "企事业单位", "就业帮扶", "联系企业提供搬运岗位,已面试通过"),
+    ("县启明社会工作服务中心", "社会组织", "心理疏导", "社工每月上门开展一次心理疏导"),
+    ("县法律援助中心", "其他", "法律援助", "协助其就劳务欠薪纠纷申请法律援助"),
+    ("镇中心小学", "学校", "教育帮扶", "协调学校关注其子女学习情况,减免课后服务费用"),
+    ("村(居)志愿服务队", "志愿者", "生活救助", "志愿者帮助修缮房屋,捐赠冬衣"),
+    ("网格员", "网格员", "监督管理", "请网格员在日常巡查中留意其动向并及时告知"),
+)
+
+
+def _social_support(w: World, on: date) -> dict[str, Any]:
+    org, org_type, help_type, content = pick(w.rng, SUPPORTS)
+    data = {
+        "date": on.isoformat(),
+        "organisation": org,
+        "org_type": org_type,
+        "help_type": help_type,
+        "content": content,
+    }
+    if w.rng.random() < 0.6:
+        data["outcome"] = pick(w.rng, ("对象表示感谢,情绪稳定", "已落实,效果良好", "正在跟进"))
+    return data
+
+
 _LATER_KINDS = ("visit", "report", "evaluation", "assistance", "meeting")
 _LATER_CUM_WEIGHTS = (60, 72, 82, 90, 100)
 
 
 def helper_records(
-    w: World, subject: Record, author: str, helper: str, count: int, enrolled: date | None = None
+    w: World,
+    subject: Record,
+    author: str,
+    helper: str,
+    count: int,
+    enrolled: date | None = None,
+    *,
+    until: date | None = None,
+    support: bool = False,
 ) -> list[Record]:
     """``count`` helper-authored records for one subject, dated within the term so far and never
     before the helper's enrolment (``enrolled``): a helper enrolled after the 入矫宣告 did not
-    attend it, and one enrolled after the judgment did not help with the 调查评估."""
-    rng, today = w.rng, w.today
+    attend it, and one enrolled after the judgment did not help with the 调查评估. A closed case
+    has nothing dated after ``until`` (its 解矫 date); with ``support`` one record is an
+    引导社会力量 when there is room; the last free slot is a visit if none was made."""
+    rng, today = w.rng, min(w.today, until or w.today)
     s = subject.data
     term_start = date.fromisoformat(s["term_start"])
     start = min(max(term_start, enrolled or term_start), today)
@@ -332,8 +368,13 @@ def helper_records(
         on = judged - timedelta(days=rng.randrange(10, 40))
         if enrolled is None or on >= enrolled:
             out.append(record(w, "investigation", _investigation(w, s, on), author, sid, on))
+    if support and len(out) < count - 1:  # room is left for a visit
+        on = between(rng, start, today)
+        out.append(record(w, "social_support", _social_support(w, on), author, sid, on))
     while len(out) < count:
         kind = rng.choices(_LATER_KINDS, cum_weights=_LATER_CUM_WEIGHTS)[0]
+        if len(out) == count - 1 and not any(r.kind == "visit" for r in out):
+            kind = "visit"  # every case with a few records has been visited
         on = between(rng, start, today)
         if kind == "visit":
             data = _visit(w, s, on, helper)

@@ -1,14 +1,22 @@
-"""Office-side demo records: helpers, subjects with their sentences, 执行通知书 and 矫正小组, and
-the 移交材料 a second helper receives."""
+"""Office-side demo records: helpers, subjects with their sentences, 执行通知书 and 矫正小组, the
+移交材料 a second helper receives, and issue 15's office records: a case closed at term end (解矫),
+helper assessments (考核) for the last full quarter, special rewards (专项奖励) and an open
+委托调查评估 naming a helper.
+
+Each is shaped as the app would write it (``sync/app/office``: closeout, assessment, subsidies,
+entrustments): the assessment's figures are counted as ``assessment_figures`` counts them, an
+entrustment's deadline is not before its date, a 期满 closure falls on the term's last day."""
 
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
 from core import handover
 from core.demo_people import (
+    CITY,
     COUNTY,
     COURTS,
     CRIMES,
@@ -16,6 +24,7 @@ from core.demo_people import (
     World,
     add_months,
     address,
+    between,
     cn_duration,
     full_name,
     landline,
@@ -68,13 +77,18 @@ def _sentence(rng: random.Random, category: str, crime: str) -> tuple[str, int, 
     return f"有期徒刑{cn_duration(prison)}", term, prison - term
 
 
-def subject_data(w: World, committee: str, town: str, helpers: list[str]) -> dict[str, Any]:
+def subject_data(w: World, committee: str, town: str, helpers: list[str], *, ended: bool = False) -> dict[str, Any]:
+    """A subject in the middle of its term or, ``ended``, one whose term ended 15 to 90 days ago."""
     rng, today = w.rng, w.today
     gender = "男" if rng.random() < 0.82 else "女"
     category = rng.choices(("缓刑", "假释", "管制", "暂予监外执行"), (70, 12, 10, 8))[0]
     crime = pick(rng, CRIMES)
     sentence, term_months, served = _sentence(rng, category, crime)
-    term_start = today - timedelta(days=rng.randrange(5, max(6, term_months * 28 - 5)))
+    if ended:
+        last_day = today - timedelta(days=rng.randrange(15, 91))
+        term_start = add_months(last_day + timedelta(days=1), -term_months)
+    else:
+        term_start = today - timedelta(days=rng.randrange(5, max(6, term_months * 28 - 5)))
     term_end = add_months(term_start, term_months) - timedelta(days=1)
     judged = term_start - timedelta(days=rng.randrange(8, 25) + served * 30)
     birth = date(judged.year - rng.randrange(18, 65), rng.randrange(1, 13), 1)
@@ -201,3 +215,137 @@ def handovers(
         }
         out.append(record(w, handover.HANDOVER_KIND, data, office_fp, subject.id, on))
     return out
+
+
+# --- issue 15: the office's records about a case's end and the people around it -------------
+
+
+def closure_data(w: World, subject: dict[str, Any]) -> dict[str, Any]:
+    """The 解矫宣告 of a case whose term ended (期满), on the term's last day."""
+    return {
+        "reason": "期满",
+        "date": subject["term_end"],
+        "by": pick(w.rng, w.officers),
+        "note": "矫正期满,依法宣告解除社区矫正,发放解除社区矫正证明书",
+    }
+
+
+def last_quarter(today: date) -> tuple[str, date, date]:
+    """The last calendar quarter ended before ``today``: (label, first day, last day)."""
+    this_start = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+    start = add_months(this_start, -3)
+    return f"{start.year}年第{(start.month - 1) // 3 + 1}季度", start, this_start - timedelta(days=1)
+
+
+REPORT_DAYS = 2  # as sync.app.office.assessment: a report saved within two days is on time
+VISIT_INTERVAL_DAYS = 30  # the office's default 走访 setting
+
+
+def figures(records: list[Record], helper_fp: str, start: date, end: date) -> dict[str, int]:
+    """What ``sync.app.office.assessment.assessment_figures`` counts, from the generated records
+    (visits and reports by the helper, dated in the period, of the subjects assigned to it)."""
+    mine = {r.id for r in records if r.kind == "subject" and helper_fp in (r.data.get("helpers") or [])}
+    done = on_time = reports = 0
+    for r in records:
+        if r.kind not in ("visit", "report") or r.author != helper_fp or r.subject not in mine or r.deleted:
+            continue
+        day = date.fromisoformat(str(r.data["date"] if r.kind == "visit" else r.data["occurred"]))
+        if not start <= day <= end:
+            continue
+        if r.kind == "visit":
+            done += 1
+            continue
+        reports += 1
+        on_time += int((date.fromisoformat(r.created[:10]) - day).days <= REPORT_DAYS)
+    days = (end - start).days + 1
+    return {
+        "visits_done": done,
+        "visits_due": len(mine) * max(1, days // VISIT_INTERVAL_DAYS),
+        "reports_on_time": on_time,
+        "reports_total": reports,
+    }
+
+
+def assessments(w: World, records: list[Record], helpers: list[tuple[str, date]], office_fp: str) -> list[Record]:
+    """Each helper enrolled before the last full quarter, assessed for it early in this one."""
+    label, start, end = last_quarter(w.today)
+    on = between(w.rng, min(w.today, end + timedelta(days=1)), min(w.today, end + timedelta(days=15)))
+    out = []
+    for fp, enrolled in helpers:
+        if enrolled > start:
+            continue
+        counted = figures(records, fp, start, end)
+        done, due = counted["visits_done"], counted["visits_due"]
+        result = "合格" if done * 3 >= due else "不合格"
+        remark = pick(
+            w.rng,
+            (
+                "能按通知单要求开展走访,登记表填写规范",
+                "走访记录较完整,重要情况报告及时",
+                "工作认真负责,与矫正小组配合较好",
+            )
+            if result == "合格"
+            else ("走访次数明显不足,请按要求每月走访", "走访不及时,须加强与对象的日常联系"),
+        )
+        data = {
+            "helper": fp,
+            "period": label,
+            "period_start": start.isoformat(),
+            "period_end": end.isoformat(),
+            **counted,
+            "evaluation": f"{label}走访{done}次(应走访{due}次)。{remark}。",
+            "result": result,
+            "by": w.director,
+            "date": on.isoformat(),
+        }
+        out.append(record(w, "assessment", data, office_fp, None, on))
+    return out
+
+
+REWARD_REASONS = (
+    "及时报告对象重大家庭变故,协助司法所化解矛盾",
+    "全年走访无遗漏,协助登记表及时准确",
+    "协助引导社会力量为对象解决就业问题",
+)
+
+
+def rewards(w: World, helpers: list[tuple[str, date]], office_fp: str) -> list[Record]:
+    """A 专项奖励 (whole yuan, with its reason) for the first helper and, with three or more,
+    for the third; dated in the last two months and after the helper's enrolment."""
+    out = []
+    for fp, enrolled in helpers[:3:2]:
+        on = between(w.rng, max(enrolled, w.today - timedelta(days=60)), w.today)
+        data = {
+            "helper": fp,
+            "date": on.isoformat(),
+            "amount": pick(w.rng, (200, 300, 500)),
+            "reason": pick(w.rng, REWARD_REASONS),
+            "by": w.director,
+        }
+        out.append(record(w, "reward", data, office_fp, None, on))
+    return out
+
+
+def entrustment(w: World, helper_fp: str, committee: str, town: str, office_fp: str) -> Record:
+    """A court's 委托调查评估 for a 被告人 not yet sentenced, still open (no result), naming the
+    helper of the committee where the person lives (the helper may be "")."""
+    rng = w.rng
+    gender = "男" if rng.random() < 0.8 else "女"
+    name = full_name(rng, gender)
+    entrusted = w.today - timedelta(days=rng.randrange(2, 9))
+    born = date(w.today.year - rng.randrange(20, 60), rng.randrange(1, 13), 1)
+    data: dict[str, Any] = {
+        "name": name,
+        "gender": gender,
+        "birth": f"{born.year:04d}-{born.month:02d}",
+        "residence": address(rng, committee, town),
+        "status": "被告人",
+        "court": f"{CITY}{COUNTY}人民法院",
+        "entrusted_date": entrusted.isoformat(),
+        "due_date": (entrusted + timedelta(days=10)).isoformat(),
+        "request": f"被告人{name}涉嫌{pick(rng, CRIMES)}一案,拟适用社区矫正,请对其社会危险性和对所居住社区的影响进行调查评估",
+    }
+    if helper_fp:
+        data["helper"] = helper_fp
+    rec = record(w, "entrustment", data, office_fp, None, entrusted)
+    return replace(rec, subject=rec.id)  # its own partition: it travels to the helper it names

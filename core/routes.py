@@ -33,6 +33,7 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("subject", "/subjects/<id>"),
     ("new_record", "/subjects/<id>/new/<kind>"),
     ("edit_record", "/records/<id>/edit"),
+    ("entrustment_task", "/tasks/<id>"),  # issue 15: 委托调查评估 the helper helps with
     ("sync", "/sync"),
     ("settings", "/settings"),
     ("office_dashboard", "/office/dashboard"),
@@ -161,6 +162,16 @@ def subject(subject_id: str) -> str:
     return route("subject", id=subject_id)
 
 
+def entrustment_task(entrustment_id: str) -> str:
+    """The helper's page of one entrustment (委托调查评估) it helps with."""
+    return route("entrustment_task", id=entrustment_id)
+
+
+def owner(kind: str, owner_id: str) -> str:
+    """The page a record's partition belongs to: an entrustment's, or a subject's."""
+    return entrustment_task(owner_id) if kind == "entrustment" else subject(owner_id)
+
+
 def new_record(subject_id: str, kind: str) -> str:
     """The form of a new record of ``kind`` on a subject."""
     return route("new_record", id=subject_id, kind=kind)
@@ -221,7 +232,7 @@ def parent(screen: Screen) -> Screen:
     name, sid = screen.name, screen.get("id")
     if name == "new_record" and sid and _valid_param("id", sid):
         return Screen("subject", {"id": sid})
-    if name in ("subject", "edit_record"):
+    if name in ("subject", "edit_record", "entrustment_task"):
         return Screen("subjects")
     if name == "office_subject":
         return Screen("office_subjects")

@@ -34,6 +34,8 @@ def import_lines(s: Mapping[str, Any]) -> list[str]:
         lines.append("新分配的矫正对象:" + "、".join(s["new_subjects"]))
     if s.get("withdrawn_subjects"):
         lines.append("已撤回:" + "、".join(s["withdrawn_subjects"]) + "(其记录已从本机删除)")
+    if s.get("new_tasks"):
+        lines.append("新的调查评估任务:" + "、".join(s["new_tasks"]) + "(在矫正对象列表上方)")
     notices = s.get("new_notices") or []
     if notices:
         lines.append(f"新的协助通知:{len(notices)} 份")

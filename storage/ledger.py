@@ -291,8 +291,10 @@ class Ledger:
         self.index.dirty.clear()
 
     def _set_summary(self, pkey: str, docs: dict[str, Doc]) -> None:
-        if docs:
-            records = [Record.from_dict(history.current_dict(d)) for d in docs.values()]
+        """Only a subject's partition has a summary: an entrustment's partition (委托调查评估 and
+        its helper's investigations, issue 15) is not on the register, the dashboards or a list."""
+        records = [Record.from_dict(history.current_dict(d)) for d in docs.values()]
+        if any(r.kind == "subject" and r.id == pkey for r in records):
             self.index.summaries[pkey] = summarise_subject(pkey, records)
         else:
             self.index.summaries.pop(pkey, None)

@@ -19,6 +19,17 @@ from sync.app.session import Service
 from sync.protocol.identity import make_enrolment_request, make_office_card
 
 SUBJECT = dict(SAMPLE_SUBJECT)
+# A court's 委托调查评估 as an officer records it (issue 15), with no helper named yet.
+ENTRUSTMENT: dict[str, Any] = {
+    "name": "李四",
+    "gender": "男",
+    "residence": "青山村三组",
+    "status": "被告人",
+    "court": "东岭县人民法院",
+    "entrusted_date": "2026-11-20",
+    "due_date": "2026-12-04",
+    "request": "调查被告人的居住情况、家庭和社会关系、一贯表现及对所居住社区的影响",
+}
 COMMITTEE = "青山村民委员会"
 
 
@@ -42,9 +53,9 @@ def office_service(home: Path, clock: Clock) -> Service:
     return svc
 
 
-def enrolled_helper(tmp: Path, clock: Clock, osvc: Service, name: str = "王五") -> Service:
-    """A helper that pinned the office and that the office enrolled."""
-    h = Service(tmp / f"helper-{name}", clock=clock, kdf=CHEAP)
+def enrolled_helper(tmp: Path, clock: Clock, osvc: Service, name: str = "王五", *, home: Path | None = None) -> Service:
+    """A helper that pinned the office and that the office enrolled (in ``home`` if given)."""
+    h = Service(home or tmp / f"helper-{name}", clock=clock, kdf=CHEAP)
     h.setup("helper", name, PASS)
     exchange.pin_office(h.store, make_office_card(osvc.me), osvc.me.public().grouped)
     req = tmp / f"{name}.req"

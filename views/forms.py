@@ -34,6 +34,7 @@ from core.kinds import (
     KINDS,
 )
 from core.routes import Screen
+from sync.app import helper_entrustments as entrustment_tasks
 from sync.app import visits as visit_actions
 from views import record_page
 from views.work import run
@@ -80,8 +81,9 @@ def record_view(shell: ShellProtocol, screen: Screen) -> ft.View:
         locked = svc.record_lock_reason(record_id)
     else:
         kind, subject, initial, locked = screen.get("kind") or "", screen.get("id") or "", None, None
-        svc.subject_detail(subject)
-    back_to = routes.subject(subject) if subject else routes.SUBJECTS
+        initial = entrustment_tasks.new_values(svc, kind, subject) if kind in EDITABLE_KINDS else None
+    # a subject's page, or an entrustment's (its investigations, issue 15)
+    back_to = routes.owner(entrustment_tasks.owner_kind(svc, subject), subject) if subject else routes.SUBJECTS
     if record_id and (locked or kind not in EDITABLE_KINDS):
         return record_page.read_only_view(shell, rec, locked or "这类记录只能查看,不能在本机修改。", back_to)
     if kind not in EDITABLE_KINDS:
@@ -96,10 +98,8 @@ def record_view(shell: ShellProtocol, screen: Screen) -> ft.View:
     draft = svc.load_draft(did)
     if draft:
         values = fs.from_draft(kind, draft)
-    elif initial is not None:
-        values = initial
-    else:  # a new record: what the subject record and this helper already answer
-        values = fs.prefill(kind, svc.record(subject).data, svc.identity()["name"], today=svc.today())
+    else:  # a saved record's values, or a new record's: what its subject and this helper answer
+        values = initial or {}
     status = ft.Text("", size=12, color=ft.Colors.GREY_700)
     form = FormInputs(shell, kind, did, values, status)
 

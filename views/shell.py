@@ -393,7 +393,7 @@ def build_screen(shell: ShellProtocol, screen: Screen) -> ft.View:
 def screen_builders() -> dict[str, Callable[[ShellProtocol, Screen], ft.View]]:
     """Route name -> screen builder. The screens are imported here, not at the top, so that
     the web server can start before them (see the module docstring)."""
-    from views import access, forms, office, settings, subjects, sync_screen
+    from views import access, entrustment_task, forms, office, settings, subjects, sync_screen
 
     return {
         **office.BUILDERS,
@@ -403,6 +403,7 @@ def screen_builders() -> dict[str, Callable[[ShellProtocol, Screen], ft.View]]:
         "subject": subjects.detail_view,
         "new_record": forms.record_view,
         "edit_record": forms.record_view,
+        "entrustment_task": entrustment_task.task_view,
         "sync": sync_screen.sync_view,
         "settings": settings.settings_view,
     }

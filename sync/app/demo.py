@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from core import demo
+from core.closeout import is_closed
 from core.records import Record
 from sync import exchange
 from sync.app.errors import AppError
@@ -16,11 +17,15 @@ from sync.app.home import temp_root
 from sync.app.session import Service, test_kdf_from_env
 
 BATCH = 5000  # records per commit
+# The office's 走访补贴 as the demo sets it (四.3), unless the office has set its own.
+DEMO_RATE, DEMO_CAP = "20", 2
 
 
 def fill_demo(svc: Service, *, subjects: int, records: int, seed: int) -> int:
-    """Fill the open store: on the office a register with notices and helpers' records around it,
-    on a phone records for the subjects already assigned to it. Returns how many were new."""
+    """Fill the open store: on the office a register with notices and helpers' records around it
+    (with issue 15's closed case, assessments, rewards, open entrustment, and the subsidy rate and
+    cap set through the app), on a phone records for the open cases already assigned to it.
+    Returns how many records were new."""
     store, me = svc.store, svc.me
     rng = random.Random(seed)
     if me.role == "office":
@@ -36,7 +41,8 @@ def fill_demo(svc: Service, *, subjects: int, records: int, seed: int) -> int:
         # The office's own identity stays authoritative; demo fills the register around it.
         made = [r for r in made if r.kind != "office"]
     else:
-        mine = [s for s in store.list("subject") if me.fingerprint in s.data.get("helpers", [])]
+        closed = {sid for sid, summary in store.summaries().items() if is_closed(summary)}
+        mine = [s for s in store.list("subject") if me.fingerprint in s.data.get("helpers", []) and s.id not in closed]
         if not mine:
             raise AppError("本机还没有分配给您的社区矫正对象:请先导入司法所发来的数据包。")
         made = demo.generate_for_helper(
@@ -49,7 +55,18 @@ def fill_demo(svc: Service, *, subjects: int, records: int, seed: int) -> int:
     for author, group in by_author.items():
         for start in range(0, len(group), BATCH):
             total += store.apply(group[start : start + BATCH], actor=author).new
+    if me.role == "office":
+        _demo_subsidy(svc)
     return total
+
+
+def _demo_subsidy(svc: Service) -> None:
+    """The rate and cap through the app's own setter (its checks), so the visits report shows
+    amounts; an office that has set its own keeps them."""
+    from sync.app import office
+
+    if not office.subsidy_settings(svc)["rate_fen"]:
+        office.set_subsidy(svc, DEMO_RATE, DEMO_CAP)
 
 
 def _first_heard_from_office(svc: Service) -> date | None:
@@ -107,7 +124,7 @@ def _demo_exchange(root: Path, home: Path, passphrase: str) -> Path:
     try:
         me = svc.me
         today = svc.clock().date().isoformat()
-        subjects = [r["id"] for r in office.subject_rows(svc)]
+        subjects = [r["id"] for r in office.subject_rows(svc, status="active")]  # not a closed case
         phones = []
         card = office.write_office_card(svc, shared / "司法所身份卡.xtcard")
         for i, name in enumerate(DEMO_HELPERS):
@@ -169,7 +186,8 @@ def _demo_history(office_svc: Service, phone: Service) -> None:
     store = phone.store
     subjects = store.list(kind="subject")
     today = phone.clock().date()
-    history = demo.generate_for_helper(random.Random(7), subjects, me.fingerprint, 4, today)
+    enrolled = _first_heard_from_office(phone) or today  # nothing dated before the enrolment
+    history = demo.generate_for_helper(random.Random(7), subjects, me.fingerprint, 4, today, enrolled=enrolled)
     for rec in history:
         store.put(rec, actor=me.fingerprint)
     delivered = exchange.export_bundle(store, me, office_me.fingerprint, clock=phone.clock)

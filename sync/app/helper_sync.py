@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.entrustment import ENTRUSTMENT_KIND
 from core.kinds import KIND_LABELS
 from core.records import HELPER_KINDS
 from core.rules import is_urgent
@@ -68,7 +69,6 @@ def export_preview(svc: Service) -> dict[str, Any]:
     office = _office_fp(svc)
     acked: dict[str, int] = store.meta_get(f"peers/{office}/acked", {})
     exported: dict[str, int] = store.meta_get(f"peers/{office}/exported", {})
-    hidden = set(store.meta_get("sync/withdrawn", []))
     counts: dict[str, int] = {}
     corrections: dict[str, int] = {}
     urgent = 0
@@ -76,7 +76,7 @@ def export_preview(svc: Service) -> dict[str, Any]:
     versions = 0
     resend = 0  # already in an earlier bundle, not yet acknowledged: carried again
     for rec in store.list(kinds=HELPER_KINDS, include_deleted=True):
-        if rec.author != me.fingerprint or rec.subject in hidden:
+        if rec.author != me.fingerprint:  # a withdrawn subject's own unsent records go too
             continue
         have = int(acked.get(rec.id, 0))
         if rec.revision <= have:
@@ -162,6 +162,7 @@ class ImportSummary:
     new_subjects: list[str] = field(default_factory=list)  # names, newly assigned to this helper
     withdrawn_subjects: list[str] = field(default_factory=list)  # names, taken away (now off the phone)
     new_notices: list[dict[str, Any]] = field(default_factory=list)  # {"number", "subject", "tasks"}
+    new_tasks: list[str] = field(default_factory=list)  # names: 委托调查评估 newly on this phone (issue 15)
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,7 @@ class _Before:
 
     subjects: dict[str, str]  # subject id -> name
     notices: frozenset[str]
+    tasks: dict[str, str]  # entrustment id -> name of the person it is about
 
 
 def _subject_names(store: Store) -> dict[str, str]:
@@ -181,17 +183,26 @@ def _subject_names(store: Store) -> dict[str, str]:
     }
 
 
+def _task_names(store: Store) -> dict[str, str]:
+    hidden = set(store.meta_get("sync/withdrawn", []))
+    found = store.list(ENTRUSTMENT_KIND, skip_damaged=True)
+    return {r.id: str(r.data.get("name") or "") for r in found if r.id not in hidden}
+
+
 def _before_import(store: Store) -> _Before:
     # a damaged partition (store.check reports it) must not stop an import: its notices go unnamed
     notices = frozenset(r.id for r in store.list("notice", include_deleted=True, skip_damaged=True))
-    return _Before(_subject_names(store), notices)
+    return _Before(_subject_names(store), notices, _task_names(store))
 
 
 def _name_changes(summary: ImportSummary, store: Store, before: _Before, withdrawn: list[str]) -> None:
-    """Name, for people, the subjects assigned and withdrawn and the notices that came in."""
+    """Name, for people, the subjects assigned and withdrawn, the notices and the 调查评估任务
+    that came in."""
     now = _subject_names(store)
     summary.new_subjects = sorted(name for sid, name in now.items() if sid not in before.subjects)
     summary.withdrawn_subjects = [before.subjects[sid] for sid in withdrawn if sid in before.subjects]
+    summary.withdrawn_subjects += [f"{before.tasks[t]}(调查评估任务)" for t in withdrawn if t in before.tasks]
+    summary.new_tasks = sorted(name for tid, name in _task_names(store).items() if tid not in before.tasks)
     notices = [r for r in store.list("notice", skip_damaged=True) if r.id not in before.notices]
     notices.sort(key=lambda r: (r.data.get("year", 0), r.data.get("seq", 0), r.id))
     summary.new_notices = [

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from core import formstate as fs
 from core.closeout import CaseClosed, closed_text, closure_of
+from core.entrustment import ENTRUSTMENT_KIND, EntrustmentFinished, is_finished, may_investigate
 from core.errors import NotFound, ValidationError
 from core.kinds import KIND_LABELS, KINDS
 from core.kinds import validate as validate_kind
@@ -83,26 +84,11 @@ class RecordsMixin:
         if subject is None or subject.kind != "subject" or subject.deleted:
             raise NotFound("找不到该社区矫正对象,可能已被删除。")
         records = store.list(subject=subject_id)
-        acked = {r.data.get("report") for r in records if r.kind == "ack"}
-        me = self._actor()
-        mine = [r for r in records if r.kind in HELPER_KINDS and r.author == me and not r.deleted]
-        sent = record_statuses(store, mine)  # one read of the sync state for the whole timeline
         tasks: list[str] = []
-        timeline: list[dict[str, Any]] = []
         for r in records:
-            if r.kind == "subject":
-                continue
             if r.kind == "notice":
                 tasks.extend(t for t in r.data.get("tasks", []) if isinstance(t, str) and t not in tasks)
-            row = timeline_row(r, acked)
-            row["status"] = _helper_status(r, sent)
-            row["editable"] = r.id in sent and sent[r.id] not in (STATUS_EXPORTED, STATUS_DELIVERED)
-            row["route"] = build_route(Screen.of("edit_record", id=r.id))
-            row["draft"] = False
-            timeline.append(row)
-        timeline.sort(key=lambda row: (row["date"], row["id"]), reverse=True)
-        editable = {row["id"] for row in timeline if row["editable"]}
-        timeline[:0] = self._draft_rows(subject_id, {r.id: r for r in records}, editable)
+        timeline = self.partition_timeline(subject_id, records)
         labels = {f.name: f.label for f in KINDS["subject"].fields}
         particulars = [
             {"name": k, "label": labels[k], "value": shown(subject.data.get(k))}
@@ -119,6 +105,28 @@ class RecordsMixin:
             "timeline": timeline,
             "closed": closed_text(summary),
         }
+
+    def partition_timeline(self, owner_id: str, records: list[Record]) -> list[dict[str, Any]]:
+        """The records of one partition (a subject's, or an entrustment's) newest first, each
+        with its ``status`` (see ``_helper_status``), and this partition's drafts before them."""
+        acked = {r.data.get("report") for r in records if r.kind == "ack"}
+        me = self._actor()
+        mine = [r for r in records if r.kind in HELPER_KINDS and r.author == me and not r.deleted]
+        sent = record_statuses(self.store, mine)  # one read of the sync state for the whole timeline
+        timeline: list[dict[str, Any]] = []
+        for r in records:
+            if r.id == owner_id:  # the subject (or entrustment) record itself
+                continue
+            row = timeline_row(r, acked)
+            row["status"] = _helper_status(r, sent)
+            row["editable"] = r.id in sent and sent[r.id] not in (STATUS_EXPORTED, STATUS_DELIVERED)
+            row["route"] = build_route(Screen.of("edit_record", id=r.id))
+            row["draft"] = False
+            timeline.append(row)
+        timeline.sort(key=lambda row: (row["date"], row["id"]), reverse=True)
+        editable = {row["id"] for row in timeline if row["editable"]}
+        timeline[:0] = self._draft_rows(owner_id, {r.id: r for r in records}, editable)
+        return timeline
 
     def _draft_rows(self, subject_id: str, records: dict[str, Record], editable: set[str]) -> list[dict[str, Any]]:
         """One 草稿 row per unsaved draft of this subject, newest first; each opens its form.
@@ -197,8 +205,13 @@ class RecordsMixin:
         errors = self.validate(kind, data)
         if errors:
             raise ValidationError(errors)
-        if subject is not None:
-            target = store.get(subject)
+        target = store.get(subject) if subject is not None else None
+        if target is not None and target.kind == ENTRUSTMENT_KIND:  # 调查评估 before the register
+            if not may_investigate(target, kind, self._actor()):
+                raise NotFound("找不到该委托调查评估,或它没有指定您协助调查。")
+            if is_finished(target.data):
+                raise EntrustmentFinished()
+        elif subject is not None:
             if target is None or target.kind != "subject":
                 raise NotFound("找不到该社区矫正对象,可能已被删除。")
             closure = closure_of(store.list(subject=subject, kinds=("closure",)))
@@ -264,13 +277,16 @@ class RecordsMixin:
         self.store.delete_draft(draft_id)
 
     def drop_orphan_drafts(self) -> int:
-        """Delete the drafts whose record or subject is gone from the store; returns how many."""
+        """Delete the drafts whose record or subject is gone from the store (a withdrawn subject's
+        own unsent records stay until delivered, but can no longer be corrected); returns how many."""
         store = self.store
         gone = 0
         for did, _ in self._drafts():
             record, subject = fs.draft_owner(did)
-            owner = record or subject
-            if owner is not None and store.get(owner) is None:
+            if record is not None:  # a correction: gone with its record, or with the record's subject
+                rec = store.get(record)
+                subject = rec.subject if rec is not None else record
+            if subject is not None and store.get(subject) is None:
                 store.delete_draft(did)
                 gone += 1
         return gone

@@ -14,6 +14,7 @@ from sync.app import office
 from sync.cli.main import CliError, Context
 from sync.cli.text import terminal_safe
 
+SENT_TO_HELPER = "指定的协助人员下次同步时收到该任务,可在手机上填写调查评估。"
 # option dest -> subject field, for --convert
 _SENTENCE = {
     "judgment_date": "judgment_date",
@@ -59,6 +60,17 @@ def cmd_entrust(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(f"已转为社区矫正对象:{terminal_safe(subject.data['name'])}(编号 {subject.id})。")
         ctx.print("请在名册中为其分配协助人员。")
         return 0
+    if args.assign:
+        with ctx.session() as svc:
+            rec = office.assign_entrustment_helper(svc, args.assign, args.helper or "")
+            who = office.open_entrustments(svc)
+        name = next((r["helper_name"] for r in who if r["id"] == rec.id), "")
+        if rec.data.get("helper"):
+            ctx.print(f"已指定协助人员{terminal_safe(name)}协助调查:{terminal_safe(rec.data['name'])}。")
+            ctx.print(SENT_TO_HELPER)
+        else:
+            ctx.print(f"已取消指定协助人员:{terminal_safe(rec.data['name'])}。")
+        return 0
     if args.result:
         if not args.outcome:
             raise CliError(f"请用 --outcome 写明评估意见:{'或'.join(ENTRUSTMENT_RESULTS)}。")
@@ -67,7 +79,7 @@ def cmd_entrust(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(f"已记录评估意见:{terminal_safe(rec.data['name'])},{rec.data['result']}({rec.data['result_date']})。")
         return 0
     if not args.name:
-        raise CliError("请写明被调查评估人的姓名,或用 --list、--result ID、--convert ID。")
+        raise CliError("请写明被调查评估人的姓名,或用 --list、--assign ID、--result ID、--convert ID。")
     data = {
         "name": args.name,
         "gender": args.gender or "",
@@ -86,7 +98,7 @@ def cmd_entrust(args: argparse.Namespace, ctx: Context) -> int:
         f"已登记委托调查评估:{terminal_safe(rec.data['name'])}({rec.data['status']}),"
         f"委托机关 {terminal_safe(rec.data['court'])},完成期限 {rec.data['due_date']}。编号 {rec.id}。"
     )
-    ctx.print("该记录留在司法所,不发往协助人员手机。")
+    ctx.print(SENT_TO_HELPER if rec.data.get("helper") else "未指定协助人员:该记录留在司法所(可用 --assign 指定)。")
     return 0
 
 
@@ -98,6 +110,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--outcome", choices=ENTRUSTMENT_RESULTS, help="评估意见")
     p.add_argument("--summary", help="评估情况(含协助人员协助调查的情况)")
     p.add_argument("--convert", metavar="ID", help="判决社区矫正后,将该委托转入名册")
+    p.add_argument("--assign", metavar="ID", help="为该委托指定协助调查的协助人员(配合 --helper;不写 --helper 即取消)")
     p.add_argument("--gender", choices=GENDERS)
     p.add_argument("--birth", help="出生年月 YYYY-MM(选填)")
     p.add_argument("--residence", help="居住地")

@@ -91,6 +91,7 @@ class Context:
 
 def build_parser() -> argparse.ArgumentParser:
     from sync.cli import (
+        assessment_commands,
         case_commands,
         entrust_commands,
         handover_commands,
@@ -108,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     workflow_commands.register(sub)  # team, decide
     handover_commands.register(sub)  # handover
     entrust_commands.register(sub)  # entrust (委托调查评估)
+    assessment_commands.register(sub)  # assess (协助人员考核)
     return parser
 
 

@@ -9,10 +9,10 @@ from typing import Any
 
 from core.records import HELPER_KINDS, Clock, Record
 from storage import Store
+from sync.exchange.entrustments import entrustments_for
 from sync.exchange.errors import ExportSuperseded
 from sync.exchange.handover import handovers_for, others_acks
 from sync.exchange.peers import (
-    WITHDRAWN,
     PeerState,
     audit_head,
     office_keys,
@@ -58,7 +58,8 @@ def _unacked_versions(store: Store, rec: Record, acked: dict[str, int]) -> list[
 
 
 def _office_outbox(store: Store, me: Identity, peer: str) -> tuple[list[Record], list[str], set[str]]:
-    """Records for helper ``peer``, subjects withdrawn from it, and subjects assigned now."""
+    """Records for helper ``peer``, partitions withdrawn from it, and partitions it has now
+    (its subjects, and the entrustments that name it)."""
     # The index's per-subject summaries name each subject's helpers: only the subjects of this
     # helper are decrypted, not the whole register.
     candidates = [sid for sid, summary in store.summaries().items() if peer in (summary.get("helpers") or [])]
@@ -78,17 +79,18 @@ def _office_outbox(store: Store, me: Identity, peer: str) -> tuple[list[Record],
         out.extend(r for r in ours if r.id not in others)
         out.extend(handovers_for(store, sid, peer, mine))  # issue 15: each only to its new helper
     out.extend(r for r in store.list("revocation") if r.data.get("helper") == peer)
+    tasks = entrustments_for(store, peer, mine)  # issue 15: 调查评估 before the register
+    out.extend(tasks)
+    partitions = set(assigned) | {r.id for r in tasks}
     sent = set(PeerState(store, peer).sent_subjects)
-    withdrawn = sorted(sent - set(assigned))
-    return out, withdrawn, set(assigned)
+    withdrawn = sorted(sent - partitions)
+    return out, withdrawn, partitions
 
 
 def _helper_outbox(store: Store, me: Identity) -> list[Record]:
-    hidden = set(store.meta_get(WITHDRAWN, []))
+    """This phone's own records (those of a subject taken from it stay until acknowledged)."""
     mine = me.fingerprint  # computed once: it hashes both public keys
-    return [
-        r for r in store.list(kinds=HELPER_KINDS, include_deleted=True) if r.author == mine and r.subject not in hidden
-    ]
+    return [r for r in store.list(kinds=HELPER_KINDS, include_deleted=True) if r.author == mine]
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.records import Clock, Record
+from core.entrustment import PARTITION_HEADS
+from core.records import HELPER_KINDS, Clock, Record
 from storage import Store, gcpause
 from sync.exchange.peers import (
     PENDING_ROTATION,
@@ -222,7 +223,7 @@ def merge(store: Store, me: Identity, who: Identified, records: list[Record], cl
             meta[state.key("acked")] = {rid: rev for rid, rev in acked.items() if rid not in dropped}
     else:
         hidden = set(store.meta_get(WITHDRAWN, []))
-        hidden -= {r.subject for r in records if r.kind == "subject"}  # sent again: assigned again
+        hidden -= {r.subject for r in records if r.kind in PARTITION_HEADS}  # sent again: assigned again
         hidden |= set(withdrawn)
         meta[WITHDRAWN] = sorted(hidden)
         if chain:  # a new office key waits for the in-person check (confirm_office_rotation)
@@ -231,8 +232,15 @@ def merge(store: Store, me: Identity, who: Identified, records: list[Record], cl
                 "office": chain[-1].to_dict(),
                 "chain": [k.fingerprint for k in chain],
             }
-        if withdrawn:  # removed in the same commit as the import
-            purge = [r.id for s in withdrawn for r in store.list(subject=s, include_deleted=True)]
+        # Removed in the same commit as the import: what was taken from this phone, except its
+        # own records the office has not acknowledged (they go with the next bundle, and leave
+        # once acknowledged: a reassignment never loses a visit written before it was known).
+        purge = [
+            r.id
+            for s in sorted(hidden)
+            for r in store.list(subject=s, include_deleted=True)
+            if not (r.author == me.fingerprint and r.kind in HELPER_KINDS and int(acked.get(r.id, 0)) < r.revision)
+        ]
     gap = (last + 1, header.seq - 1) if header.seq > last + 1 else None
     return Merge(records, meta, purge, list(withdrawn), gap, warnings)
 

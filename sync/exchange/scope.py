@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from core.entrustment import may_investigate
 from core.kinds import validate
 from core.records import HELPER_KINDS, OFFICE_KINDS, Record
 from storage import Store
+from sync.exchange.peers import PeerState
 from sync.protocol.errors import OutOfScope, SchemaInvalid
 
 RECORD_KEYS = frozenset({"id", "kind", "subject", "author", "revision", "created", "updated", "deleted", "data"})
@@ -69,8 +71,11 @@ def check_scope(
 ) -> None:
     """The office writes only office kinds under one of its keys (the sender, the keys this phone
     pinned before, and those the bundle's verified rotation chain hands over to: the signing key
-    vouches for them); a helper writes only helper kinds, only for subjects assigned to it, and
-    never over a record someone else wrote."""
+    vouches for them); a helper writes only helper kinds, only for subjects assigned to it (or an
+    investigation for an entrustment that names it, ``core.entrustment``), and never over a
+    record someone else wrote. A subject (or entrustment) taken from a phone still takes that
+    phone's last records until the phone has acknowledged the withdrawal: it may have written
+    them before it learnt of it, and it keeps them until they are delivered."""
     if sender_role == "office":
         authors = office_keys | {sender}
         for r in records:
@@ -80,17 +85,35 @@ def check_scope(
             if existing is not None and existing.author not in authors:
                 raise OutOfScope(detail="记录属于他人")
         return
-    allowed: dict[str, bool] = {}
+    given: set[str] | None = None
+    heads: dict[str, Record | None] = {}
     for r in records:
         if r.kind not in HELPER_KINDS or r.author != sender or r.subject is None:
             raise OutOfScope(detail=f"{r.kind}")
-        if r.subject not in allowed:
-            subj = store.get(r.subject)
-            allowed[r.subject] = bool(
-                subj is not None and subj.kind == "subject" and sender in (subj.data.get("helpers") or [])
-            )
-        if not allowed[r.subject]:
-            raise OutOfScope(detail="对象未分配给该协助人员")
+        if r.subject not in heads:
+            heads[r.subject] = store.get(r.subject)
+        head = heads[r.subject]
+        if not _may_write(head, r.kind, sender):
+            if given is None:  # sent to this phone and not yet confirmed withdrawn (read once)
+                given = set(PeerState(store, sender).sent_subjects)
+            if not (r.subject in given and _was_writable(head, r.kind)):
+                raise OutOfScope(detail="对象未分配给该协助人员")
         existing = store.get(r.id)
         if existing is not None and existing.author != sender:
             raise OutOfScope(detail="记录属于他人")
+
+
+def _may_write(head: Record | None, kind: str, sender: str) -> bool:
+    """A helper writes for a subject assigned to it, and an investigation for an entrustment
+    that names it (``core.entrustment``)."""
+    if head is not None and head.kind == "subject":
+        return sender in (head.data.get("helpers") or [])
+    return may_investigate(head, kind, sender)
+
+
+def _was_writable(head: Record | None, kind: str) -> bool:
+    """What a phone may still deliver for a partition taken from it while the withdrawal is on
+    its way (its last records; the phone keeps them until they are acknowledged)."""
+    if head is not None and head.kind == "subject":
+        return True
+    return head is not None and head.kind == "entrustment" and kind == "investigation"

@@ -49,5 +49,22 @@ def test_demo_homes_give_an_office_with_work_waiting_and_a_helper_phone_with_sub
         waiting = sorted(p.name for p in (demo.exchange / "来自协助人员").iterdir())
         assert len(waiting) == 2 and all(name.endswith(".xtb") for name in waiting)
         assert len(list((demo.exchange / "登记申请").glob("*.xtreq"))) == 1
+        # issue 15's kinds are in the demo office, and the phones' bundles import without refusal
+        assert office.archived_rows(svc) and office.open_entrustments(svc) and office.reward_rows(svc)
+        assert office.latest_assessments(svc) and office.subsidy_settings(svc)["rate_fen"] > 0
+        enrolled = {h["fingerprint"]: h["enrolled_date"] for h in office.helper_rows(svc)}
+        phones = [fp for fp, h in enrolled.items() if h == svc.today().isoformat()]
+        before = {fp: len([r for r in svc.store.list() if r.author == fp]) for fp in phones}
+        rows = office.batch_import(svc, demo.exchange / "来自协助人员")
+        assert [(r["status"], r["message"]) for r in rows if r["status"] != "accepted"] == []
+        assert {r["sender"] for r in rows} == set(phones)
+        theirs = [r for r in svc.store.list() if r.author in phones]
+        assert len(theirs) > sum(before.values())
+        assert "social_support" in {r.kind for r in theirs}, "a phone's 引导社会力量 reached the office"
+        early = [(r.kind, r.created[:10]) for r in theirs if r.created[:10] < enrolled[r.author]]
+        assert early == [], "no phone record is dated before the phone was enrolled"
+        archived = {r["id"] for r in office.archived_rows(svc)}
+        assert not any(set(r.get("helpers") or []) & set(phones) for r in office.subject_rows(svc, status="archived"))
+        assert not {r.subject for r in theirs} & archived
     finally:
         svc.lock()

@@ -8,22 +8,13 @@ from typing import Any
 
 import pytest
 from fakes import CHEAP, PASS, clock
-from workflow_setup import Clock, enrolled_helper, office_service
+from workflow_setup import ENTRUSTMENT, Clock, enrolled_helper, office_service
 
 from core.errors import NotFound, ValidationError
 from sync.app import office
 from sync.app.session import Service
 
-ENTRY: dict[str, Any] = {
-    "name": "李四",
-    "gender": "男",
-    "residence": "青山村三组",
-    "status": "被告人",
-    "court": "东岭县人民法院",
-    "entrusted_date": "2026-11-02",
-    "due_date": "2026-11-16",
-    "request": "调查被告人的居住情况、家庭和社会关系、一贯表现及对所居住社区的影响",
-}
+ENTRY: dict[str, Any] = dict(ENTRUSTMENT)
 SENTENCE: dict[str, Any] = {
     "judgment_date": "2026-11-20",
     "crime": "危险驾驶罪",
@@ -47,7 +38,7 @@ def svc(tmp_path: Path) -> Service:
 
 def test_record_list_result_and_convert_once(svc: Service) -> None:
     rec = office.record_entrustment(svc, {**ENTRY, "birth": ""})
-    assert rec.kind == "entrustment" and rec.subject is None and "birth" not in rec.data
+    assert rec.kind == "entrustment" and rec.subject == rec.id and "birth" not in rec.data
     rows = office.open_entrustments(svc)
     assert [r["id"] for r in rows] == [rec.id] and rows[0]["status"] == "被告人"
 

@@ -79,7 +79,7 @@ def test_reports_count_visits_and_list_the_register(office: Path, tmp_path: Path
     assert xt(office, "report", "visits", "--out", str(tmp_path / "v.xlsx"))[0] == 0
     ws = load_workbook(tmp_path / "v.xlsx").active
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][0] == "走访统计与补贴核算(全部日期;每次0.00元)"
+    assert rows[0][0] == "走访统计与补贴核算(全部日期;每次20.00元,每名对象每月至多计2次)"  # the demo's rate and cap
     assert rows[1][:4] == ("协助人员", "村(居)委会", "月份", "走访次数") and rows[1][-1] == "签名"
     assert sum(int(r[3]) for r in rows[2:-1]) == len(visits) == rows[-1][3] and rows[-1][0] == "合计"
     assert xt(office, "report", "subjects", "--out", str(tmp_path / "s.xlsx"))[0] == 0
@@ -105,7 +105,7 @@ def test_report_period_filters_and_bad_dates_are_refused(
         == 0
     )
     rows = list(load_workbook(tmp_path / "none.xlsx").active.iter_rows(values_only=True))
-    assert rows[0][0] == "走访统计与补贴核算(1990年1月1日至1990年12月31日;每次0.00元)"
+    assert rows[0][0] == "走访统计与补贴核算(1990年1月1日至1990年12月31日;每次20.00元,每名对象每月至多计2次)"
     assert rows[2:] and all(r[3] == 0 for r in rows[2:])  # every active helper's 12 empty months
     assert sorted({r[2].month for r in rows[2:-1]}) == list(range(1, 13))
     assert xt(office, "report", "visits", "--from", "2026-13-01", "--out", str(tmp_path / "bad.xlsx"))[0] == 1

@@ -64,9 +64,8 @@ def test_same_seed_gives_identical_records_and_another_seed_does_not() -> None:
 
 def test_all_working_kinds_are_produced(records: list[Record]) -> None:
     kinds = Counter(r.kind for r in records)
-    later = {"closure", "assessment", "reward", "social_support", "entrustment"}  # issue 15: not in the demo yet
-    expected = (HELPER_KINDS | OFFICE_KINDS) - {"revocation", "resolution"} - later
-    assert expected <= set(kinds)
+    expected = (HELPER_KINDS | OFFICE_KINDS) - {"revocation", "resolution"}
+    assert expected <= set(kinds), expected - set(kinds)
     assert kinds["subject"] == kinds["notice"] == kinds["team"] == 40
     assert kinds["helper"] == len(HELPERS) and kinds["office"] == 1
 
@@ -200,3 +199,80 @@ def test_recent_visits_are_choices_and_old_ones_free_text_with_some_unusual_answ
     assert legacy and len(legacy) < len(shown), "an upgraded installation holds both shapes"
     assert all((TODAY - date.fromisoformat(r.data["date"])).days > demo.LEGACY_VISIT_DAYS for r in legacy)
     assert any(visits.unusual(r.data) for r in shown), "the dashboard's list of unusual visits has something"
+
+
+def test_every_twentieth_case_has_ended_and_is_closed_with_nothing_dated_after_its_closure(
+    records: list[Record],
+) -> None:
+    from core import rules
+    from core.closeout import closure_of
+
+    by_subject: dict[str, list[Record]] = defaultdict(list)
+    for r in records:
+        if r.subject:
+            by_subject[r.subject].append(r)
+    closures = [r for r in records if r.kind == "closure"]
+    assert len(closures) == 40 // demo.CLOSE_EVERY
+    for c in closures:
+        own = by_subject[c.subject or ""]
+        subject = next(r for r in own if r.kind == "subject")
+        assert c.data["reason"] == "期满" and c.data["date"] == subject.data["term_end"] < TODAY.isoformat()
+        assert closure_of(own) == c and c.author == OFFICE
+        assert rules.summarise_subject(subject.id, own)["closed"]["date"] == c.data["date"]  # archived
+        assert len(subject.data["helpers"]) == 1, "a closed case was never handed over"
+        later = [(r.kind, r.created[:10]) for r in own if r.created[:10] > c.data["date"]]
+        assert later == []
+    open_ = [s for s in records if s.kind == "subject" and s.id not in {c.subject for c in closures}]
+    assert all(s.data["term_end"] >= TODAY.isoformat() for s in open_)
+
+
+def test_each_helper_is_assessed_for_the_last_full_quarter_with_figures_from_its_records(
+    records: list[Record],
+) -> None:
+    found = {r.data["helper"]: r for r in records if r.kind == "assessment"}
+    assert set(found) == set(HELPERS)
+    for fp, a in found.items():
+        assert (a.data["period"], a.data["period_start"], a.data["period_end"]) == (
+            "2026年第1季度",
+            "2026-01-01",
+            "2026-03-31",
+        )
+        assert a.subject is None and a.author == OFFICE and "2026-04-01" <= a.data["date"] <= TODAY.isoformat()
+        visits = [
+            r
+            for r in records
+            if r.kind == "visit" and r.author == fp and "2026-01-01" <= r.data["date"] <= "2026-03-31"
+        ]
+        subjects = [r for r in records if r.kind == "subject" and fp in r.data["helpers"]]
+        assert a.data["visits_done"] == len(visits) and a.data["visits_due"] == 3 * len(subjects)
+        assert a.data["reports_on_time"] == a.data["reports_total"]  # the demo reports the same day
+        assert a.data["result"] == ("合格" if 3 * len(visits) >= a.data["visits_due"] else "不合格")
+    assert {a.data["result"] for a in found.values()} <= {"合格", "不合格"}
+
+
+def test_rewards_and_the_open_entrustment_name_enrolled_helpers_and_are_not_dated_before_them(
+    records: list[Record],
+) -> None:
+    enrolled = {r.data["fingerprint"]: r.data["enrolled_date"] for r in records if r.kind == "helper"}
+    rewards = [r for r in records if r.kind == "reward"]
+    assert len(rewards) == 2 and {r.data["helper"] for r in rewards} == {HELPERS[0], HELPERS[2]}
+    assert all(enrolled[r.data["helper"]] <= r.data["date"] <= TODAY.isoformat() for r in rewards)
+    assert all(isinstance(r.data["amount"], int) and r.data["amount"] > 0 for r in rewards)
+    (entrusted,) = [r for r in records if r.kind == "entrustment"]
+    assert entrusted.data["helper"] == HELPERS[0] and entrusted.subject == entrusted.id  # its own partition
+    assert "result" not in entrusted.data and "converted_to" not in entrusted.data  # still open
+    assert entrusted.data["entrusted_date"] <= entrusted.data["due_date"]
+    assert entrusted.data["entrusted_date"] <= TODAY.isoformat()
+
+
+def test_social_support_is_by_the_subjects_helper_and_every_phone_gets_one_besides_a_visit(
+    records: list[Record],
+) -> None:
+    subjects = {r.id: r for r in records if r.kind == "subject"}
+    support = [r for r in records if r.kind == "social_support"]
+    assert support and all(r.author in subjects[r.subject or ""].data["helpers"] for r in support)
+    for seed in range(5):
+        mine = demo.generate_for_helper(
+            random.Random(seed), list(subjects.values())[:2], HELPERS[0], 4, TODAY, enrolled=TODAY
+        )
+        assert {"social_support", "visit"} <= {r.kind for r in mine}

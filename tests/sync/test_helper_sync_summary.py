@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from helper_sync_setup import CHEAP, PASS, REPORT, SUBJECT, VISIT, clock
+from workflow_setup import ENTRUSTMENT
 
 from core.kinds import KIND_LABELS
 from core.sync_wording import import_lines
@@ -193,3 +194,14 @@ def test_a_repeated_or_refused_bundle_names_nothing(pair: tuple[Service, Service
     bad[-5] ^= 1
     refused = hs.import_bundle_bytes(helper, "b.xtb", bytes(bad))
     assert refused.status == "rejected" and refused.new_subjects == [] and refused.withdrawn_subjects == []
+
+
+def test_an_import_names_a_new_entrustment_task_and_its_withdrawal(pair: tuple[Service, Service]) -> None:
+    office, helper = pair
+    eid = off.record_entrustment(office, {**ENTRUSTMENT, "name": "孙八", "helper": helper.me.fingerprint}).id
+    summary = deliver(office, helper)
+    assert summary.new_tasks == ["孙八"] and summary.new_subjects == []
+    assert "新的调查评估任务:孙八(在矫正对象列表上方)" in import_lines(asdict(summary))
+    off.assign_entrustment_helper(office, eid, "")  # no longer this helper's
+    summary = deliver(office, helper)
+    assert summary.new_tasks == [] and summary.withdrawn_subjects == ["孙八(调查评估任务)"]

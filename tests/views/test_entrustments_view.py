@@ -96,3 +96,37 @@ def test_record_result_and_convert_in_the_console(tmp_path: Path) -> None:
     (subject,) = office.subject_rows(svc)
     assert subject["name"] == "李四" and office.open_entrustments(svc) == []
     assert "已转为社区矫正对象" in shell.toasts[-1]
+
+
+def test_naming_a_helper_and_reading_the_investigation_in_the_console(tmp_path: Path) -> None:
+    from workflow_setup import ENTRUSTMENT, Clock, enrolled_helper, office_service, to_helper, to_office
+
+    from views.office.entrustments import ASSIGN
+
+    c = Clock()
+    osvc = office_service(tmp_path / "office", c)
+    helper = enrolled_helper(tmp_path, c, osvc)
+    eid = office.record_entrustment(osvc, ENTRUSTMENT).id
+    shell = FakeShell(osvc)
+    panel = entrustments_section(shell)  # type: ignore[arg-type]
+    by_label(panel, "委托调查评估").value = eid
+    click(by_label(panel, "委托调查评估").on_select)
+    assert "尚未收到协助人员的调查记录。" in [getattr(c, "value", None) for c in controls(panel)]
+    by_label(panel, "改为指定的协助人员").value = helper.me.fingerprint
+    click(button(panel, ASSIGN).on_click)
+    assert "已指定王五协助调查" in shell.toasts[-1] and office.open_entrustments(osvc)[0]["helper_name"] == "王五"
+
+    to_helper(osvc, helper, tmp_path)
+    helper.save_record(
+        "investigation",
+        {"date": "2026-11-23", "requested_by": "东岭县人民法院", "residence": "居住稳定", "family": "家属支持",
+         "social": "无不良交往", "community_opinion": "同意接收", "opinion": "建议适用社区矫正"},
+        subject=eid,
+    )  # fmt: skip
+    to_office(helper, osvc, tmp_path)
+    panel = entrustments_section(shell)  # type: ignore[arg-type]
+    assert office.open_entrustments(osvc)[0]["investigations"] == 1  # the listing's 调查记录 column
+    by_label(panel, "委托调查评估").value = eid
+    click(by_label(panel, "委托调查评估").on_select)
+    shown = [getattr(c, "value", None) for c in controls(panel)]
+    assert "评估意见:建议适用社区矫正" in shown and "家庭情况:家属支持" in shown

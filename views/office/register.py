@@ -175,7 +175,11 @@ def register_view(shell: ShellProtocol, screen: Screen) -> ft.View:
             await run(
                 shell,
                 lambda: office.assign(svc, editing or "", chosen, replace=replace),
-                done=again("已分配;下次导出时送达协助人员。"),
+                done=again(
+                    "已改派;下次导出时送达新的协助人员(附移交材料),并从原协助人员手机撤回。"
+                    if replace
+                    else "已分配;下次导出时送达协助人员。"
+                ),
                 failed=show_in(assign_msg, "未能分配"),
             )
 

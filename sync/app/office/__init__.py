@@ -8,7 +8,13 @@ else, for the same action.
 from sync.app.errors import OfficeError
 from sync.app.files import BUNDLE_SUFFIX, CARD_SUFFIX, QUARANTINE_DIR, REQUEST_SUFFIXES, list_files
 from sync.app.office.access import office_of
-from sync.app.office.assessment import assess_helper, assessment_figures, latest_assessments
+from sync.app.office.assessment import (
+    assess_helper,
+    assessment_figures,
+    helper_assessments,
+    latest_assessments,
+    period_bounds,
+)
 from sync.app.office.bundles import batch_import, export_all, export_to_helper
 from sync.app.office.closeout import archived_rows, close_case, closure
 from sync.app.office.enrolment import (
@@ -21,8 +27,10 @@ from sync.app.office.enrolment import (
 )
 from sync.app.office.entrustments import (
     AlreadyConverted,
+    assign_entrustment_helper,
     convert_entrustment,
     entrustment_rows,
+    investigations,
     open_entrustments,
     record_assessment_result,
     record_entrustment,
@@ -117,6 +125,8 @@ __all__ = [
     "assess_helper",
     "assessment_figures",
     "latest_assessments",
+    "helper_assessments",
+    "period_bounds",
     "FIRST_MEETING_DAYS",
     "awaiting_meeting",
     "awaiting_registration",
@@ -133,6 +143,8 @@ __all__ = [
     "set_handover_keep",
     "AlreadyConverted",
     "convert_entrustment",
+    "assign_entrustment_helper",
+    "investigations",
     "entrustment_rows",
     "open_entrustments",
     "record_assessment_result",

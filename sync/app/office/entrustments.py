@@ -7,23 +7,30 @@ and, once the person is sentenced to community correction, converts it into a re
 ``save_subject`` creates the subject from the entrustment's known fields and the sentence, and
 the entrustment is marked converted (it names the subject; the subject's 备注 names it back).
 
-The entrustment is an office kind without a subject partition; it never travels to a phone.
+The entrustment is its own partition. It travels to the helper it names, who records the
+investigation (调查评估) on the phone; the office reads those beside the entrustment
+(``investigations``) when it writes the result (``core.entrustment``, ``sync.exchange.entrustments``).
 Every rule (required fields, date order, one conversion only) is checked here, the one path the
 console and the CLI share.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import replace
 from typing import Any
 
+from core.entrustment import INVESTIGATION_KIND, EntrustmentFinished, is_finished
 from core.errors import NotFound, ValidationError, XietongError
-from core.fingerprint import normalise_fingerprint
+from core.fingerprint import BadFingerprint, normalise_fingerprint
 from core.kinds import validate as validate_kind
-from core.records import Record
+from core.records import Record, new_id
 from core.schemas_office import ENTRUSTMENT_RESULTS
 from core.validation import parse_date
+from storage import Store
 from sync.app.office.access import helper_names, office_of
 from sync.app.session import Service
+from sync.exchange.peers import is_revoked
 
 KIND = "entrustment"
 # What the office types when recording one; the rest is filled later.
@@ -31,6 +38,8 @@ ENTRY_FIELDS = ("name", "gender", "birth", "residence", "status", "court", "entr
 # The sentence the office fills on conversion (the subject's other particulars come along).
 SENTENCE_FIELDS = ("judgment_date", "crime", "court", "sentence", "category", "term_start", "term_end")
 CARRIED = ("name", "gender", "birth", "residence")
+# What the console shows of a helper's investigation (its schema's fields after the date).
+INVESTIGATION_FIELDS = ("residence", "family", "social", "community_opinion", "opinion")
 
 
 class AlreadyConverted(XietongError):
@@ -56,6 +65,20 @@ def _check(svc: Service, data: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
+def _helper(store: Store, typed: str) -> str:
+    """The enrolled, not revoked helper a typed fingerprint names (the rule for both forms)."""
+    shown = typed.strip()
+    try:
+        fp = normalise_fingerprint(shown)
+    except BadFingerprint:
+        raise ValidationError({"helper": f"“{shown}”不是协助人员身份指纹,应为30位数字,请核对或不指定。"}) from None
+    if fp not in helper_names(store):
+        raise ValidationError({"helper": f"找不到身份指纹为“{shown}”的协助人员,请先登记该协助人员或不指定。"})
+    if is_revoked(store, fp):
+        raise ValidationError({"helper": f"协助人员“{helper_names(store)[fp]}”已被撤销,不能协助调查评估。"})
+    return fp
+
+
 def _entrustment(svc: Service, entrustment_id: str) -> Record:
     store, _me = office_of(svc)
     rec = store.get((entrustment_id or "").strip())
@@ -69,12 +92,45 @@ def record_entrustment(svc: Service, data: dict[str, Any]) -> Record:
     store, me = office_of(svc)
     clean = _clean({k: data.get(k) for k in (*ENTRY_FIELDS, "helper")})
     if clean.get("helper"):
-        fp = normalise_fingerprint(str(clean["helper"]))
-        if fp not in helper_names(store):
-            raise ValidationError({"helper": "找不到该协助人员,请先登记协助人员或不指定。"})
-        clean["helper"] = fp
+        clean["helper"] = _helper(store, str(clean["helper"]))
     _check(svc, clean)
-    return store.put(Record.new(KIND, clean, author=me.fingerprint, clock=svc.clock), actor=me.fingerprint)
+    rid = new_id()  # its own partition, as a subject's: it travels to the helper it names
+    rec = Record.new(KIND, clean, author=me.fingerprint, subject=rid, record_id=rid, clock=svc.clock)
+    return store.put(rec, actor=me.fingerprint)
+
+
+def assign_entrustment_helper(svc: Service, entrustment_id: str, helper: str) -> Record:
+    """Name the helper who helps with the investigation (或 "" for none). The entrustment goes to
+    that helper's phone with the next bundle, and leaves a phone it no longer names."""
+    store, me = office_of(svc)
+    rec = _entrustment(svc, entrustment_id)
+    if is_finished(rec.data):
+        raise EntrustmentFinished()
+    data = {k: v for k, v in rec.data.items() if k != "helper"}
+    if (helper or "").strip():
+        data["helper"] = _helper(store, helper)
+    if data == rec.data and rec.subject == rec.id:
+        return rec
+    # an entrustment recorded before entrustments travelled becomes its own partition now
+    return store.put(replace(rec.revise(data, clock=svc.clock), subject=rec.id), actor=me.fingerprint)
+
+
+def investigations(svc: Service, entrustment_id: str) -> list[dict[str, Any]]:
+    """The named helpers' investigations (调查评估) received for an entrustment, newest first."""
+    store, _me = office_of(svc)
+    rec = _entrustment(svc, entrustment_id)
+    names = helper_names(store)
+    found = [r for r in store.list(INVESTIGATION_KIND, rec.id) if not r.deleted and r.author != rec.author]
+    found.sort(key=lambda r: (str(r.data.get("date") or ""), r.updated), reverse=True)
+    return [
+        {
+            "id": r.id,
+            "date": str(r.data.get("date") or ""),
+            "helper_name": names.get(r.author, r.author[:5]),
+            **{k: str(r.data.get(k) or "") for k in INVESTIGATION_FIELDS},
+        }
+        for r in found
+    ]
 
 
 def _row(rec: Record, names: dict[str, str]) -> dict[str, Any]:
@@ -96,7 +152,8 @@ def entrustment_rows(svc: Service, *, open_only: bool = True) -> list[dict[str, 
     names = helper_names(store)
     recs = [r for r in store.list(KIND) if not (open_only and r.data.get("converted_to"))]
     recs.sort(key=lambda r: (str(r.data.get("due_date", "")), str(r.data.get("name", ""))))
-    return [_row(r, names) for r in recs]
+    received = Counter(r.subject for r in store.list(INVESTIGATION_KIND) if not r.deleted)
+    return [{**_row(r, names), "investigations": received.get(r.id, 0)} for r in recs]
 
 
 def open_entrustments(svc: Service) -> list[dict[str, Any]]:

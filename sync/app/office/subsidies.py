@@ -67,7 +67,7 @@ def add_reward(
     store, me = office_of(svc)
     fp = normalise_fingerprint(helper_fp)
     if fp not in helper_names(store):
-        raise NotFound("找不到该协助人员。")
+        raise NotFound(f"找不到身份指纹为“{str(helper_fp).strip()}”的协助人员,请先登记该协助人员。")
     try:
         fen = parse_yuan(amount)
     except ValueError as exc:
