@@ -26,6 +26,7 @@ crash just before them: that window is one fold step, at most.
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Collection
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -333,10 +334,27 @@ class Ledger:
 
     def _write_partitions_together(self, fold: Fold) -> None:
         """Every partition of ``fold``, the files written by ``WRITERS`` threads while this one
-        seals the next and summarises (file I/O and hashing release the GIL). The threads live
-        only as long as this call. The index names none of the files until ``_finish_fold``."""
+        seals the next and summarises (file I/O and hashing release the GIL). At most
+        ``2 * WRITERS`` sealed files wait at once (memory stays bounded on a large store); the
+        threads live only as long as this call. The index names none of the files until
+        ``_finish_fold``; a file that failed stays on the fold's list (the first failure is raised)."""
         journals = self._stamp_journals()
-        waiting: list[tuple[Prepared, Future[str]]] = []
+        waiting: deque[tuple[Prepared, Future[str]]] = deque()
+        failed: list[str] = []
+        first: BaseException | None = None
+
+        def settle_oldest() -> None:
+            nonlocal first
+            prepared, future = waiting.popleft()
+            problem = future.exception()
+            if problem is not None:
+                failed.append(prepared.pkey)  # still pending: written by a later fold
+                first = first or problem
+                return
+            self.index.files[prepared.pkey] = self.parts.written(prepared, future.result())
+            self.index.dirty.discard(prepared.pkey)
+            fold.done += 1
+
         try:
             with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="xietong-fold") as pool:
                 while fold.todo:
@@ -349,18 +367,14 @@ class Ledger:
                     fold.todo.pop()
                     if pkey in self.index.dirty and pkey != NO_SUBJECT:
                         self._set_summary(pkey, prepared.docs)  # of what is being written
+                    while len(waiting) > 2 * WRITERS:
+                        settle_oldest()
         finally:
-            failed = []
-            for prepared, future in waiting:
-                if future.exception() is not None:
-                    failed.append(prepared.pkey)  # still pending: written by a later fold
-                    continue
-                self.index.files[prepared.pkey] = self.parts.written(prepared, future.result())
-                self.index.dirty.discard(prepared.pkey)
-                fold.done += 1
+            while waiting:
+                settle_oldest()
             fold.todo.extend(failed)
-            for _, future in waiting:
-                future.result()  # the first failure, raised
+        if first is not None:
+            raise first
 
     def init_layout(self) -> None:
         """Empty partitions folder, audit log, index and journal (before the key file exists)."""
