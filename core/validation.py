@@ -91,8 +91,8 @@ def is_control(ch: str) -> bool:
 
 # The characters ``is_control`` names, as one search (a loop over every character in Python was
 # most of the cost of validating an imported bundle); the multi-line set leaves out tab and newline.
-_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
-_CONTROL_MULTILINE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
+CONTROL_MULTILINE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def check_control_chars(value: str, label: str, *, multiline: bool = False) -> str | None:
@@ -100,7 +100,7 @@ def check_control_chars(value: str, label: str, *, multiline: bool = False) -> s
 
     A control character is invisible on screen and in print, and in a terminal it can move the
     cursor or forge a line; nobody types one on purpose into a form."""
-    found = (_CONTROL_MULTILINE_RE if multiline else _CONTROL_RE).search(value)
+    found = (CONTROL_MULTILINE_RE if multiline else CONTROL_RE).search(value)
     if found is None:
         return None
     ch = found.group()
