@@ -196,3 +196,54 @@ def summarise_subject(subject_id: str, records: Iterable[Record]) -> dict[str, A
     )
     summary["closed"] = closed_summary(records)
     return summary
+
+
+# Kinds whose new records change a summary only by counting them (and a visit's or an
+# evaluation's date, a visit's unusual answers): not the subject, a report, an acknowledgement
+# (which closes a report) or a closure (解矫).
+_NOT_EXTENDABLE = frozenset({"subject", "report", "ack", "closure"})
+_SUMMARY_KEYS = tuple(summarise_subject("", []))
+
+
+def extend_summary(summary: Mapping[str, Any], added: Iterable[Record]) -> dict[str, Any] | None:
+    """``summarise_subject(s, old + added)`` from ``summary`` (``summarise_subject(s, old)``, as
+    stored) and ``added``, records new to the partition; None where that cannot be told from the
+    summary alone (a new subject, report, acknowledgement or closure, a deleted record, a summary
+    of another shape). The tests hold it equal to summarising the whole partition again."""
+    added = list(added)
+    if list(summary) != list(_SUMMARY_KEYS) or not isinstance(summary.get("counts"), dict):
+        return None
+    if not all(
+        r.kind not in _NOT_EXTENDABLE and not r.deleted and isinstance(r.data, dict) and isinstance(r.updated, str)
+        for r in added
+    ):
+        return None
+    updated, records = summary["updated"], summary["records"]
+    if not (updated is None or isinstance(updated, str)) or type(records) is not int:
+        return None
+    if not added:
+        return dict(summary)
+    out = dict(summary)
+    out["records"] = records + len(added)
+    newest = max(r.updated for r in added)
+    out["updated"] = newest if updated is None or newest > updated else updated
+    for kind, key in (("visit", "last_visit"), ("evaluation", "last_evaluation")):
+        dates = [d for d in (parse_date(r.data.get("date")) for r in added if r.kind == kind) if d is not None]
+        if dates:
+            before = parse_date(summary[key])
+            if summary[key] is not None and before is None:
+                return None
+            latest = max(dates) if before is None else max(max(dates), before)
+            out[key] = latest.isoformat()
+    counts = Counter(summary["counts"])
+    counts.update(r.kind for r in added)
+    out["counts"] = dict(sorted(counts.items()))
+    fresh = unusual_visits(added)
+    if fresh:
+        kept = summary["unusual_visits"]
+        if not isinstance(kept, list):
+            return None
+        merged = [*kept, *fresh]
+        merged.sort(key=lambda v: (v["date"], v["id"]), reverse=True)
+        out["unusual_visits"] = merged[:UNUSUAL_VISITS_KEPT]
+    return out

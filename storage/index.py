@@ -36,6 +36,10 @@ class Index:
     where: dict[str, str] = field(default_factory=dict)  # record id -> partition
     summaries: dict[str, dict[str, Any]] = field(default_factory=dict)  # subject id -> summary
     dirty: set[str] = field(default_factory=set)  # partitions whose summary is stale
+    # A stale partition whose every change since its summary was computed is a record new to
+    # the store: those records' documents, so the summary is extended rather than recomputed
+    # from the whole partition (``core.rules.extend_summary``). Not in here: recompute in full.
+    appended: dict[str, list[Any]] = field(default_factory=dict, repr=False, compare=False)
     conflicts: dict[str, str] = field(default_factory=dict)  # record id -> partition
     meta: dict[str, Any] = field(default_factory=dict)
     audit_bytes: int = 0  # audit log length at the checkpoint
@@ -51,6 +55,7 @@ class Index:
 
     def absorb(self, tx: Transaction) -> None:
         """Fold one committed transaction in (idempotent: replaying it again changes nothing)."""
+        self._note_appended(tx)
         spelled_members = self.spelled["members"]
         for pkey, changes in tx.members.items():
             spelled_members.pop(pkey, None)
@@ -74,6 +79,25 @@ class Index:
         self.meta.update(tx.meta)
         for key in tx.meta_del:
             self.meta.pop(key, None)
+
+    def _note_appended(self, tx: Transaction) -> None:
+        """Before ``tx`` is absorbed: which partitions it only adds new records to (documents
+        with one version, of ids no partition holds), on top of a summary that was current."""
+        for pkey, changes in tx.parts.items():
+            if pkey in self.dirty:
+                added = self.appended.get(pkey)
+            else:
+                added = [] if pkey in self.summaries else None
+            if added is not None:
+                for rid, doc in changes.items():
+                    if doc is None or rid in self.where or len(doc["versions"]) != 1:
+                        added = None
+                        break
+                    added.append(doc)
+            if added is None:
+                self.appended.pop(pkey, None)
+            else:
+                self.appended[pkey] = added
 
     def partitions(self, kind: str | None, subject: str | None, kinds: Collection[str] | None) -> list[str]:
         """The partitions that can hold such records (the others need not be decrypted)."""

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.records import Record
-from core.rules import summarise_subject
+from core.rules import extend_summary, summarise_subject
 from storage import gcpause, history, sealed
 from storage.audit import AUDIT_FILE, AuditLog
 from storage.cache import PARTS_DIR, PartitionCache, Prepared
@@ -290,10 +290,22 @@ class Ledger:
                 continue
             self._set_summary(pkey, docs)
         self.index.dirty.clear()
+        self.index.appended.clear()
 
     def _set_summary(self, pkey: str, docs: dict[str, Doc]) -> None:
         """Only a subject's partition has a summary: an entrustment's partition (委托调查评估 and
-        its helper's investigations, issue 15) is not on the register, the dashboards or a list."""
+        its helper's investigations, issue 15) is not on the register, the dashboards or a list.
+
+        A partition that has only gained new records since its summary (``Index.appended``) has
+        its summary extended by them where that gives the same summary (``extend_summary``:
+        an import of visits), instead of summarising every record again."""
+        added = self.index.appended.pop(pkey, None)
+        old = self.index.summaries.get(pkey)
+        if added is not None and old is not None:
+            extended = extend_summary(old, [Record.from_dict(history.current_dict(d)) for d in added])
+            if extended is not None:
+                self.index.summaries[pkey] = extended
+                return
         records = [Record.from_dict(history.current_dict(d)) for d in docs.values()]
         if any(r.kind == "subject" and r.id == pkey for r in records):
             self.index.summaries[pkey] = summarise_subject(pkey, records)

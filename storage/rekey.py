@@ -114,6 +114,7 @@ def _copy_index(old: Ledger) -> Index:
     index.audit_bytes = 0
     index.audit_last = None
     index.dirty = set()
+    index.appended = {}
     return index
 
 
