@@ -22,7 +22,7 @@ TITLE_FIELD = {
     "assistance": "help",
     "meeting": "topics",
     "declaration": "type",
-    "investigation": "requested_by",
+    "investigation": "opinion",  # 评估意见: what the investigation concluded
     "notice": "number",
     "ack": "note",
     "team": "",

@@ -69,6 +69,7 @@ def test_helper_investigates_an_entrustment_on_the_phone(task_home: dict[str, An
     shot(page, "81_helper_investigation_form.png")
     tap_until(page, page.get_by_role("button", name="保存"), page.get_by_text("调查记录", exact=True))
     page.get_by_text(f"{date.today().isoformat()} 调查评估").wait_for()
+    page.get_by_text("建议适用社区矫正").first.wait_for()  # the timeline's headline: its 评估意见
     shot(page, "82_helper_task_with_investigation.png")
     nav(page, "设置")
     tap_until(page, page.get_by_role("button", name="立即锁定"), page.get_by_text("协通已锁定"))  # lets go of the store
