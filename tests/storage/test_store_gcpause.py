@@ -39,3 +39,12 @@ def test_an_exception_inside_still_switches_it_back_on() -> None:
     with pytest.raises(RuntimeError), gcpause.paused():
         raise RuntimeError("refused")
     assert gc.isenabled()
+
+
+def test_objects_made_during_a_pause_leave_the_youngest_generation_so_no_collection_walks_them_at_once() -> None:
+    gc.enable()
+    with gcpause.paused():
+        made = [{"n": [i]} for i in range(20_000)]
+    young = {id(o) for o in gc.get_objects(generation=0)}
+    assert not any(id(d) in young for d in made[::1000])
+    assert any(d is made[0] for d in gc.get_objects(generation=2))
