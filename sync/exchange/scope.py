@@ -28,7 +28,7 @@ def validate_records(raw: list[dict[str, Any]], today: date | None = None) -> li
 
 def strict_record(d: dict[str, Any], today: date | None = None) -> Record:
     """``Record.from_dict`` that refuses anything it would otherwise coerce."""
-    if set(d) != RECORD_KEYS:
+    if d.keys() != RECORD_KEYS:
         raise SchemaInvalid(detail="记录字段不符")
     ok = (
         isinstance(d["id"], str)
@@ -52,18 +52,8 @@ def strict_record(d: dict[str, Any], today: date | None = None) -> Record:
     if errors:
         # the field names, and each field's sentence (they name the rule, never the record's data)
         raise SchemaInvalid(detail=f"{d['kind']}: {'; '.join(f'{k}:{errors[k]}' for k in sorted(errors))}")
-    # What Record.from_dict builds, without its conversions: every type was checked above.
-    return Record(
-        d["id"],
-        d["kind"],
-        d["subject"],
-        d["author"],
-        d["revision"],
-        d["created"],
-        d["updated"],
-        d["deleted"],
-        dict(d["data"]),
-    )
+    # Every field's type was checked above and ``d`` was parsed for this import alone.
+    return Record.of_fields(d)
 
 
 def check_scope(
