@@ -37,7 +37,7 @@ def normal(state: str) -> str:
 
 def is_legacy(data: Mapping[str, Any]) -> bool:
     """A visit saved as free text before the choices (no migration: it stays as it was)."""
-    return VISIT.is_legacy(dict(data))
+    return VISIT.is_legacy(data if isinstance(data, dict) else dict(data))
 
 
 def unusual(data: Mapping[str, Any]) -> list[dict[str, str]]:

@@ -39,28 +39,69 @@ FIELDS = ("at", "actor", "action", "record", "kind", "old", "new")
 def chained_text(prev: dict[str, Any] | None, fields: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """``chained``, and the entry spelled (``jsontext.text(entry)``) for the journal and the log.
 
-    An import writes an entry per record: for ``FIELDS`` in their order (what the store always
-    writes) the hashed body and the text are spelled straight from the values, the same bytes
-    ``entry_hash`` and ``jsontext.text`` produce (the tests hold them equal)."""
+    For ``FIELDS`` in their order (what the store always writes) this is ``chained_entry``."""
+    if tuple(fields) == FIELDS:
+        return chained_entry(prev, *(fields[name] for name in FIELDS))
     entry = dict(fields)
-    seq = entry["seq"] = 0 if prev is None else prev["seq"] + 1
-    prev_hash = entry["prev"] = GENESIS if prev is None else prev["hash"]
-    names = (
-        (entry["at"], entry["actor"], entry["action"], entry["record"], prev_hash) if tuple(fields) == FIELDS else ()
-    )
-    if not names or type(seq) is not int or any(type(n) is not str for n in names):
+    entry["seq"] = 0 if prev is None else prev["seq"] + 1
+    entry["prev"] = GENESIS if prev is None else prev["hash"]
+    entry["hash"] = entry_hash(entry)
+    return entry, jsontext.text(entry)
+
+
+def _pair_text(value: Any) -> str | None:
+    """The spelling of a ``kind``, ``old`` or ``new`` value (a string, None, or a (revision,
+    hash) pair) that ``jsontext.text`` and ``sorted_text`` both write; None for anything else."""
+    kind = type(value)
+    if kind is str:
+        return jsontext.string_text(value)
+    if value is None:
+        return "null"
+    if kind is list and len(value) == 2 and type(value[0]) is int and type(value[1]) is str:
+        return f"[{int.__repr__(value[0])},{jsontext.string_text(value[1])}]"
+    return None
+
+
+def chained_entry(
+    prev: dict[str, Any] | None, at: Any, actor: Any, action: Any, record: Any, kind: Any, old: Any, new: Any
+) -> tuple[dict[str, Any], str]:
+    """The entry after ``prev`` with ``FIELDS`` in their order, and its text.
+
+    An import writes an entry per record: the hashed body and the text are spelled straight
+    from the values, the same bytes ``entry_hash`` and ``jsontext.text`` produce (the tests
+    hold them equal); values of unusual types go through the encoder."""
+    seq = 0 if prev is None else prev["seq"] + 1
+    prev_hash = GENESIS if prev is None else prev["hash"]
+    entry = {
+        "at": at,
+        "actor": actor,
+        "action": action,
+        "record": record,
+        "kind": kind,
+        "old": old,
+        "new": new,
+        "seq": seq,
+        "prev": prev_hash,
+    }
+    names = (at, actor, action, record, prev_hash)
+    if type(seq) is not int or any(type(n) is not str for n in names):
         entry["hash"] = entry_hash(entry)
         return entry, jsontext.text(entry)
-    v, s = jsontext.value_text, jsontext.sorted_value_text
-    at, actor, action, record, prev_text = map(jsontext.string_text, names)
+    at_t, actor_t, action_t, record_t, prev_t = map(jsontext.string_text, names)
+    kind_t, old_t, new_t = _pair_text(kind), _pair_text(old), _pair_text(new)
+    if kind_t is None or old_t is None or new_t is None:
+        kind_s, old_s, new_s = map(jsontext.sorted_value_text, (kind, old, new))
+        kind_t, old_t, new_t = map(jsontext.value_text, (kind, old, new))
+    else:
+        kind_s, old_s, new_s = kind_t, old_t, new_t
     body = (
-        f'{{"action":{action},"actor":{actor},"at":{at},"kind":{s(entry["kind"])},"new":{s(entry["new"])},'
-        f'"old":{s(entry["old"])},"prev":{prev_text},"record":{record},"seq":{seq}}}'
+        f'{{"action":{action_t},"actor":{actor_t},"at":{at_t},"kind":{kind_s},"new":{new_s},'
+        f'"old":{old_s},"prev":{prev_t},"record":{record_t},"seq":{seq}}}'
     )
     h = entry["hash"] = hashlib.sha256(body.encode("utf-8")).hexdigest()
     spelled = (
-        f'{{"at":{at},"actor":{actor},"action":{action},"record":{record},"kind":{v(entry["kind"])},'
-        f'"old":{v(entry["old"])},"new":{v(entry["new"])},"seq":{seq},"prev":{prev_text},"hash":"{h}"}}'
+        f'{{"at":{at_t},"actor":{actor_t},"action":{action_t},"record":{record_t},"kind":{kind_t},'
+        f'"old":{old_t},"new":{new_t},"seq":{seq},"prev":{prev_t},"hash":"{h}"}}'
     )
     return entry, spelled
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from core.records import Record
 from storage import history, jsontext, sealed
-from storage.audit import chained_text
+from storage.audit import chained_entry
 from storage.errors import StoreError, UnknownVersion
 from storage.history import Doc
 from storage.index import Index
@@ -189,8 +189,7 @@ class Plan:
         prev = self.tx.audit[-1] if self.tx.audit else self._audit_last
         if self._at is None:
             self._at = self._now()  # reading the clock per entry was a tenth of a 10k-record import
-        fields = {"at": self._at, "actor": actor, "action": action, "record": rid, "kind": kind, "old": old, "new": new}
-        entry, spelled = chained_text(prev, fields)
+        entry, spelled = chained_entry(prev, self._at, actor, action, rid, kind, old, new)
         self.tx.audit.append(entry)
         self.tx.audit_texts.append(spelled)  # for the journal and the audit log
 

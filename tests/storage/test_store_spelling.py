@@ -89,7 +89,13 @@ def test_data_whose_keys_are_out_of_order_anywhere_is_encoded_again() -> None:
     assert history.merge(None, not_bool).text is None
 
 
-FIELD = st.none() | st.text(max_size=6) | st.integers() | st.lists(st.integers() | st.text(max_size=4), max_size=2)
+FIELD = (
+    st.none()
+    | st.text(max_size=6)
+    | st.integers()
+    | st.lists(st.integers() | st.text(max_size=4), max_size=2)
+    | st.tuples(st.integers() | st.booleans(), st.text(max_size=4)).map(list)  # (revision, hash) as stored
+)
 
 
 SHAPE = st.sampled_from(["store", "reordered", "fewer"])
