@@ -346,7 +346,8 @@ class Ledger:
 
     def _write_partitions_together(self, fold: Fold) -> None:
         """Every partition of ``fold``, the files written by ``WRITERS`` threads while this one
-        seals the next and summarises (file I/O and hashing release the GIL). At most
+        seals the next and summarises (file I/O and hashing release the GIL); the audit entries
+        are appended to their log by one of them meanwhile (``_fold_audit``). At most
         ``2 * WRITERS`` sealed files wait at once (memory stays bounded on a large store); the
         threads live only as long as this call. The index names none of the files until
         ``_finish_fold``; a file that failed stays on the fold's list (the first failure is raised)."""
@@ -367,8 +368,11 @@ class Ledger:
             self.index.dirty.discard(prepared.pkey)
             fold.done += 1
 
+        audit_job: Future[tuple[int, AuditEntry | None]] | None = None
         try:
             with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="xietong-fold") as pool:
+                if fold.audited is None:  # the audit log's own file: appended alongside
+                    audit_job = pool.submit(self._fold_audit, fold)
                 while fold.todo:
                     pkey = fold.todo[-1]
                     if pkey not in self.parts.pending:
@@ -385,6 +389,8 @@ class Ledger:
             while waiting:
                 settle_oldest()
             fold.todo.extend(failed)
+            if audit_job is not None and first is None:
+                first = audit_job.exception()  # not appended: ``_finish_fold`` tries again
         if first is not None:
             raise first
 

@@ -401,3 +401,32 @@ def test_a_partition_file_that_failed_to_write_is_written_by_the_next_checkpoint
     reopened = Store.open(home, PASS, options=ALL_AT_ONCE)
     assert [r.id for r in reopened.list("visit", MANY[5])] == ["f5"] and reopened.check() == []
     reopened.close()
+
+
+def test_an_audit_append_that_failed_beside_the_partition_writers_is_appended_by_the_next_checkpoint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storage import audit
+
+    home = tmp_path / "home"
+    store = Store.create(home, PASS, kdf=CHEAP_KDF, options=ALL_AT_ONCE)
+    for i, sid in enumerate(MANY):
+        store.put(Record(f"a{i}", "visit", sid, "h", 1, "t", "t", False, {"notes": "一"}), actor="h")
+    log_before = (home / audit.AUDIT_FILE).read_bytes()
+    real = audit.AuditLog.append
+
+    def full(self: audit.AuditLog, *args: object, **kwargs: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(audit.AuditLog, "append", full)
+    with pytest.raises(OSError):
+        store.checkpoint()
+    assert (home / audit.AUDIT_FILE).read_bytes() == log_before
+    assert store._ledger.fold is not None and store._ledger.fold.audited is None
+    monkeypatch.setattr(audit.AuditLog, "append", real)
+    store.checkpoint()
+    assert store.check() == []
+    entries = store.audit_entries()
+    assert [e["record"] for e in entries if e["action"] == "new"] == [f"a{i}" for i in range(len(MANY))]
+    assert audit.verify(entries) == []
+    abandon(store)
