@@ -61,12 +61,20 @@ def current_dict(doc: Doc) -> dict[str, Any]:
     raise KeyError("current version missing")
 
 
+def first_version(record: Record) -> tuple[Doc, str, str | None]:
+    """A record new to the store: its document, content hash and the document spelled (None
+    where that did not come free), what ``merge(None, record)`` gives."""
+    h, data_text = doctext.hash_and_data(record)
+    return new_doc(record, h), h, doctext.new_doc_text(record, h, data_text)
+
+
 def merge(doc: Doc | None, record: Record) -> Merge:
     """Merge ``record`` into ``doc`` without mutating ``doc``."""
-    h, data_text = doctext.hash_and_data(record)
     rev = record.revision
     if doc is None:
-        return Merge(NEW, new_doc(record, h), None, (rev, h), doctext.new_doc_text(record, h, data_text))
+        first, h, text = first_version(record)
+        return Merge(NEW, first, None, (rev, h), text)
+    h = content_hash(record)
     cur_rev, cur_hash = doc["current"]
     old = (cur_rev, cur_hash)
     versions = doc["versions"]

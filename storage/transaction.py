@@ -206,14 +206,21 @@ class Plan:
             history.CONFLICT: result.conflict_ids,
             history.HISTORICAL: result.historical_ids,
         }
+        where = self._index.where
         for rec in records:
             rid = rec.id
             if rid not in work:
-                pkey = self._index.where.get(rid)
+                pkey = where.get(rid)
                 origin[rid] = pkey
                 doc = self._partition(pkey).get(rid) if pkey is not None else None
-                if doc is not None:
-                    work[rid] = doc
+                if doc is None:  # new to the store (most of an import): no merge to make
+                    work[rid], h, text = history.first_version(rec)
+                    if text is not None:
+                        texts[rid] = text
+                    result.new_ids.append(rid)
+                    self.audit(history.NEW, actor, rid, rec.kind, None, [rec.revision, h])
+                    continue
+                work[rid] = doc
             merged = history.merge(work.get(rid), rec)
             ids[merged.status].append(rid)
             if merged.status == history.DUPLICATE:
