@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 # ASCII digits only: ``\d`` would also accept Arabic-Indic and full-width digits.
@@ -29,6 +30,13 @@ def parse_date(value: Any) -> date | None:
         return value
     if not isinstance(value, str):
         return None
+    return _date_of_text(value)
+
+
+@lru_cache(maxsize=4096)
+def _date_of_text(value: str) -> date | None:
+    """A store holds a few hundred distinct dates for thousands of records (an import's visits
+    are read for validation, then for summaries): each is parsed once. Dates are immutable."""
     m = _DATE_RE.fullmatch(value.strip())
     if m is None:
         return None

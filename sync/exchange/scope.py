@@ -30,19 +30,20 @@ def strict_record(d: dict[str, Any], today: date | None = None) -> Record:
     """``Record.from_dict`` that refuses anything it would otherwise coerce."""
     if d.keys() != RECORD_KEYS:
         raise SchemaInvalid(detail="记录字段不符")
+    # exact types: parsed JSON has no subclasses (and ``bool`` is not taken for a revision)
+    rid, subject, revision = d["id"], d["subject"], d["revision"]
     ok = (
-        isinstance(d["id"], str)
-        and 0 < len(d["id"]) <= 64
-        and isinstance(d["kind"], str)
-        and (d["subject"] is None or (isinstance(d["subject"], str) and 0 < len(d["subject"]) <= 64))
-        and isinstance(d["author"], str)
-        and isinstance(d["revision"], int)
-        and not isinstance(d["revision"], bool)
-        and d["revision"] >= 1
-        and isinstance(d["created"], str)
-        and isinstance(d["updated"], str)
-        and isinstance(d["deleted"], bool)
-        and isinstance(d["data"], dict)
+        type(rid) is str
+        and 0 < len(rid) <= 64
+        and type(d["kind"]) is str
+        and (subject is None or (type(subject) is str and 0 < len(subject) <= 64))
+        and type(d["author"]) is str
+        and type(revision) is int
+        and revision >= 1
+        and type(d["created"]) is str
+        and type(d["updated"]) is str
+        and type(d["deleted"]) is bool
+        and type(d["data"]) is dict
     )
     if not ok:
         raise SchemaInvalid(detail="记录字段类型错误")
