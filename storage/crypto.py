@@ -94,8 +94,15 @@ def calibrate_scrypt(
 
 def seal(key: bytes, plaintext: bytes, aad: bytes, entropy: Entropy = os.urandom) -> bytes:
     """nonce || AES-GCM(plaintext, aad)."""
+    nonce, ciphertext = seal_parts(key, plaintext, aad, entropy)
+    return nonce + ciphertext
+
+
+def seal_parts(key: bytes, plaintext: bytes, aad: bytes, entropy: Entropy = os.urandom) -> tuple[bytes, bytes]:
+    """``seal`` as (nonce, ciphertext), for a large frame written without joining them (a copy
+    of ten megabytes costs more than the encryption)."""
     nonce = entropy(NONCE_LEN)
-    return nonce + AESGCM(key).encrypt(nonce, plaintext, aad)
+    return nonce, AESGCM(key).encrypt(nonce, plaintext, aad)
 
 
 def unseal(key: bytes, blob: bytes, aad: bytes) -> bytes:

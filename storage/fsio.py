@@ -118,16 +118,23 @@ class AppendFile:
         self.end = valid_end
 
     def append(self, payloads: list[bytes]) -> None:
-        blob = b"".join(frame(p) for p in payloads)
+        self._write_durably([b"".join(frame(p) for p in payloads)])
+
+    def append_frame(self, parts: list[bytes]) -> None:
+        """One frame whose payload is ``parts`` joined, written part by part (not joined)."""
+        self._write_durably([_LEN.pack(sum(len(p) for p in parts)), *parts])
+
+    def _write_durably(self, buffers: list[bytes]) -> None:
         os.lseek(self._fd, self.end, os.SEEK_SET)
-        view = memoryview(blob)
-        while view:
-            view = view[os.write(self._fd, view) :]
+        for buffer in buffers:
+            view = memoryview(buffer)
+            while view:
+                view = view[os.write(self._fd, view) :]
         if hasattr(os, "fdatasync"):
             os.fdatasync(self._fd)
         else:
             os.fsync(self._fd)
-        self.end += len(blob)
+        self.end += sum(len(b) for b in buffers)
 
     def close(self) -> None:
         if self._fd >= 0:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from storage import jsontext
-from storage.crypto import JOURNAL, DecryptError, Entropy, seal, unseal
+from storage.crypto import JOURNAL, DecryptError, Entropy, seal_parts, unseal
 from storage.fsio import AppendFile, atomic_write, fsync_dir, scan_frames
 
 JOURNAL_FILE = "journal.bin"
@@ -97,18 +97,18 @@ class Journal:
         if self.gen is None:
             raise RuntimeError("journal not started")
         text = tx if isinstance(tx, str) else jsontext.text(tx)
-        blob = seal(self._key, text.encode("utf-8"), _aad(self.gen, self.count), self._entropy)
+        sealed = seal_parts(self._key, text.encode("utf-8"), _aad(self.gen, self.count), self._entropy)
         try:
             if self._file is None:
                 self._file = AppendFile(self.path, self.valid_end)
-            self._file.append([blob])
+            self._file.append_frame(list(sealed))
         except OSError:
             self.close()  # reopening cuts whatever part of the frame reached the disk
             raise
         self.count += 1
         self.valid_end = self._file.end
         self.bytes = self.valid_end
-        return len(blob)
+        return sum(len(p) for p in sealed)
 
     def sibling(self, path: Path) -> Journal:
         """Another journal file under the same key (the retired one, for reading)."""
