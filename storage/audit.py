@@ -1,7 +1,8 @@
 """The audit log: every change, encrypted, hash-chained, append-only.
 
 Each entry names who (actor), when, which record (id, kind) and the old and new
-(revision, content hash). ``hash = sha256(canonical entry without "hash")`` and each entry
+(revision, content hash); a large transaction's records new to the store share one entry
+(action ``new-many``, no record, "new" listing [id, kind, revision, hash] for each). ``hash = sha256(canonical entry without "hash")`` and each entry
 carries the previous entry's hash, so removing, reordering or editing entries breaks the chain.
 Frames are sealed with the audit key and bound to the sequence number of their first entry;
 a frame holds the entries of one checkpoint (older stores: one entry per frame).
