@@ -51,15 +51,19 @@ def chained_text(prev: dict[str, Any] | None, fields: dict[str, Any]) -> tuple[d
 
 
 def _pair_text(value: Any) -> str | None:
-    """The spelling of a ``kind``, ``old`` or ``new`` value (a string, None, or a (revision,
-    hash) pair) that ``jsontext.text`` and ``sorted_text`` both write; None for anything else."""
+    """The spelling of a ``record``, ``kind``, ``old`` or ``new`` value (a string, None, a
+    (revision, hash) pair, a ``new-many`` list) that ``jsontext.text`` and ``sorted_text``
+    both write; None for anything else."""
     kind = type(value)
     if kind is str:
         return jsontext.string_text(value)
     if value is None:
         return "null"
-    if kind is list and len(value) == 2 and type(value[0]) is int and type(value[1]) is str:
-        return f"[{int.__repr__(value[0])},{jsontext.string_text(value[1])}]"
+    if kind is list:
+        if len(value) == 2 and type(value[0]) is int and type(value[1]) is str:
+            return f"[{int.__repr__(value[0])},{jsontext.string_text(value[1])}]"
+        text = jsontext.text(value)
+        return text if "{" not in text else None  # no object in it: no keys to sort
     return None
 
 
@@ -84,11 +88,12 @@ def chained_entry(
         "seq": seq,
         "prev": prev_hash,
     }
-    names = (at, actor, action, record, prev_hash)
-    if type(seq) is not int or any(type(n) is not str for n in names):
+    names = (at, actor, action, prev_hash)
+    if type(seq) is not int or any(type(n) is not str for n in names) or not (record is None or type(record) is str):
         entry["hash"] = entry_hash(entry)
         return entry, jsontext.text(entry)
-    at_t, actor_t, action_t, record_t, prev_t = map(jsontext.string_text, names)
+    at_t, actor_t, action_t, prev_t = map(jsontext.string_text, names)
+    record_t = "null" if record is None else jsontext.string_text(record)
     kind_t, old_t, new_t = _pair_text(kind), _pair_text(old), _pair_text(new)
     if kind_t is None or old_t is None or new_t is None:
         kind_s, old_s, new_s = map(jsontext.sorted_value_text, (kind, old, new))
