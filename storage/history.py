@@ -163,11 +163,16 @@ def fresh(record: Record) -> Record:
     )
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def json_copy(value: Any) -> Any:
     """Deep copy of JSON-shaped data (dicts, lists, scalars): several times faster than
-    ``copy.deepcopy``, which matters when listing thousands of records."""
+    ``copy.deepcopy``, which matters when listing thousands of records (and for an import's
+    ten thousand acknowledgements kept in one setting). Tuples are copied as lists, as JSON
+    reads them back."""
     if isinstance(value, dict):
-        return {k: json_copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [json_copy(v) for v in value]
+        return {k: v if type(v) in _SCALARS else json_copy(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [v if type(v) in _SCALARS else json_copy(v) for v in value]
     return value

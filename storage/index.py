@@ -48,9 +48,9 @@ class Index:
     journals: list[list[int]] = field(default_factory=list)  # [[journal generation, frames], ...]
     # Per partition, its members, summary and file record as last spelled for the index file,
     # with the object spelled (a summary or file record is replaced, never changed in place;
-    # members are changed in place, so ``absorb`` drops theirs).
+    # members are changed in place, so ``absorb`` drops theirs); likewise per setting its value.
     spelled: dict[str, dict[str, tuple[object, str]]] = field(
-        default_factory=lambda: {"members": {}, "summaries": {}, "files": {}}, repr=False, compare=False
+        default_factory=lambda: {"members": {}, "summaries": {}, "files": {}, "meta": {}}, repr=False, compare=False
     )
 
     def absorb(self, tx: Transaction) -> None:
@@ -77,6 +77,11 @@ class Index:
             else:
                 self.conflicts[rid] = part
         self.meta.update(tx.meta)
+        spelled_meta = self.spelled["meta"]
+        for key, value in tx.meta.items():  # a setting is replaced, never changed in place
+            text = tx.meta_texts.get(key)
+            if text is not None:
+                spelled_meta[key] = (value, text)
         for key in tx.meta_del:
             self.meta.pop(key, None)
 

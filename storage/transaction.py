@@ -10,13 +10,12 @@ value, a missing actor) without leaving anything half done.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from core.records import Record
-from storage import history, jsontext, sealed
+from storage import history, jsontext
 from storage.audit import chained_entry
 from storage.errors import StoreError, UnknownVersion
 from storage.history import Doc
@@ -45,6 +44,7 @@ class Transaction:
     meta_del: list[str] = field(default_factory=list)
     audit: list[AuditEntry] = field(default_factory=list)
     audit_texts: list[str] = field(default_factory=list)  # each entry of ``audit`` spelled (not in the frame)
+    meta_texts: dict[str, str] = field(default_factory=dict)  # each value of ``meta`` spelled (not in the frame)
     doc_texts: dict[str, tuple[Doc, str]] = field(default_factory=dict)  # record id -> (document, its text)
 
     def to_dict(self) -> dict[str, Any]:
@@ -86,7 +86,7 @@ class Transaction:
             ',"conflicts":',
             jsontext.text(self.conflicts),
             ',"meta":',
-            jsontext.text(self.meta),
+            jsontext.obj_text((k, self.meta_texts.get(k) or jsontext.text(v)) for k, v in self.meta.items()),
             ',"meta_del":',
             jsontext.text(self.meta_del),
             ',"audit":[',
@@ -260,17 +260,21 @@ class Plan:
         return result, work
 
     def set_meta(self, meta: dict[str, Any], actor: str) -> None:
-        """Settings to change (JSON values); values already set are left out."""
+        """Settings to change (JSON values); values already set are left out. Each value is
+        spelled here, so one JSON cannot hold is refused before anything is planned, and the
+        journal frame and the index reuse the text (an import's acknowledgements are one
+        setting of ten thousand entries)."""
         try:
-            sealed.dumps(meta)
-        except (TypeError, ValueError) as exc:
+            texts = {key: jsontext.text(value) for key, value in meta.items()}
+        except (TypeError, ValueError, RecursionError) as exc:
             raise StoreError("设置值无法保存,只能保存文字、数字、列表和字典。") from exc
         for key, value in meta.items():
             if not isinstance(key, str):
                 raise StoreError("设置名必须是文字。")
             if key in self._index.meta and self._index.meta[key] == value:
                 continue
-            self.tx.meta[key] = copy.deepcopy(value)
+            self.tx.meta[key] = history.json_copy(value)
+            self.tx.meta_texts[key] = texts[key]
             self.audit("meta", actor, key, "meta", None, None)
 
     def delete_meta(self, key: str, actor: str) -> None:

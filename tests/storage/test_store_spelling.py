@@ -210,4 +210,31 @@ def test_the_index_spelled_from_kept_parts_is_the_index_as_it_stands(tmp_path: P
     index = store._ledger.index
     same()
     assert a.id not in index.members and a.id not in index.spelled["members"]
+    store.meta_set("peers/x/pending_ack", {"r1": 1, "r2": 3})  # a setting spelled once, when set
+    same()
+    store.meta_set("peers/x/pending_ack", {"r1": 2})
+    store.meta_set("other", [1, "二", None])
+    same()
+    store.meta_delete("peers/x/pending_ack")
+    store.checkpoint()
+    index = store._ledger.index
+    same()
+    assert "peers/x/pending_ack" not in index.spelled["meta"]
+    store.close()
+
+
+def test_a_setting_json_cannot_hold_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    from storage.errors import StoreError
+    from storage.fsio import snapshot_bytes
+
+    store = Store.create(tmp_path / "s", PASS, clock=TickClock(), kdf=CHEAP_KDF)
+    before = snapshot_bytes(tmp_path / "s")
+    looped: list[Any] = []
+    looped.append(looped)
+    for bad in ({"a", "b"}, looped, {"when": object()}):
+        with pytest.raises(StoreError, match="设置值无法保存"):
+            store.meta_set("bad", bad)
+    assert snapshot_bytes(tmp_path / "s") == before and store.meta_get("bad") is None
+    store.meta_set("tuple", ("一", ["二"]))  # read back as JSON reads it
+    assert store.meta_get("tuple") == ["一", ["二"]]
     store.close()
