@@ -245,6 +245,13 @@ class Store(KeysMixin, DraftsMixin):
                 self._ledger.commit(plan.tx)
             return count
 
+    def held(self, record_ids: Iterable[str]) -> set[str]:
+        """Which of ``record_ids`` the store holds (the index alone answers: nothing decrypted)."""
+        with self._mutex:
+            self._ensure_open()
+            where = self._ledger.index.where
+            return {rid for rid in record_ids if rid in where}
+
     def get(self, record_id: str) -> Record | None:
         with self._mutex:
             self._ensure_open()

@@ -118,6 +118,16 @@ class Transaction:
         if text is not None:
             self.doc_texts[rid] = (doc, text)
 
+    def unplace(self, pkey: str, rid: str) -> None:
+        """Take a ``place`` back (the record changes again later in the same transaction)."""
+        for table in (self.parts, self.members):
+            changes = table.get(pkey)
+            if changes is not None:
+                changes.pop(rid, None)
+                if not changes:
+                    del table[pkey]
+        self.doc_texts.pop(rid, None)
+
 
 @dataclass
 class ApplyResult:
@@ -213,8 +223,9 @@ class Plan:
             history.CONFLICT: result.conflict_ids,
             history.HISTORICAL: result.historical_ids,
         }
-        where = self._index.where
+        where, tx = self._index.where, self.tx
         new_many: list[list[Any]] | None = [] if len(records) >= AUDIT_BATCH_FROM else None
+        placed: set[str] = set()  # new to the store, placed as planned (unless changed again)
         for rec in records:
             rid = rec.id
             if rid not in work:
@@ -223,8 +234,10 @@ class Plan:
                 doc = self._partition(pkey).get(rid) if pkey is not None else None
                 if doc is None:  # new to the store (most of an import): no merge to make
                     work[rid], h, text = history.first_version(rec)
-                    if text is not None:
-                        texts[rid] = text
+                    tx.place(rec.subject or NO_SUBJECT, rid, work[rid], rec.kind, text)
+                    placed.add(rid)
+                    if rid in self._index.conflicts:  # as the placing below would
+                        tx.conflicts[rid] = None
                     result.new_ids.append(rid)
                     if new_many is None:
                         self.audit(history.NEW, actor, rid, rec.kind, None, [rec.revision, h])
@@ -236,6 +249,9 @@ class Plan:
             ids[merged.status].append(rid)
             if merged.status == history.DUPLICATE:
                 continue
+            if rid in placed:  # new in this transaction and changed again: placed below instead
+                placed.discard(rid)
+                tx.unplace(history.current_dict(work[rid]).get("subject") or NO_SUBJECT, rid)
             work[rid] = merged.doc
             if merged.text is not None:
                 texts[rid] = merged.text
@@ -246,6 +262,8 @@ class Plan:
         if new_many:
             self.audit(NEW_MANY, actor, None, None, None, new_many)
         for rid in dict.fromkeys(result.new_ids + result.updated_ids + result.conflict_ids + result.historical_ids):
+            if rid in placed:
+                continue
             doc = work[rid]
             cur = history.current_dict(doc)
             pkey = cur.get("subject") or NO_SUBJECT

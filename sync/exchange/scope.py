@@ -67,12 +67,13 @@ def check_scope(
     record someone else wrote. A subject (or entrustment) taken from a phone still takes that
     phone's last records until the phone has acknowledged the withdrawal: it may have written
     them before it learnt of it, and it keeps them until they are delivered."""
+    held = store.held(r.id for r in records)  # only these can belong to someone else
     if sender_role == "office":
         authors = office_keys | {sender}
         for r in records:
             if r.kind not in OFFICE_KINDS or r.author not in authors:
                 raise OutOfScope(detail=f"{r.kind}")
-            existing = store.get(r.id)
+            existing = store.get(r.id) if r.id in held else None
             if existing is not None and existing.author not in authors:
                 raise OutOfScope(detail="记录属于他人")
         return
@@ -89,7 +90,7 @@ def check_scope(
                 given = set(PeerState(store, sender).sent_subjects)
             if not (r.subject in given and _was_writable(head, r.kind)):
                 raise OutOfScope(detail="对象未分配给该协助人员")
-        existing = store.get(r.id)
+        existing = store.get(r.id) if r.id in held else None
         if existing is not None and existing.author != sender:
             raise OutOfScope(detail="记录属于他人")
 
