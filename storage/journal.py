@@ -91,13 +91,13 @@ class Journal:
         atomic_write(self.path, MAGIC + _GEN.pack(gen), self._entropy(8).hex())
         self.gen, self.count, self.valid_end, self.bytes = gen, 0, HEADER_LEN, HEADER_LEN
 
-    def append(self, tx: dict[str, Any] | str) -> int:
-        """Make ``tx`` durable (a frame's body, or its text: ``Transaction.spell``); returns the
-        frame's size. On failure the journal is unchanged."""
+    def append(self, tx: dict[str, Any] | bytes) -> int:
+        """Make ``tx`` durable (a frame's body, or its UTF-8 text: ``Transaction.spell``);
+        returns the frame's size. On failure the journal is unchanged."""
         if self.gen is None:
             raise RuntimeError("journal not started")
-        text = tx if isinstance(tx, str) else jsontext.text(tx)
-        sealed = seal_parts(self._key, text.encode("utf-8"), _aad(self.gen, self.count), self._entropy)
+        body = tx if isinstance(tx, bytes) else jsontext.text(tx).encode("utf-8")
+        sealed = seal_parts(self._key, body, _aad(self.gen, self.count), self._entropy)
         try:
             if self._file is None:
                 self._file = AppendFile(self.path, self.valid_end)

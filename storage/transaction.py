@@ -58,14 +58,21 @@ class Transaction:
             "audit": self.audit,
         }
 
-    def spell(self) -> tuple[str, dict[str, dict[str, str]]]:
-        """The journal frame's text, exactly ``jsontext.text(self.to_dict())``, and the text of
-        every document in it by partition and record id (its partition file reuses them)."""
+    def spell(self) -> tuple[bytes, dict[str, dict[str, str]]]:
+        """The journal frame, exactly ``jsontext.text(self.to_dict())`` in UTF-8, and the text of
+        every document in it by partition and record id (its partition file reuses them).
+
+        A large import's frame is megabytes: it is encoded a partition at a time, so no text of
+        the whole frame is ever built (twice the size of its bytes, in memory touched once)."""
         key = jsontext.string_text
         docs: dict[str, dict[str, str]] = {}
-        out = ['{"parts":{']  # fragments joined once: a large import's frame is megabytes
+        chunks: list[bytes] = []
+        out = ['{"parts":{']
         comma = ""
         for pkey, changes in self.parts.items():
+            if len(out) > 256:
+                chunks.append("".join(out).encode("utf-8"))
+                out = []
             out += (comma, key(pkey), ":{")
             comma, inner = ",", ""
             spelled = docs[pkey] = {}
@@ -93,7 +100,8 @@ class Transaction:
             ",".join(audit),
             "]}",
         )
-        return "".join(out), docs
+        chunks.append("".join(out).encode("utf-8"))
+        return b"".join(chunks), docs
 
     @classmethod
     def from_dict(cls, body: dict[str, Any]) -> Transaction:

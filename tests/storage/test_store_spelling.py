@@ -139,7 +139,7 @@ def test_a_transaction_frame_is_spelled_as_json_dumps_with_removals_meta_and_aud
     tx = plan.tx
     assert tx.parts["old-partition"][moved.id] is None  # moved out: a removal spelled as null
     frame, docs = tx.spell()
-    assert frame == dumps(tx.to_dict())
+    assert frame == dumps(tx.to_dict()).encode("utf-8")
     assert docs[subj.id][again.id] == dumps(tx.parts[subj.id][again.id])
     tx.audit_texts.clear()  # a replayed transaction has no texts: the entries are encoded then
     assert tx.spell()[0] == frame
@@ -238,3 +238,13 @@ def test_a_setting_json_cannot_hold_is_refused_before_anything_is_written(tmp_pa
     store.meta_set("tuple", ("一", ["二"]))  # read back as JSON reads it
     assert store.meta_get("tuple") == ["一", ["二"]]
     store.close()
+
+
+def test_a_frame_of_many_partitions_is_encoded_in_pieces_that_join_to_json_dumps() -> None:
+    clock = TickClock()
+    plan = Plan(Index(), lambda pkey: {}, None, lambda: "2026-03-01T08:00:00")
+    subjects = [subject(clock, f"对象{i}") for i in range(120)]  # far more fragments than one piece holds
+    plan.records([r for s in subjects for r in (s, visit(clock, s.id, notes=f"第{s.id}次,“引号”\\\\"))], "officer")
+    frame, docs = plan.tx.spell()
+    assert frame == dumps(plan.tx.to_dict()).encode("utf-8")
+    assert sum(len(d) for d in docs.values()) == 240
