@@ -78,10 +78,16 @@ class KindSchema:
     legacy: tuple[Field, ...] = ()
 
     def field(self, name: str) -> Field:
+        return self._by_name[name]  # KeyError for a name neither shape has
+
+    @cached_property
+    def _by_name(self) -> dict[str, Field]:
+        """Each field by name, the current form's first (made once: the visit's rules look up
+        their fields for every record of an import)."""
+        out: dict[str, Field] = {}
         for f in (*self.fields, *self.legacy):
-            if f.name == name:
-                return f
-        raise KeyError(name)
+            out.setdefault(f.name, f)
+        return out
 
     def is_legacy(self, data: Any) -> bool:
         """Whether ``data`` (a record's data or form values) has the earlier shape: it fills a

@@ -326,12 +326,41 @@ def _bool_test(f: Field) -> FieldTest:
     return test
 
 
+def _strs_test(f: Field) -> FieldTest:
+    blank_ok, lo, hi, max_len, pattern = _blank_ok(f), f.min_items, f.max_items, f.max_len, f.pattern
+    allowed = frozenset(f.choices) if f.choices else None
+    search = v.CONTROL_RE.search  # an item is one line
+
+    def test(value: Any, day: date | None) -> bool:
+        if type(value) is not list:
+            return value is None and blank_ok
+        n = len(value)
+        if not n:
+            return blank_ok
+        if n < lo or (hi is not None and n > hi):
+            return False
+        for item in value:
+            if type(item) is not str or len(item) > max_len or search(item) is not None:
+                return False
+            if allowed is not None:
+                if item not in allowed or not item.strip():
+                    return False
+            elif not item.strip():
+                return False
+            if pattern is not None and pattern.fullmatch(item.strip()) is None:
+                return False
+        return True
+
+    return test
+
+
 _TESTS: dict[str, Callable[[Field], FieldTest]] = {
     TEXT: _text_test,
     DATE: _date_test,
     CHOICE: _choice_test,
     INT: _int_test,
     BOOL: _bool_test,
+    STRS: _strs_test,
 }
 
 

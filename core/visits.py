@@ -30,9 +30,14 @@ SAME_AS_LAST: tuple[str, ...] = (
 )
 
 
+# Each assessment's field, and its normal answer: its first choice (稳定, 正常).
+_STATE_FIELDS: dict[str, Field] = {state: VISIT.field(state) for state, _note in ASSESSMENTS}
+_NORMAL: dict[str, str] = {state: f.choices[0] for state, f in _STATE_FIELDS.items()}
+
+
 def normal(state: str) -> str:
     """The normal answer of an assessment: its first choice (稳定, 正常)."""
-    return VISIT.field(state).choices[0]
+    return _NORMAL[state]
 
 
 def is_legacy(data: Mapping[str, Any]) -> bool:
@@ -43,13 +48,15 @@ def is_legacy(data: Mapping[str, Any]) -> bool:
 def unusual(data: Mapping[str, Any]) -> list[dict[str, str]]:
     """The answers that are not the normal one, in form order: name, label, value and note.
     A legacy visit has none (its paragraphs are not graded)."""
-    if not isinstance(data, Mapping) or is_legacy(data):
+    if not (type(data) is dict or isinstance(data, Mapping)) or is_legacy(data):
         return []
     out = []
     for state, note in ASSESSMENTS:
         value = data.get(state)
-        f = VISIT.field(state)
-        if isinstance(value, str) and value in f.choices and value != normal(state):
+        if type(value) is not str or value == _NORMAL[state]:
+            continue
+        f = _STATE_FIELDS[state]
+        if value in f.choices:
             text = data.get(note)
             out.append(
                 {"name": state, "label": f.label, "value": value, "note": text.strip() if isinstance(text, str) else ""}
