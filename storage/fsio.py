@@ -28,8 +28,9 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes, entropy_hex: str, *, sync_dir: bool = True) -> None:
-    """Replace ``path`` with ``data`` so a crash leaves either the old or the new bytes.
+def atomic_write(path: Path, data: bytes | list[bytes], entropy_hex: str, *, sync_dir: bool = True) -> None:
+    """Replace ``path`` with ``data`` (bytes, or parts written one after another) so a crash
+    leaves either the old or the new bytes.
 
     ``sync_dir=False`` lets a caller replacing many files in one folder fsync it once at the end.
     """
@@ -37,9 +38,10 @@ def atomic_write(path: Path, data: bytes, entropy_hex: str, *, sync_dir: bool = 
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     try:
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
+            for part in [data] if isinstance(data, bytes) else data:
+                view = memoryview(part)
+                while view:
+                    view = view[os.write(fd, view) :]
             os.fsync(fd)
         finally:
             os.close(fd)

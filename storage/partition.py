@@ -58,8 +58,14 @@ class Loaded:
     digest: str  # sha256 of the file's bytes ("" when there is no file)
 
 
-def digest_of(blob: bytes) -> str:
-    return hashlib.sha256(blob).hexdigest()
+def digest_of(blob: bytes | list[bytes]) -> str:
+    """SHA-256 of a file's bytes (or of its parts, in order)."""
+    if isinstance(blob, bytes):
+        return hashlib.sha256(blob).hexdigest()
+    h = hashlib.sha256()
+    for part in blob:
+        h.update(part)
+    return h.hexdigest()
 
 
 class EncryptedStorage(Storage):
@@ -96,7 +102,7 @@ class EncryptedStorage(Storage):
         items = list(tables)
         if self.stamp is not None:
             items.append((STAMP, jsontext.text(self.stamp.to_dict())))
-        blob = sealed.encode_text(jsontext.obj_text(items), self._key, PARTITION, self._role, self._entropy)
+        blob = sealed.encode_parts(jsontext.obj_text(items), self._key, PARTITION, self._role, self._entropy)
         atomic_write(self.path, blob, self._entropy(8).hex(), sync_dir=self._sync_dir)
         self.digest = digest_of(blob)
 
@@ -177,7 +183,7 @@ class Sealed:
     """A partition file ready to write: the bytes ``write_spelled`` would write, and where."""
 
     path: Path
-    blob: bytes
+    blob: list[bytes]  # the file's bytes, in parts
     tmp_hex: str
 
     def write(self) -> str:
@@ -190,4 +196,4 @@ class Sealed:
 def seal_spelled(path: Path, key: bytes, role: str, entropy: Entropy, table: str, stamp: Stamp) -> Sealed:
     """What ``write_spelled`` writes, sealed but not yet written."""
     body = jsontext.obj_text([(TABLE, table), (STAMP, jsontext.text(stamp.to_dict()))])
-    return Sealed(path, sealed.encode_text(body, key, PARTITION, role, entropy), entropy(8).hex())
+    return Sealed(path, sealed.encode_parts(body, key, PARTITION, role, entropy), entropy(8).hex())

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from storage import jsontext
-from storage.crypto import DecryptError, Entropy, seal, unseal
+from storage.crypto import DecryptError, Entropy, seal_parts, unseal
 from storage.errors import StoreCorrupt
 from storage.fsio import atomic_write
 
@@ -28,7 +28,14 @@ def encode(obj: Any, key: bytes, purpose: bytes, role: str, entropy: Entropy) ->
 
 def encode_text(text: str, key: bytes, purpose: bytes, role: str, entropy: Entropy) -> bytes:
     """``encode`` for a value spelled already (``storage.jsontext``)."""
-    return MAGIC + seal(key, text.encode("utf-8"), aad_for(purpose, role), entropy)
+    return b"".join(encode_parts(text, key, purpose, role, entropy))
+
+
+def encode_parts(text: str, key: bytes, purpose: bytes, role: str, entropy: Entropy) -> list[bytes]:
+    """``encode_text`` as the parts of the file, in order, not joined (the index and a large
+    partition are megabytes: a file is written and hashed part by part instead)."""
+    nonce, ciphertext = seal_parts(key, text.encode("utf-8"), aad_for(purpose, role), entropy)
+    return [MAGIC, nonce, ciphertext]
 
 
 def decode(blob: bytes, key: bytes, purpose: bytes, role: str, path: Path) -> Any:
@@ -59,4 +66,4 @@ def write_text(
     path: Path, text: str, key: bytes, purpose: bytes, role: str, entropy: Entropy, *, sync_dir: bool = True
 ) -> None:
     """``write`` for a value spelled already."""
-    atomic_write(path, encode_text(text, key, purpose, role, entropy), entropy(8).hex(), sync_dir=sync_dir)
+    atomic_write(path, encode_parts(text, key, purpose, role, entropy), entropy(8).hex(), sync_dir=sync_dir)

@@ -15,6 +15,8 @@
   ``--naive-sample`` inserts into a store of the same size and extrapolated linearly (the
   file only grows, so this underestimates it); ``naive_measured_inserts`` says how many.
 
+The visits have the current form's shape (choices, short notes, 走访记录), as phones write them.
+
 Targets (issue 16.3, checked here, never in tests): import end to end (every stage, the apply
 and folding it into the partitions) at least 20,000 records/s for 10k records into a 50k store;
 re-import of an accepted bundle <= 0.05 s; export of 10k <= 1 s.
@@ -69,17 +71,29 @@ def _text(rng: random.Random, n: int) -> str:
     return ",".join(rng.choice(WORDS) for _ in range(n)) + "。"
 
 
+ASSESSED = (
+    ("thinking", ("稳定", "有波动", "异常")),
+    ("work", ("正常", "有变化", "异常")),
+    ("life", ("正常", "有变化", "异常")),
+    ("family", ("正常", "有变化", "异常")),
+)
+
+
 def _visit(rng: random.Random, author: str, subject_id: str, clock: Clock) -> Record:
-    data = {
+    """A visit as the current form writes it: the four assessments (about one answer in seven
+    not the normal one, with its note), who was there, and 走访记录."""
+    data: dict[str, object] = {
         "date": f"2026-0{rng.randrange(1, 3)}-{rng.randrange(1, 29):02d}",
-        "place": "对象家中",
-        "present": "对象本人及其母亲",
-        "thinking": _text(rng, 6),
-        "work": _text(rng, 5),
-        "life": _text(rng, 5),
-        "family": _text(rng, 4),
-        "notes": _text(rng, 12),
+        "place": "家中",
+        "present_who": ["本人", "家属"],
     }
+    for name, choices in ASSESSED:
+        roll = rng.random()
+        answer = choices[0] if roll < 0.85 else choices[1] if roll < 0.97 else choices[2]
+        data[f"{name}_state"] = answer
+        if answer != choices[0]:
+            data[f"{name}_note"] = _text(rng, 3)
+    data["notes"] = _text(rng, 8)
     return Record.new("visit", data, author=author, subject=subject_id, clock=clock)
 
 
