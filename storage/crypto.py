@@ -11,12 +11,13 @@ import hashlib
 import hmac
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
@@ -103,6 +104,18 @@ def seal_parts(key: bytes, plaintext: bytes, aad: bytes, entropy: Entropy = os.u
     of ten megabytes costs more than the encryption)."""
     nonce = entropy(NONCE_LEN)
     return nonce, AESGCM(key).encrypt(nonce, plaintext, aad)
+
+
+def seal_chunks(key: bytes, chunks: Iterable[bytes], aad: bytes, entropy: Entropy = os.urandom) -> list[bytes]:
+    """``seal`` of the chunks joined, as parts (nonce, the ciphertext a chunk at a time, tag)
+    whose concatenation is exactly what ``seal`` gives: AES-GCM's stream interface, so a frame of
+    many megabytes is never held as one plaintext or one ciphertext."""
+    nonce = entropy(NONCE_LEN)
+    encryptor = Cipher(algorithms.AES(key), modes.GCM(nonce)).encryptor()
+    encryptor.authenticate_additional_data(aad)
+    parts = [nonce, *(encryptor.update(chunk) for chunk in chunks), encryptor.finalize()]
+    parts.append(encryptor.tag)
+    return parts
 
 
 def unseal(key: bytes, blob: bytes, aad: bytes) -> bytes:

@@ -17,12 +17,13 @@ from __future__ import annotations
 import json
 import os
 import struct
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from storage import jsontext
-from storage.crypto import JOURNAL, DecryptError, Entropy, seal_parts, unseal
+from storage.crypto import JOURNAL, DecryptError, Entropy, seal_chunks, unseal
 from storage.fsio import AppendFile, atomic_write, fsync_dir, scan_frames
 
 JOURNAL_FILE = "journal.bin"
@@ -91,13 +92,13 @@ class Journal:
         atomic_write(self.path, MAGIC + _GEN.pack(gen), self._entropy(8).hex())
         self.gen, self.count, self.valid_end, self.bytes = gen, 0, HEADER_LEN, HEADER_LEN
 
-    def append(self, tx: dict[str, Any] | bytes) -> int:
-        """Make ``tx`` durable (a frame's body, or its UTF-8 text: ``Transaction.spell``);
+    def append(self, tx: dict[str, Any] | Iterable[bytes]) -> int:
+        """Make ``tx`` durable (a frame's body, or its UTF-8 text in chunks: ``Transaction.spell``);
         returns the frame's size. On failure the journal is unchanged."""
         if self.gen is None:
             raise RuntimeError("journal not started")
-        body = tx if isinstance(tx, bytes) else jsontext.text(tx).encode("utf-8")
-        sealed = seal_parts(self._key, body, _aad(self.gen, self.count), self._entropy)
+        chunks = [jsontext.text(tx).encode("utf-8")] if isinstance(tx, dict) else tx
+        sealed = seal_chunks(self._key, chunks, _aad(self.gen, self.count), self._entropy)
         try:
             if self._file is None:
                 self._file = AppendFile(self.path, self.valid_end)

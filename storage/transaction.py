@@ -10,7 +10,7 @@ value, a missing actor) without leaving anything half done.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,21 +58,22 @@ class Transaction:
             "audit": self.audit,
         }
 
-    def spell(self) -> tuple[bytes, dict[str, dict[str, str]]]:
-        """The journal frame, exactly ``jsontext.text(self.to_dict())`` in UTF-8, and the text of
-        every document in it by partition and record id (its partition file reuses them).
+    def spell(self) -> tuple[Iterator[bytes], dict[str, dict[str, str]]]:
+        """The journal frame, exactly ``jsontext.text(self.to_dict())`` in UTF-8, as chunks to
+        be joined, and the text of every document in it by partition and record id (its
+        partition file reuses them), filled in as the chunks are taken.
 
-        A large import's frame is megabytes: it is encoded a partition at a time, so no text of
-        the whole frame is ever built (twice the size of its bytes, in memory touched once)."""
-        key = jsontext.string_text
+        A large import's frame is megabytes: it is encoded about sixty documents at a time and
+        each piece sealed as it comes (``crypto.seal_chunks``), so the frame is never held as one
+        text or one plaintext, and the pieces reuse the same memory."""
         docs: dict[str, dict[str, str]] = {}
-        chunks: list[bytes] = []
+        return self._frame(docs), docs
+
+    def _frame(self, docs: dict[str, dict[str, str]]) -> Iterator[bytes]:
+        key = jsontext.string_text
         out = ['{"parts":{']
         comma = ""
         for pkey, changes in self.parts.items():
-            if len(out) > 256:
-                chunks.append("".join(out).encode("utf-8"))
-                out = []
             out += (comma, key(pkey), ":{")
             comma, inner = ",", ""
             spelled = docs[pkey] = {}
@@ -85,6 +86,9 @@ class Transaction:
                     spelled[rid] = doc_text
                     out += (inner, key(rid), ":", doc_text)
                 inner = ","
+                if len(out) >= 256:
+                    yield "".join(out).encode("utf-8")
+                    out = []
             out.append("}")
         audit = self.audit_texts if len(self.audit_texts) == len(self.audit) else map(jsontext.text, self.audit)
         out += (
@@ -100,8 +104,7 @@ class Transaction:
             ",".join(audit),
             "]}",
         )
-        chunks.append("".join(out).encode("utf-8"))
-        return b"".join(chunks), docs
+        yield "".join(out).encode("utf-8")
 
     @classmethod
     def from_dict(cls, body: dict[str, Any]) -> Transaction:
