@@ -129,17 +129,18 @@ UNUSUAL_VISITS_KEPT = 5  # the newest visits with an unusual answer a summary ke
 def unusual_visits(records: Iterable[Record], keep: int = UNUSUAL_VISITS_KEPT) -> list[dict[str, Any]]:
     """The newest ``keep`` live visits with an answer that is not the normal one, newest first:
     id, date and the unusual answers (label, value, note cut to 60 characters)."""
-    found = []
-    for r in records:
-        if r.kind != "visit" or r.deleted or not isinstance(r.data, dict):
-            continue
+    live = [r for r in records if r.kind == "visit" and not r.deleted and isinstance(r.data, dict)]
+    live.sort(key=lambda r: (_text(r.data.get("date")), r.id), reverse=True)  # newest first:
+    found: list[dict[str, Any]] = []  # only as many are asked about their answers as it takes to find ``keep``
+    for r in live:
+        if len(found) >= keep:
+            break
         off = visits.unusual(r.data)
         if off:
             found.append(
                 {"id": r.id, "date": _text(r.data.get("date")), "answers": [{**u, "note": u["note"][:60]} for u in off]}
             )
-    found.sort(key=lambda v: (v["date"], v["id"]), reverse=True)
-    return found[:keep]
+    return found
 
 
 URGENT = URGENCIES[0]  # 紧急

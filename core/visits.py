@@ -70,15 +70,16 @@ def check(data: dict[str, Any], errors: dict[str, str]) -> None:
         return
     for state, note in ASSESSMENTS:
         value = data.get(state)
-        if state in errors or value == normal(state) or not isinstance(value, str):
+        if value == _NORMAL[state] or state in errors or not isinstance(value, str):
             continue
         if is_blank(data.get(note)) and note not in errors:
-            label = VISIT.field(state).label
+            label = _STATE_FIELDS[state].label
             errors[note] = f"{label}为“{value}”,请在{label}说明中写明具体情况"
-    off = unusual(data)
-    if off and is_blank(data.get("notes")) and "notes" not in errors:
-        which = "、".join(f"{u['label']}“{u['value']}”" for u in off)
-        errors["notes"] = f"{which}不是正常情况,请在走访记录中至少写一行"
+    if "notes" not in errors and is_blank(data.get("notes")):  # 走访记录 only asked for then
+        off = unusual(data)
+        if off:
+            which = "、".join(f"{u['label']}“{u['value']}”" for u in off)
+            errors["notes"] = f"{which}不是正常情况,请在走访记录中至少写一行"
     present = data.get("present_who")
     ticked = present if isinstance(present, list) else []
     if "present_other" not in errors:
