@@ -430,3 +430,29 @@ def test_an_import_holds_the_collector_off_only_while_it_runs(
     assert importing_mod.import_bundle(store, office, good, clock=lambda: CREATED).status == "accepted"
     assert importing_mod.import_bundle(store, office, bad, clock=lambda: CREATED).status == "rejected"
     assert seen == [False, False] and gc.isenabled()
+
+
+_ELEMENTS = st.sampled_from(['{"a":1}', "{}", '{"a":1,"a":2}', "1", '"x"', "[]", '{"b":{"c":[{}]}}', "NaN", "{", ""])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_ELEMENTS, max_size=8),
+    st.sampled_from(["", " ", "\n", "x", "]", ",{}"]),
+    st.sampled_from(["[", " [", "{", ""]),
+    st.integers(0, 9),
+)
+def test_a_payload_decoded_whole_answers_as_one_read_element_by_element(
+    elements: list[str], tail: str, head: str, limit: int
+) -> None:
+    from sync.protocol import format as fmt
+
+    text = head + ",".join(elements) + ("]" if head.strip() == "[" else "") + tail
+
+    def outcome(read: Any) -> Any:
+        try:
+            return read(text, limit)
+        except (BundleRejected, ValueError, RecursionError) as exc:
+            return type(exc)
+
+    assert outcome(fmt._records) == outcome(fmt._records_one_by_one)
