@@ -56,7 +56,11 @@ class StoreOptions:
 
     checkpoint_every: int = 256  # commits in a journal before it is retired and folded
     checkpoint_bytes: int = 8 * 1024 * 1024  # or when the journal grows past this
-    cache_partitions: int = 64  # decrypted partitions kept in memory
+    # Decrypted partitions kept in memory. An import reads each subject it touches to check the
+    # sender's scope, then writes it at the checkpoint: with room for a bundle's subjects (a
+    # week's bundle from a village has a few dozen; the benchmark's has a hundred) none is read
+    # twice. A phone's helper has far fewer subjects than this; at the office it is some tens of MB.
+    cache_partitions: int = 128
     fold_every: int = 3  # a rolling-checkpoint slice runs on every n-th commit (the others pay nothing)
     fold_budget_ms: float = 8.0  # work per slice, after its first step
     draft_interval_s: float = 1.0  # a buffered draft is written at most this often
