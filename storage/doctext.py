@@ -10,6 +10,7 @@ instead of being encoded again. Data in any other order is simply encoded again 
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from typing import Any
 
 from core.records import Record
@@ -17,11 +18,25 @@ from storage import jsontext
 
 
 def hash_and_data(record: Record) -> tuple[str, str]:
-    """``record.content_hash()`` and ``jsontext.sorted_text(record.data)``."""
+    """``record.content_hash()`` and ``jsontext.sorted_text(record.data)``: the hashed text is
+    fed in parts (its end is the same for every record of a subject and kind)."""
     data = jsontext.sorted_text(record.data)
+    h = hashlib.sha256(b'{"data":')
+    h.update(data.encode("utf-8"))
+    try:
+        tail = _known_tail(record.deleted, record.kind, record.subject)
+    except TypeError:  # a field of a type that cannot be a key (never one the store writes)
+        tail = _hashed_tail(record.deleted, record.kind, record.subject)
+    h.update(tail)
+    return h.hexdigest(), data
+
+
+def _hashed_tail(deleted: Any, kind: Any, subject: Any) -> bytes:
     s = jsontext.sorted_value_text
-    body = f'{{"data":{data},"deleted":{s(record.deleted)},"kind":{s(record.kind)},"subject":{s(record.subject)}}}'
-    return hashlib.sha256(body.encode("utf-8")).hexdigest(), data
+    return f',"deleted":{s(deleted)},"kind":{s(kind)},"subject":{s(subject)}}}'.encode()
+
+
+_known_tail = lru_cache(maxsize=4096)(_hashed_tail)
 
 
 def content_hash(record: Record) -> str:
