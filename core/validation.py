@@ -24,6 +24,8 @@ MAX_YEAR = 2100
 
 def parse_date(value: Any) -> date | None:
     """An ISO ``YYYY-MM-DD`` string (or a date) as a date; ``None`` for anything else."""
+    if type(value) is str:  # the usual case first: a record's date
+        return _date_of_text(value)
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
