@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core.records import Record
 from storage import jsontext
 from storage.errors import StoreCorrupt
 
@@ -37,9 +38,9 @@ class Index:
     summaries: dict[str, dict[str, Any]] = field(default_factory=dict)  # subject id -> summary
     dirty: set[str] = field(default_factory=set)  # partitions whose summary is stale
     # A stale partition whose every change since its summary was computed is a record new to
-    # the store: those records' documents, so the summary is extended rather than recomputed
+    # the store: those records, so the summary is extended rather than recomputed
     # from the whole partition (``core.rules.extend_summary``). Not in here: recompute in full.
-    appended: dict[str, list[Any]] = field(default_factory=dict, repr=False, compare=False)
+    appended: dict[str, list[Record]] = field(default_factory=dict, repr=False, compare=False)
     conflicts: dict[str, str] = field(default_factory=dict)  # record id -> partition
     meta: dict[str, Any] = field(default_factory=dict)
     audit_bytes: int = 0  # audit log length at the checkpoint
@@ -87,7 +88,9 @@ class Index:
 
     def _note_appended(self, tx: Transaction) -> None:
         """Before ``tx`` is absorbed: which partitions it only adds new records to (documents
-        with one version, of ids no partition holds), on top of a summary that was current."""
+        with one version, of ids no partition holds), on top of a summary that was current; the
+        records are kept (``Transaction.firsts``, or made from the document: a replayed frame)."""
+        firsts = tx.firsts
         for pkey, changes in tx.parts.items():
             if pkey in self.dirty:
                 added = self.appended.get(pkey)
@@ -98,7 +101,7 @@ class Index:
                     if doc is None or rid in self.where or len(doc["versions"]) != 1:
                         added = None
                         break
-                    added.append(doc)
+                    added.append(firsts.get(rid) or Record.of_fields(doc["versions"][0]["record"]))
             if added is None:
                 self.appended.pop(pkey, None)
             else:

@@ -306,7 +306,7 @@ class Ledger:
         added = self.index.appended.pop(pkey, None)
         old = self.index.summaries.get(pkey)
         if added is not None and old is not None:
-            extended = extend_summary(old, [Record.of_fields(d["versions"][0]["record"]) for d in added])
+            extended = extend_summary(old, added)
             if extended is not None:
                 self.index.summaries[pkey] = extended
                 return

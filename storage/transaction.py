@@ -46,6 +46,9 @@ class Transaction:
     audit_texts: list[str] = field(default_factory=list)  # each entry of ``audit`` spelled (not in the frame)
     meta_texts: dict[str, str] = field(default_factory=dict)  # each value of ``meta`` spelled (not in the frame)
     doc_texts: dict[str, tuple[Doc, str]] = field(default_factory=dict)  # record id -> (document, its text)
+    # record id -> the record a document new to the store was made from (not in the frame): the
+    # summaries extended at the next checkpoint read it instead of rebuilding it from the document
+    firsts: dict[str, Record] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The journal frame's body (its keys and their order are the on-disk format)."""
@@ -138,6 +141,7 @@ class Transaction:
                 if not changes:
                     del table[pkey]
         self.doc_texts.pop(rid, None)
+        self.firsts.pop(rid, None)
 
 
 @dataclass
@@ -246,6 +250,7 @@ class Plan:
                 if doc is None:  # new to the store (most of an import): no merge to make
                     work[rid], h, text = history.first_version(rec)
                     tx.place(rec.subject or NO_SUBJECT, rid, work[rid], rec.kind, text)
+                    tx.firsts[rid] = rec
                     placed.add(rid)
                     if rid in self._index.conflicts:  # as the placing below would
                         tx.conflicts[rid] = None
