@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.records import Record
+from core.rules import extend_summary, summarise_subject
 from storage import jsontext
 from storage.errors import StoreCorrupt
+from storage.history import current_dict
 
 if TYPE_CHECKING:
     from storage.transaction import Transaction
@@ -106,6 +108,26 @@ class Index:
                 self.appended.pop(pkey, None)
             else:
                 self.appended[pkey] = added
+
+    def summarise(self, pkey: str, docs: dict[str, Any]) -> None:
+        """Only a subject's partition has a summary: an entrustment's partition (委托调查评估 and
+        its helper's investigations, issue 15) is not on the register, the dashboards or a list.
+
+        A partition that has only gained new records since its summary (``Index.appended``) has
+        its summary extended by them where that gives the same summary (``extend_summary``:
+        an import of visits), instead of summarising every record again."""
+        added = self.appended.pop(pkey, None)
+        old = self.summaries.get(pkey)
+        if added is not None and old is not None:
+            extended = extend_summary(old, added)
+            if extended is not None:
+                self.summaries[pkey] = extended
+                return
+        records = [Record.from_dict(current_dict(d)) for d in docs.values()]
+        if any(r.kind == "subject" and r.id == pkey for r in records):
+            self.summaries[pkey] = summarise_subject(pkey, records)
+        else:
+            self.summaries.pop(pkey, None)
 
     def partitions(self, kind: str | None, subject: str | None, kinds: Collection[str] | None) -> list[str]:
         """The partitions that can hold such records (the others need not be decrypted)."""

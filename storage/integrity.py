@@ -23,9 +23,8 @@ from storage.filelock import LOCK_FILE
 from storage.fsio import leftover_temps
 from storage.history import Doc
 from storage.index import INDEX_FILE, Index
-from storage.journal import JOURNAL_FILE, OLD_JOURNAL_FILE, Journal, JournalState
+from storage.journal import JOURNAL_FILE, OLD_JOURNAL_FILE, Journal, JournalState, journal_problems
 from storage.keyfile import KEY_FILE
-from storage.ledger import journal_problems
 from storage.transaction import AuditEntry
 
 

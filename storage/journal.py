@@ -139,3 +139,37 @@ class Journal:
         if self._file is not None:
             self._file.close()
             self._file = None
+
+
+def truncated_message(path: Path, missing: int) -> str:
+    return (
+        f"事务日志末尾少了 {missing} 条已保存的修改,文件可能被截短或替换为旧副本:{path}。请从备份恢复或联系技术支持。"
+    )
+
+
+def missing_journal_message(path: Path) -> str:
+    return f"事务日志缺失,其中已保存的修改无法恢复:{path}。请从备份恢复或联系技术支持。"
+
+
+def journal_problems(
+    anchors: list[list[int]], gen: int, home: Path, old: JournalState, active: JournalState
+) -> list[str]:
+    """Journals shorter than a file written after them saw (``anchors``: [generation, frames]).
+
+    Only journals the index still continues from are compared; older ones are folded already.
+    """
+    out: list[str] = []
+    for jgen, frames in anchors:
+        if jgen < gen:
+            continue
+        if old.gen == jgen:
+            have, path = len(old.txs), home / OLD_JOURNAL_FILE
+        elif active.gen == jgen:
+            have, path = len(active.txs), home / JOURNAL_FILE
+        else:
+            if frames:
+                out.append(missing_journal_message(home / (OLD_JOURNAL_FILE if jgen == gen else JOURNAL_FILE)))
+            continue
+        if have < frames:
+            out.append(truncated_message(path, frames - have))
+    return list(dict.fromkeys(out))

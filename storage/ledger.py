@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.records import Record
-from core.rules import extend_summary, summarise_subject
 from storage import gcpause, history, sealed
 from storage.audit import AUDIT_FILE, AuditLog
 from storage.cache import PARTS_DIR, PartitionCache, Prepared
@@ -43,7 +42,14 @@ from storage.errors import StoreCorrupt, StoreError, StoreLocked
 from storage.fsio import atomic_write, fsync_dir, leftover_temps, remove_durably
 from storage.history import Doc, fresh
 from storage.index import INDEX_FILE, Index
-from storage.journal import JOURNAL_FILE, OLD_JOURNAL_FILE, Journal, JournalState
+from storage.journal import (
+    JOURNAL_FILE,
+    OLD_JOURNAL_FILE,
+    Journal,
+    JournalState,
+    journal_problems,
+    missing_journal_message,
+)
 from storage.transaction import NO_SUBJECT, AuditEntry, Transaction
 
 PARALLEL_FROM = 8  # a fold of this many partitions or more writes their files from threads
@@ -76,16 +82,6 @@ class Fold:
     done: int = field(default=0)  # partitions written so far
     wait: int = field(default=0)  # commits since the last slice
     audited: tuple[int, AuditEntry | None] | None = None  # (log end, last entry) once appended
-
-
-def truncated_message(path: Path, missing: int) -> str:
-    return (
-        f"事务日志末尾少了 {missing} 条已保存的修改,文件可能被截短或替换为旧副本:{path}。请从备份恢复或联系技术支持。"
-    )
-
-
-def missing_journal_message(path: Path) -> str:
-    return f"事务日志缺失,其中已保存的修改无法恢复:{path}。请从备份恢复或联系技术支持。"
 
 
 class Ledger:
@@ -197,7 +193,7 @@ class Ledger:
         record, docs = self.parts.write(pkey, self._stamp_journals())
         self.index.files[pkey] = record
         if pkey in self.index.dirty and pkey != NO_SUBJECT:
-            self._set_summary(pkey, docs)  # summarise what was written, no second read
+            self.index.summarise(pkey, docs)  # summarise what was written, no second read
             self.index.dirty.discard(pkey)
 
     def _finish_fold(self) -> None:
@@ -292,29 +288,9 @@ class Ledger:
             except StoreCorrupt as exc:
                 self.note(exc.message)
                 continue
-            self._set_summary(pkey, docs)
+            self.index.summarise(pkey, docs)
         self.index.dirty.clear()
         self.index.appended.clear()
-
-    def _set_summary(self, pkey: str, docs: dict[str, Doc]) -> None:
-        """Only a subject's partition has a summary: an entrustment's partition (委托调查评估 and
-        its helper's investigations, issue 15) is not on the register, the dashboards or a list.
-
-        A partition that has only gained new records since its summary (``Index.appended``) has
-        its summary extended by them where that gives the same summary (``extend_summary``:
-        an import of visits), instead of summarising every record again."""
-        added = self.index.appended.pop(pkey, None)
-        old = self.index.summaries.get(pkey)
-        if added is not None and old is not None:
-            extended = extend_summary(old, added)
-            if extended is not None:
-                self.index.summaries[pkey] = extended
-                return
-        records = [Record.from_dict(history.current_dict(d)) for d in docs.values()]
-        if any(r.kind == "subject" and r.id == pkey for r in records):
-            self.index.summaries[pkey] = summarise_subject(pkey, records)
-        else:
-            self.index.summaries.pop(pkey, None)
 
     def checkpoint(self) -> None:
         """Fold everything now (close, an explicit checkpoint): the journal ends empty."""
@@ -386,7 +362,7 @@ class Ledger:
                     waiting.append((prepared, pool.submit(prepared.file.write)))
                     fold.todo.pop()
                     if pkey in self.index.dirty and pkey != NO_SUBJECT:
-                        self._set_summary(pkey, prepared.docs)  # of what is being written
+                        self.index.summarise(pkey, prepared.docs)  # of what is being written
                     while len(waiting) > 2 * WRITERS:
                         settle_oldest()
         finally:
@@ -476,27 +452,3 @@ class Ledger:
         self.index = Index()
         self.audit_pending.clear()
         self.audit_texts.clear()
-
-
-def journal_problems(
-    anchors: list[list[int]], gen: int, home: Path, old: JournalState, active: JournalState
-) -> list[str]:
-    """Journals shorter than a file written after them saw (``anchors``: [generation, frames]).
-
-    Only journals the index still continues from are compared; older ones are folded already.
-    """
-    out: list[str] = []
-    for jgen, frames in anchors:
-        if jgen < gen:
-            continue
-        if old.gen == jgen:
-            have, path = len(old.txs), home / OLD_JOURNAL_FILE
-        elif active.gen == jgen:
-            have, path = len(active.txs), home / JOURNAL_FILE
-        else:
-            if frames:
-                out.append(missing_journal_message(home / (OLD_JOURNAL_FILE if jgen == gen else JOURNAL_FILE)))
-            continue
-        if have < frames:
-            out.append(truncated_message(path, frames - have))
-    return list(dict.fromkeys(out))

@@ -13,7 +13,7 @@ from store_helpers import TickClock
 from core import rules
 from core.records import Record
 from core.rules import summarise_subject
-from storage import Store, ledger
+from storage import Store, index
 
 SUBJECT = {"name": "赵六", "gender": "男", "category": "缓刑", "term_start": "2026-01-01", "term_end": "2027-01-31"}
 
@@ -36,7 +36,7 @@ def test_summaries_after_mixed_changes_equal_a_full_recompute(
         extended.append(out is not None)
         return out
 
-    monkeypatch.setattr(ledger, "extend_summary", counted)
+    monkeypatch.setattr(index, "extend_summary", counted)
     rng = random.Random(4)
     store = make_store()
     subjects = [Record.new("subject", SUBJECT, author="o" * 30, clock=clock) for _ in range(3)]
