@@ -79,17 +79,20 @@ def check_scope(
         return
     given: set[str] | None = None
     heads: dict[str, Record | None] = {}
+    allowed: set[tuple[str, str]] = set()  # (subject, kind) found writable: asked once
     for r in records:
         if r.kind not in HELPER_KINDS or r.author != sender or r.subject is None:
             raise OutOfScope(detail=f"{r.kind}")
-        if r.subject not in heads:
-            heads[r.subject] = store.get(r.subject)
-        head = heads[r.subject]
-        if not _may_write(head, r.kind, sender):
-            if given is None:  # sent to this phone and not yet confirmed withdrawn (read once)
-                given = set(PeerState(store, sender).sent_subjects)
-            if not (r.subject in given and _was_writable(head, r.kind)):
-                raise OutOfScope(detail="对象未分配给该协助人员")
+        if (r.subject, r.kind) not in allowed:
+            if r.subject not in heads:
+                heads[r.subject] = store.get(r.subject)
+            head = heads[r.subject]
+            if not _may_write(head, r.kind, sender):
+                if given is None:  # sent to this phone and not yet confirmed withdrawn (read once)
+                    given = set(PeerState(store, sender).sent_subjects)
+                if not (r.subject in given and _was_writable(head, r.kind)):
+                    raise OutOfScope(detail="对象未分配给该协助人员")
+            allowed.add((r.subject, r.kind))
         existing = store.get(r.id) if r.id in held else None
         if existing is not None and existing.author != sender:
             raise OutOfScope(detail="记录属于他人")
