@@ -17,10 +17,12 @@ from core.records import Record
 from storage import jsontext
 
 
-def hash_and_data(record: Record) -> tuple[str, str]:
+def hash_and_data(record: Record, in_order: bool = False) -> tuple[str, str]:
     """``record.content_hash()`` and ``jsontext.sorted_text(record.data)``: the hashed text is
-    fed in parts (its end is the same for every record of a subject and kind)."""
-    data = jsontext.sorted_text(record.data)
+    fed in parts (its end is the same for every record of a subject and kind). ``in_order``:
+    the caller found every key of the data in order (``keys_sorted``), so the encoder need not
+    sort them (a bundle's records)."""
+    data = (jsontext.text if in_order else jsontext.sorted_text)(record.data)
     h = hashlib.sha256(b'{"data":')
     h.update(data.encode("utf-8"))
     try:
@@ -58,11 +60,13 @@ def keys_sorted(value: Any) -> bool:
                 return False
         return True
     if kind is list:
-        return all(keys_sorted(item) for item in value if type(item) is dict or type(item) is list)
+        for item in value:
+            if (type(item) is dict or type(item) is list) and not keys_sorted(item):
+                return False
     return True
 
 
-def new_doc_text(record: Record, content_hash: str, data_text: str) -> str | None:
+def new_doc_text(record: Record, content_hash: str, data_text: str, in_order: bool | None = None) -> str | None:
     """``jsontext.text(history.new_doc(record, content_hash))`` from ``data_text`` (the data with
     sorted keys), or None when that would not be the same text (data in another order, or an
     envelope field of an unusual type)."""
@@ -76,7 +80,7 @@ def new_doc_text(record: Record, content_hash: str, data_text: str) -> str | Non
         and type(r.author) is str
         and type(r.created) is str
         and type(r.updated) is str
-        and keys_sorted(r.data)
+        and (keys_sorted(r.data) if in_order is None else in_order)
     ):
         return None
     s = jsontext.string_text

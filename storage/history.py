@@ -64,8 +64,9 @@ def current_dict(doc: Doc) -> dict[str, Any]:
 def first_version(record: Record) -> tuple[Doc, str, str | None]:
     """A record new to the store: its document, content hash and the document spelled (None
     where that did not come free), what ``merge(None, record)`` gives."""
-    h, data_text = doctext.hash_and_data(record)
-    return new_doc(record, h), h, doctext.new_doc_text(record, h, data_text)
+    in_order = doctext.keys_sorted(record.data)
+    h, data_text = doctext.hash_and_data(record, in_order)
+    return new_doc(record, h), h, doctext.new_doc_text(record, h, data_text, in_order)
 
 
 def merge(doc: Doc | None, record: Record) -> Merge:
