@@ -126,10 +126,11 @@ class PartitionCache:
     def absorb(
         self,
         parts: Mapping[str, Mapping[str, Doc | None]],
-        texts: Mapping[str, Mapping[str, str]] | None = None,
+        texts: Mapping[str, Mapping[str, tuple[Doc, str]]] | None = None,
     ) -> None:
-        """Take a committed transaction's document changes (``texts``: the documents as the
-        journal frame spelled them, kept so writing the partition does not encode them again)."""
+        """Take a committed transaction's document changes (``texts``: its documents with their
+        text as the journal frame spelled them, kept so writing the partition does not encode
+        them again)."""
         for pkey, changes in parts.items():
             self.pending.setdefault(pkey, {}).update(changes)
             cached = self._cache.get(pkey)
@@ -137,11 +138,7 @@ class PartitionCache:
                 overlay(cached, changes)
             spelled = texts.get(pkey) if texts else None
             if spelled:
-                keep = self.spelled.setdefault(pkey, {})
-                for rid, doc in changes.items():
-                    doc_text = spelled.get(rid)
-                    if doc is not None and doc_text is not None:
-                        keep[rid] = (doc, doc_text)
+                self.spelled.setdefault(pkey, {}).update(spelled)
 
     def write(self, pkey: str, journals: list[list[int]]) -> tuple[FileRecord, dict[str, Doc]]:
         """Write the partition as it stands (its file plus every pending change) under the next

@@ -61,18 +61,18 @@ class Transaction:
             "audit": self.audit,
         }
 
-    def spell(self) -> tuple[Iterator[bytes], dict[str, dict[str, str]]]:
+    def spell(self) -> tuple[Iterator[bytes], dict[str, dict[str, tuple[Doc, str]]]]:
         """The journal frame, exactly ``jsontext.text(self.to_dict())`` in UTF-8, as chunks to
-        be joined, and the text of every document in it by partition and record id (its
+        be joined, and every document in it with its text by partition and record id (its
         partition file reuses them), filled in as the chunks are taken.
 
         A large import's frame is megabytes: it is encoded about sixty documents at a time and
         each piece sealed as it comes (``crypto.seal_chunks``), so the frame is never held as one
         text or one plaintext, and the pieces reuse the same memory."""
-        docs: dict[str, dict[str, str]] = {}
+        docs: dict[str, dict[str, tuple[Doc, str]]] = {}
         return self._frame(docs), docs
 
-    def _frame(self, docs: dict[str, dict[str, str]]) -> Iterator[bytes]:
+    def _frame(self, docs: dict[str, dict[str, tuple[Doc, str]]]) -> Iterator[bytes]:
         key = jsontext.string_text
         out = ['{"parts":{']
         comma = ""
@@ -85,9 +85,10 @@ class Transaction:
                     out += (inner, key(rid), ":null")
                 else:
                     known = self.doc_texts.get(rid)
-                    doc_text = known[1] if known is not None and known[0] is doc else jsontext.text(doc)
-                    spelled[rid] = doc_text
-                    out += (inner, key(rid), ":", doc_text)
+                    if known is None or known[0] is not doc:
+                        known = (doc, jsontext.text(doc))
+                    spelled[rid] = known
+                    out += (inner, key(rid), ":", known[1])
                 inner = ","
                 if len(out) >= 256:
                     yield "".join(out).encode("utf-8")
