@@ -18,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from storage import partition
 from storage.crypto import Entropy, SubKeys
@@ -189,6 +189,9 @@ class PartitionCache:
 
 
 def overlay(docs: dict[str, Doc], changes: Mapping[str, Doc | None]) -> None:
+    if None not in changes.values():  # nothing removed (an import): one update
+        docs.update(cast("Mapping[str, Doc]", changes))
+        return
     for rid, doc in changes.items():
         if doc is None:
             docs.pop(rid, None)

@@ -17,7 +17,7 @@ import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from core.records import Record
 from core.rules import extend_summary, summarise_subject
@@ -63,6 +63,10 @@ class Index:
         for pkey, changes in tx.members.items():
             spelled_members.pop(pkey, None)
             members = self.members.setdefault(pkey, {})
+            if changes and None not in changes.values():  # nothing removed (an import): two updates
+                members.update(cast("dict[str, str]", changes))
+                self.where.update(dict.fromkeys(changes, pkey))
+                continue
             for rid, kind in changes.items():
                 if kind is None:
                     members.pop(rid, None)
@@ -98,7 +102,9 @@ class Index:
                 added = self.appended.get(pkey)
             else:
                 added = [] if pkey in self.summaries else None
-            if added is not None:
+            if added is not None and all(rid in firsts for rid in changes):
+                added.extend(map(firsts.__getitem__, changes))  # planned as new: one version each
+            elif added is not None:
                 for rid, doc in changes.items():
                     if doc is None or rid in self.where or len(doc["versions"]) != 1:
                         added = None
