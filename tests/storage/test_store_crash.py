@@ -372,15 +372,21 @@ def test_a_kill_at_any_file_operation_of_a_checkpoint_writing_from_threads_loses
     assert endings == {"killed", "done"}  # kills inside the fold, and a fold that finished
 
 
+def _a_visit_in_each_of_many(home: Path, prefix: str) -> Store:
+    """A store whose next checkpoint writes its files from threads: a visit in each of MANY."""
+    store = Store.create(home, PASS, kdf=CHEAP_KDF, options=ALL_AT_ONCE)
+    for i, sid in enumerate(MANY):
+        store.put(Record(f"{prefix}{i}", "visit", sid, "h", 1, "t", "t", False, {"notes": "一"}), actor="h")
+    return store
+
+
 def test_a_partition_file_that_failed_to_write_is_written_by_the_next_checkpoint(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from storage import partition
 
     home = tmp_path / "home"
-    store = Store.create(home, PASS, kdf=CHEAP_KDF, options=ALL_AT_ONCE)
-    for i, sid in enumerate(MANY):
-        store.put(Record(f"f{i}", "visit", sid, "h", 1, "t", "t", False, {"notes": "一"}), actor="h")
+    store = _a_visit_in_each_of_many(home, "f")
     real = partition.Sealed.write
     unlucky = store._parts.path(MANY[5])
 
@@ -409,9 +415,7 @@ def test_an_audit_append_that_failed_beside_the_partition_writers_is_appended_by
     from storage import audit
 
     home = tmp_path / "home"
-    store = Store.create(home, PASS, kdf=CHEAP_KDF, options=ALL_AT_ONCE)
-    for i, sid in enumerate(MANY):
-        store.put(Record(f"a{i}", "visit", sid, "h", 1, "t", "t", False, {"notes": "一"}), actor="h")
+    store = _a_visit_in_each_of_many(home, "a")
     log_before = (home / audit.AUDIT_FILE).read_bytes()
     real = audit.AuditLog.append
 
