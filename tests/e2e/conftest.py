@@ -158,3 +158,14 @@ def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
         except Exception as exc:
             report.sections.append(("screen text when it failed", f"unavailable: {type(exc).__name__}"))
     return report
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A browser test whose page stopped answering (a Playwright timeout) runs once more, on a
+    fresh app and browser: Chromium's renderer has twice stalled for minutes in the middle of the
+    full suite on this two-core machine (never when the browser tests ran alone), and the rerun
+    proves the same path again from the start. Any other failure is reported at once."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.flaky(reruns=1, only_rerun=["TimeoutError"]))
