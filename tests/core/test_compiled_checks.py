@@ -1,4 +1,4 @@
-"""The compiled record checks (``core.record_checks.compiled``) answer exactly as the full rules.
+"""The compiled record checks (``core.compiled_checks``, by way of ``core.record_checks.compiled``) answer exactly as the full rules.
 
 ``validate`` takes the compiled path only when every field passes its compiled test; these
 tests hold that a compiled test never accepts what the field's full check refuses (for every
