@@ -380,6 +380,7 @@ def test_payload_with_too_many_records_is_refused() -> None:
         (b"XTP1" + zlib.compress(b"[]") + b"trailing", Malformed),
         (b"XTP1" + zlib.compress(b"[]")[:-3], Malformed),
         (b"XTP1" + zlib.compress(b'[{"a":1,"a":2}]'), Malformed),
+        (b"XTP1" + zlib.compress(b'[{"a":{"b":1,"c":2,"b":1}}]'), Malformed),  # even the same value again
         (b"XTP1" + zlib.compress(b"[NaN]"), Malformed),
         (b"XTP1" + zlib.compress(b"\xff\xfe"), Malformed),
         (b"XTP1" + zlib.compress(b'{"records":[]}'), SchemaInvalid),
@@ -389,6 +390,14 @@ def test_payload_with_too_many_records_is_refused() -> None:
 def test_payload_decoder_refuses_odd_encodings(data: bytes, error: type[BundleRejected]) -> None:
     with pytest.raises(error):
         decode_payload(data)
+
+
+def test_a_key_given_twice_is_named_and_a_single_one_kept_in_order() -> None:
+    from sync.protocol.canonical import NotCanonical, no_duplicates
+
+    assert list(no_duplicates([("b", 1), ("a", 2)]).items()) == [("b", 1), ("a", 2)]
+    with pytest.raises(NotCanonical, match="duplicate key 'a'"):
+        no_duplicates([("a", 1), ("b", 2), ("a", 1)])
 
 
 def test_every_rejection_reason_has_a_stable_code_and_a_chinese_remedy() -> None:
