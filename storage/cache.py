@@ -76,8 +76,8 @@ class PartitionCache:
         self._cache: OrderedDict[str, dict[str, Doc]] = OrderedDict()
         self._gens: dict[str, int] = {}  # partition -> generation of its file as last read or written
         self.pending: dict[str, dict[str, Doc | None]] = {}  # partition -> id -> doc (None: removed)
-        # partition -> id -> (pending document, its JSON text as the journal spelled it)
-        self.spelled: dict[str, dict[str, tuple[Doc, str]]] = {}
+        # partition -> id -> (pending document, its JSON text in UTF-8 as the journal spelled it)
+        self.spelled: dict[str, dict[str, tuple[Doc, bytes]]] = {}
 
     def _key(self) -> SubKeys:
         if self._keys is None:
@@ -126,7 +126,7 @@ class PartitionCache:
     def absorb(
         self,
         parts: Mapping[str, Mapping[str, Doc | None]],
-        texts: Mapping[str, Mapping[str, tuple[Doc, str]]] | None = None,
+        texts: Mapping[str, Mapping[str, tuple[Doc, bytes]]] | None = None,
     ) -> None:
         """Take a committed transaction's document changes (``texts``: its documents with their
         text as the journal frame spelled them, kept so writing the partition does not encode

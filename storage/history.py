@@ -33,7 +33,7 @@ class Merge:
     doc: Doc  # the document after the merge (the same object when nothing changed)
     old: tuple[int, str] | None  # current (revision, hash) before
     new: tuple[int, str]  # the arriving version's (revision, hash)
-    text: str | None = None  # ``doc`` spelled (``jsontext.text``) when that came for free
+    text: bytes | None = None  # ``doc`` spelled (``jsontext.text``, in UTF-8) when that came for free
 
 
 def _version(record: Record, content_hash: str) -> dict[str, Any]:
@@ -61,12 +61,12 @@ def current_dict(doc: Doc) -> dict[str, Any]:
     raise KeyError("current version missing")
 
 
-def first_version(record: Record) -> tuple[Doc, str, str | None]:
-    """A record new to the store: its document, content hash and the document spelled (None
-    where that did not come free), what ``merge(None, record)`` gives."""
+def first_version(record: Record) -> tuple[Doc, str, bytes | None]:
+    """A record new to the store: its document, content hash and the document spelled in UTF-8
+    (None where that did not come free), what ``merge(None, record)`` gives."""
     in_order = doctext.keys_sorted(record.data)
-    h, data_text = doctext.hash_and_data(record, in_order)
-    return new_doc(record, h), h, doctext.new_doc_text(record, h, data_text, in_order)
+    h, data = doctext.hash_and_data(record, in_order)
+    return new_doc(record, h), h, doctext.new_doc_text(record, h, data, in_order)
 
 
 def merge(doc: Doc | None, record: Record) -> Merge:

@@ -9,7 +9,8 @@ log); two things make that cheaper without changing a byte of any file:
 - one C encoder made once and reused (``json.dumps`` with options builds a new encoder per
   call, which was as costly as encoding a small object);
 - ``obj_text``: an object whose values are spelled already, joined as ``json.dumps`` would have
-  written it, so a document encoded for the journal is not encoded again for its partition.
+  written it, so a document encoded for the journal is not encoded again for its partition;
+  ``obj_bytes`` the same in UTF-8 (a document's text is kept as the bytes every file holds).
 
 The encoder does not look for reference cycles: everything encoded here is built by the store
 from parsed JSON (a settings value is checked with ``json.dumps`` before it is accepted).
@@ -66,6 +67,17 @@ def obj_text(items: Iterable[tuple[str, str]]) -> str:
         comma = ","
     out.append("}")
     return "".join(out)
+
+
+def obj_bytes(items: Iterable[tuple[str, bytes]]) -> bytes:
+    """``obj_text(...).encode("utf-8")`` for values spelled already in UTF-8."""
+    out = [b"{"]
+    comma = b""
+    for k, v in items:
+        out += (comma, string_text(k).encode("utf-8"), b":", v)
+        comma = b","
+    out.append(b"}")
+    return b"".join(out)
 
 
 def value_text(value: Any) -> str:

@@ -234,7 +234,7 @@ class Ledger:
         fold.audited = (audit_bytes, audit_last)
         return fold.audited
 
-    def _absorb(self, tx: Transaction, doc_texts: dict[str, dict[str, tuple[Doc, str]]] | None = None) -> None:
+    def _absorb(self, tx: Transaction, doc_texts: dict[str, dict[str, tuple[Doc, bytes]]] | None = None) -> None:
         self.parts.absorb(tx.parts, doc_texts)
         self.index.absorb(tx)
         self.audit_pending.extend(tx.audit)

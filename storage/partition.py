@@ -95,14 +95,14 @@ class EncryptedStorage(Storage):
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        self.write_spelled([(name, jsontext.text(table)) for name, table in data.items() if name != STAMP])
+        self.write_spelled([(name, jsontext.dumps(table)) for name, table in data.items() if name != STAMP])
 
-    def write_spelled(self, tables: list[tuple[str, str]]) -> None:
-        """``write`` for tables spelled already: the same bytes as ``write`` would seal."""
+    def write_spelled(self, tables: list[tuple[str, bytes]]) -> None:
+        """``write`` for tables spelled already (in UTF-8): the same bytes as ``write`` would seal."""
         items = list(tables)
         if self.stamp is not None:
-            items.append((STAMP, jsontext.text(self.stamp.to_dict())))
-        blob = sealed.encode_parts(jsontext.obj_text(items), self._key, PARTITION, self._role, self._entropy)
+            items.append((STAMP, jsontext.dumps(self.stamp.to_dict())))
+        blob = sealed.encode_parts(jsontext.obj_bytes(items), self._key, PARTITION, self._role, self._entropy)
         atomic_write(self.path, blob, self._entropy(8).hex(), sync_dir=self._sync_dir)
         self.digest = digest_of(blob)
 
@@ -156,20 +156,20 @@ def write(
     return write_spelled(path, key, role, entropy, doc_texts(docs), stamp, sync_dir=sync_dir)
 
 
-def doc_texts(docs: dict[str, Doc], spelled: Mapping[str, tuple[Doc, str]] | None = None) -> str:
-    """The table of ``docs`` as JSON text; a document found in ``spelled`` (record id ->
+def doc_texts(docs: dict[str, Doc], spelled: Mapping[str, tuple[Doc, bytes]] | None = None) -> bytes:
+    """The table of ``docs`` as JSON text in UTF-8; a document found in ``spelled`` (record id ->
     (that very document, its text)) is not encoded again."""
     if not spelled:
-        return jsontext.text(docs)
+        return jsontext.dumps(docs)
     items = []
     for rid, doc in docs.items():
         known = spelled.get(rid)
-        items.append((rid, known[1] if known is not None and known[0] is doc else jsontext.text(doc)))
-    return jsontext.obj_text(items)
+        items.append((rid, known[1] if known is not None and known[0] is doc else jsontext.dumps(doc)))
+    return jsontext.obj_bytes(items)
 
 
 def write_spelled(
-    path: Path, key: bytes, role: str, entropy: Entropy, table: str, stamp: Stamp, *, sync_dir: bool = True
+    path: Path, key: bytes, role: str, entropy: Entropy, table: bytes, stamp: Stamp, *, sync_dir: bool = True
 ) -> str:
     """``write`` for a table spelled already (``doc_texts``); returns the file's digest."""
     storage = EncryptedStorage(path, key, role, entropy, sync_dir)
@@ -193,7 +193,7 @@ class Sealed:
         return digest_of(self.blob)
 
 
-def seal_spelled(path: Path, key: bytes, role: str, entropy: Entropy, table: str, stamp: Stamp) -> Sealed:
+def seal_spelled(path: Path, key: bytes, role: str, entropy: Entropy, table: bytes, stamp: Stamp) -> Sealed:
     """What ``write_spelled`` writes, sealed but not yet written."""
-    body = jsontext.obj_text([(TABLE, table), (STAMP, jsontext.text(stamp.to_dict()))])
+    body = jsontext.obj_bytes([(TABLE, table), (STAMP, jsontext.dumps(stamp.to_dict()))])
     return Sealed(path, sealed.encode_parts(body, key, PARTITION, role, entropy), entropy(8).hex())

@@ -31,10 +31,12 @@ def encode_text(text: str, key: bytes, purpose: bytes, role: str, entropy: Entro
     return b"".join(encode_parts(text, key, purpose, role, entropy))
 
 
-def encode_parts(text: str, key: bytes, purpose: bytes, role: str, entropy: Entropy) -> list[bytes]:
+def encode_parts(text: str | bytes, key: bytes, purpose: bytes, role: str, entropy: Entropy) -> list[bytes]:
     """``encode_text`` as the parts of the file, in order, not joined (the index and a large
-    partition are megabytes: a file is written and hashed part by part instead)."""
-    nonce, ciphertext = seal_parts(key, text.encode("utf-8"), aad_for(purpose, role), entropy)
+    partition are megabytes: a file is written and hashed part by part instead). ``text`` may
+    be spelled in UTF-8 already."""
+    plain = text if isinstance(text, bytes) else text.encode("utf-8")
+    nonce, ciphertext = seal_parts(key, plain, aad_for(purpose, role), entropy)
     return [MAGIC, nonce, ciphertext]
 
 

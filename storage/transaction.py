@@ -45,7 +45,7 @@ class Transaction:
     audit: list[AuditEntry] = field(default_factory=list)
     audit_texts: list[str] = field(default_factory=list)  # each entry of ``audit`` spelled (not in the frame)
     meta_texts: dict[str, str] = field(default_factory=dict)  # each value of ``meta`` spelled (not in the frame)
-    doc_texts: dict[str, tuple[Doc, str]] = field(default_factory=dict)  # record id -> (document, its text)
+    doc_texts: dict[str, tuple[Doc, bytes]] = field(default_factory=dict)  # record id -> (document, its text in UTF-8)
     # record id -> the record a document new to the store was made from (not in the frame): the
     # summaries extended at the next checkpoint read it instead of rebuilding it from the document
     firsts: dict[str, Record] = field(default_factory=dict)
@@ -61,41 +61,43 @@ class Transaction:
             "audit": self.audit,
         }
 
-    def spell(self) -> tuple[Iterator[bytes], dict[str, dict[str, tuple[Doc, str]]]]:
+    def spell(self) -> tuple[Iterator[bytes], dict[str, dict[str, tuple[Doc, bytes]]]]:
         """The journal frame, exactly ``jsontext.text(self.to_dict())`` in UTF-8, as chunks to
-        be joined, and every document in it with its text by partition and record id (its
-        partition file reuses them), filled in as the chunks are taken.
+        be joined, and every document in it with its text in UTF-8 by partition and record id
+        (its partition file reuses them), filled in as the chunks are taken.
 
-        A large import's frame is megabytes: it is encoded about sixty documents at a time and
-        each piece sealed as it comes (``crypto.seal_chunks``), so the frame is never held as one
-        text or one plaintext, and the pieces reuse the same memory."""
-        docs: dict[str, dict[str, tuple[Doc, str]]] = {}
+        A large import's frame is megabytes: it is joined about sixty documents at a time and each
+        piece sealed as it comes (``crypto.seal_chunks``), so the frame is never held as one
+        plaintext, and the pieces reuse the same memory."""
+        docs: dict[str, dict[str, tuple[Doc, bytes]]] = {}
         return self._frame(docs), docs
 
-    def _frame(self, docs: dict[str, dict[str, tuple[Doc, str]]]) -> Iterator[bytes]:
-        key = jsontext.string_text
-        out = ['{"parts":{']
-        comma = ""
+    def _frame(self, docs: dict[str, dict[str, tuple[Doc, bytes]]]) -> Iterator[bytes]:
+        def key(name: str) -> bytes:
+            return jsontext.string_text(name).encode("utf-8")
+
+        out = [b'{"parts":{']
+        comma = b""
         for pkey, changes in self.parts.items():
-            out += (comma, key(pkey), ":{")
-            comma, inner = ",", ""
+            out += (comma, key(pkey), b":{")
+            comma, inner = b",", b""
             spelled = docs[pkey] = {}
             for rid, doc in changes.items():
                 if doc is None:
-                    out += (inner, key(rid), ":null")
+                    out += (inner, key(rid), b":null")
                 else:
                     known = self.doc_texts.get(rid)
                     if known is None or known[0] is not doc:
-                        known = (doc, jsontext.text(doc))
+                        known = (doc, jsontext.text(doc).encode("utf-8"))
                     spelled[rid] = known
-                    out += (inner, key(rid), ":", known[1])
-                inner = ","
+                    out += (inner, key(rid), b":", known[1])
+                inner = b","
                 if len(out) >= 256:
-                    yield "".join(out).encode("utf-8")
+                    yield b"".join(out)
                     out = []
-            out.append("}")
+            out.append(b"}")
         audit = self.audit_texts if len(self.audit_texts) == len(self.audit) else map(jsontext.text, self.audit)
-        out += (
+        rest = (
             '},"members":',
             jsontext.text(self.members),
             ',"conflicts":',
@@ -108,7 +110,8 @@ class Transaction:
             ",".join(audit),
             "]}",
         )
-        yield "".join(out).encode("utf-8")
+        out.append("".join(rest).encode("utf-8"))
+        yield b"".join(out)
 
     @classmethod
     def from_dict(cls, body: dict[str, Any]) -> Transaction:
@@ -126,8 +129,8 @@ class Transaction:
         self.parts.setdefault(pkey, {})[rid] = None
         self.members.setdefault(pkey, {})[rid] = None
 
-    def place(self, pkey: str, rid: str, doc: Doc, kind: str, text: str | None = None) -> None:
-        """``text``: the document spelled already (``jsontext.text(doc)``), if it is."""
+    def place(self, pkey: str, rid: str, doc: Doc, kind: str, text: bytes | None = None) -> None:
+        """``text``: the document spelled already (``jsontext.text(doc)`` in UTF-8), if it is."""
         self.parts.setdefault(pkey, {})[rid] = doc
         self.members.setdefault(pkey, {})[rid] = kind
         if text is not None:
@@ -231,7 +234,7 @@ class Plan:
         result = ApplyResult()
         work: dict[str, Doc] = {}  # record id -> doc as this transaction leaves it
         origin: dict[str, str | None] = {}  # record id -> partition before this transaction
-        texts: dict[str, str] = {}  # record id -> its doc in ``work`` spelled, where that came free
+        texts: dict[str, bytes] = {}  # record id -> its doc in ``work`` spelled, where that came free
         ids = {
             history.NEW: result.new_ids,
             history.UPDATED: result.updated_ids,

@@ -35,10 +35,21 @@ def dumps(value: Any, *, sort: bool = False) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort)
 
 
+def utf8(value: Any) -> bytes:
+    """What the store's files hold: ``dumps`` in UTF-8 (documents' texts are kept so)."""
+    return dumps(value).encode("utf-8")
+
+
 @given(JSON)
 def test_the_reused_encoder_spells_every_value_as_json_dumps(value: Any) -> None:
     assert jsontext.text(value) == jsontext.value_text(value) == dumps(value)
     assert jsontext.sorted_text(value) == jsontext.sorted_value_text(value) == dumps(value, sort=True)
+
+
+@given(st.dictionaries(st.text(max_size=6), JSON, max_size=5))
+def test_an_object_joined_from_values_spelled_already_is_what_json_dumps_writes(obj: dict[str, Any]) -> None:
+    assert jsontext.obj_text((k, dumps(v)) for k, v in obj.items()) == dumps(obj)
+    assert jsontext.obj_bytes((k, utf8(v)) for k, v in obj.items()) == utf8(obj)
 
 
 def test_a_value_json_cannot_write_is_refused_with_type_error() -> None:
@@ -69,16 +80,16 @@ def test_a_records_hash_and_new_document_come_from_one_encoding_of_its_data(
     merged = history.merge(None, record)
     assert history.content_hash(record) == merged.new[1] == record.content_hash()
     if as_in_a_bundle:
-        assert merged.text == dumps(merged.doc)
+        assert merged.text == utf8(merged.doc)
     else:
-        assert merged.text is None or merged.text == dumps(merged.doc)
+        assert merged.text is None or merged.text == utf8(merged.doc)
 
 
 def test_data_whose_keys_are_out_of_order_anywhere_is_encoded_again() -> None:
     clock = TickClock()
     family = [{"name": "李四", "relation": "父亲"}]
     nested = Record.new("visit", {"date": "2026-03-02", "family": family}, author="h", subject="s", clock=clock)
-    assert history.merge(None, nested).text == dumps(history.new_doc(nested))
+    assert history.merge(None, nested).text == utf8(history.new_doc(nested))
     inner = Record.from_dict(
         {**nested.to_dict(), "data": {"date": "2026-03-02", "family": [dict(reversed(family[0].items()))]}}
     )
@@ -140,9 +151,9 @@ def test_a_transaction_frame_is_spelled_as_json_dumps_with_removals_meta_and_aud
     assert tx.parts["old-partition"][moved.id] is None  # moved out: a removal spelled as null
     chunks, docs = tx.spell()
     frame = b"".join(chunks)
-    assert frame == dumps(tx.to_dict()).encode("utf-8")
+    assert frame == utf8(tx.to_dict())
     doc, text = docs[subj.id][again.id]
-    assert doc is tx.parts[subj.id][again.id] and text == dumps(doc)
+    assert doc is tx.parts[subj.id][again.id] and text == utf8(doc)
     tx.audit_texts.clear()  # a replayed transaction has no texts: the entries are encoded then
     assert b"".join(tx.spell()[0]) == frame
 
@@ -175,13 +186,13 @@ def test_a_text_kept_for_a_document_is_used_only_for_that_very_document(tmp_path
     cache = PartitionCache(tmp_path, SubKeys.derive(os.urandom(32), "store"), os.urandom, 4)
     v1 = visit(clock, "s")
     doc1, stand_in = history.new_doc(v1), history.new_doc(visit(clock, "s", notes="别的"))
-    cache.absorb({"s": {v1.id: doc1}}, {"s": {v1.id: (doc1, dumps(stand_in))}})
+    cache.absorb({"s": {v1.id: doc1}}, {"s": {v1.id: (doc1, utf8(stand_in))}})
     cache.write("s", [])
     written = load(cache.path("s"), cache._key().partition, cache.role("s"), os.urandom).docs
     assert written[v1.id] == stand_in  # the kept text was written, not encoded again
 
     doc2 = history.merge(doc1, v1.revise({"notes": "二"}, clock=clock)).doc
-    cache.absorb({"s": {v1.id: doc1}}, {"s": {v1.id: (doc1, dumps(stand_in))}})
+    cache.absorb({"s": {v1.id: doc1}}, {"s": {v1.id: (doc1, utf8(stand_in))}})
     cache.absorb({"s": {v1.id: doc2}})  # replaced without a text (a replayed frame)
     cache.write("s", [])
     written = load(cache.path("s"), cache._key().partition, cache.role("s"), os.urandom).docs
