@@ -55,6 +55,10 @@ class Index:
     spelled: dict[str, dict[str, tuple[object, str]]] = field(
         default_factory=lambda: {"members": {}, "summaries": {}, "files": {}, "meta": {}}, repr=False, compare=False
     )
+    # Per partition, the kinds its members have, found when first asked (``partitions``) and
+    # dropped whenever ``absorb`` changes its members: asking which partitions hold a kind (the
+    # enrolled helpers, at every import) no longer reads every record id of the store.
+    kinds: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
 
     def absorb(self, tx: Transaction) -> None:
         """Fold one committed transaction in (idempotent: replaying it again changes nothing)."""
@@ -62,6 +66,7 @@ class Index:
         spelled_members = self.spelled["members"]
         for pkey, changes in tx.members.items():
             spelled_members.pop(pkey, None)
+            self.kinds.pop(pkey, None)
             members = self.members.setdefault(pkey, {})
             if changes and None not in changes.values():  # nothing removed (an import): two updates
                 members.update(cast("dict[str, str]", changes))
@@ -140,11 +145,17 @@ class Index:
         if subject is not None:
             pkeys = [subject] if subject in self.members else []
         else:
-            pkeys = [p for p, m in self.members.items() if kind is None or kind in m.values()]
+            pkeys = [p for p in self.members if kind is None or kind in self._kinds_of(p)]
         if kinds is not None:
             wanted = frozenset(kinds)
-            pkeys = [p for p in pkeys if not wanted.isdisjoint(self.members[p].values())]
+            pkeys = [p for p in pkeys if not wanted.isdisjoint(self._kinds_of(p))]
         return pkeys
+
+    def _kinds_of(self, pkey: str) -> frozenset[str]:
+        known = self.kinds.get(pkey)
+        if known is None:
+            known = self.kinds[pkey] = frozenset(self.members[pkey].values())
+        return known
 
     def body(
         self, *, gen: int, audit_bytes: int, audit_last: dict[str, Any] | None, fmt: int, journals: list[list[int]]

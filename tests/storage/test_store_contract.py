@@ -429,6 +429,19 @@ def test_a_batch_with_something_that_is_not_a_record_stores_nothing(store: Store
     assert store.get(good.id) is None and store.audit_entries() == []
 
 
+def test_which_partitions_hold_a_kind_follows_every_change_after_it_was_asked(store: Store, clock: TickClock) -> None:
+    a, b = subject(clock), subject(clock)
+    first = visit(clock, a.id)
+    store.apply([a, b, first], actor="officer")
+    assert [r.id for r in store.list("visit")] == [first.id]  # asked: each partition's kinds kept
+    second = store.put(visit(clock, b.id), actor="officer")  # b's partition gains a kind
+    assert [r.id for r in store.list("visit")] == [first.id, second.id]
+    assert [r.id for r in store.list(kinds=("visit",))] == [first.id, second.id]
+    store.purge([first.id], actor="officer")  # a's partition loses its only visit
+    assert store._ledger.index.partitions("visit", None, None) == [b.id]
+    assert [r.id for r in store.list("visit")] == [second.id]
+
+
 def test_list_by_kinds_returns_only_those_kinds_without_reading_other_partitions(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from store_helpers import TickClock
 
