@@ -204,6 +204,7 @@ class Ledger:
             return
         audit_bytes, audit_last = fold.audited or self._fold_audit(fold)
         entries = self.audit_pending[: fold.audit_n]
+        fsync_dir(self.parts.folder)  # every partition rename durable before the index names it
         gen = self.index.gen + 1
         journals = [[self.journal.gen, self.journal.count]] if self.journal.gen == gen else []
         self._write_index(gen=gen, audit_bytes=audit_bytes, audit_last=audit_last, journals=journals)
@@ -220,11 +221,10 @@ class Ledger:
         remove_durably(self.home / OLD_JOURNAL_FILE)
 
     def _fold_audit(self, fold: Fold) -> tuple[int, AuditEntry | None]:
-        """Every partition written: make their renames durable and append the retired journal's
-        audit entries after the checkpoint's end of the log. Until the index names the new end
-        those bytes are not part of the log (a crash leaves them to be cut off), so this may be
-        a slice of its own before the index is written."""
-        fsync_dir(self.parts.folder)  # every partition rename durable before the index names it
+        """Append the retired journal's audit entries after the checkpoint's end of the log.
+        Until the index names the new end those bytes are not part of the log (a crash leaves
+        them to be cut off), so this may be a slice of its own before the index is written, or
+        run beside the partition writers (their renames are made durable by ``_finish_fold``)."""
         audit_bytes, audit_last = self.index.audit_bytes, self.index.audit_last
         entries = self.audit_pending[: fold.audit_n]
         if entries:

@@ -380,6 +380,41 @@ def _a_visit_in_each_of_many(home: Path, prefix: str) -> Store:
     return store
 
 
+def test_a_checkpoint_writing_from_threads_makes_every_rename_durable_before_the_index_names_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kill keeps what the page cache holds; a power cut keeps only what was fsynced. The
+    folder of the partition files is fsynced after the last of them is renamed into place and
+    before the index naming their new generations replaces the old one."""
+    from storage import ledger
+    from storage.index import INDEX_FILE
+
+    home = tmp_path / "home"
+    store = _a_visit_in_each_of_many(home, "d")
+    events: list[tuple[str, str]] = []
+    lock = threading.Lock()
+    real_replace, real_fsync_dir = os.replace, ledger.fsync_dir
+
+    def replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        real_replace(src, dst)
+        with lock:
+            events.append(("replace", "index" if Path(dst).name == INDEX_FILE else Path(dst).parent.name))
+
+    def fsync_dir(folder: Path) -> None:
+        real_fsync_dir(folder)
+        with lock:
+            events.append(("fsync_dir", folder.name))
+
+    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(ledger, "fsync_dir", fsync_dir)
+    store.checkpoint()
+    renamed = [i for i, e in enumerate(events) if e == ("replace", "parts")]
+    assert len(renamed) == len(MANY)  # every partition written, from the writer threads
+    index_at = events.index(("replace", "index"))
+    assert ("fsync_dir", "parts") in events[renamed[-1] : index_at]
+    abandon(store)
+
+
 def test_a_partition_file_that_failed_to_write_is_written_by_the_next_checkpoint(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
