@@ -25,20 +25,22 @@ MAX_YEAR = 2100
 def parse_date(value: Any) -> date | None:
     """An ISO ``YYYY-MM-DD`` string (or a date) as a date; ``None`` for anything else."""
     if type(value) is str:  # the usual case first: a record's date
-        return _date_of_text(value)
+        return _date_of_text(value) if len(value) <= _CACHED_LEN else _parse_text(value)
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
     if not isinstance(value, str):
         return None
-    return _date_of_text(value)
+    return _parse_text(value)
 
 
-@lru_cache(maxsize=4096)
-def _date_of_text(value: str) -> date | None:
-    """A store holds a few hundred distinct dates for thousands of records (an import's visits
-    are read for validation, then for summaries): each is parsed once. Dates are immutable."""
+# Only text as short as a date is kept: a field's text of any length (refused as a date, or not)
+# would otherwise stay in memory after the store is locked, and a peer could pin megabytes.
+_CACHED_LEN = 32
+
+
+def _parse_text(value: str) -> date | None:
     m = _DATE_RE.fullmatch(value.strip())
     if m is None:
         return None
@@ -46,6 +48,16 @@ def _date_of_text(value: str) -> date | None:
         return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
         return None
+
+
+# A store holds a few hundred distinct dates for thousands of records (an import's visits are
+# read for validation, then for summaries): each is parsed once. Dates are immutable.
+_date_of_text = lru_cache(maxsize=4096)(_parse_text)
+
+
+def forget_cached_dates() -> None:
+    """Drop the dates kept from records read (the store is locking: nothing read from it stays)."""
+    _date_of_text.cache_clear()
 
 
 def parse_yearmonth(value: Any) -> tuple[int, int] | None:

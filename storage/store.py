@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from core.records import Clock, Record, iso, utc_now
+from core.validation import forget_cached_dates
 from storage import filelock, history, integrity, keyfile, migrations, policy
 from storage.crypto import KEY_LEN, Entropy, KdfParams, SubKeys
 from storage.drafts import Drafts
@@ -179,6 +180,7 @@ class Store(KeysMixin, DraftsMixin):
             finally:
                 self._ledger.forget()
                 self._drafts.forget()
+                forget_cached_dates()
                 self._keys = None
                 filelock.release(self._lock_fd)
                 self._lock_fd = None

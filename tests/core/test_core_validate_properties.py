@@ -53,3 +53,18 @@ def test_validate_never_raises_on_arbitrary_keys(kind: str, data: dict[Any, Any]
     errors = validate(kind, data)
     assert isinstance(errors, dict)
     assert all(isinstance(k, str) for k in errors)
+
+
+def test_dates_are_kept_only_as_short_text_and_forgotten_when_a_store_locks(tmp_path: Any) -> None:
+    from core import validation
+    from storage import KdfParams, Store
+
+    validation.forget_cached_dates()
+    long_text = "2026-03-01" + " " * 40 + "不是日期" * 1000  # a field of any length, refused as a date
+    assert validation.parse_date(long_text) is None
+    assert validation.parse_date(" 2026-03-02 ") == date(2026, 3, 2)
+    assert validation._date_of_text.cache_info().currsize == 1  # the short one only
+    store = Store.create(tmp_path / "s", "pass phrase 1", kdf=KdfParams(n=2**4))
+    store.close()
+    assert validation._date_of_text.cache_info().currsize == 0
+    assert validation.parse_date("2026-03-02") == date(2026, 3, 2)  # and parsed again after
