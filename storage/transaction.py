@@ -245,13 +245,16 @@ class Plan:
         where, tx = self._index.where, self.tx
         new_many: list[list[Any]] | None = [] if len(records) >= AUDIT_BATCH_FROM else None
         placed: set[str] = set()  # new to the store, placed as planned (unless changed again)
+        # with a new-many entry: the other entries, written after it (a record created and changed
+        # again in this transaction is created first in the log too)
+        later: list[tuple[str, str, str, list[Any] | None, list[Any]]] = []
         for rec in records:
             rid = rec.id
             if rid not in work:
                 pkey = where.get(rid)
                 origin[rid] = pkey
                 doc = self._partition(pkey).get(rid) if pkey is not None else None
-                if doc is None:  # new to the store (most of an import): no merge to make
+                if pkey is None:  # new to the store (most of an import): no merge to make
                     work[rid], h, text = history.first_version(rec)
                     tx.place(rec.subject or NO_SUBJECT, rid, work[rid], rec.kind, text)
                     tx.firsts[rid] = rec
@@ -264,7 +267,8 @@ class Plan:
                     else:
                         new_many.append([rid, rec.kind, rec.revision, h])
                     continue
-                work[rid] = doc
+                if doc is not None:  # (None: the index names a partition that lacks it; merged as new)
+                    work[rid] = doc
             merged = history.merge(work.get(rid), rec)
             ids[merged.status].append(rid)
             if merged.status == history.DUPLICATE:
@@ -278,9 +282,14 @@ class Plan:
             else:
                 texts.pop(rid, None)
             old = list(merged.old) if merged.old else None
-            self.audit(merged.status, actor, rid, rec.kind, old, list(merged.new))
+            if new_many is None:
+                self.audit(merged.status, actor, rid, rec.kind, old, list(merged.new))
+            else:
+                later.append((merged.status, rid, rec.kind, old, list(merged.new)))
         if new_many:
             self.audit(NEW_MANY, actor, None, None, None, new_many)
+        for status, rid, kind, old, new in later:
+            self.audit(status, actor, rid, kind, old, new)
         for rid in dict.fromkeys(result.new_ids + result.updated_ids + result.conflict_ids + result.historical_ids):
             if rid in placed:
                 continue
@@ -304,6 +313,8 @@ class Plan:
         setting of ten thousand entries)."""
         try:
             texts = {key: jsontext.text(value) for key, value in meta.items()}
+            for text in texts.values():
+                text.encode("utf-8")  # a lone surrogate spells as JSON but cannot be written
         except (TypeError, ValueError, RecursionError) as exc:
             raise StoreError("设置值无法保存,只能保存文字、数字、列表和字典。") from exc
         for key, value in meta.items():

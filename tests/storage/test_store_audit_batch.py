@@ -61,3 +61,18 @@ def test_a_batch_entry_survives_a_reopen_and_edits_to_it_break_the_chain(tmp_pat
     entries[0]["new"].pop()  # one record dropped from the list
     assert audit.verify(entries) != []
     store.close()
+
+
+def test_a_record_created_and_changed_in_one_large_transaction_is_created_first_in_the_log(tmp_path: Path) -> None:
+    clock = TickClock()
+    store = Store.create(tmp_path / "s", PASS, kdf=CHEAP_KDF, clock=clock)
+    s = subject(clock)
+    store.put(s, actor="office")
+    fresh = [visit(clock, s.id, notes=f"第{i}次") for i in range(AUDIT_BATCH_FROM)]
+    again = fresh[3].revise({**fresh[3].data, "notes": "已改"}, clock=clock)
+    store.apply([*fresh, again], actor="helper")
+    entries = store.audit_entries()
+    assert audit.verify(entries) == []
+    assert [(e["action"], e["record"]) for e in entries] == [("new", s.id), (NEW_MANY, None), ("updated", again.id)]
+    assert [fresh[3].id, "visit", 1, fresh[3].content_hash()] in entries[1]["new"]
+    store.close()

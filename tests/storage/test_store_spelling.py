@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -16,12 +17,12 @@ from hypothesis import strategies as st
 from store_helpers import CHEAP_KDF, PASS, TickClock, subject, visit
 
 from core.records import Record
-from storage import Store, audit, history, jsontext, sealed
+from storage import Store, audit, doctext, history, jsontext, sealed
 from storage.cache import PartitionCache
 from storage.crypto import PARTITION, SubKeys, unseal
 from storage.index import Index
 from storage.partition import load
-from storage.transaction import Plan
+from storage.transaction import AUDIT_BATCH_FROM, Plan
 
 SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12)
 JSON = st.recursive(
@@ -98,6 +99,43 @@ def test_data_whose_keys_are_out_of_order_anywhere_is_encoded_again() -> None:
     assert history.merge(None, outer).text is None
     not_bool = replace(nested, deleted=0)  # type: ignore[arg-type]
     assert history.merge(None, not_bool).text is None
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"family": ({"relation": "父亲", "name": "李四"},)},  # a tuple of rows, not a list
+        OrderedDict([("b", 1), ("a", 2)]),
+        {"x": OrderedDict([("b", 1), ("a", 2)])},
+        {"x": [("b", {"d": 1, "c": 2})]},
+    ],
+)
+def test_data_of_types_json_does_not_parse_to_is_hashed_as_the_record_hashes_itself(data: Any) -> None:
+    record = Record("r1", "visit", "s", "author", 1, "t0", "t1", False, data)
+    merged = history.merge(None, record)
+    assert merged.new[1] == record.content_hash()
+    assert merged.text is None or merged.text == utf8(merged.doc)
+
+
+def test_a_tombstone_spelled_false_or_zero_hashes_as_each_record_hashes_itself() -> None:
+    plain = Record("r1", "visit", "s", "author", 1, "t0", "t1", False, {})
+    for deleted in (False, 0, True, 1):  # the cached end of the hashed text tells them apart
+        record = replace(plain, deleted=deleted)
+        assert doctext.content_hash(record) == record.content_hash(), deleted
+
+
+def test_an_index_naming_a_partition_that_lacks_the_record_moves_it_as_a_merge_would() -> None:
+    clock = TickClock()
+    lost = visit(clock, "s1")
+    moved = Record.from_dict({**lost.to_dict(), "subject": "s2", "revision": 2})
+    for filler in (0, AUDIT_BATCH_FROM):  # alone, and in a transaction with a new-many entry
+        index = Index(where={lost.id: "s1"}, members={"s1": {lost.id: "visit"}})
+        plan = Plan(index, lambda pkey: {}, None, lambda: "2026-03-01T08:00:00")  # s1's file is lost
+        others = [visit(clock, "s3") for _ in range(filler)]
+        result, _ = plan.records([moved, *others], "officer")
+        assert result.new_ids[0] == moved.id
+        assert plan.tx.parts["s1"] == {moved.id: None} and plan.tx.members["s1"] == {moved.id: None}
+        assert plan.tx.members["s2"] == {moved.id: "visit"}
 
 
 FIELD = (
@@ -244,7 +282,7 @@ def test_a_setting_json_cannot_hold_is_refused_before_anything_is_written(tmp_pa
     before = snapshot_bytes(tmp_path / "s")
     looped: list[Any] = []
     looped.append(looped)
-    for bad in ({"a", "b"}, looped, {"when": object()}):
+    for bad in ({"a", "b"}, looped, {"when": object()}, {"note": "\ud800"}):  # ...a lone surrogate: no UTF-8
         with pytest.raises(StoreError, match="设置值无法保存"):
             store.meta_set("bad", bad)
     assert snapshot_bytes(tmp_path / "s") == before and store.meta_get("bad") is None
