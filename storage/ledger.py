@@ -11,7 +11,8 @@ commit writes a bounded slice of it (one partition file at a time, for about
 ``fold_budget_ms``; most saves pay nothing, so the median save is not slowed) and the last
 step appends the retired journal's audit entries, fsyncs the partitions folder and writes the
 index of the next generation, which makes the retired journal obsolete. No save waits for a
-whole checkpoint. A kill at any instant leaves the old index with both journals to replay (a
+whole checkpoint. A whole fold at once (``checkpoint``, the end of a large import) writes its
+partition files from threads (``storage.fold``). A kill at any instant leaves the old index with both journals to replay (a
 partition file already written is newer than the index says, which is allowed: replaying sets
 the same documents again), or the new index with the current journal.
 
@@ -26,19 +27,18 @@ crash just before them: that window is one fold step, at most.
 from __future__ import annotations
 
 import time
-from collections import deque
 from collections.abc import Callable, Collection
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from core.records import Record
 from storage import gcpause, history, sealed
 from storage.audit import AUDIT_FILE, AuditLog
-from storage.cache import PARTS_DIR, PartitionCache, Prepared
+from storage.cache import PARTS_DIR, PartitionCache
 from storage.crypto import INDEX, Entropy, SubKeys
 from storage.drafts import DRAFTS_DIR
 from storage.errors import StoreCorrupt, StoreError, StoreLocked
+from storage.fold import PARALLEL_FROM, Fold, write_together
 from storage.fsio import atomic_write, fsync_dir, leftover_temps, remove_durably
 from storage.history import Doc, fresh
 from storage.index import INDEX_FILE, Index
@@ -51,9 +51,6 @@ from storage.journal import (
     missing_journal_message,
 )
 from storage.transaction import NO_SUBJECT, AuditEntry, Transaction
-
-PARALLEL_FROM = 8  # a fold of this many partitions or more writes their files from threads
-WRITERS = 2  # threads writing partition files (the phone and the laptop have two cores or more)
 
 
 @dataclass(frozen=True)
@@ -70,18 +67,6 @@ class StoreOptions:
     fold_every: int = 3  # a rolling-checkpoint slice runs on every n-th commit (the others pay nothing)
     fold_budget_ms: float = 8.0  # work per slice, after its first step
     draft_interval_s: float = 1.0  # a buffered draft is written at most this often
-
-
-@dataclass
-class Fold:
-    """A rolling checkpoint in progress: the retired journal's changes, a slice per commit."""
-
-    old: Journal | None  # the retired journal (None: its file went missing, reported)
-    todo: list[str]  # partitions still to write
-    audit_n: int  # entries at the front of ``audit_pending`` that the retired journal holds
-    done: int = field(default=0)  # partitions written so far
-    wait: int = field(default=0)  # commits since the last slice
-    audited: tuple[int, AuditEntry | None] | None = None  # (log end, last entry) once appended
 
 
 class Ledger:
@@ -318,61 +303,11 @@ class Ledger:
 
     def _fold_all(self) -> None:
         if self.fold is not None and len(self.fold.todo) >= PARALLEL_FROM:
-            self._write_partitions_together(self.fold)
+            write_together(self.parts, self.index, self.fold, self._stamp_journals(), self._fold_audit)
         while self.fold is not None and self.fold.todo:
             self._write_partition(self.fold.todo[-1])
             self.fold.todo.pop()
         self._finish_fold()
-
-    def _write_partitions_together(self, fold: Fold) -> None:
-        """Every partition of ``fold``, the files written by ``WRITERS`` threads while this one
-        seals the next and summarises (file I/O and hashing release the GIL); the audit entries
-        are appended to their log by one of them meanwhile (``_fold_audit``). At most
-        ``2 * WRITERS`` sealed files wait at once (memory stays bounded on a large store); the
-        threads live only as long as this call. The index names none of the files until
-        ``_finish_fold``; a file that failed stays on the fold's list (the first failure is raised)."""
-        journals = self._stamp_journals()
-        waiting: deque[tuple[Prepared, Future[str]]] = deque()
-        failed: list[str] = []
-        first: BaseException | None = None
-
-        def settle_oldest() -> None:
-            nonlocal first
-            prepared, future = waiting.popleft()
-            problem = future.exception()
-            if problem is not None:
-                failed.append(prepared.pkey)  # still pending: written by a later fold
-                first = first or problem
-                return
-            self.index.files[prepared.pkey] = self.parts.written(prepared, future.result())
-            self.index.dirty.discard(prepared.pkey)
-            fold.done += 1
-
-        audit_job: Future[tuple[int, AuditEntry | None]] | None = None
-        try:
-            with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="xietong-fold") as pool:
-                if fold.audited is None:  # the audit log's own file: appended alongside
-                    audit_job = pool.submit(self._fold_audit, fold)
-                while fold.todo:
-                    pkey = fold.todo[-1]
-                    if pkey not in self.parts.pending:
-                        fold.todo.pop()
-                        continue
-                    prepared = self.parts.prepare(pkey, journals)
-                    waiting.append((prepared, pool.submit(prepared.file.write)))
-                    fold.todo.pop()
-                    if pkey in self.index.dirty and pkey != NO_SUBJECT:
-                        self.index.summarise(pkey, prepared.docs)  # of what is being written
-                    while len(waiting) > 2 * WRITERS:
-                        settle_oldest()
-        finally:
-            while waiting:
-                settle_oldest()
-            fold.todo.extend(failed)
-            if audit_job is not None and first is None:
-                first = audit_job.exception()  # not appended: ``_finish_fold`` tries again
-        if first is not None:
-            raise first
 
     def init_layout(self) -> None:
         """Empty partitions folder, audit log, index and journal (before the key file exists)."""

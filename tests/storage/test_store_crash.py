@@ -340,9 +340,9 @@ def _checkpoint_child(home: Path, out_fd: int, kill_at: int, round_no: int) -> N
 
 
 def test_a_kill_at_any_file_operation_of_a_checkpoint_writing_from_threads_loses_nothing(tmp_path: Path) -> None:
-    from storage import ledger
+    from storage import fold
 
-    assert len(MANY) >= ledger.PARALLEL_FROM  # the fold below writes its files from threads
+    assert len(MANY) >= fold.PARALLEL_FROM  # the fold below writes its files from threads
     home = tmp_path / "home"
     Store.create(home, PASS, kdf=CHEAP_KDF, options=ALL_AT_ONCE).close()
     expected: set[str] = set()
