@@ -82,6 +82,7 @@ def write_together(
                 fold.todo.pop()
                 if pkey in index.dirty and pkey != NO_SUBJECT:
                     index.summarise(pkey, prepared.docs)  # of what is being written
+                index.spell_partition(pkey)  # for the index file, while the writers write
                 while len(waiting) > 2 * WRITERS:
                     settle_oldest()
     finally:

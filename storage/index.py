@@ -189,6 +189,15 @@ class Index:
             parts.append((key, jsontext.text(value) if cache is None else _spelled_map(value, cache)))
         return jsontext.obj_text(parts)
 
+    def spell_partition(self, pkey: str) -> None:
+        """Spell one partition's members and summary for the index file now (a whole fold does
+        it while its files are written, so the finishing step only joins texts)."""
+        for key in ("members", "summaries"):
+            value = getattr(self, key).get(pkey)
+            cache = self.spelled[key]
+            if value is not None and (pkey not in cache or cache[pkey][0] is not value):
+                cache[pkey] = (value, jsontext.text(value))
+
     def spell_ahead(self, deadline: float) -> bool:
         """Spell partitions' members, summaries and file records not yet kept, until
         ``deadline`` (a ``time.perf_counter`` value); True once every one is kept. A rolling

@@ -20,6 +20,7 @@ from core.records import Record
 from storage import Store, audit, doctext, history, jsontext, sealed
 from storage.cache import PartitionCache
 from storage.crypto import PARTITION, SubKeys, unseal
+from storage.fold import PARALLEL_FROM
 from storage.index import Index
 from storage.partition import load
 from storage.transaction import AUDIT_BATCH_FROM, Plan
@@ -250,6 +251,13 @@ def test_the_index_spelled_from_kept_parts_is_the_index_as_it_stands(tmp_path: P
     store.apply([a, b, visit(clock, a.id), visit(clock, b.id)], actor="officer")
     store.checkpoint()
     index = store._ledger.index
+    same()
+    many = [subject(clock, f"对象{i}") for i in range(PARALLEL_FROM + 2)]  # a fold written from threads,
+    store.apply([r for s in many for r in (s, visit(clock, s.id))], actor="officer")  # spelling meanwhile
+    store.checkpoint()
+    index = store._ledger.index
+    same()
+    store.put(visit(clock, many[0].id), actor="officer")  # members spelled in the fold, changed in place
     same()
     moved = visit(clock, a.id)
     store.put(moved, actor="officer")  # members of a changed in place
