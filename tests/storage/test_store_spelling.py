@@ -252,6 +252,8 @@ def test_the_index_spelled_from_kept_parts_is_the_index_as_it_stands(tmp_path: P
     store.checkpoint()
     index = store._ledger.index
     same()
+    store.close()
+    store = Store.open(tmp_path / "s", PASS, clock=clock)  # unlocked: nothing of the index spelled yet
     many = [subject(clock, f"对象{i}") for i in range(PARALLEL_FROM + 2)]  # a fold written from threads,
     store.apply([r for s in many for r in (s, visit(clock, s.id))], actor="officer")  # spelling meanwhile
     store.checkpoint()
