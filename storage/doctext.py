@@ -53,31 +53,25 @@ def keys_sorted(value: Any) -> bool:
     kind = type(value)
     if kind is dict:
         prev = None
-        for key, item in value.items():
+        for key in value:
             if type(key) is not str or (prev is not None and not prev < key):
                 return False
             prev = key
-            kind = type(item)
-            if kind is str:  # most values: checked inline, no call
-                continue
-            if kind is dict or kind is list:
-                if not keys_sorted(item):
-                    return False
-            elif not _is_leaf(item):
+        items: Any = value.values()
+    elif kind is list:
+        items = value
+    else:
+        return _is_leaf(value)
+    for item in items:
+        kind = type(item)
+        if kind is str:  # most values: checked inline, no call
+            continue
+        if kind is dict or kind is list:
+            if not keys_sorted(item):
                 return False
-        return True
-    if kind is list:
-        for item in value:
-            kind = type(item)
-            if kind is str:
-                continue
-            if kind is dict or kind is list:
-                if not keys_sorted(item):
-                    return False
-            elif not _is_leaf(item):
-                return False
-        return True
-    return _is_leaf(value)
+        elif not _is_leaf(item):
+            return False
+    return True
 
 
 def _is_leaf(value: Any) -> bool:
