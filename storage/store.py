@@ -51,8 +51,10 @@ from storage.errors import (
 )
 from storage.history import Conflict, fresh, json_copy
 from storage.ledger import Ledger, StoreOptions
+from storage.store_conflicts import ConflictsMixin
 from storage.store_drafts import DraftsMixin
 from storage.store_keys import KeysMixin, finish_interrupted_rekey
+from storage.store_settings import SettingsMixin
 from storage.transaction import ApplyResult, Plan, check_actor
 
 FORMAT_VERSION = migrations.CURRENT_VERSION
@@ -60,7 +62,7 @@ FORMAT_VERSION = migrations.CURRENT_VERSION
 Doc = history.Doc
 
 
-class Store(KeysMixin, DraftsMixin):
+class Store(KeysMixin, DraftsMixin, SettingsMixin, ConflictsMixin):
     """Open with ``Store.open`` or ``Store.create``; ``close()`` drops the key material."""
 
     # ------------------------------------------------------------------ lifecycle
@@ -308,52 +310,6 @@ class Store(KeysMixin, DraftsMixin):
         with self._mutex:
             self._ensure_open()
             return len(self._ledger.index.where)
-
-    def conflicts(self) -> builtins.list[Conflict]:
-        with self._mutex:
-            self._ensure_open()
-            out: builtins.list[Conflict] = []
-            for rid, pkey in sorted(self._ledger.index.conflicts.items()):
-                doc = self._parts.docs(pkey).get(rid)
-                if doc:
-                    out.extend(history.conflicts(rid, doc))
-            return out
-
-    def resolve_conflict(self, record_id: str, chosen_content_hash: str, *, actor: str) -> Record:
-        """The officer picks one rival; it becomes current if the conflict is at the current revision."""
-        with self._mutex:
-            self._ensure_open()
-            check_actor(actor)
-            plan = self._plan()
-            new_doc = plan.resolve(record_id, chosen_content_hash, actor)
-            self._ledger.commit(plan.tx)
-            return fresh(history.current_record(new_doc))
-
-    # ------------------------------------------------------------------ meta
-
-    def meta_get(self, key: str, default: Any = None) -> Any:
-        with self._mutex:
-            self._ensure_open()
-            return json_copy(self._ledger.index.meta[key]) if key in self._ledger.index.meta else default
-
-    def meta_set(self, key: str, value: Any, *, actor: str = "system") -> None:
-        """Set an encrypted setting (JSON value). Unchanged values write nothing."""
-        with self._mutex:
-            self._apply([], actor, {key: value})
-
-    def meta_delete(self, key: str, *, actor: str = "system") -> None:
-        with self._mutex:
-            self._ensure_open()
-            if key not in self._ledger.index.meta:
-                return
-            plan = self._plan()
-            plan.delete_meta(key, actor)
-            self._ledger.commit(plan.tx)
-
-    def meta_keys(self) -> builtins.list[str]:
-        with self._mutex:
-            self._ensure_open()
-            return sorted(self._ledger.index.meta)
 
     # ------------------------------------------------------------------ audit, check, files
 
