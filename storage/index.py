@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from storage.transaction import Transaction
 
 INDEX_FILE = "index.bin"
+# The parts of the index file whose entries keep their text from reading the file (``from_text``):
+# the value ``from_body`` keeps for each entry spells exactly as the file does
+KEPT = ("members", "summaries", "meta")
 FEW = 16  # partitions the finishing step of a rolling checkpoint may still have to spell
 
 
@@ -218,6 +221,26 @@ class Index:
                 if n % 64 == 63 and time.perf_counter() >= deadline:
                     return False
         return spelled <= FEW
+
+    @classmethod
+    def from_text(cls, text: str, path: Path) -> Index:
+        """The index file's text read back; each partition's members and summary and each
+        setting keep the text the file spells them with, so the first checkpoint after an
+        unlock joins those instead of spelling the whole index again (at 50k records that was
+        a twentieth of a large import's time)."""
+        try:
+            body, texts = jsontext.loads_spelled(text, KEPT)
+        except ValueError as exc:
+            raise StoreCorrupt(path) from exc
+        index = cls.from_body(body, path)
+        for key in KEPT:
+            mapping: dict[str, Any] = getattr(index, key)
+            cache = index.spelled[key]
+            for name, spelled in texts.get(key, {}).items():
+                value = mapping.get(name)
+                if value is not None:
+                    cache[name] = (value, spelled)
+        return index
 
     @classmethod
     def from_body(cls, body: Any, path: Path) -> Index:

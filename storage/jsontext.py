@@ -10,7 +10,9 @@ log); two things make that cheaper without changing a byte of any file:
   call, which was as costly as encoding a small object);
 - ``obj_text``: an object whose values are spelled already, joined as ``json.dumps`` would have
   written it, so a document encoded for the journal is not encoded again for its partition;
-  ``obj_bytes`` the same in UTF-8 (a document's text is kept as the bytes every file holds).
+  ``obj_bytes`` the same in UTF-8 (a document's text is kept as the bytes every file holds);
+- ``loads_spelled``: reading such a file back keeps the text of each entry of the objects asked
+  for, so the index read at unlock is not spelled again, whole, at the first checkpoint.
 
 The encoder does not look for reference cycles: everything encoded here is built by the store
 from parsed JSON (a settings value is checked with ``json.dumps`` before it is accepted).
@@ -19,7 +21,7 @@ from parsed JSON (a settings value is checked with ``json.dumps`` before it is a
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 # The C encoder behind ``json.dumps`` (None without the C accelerator, which CPython always has).
@@ -78,6 +80,59 @@ def obj_bytes(items: Iterable[tuple[str, bytes]]) -> bytes:
         comma = b","
     out.append(b"}")
     return b"".join(out)
+
+
+# json.loads's own scanner and string reader (C where available), untyped in typeshed
+_scan_once: Callable[[str, int], tuple[Any, int]] = json.decoder.JSONDecoder().scan_once  # type: ignore[attr-defined]
+_scan_string: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+
+
+def loads_spelled(text: str, keep: Collection[str]) -> tuple[Any, dict[str, dict[str, str]]]:
+    """``json.loads(text)``, and for each key of ``keep`` whose value is an object, the text of
+    each of its entries' values as ``text`` spells them (exactly ``text(value)`` when ``text``
+    was written by this module). Only the compact spelling this module writes is read in parts;
+    anything else is simply parsed, with no texts kept. Bad JSON raises ``ValueError``, as
+    ``json.loads`` does."""
+    texts: dict[str, dict[str, str]] = {}
+    try:
+        body, end = _object(text, 0, keep, texts, None) if text[:1] == "{" else (None, -1)
+    except (IndexError, ValueError, StopIteration):  # StopIteration: the scanner found no value
+        body, end = None, -1
+    if end != len(text):  # not the compact spelling (or not JSON): json.loads decides
+        return json.loads(text), {}
+    return body, texts
+
+
+def _object(
+    s: str, i: int, keep: Collection[str], texts: dict[str, dict[str, str]], spans: dict[str, str] | None
+) -> tuple[dict[str, Any], int]:
+    """The compact object at ``s[i]`` and where it ends; each entry's value text goes to
+    ``spans`` (unless None), and the values named in ``keep`` are read the same way, their
+    entries' texts kept in ``texts`` under that name."""
+    out: dict[str, Any] = {}
+    i += 1
+    if s[i] == "}":
+        return out, i + 1
+    while True:
+        if s[i] != '"':
+            raise ValueError(i)
+        key, i = _scan_string(s, i + 1)
+        if s[i] != ":":
+            raise ValueError(i)
+        start = i + 1
+        if key in keep and s[start] == "{":
+            inner = texts[key] = {}
+            value, end = _object(s, start, (), texts, inner)
+        else:
+            value, end = _scan_once(s, start)
+        if spans is not None:
+            spans[key] = s[start:end]
+        out[key] = value
+        if s[end] == "}":
+            return out, end + 1
+        if s[end] != ",":
+            raise ValueError(end)
+        i = end + 1
 
 
 def value_text(value: Any) -> str:

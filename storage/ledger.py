@@ -336,8 +336,7 @@ class Ledger:
     def load(self) -> None:
         """Read the index and replay the journals it continues from. Writes nothing."""
         path = self.home / INDEX_FILE
-        body = sealed.read(path, self._index_key(), INDEX, INDEX_FILE)
-        self.index = Index.from_body(body, path)
+        self.index = Index.from_text(sealed.read_text(path, self._index_key(), INDEX, INDEX_FILE), path)
         gen = self.index.gen
         old_path = self.home / OLD_JOURNAL_FILE
         old = Journal(old_path, self._keys.journal if self._keys else b"", self._entropy)

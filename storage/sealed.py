@@ -42,20 +42,36 @@ def encode_parts(text: str | bytes, key: bytes, purpose: bytes, role: str, entro
 
 def decode(blob: bytes, key: bytes, purpose: bytes, role: str, path: Path) -> Any:
     """Decrypt and parse; any failure names the damaged file."""
+    try:
+        return json.loads(decode_text(blob, key, purpose, role, path))
+    except ValueError as exc:
+        raise StoreCorrupt(path) from exc
+
+
+def decode_text(blob: bytes, key: bytes, purpose: bytes, role: str, path: Path) -> str:
+    """Decrypt, not parsed (the caller parses); any failure names the damaged file."""
     if not blob.startswith(MAGIC):
         raise StoreCorrupt(path)
     try:
-        return json.loads(unseal(key, blob[len(MAGIC) :], aad_for(purpose, role)).decode("utf-8"))
+        return unseal(key, blob[len(MAGIC) :], aad_for(purpose, role)).decode("utf-8")
     except (DecryptError, ValueError) as exc:
         raise StoreCorrupt(path) from exc
 
 
 def read(path: Path, key: bytes, purpose: bytes, role: str) -> Any:
     try:
+        return json.loads(read_text(path, key, purpose, role))
+    except ValueError as exc:
+        raise StoreCorrupt(path) from exc
+
+
+def read_text(path: Path, key: bytes, purpose: bytes, role: str) -> str:
+    """``read``, not parsed."""
+    try:
         blob = path.read_bytes()
     except OSError as exc:
         raise StoreCorrupt(path) from exc
-    return decode(blob, key, purpose, role, path)
+    return decode_text(blob, key, purpose, role, path)
 
 
 def write(

@@ -54,6 +54,42 @@ def test_an_object_joined_from_values_spelled_already_is_what_json_dumps_writes(
     assert jsontext.obj_bytes((k, utf8(v)) for k, v in obj.items()) == utf8(obj)
 
 
+KEPT = ("members", "summaries", "meta")
+BODIES = st.dictionaries(
+    st.sampled_from(KEPT) | st.text(max_size=4),
+    JSON | st.dictionaries(st.text(max_size=6), JSON, max_size=4),
+    max_size=6,
+)
+
+
+@given(BODIES)
+def test_a_file_read_back_keeps_the_text_of_each_entry_of_the_objects_asked_for(body: dict[str, Any]) -> None:
+    text = dumps(body)
+    got, texts = jsontext.loads_spelled(text, KEPT)
+    assert got == json.loads(text)
+    assert texts == {k: {e: dumps(v) for e, v in body[k].items()} for k in KEPT if isinstance(body.get(k), dict)}
+
+
+@given(BODIES, st.sampled_from([{"indent": 1}, {"separators": (", ", ": ")}, {"ensure_ascii": True}]))
+def test_a_file_spelled_another_way_is_parsed_as_json_reads_it_and_keeps_only_texts_it_spells(
+    body: dict[str, Any], how: dict[str, Any]
+) -> None:
+    text = json.dumps(body, **how)
+    got, texts = jsontext.loads_spelled(text, KEPT)
+    assert got == json.loads(text)
+    for key, spans in texts.items():  # kept only where the spelling happens to be the compact one
+        assert spans == {e: dumps(v) for e, v in body[key].items()}
+
+
+def test_a_file_cut_short_or_damaged_is_refused_as_json_refuses_it() -> None:
+    text = dumps({"gen": 1, "members": {"甲": {"r1": "visit"}, "乙": {}}, "meta": {"k": [1, "二"]}, "x": None})
+    for bad in [text[:n] for n in range(len(text))] + [text + "x", text.replace(":", ";", 1), " " + text + "]"]:
+        with pytest.raises(ValueError):
+            json.loads(bad)
+        with pytest.raises(ValueError):
+            jsontext.loads_spelled(bad, KEPT)
+
+
 def test_a_value_json_cannot_write_is_refused_with_type_error() -> None:
     with pytest.raises(TypeError, match="not JSON serializable"):
         jsontext.text({"when": object()})
@@ -253,7 +289,12 @@ def test_the_index_spelled_from_kept_parts_is_the_index_as_it_stands(tmp_path: P
     index = store._ledger.index
     same()
     store.close()
-    store = Store.open(tmp_path / "s", PASS, clock=clock)  # unlocked: nothing of the index spelled yet
+    store = Store.open(tmp_path / "s", PASS, clock=clock)  # unlocked: texts as the index file spells them
+    index = store._ledger.index
+    for key in ("members", "summaries"):
+        assert index.spelled[key].keys() == getattr(index, key).keys() == {a.id, b.id}
+        for pkey, (value, text) in index.spelled[key].items():
+            assert value is getattr(index, key)[pkey] and text == dumps(value)
     many = [subject(clock, f"对象{i}") for i in range(PARALLEL_FROM + 2)]  # a fold written from threads,
     store.apply([r for s in many for r in (s, visit(clock, s.id))], actor="officer")  # spelling meanwhile
     store.checkpoint()
