@@ -137,20 +137,23 @@ class Compiled:
     def __init__(self, fields: tuple[Field, ...], full_check: FullCheck) -> None:
         self._full_check = full_check
         self.known = frozenset(f.name for f in fields)
-        self.tests: tuple[tuple[str, FieldTest], ...] = tuple(
-            (f.name, _TESTS[f.type](f)) for f in fields if f.type in _TESTS
-        )
+        self.tests: dict[str, FieldTest] = {f.name: _TESTS[f.type](f) for f in fields if f.type in _TESTS}
+        # Every test passes a field that is absent (None) exactly when the field may be blank:
+        # only the fields present, and the presence of those that may not be blank, are asked.
+        self.needed = frozenset(f.name for f in fields if f.type in _TESTS and not _blank_ok(f))
         # fields with no compiled test: their own full check, alone
         self.others = tuple(f for f in fields if f.type not in _TESTS)
 
     def passes(self, data: dict[str, Any], day: date | None) -> bool:
         """True only if the full rules would find nothing (False: they have to be asked)."""
-        if not self.known.issuperset(data):
+        if not self.known.issuperset(data) or not data.keys() >= self.needed:
             return False
-        get = data.get
-        for name, test in self.tests:
-            if not test(get(name), day):
+        tests = self.tests
+        for name, value in data.items():
+            test = tests.get(name)
+            if test is not None and not test(value, day):
                 return False
+        get = data.get
         if self.others:
             scratch: dict[str, str] = {}
             for f in self.others:

@@ -96,6 +96,19 @@ def test_a_compiled_test_never_accepts_what_the_full_check_refuses(data: st.Data
         assert errors == {}, (f, value)
 
 
+def test_a_field_left_out_passes_exactly_as_one_given_as_null_and_as_the_full_check_says() -> None:
+    asked = 0
+    for f in ALL_FIELDS:
+        comp = compiled((f,))
+        if not comp.tests:
+            continue
+        errors: dict[str, str] = {}
+        _check_field(f, None, f.name, errors, TODAY)
+        assert comp.passes({}, TODAY) == comp.passes({f.name: None}, TODAY) == (errors == {}), f
+        asked += errors != {}
+    assert asked > 20  # required fields of many kinds among them
+
+
 def _record_data(draw: Any, shape: tuple[Field, ...]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in shape:
