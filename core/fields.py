@@ -95,6 +95,8 @@ class KindSchema:
         if not self.legacy or not isinstance(data, dict):
             return False
         legacy_only, current_only = self._shape_names
+        if legacy_only.isdisjoint(data):  # the usual answer, in C: no field only that shape has
+            return False
         old_filled = False
         for k, v in data.items():
             if k in current_only:
