@@ -233,19 +233,19 @@ class Index:
         except ValueError as exc:
             raise StoreCorrupt(path) from exc
         index = cls.from_body(body, path)
-        for key in KEPT:
+        for key, spans in texts.items():
             mapping: dict[str, Any] = getattr(index, key)
-            cache = index.spelled[key]
-            for name, spelled in texts.get(key, {}).items():
+            parsed, cache = body[key], index.spelled[key]
+            for name, spelled in spans.items():
                 value = mapping.get(name)
-                if value is not None:
+                if value is not None and value is parsed.get(name):  # kept as read, not made anew
                     cache[name] = (value, spelled)
         return index
 
     @classmethod
     def from_body(cls, body: Any, path: Path) -> Index:
         try:
-            members = {str(p): dict(m) for p, m in body["members"].items()}
+            members = {str(p): m if type(m) is dict else dict(m) for p, m in body["members"].items()}
             return cls(
                 gen=int(body["gen"]),
                 members=members,

@@ -89,14 +89,14 @@ _scan_string: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  #
 
 def loads_spelled(text: str, keep: Collection[str]) -> tuple[Any, dict[str, dict[str, str]]]:
     """``json.loads(text)``, and for each key of ``keep`` whose value is an object, the text of
-    each of its entries' values as ``text`` spells them (exactly ``text(value)`` when ``text``
-    was written by this module). Only the compact spelling this module writes is read in parts;
-    anything else is simply parsed, with no texts kept. Bad JSON raises ``ValueError``, as
-    ``json.loads`` does."""
+    each of its entries' values as ``text`` spells them: exactly ``text(value)`` when this
+    module wrote ``text``, otherwise a spelling of an equal value. Only the compact spelling this
+    module writes is read in parts; anything else is simply parsed, with no texts kept. Bad JSON
+    raises what ``json.loads`` raises."""
     texts: dict[str, dict[str, str]] = {}
     try:
         body, end = _object(text, 0, keep, texts, None) if text[:1] == "{" else (None, -1)
-    except (IndexError, ValueError, StopIteration):  # StopIteration: the scanner found no value
+    except (IndexError, ValueError, StopIteration, RecursionError):  # StopIteration: no value found
         body, end = None, -1
     if end != len(text):  # not the compact spelling (or not JSON): json.loads decides
         return json.loads(text), {}
@@ -125,6 +125,8 @@ def _object(
             value, end = _object(s, start, (), texts, inner)
         else:
             value, end = _scan_once(s, start)
+            if key in keep:  # given again, not as an object: the last one counts, as in json.loads
+                texts.pop(key, None)
         if spans is not None:
             spans[key] = s[start:end]
         out[key] = value

@@ -70,15 +70,40 @@ def test_a_file_read_back_keeps_the_text_of_each_entry_of_the_objects_asked_for(
     assert texts == {k: {e: dumps(v) for e, v in body[k].items()} for k in KEPT if isinstance(body.get(k), dict)}
 
 
-@given(BODIES, st.sampled_from([{"indent": 1}, {"separators": (", ", ": ")}, {"ensure_ascii": True}]))
-def test_a_file_spelled_another_way_is_parsed_as_json_reads_it_and_keeps_only_texts_it_spells(
-    body: dict[str, Any], how: dict[str, Any]
-) -> None:
+SPELLINGS = [{"indent": 1}, {"separators": (", ", ": ")}, {"ensure_ascii": True}]
+
+
+@given(BODIES, st.sampled_from(SPELLINGS))
+def test_a_file_spelled_another_way_is_parsed_as_json_reads_it(body: dict[str, Any], how: dict[str, Any]) -> None:
     text = json.dumps(body, **how)
     got, texts = jsontext.loads_spelled(text, KEPT)
     assert got == json.loads(text)
-    for key, spans in texts.items():  # kept only where the spelling happens to be the compact one
-        assert spans == {e: dumps(v) for e, v in body[key].items()}
+    assert texts == {} or text == dumps(body)  # (an empty body spells alike every way)
+
+
+@given(st.dictionaries(st.text(max_size=6), JSON, min_size=1, max_size=4), st.sampled_from(SPELLINGS))
+def test_entries_spelled_another_way_inside_a_compact_file_keep_a_text_of_an_equal_value(
+    meta: dict[str, Any], how: dict[str, Any]
+) -> None:
+    text = '{"gen":1,"meta":{' + ",".join(f"{dumps(k)}:{json.dumps(v, **how)}" for k, v in meta.items()) + "}}"
+    got, texts = jsontext.loads_spelled(text, KEPT)
+    assert got == json.loads(text)
+    assert texts["meta"].keys() == meta.keys()
+    assert all(json.loads(spelled) == meta[k] for k, spelled in texts["meta"].items())
+
+
+def test_an_index_file_of_odd_shape_keeps_no_text_its_values_no_longer_spell(tmp_path: Path) -> None:
+    """A setting given twice (the last not an object) or a partition's members given as pairs:
+    the index keeps what ``from_body`` makes of them, and writes that back."""
+    text = (
+        '{"format":1,"gen":1,"members":{"p":[["r","visit"]],"q":{"s":"visit"}},"summaries":{},"conflicts":{},'
+        '"meta":{"k":1,"j":[1]},"meta":[["k",2]],"audit":{"bytes":0,"last":null}}'
+    )
+    index = Index.from_text(text, tmp_path / "index.bin")
+    assert index.meta == {"k": 2} and index.members == {"p": {"r": "visit"}, "q": {"s": "visit"}}
+    assert set(index.spelled["members"]) == {"q"} and index.spelled["meta"] == {}  # only what was kept as read
+    args: dict[str, Any] = {"gen": 1, "audit_bytes": 0, "audit_last": None, "fmt": 1, "journals": []}
+    assert index.body_text(**args) == dumps(index.body(**args))
 
 
 def test_a_file_cut_short_or_damaged_is_refused_as_json_refuses_it() -> None:
