@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     from storage.transaction import Transaction
 
 INDEX_FILE = "index.bin"
-# The parts of the index file whose entries keep their text from reading the file (``from_text``):
-# the value ``from_body`` keeps for each entry spells exactly as the file does
+# The parts of the index file whose entries keep the text read from the file (``from_text``),
+# for each value ``from_body`` keeps as it was read
 KEPT = ("members", "summaries", "meta")
 FEW = 16  # partitions the finishing step of a rolling checkpoint may still have to spell
 
